@@ -1,0 +1,41 @@
+/**
+ * The byte-pipe interface every transport implements (UDP, serial, in-memory pair).
+ * A transport moves whole SMP packets: UDP maps one packet to one datagram; serial applies the
+ * SMP console framing (or none in raw mode) and delivers decoded packets.
+ */
+
+/** Something that happened on the link that is not a packet (framing damage, console text). */
+export interface LinkEvent {
+  kind: string;
+  message: string;
+  /** Raw bytes involved, when there are any. */
+  bytes?: Uint8Array;
+  atNs: bigint;
+}
+
+export type PacketListener = (packet: Uint8Array, atNs: bigint) => void;
+export type LinkEventListener = (event: LinkEvent) => void;
+
+/** A packet transport. `close` is idempotent and never throws. */
+export interface Transport {
+  /** Kind for reports: 'udp' | 'serial' | 'memory'. */
+  readonly kind: string;
+  /** Human-readable endpoint (connection string form). */
+  readonly description: string;
+  /**
+   * Largest SMP packet the transport carries in one send (UDP: 1500 by Zephyr's MTU;
+   * serial: limited by the device's buffer). Undefined when the transport itself sets no limit.
+   */
+  readonly maxPacketBytes: number | undefined;
+  /** Send one SMP packet (framed as the transport requires). */
+  send(packet: Uint8Array): Promise<void>;
+  /** Send bytes exactly as given, bypassing framing (for malformed traffic). */
+  sendRaw(bytes: Uint8Array): Promise<void>;
+  /** Subscribe to received packets; returns an unsubscribe function. */
+  onPacket(listener: PacketListener): () => void;
+  /** Subscribe to link events (framing errors, console text); returns an unsubscribe function. */
+  onEvent(listener: LinkEventListener): () => void;
+  /** Release the link. Safe to call twice. */
+  close(): Promise<void>;
+  readonly isClosed: boolean;
+}
