@@ -1,0 +1,87 @@
+/**
+ * How the client sees one received packet, and trace entries whose hex and decoded form are
+ * computed only when someone reads them (upload loops and benchmarks never pay for them).
+ * @see ../../../shared/spec/smp.md §1.1, §1.5, §2.2
+ */
+import { toHex } from '../core/bytes.ts';
+import type { TraceDirection, TraceEntry } from '../core/trace.ts';
+import { decodeCbor } from '../codec/cbor/cbor.ts';
+import { SMP_HEADER_BYTES, groupName } from '../codec/smp/constants.ts';
+import { decodeSmpHeader, type SmpHeader } from '../codec/smp/header.ts';
+import { classifyResponseBody, type SmpResponseBody } from '../codec/smp/message.ts';
+
+/** A packet as it arrived, with its header and classified body when they could be read. */
+export interface ReceivedPacket {
+  /** Exact bytes delivered by the transport. */
+  bytes: Uint8Array;
+  /** Undefined when fewer than 8 bytes arrived. */
+  header: SmpHeader | undefined;
+  /** Undefined when there is no header; `malformed` when the length field or CBOR is wrong. */
+  body: SmpResponseBody | undefined;
+  /** `process.hrtime.bigint()` at reception. */
+  atNs: bigint;
+}
+
+/** Split and classify a received packet. Never throws; the length field is checked, not trusted. */
+export function viewReceivedPacket(bytes: Uint8Array, atNs: bigint): ReceivedPacket {
+  const h = decodeSmpHeader(bytes);
+  if (!h.ok) return { bytes, header: undefined, body: undefined, atNs };
+  const header = h.value;
+  const present = bytes.length - SMP_HEADER_BYTES;
+  if (present !== header.length) {
+    return {
+      bytes,
+      header,
+      body: { kind: 'malformed', reason: `length field says ${header.length} payload bytes, ${present} present`, at: 2 },
+      atNs,
+    };
+  }
+  return { bytes, header, body: classifyResponseBody(bytes.subarray(SMP_HEADER_BYTES)), atNs };
+}
+
+/** Decoded form of a packet for traces: header fields and the body as plain data. */
+export function describePacket(bytes: Uint8Array): unknown {
+  const h = decodeSmpHeader(bytes);
+  if (!h.ok) return { error: h.error.message };
+  const header = { ...h.value, groupName: groupName(h.value.group) };
+  const payload = bytes.subarray(SMP_HEADER_BYTES);
+  const problems: string[] = [];
+  if (payload.length !== h.value.length) problems.push(`length field ${h.value.length}, payload ${payload.length} bytes`);
+  if (payload.length === 0) return { header, body: undefined, problems };
+  const body = decodeCbor(payload.subarray(0, Math.min(payload.length, h.value.length || payload.length)));
+  if (!body.ok) return { header, body: undefined, problems: [...problems, `CBOR ${body.error.kind}: ${body.error.message}`] };
+  return { header, body: body.value, problems };
+}
+
+/**
+ * A trace entry whose `hex` and `decoded` are computed on first read. The getters are own
+ * enumerable properties, so spreading the entry or JSON-serialising it evaluates them.
+ */
+export function lazyTraceEntry(
+  direction: TraceDirection,
+  atNs: bigint,
+  bytes: Uint8Array,
+  note?: string,
+  decode: (bytes: Uint8Array) => unknown = describePacket,
+): TraceEntry {
+  let hex: string | undefined;
+  let decoded: unknown;
+  let isDecoded = false;
+  const entry: TraceEntry = {
+    direction,
+    atNs,
+    get hex(): string {
+      hex ??= toHex(bytes);
+      return hex;
+    },
+    get decoded(): unknown {
+      if (!isDecoded) {
+        decoded = decode(bytes);
+        isDecoded = true;
+      }
+      return decoded;
+    },
+  };
+  if (note !== undefined) entry.note = note;
+  return entry;
+}
