@@ -1,0 +1,41 @@
+/**
+ * What the reporters know about one finished case: the summary.json fields plus the metadata the
+ * JUnit and Allure reports carry (requirement, group, command). Defined here, not in the case kit,
+ * because reporting sits below conformance in the layer table.
+ * @see /work/shared/DESIGN.md "Cases", "Reports"
+ */
+import type { CaseSummary } from './summary.ts';
+
+/** One finished case on one target, as the reporters see it. */
+export interface CaseRecord extends CaseSummary {
+  /** Allure epic: `smp`, `lwm2m`, … */
+  protocol: string;
+  /** Allure feature: the SMP group or LwM2M interface (`img`, `os`, `registration`). */
+  group: string;
+  /** Allure story: the command (`upload`, `echo`); empty when the case spans several. */
+  command: string;
+  /** The normative sentence the case checks. */
+  requirement: string;
+  /** What the case sends. */
+  stimulus: string;
+  /** Link to the spec section, when the reference has one. */
+  specUrl?: string;
+  /** Suite path (`smp/img`), used as the JUnit class name. */
+  suite: string;
+}
+
+/** The summary.json subset of a record (drops the report-only fields). */
+export function toCaseSummary(record: CaseRecord): CaseSummary {
+  const out: CaseSummary = {
+    id: record.id,
+    title: record.title,
+    level: record.level,
+    outcome: record.outcome,
+    durationMs: record.durationMs,
+    message: record.message,
+    spec: record.spec,
+  };
+  if (record.seed !== undefined) out.seed = record.seed;
+  if (record.counterexample !== undefined) out.counterexample = record.counterexample;
+  return out;
+}

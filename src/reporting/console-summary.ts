@@ -1,0 +1,40 @@
+/** The short table printed at the end of `run`: totals per target, then each failing case. */
+import { OUTCOME_TAG } from './allure-labels.ts';
+import { isFailing, OUTCOME_CLASSES, type RunSummary } from './summary.ts';
+
+const MESSAGE_WIDTH = 110;
+
+/** First line of a message, cut to `width` characters. */
+export function oneLine(message: string, width = MESSAGE_WIDTH): string {
+  const first = (message.split('\n').find((l) => l.trim() !== '') ?? '').trim();
+  return first.length > width ? `${first.slice(0, width - 1)}…` : first;
+}
+
+function table(rows: readonly string[][]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+/** Render the end-of-run summary as plain text (no colours: it also goes to CI logs). */
+export function renderConsoleSummary(summary: RunSummary): string {
+  const header = ['target', 'transport', ...OUTCOME_CLASSES.map((o) => OUTCOME_TAG[o])];
+  const rows = summary.targets.map((t) => [t.name, t.transport, ...OUTCOME_CLASSES.map((o) => String(t.totals[o]))]);
+  const lines = [`mgmt-conformance: ${summary.targets.length} target run(s) in ${(summary.durationMs / 1000).toFixed(1)} s, seed ${summary.seed}`];
+  lines.push(...table([header, ...rows]));
+  const failing: string[] = [];
+  for (const t of summary.targets) {
+    if (t.error !== undefined) failing.push(`  ${t.name}/${t.transport}  target error: ${oneLine(t.error)}`);
+    for (const c of t.cases) {
+      if (isFailing(c.outcome)) failing.push(`  ${t.name}/${t.transport}  ${c.id}  ${OUTCOME_TAG[c.outcome]}: ${oneLine(c.message)}`);
+    }
+  }
+  if (failing.length > 0) lines.push('', 'Failing:', ...failing);
+  else lines.push('', 'No failures.');
+  return `${lines.join('\n')}\n`;
+}

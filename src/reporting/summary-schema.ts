@@ -1,0 +1,93 @@
+/**
+ * The summary.json schema (version 1) and a full check: the schema plus the rules a schema
+ * cannot say (totals agree with the cases, case ids unique per target).
+ * @see /work/shared/DESIGN.md "Reports"
+ */
+import { type JsonSchema, type SchemaProblem, validateJson } from './json-schema.ts';
+import { LEVELS, OUTCOME_CLASSES, type RunSummary, totalsOf } from './summary.ts';
+
+const count: JsonSchema = { type: 'integer', minimum: 0 };
+const duration: JsonSchema = { type: 'number', minimum: 0 };
+
+const caseSchema: JsonSchema = {
+  type: 'object',
+  required: ['id', 'title', 'level', 'outcome', 'durationMs', 'message', 'spec'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string', pattern: '^[A-Z0-9]+(-[A-Z0-9]+)*$' },
+    title: { type: 'string', minLength: 1 },
+    level: { type: 'string', enum: LEVELS },
+    outcome: { type: 'string', enum: OUTCOME_CLASSES },
+    durationMs: duration,
+    message: { type: 'string' },
+    spec: { type: 'string' },
+    seed: { type: 'integer' },
+    counterexample: { type: 'string' },
+  },
+};
+
+const totalsSchema: JsonSchema = {
+  type: 'object',
+  required: [...OUTCOME_CLASSES],
+  additionalProperties: false,
+  properties: Object.fromEntries(OUTCOME_CLASSES.map((o) => [o, count])),
+};
+
+const targetSchema: JsonSchema = {
+  type: 'object',
+  required: ['name', 'transport', 'identity', 'capabilities', 'cases', 'totals'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', minLength: 1 },
+    transport: { type: 'string', minLength: 1 },
+    identity: { type: 'object' },
+    capabilities: { type: 'array', items: { type: 'string' } },
+    cases: { type: 'array', items: caseSchema },
+    totals: totalsSchema,
+    error: { type: 'string' },
+  },
+};
+
+/** JSON Schema of summary.json, schemaVersion 1. */
+export const SUMMARY_SCHEMA_V1: JsonSchema = {
+  type: 'object',
+  required: ['schemaVersion', 'tool', 'startedAt', 'durationMs', 'seed', 'targets'],
+  additionalProperties: false,
+  properties: {
+    schemaVersion: { const: 1 },
+    tool: {
+      type: 'object',
+      required: ['name', 'version', 'node'],
+      additionalProperties: false,
+      properties: { name: { type: 'string' }, version: { type: 'string' }, node: { type: 'string' } },
+    },
+    startedAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$' },
+    durationMs: duration,
+    seed: { type: 'integer' },
+    targets: { type: 'array', items: targetSchema },
+  },
+};
+
+function consistencyProblems(summary: RunSummary): SchemaProblem[] {
+  const out: SchemaProblem[] = [];
+  summary.targets.forEach((target, t) => {
+    const expected = totalsOf(target.cases);
+    for (const [outcome, n] of Object.entries(expected)) {
+      if (target.totals[outcome as keyof typeof expected] !== n) {
+        out.push({ pointer: `/targets/${t}/totals/${outcome}`, message: `must be ${n} (counted from the cases)` });
+      }
+    }
+    const seen = new Set<string>();
+    target.cases.forEach((c, i) => {
+      if (seen.has(c.id)) out.push({ pointer: `/targets/${t}/cases/${i}/id`, message: `duplicate case id ${c.id}` });
+      seen.add(c.id);
+    });
+  });
+  return out;
+}
+
+/** Check a parsed summary.json; an empty list means valid. Never throws. */
+export function checkSummary(value: unknown): SchemaProblem[] {
+  const problems = validateJson(SUMMARY_SCHEMA_V1, value);
+  return problems.length > 0 ? problems : consistencyProblems(value as RunSummary);
+}

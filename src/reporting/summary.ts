@@ -1,0 +1,106 @@
+/**
+ * summary.json: the stable, versioned record of a run. Baseline diffs compare two of these, so
+ * field names and their meaning only change with `schemaVersion`.
+ * @see /work/shared/DESIGN.md "Reports"
+ */
+
+/** Outcome classes, after Autobahn's strict / non-strict / informational verdicts. */
+export const OUTCOME_CLASSES = ['pass', 'fail', 'nonStrict', 'informational', 'unsupported', 'broken'] as const;
+
+/** One outcome class. `broken` is harness or transport trouble, `fail` a device defect. */
+export type OutcomeClass = (typeof OUTCOME_CLASSES)[number];
+
+/** Requirement levels of a case (RFC 2119 keywords). */
+export const LEVELS = ['MUST', 'SHOULD', 'MAY'] as const;
+
+/** One requirement level. */
+export type Level = (typeof LEVELS)[number];
+
+/** A JSON value, for identity data copied from the device's own answers. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** One case's verdict on one target. */
+export interface CaseSummary {
+  id: string;
+  title: string;
+  level: Level;
+  outcome: OutcomeClass;
+  durationMs: number;
+  /** One line: why it failed, was skipped or non-strict; empty on a plain pass. */
+  message: string;
+  /** Spec reference as `doc §section`. */
+  spec: string;
+  /** Property cases: the seed that replays the run. */
+  seed?: number;
+  /** Property cases: the shrunk counterexample, printed. */
+  counterexample?: string;
+}
+
+/** Count of cases per outcome class. */
+export type Totals = Record<OutcomeClass, number>;
+
+/** One target's run. */
+export interface TargetSummary {
+  name: string;
+  transport: string;
+  /** What the device said about itself (os info, bootloader, image state); `{}` when unreachable. */
+  identity: { [key: string]: JsonValue };
+  capabilities: string[];
+  cases: CaseSummary[];
+  totals: Totals;
+  /** Why the target run itself went wrong (could not start, timed out), when it did. */
+  error?: string;
+}
+
+/** The whole file. */
+export interface RunSummary {
+  schemaVersion: 1;
+  tool: { name: string; version: string; node: string };
+  /** ISO 8601 UTC. */
+  startedAt: string;
+  durationMs: number;
+  seed: number;
+  targets: TargetSummary[];
+}
+
+/** A zero count for every outcome class. */
+export function emptyTotals(): Totals {
+  return { pass: 0, fail: 0, nonStrict: 0, informational: 0, unsupported: 0, broken: 0 };
+}
+
+/** Count cases per outcome class. */
+export function totalsOf(cases: readonly Pick<CaseSummary, 'outcome'>[]): Totals {
+  const totals = emptyTotals();
+  for (const c of cases) totals[c.outcome]++;
+  return totals;
+}
+
+/** True when the outcome makes the run fail (exit code 1). */
+export function isFailing(outcome: OutcomeClass): boolean {
+  return outcome === 'fail' || outcome === 'broken';
+}
+
+/** True when any target has a failing case or a target-level error. */
+export function runHasFailures(summary: Pick<RunSummary, 'targets'>): boolean {
+  return summary.targets.some((t) => t.error !== undefined || t.cases.some((c) => isFailing(c.outcome)));
+}
+
+/** Cases sorted by id, so two runs of the same suites produce comparable files. */
+export function sortCases(cases: readonly CaseSummary[]): CaseSummary[] {
+  return [...cases].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Assemble one target's summary; totals are always recomputed from the cases. */
+export function buildTargetSummary(input: Omit<TargetSummary, 'totals' | 'cases'> & { cases: readonly CaseSummary[] }): TargetSummary {
+  const cases = sortCases(input.cases);
+  const out: TargetSummary = {
+    name: input.name,
+    transport: input.transport,
+    identity: input.identity,
+    capabilities: [...input.capabilities].sort(),
+    cases,
+    totals: totalsOf(cases),
+  };
+  if (input.error !== undefined) out.error = input.error;
+  return out;
+}
