@@ -1,0 +1,199 @@
+/** targets.json loader: one row per error message, plus the repository's own targets.json. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { builtInTargets, loadTargets, parseTargets, resolveTarget } from '../../../src/config/targets.ts';
+import { locateJsonError } from '../../../src/config/json-locate.ts';
+import { ConfigError } from '../../../src/errors.ts';
+
+const root = resolve(import.meta.dirname, '../../..');
+
+/** A file with one target `t` built from `fields`. */
+function withTarget(fields: Record<string, unknown>, extraTop: Record<string, unknown> = {}): string {
+  return JSON.stringify({ schemaVersion: 1, defaultTarget: 't', targets: { t: fields }, ...extraTop });
+}
+
+const rows: { name: string; text: string; messages: string[] }[] = [
+  {
+    name: 'invalid JSON (trailing comma)',
+    text: '{\n  "schemaVersion": 1,\n  "targets": {},\n}\n',
+    messages: ["targets.json: not valid JSON: Unexpected token } at line 4 column 1"],
+  },
+  { name: 'truncated JSON', text: '{"schemaVersion": 1', messages: ['targets.json: not valid JSON: Unexpected end of input at line 1 column 20'] },
+  { name: 'not an object', text: '[]', messages: ['targets.json: expected an object, got an array'] },
+  {
+    name: 'wrong schemaVersion',
+    text: JSON.stringify({ schemaVersion: 2, defaultTarget: 's', targets: { s: { kind: 'sim' } } }),
+    messages: ['targets.json#/schemaVersion: expected 1, got 2'],
+  },
+  {
+    name: 'wrong field type',
+    text: withTarget({ kind: 'sim', timeoutMs: 'fast' }),
+    messages: ['targets.json#/targets/t/timeoutMs: expected a positive number, got "fast"'],
+  },
+  {
+    name: 'unknown top-level key',
+    text: withTarget({ kind: 'sim' }, { defaultTargte: 'x' }),
+    messages: ["targets.json#/defaultTargte: unknown key 'defaultTargte' (allowed: schemaVersion, defaultTarget, targets)"],
+  },
+  {
+    name: 'unknown target key (typo)',
+    text: withTarget({ kind: 'sim', timeoutMS: 5 }),
+    messages: [
+      "targets.json#/targets/t/timeoutMS: unknown key 'timeoutMS' (allowed: description, kind, smp, sim, process, capabilities, timeoutMs, strict, budgets)",
+    ],
+  },
+  {
+    name: 'unknown sim key',
+    text: withTarget({ kind: 'sim', sim: { buf_size: 1 } }),
+    messages: ["targets.json#/targets/t/sim/buf_size: unknown key 'buf_size' (allowed: transports, faults, errorForm, bufSize, bufCount)"],
+  },
+  {
+    name: 'unknown kind',
+    text: withTarget({ kind: 'tcp' }),
+    messages: ['targets.json#/targets/t/kind: expected one of "sim", "udp", "serial", "process", got "tcp"'],
+  },
+  {
+    name: 'unknown scheme',
+    text: withTarget({ kind: 'udp', smp: 'tcp://10.0.0.1:1337' }),
+    messages: ["targets.json#/targets/t/smp: unknown scheme 'tcp' (expected udp:// or serial://)"],
+  },
+  {
+    name: 'not a connection string',
+    text: withTarget({ kind: 'udp', smp: '10.0.0.1:1337' }),
+    messages: ['targets.json#/targets/t/smp: expected a connection string like udp://127.0.0.1:1337 or serial:///dev/ttyACM0, got "10.0.0.1:1337"'],
+  },
+  {
+    name: 'scheme does not fit the kind',
+    text: withTarget({ kind: 'serial', smp: 'udp://10.0.0.1:1337' }),
+    messages: ['targets.json#/targets/t/smp: kind "serial" needs a serial:// connection string, got "udp://10.0.0.1:1337"'],
+  },
+  {
+    name: 'missing connection string',
+    text: withTarget({ kind: 'udp' }),
+    messages: ['targets.json#/targets/t/smp: kind "udp" needs a connection string (udp://HOST:PORT or serial:///dev/PATH)'],
+  },
+  {
+    name: 'sim options on a udp target',
+    text: withTarget({ kind: 'udp', smp: 'udp://h:1', sim: {} }),
+    messages: ['targets.json#/targets/t/sim: \'sim\' belongs to kind "sim", but this target is kind "udp"'],
+  },
+  {
+    name: 'bad sim fields',
+    text: withTarget({ kind: 'sim', sim: { transports: ['udp', 'ble'], errorForm: 'v3', bufCount: 1.5 } }),
+    messages: [
+      'targets.json#/targets/t/sim/transports/1: expected one of "udp", "udp6", "serial", got "ble"',
+      'targets.json#/targets/t/sim/errorForm: expected one of "v1", "v2", got "v3"',
+      'targets.json#/targets/t/sim/bufCount: expected a positive integer, got 1.5',
+    ],
+  },
+  {
+    name: 'process target without command',
+    text: withTarget({ kind: 'process', smp: 'udp://127.0.0.1:1337' }),
+    messages: ['targets.json#/targets/t/process: kind "process" needs {"command": ["program", "arg", …]}'],
+  },
+  {
+    name: 'bad capability and budget',
+    text: withTarget({ kind: 'sim', capabilities: ['SMP echo'], budgets: { echoRttMs: -1 }, strict: 'yes' }),
+    messages: [
+      'targets.json#/targets/t/capabilities/0: expected a capability name like "smp.os.echo", got "SMP echo"',
+      'targets.json#/targets/t/strict: expected true or false, got "yes"',
+      'targets.json#/targets/t/budgets/echoRttMs: expected a positive number, got -1',
+    ],
+  },
+  {
+    name: 'default target missing',
+    text: JSON.stringify({ schemaVersion: 1, defaultTarget: 'board', targets: { sim: { kind: 'sim' } } }),
+    messages: ["targets.json#/defaultTarget: no target named 'board' (known: sim)"],
+  },
+  {
+    name: 'pointer escapes / and ~ in names',
+    text: JSON.stringify({ schemaVersion: 1, defaultTarget: 'a/b~c', targets: { 'a/b~c': { kind: 'x' } } }),
+    messages: ['targets.json#/targets/a~1b~0c/kind: expected one of "sim", "udp", "serial", "process", got "x"'],
+  },
+];
+
+describe('parseTargets errors', () => {
+  it.each(rows)('$name', ({ text, messages }) => {
+    const r = parseTargets(text, 'targets.json');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.every((e) => e instanceof ConfigError)).toBe(true);
+    expect(r.error.map((e) => e.message)).toEqual(messages);
+  });
+
+  it('passes the connection string to the injected parser and reports its message', () => {
+    const r = parseTargets(withTarget({ kind: 'udp', smp: 'udp://127.0.0.1' }), 'targets.json', {
+      checkConnection: (s) => (s.endsWith(':1337') ? undefined : 'missing port'),
+    });
+    expect(!r.ok && r.error.map((e) => e.message)).toEqual(['targets.json#/targets/t/smp: missing port']);
+  });
+
+  it('rejects a fault the simulator does not know, naming the known ones', () => {
+    const r = parseTargets(withTarget({ kind: 'sim', sim: { faults: ['echo-wrong', 'nope'] } }), 'x.json', { knownFaults: ['echo-wrong', 'seq-zero'] });
+    expect(!r.ok && r.error.map((e) => e.message)).toEqual(["x.json#/targets/t/sim/faults/1: unknown fault 'nope' (known: echo-wrong, seq-zero)"]);
+    expect(!r.ok && r.error[0]?.pointer).toBe('/targets/t/sim/faults/1');
+  });
+});
+
+describe('parseTargets success', () => {
+  it('fills defaults', () => {
+    const r = parseTargets(withTarget({ kind: 'sim' }), 'targets.json');
+    expect(r.ok && r.value.targets['t']).toEqual({
+      name: 't',
+      kind: 'sim',
+      sim: { transports: ['udp', 'serial'], faults: [], errorForm: 'v2', bufSize: 2048, bufCount: 2 },
+      capabilities: [],
+      timeoutMs: 2000,
+      strict: false,
+      budgets: {},
+    });
+  });
+
+  it('accepts a process target', () => {
+    const r = parseTargets(withTarget({ kind: 'process', smp: 'udp://127.0.0.1:1337', process: { command: ['./zephyr.exe'], readyTimeoutMs: 5000 } }), 'f');
+    expect(r.ok && r.value.targets['t']?.process).toEqual({ command: ['./zephyr.exe'], readyTimeoutMs: 5000 });
+  });
+
+  it("the repository's targets.json is valid, defaults to the simulator, and its examples say what to change", async () => {
+    const file = await loadTargets(join(root, 'targets.json'));
+    expect(file.defaultTarget).toBe('sim');
+    expect(resolveTarget(file).kind).toBe('sim');
+    for (const name of ['udp-board', 'serial-board']) {
+      expect(file.targets[name]?.description).toMatch(/change 'smp'/);
+    }
+  });
+});
+
+describe('loadTargets and resolveTarget', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'targets-'));
+
+  it('names a missing file', async () => {
+    await expect(loadTargets(join(dir, 'nope.json'))).rejects.toThrow(`${join(dir, 'nope.json')}: file not found`);
+  });
+
+  it('throws the first problem as a ConfigError with its pointer', async () => {
+    const path = join(dir, 'bad.json');
+    writeFileSync(path, withTarget({ kind: 'sim', timeoutMs: 'fast' }));
+    const e = await loadTargets(path).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as ConfigError).pointer).toBe('/targets/t/timeoutMs');
+  });
+
+  it('reports a missing target with the known names', () => {
+    expect(() => resolveTarget(builtInTargets(), 'board1')).toThrow("(built-in)#/targets: no target named 'board1' (known: sim)");
+  });
+});
+
+describe('locateJsonError', () => {
+  it.each([
+    ['{"a": 1}', undefined],
+    ['{"a": tru}', { message: 'Unexpected token t', line: 1, column: 7 }],
+    ['{"a":\n "x\u0001"}', { message: 'Bad control character in string', line: 2, column: 4 }],
+    ['[1, 2] 3', { message: 'Unexpected token 3', line: 1, column: 8 }],
+    ['"\\q"', { message: 'Bad escape', line: 1, column: 2 }],
+  ])('%j', (text, expected) => {
+    expect(locateJsonError(text)).toEqual(expected);
+  });
+});
