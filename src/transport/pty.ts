@@ -11,11 +11,14 @@
  * keeps the terminal alive across client close/reopen.
  *
  * Why raw mode on the slave: openpty's default termios echoes and line-buffers, so bytes the
- * device writes while no client is attached would be echoed back to the device. libuv's raw
- * mode (via `setRawMode`) turns off ECHO, ICANON, ISIG and input CR/LF mapping; `serialport`
- * sets fully raw termios (c_oflag = 0) and flushes stale input whenever a client opens.
+ * device writes while no client is attached would be echoed back to the device. `stty raw -echo`
+ * (run once on the slave path) clears ECHO, ICANON, ISIG, CR/LF mapping and output processing.
+ * libuv's `setRawMode` is only the fallback: it keeps ONLCR and records the slave in a
+ * process-wide "restore at exit" slot. `serialport` itself sets fully raw termios and flushes
+ * stale input whenever a client opens, so clients see the same line either way.
  */
-import { write as fsWrite } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { close as fsClose, write as fsWrite } from 'node:fs';
 import { createRequire } from 'node:module';
 import { ReadStream } from 'node:tty';
 import { TransportError } from '../errors.ts';
@@ -78,22 +81,36 @@ function writeAll(fd: number, bytes: Uint8Array, isClosed: () => boolean): Promi
   });
 }
 
+/** Put the slave in raw mode with stty; false when stty is missing or fails. */
+function sttyRaw(path: string): Promise<boolean> {
+  const flag = process.platform === 'linux' ? '-F' : '-f';
+  return new Promise((resolve) => {
+    execFile('stty', [flag, path, 'raw', '-echo'], { timeout: 5000 }, (error) => resolve(!error));
+  });
+}
+
 class NativePtyDevice implements PtyDevice {
   readonly path: string;
   private readonly masterFd: number;
   private readonly master: ReadStream;
-  private readonly slave: ReadStream;
+  /** Held open and never read; a ReadStream only when stty was unavailable (for setRawMode). */
+  private readonly slave: number | ReadStream;
   private readonly listeners = new Set<(chunk: Uint8Array) => void>();
   private writeChain: Promise<void> = Promise.resolve();
   private closed = false;
 
-  constructor(fds: { master: number; slave: number; pty: string }) {
+  constructor(fds: { master: number; slave: number; pty: string }, isSlaveRaw: boolean) {
     this.path = fds.pty;
     this.masterFd = fds.master;
-    // A tty.ReadStream starts paused (manualStart) and is never resumed: the slave is held, not read.
-    this.slave = new ReadStream(fds.slave);
-    this.slave.setRawMode(true);
-    this.slave.on('error', () => undefined);
+    if (isSlaveRaw) {
+      this.slave = fds.slave;
+    } else {
+      // A tty.ReadStream starts paused (manualStart) and is never resumed: held, not read.
+      const slave = new ReadStream(fds.slave);
+      slave.setRawMode(true);
+      slave.on('error', () => undefined);
+      this.slave = slave;
+    }
     this.master = new ReadStream(fds.master);
     this.master.on('data', (chunk: Buffer) => {
       const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -120,7 +137,9 @@ class NativePtyDevice implements PtyDevice {
     this.listeners.clear();
     await this.writeChain;
     this.master.destroy();
-    this.slave.destroy();
+    const slave = this.slave;
+    if (typeof slave === 'number') await new Promise<void>((resolve) => fsClose(slave, () => resolve()));
+    else slave.destroy();
   }
 }
 
@@ -137,7 +156,7 @@ export async function openPtyDevice(): Promise<PtyDevice> {
   } catch (cause) {
     throw new TransportError(`openpty failed: ${String(cause)}`, { cause });
   }
-  return new NativePtyDevice(fds);
+  return new NativePtyDevice(fds, await sttyRaw(fds.pty));
 }
 
 /** True when this platform can open pseudo-terminals (used by tests to skip with a reason). */

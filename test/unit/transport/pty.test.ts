@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { openPtyDevice, isPtyAvailable } from '../../../src/transport/pty.ts';
 
@@ -78,6 +79,18 @@ describe.skipIf(!isPtyAvailable())('openPtyDevice', () => {
     }
     // Nothing the device wrote came back to it: the slave does not echo.
     expect(Buffer.concat(echoed).toString()).toBe('c0c1c2');
+    await device.close();
+  });
+
+  it('the slave is raw even for a client that sets no termios (no echo, no output CR insertion)', async () => {
+    const device = await openPtyDevice();
+    const fromClient = deviceReceives(device, 3);
+    const fd = openSync(device.path, constants.O_RDWR | constants.O_NOCTTY);
+    writeSync(fd, Buffer.from('a\nb'));
+    expect([...(await fromClient)]).toEqual([0x61, 0x0a, 0x62]);
+    closeSync(fd);
+    const stty = spawnSync('stty', ['-F', device.path, '-a'], { encoding: 'utf8' });
+    if (stty.status === 0) expect(stty.stdout).toMatch(/-icanon[\s\S]*-echo\b/);
     await device.close();
   });
 
