@@ -146,7 +146,7 @@ describe.skipIf(!isPtyAvailable())('SerialTransport on a real pseudo-terminal', 
   it('raw mode: packets split by the header length both ways, stale partials dropped', async () => {
     const d = await device();
     const seen = deviceDecoder(d);
-    const t = await client(d.path, { raw: true, interByteTimeoutMs: 50 });
+    const t = await client(d.path, { raw: true, interByteTimeoutMs: 300 });
     expect(t.description).toBe(`serial://${d.path}?baud=115200&raw=1`);
     await t.send(packet(20));
     await until(() => Buffer.concat(seen.raw).length >= 28);
@@ -158,12 +158,36 @@ describe.skipIf(!isPtyAvailable())('SerialTransport on a real pseudo-terminal', 
     await d.write(two.subarray(0, 100));
     await d.write(two.subarray(100));
     await d.write(packet(40, 5).subarray(0, 12));
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 700));
     await d.write(packet(0, 6));
     const received = await got;
     expect(received.map((p) => p.length)).toEqual([11, 308, 8]);
     expect([...received[1]!]).toEqual([...packet(300, 2)]);
     expect((await stale)[0]!.bytes?.length).toBe(12);
+  });
+
+  it('carries many large packets back to back in both directions without loss', async () => {
+    const d = await device();
+    const seen = deviceDecoder(d);
+    const t = await client(d.path, { lineStyle: 'zephyr' });
+    const count = 40;
+    const big = (i: number): Uint8Array => packet(2000, i);
+    const toClient = packets(t, count, 15_000);
+    const started = performance.now();
+    await Promise.all(Array.from({ length: count }, (_, i) => t.send(big(i))));
+    for (let i = 0; i < count; i++) await d.write(encodeSerialFrames(big(i)));
+    await until(() => seen.packets.length === count, 15_000);
+    const received = await toClient;
+    const elapsedMs = performance.now() - started;
+    expect(seen.packets.map((p) => p[6])).toEqual(Array.from({ length: count }, (_, i) => i));
+    expect(received.every((p, i) => Buffer.from(p).equals(Buffer.from(big(i))))).toBe(true);
+    expect(elapsedMs).toBeLessThan(15_000);
+  });
+
+  it('a second client on the same path is refused while the first holds it', async () => {
+    const d = await device();
+    await client(d.path);
+    await expect(SerialTransport.open({ path: d.path })).rejects.toThrow(`serial port ${d.path}: in use by another process`);
   });
 
   it('survives client close and reopen on the same device', async () => {
