@@ -201,7 +201,8 @@ function checkSim(c: ConfigChecker, value: unknown, at: string, options: Targets
   if (o['faults'] !== undefined) {
     const known = options.knownFaults;
     const check = (s: string, p: string): boolean => {
-      if (!known || known.includes(s)) return true;
+      // A profile may carry a parameter after a colon: `slow-replies:200`.
+      if (!known || known.includes(s.split(':')[0] ?? s)) return true;
       c.problem(p, `unknown fault '${s}' (known: ${known.join(', ')})`);
       return false;
     };

@@ -131,9 +131,9 @@ describe('parseTargets errors', () => {
   });
 
   it('rejects a fault the simulator does not know, naming the known ones', () => {
-    const r = parseTargets(withTarget({ kind: 'sim', sim: { faults: ['echo-wrong', 'nope'] } }), 'x.json', { knownFaults: ['echo-wrong', 'seq-zero'] });
-    expect(!r.ok && r.error.map((e) => e.message)).toEqual(["x.json#/targets/t/sim/faults/1: unknown fault 'nope' (known: echo-wrong, seq-zero)"]);
-    expect(!r.ok && r.error[0]?.pointer).toBe('/targets/t/sim/faults/1');
+    const r = parseTargets(withTarget({ kind: 'sim', sim: { faults: ['echo-wrong', 'seq-zero:3', 'nope'] } }), 'x.json', { knownFaults: ['echo-wrong', 'seq-zero'] });
+    expect(!r.ok && r.error.map((e) => e.message)).toEqual(["x.json#/targets/t/sim/faults/2: unknown fault 'nope' (known: echo-wrong, seq-zero)"]);
+    expect(!r.ok && r.error[0]?.pointer).toBe('/targets/t/sim/faults/2');
   });
 });
 
