@@ -131,6 +131,13 @@ function isUintNumber(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && !Object.is(v, -0);
 }
 
+/** The value as a number when it is an integer that a JS number holds exactly (cbor-x returns bigint for 8-byte heads). */
+function safeInteger(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isSafeInteger(v) && !Object.is(v, -0) ? v : undefined;
+  if (typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(v);
+  return undefined;
+}
+
 /** Check one value against a type; returns the typed copy (bstr as plain Uint8Array views). */
 function checkValue(w: Walk, path: string, t: FieldType, v: CborValue): unknown {
   const fail = (): undefined => {
@@ -138,12 +145,15 @@ function checkValue(w: Walk, path: string, t: FieldType, v: CborValue): unknown 
     return undefined;
   };
   switch (t.t) {
-    case 'uint':
-      return isUintNumber(v) ? v : fail();
+    case 'uint': {
+      const n = safeInteger(v);
+      return n !== undefined && n >= 0 ? n : fail();
+    }
     case 'uint64':
-      return isUintNumber(v) || (typeof v === 'bigint' && v >= 0n && v < 1n << 64n) ? v : fail();
+      if (typeof v === 'bigint') return v >= 0n && v < 1n << 64n ? (safeInteger(v) ?? v) : fail();
+      return isUintNumber(v) ? v : fail();
     case 'int':
-      return typeof v === 'number' && Number.isSafeInteger(v) ? v : fail();
+      return safeInteger(v) ?? fail();
     case 'tstr':
       return typeof v === 'string' ? v : fail();
     case 'bool':
