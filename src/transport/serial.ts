@@ -34,6 +34,9 @@ export interface SerialTransportOptions {
   maxPacketBytes?: number;
 }
 
+/** Longest wait for queued writes when closing. */
+const CLOSE_DRAIN_MS = 500;
+
 /** Receive lines may be longer than what we send: console log lines often are. */
 const DEFAULT_RECEIVE_LINE_BYTES = 1024;
 
@@ -135,7 +138,8 @@ export class SerialTransport implements Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.writeChain.catch(() => undefined);
+    // Let queued writes finish, but a device that stopped reading must not make close hang.
+    await Promise.race([this.writeChain.catch(() => undefined), new Promise((r) => setTimeout(r, CLOSE_DRAIN_MS).unref())]);
     this.listeners.clear();
     if (!this.port.isOpen) return;
     await new Promise<void>((resolve) => this.port.close(() => resolve()));
