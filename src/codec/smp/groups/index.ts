@@ -3,6 +3,7 @@
  * @see ../../../../../shared/spec/smp.md §3
  */
 import type { SmpCommand } from '../command.ts';
+import type { FieldType } from './fields.ts';
 import { enumCommands } from './enum.ts';
 import { fsCommands } from './fs.ts';
 import { imgCommands } from './img.ts';
@@ -23,7 +24,7 @@ export * from './enum.ts';
 export * from './zephyr.ts';
 
 /** A command with its declared request keys and response type (what `defineCommand` builds). */
-export type AnySmpCommand = SmpCommand<object, unknown> & { readonly requestKeys: readonly string[] };
+export type AnySmpCommand = SmpCommand<object, unknown> & { readonly requestKeys: readonly string[]; readonly responseType: FieldType };
 
 /** Every command of every group, keyed by `name` (`os.echo`, `img.upload`, …). */
 export const allCommands: ReadonlyMap<string, AnySmpCommand> = new Map(
