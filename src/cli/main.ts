@@ -1,0 +1,80 @@
+/**
+ * `mgmt-conformance` entry point: dispatches sub-commands and maps errors to exit codes
+ * (0 ok, 1 failures, 2 usage, configuration or setup problems).
+ */
+import { readFileSync } from 'node:fs';
+import { ConfigError, ConnectionStringError, InputFileError, TransportError, UsageError } from '../errors.ts';
+import type { CliIo } from './args.ts';
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+/**
+ * Sub-commands, loaded on demand: `probe` starts fast, and one command's module failing to
+ * load does not take the others down.
+ */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  run: { summary: 'run the conformance suites against targets (default: the built-in simulator)', load: async () => (await import('./run.ts')).runCommand },
+  list: { summary: 'list the conformance cases (id, level, title, spec reference)', load: async () => (await import('./list.ts')).listCommand },
+  probe: { summary: 'ask a device what it is: SMP version, OS, bootloader, buffers, images, groups', load: async () => (await import('./probe.ts')).probeCommand },
+  sim: { summary: 'run the built-in reference simulator on UDP and a pseudo-terminal', load: async () => (await import('./sim.ts')).simCommand },
+  image: { summary: 'inspect, sign or corrupt MCUboot images (offline)', load: async () => (await import('./image.ts')).imageCommand },
+};
+
+/** Errors that mean "fix your command line, configuration or setup": exit 2, one line. */
+const SETUP_ERRORS = [UsageError, ConfigError, ConnectionStringError, TransportError, InputFileError];
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    'usage: mgmt-conformance <command> [options]   (mgmt-conformance <command> --help for its options)',
+    '',
+    'Conformance harness for Zephyr SMP (MCUmgr) devices.',
+    '',
+    'commands:',
+    ...rows,
+    '',
+    'exit codes: 0 ok, 1 conformance failures, 2 usage, configuration or connection problems',
+  ].join('\n');
+}
+
+/** Write through `process` streams; a text without a final newline gets one. */
+export const processIo: CliIo = {
+  stdout: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  stderr: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+};
+
+/** Run the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout(help());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout(version());
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`mgmt-conformance: unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')}; see --help)`);
+    return 2;
+  }
+  try {
+    return await (await command.load())(rest, io);
+  } catch (e) {
+    if (SETUP_ERRORS.some((cls) => e instanceof cls)) {
+      // Flag errors already start with the command name; do not say it twice.
+      const line = ((e as Error).message.split('\n')[0] ?? '').replace(new RegExp(`^${name}: `), '');
+      io.stderr(`mgmt-conformance ${name}: ${line}`);
+      return 2;
+    }
+    io.stderr(`mgmt-conformance ${name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return 1;
+  }
+}
