@@ -1,0 +1,78 @@
+/**
+ * The SMP serial endpoint on a real pseudo-terminal, with the MCUmgr UART transport's receive
+ * rules (lines over 127 bytes dropped, console lines ignored, framing errors silent), Zephyr's
+ * own line splitting for responses, log lines between frames, optional line-rate emulation.
+ * @see ../../../../shared/spec/smp.md §4.2, §4.3, §6.3
+ */
+import { crc16Xmodem } from '../../codec/smp/crc16.ts';
+import { encodeSerialFrameLines, SerialFrameDecoder, SERIAL_MAX_LINE_BYTES } from '../../codec/smp/serial-framing.ts';
+import { encodeSerialFrameLinesUnchecked } from '../../codec/smp/serial-framing-unchecked.ts';
+import { concatBytes } from '../../core/bytes.ts';
+import { openPtyDevice, type PtyDevice } from '../../transport/pty.ts';
+import type { SimDevice } from '../device.ts';
+import type { SmpServer } from '../smp-server.ts';
+import { LinePacer } from './line-pacer.ts';
+
+/** How often a console log line is printed when console text is on. */
+const CONSOLE_PERIOD_MS = 2000;
+
+/** An open serial endpoint. */
+export interface SerialEndpoint {
+  /** The pty slave path a client opens. */
+  readonly path: string;
+  close(): Promise<void>;
+}
+
+/** Options of the serial endpoint. */
+export interface SerialEndpointOptions {
+  /** Line-rate emulation in both directions when set. */
+  baudRate?: number;
+  /** Print Zephyr-style log lines between frames. */
+  hasConsoleText: boolean;
+}
+
+/** Open a pty and serve SMP on it. */
+export async function openSerialEndpoint(device: SimDevice, server: SmpServer, options: SerialEndpointOptions): Promise<SerialEndpoint> {
+  const pty: PtyDevice = await openPtyDevice();
+  // The UART transport's packet buffer is one SMP buffer: length field and CRC live in it too.
+  const decoder = new SerialFrameDecoder({ maxLineBytes: SERIAL_MAX_LINE_BYTES, maxPacketBytes: device.options.bufSize });
+  const rx = new LinePacer(options.baudRate);
+  const tx = new LinePacer(options.baudRate);
+  const write = (bytes: Uint8Array): void => void tx.push(bytes, (b) => pty.write(b));
+  const reply = (packet: Uint8Array): void => write(frame(device, packet));
+  const unsubscribe = pty.onData((chunk) => {
+    void rx.push(chunk.slice(), (c) => {
+      for (const event of decoder.push(c)) if (event.kind === 'packet') server.submit(event.packet, reply);
+    });
+  });
+  const stopLog = options.hasConsoleText ? device.onLog((line) => write(new TextEncoder().encode(`${line}\r\n`))) : undefined;
+  const timer = options.hasConsoleText ? setInterval(() => device.log(`<inf> smp_sample: uptime ${Math.floor(device.uptimeMs())} ms`), CONSOLE_PERIOD_MS) : undefined;
+  timer?.unref();
+  if (options.hasConsoleText) device.log('<inf> smp_sample: build time: ready');
+  let isClosed = false;
+  return {
+    path: pty.path,
+    close: async () => {
+      if (isClosed) return;
+      isClosed = true;
+      if (timer !== undefined) clearInterval(timer);
+      stopLog?.();
+      unsubscribe();
+      rx.stop();
+      tx.stop();
+      await pty.close();
+    },
+  };
+}
+
+/** Frame a response; the serial faults damage exactly the CRC or the length field. */
+function frame(device: SimDevice, packet: Uint8Array): Uint8Array {
+  const options = { style: 'zephyr' as const };
+  if (device.faults.has('bad-crc')) {
+    return concatBytes(...encodeSerialFrameLinesUnchecked(packet, { crc: crc16Xmodem(packet) ^ 0x5a5a }, options));
+  }
+  if (device.faults.has('serial-length-without-crc')) {
+    return concatBytes(...encodeSerialFrameLinesUnchecked(packet, { lengthField: packet.length }, options));
+  }
+  return concatBytes(...encodeSerialFrameLines(packet, options));
+}

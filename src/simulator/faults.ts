@@ -1,0 +1,145 @@
+/**
+ * Fault profiles: each one breaks exactly one behaviour of the reference device, so the
+ * harness's self-test can prove that the case checking that behaviour fails. Profiles are
+ * chosen by name (`slow-replies:200` passes a parameter) and combine freely.
+ *
+ * `caughtBy` lists the conformance case ids that must flag the profile; the suite writers fill
+ * it in. Until then each entry's comment names the behaviour a case has to check.
+ */
+
+/** One fault profile. */
+export interface FaultProfile {
+  readonly name: string;
+  readonly description: string;
+  /** Parameter after the colon (`drop-every-nth:5`), with its default. */
+  readonly params?: { readonly name: string; readonly defaultValue: number; readonly description: string };
+  /** Conformance case ids that must fail when this profile is on. */
+  readonly caughtBy: readonly string[];
+  /** True when the device stops answering by design (robustness properties skip the liveness check). */
+  readonly isCrash?: boolean;
+}
+
+/** Every fault profile the simulator knows. */
+export const FAULT_PROFILES: readonly FaultProfile[] = [
+  // A case must check that the response sequence number equals the request's (§1.6).
+  { name: 'wrong-seq', description: 'Responses carry the request sequence number + 1.', caughtBy: [] },
+  // A case must check the response op (1 for a read, 3 for a write) (§1.3).
+  { name: 'wrong-response-op', description: 'Responses repeat the request op instead of op+1 / 3.', caughtBy: [] },
+  // A case must check that the header length equals the payload length (§1.1).
+  { name: 'length-off-by-one', description: 'Response header length field is one more than the payload.', caughtBy: [] },
+  // A case must send a serial request and check the response CRC (§4.2).
+  { name: 'bad-crc', description: 'Serial responses carry a corrupted CRC-16.', caughtBy: [] },
+  // A case must check the serial length field = len(packet) + 2 (§6.3 item 32, PR #40127).
+  { name: 'serial-length-without-crc', description: 'Serial length field omits the 2 CRC bytes (pre-2021 firmware bug).', caughtBy: [] },
+  // A case must upload a chunk at a wrong offset and expect {off: expected} with nothing written (§3.2.3 item 4).
+  { name: 'ignore-offset-mismatch', description: 'Image upload writes a chunk at whatever offset it names.', caughtBy: [] },
+  // A case must upload with a wrong sha and expect match false (§6.6 item 53).
+  { name: 'accept-bad-hash', description: 'Image upload reports match: true even when the sha is wrong.', caughtBy: [] },
+  // A case must upload a first chunk with a wrong magic and expect group error 23 (§3.2.3).
+  { name: 'accept-bad-magic', description: 'Image upload accepts a first chunk without the MCUboot magic.', caughtBy: [] },
+  // A case must read image state after an upload and find the new image's hash (§3.2.1).
+  { name: 'stale-state-hash', description: 'Image state keeps reporting the slot contents from before the last upload.', caughtBy: [] },
+  // A case must check group errors come as err{group,rc} under v2 (§2.3).
+  { name: 'v1-errors-under-v2', description: 'Group errors are sent as translated v1 rc values to v2 requests.', caughtBy: [] },
+  // A case must send a request to an unknown group and expect rc 8 (§6.1 item 6).
+  { name: 'unknown-group-ok', description: 'Requests to unknown groups are answered with an empty success map.', caughtBy: [] },
+  // A case must echo a long string (> 64 characters) and compare it (§3.1.1).
+  {
+    name: 'echo-truncated',
+    description: 'Echo replies are cut to a fixed number of characters.',
+    params: { name: 'chars', defaultValue: 64, description: 'characters kept' },
+    caughtBy: [],
+  },
+  // A robustness case must send malformed CBOR, then check the device is still alive (§6.2).
+  { name: 'crash-after-malformed', description: 'After the first request with a malformed CBOR body, nothing is answered any more.', caughtBy: [], isCrash: true },
+  // A timing case must bound the response time (e.g. echo round trip).
+  {
+    name: 'slow-replies',
+    description: 'Every response is delayed.',
+    params: { name: 'ms', defaultValue: 200, description: 'delay in milliseconds' },
+    caughtBy: [],
+  },
+  // A case must send several requests and expect an answer to each one.
+  {
+    name: 'drop-every-nth',
+    description: 'Every n-th response is not sent.',
+    params: { name: 'n', defaultValue: 5, description: 'drop period' },
+    caughtBy: [],
+  },
+  // A robustness case must send more malformed requests than buf_count, then check liveness.
+  { name: 'leak-buffer-on-malformed', description: 'Each malformed request leaks one SMP buffer; after buf_count of them the device goes silent.', caughtBy: [], isCrash: true },
+  // A case must reset the device and check that upload state is gone (§6.7 item 64).
+  { name: 'reset-does-nothing', description: 'Reset answers {} but the device does not reset (upload state and pending swap survive).', caughtBy: [] },
+  // A case must check taskstat stkuse <= stksiz (§3.1.2).
+  { name: 'taskstat-stack-overflow', description: 'Task statistics report a thread using more stack than it has.', caughtBy: [] },
+  // A case must set the date/time and read it back (§3.1.4).
+  { name: 'datetime-not-stored', description: 'Date/time set answers {} but the clock is not changed.', caughtBy: [] },
+  // A case must save a setting, reset, and read it back (§3.4).
+  { name: 'settings-not-persisted', description: 'Settings save answers {} but stores nothing; values are lost at reset.', caughtBy: [] },
+  // A case must upload a file and compare its crc32/sha256 with the host's (§3.5).
+  { name: 'fs-hash-wrong', description: 'File hash/checksum results are off by one bit.', caughtBy: [] },
+  // A case must send a header whose length exceeds the data and expect rc 9 (§1.5).
+  { name: 'silent-on-bad-length', description: 'A header length larger than the data gets no response instead of rc 9.', caughtBy: [] },
+  // A case must repeat the first chunk with the same sha mid-upload and expect a resume (§6.6 item 51).
+  { name: 'upload-no-resume', description: 'Repeating the first upload chunk restarts the upload at 0 instead of resuming.', caughtBy: [] },
+  // A case must upload, erase, upload again and expect the second upload to start at 0 (§6.6 item 57, #51798).
+  { name: 'erase-keeps-upload-state', description: 'Image erase does not clear the upload state (Zephyr issue #51798).', caughtBy: [] },
+  // A case must start an upload with len larger than the slot and expect group error 30 (§6.6 item 58).
+  { name: 'upload-too-large-accepted', description: 'An upload larger than the slot is accepted at the start (Zephyr issue #60899).', caughtBy: [] },
+  // A case must send a request whose reply exceeds buf_size and expect rc 7 (§6.2 item 23).
+  { name: 'no-emsgsize', description: 'Responses larger than buf_size are sent anyway instead of rc 7.', caughtBy: [] },
+  // A case must send two requests in one packet, the first failing, and expect one response (§1.5).
+  { name: 'continue-after-error', description: 'Processing of a multi-request packet continues after an error.', caughtBy: [] },
+];
+
+/** The active faults of one simulator, with their parameters. */
+export class ActiveFaults {
+  readonly #params: ReadonlyMap<string, number>;
+
+  private constructor(params: ReadonlyMap<string, number>) {
+    this.#params = params;
+  }
+
+  /** No faults: a conforming device. */
+  static none(): ActiveFaults {
+    return new ActiveFaults(new Map());
+  }
+
+  /**
+   * Parse profile names (`name` or `name:param`). Unknown names and bad parameters are
+   * reported as a message, not thrown.
+   */
+  static parse(specs: readonly string[]): { ok: true; value: ActiveFaults } | { ok: false; error: string } {
+    const params = new Map<string, number>();
+    for (const spec of specs) {
+      const [name = '', raw] = spec.split(':', 2);
+      const profile = FAULT_PROFILES.find((p) => p.name === name);
+      if (profile === undefined) return { ok: false, error: `unknown fault profile "${name}"` };
+      if (raw !== undefined && profile.params === undefined) return { ok: false, error: `fault "${name}" takes no parameter` };
+      const value = raw === undefined ? (profile.params?.defaultValue ?? 0) : Number(raw);
+      if (!Number.isFinite(value) || value < 0) return { ok: false, error: `fault "${name}": bad parameter "${raw ?? ''}"` };
+      params.set(name, value);
+    }
+    return { ok: true, value: new ActiveFaults(params) };
+  }
+
+  /** True when the profile is on. */
+  has(name: string): boolean {
+    return this.#params.has(name);
+  }
+
+  /** The profile's parameter (its default when none was given), or undefined when off. */
+  param(name: string): number | undefined {
+    return this.#params.get(name);
+  }
+
+  /** Names of the active profiles, as given (without parameters). */
+  get names(): string[] {
+    return [...this.#params.keys()];
+  }
+
+  /** True when an active profile makes the device stop answering by design. */
+  get hasCrashProfile(): boolean {
+    return FAULT_PROFILES.some((p) => p.isCrash === true && this.has(p.name));
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Enumeration (group 10): count, list, single, details, in registration order (the capture's
+ * order: 10, 8, 1, 0, 3, 9, 2, 63).
+ * @see ../../../../shared/spec/smp.md §3.7
+ */
+import { MgmtErr, MgmtGroup } from '../../codec/smp/constants.ts';
+import type { SimDevice } from '../device.ts';
+import { decodeRequest } from '../request.ts';
+import { groupErr, okRsp, rcRsp, type CommandHandlers, type GroupDefinition, type HandlerContext, type HandlerResult, type RspMap } from '../types.ts';
+
+const EnumErr = { TOO_MANY_GROUP_ENTRIES: 2, INDEX_TOO_LARGE: 4 } as const;
+
+/** Most group ids a details request may name. */
+export const ENUM_DETAILS_MAX_GROUPS = 16;
+
+/** Build the enumeration group over the registry it reports (passed lazily: it is part of it). */
+export function createEnumGroup(registry: () => readonly GroupDefinition<SimDevice>[]): GroupDefinition<SimDevice> {
+  const count = (): HandlerResult => okRsp({ count: registry().length });
+  const list = (): HandlerResult => okRsp({ groups: registry().map((g) => g.id) });
+  const single = (_d: SimDevice, ctx: HandlerContext): HandlerResult => {
+    const req = decodeRequest(ctx.payload, { index: 'uint' });
+    if (!req.ok) return rcRsp(MgmtErr.EINVAL);
+    const groups = registry();
+    const index = req.value.index ?? 0;
+    const group = groups[index];
+    if (group === undefined) return groupErr(EnumErr.INDEX_TOO_LARGE);
+    return okRsp(index === groups.length - 1 ? { group: group.id, end: true } : { group: group.id });
+  };
+  const details = (_d: SimDevice, ctx: HandlerContext): HandlerResult => {
+    const req = decodeRequest(ctx.payload, { groups: 'array' });
+    if (!req.ok) return rcRsp(MgmtErr.EINVAL);
+    let wanted: Set<number> | undefined;
+    if (req.value.groups !== undefined) {
+      if (req.value.groups.length > ENUM_DETAILS_MAX_GROUPS) return groupErr(EnumErr.TOO_MANY_GROUP_ENTRIES);
+      wanted = new Set();
+      for (const e of req.value.groups) {
+        if (e.kind !== 'uint') return rcRsp(MgmtErr.EINVAL);
+        wanted.add(e.value);
+      }
+    }
+    const groups: RspMap[] = registry()
+      .filter((g) => wanted === undefined || wanted.has(g.id))
+      .map((g) => ({ group: g.id, name: g.name, handlers: g.handlerCount }));
+    return okRsp({ groups });
+  };
+  const commands = new Map<number, CommandHandlers<SimDevice>>([
+    [0, { read: count }],
+    [1, { read: list }],
+    [2, { read: single }],
+    [3, { read: details }],
+  ]);
+  return { id: MgmtGroup.ENUM, name: 'enum mgmt', handlerCount: 4, commands };
+}

@@ -1,0 +1,106 @@
+/**
+ * Image upload (group 1, command 1) with Zephyr's rules, image check enabled (`match`).
+ * @see ../../../../shared/spec/smp.md §3.2.3, §6.6
+ */
+import { createHash } from 'node:crypto';
+import { bytesEqual } from '../../core/bytes.ts';
+import { MgmtErr } from '../../codec/smp/constants.ts';
+import { SLOT_SIZE_BYTES, type SimDevice } from '../device.ts';
+import { compareImageVersions, IMAGE_MAGIC, readHeaderVersion, readSlotImage } from '../mcuboot-image.ts';
+import { decodeRequest } from '../request.ts';
+import { groupErr, okRsp, rcRsp, type HandlerContext, type HandlerResult } from '../types.ts';
+import { ImgErr, isSecondaryInUse, slotInfos } from './img-slots.ts';
+
+const SCHEMA = { image: 'uint', len: 'uint', off: 'uint', sha: 'bstr', data: 'bstr', upgrade: 'bool' } as const;
+const HEADER_BYTES = 32;
+const MAX_SHA_BYTES = 32;
+
+interface UploadRequest {
+  image?: number;
+  len?: number;
+  off: number;
+  sha?: Uint8Array;
+  data: Uint8Array;
+  upgrade?: boolean;
+}
+
+/** Upload one chunk. Every error clears the upload state (§3.2.3 item 7). */
+export function upload(device: SimDevice, ctx: HandlerContext): HandlerResult {
+  const decoded = decodeRequest(ctx.payload, SCHEMA);
+  if (!decoded.ok) return fail(device, rcRsp(MgmtErr.EINVAL));
+  const { off } = decoded.value;
+  if (off === undefined) return fail(device, groupErr(ImgErr.INVALID_OFFSET));
+  const req: UploadRequest = { ...decoded.value, off, data: decoded.value.data ?? new Uint8Array(0) };
+  if (off === 0) {
+    const first = startUpload(device, req);
+    if (first !== undefined) return first;
+  } else if (device.upload === undefined || off !== device.upload.off) {
+    if (device.upload === undefined || !device.faults.has('ignore-offset-mismatch')) {
+      return okRsp({ off: device.upload?.off ?? 0 });
+    }
+  }
+  return writeChunk(device, req);
+}
+
+function fail(device: SimDevice, result: HandlerResult): HandlerResult {
+  device.upload = undefined;
+  return result;
+}
+
+/** First chunk checks; returns a response when the chunk must not be written. */
+function startUpload(device: SimDevice, req: UploadRequest): HandlerResult | undefined {
+  const { data } = req;
+  if (data.length < HEADER_BYTES) return fail(device, groupErr(ImgErr.INVALID_IMAGE_HEADER));
+  if (req.len === undefined) return fail(device, groupErr(ImgErr.INVALID_LENGTH));
+  const magic = new DataView(data.buffer, data.byteOffset, 4).getUint32(0, true);
+  if (magic !== IMAGE_MAGIC && !device.faults.has('accept-bad-magic')) return fail(device, groupErr(ImgErr.INVALID_IMAGE_HEADER_MAGIC));
+  const sha = req.sha ?? new Uint8Array(0);
+  if (sha.length > MAX_SHA_BYTES) return fail(device, groupErr(ImgErr.INVALID_HASH));
+  const current = device.upload;
+  if (current !== undefined && sha.length > 0 && bytesEqual(sha, current.sha) && !device.faults.has('upload-no-resume')) {
+    return okRsp({ off: current.off });
+  }
+  if (req.len > SLOT_SIZE_BYTES && !device.faults.has('upload-too-large-accepted')) return fail(device, groupErr(ImgErr.INVALID_IMAGE_TOO_LARGE));
+  if ((req.image ?? 0) !== 0 || isSecondaryInUse(device)) return fail(device, groupErr(ImgErr.NO_FREE_SLOT));
+  if (req.upgrade === true && !isNewer(device, data)) return fail(device, groupErr(ImgErr.CURRENT_VERSION_IS_NEWER));
+  if (device.faults.has('stale-state-hash') && device.staleSlotInfo === undefined) device.staleSlotInfo = slotInfos(device);
+  const len = Math.min(req.len, SLOT_SIZE_BYTES);
+  if (sha.length === MAX_SHA_BYTES && bytesEqual(sha256(device.slots[1].subarray(0, len)), sha)) {
+    device.upload = undefined;
+    return okRsp({ off: req.len, match: true });
+  }
+  device.slots[1].fill(0xff);
+  device.counters.flashEraseCalls++;
+  device.upload = { slot: 1, off: 0, len: req.len, sha };
+  return undefined;
+}
+
+function isNewer(device: SimDevice, header: Uint8Array): boolean {
+  const incoming = readHeaderVersion(header);
+  const running = readSlotImage(device.slots[0]);
+  return incoming === undefined || running === undefined || compareImageVersions(incoming, running.version) > 0;
+}
+
+function writeChunk(device: SimDevice, req: UploadRequest): HandlerResult {
+  const state = device.upload;
+  if (state === undefined) return okRsp({ off: 0 });
+  const end = req.off + req.data.length;
+  if (end > state.len || end > SLOT_SIZE_BYTES) return fail(device, groupErr(ImgErr.INVALID_IMAGE_DATA_OVERRUN));
+  if (req.data.length > 0) {
+    device.slots[1].set(req.data, req.off);
+    device.counters.flashWriteCalls++;
+    device.counters.bytesWritten += req.data.length;
+    state.off = end;
+  }
+  if (state.off < state.len) return okRsp({ off: state.off });
+  const isMatch =
+    device.faults.has('accept-bad-hash') ||
+    (state.sha.length === MAX_SHA_BYTES && bytesEqual(sha256(device.slots[1].subarray(0, state.len)), state.sha));
+  device.upload = undefined;
+  device.log(`<inf> img_mgmt: upload complete, ${state.len} bytes`);
+  return okRsp({ off: state.len, match: isMatch });
+}
+
+function sha256(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(bytes).digest());
+}

@@ -1,0 +1,138 @@
+/**
+ * OS management (group 0): echo, taskstat, date/time, reset, MCUmgr params, info, bootloader info.
+ * @see ../../../../shared/spec/smp.md §3.1
+ */
+import { MgmtErr, MgmtGroup } from '../../codec/smp/constants.ts';
+import type { SimDevice } from '../device.ts';
+import { BUILD_DATE } from '../device.ts';
+import { decodeRequest } from '../request.ts';
+import { groupErr, okRsp, rcRsp, type CommandHandlers, type GroupDefinition, type HandlerContext, type HandlerResult, type RspMap } from '../types.ts';
+import { getDatetime, setDatetime } from './os-datetime.ts';
+
+/** `os_mgmt_err_code_t` values the simulator uses. */
+const OsErr = { INVALID_FORMAT: 2, QUERY_YIELDS_NO_ANSWER: 3 } as const;
+
+/** MCUboot mode reported by bootloader info: swap without scratch (swap-move). */
+const MCUBOOT_MODE_SWAP_MOVE = 3;
+
+function echo(device: SimDevice, ctx: HandlerContext): HandlerResult {
+  const req = decodeRequest(ctx.payload, { d: 'tstr' });
+  // Newest behaviour (PR #117166): a missing "d" is an error, not an empty echo.
+  if (!req.ok || req.value.d === undefined) return rcRsp(MgmtErr.EINVAL);
+  const limit = device.faults.param('echo-truncated');
+  const r = limit === undefined ? req.value.d : [...req.value.d].slice(0, limit).join('');
+  return okRsp({ r });
+}
+
+interface ThreadModel {
+  name: string;
+  prio: number;
+  state: number;
+  stksiz: number;
+  baseUse: number;
+  /** Share of CPU time, for a `runtime` that moves. */
+  load: number;
+}
+
+/** Threads of the smp_svr sample as in the capture (names, priorities, states). */
+const THREADS: readonly ThreadModel[] = [
+  { name: 'mcumgr smp', prio: 3, state: 128, stksiz: 1024, baseUse: 412, load: 0.02 },
+  { name: 'smp_udp6', prio: 0, state: 2, stksiz: 256, baseUse: 118, load: 0.001 },
+  { name: 'smp_udp4', prio: 0, state: 2, stksiz: 256, baseUse: 121, load: 0.004 },
+  { name: 'conn_mgr_monitor', prio: -1, state: 2, stksiz: 256, baseUse: 90, load: 0.001 },
+  { name: 'rx_q[0]', prio: -1, state: 2, stksiz: 384, baseUse: 101, load: 0.003 },
+  { name: 'net_mgmt', prio: -1, state: 2, stksiz: 192, baseUse: 88, load: 0.001 },
+  { name: 'shell_uart', prio: 14, state: 2, stksiz: 512, baseUse: 230, load: 0.002 },
+  { name: 'sysworkq', prio: -1, state: 2, stksiz: 256, baseUse: 60, load: 0.002 },
+  { name: 'shell_dummy', prio: 14, state: 2, stksiz: 512, baseUse: 150, load: 0.001 },
+  { name: 'idle', prio: 15, state: 0, stksiz: 80, baseUse: 18, load: 0.96 },
+  { name: 'main', prio: 0, state: 16, stksiz: 512, baseUse: 200, load: 0.005 },
+];
+
+/**
+ * Task statistics with stack and runtime info enabled. Stack sizes and use are in 4-byte words;
+ * `runtime` grows with uptime; `cswcnt`, `last_checkin`, `next_checkin` are Zephyr's
+ * "unsupported" fields, always 0.
+ */
+function taskstat(device: SimDevice): HandlerResult {
+  const uptime = device.uptimeMs();
+  const overflow = device.faults.has('taskstat-stack-overflow');
+  const tasks: Record<string, RspMap> = {};
+  THREADS.forEach((t, tid) => {
+    const wobble = (device.counters.requests + tid) % 7;
+    const stkuse = overflow && t.name === 'mcumgr smp' ? t.stksiz + 16 : Math.min(t.stksiz, t.baseUse + wobble);
+    tasks[t.name] = {
+      prio: t.prio,
+      tid,
+      state: t.state,
+      stksiz: t.stksiz,
+      stkuse,
+      runtime: Math.floor(uptime * 1000 * t.load),
+      cswcnt: 0,
+      last_checkin: 0,
+      next_checkin: 0,
+    };
+  });
+  return okRsp({ tasks });
+}
+
+function reset(device: SimDevice, ctx: HandlerContext): HandlerResult {
+  // The handler decodes "force" as a bool and ignores decode failures (§3.1.5).
+  decodeRequest(ctx.payload, { force: 'bool' });
+  if (!device.faults.has('reset-does-nothing')) device.scheduleReset();
+  device.log('<inf> os_mgmt: reset requested');
+  return okRsp({});
+}
+
+function params(device: SimDevice): HandlerResult {
+  return okRsp({ buf_size: device.options.bufSize, buf_count: device.options.bufCount });
+}
+
+/** os info items in their fixed output order (§3.1.7), values of the capture's build. */
+const INFO_ITEMS: readonly (readonly [string, string])[] = [
+  ['s', 'Zephyr'],
+  ['n', 'unknown'],
+  ['r', '0d6f47a50097'],
+  ['v', '4.0.0'],
+  ['b', BUILD_DATE],
+  ['m', 'posix'],
+  ['p', 'unknown'],
+  ['i', 'native_sim'],
+  ['o', 'Zephyr'],
+];
+
+function info(_device: SimDevice, ctx: HandlerContext): HandlerResult {
+  const req = decodeRequest(ctx.payload, { format: 'tstr' });
+  if (!req.ok) return rcRsp(MgmtErr.EINVAL);
+  const format = req.value.format === undefined || req.value.format === '' ? 's' : req.value.format;
+  const wanted = new Set<string>();
+  for (const ch of format) {
+    if (ch === 'a') INFO_ITEMS.forEach(([k]) => wanted.add(k));
+    else if (INFO_ITEMS.some(([k]) => k === ch)) wanted.add(ch);
+    else return groupErr(OsErr.INVALID_FORMAT);
+  }
+  const output = INFO_ITEMS.filter(([k]) => wanted.has(k)).map(([, v]) => v).join(' ');
+  return okRsp({ output });
+}
+
+function bootloaderInfo(_device: SimDevice, ctx: HandlerContext): HandlerResult {
+  const req = decodeRequest(ctx.payload, { query: 'tstr' });
+  if (!req.ok) return rcRsp(MgmtErr.EINVAL);
+  if (req.value.query === undefined) return okRsp({ bootloader: 'MCUboot' });
+  if (req.value.query === 'mode') return okRsp({ mode: MCUBOOT_MODE_SWAP_MOVE });
+  // The handler *returns* QUERY_YIELDS_NO_ANSWER, so the dispatcher sends a top-level rc 3.
+  return rcRsp(OsErr.QUERY_YIELDS_NO_ANSWER);
+}
+
+const commands = new Map<number, CommandHandlers<SimDevice>>([
+  [0, { read: echo, write: echo }],
+  [2, { read: taskstat }],
+  [4, { read: getDatetime, write: setDatetime }],
+  [5, { write: reset }],
+  [6, { read: params }],
+  [7, { read: info }],
+  [8, { read: bootloaderInfo }],
+]);
+
+/** The OS group as registered (9 handler slots: ids 0–8; 1 and 3 are holes). */
+export const osGroup: GroupDefinition<SimDevice> = { id: MgmtGroup.OS, name: 'os mgmt', handlerCount: 9, commands };

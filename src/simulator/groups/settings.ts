@@ -1,0 +1,90 @@
+/**
+ * Settings (group 3): an in-memory store with one registered root, `test`. Unsaved values
+ * are lost at reset; `save` persists, `load` restores the saved values.
+ * @see ../../../../shared/spec/smp.md §3.4
+ */
+import { MgmtErr, MgmtGroup } from '../../codec/smp/constants.ts';
+import type { SimDevice } from '../device.ts';
+import { decodeRequest } from '../request.ts';
+import { groupErr, okRsp, rcRsp, type CommandHandlers, type GroupDefinition, type HandlerContext, type HandlerResult, type RspMap } from '../types.ts';
+
+const SettingsErr = { KEY_TOO_LONG: 2, KEY_NOT_FOUND: 3, ROOT_KEY_NOT_FOUND: 5 } as const;
+
+/** `CONFIG_MCUMGR_GRP_SETTINGS_NAME_LEN`: longest key accepted. */
+export const SETTINGS_NAME_MAX = 32;
+/** `CONFIG_MCUMGR_GRP_SETTINGS_VALUE_LEN`: longest value read back. */
+export const SETTINGS_VALUE_MAX = 256;
+/** The only registered settings handler. */
+const ROOT = 'test';
+
+/** Check a key: too long → 2, unknown root → 5. */
+function checkName(name: string | undefined): HandlerResult | undefined {
+  if (name === undefined) return rcRsp(MgmtErr.EINVAL);
+  if (name.length > SETTINGS_NAME_MAX) return groupErr(SettingsErr.KEY_TOO_LONG);
+  if (name.split('/')[0] !== ROOT) return groupErr(SettingsErr.ROOT_KEY_NOT_FOUND);
+  return undefined;
+}
+
+function read(device: SimDevice, ctx: HandlerContext): HandlerResult {
+  const req = decodeRequest(ctx.payload, { name: 'tstr', max_size: 'uint' });
+  if (!req.ok) return rcRsp(MgmtErr.EINVAL);
+  const bad = checkName(req.value.name);
+  if (bad !== undefined) return bad;
+  const value = device.settings.get(req.value.name ?? '');
+  if (value === undefined) return groupErr(SettingsErr.KEY_NOT_FOUND);
+  const asked = req.value.max_size;
+  const limit = Math.min(asked ?? SETTINGS_VALUE_MAX, SETTINGS_VALUE_MAX);
+  const body: RspMap = { val: value.subarray(0, limit) };
+  return okRsp(asked !== undefined && asked > SETTINGS_VALUE_MAX ? { ...body, max_size: SETTINGS_VALUE_MAX } : body);
+}
+
+function write(device: SimDevice, ctx: HandlerContext): HandlerResult {
+  const req = decodeRequest(ctx.payload, { name: 'tstr', val: 'bstr' });
+  if (!req.ok || req.value.val === undefined) return rcRsp(MgmtErr.EINVAL);
+  const bad = checkName(req.value.name);
+  if (bad !== undefined) return bad;
+  device.settings.set(req.value.name ?? '', req.value.val.slice());
+  return okRsp({});
+}
+
+function remove(device: SimDevice, ctx: HandlerContext): HandlerResult {
+  const req = decodeRequest(ctx.payload, { name: 'tstr' });
+  if (!req.ok) return rcRsp(MgmtErr.EINVAL);
+  const name = req.value.name;
+  if (name === undefined) return rcRsp(MgmtErr.EINVAL);
+  if (name.length > SETTINGS_NAME_MAX) return groupErr(SettingsErr.KEY_TOO_LONG);
+  // As the capture shows, delete of a missing key answers KEY_NOT_FOUND whatever the root.
+  if (!device.settings.delete(name)) return groupErr(SettingsErr.KEY_NOT_FOUND);
+  device.settingsPersisted.delete(name);
+  return okRsp({});
+}
+
+function commit(): HandlerResult {
+  return okRsp({});
+}
+
+function load(device: SimDevice): HandlerResult {
+  for (const [k, v] of device.settingsPersisted) device.settings.set(k, v.slice());
+  return okRsp({});
+}
+
+function save(device: SimDevice, ctx: HandlerContext): HandlerResult {
+  const req = decodeRequest(ctx.payload, { name: 'tstr' });
+  if (!req.ok) return rcRsp(MgmtErr.EINVAL);
+  if (device.faults.has('settings-not-persisted')) return okRsp({});
+  const prefix = req.value.name;
+  for (const [k, v] of device.settings) {
+    if (prefix === undefined || k === prefix || k.startsWith(`${prefix}/`)) device.settingsPersisted.set(k, v.slice());
+  }
+  return okRsp({});
+}
+
+const commands = new Map<number, CommandHandlers<SimDevice>>([
+  [0, { read, write }],
+  [1, { write: remove }],
+  [2, { write: commit }],
+  [3, { read: load, write: save }],
+]);
+
+/** The settings group as registered. */
+export const settingsGroup: GroupDefinition<SimDevice> = { id: MgmtGroup.SETTINGS, name: 'settings mgmt', handlerCount: 4, commands };

@@ -1,0 +1,64 @@
+/**
+ * Statistics (group 2): list and show, with the capture's stat groups. `flash_sim_stats` has
+ * 521 counters, like the capture's firmware, so showing it overflows a 2048-byte buffer (rc 7).
+ * @see ../../../../shared/spec/smp.md §3.3
+ */
+import { MgmtErr, MgmtGroup } from '../../codec/smp/constants.ts';
+import type { SimDevice } from '../device.ts';
+import { decodeRequest } from '../request.ts';
+import { groupErr, okRsp, rcRsp, type CommandHandlers, type GroupDefinition, type HandlerContext, type HandlerResult } from '../types.ts';
+
+const StatErr = { INVALID_GROUP: 2 } as const;
+
+/** Flash simulator pages with per-page counters (2 counters each). */
+const FLASH_SIM_PAGES = 256;
+
+type StatFields = Record<string, number>;
+
+const STAT_GROUPS: ReadonlyMap<string, (device: SimDevice) => StatFields> = new Map([
+  ['flash_sim_stats', flashSimStats],
+  ['flash_sim_thresholds', (): StatFields => ({ max_write_calls: 0, max_erase_calls: 0, max_len: 0, s3: 0 })],
+  // The sample increments `ticks` once per second.
+  ['smp_svr_stats', (device: SimDevice): StatFields => ({ ticks: Math.floor(device.uptimeMs() / 1000), s1: 0 })],
+]);
+
+function flashSimStats(device: SimDevice): StatFields {
+  const c = device.counters;
+  const fields: StatFields = {
+    bytes_read: c.flashReadCalls * 32,
+    bytes_written: c.bytesWritten,
+    double_writes: 0,
+    flash_read_calls: c.flashReadCalls,
+    flash_read_time_us: c.flashReadCalls * 3,
+    flash_write_calls: c.flashWriteCalls,
+    flash_write_time_us: c.flashWriteCalls * 40,
+    flash_erase_calls: c.flashEraseCalls,
+    flash_erase_time_us: c.flashEraseCalls * 900,
+  };
+  for (let page = 0; page < FLASH_SIM_PAGES; page++) {
+    fields[`erase_cycles_unit${page}`] = 0;
+    fields[`max_erase_cycles_unit${page}`] = 0;
+  }
+  return fields;
+}
+
+function show(device: SimDevice, ctx: HandlerContext): HandlerResult {
+  const req = decodeRequest(ctx.payload, { name: 'tstr' });
+  if (!req.ok || req.value.name === undefined) return rcRsp(MgmtErr.EINVAL);
+  const group = STAT_GROUPS.get(req.value.name);
+  if (group === undefined) return groupErr(StatErr.INVALID_GROUP);
+  device.counters.flashReadCalls++;
+  return okRsp({ name: req.value.name, fields: group(device) });
+}
+
+function list(): HandlerResult {
+  return okRsp({ stat_list: [...STAT_GROUPS.keys()] });
+}
+
+const commands = new Map<number, CommandHandlers<SimDevice>>([
+  [0, { read: show }],
+  [1, { read: list }],
+]);
+
+/** The statistics group as registered. */
+export const statGroup: GroupDefinition<SimDevice> = { id: MgmtGroup.STAT, name: 'stat mgmt', handlerCount: 2, commands };

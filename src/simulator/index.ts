@@ -1,0 +1,116 @@
+/**
+ * The reference SMP device: Zephyr v4.x `smp_svr` behaviour (all groups) over loopback UDP
+ * (IPv4/IPv6) and a real pseudo-terminal, one shared device state, optional fault profiles.
+ * @see ../../../shared/spec/smp.md, ../../../shared/DESIGN.md "Simulator"
+ */
+import { SMP_UDP_PORT } from '../codec/smp/constants.ts';
+import { ConfigError } from '../errors.ts';
+import { SimDevice, type ErrorForm } from './device.ts';
+import { openSerialEndpoint, type SerialEndpoint } from './endpoints/serial.ts';
+import { openUdpEndpoint, type UdpEndpoint } from './endpoints/udp.ts';
+import { ActiveFaults } from './faults.ts';
+import { SmpServer } from './smp-server.ts';
+
+export { FAULT_PROFILES, type FaultProfile } from './faults.ts';
+export type { ErrorForm } from './device.ts';
+
+/** Where a UDP endpoint listens. */
+export interface UdpEndpointOptions {
+  /** Default 127.0.0.1 (IPv4) or ::1 (IPv6). */
+  host?: string;
+  /** Default 1337; 0 = any free port. */
+  port?: number;
+}
+
+/** How to start the simulator. Defaults: UDP on 127.0.0.1:1337, no IPv6, no serial. */
+export interface SimulatorOptions {
+  udp?: UdpEndpointOptions | false;
+  udp6?: UdpEndpointOptions | false;
+  /** A real pseudo-terminal; `baudRate` turns on line-rate emulation (bytes paced at baud/10 per second). */
+  serial?: boolean | { baudRate?: number };
+  /** Fault profile names, `name` or `name:param`. */
+  faults?: string[];
+  /** `v2` (default): Zephyr ≥ 3.4. `v1`: a pre-3.4 server (version bits ignored, v1 `rc` only). */
+  errorForm?: ErrorForm;
+  /** SMP buffer size including the header (default 2048). */
+  bufSize?: number;
+  /** SMP buffers shared by requests and responses (default 2). */
+  bufCount?: number;
+  /** Processing time per request buffer (default 0). */
+  processingMs?: number;
+  /** Zephyr-style log lines between serial frames (default true). */
+  consoleText?: boolean;
+}
+
+/** A started simulator. */
+export interface RunningSimulator {
+  udp?: { host: string; port: number };
+  udp6?: { host: string; port: number };
+  /** The pty slave path clients open. */
+  serialPath?: string;
+  /** Active fault profiles as given. */
+  faults: string[];
+  /** Close every endpoint. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Start the reference device on the requested endpoints. Throws ConfigError for bad options. */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const faults = ActiveFaults.parse(options.faults ?? []);
+  if (!faults.ok) throw new ConfigError(faults.error, '/faults');
+  const bufSize = positiveInt(options.bufSize ?? 2048, 'bufSize', 64);
+  const device = new SimDevice({
+    bufSize,
+    bufCount: positiveInt(options.bufCount ?? 2, 'bufCount', 1),
+    errorForm: options.errorForm ?? 'v2',
+    processingMs: Math.max(0, options.processingMs ?? 0),
+    faults: faults.value,
+  });
+  const server = new SmpServer(device);
+  const closers: (() => Promise<void>)[] = [];
+  const running: RunningSimulator = { faults: [...(options.faults ?? [])], stop: () => stopAll(device, server, closers) };
+  try {
+    const udp = await openUdp(server, options.udp, '127.0.0.1', bufSize, closers);
+    if (udp !== undefined) running.udp = udp;
+    const udp6 = await openUdp(server, options.udp6 ?? false, '::1', bufSize, closers);
+    if (udp6 !== undefined) running.udp6 = udp6;
+    if (options.serial !== undefined && options.serial !== false) {
+      const baudRate = typeof options.serial === 'object' ? options.serial.baudRate : undefined;
+      const serial: SerialEndpoint = await openSerialEndpoint(device, server, {
+        ...(baudRate === undefined ? {} : { baudRate }),
+        hasConsoleText: options.consoleText ?? true,
+      });
+      closers.push(() => serial.close());
+      running.serialPath = serial.path;
+    }
+  } catch (cause) {
+    await running.stop();
+    throw cause;
+  }
+  return running;
+}
+
+async function openUdp(
+  server: SmpServer,
+  o: UdpEndpointOptions | false | undefined,
+  defaultHost: string,
+  bufSize: number,
+  closers: (() => Promise<void>)[],
+): Promise<{ host: string; port: number } | undefined> {
+  if (o === false) return undefined;
+  const endpoint: UdpEndpoint = await openUdpEndpoint(server, { host: o?.host ?? defaultHost, port: o?.port ?? SMP_UDP_PORT, bufSize });
+  closers.push(() => endpoint.close());
+  return { host: endpoint.host, port: endpoint.port };
+}
+
+function stopAll(device: SimDevice, server: SmpServer, closers: (() => Promise<void>)[]): Promise<void> {
+  server.stop();
+  device.dispose();
+  const pending = closers.splice(0).map((close) => close().catch(() => undefined));
+  return Promise.all(pending).then(() => undefined);
+}
+
+function positiveInt(value: number, name: string, min: number): number {
+  if (!Number.isInteger(value) || value < min) throw new ConfigError(`${name} must be an integer >= ${min}, got ${value}`, `/${name}`);
+  return value;
+}

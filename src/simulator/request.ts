@@ -1,0 +1,79 @@
+/**
+ * Request bodies judged with zcbor's bulk-decoder rules, as Zephyr's handlers do: the body must
+ * be a map; a non-text key, a repeated known key, a known key with the wrong type, truncated or
+ * invalid CBOR all fail (the handler then answers `rc 3`); unknown keys are skipped; missing
+ * keys are not an error; bytes after the map are not looked at.
+ * @see ../../../shared/spec/smp.md §1.5, §1.7, §6.2
+ */
+import { decodeCborTree, type CborNode } from '../codec/cbor/tree.ts';
+import { err, ok, type Result } from '../core/result.ts';
+
+/** Types a handler can ask for. `uint` values above 2^53-1 fail (zcbor's fixed-width decoders would). */
+export type FieldType = 'tstr' | 'bstr' | 'uint' | 'bool' | 'array';
+
+/** One element of an array field, as shell and enumeration read them. */
+export type ArrayElement = { kind: 'tstr'; value: string } | { kind: 'uint'; value: number } | { kind: 'other' };
+
+type FieldValue<T extends FieldType> = T extends 'tstr'
+  ? string
+  : T extends 'bstr'
+    ? Uint8Array
+    : T extends 'uint'
+      ? number
+      : T extends 'bool'
+        ? boolean
+        : ArrayElement[];
+
+/** Decoded known fields; absent keys are undefined. */
+export type DecodedFields<S extends Record<string, FieldType>> = { [K in keyof S]?: FieldValue<S[K]> };
+
+/**
+ * Deepest nesting accepted (zcbor's backup states, `CONFIG_MCUMGR_SMP_CBOR_MAX_DECODING_LEVELS`);
+ * deeper bodies fail like any other decode error.
+ */
+export const MAX_DECODING_LEVELS = 8;
+
+/** Decode a request body against a schema of known keys. */
+export function decodeRequest<S extends Record<string, FieldType>>(payload: Uint8Array, schema: S): Result<DecodedFields<S>, string> {
+  const root = decodeCborTree(payload, { maxDepth: MAX_DECODING_LEVELS });
+  if (!root.ok) return err(root.error.message);
+  if (root.value.kind !== 'map') return err('request body is not a map');
+  const out: Record<string, unknown> = {};
+  for (const { key, value } of root.value.entries) {
+    if (key.kind !== 'tstr' || key.indefinite) return err('non-text map key');
+    const type = Object.hasOwn(schema, key.value) ? schema[key.value] : undefined;
+    if (type === undefined) continue;
+    if (Object.hasOwn(out, key.value)) return err(`duplicate key "${key.value}"`);
+    const decoded = fieldValue(value, type);
+    if (decoded === undefined) return err(`key "${key.value}" is not a ${type}`);
+    out[key.value] = decoded;
+  }
+  return ok(out as DecodedFields<S>);
+}
+
+/** True when the payload starts with a well-formed CBOR map (what the crash/leak faults call "not malformed"). */
+export function isWellFormedMap(payload: Uint8Array): boolean {
+  const root = decodeCborTree(payload, { maxDepth: MAX_DECODING_LEVELS });
+  return root.ok && root.value.kind === 'map' && root.value.entries.every((e) => e.key.kind === 'tstr');
+}
+
+function fieldValue(node: CborNode, type: FieldType): unknown {
+  switch (type) {
+    case 'tstr':
+      return node.kind === 'tstr' && !node.indefinite ? node.value : undefined;
+    case 'bstr':
+      return node.kind === 'bstr' && !node.indefinite ? node.value : undefined;
+    case 'uint':
+      return node.kind === 'uint' && typeof node.value === 'number' ? node.value : undefined;
+    case 'bool':
+      return node.kind === 'simple' && (node.name === 'true' || node.name === 'false') ? node.name === 'true' : undefined;
+    case 'array':
+      return node.kind === 'array' ? node.items.map(arrayElement) : undefined;
+  }
+}
+
+function arrayElement(node: CborNode): ArrayElement {
+  if (node.kind === 'tstr' && !node.indefinite) return { kind: 'tstr', value: node.value };
+  if (node.kind === 'uint' && typeof node.value === 'number') return { kind: 'uint', value: node.value };
+  return { kind: 'other' };
+}

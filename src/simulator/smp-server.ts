@@ -1,0 +1,83 @@
+/**
+ * The SMP work queue between the endpoints and the dispatcher: every received buffer takes one
+ * of the `bufCount` SMP buffers (none free → dropped silently), requests are processed one at a
+ * time after `processingMs`, and the response takes a buffer while it is built.
+ * @see ../../../shared/spec/smp.md §4.7
+ */
+import { sleep } from '../core/clock.ts';
+import type { SimDevice } from './device.ts';
+import { dispatchBuffer } from './dispatcher.ts';
+
+/** Where a response goes (the endpoint that received the request, and to whom). */
+export type ReplyFn = (packet: Uint8Array) => void;
+
+interface Job {
+  buffer: Uint8Array;
+  reply: ReplyFn;
+}
+
+/** Serialises request processing for all endpoints of one device. */
+export class SmpServer {
+  readonly #device: SimDevice;
+  readonly #queue: Job[] = [];
+  #isRunning = false;
+  #isStopped = false;
+  #responseCount = 0;
+
+  constructor(device: SimDevice) {
+    this.#device = device;
+  }
+
+  /** Hand over one received SMP buffer; silently dropped when no buffer is free. */
+  submit(buffer: Uint8Array, reply: ReplyFn): void {
+    if (this.#isStopped || buffer.length === 0 || !this.#device.takeBuffer()) return;
+    this.#queue.push({ buffer: buffer.slice(), reply });
+    if (!this.#isRunning) void this.#run();
+  }
+
+  /** Stop processing; queued requests are discarded. */
+  stop(): void {
+    this.#isStopped = true;
+    this.#queue.length = 0;
+  }
+
+  async #run(): Promise<void> {
+    this.#isRunning = true;
+    try {
+      for (let job = this.#queue.shift(); job !== undefined && !this.#isStopped; job = this.#queue.shift()) {
+        if (this.#device.options.processingMs > 0) await sleep(this.#device.options.processingMs, true);
+        if (this.#isStopped) return;
+        this.#process(job);
+      }
+    } finally {
+      this.#isRunning = false;
+    }
+  }
+
+  #process(job: Job): void {
+    const device = this.#device;
+    if (device.isCrashed) return;
+    const hasResponseBuffer = device.takeBuffer();
+    const outcome = dispatchBuffer(device, job.buffer);
+    if (hasResponseBuffer) device.releaseBuffer();
+    if (outcome.hadMalformedBody && device.faults.has('leak-buffer-on-malformed')) device.leakBuffer();
+    else device.releaseBuffer();
+    if (!hasResponseBuffer) return;
+    for (const packet of outcome.responses) this.#send(packet, job.reply);
+    if (outcome.hadMalformedBody && device.faults.has('crash-after-malformed')) device.crash();
+  }
+
+  #send(packet: Uint8Array, reply: ReplyFn): void {
+    this.#responseCount++;
+    const nth = this.#device.faults.param('drop-every-nth');
+    if (nth !== undefined && nth > 0 && this.#responseCount % nth === 0) return;
+    const delayMs = this.#device.faults.param('slow-replies');
+    if (delayMs === undefined || delayMs === 0) {
+      reply(packet);
+      return;
+    }
+    setTimeout(() => {
+      if (!this.#isStopped) reply(packet);
+    }, delayMs).unref();
+  }
+}
