@@ -15,7 +15,10 @@ export interface RawSplitResult {
 /** Largest raw packet: header plus the 16-bit length field's maximum. */
 const MAX_RAW_PACKET_BYTES = SMP_HEADER_BYTES + 0xffff;
 
-/** Incremental splitter; never throws, holds at most one packet's bytes. */
+/**
+ * Incremental splitter; never throws, holds at most one packet's bytes.
+ * @see ../../../shared/spec/smp.md §4.5
+ */
 export class RawPacketSplitter {
   private readonly interByteTimeoutMs: number;
   private readonly buffer = new Uint8Array(MAX_RAW_PACKET_BYTES);

@@ -49,7 +49,10 @@ function openFailureReason(error: unknown): string {
   return text.replace(/^Error:\s*/, '');
 }
 
-/** A serial port carrying SMP packets, framed or raw. */
+/**
+ * A serial port carrying SMP packets, framed (console framing) or raw.
+ * @see ../../../shared/spec/smp.md §4.2–4.5
+ */
 export class SerialTransport implements Transport {
   readonly kind = 'serial';
   readonly description: string;

@@ -42,7 +42,10 @@ function errorCode(error: unknown): string {
   return String(error);
 }
 
-/** A connected UDP socket carrying SMP packets. */
+/**
+ * A connected UDP socket carrying SMP packets, one per datagram.
+ * @see ../../../shared/spec/smp.md §4.1
+ */
 export class UdpTransport implements Transport {
   readonly kind = 'udp';
   readonly description: string;
