@@ -149,7 +149,8 @@ export function nonMapBody(base: FrameBase, kind: NonMapKind): UncheckedFrame {
   else if (kind === 'bool') w.bool(true);
   else if (kind === 'null') w.null();
   else if (kind === 'float') w.float32(1.5);
-  else if (kind === 'tag') w.tag(24).bytes(Uint8Array.of(0xa0));
+  // Tag 2 (bignum): a tag around a byte string, which no SMP body may be.
+  else if (kind === 'tag') w.tag(2).bytes(Uint8Array.of(1));
   return rawFrame(base, w.toBytes(), kind === 'empty' ? 'empty body (no CBOR)' : `body is ${kind}, not a map`);
 }
 
