@@ -24,13 +24,19 @@ function unbracket(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 
-/** Resolve a host to one address and its family; literals skip DNS. */
+/**
+ * Resolve a host to one address and its family; literals skip DNS. IPv4 is preferred when a name
+ * has both: `localhost` must reach a simulator or board listening on 127.0.0.1, and Node 20
+ * would otherwise return ::1 first.
+ */
 async function resolveHost(host: string): Promise<{ address: string; family: 4 | 6 }> {
   const bare = unbracket(host);
   const literal = isIP(bare);
   if (literal === 4 || literal === 6) return { address: bare, family: literal };
   try {
-    const found = await lookup(bare);
+    const all = await lookup(bare, { all: true });
+    const found = all.find((a) => a.family === 4) ?? all[0];
+    if (!found) throw Object.assign(new Error('no address'), { code: 'ENOTFOUND' });
     return { address: found.address, family: found.family === 6 ? 6 : 4 };
   } catch (cause) {
     throw new TransportError(`udp host ${bare}: cannot resolve (${errorCode(cause)})`, { cause });
