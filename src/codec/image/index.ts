@@ -10,3 +10,4 @@ export {
 } from './keys.ts';
 export { encodeImageHeader, encodeTlvArea, signMcubootImage, type RawTlv, type SignImageOptions } from './sign.ts';
 export { verifyMcubootImage, type HashCheck, type ImageVerifyReport, type KeyCheck, type SignatureCheck, type VerifyImageOptions } from './verify.ts';
+export { corruptImage, CORRUPTIONS, corruptionInfo, type CorruptedImage, type CorruptionInfo, type CorruptionKind, type CorruptOptions, type DeviceVerdict } from './corrupt.ts';
