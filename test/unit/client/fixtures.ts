@@ -1,10 +1,11 @@
 /**
- * Test parts for the client: an echo command, a programmable SMP responder on a real loopback
- * UDP socket, and a thin real-socket transport to reach it.
+ * Test parts for the client: an echo command and a programmable SMP responder on a real
+ * loopback UDP socket.
  */
-import { createSocket, type Socket } from 'node:dgram';
+import { createSocket } from 'node:dgram';
 import { ok } from '../../../src/core/result.ts';
-import type { LinkEventListener, PacketListener, Transport } from '../../../src/core/transport.ts';
+import type { Transport } from '../../../src/core/transport.ts';
+import { UdpTransport } from '../../../src/transport/udp.ts';
 import type { SmpCommand } from '../../../src/codec/smp/command.ts';
 import { MgmtGroup, SmpOp } from '../../../src/codec/smp/constants.ts';
 import { responseOpFor, responseVersionFor, type SmpHeader } from '../../../src/codec/smp/header.ts';
@@ -80,34 +81,7 @@ export async function startResponder(plan: ResponderPlan = echoPlan): Promise<Re
   return r;
 }
 
-/** A minimal real-socket UDP transport (one datagram = one packet). */
-export async function openUdp(port: number): Promise<Transport> {
-  const socket: Socket = createSocket('udp4');
-  const packetListeners = new Set<PacketListener>();
-  const eventListeners = new Set<LinkEventListener>();
-  let isClosed = false;
-  socket.on('message', (msg) => {
-    const at = process.hrtime.bigint();
-    for (const l of packetListeners) l(new Uint8Array(msg), at);
-  });
-  await new Promise<void>((resolve) => socket.connect(port, '127.0.0.1', resolve));
-  const send = (bytes: Uint8Array): Promise<void> =>
-    new Promise((resolve, reject) => socket.send(bytes, (e) => (e ? reject(e) : resolve())));
-  return {
-    kind: 'udp',
-    description: `udp://127.0.0.1:${port}`,
-    maxPacketBytes: 1500,
-    send,
-    sendRaw: send,
-    onPacket: (l) => (packetListeners.add(l), () => packetListeners.delete(l)),
-    onEvent: (l) => (eventListeners.add(l), () => eventListeners.delete(l)),
-    close: async () => {
-      if (isClosed) return;
-      isClosed = true;
-      await new Promise<void>((resolve) => socket.close(() => resolve()));
-    },
-    get isClosed() {
-      return isClosed;
-    },
-  };
+/** The harness's UDP transport, connected to a loopback port. */
+export function openUdp(port: number): Promise<Transport> {
+  return UdpTransport.open({ host: '127.0.0.1', port });
 }
