@@ -13,3 +13,4 @@ export * from './unchecked.ts';
 export * from './arbitraries.ts';
 export * from './serial-framing.ts';
 export * from './crc16.ts';
+export * from './response-arbitraries.ts';

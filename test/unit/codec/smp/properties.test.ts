@@ -6,6 +6,7 @@ import {
   arbMalformedPacket,
   arbSmpHeader,
   arbValidRequest,
+  arbValidResponse,
   classifyResponseBody,
   classifyResponseValue,
   decodeSmpHeader,
@@ -71,6 +72,27 @@ describe('SMP property tests', () => {
         expect(body.ok).toBe(true);
         if (body.ok) expect(valueToFields(body.value)).toEqual(valueToFields(s.body));
         expect(Object.keys(s.body)).toEqual(s.command.requestKeys.filter((k) => k in s.body));
+      }),
+      { numRuns: RUNS },
+    );
+    expect(seen.size).toBe(allCommands.size);
+  });
+
+  it('valid responses of every command: packet → ok body → decodeResponse gives the same fields, nothing unknown', () => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(arbValidResponse, (s) => {
+        seen.add(s.command.name);
+        const p = decodeSmpPacket(s.packetBytes);
+        if (!p.ok) throw new Error(p.error.message);
+        const body = classifyResponseBody(p.value.payload);
+        if (body.kind !== 'ok') throw new Error(`${s.command.name}: classified ${body.kind}`);
+        const d = s.command.decodeResponse(body.rsp);
+        expect(d.ok ? [] : d.error).toEqual([]);
+        if (d.ok) {
+          expect(d.value.unknownFields).toEqual([]);
+          expect(valueToFields(d.value.value)).toEqual(valueToFields(s.rsp));
+        }
       }),
       { numRuns: RUNS },
     );
