@@ -91,6 +91,21 @@ async function runProbe(where: ProbeWhere): Promise<DeviceProbe> {
   }
 }
 
+/** MCUboot modes as bootloader info reports them. @see ../../../shared/spec/smp.md §3.1.8 */
+const BOOT_MODES: Record<number, string> = {
+  [-1]: 'unknown',
+  0: 'single application slot',
+  1: 'swap using scratch',
+  2: 'overwrite only',
+  3: 'swap without scratch (swap-move)',
+  4: 'direct-XIP without revert',
+  5: 'direct-XIP with revert',
+  6: 'RAM load',
+  7: 'firmware loader',
+  8: 'single slot RAM load',
+  9: 'swap using offset',
+};
+
 function itemText<T>(item: ProbeItem<T>, show: (v: T) => string): string {
   return item.ok ? show(item.value) : `(${item.error})`;
 }
@@ -102,7 +117,7 @@ export function formatProbe(p: DeviceProbe): string[] {
     `smp         ${p.smpVersion} (a v2 request was answered with version bits ${p.responseVersionBits.toString(2).padStart(2, '0')})`,
     `os info     ${itemText(p.osInfo, (v) => v)}`,
     `bootloader  ${itemText(p.bootloader, (v) => v ?? '(not named)')}`,
-    `boot mode   ${itemText(p.bootloaderMode, (v) => (v === undefined ? '(not given)' : String(v)))}`,
+    `boot mode   ${itemText(p.bootloaderMode, (v) => (v === undefined ? '(not given)' : `${v} (${BOOT_MODES[v] ?? 'not a known mode'})`))}`,
     `buffers     ${itemText(p.mcumgrParams, (v) => `${v.buf_count} × ${v.buf_size} bytes`)}`,
   ];
   if (p.images.ok) {
@@ -112,10 +127,11 @@ export function formatProbe(p: DeviceProbe): string[] {
     }
   } else lines.push(`images      (${p.images.error})`);
   lines.push(`groups      from ${p.groups.source === 'enum' ? 'the enumeration group' : 'one harmless request per group (no enumeration group)'}`);
-  for (const g of p.groups.list) {
+  const width = Math.max(...p.groups.list.map((g) => g.name.length));
+  for (const g of [...p.groups.list].sort((a, b) => a.group - b.group)) {
     const state = g.present === true ? 'present' : g.present === false ? 'absent' : 'unknown';
     const handlers = g.handlers === undefined ? '' : `, ${g.handlers} handlers`;
-    lines.push(`  ${String(g.group).padStart(3)} ${g.name.padEnd(14)} ${state}${handlers}  (${g.evidence})`);
+    lines.push(`  ${String(g.group).padStart(3)} ${g.name.padEnd(width)} ${state}${handlers}  (${g.evidence})`);
   }
   return lines;
 }

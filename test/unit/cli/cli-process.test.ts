@@ -2,7 +2,7 @@
  * The CLI as a real process (`node bin/mgmt-conformance.js`): exit codes, one-line errors that
  * name the field, and `probe` against a real UDP SMP responder.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -128,5 +128,43 @@ describe('mgmt-conformance CLI (real process)', () => {
     const m = await cli(['probe', '--targets', file, '--target', 'nope']);
     expect(m.stderr).toBe(`mgmt-conformance probe: ${file}#/targets: no target named 'nope' (known: b)\n`);
     expect(m.code).toBe(2);
+  });
+
+  it('sim runs standalone; probe reaches it over UDP and over the pseudo-terminal; SIGTERM stops it', async () => {
+    const child = spawn(process.execPath, [bin, 'sim', '--udp', '0', '--serial'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    try {
+      for (let i = 0; i < 100 && !out.includes('press Ctrl+C'); i++) await new Promise((r) => setTimeout(r, 100));
+      const udp = /^ {2}(udp:\/\/127\.0\.0\.1:\d+)$/m.exec(out)?.[1];
+      const serial = /^ {2}(serial:\/\/\/dev\/\S+\?baud=115200)$/m.exec(out)?.[1];
+      expect(udp).toBeDefined();
+      expect(serial).toBeDefined();
+      for (const conn of [udp!, serial!]) {
+        const r = await cli(['probe', '--smp', conn, '--json']);
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        const p = JSON.parse(r.stdout) as { endpoint: string; smpVersion: string; groups: { source: string; list: { group: number }[] } };
+        expect(p).toMatchObject({ endpoint: conn, smpVersion: 'v2', groups: { source: 'enum' } });
+        expect(p.groups.list.map((g) => g.group)).toContain(MgmtGroup.IMAGE);
+      }
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/simulator stopped \(SIGTERM\)/);
+  });
+
+  it('probe with no target starts the built-in simulator from targets.json', async () => {
+    const r = await cli(['probe']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^groups {6}from the enumeration group$/m);
+  });
+
+  it('sim with an unknown fault: exit 2 listing the known ones', async () => {
+    const r = await cli(['sim', '--fault', 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^mgmt-conformance sim: unknown fault 'nope' \(known: wrong-seq, .*slow-replies.*\)\n$/);
   });
 });
