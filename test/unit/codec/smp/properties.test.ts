@@ -99,13 +99,14 @@ describe('SMP property tests', () => {
     expect(seen.size).toBe(allCommands.size);
   });
 
-  it('decodeSmpPacket and classifyResponseBody return values on arbitrary bytes', () => {
+  it('decodeSmpPacket, classifyResponseBody and every decodeResponse return values on arbitrary bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 80 }), (bytes) => {
         const p = decodeSmpPacket(bytes);
         expect(typeof p.ok).toBe('boolean');
         const c = classifyResponseBody(bytes);
         expect(['ok', 'errV1', 'errV2', 'malformed']).toContain(c.kind);
+        if (c.kind === 'ok') for (const command of commands) expect(typeof command.decodeResponse(c.rsp).ok).toBe('boolean');
       }),
       { numRuns: RUNS },
     );
