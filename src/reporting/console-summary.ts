@@ -21,19 +21,33 @@ function table(rows: readonly string[][]): string[] {
   );
 }
 
+/** Failing cases sharing one message are folded into a line once there are this many. */
+const FOLD_AT = 4;
+
+function failingLines(t: RunSummary['targets'][number]): string[] {
+  const where = `${t.name}/${t.transport}`;
+  const lines: string[] = [];
+  if (t.error !== undefined) lines.push(`  ${where}  target error: ${oneLine(t.error)}`);
+  const groups = new Map<string, string[]>();
+  for (const c of t.cases) {
+    if (!isFailing(c.outcome)) continue;
+    const key = `${OUTCOME_TAG[c.outcome]}: ${oneLine(c.message)}`;
+    groups.set(key, [...(groups.get(key) ?? []), c.id]);
+  }
+  for (const [key, ids] of groups) {
+    if (ids.length >= FOLD_AT) lines.push(`  ${where}  ${ids.length} cases ${key} (${ids.slice(0, 3).join(', ')}, …)`);
+    else lines.push(...ids.map((id) => `  ${where}  ${id}  ${key}`));
+  }
+  return lines;
+}
+
 /** Render the end-of-run summary as plain text (no colours: it also goes to CI logs). */
 export function renderConsoleSummary(summary: RunSummary): string {
   const header = ['target', 'transport', ...OUTCOME_CLASSES.map((o) => OUTCOME_TAG[o])];
   const rows = summary.targets.map((t) => [t.name, t.transport, ...OUTCOME_CLASSES.map((o) => String(t.totals[o]))]);
   const lines = [`mgmt-conformance: ${summary.targets.length} target run(s) in ${(summary.durationMs / 1000).toFixed(1)} s, seed ${summary.seed}`];
   lines.push(...table([header, ...rows]));
-  const failing: string[] = [];
-  for (const t of summary.targets) {
-    if (t.error !== undefined) failing.push(`  ${t.name}/${t.transport}  target error: ${oneLine(t.error)}`);
-    for (const c of t.cases) {
-      if (isFailing(c.outcome)) failing.push(`  ${t.name}/${t.transport}  ${c.id}  ${OUTCOME_TAG[c.outcome]}: ${oneLine(c.message)}`);
-    }
-  }
+  const failing = summary.targets.flatMap(failingLines);
   if (failing.length > 0) lines.push('', 'Failing:', ...failing);
   else lines.push('', 'No failures.');
   return `${lines.join('\n')}\n`;

@@ -1,0 +1,115 @@
+/**
+ * Flags of `run` and `list`, parsed strictly: every mistake is a one-line `UsageError` (exit 2)
+ * before anything starts.
+ */
+import { UsageError } from '../errors.ts';
+import { type FlagSpecs, integerFlag, parseFlags } from './args.ts';
+
+const LEVELS = ['MUST', 'SHOULD', 'MAY'] as const;
+
+/** Filters shared by `run` and `list`. */
+export interface CaseFilter {
+  /** Case id or title: a case-insensitive substring, or `/regex/`. */
+  grep?: string;
+  /** Suite id (`smp/img`) or a prefix of one (`smp`). */
+  suite?: string;
+  /** Keep cases at this level or stricter: MUST ⊂ SHOULD ⊂ MAY. */
+  level?: (typeof LEVELS)[number];
+}
+
+/** Everything `run` was asked to do. */
+export interface RunOptions extends CaseFilter {
+  targets: string[];
+  /** targets.json path; `isTargetsFileExplicit` says whether the user named it. */
+  targetsFile: string;
+  isTargetsFileExplicit: boolean;
+  smp?: string;
+  out: string;
+  isStrict: boolean;
+  seed: number;
+  faults: string[];
+  transport?: 'udp' | 'serial';
+  isJson: boolean;
+  /** Global bound on one target run. */
+  runTimeoutMs: number;
+  help: boolean;
+}
+
+const FILTER_FLAGS = {
+  grep: { type: 'string', valueName: 'PATTERN', description: 'case id or title (substring, or /regex/)' },
+  suite: { type: 'string', valueName: 'NAME', description: 'suite id or prefix, e.g. smp/img or smp' },
+  level: { type: 'string', valueName: 'LEVEL', description: 'MUST, SHOULD (MUST+SHOULD) or MAY (all)' },
+  json: { type: 'boolean', description: 'print JSON instead of text' },
+  help: { type: 'boolean', description: 'show this help' },
+} as const satisfies FlagSpecs;
+
+/** Flags of `run`. */
+export const RUN_FLAGS = {
+  target: { type: 'string', multiple: true, valueName: 'NAME', description: 'target from targets.json (repeatable; default: its defaultTarget)' },
+  targets: { type: 'string', valueName: 'FILE', description: 'targets file (default ./targets.json, else the built-in simulator)' },
+  smp: { type: 'string', valueName: 'CONN', description: 'ad-hoc target: udp://host:port or serial:///dev/tty…?baud=N' },
+  out: { type: 'string', valueName: 'DIR', description: 'report folder (default reports/)' },
+  ...FILTER_FLAGS,
+  strict: { type: 'boolean', description: 'SHOULD violations fail instead of passing non-strict' },
+  seed: { type: 'string', valueName: 'N', description: 'seed for property cases (default: random, printed)' },
+  fault: { type: 'string', multiple: true, valueName: 'NAME', description: 'simulator fault profile (repeatable; sim targets only)' },
+  transport: { type: 'string', valueName: 'udp|serial', description: 'simulator transport (default: both, as two runs)' },
+  'run-timeout': { type: 'string', valueName: 'S', description: 'bound on one target run in seconds (default 900)' },
+} as const satisfies FlagSpecs;
+
+/** Flags of `list`. */
+export const LIST_FLAGS = FILTER_FLAGS;
+
+function parseLevel(command: string, value: string | undefined): CaseFilter['level'] {
+  if (value === undefined) return undefined;
+  const level = LEVELS.find((l) => l === value.toUpperCase());
+  if (!level) throw new UsageError(`${command}: --level expects MUST, SHOULD or MAY, got '${value}'`);
+  return level;
+}
+
+function checkGrep(command: string, grep: string | undefined): void {
+  if (grep === undefined || !/^\/.*\/$/s.test(grep)) return;
+  try {
+    new RegExp(grep.slice(1, -1), 'i');
+  } catch (e) {
+    throw new UsageError(`${command}: --grep is not a valid regular expression: ${(e as Error).message}`);
+  }
+}
+
+/** Parse the shared filter flags. */
+export function parseFilter(command: string, flags: { grep?: string; suite?: string; level?: string }): CaseFilter {
+  checkGrep(command, flags.grep);
+  const filter: CaseFilter = {};
+  if (flags.grep !== undefined) filter.grep = flags.grep;
+  if (flags.suite !== undefined) filter.suite = flags.suite.replace(/\/+$/, '');
+  const level = parseLevel(command, flags.level);
+  if (level) filter.level = level;
+  return filter;
+}
+
+/** Parse `run`'s argv; `randomSeed` supplies the default seed (injectable for tests). */
+export function parseRunOptions(argv: readonly string[], randomSeed: () => number): RunOptions {
+  const { flags } = parseFlags('run', argv, RUN_FLAGS);
+  if (flags.transport !== undefined && flags.transport !== 'udp' && flags.transport !== 'serial') {
+    throw new UsageError(`run: --transport expects udp or serial, got '${flags.transport}'`);
+  }
+  if (flags.smp !== undefined && (flags.target?.length ?? 0) > 0) {
+    throw new UsageError('run: give either --smp or --target, not both');
+  }
+  const options: RunOptions = {
+    ...parseFilter('run', flags),
+    targets: flags.target ?? [],
+    targetsFile: flags.targets ?? 'targets.json',
+    isTargetsFileExplicit: flags.targets !== undefined,
+    out: flags.out ?? 'reports',
+    isStrict: flags.strict ?? false,
+    seed: flags.seed === undefined ? randomSeed() : integerFlag('run', 'seed', flags.seed, 0, 0x7fffffff),
+    faults: flags.fault ?? [],
+    isJson: flags.json ?? false,
+    runTimeoutMs: 1000 * (flags['run-timeout'] === undefined ? 900 : integerFlag('run', 'run-timeout', flags['run-timeout'], 1, 86_400)),
+    help: flags.help ?? false,
+  };
+  if (flags.smp !== undefined) options.smp = flags.smp;
+  if (flags.transport !== undefined) options.transport = flags.transport;
+  return options;
+}

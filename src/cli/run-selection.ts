@@ -1,0 +1,53 @@
+/**
+ * Case selection for `run` and `list`: filter the collected cases by id/title, suite and level,
+ * then turn the chosen ids into a vitest test-name pattern.
+ */
+import type { CaseRecord } from '../reporting/case-record.ts';
+import type { CaseFilter } from './run-options.ts';
+
+const LEVEL_RANK = { MUST: 0, SHOULD: 1, MAY: 2 } as const;
+
+function grepMatches(grep: string, c: Pick<CaseRecord, 'id' | 'title'>): boolean {
+  if (/^\/.*\/$/s.test(grep)) {
+    const re = new RegExp(grep.slice(1, -1), 'i');
+    return re.test(c.id) || re.test(c.title) || re.test(`${c.id} ${c.title}`);
+  }
+  const needle = grep.toLowerCase();
+  return c.id.toLowerCase().includes(needle) || c.title.toLowerCase().includes(needle);
+}
+
+function suiteMatches(suite: string, caseSuite: string): boolean {
+  return caseSuite === suite || caseSuite.startsWith(`${suite}/`);
+}
+
+/** True when the case passes every filter given. */
+export function matchesFilter(c: Pick<CaseRecord, 'id' | 'title' | 'suite' | 'level'>, filter: CaseFilter): boolean {
+  if (filter.grep !== undefined && !grepMatches(filter.grep, c)) return false;
+  if (filter.suite !== undefined && !suiteMatches(filter.suite, c.suite)) return false;
+  if (filter.level !== undefined && LEVEL_RANK[c.level] > LEVEL_RANK[filter.level]) return false;
+  return true;
+}
+
+/** The cases that pass the filter, sorted by id; a duplicated id is kept once. */
+export function selectCases<C extends Pick<CaseRecord, 'id' | 'title' | 'suite' | 'level'>>(cases: readonly C[], filter: CaseFilter): C[] {
+  const seen = new Set<string>();
+  const out: C[] = [];
+  for (const c of cases) {
+    if (seen.has(c.id) || !matchesFilter(c, filter)) continue;
+    seen.add(c.id);
+    out.push(c);
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A pattern matching exactly the tests of the given case ids. Vitest matches it against the full
+ * name (describe titles, then `<ID> <title>`), so the id must start a word and end with a space.
+ */
+export function testNamePatternFor(ids: readonly string[]): RegExp {
+  return new RegExp(`(?:^|\\s)(?:${ids.map(escapeRegExp).join('|')})(?:\\s|$)`);
+}

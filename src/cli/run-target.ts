@@ -1,0 +1,141 @@
+/**
+ * One target run: start what the target needs, run the selected cases through vitest with the
+ * reporters, and turn whatever came back (even nothing) into a complete set of case records.
+ * Every selected case ends with a verdict: one that never reported is `broken` with the reason.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Reporter } from 'vitest/node';
+import { buildTargetSummary, type CaseRecord, type JsonValue, missingCaseRecord, type TargetSummary, toCaseSummary, writeFileAtomic } from '../reporting/index.ts';
+import { junitFileName, renderJUnit } from '../reporting/junit.ts';
+import { CaseCollector, ConformanceAllureReporter } from '../reporting/vitest-reporters.ts';
+import { type TargetRunPlan, targetEnvironment } from './run-targets.ts';
+import { PACKAGE_ROOT, runConformanceProject } from './run-vitest.ts';
+
+/** A started target: the connection string the session opens, and how to stop it. */
+export interface PreparedTarget {
+  smp: string;
+  stop(): Promise<void>;
+}
+
+/** Starts what a target run needs (the simulator, a process) or just names its endpoint. */
+export type PrepareTarget = (plan: TargetRunPlan) => Promise<PreparedTarget>;
+
+/** What a target run needs besides its plan. */
+export interface TargetRunContext {
+  /** Folder with vitest.config.ts and the suites. */
+  root: string;
+  /** The selected cases as collected (outcome not yet known). */
+  selected: readonly CaseRecord[];
+  pattern: RegExp;
+  outDir: string;
+  prepare: PrepareTarget;
+  runTimeoutMs: number;
+  onCase?: (plan: TargetRunPlan, record: CaseRecord) => void;
+}
+
+/** A finished target run. */
+export interface TargetRunResult {
+  summary: TargetSummary;
+  records: CaseRecord[];
+  startedAt: string;
+}
+
+const PREPARE_BOUND_MS = 60_000;
+const SESSION_INFO_SETUP = resolve(PACKAGE_ROOT, 'src/cli/run-session-info.ts');
+
+function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${Math.round(ms / 1000)} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A reporter whose only job is to add the session-info setup file to the conformance project. */
+function sessionInfoInjector(): Reporter {
+  return {
+    onInit(vitest) {
+      for (const project of vitest.projects) {
+        if (!project.config.setupFiles.includes(SESSION_INFO_SETUP)) project.config.setupFiles.push(SESSION_INFO_SETUP);
+      }
+    },
+  };
+}
+
+type Identity = { [key: string]: JsonValue };
+
+function readSessionInfo(path: string): { identity: Identity; capabilities: string[] } {
+  try {
+    if (!existsSync(path)) return { identity: {}, capabilities: [] };
+    const info = JSON.parse(readFileSync(path, 'utf8')) as { identity?: unknown; capabilities?: unknown; params?: unknown; smpVersions?: unknown };
+    // Parsed JSON, so every value in it is a JsonValue.
+    const identity: Identity = typeof info.identity === 'object' && info.identity !== null ? { ...(info.identity as Identity) } : {};
+    if (info.params !== undefined) identity['mcumgrParams'] = info.params as JsonValue;
+    if (info.smpVersions !== undefined) identity['smpVersions'] = info.smpVersions as JsonValue;
+    const capabilities = Array.isArray(info.capabilities) ? info.capabilities.filter((c): c is string => typeof c === 'string') : [];
+    return { identity, capabilities };
+  } catch {
+    return { identity: {}, capabilities: [] };
+  }
+}
+
+async function runWithTarget(plan: TargetRunPlan, ctx: TargetRunContext, collector: CaseCollector, sessionFile: string): Promise<string | undefined> {
+  let prepared: PreparedTarget;
+  try {
+    prepared = await bounded(ctx.prepare(plan), PREPARE_BOUND_MS, `starting target '${plan.target.name}'`);
+  } catch (e) {
+    return `target could not be started: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  const saved = { target: process.env['MGMT_TARGET'], info: process.env['MGMT_SESSION_INFO_FILE'] };
+  process.env['MGMT_TARGET'] = JSON.stringify(targetEnvironment(plan, prepared.smp));
+  process.env['MGMT_SESSION_INFO_FILE'] = sessionFile;
+  try {
+    const allure = new ConformanceAllureReporter({ resultsDir: join(ctx.outDir, 'allure-results'), target: { name: plan.target.name, transport: plan.transport } });
+    const end = await runConformanceProject({ root: ctx.root, pattern: ctx.pattern, reporters: [sessionInfoInjector(), collector, allure], timeoutMs: ctx.runTimeoutMs });
+    return end.problems.length > 0 ? end.problems.join('; ') : undefined;
+  } finally {
+    restoreEnv('MGMT_TARGET', saved.target);
+    restoreEnv('MGMT_SESSION_INFO_FILE', saved.info);
+    await bounded(prepared.stop(), 15_000, 'stopping the target').catch(() => undefined);
+  }
+}
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}
+
+/** Merge reported records with the selection: unreported cases become `broken` with `reason`. */
+export function completeRecords(selected: readonly CaseRecord[], reported: readonly CaseRecord[], reason: string): CaseRecord[] {
+  const byId = new Map(reported.map((r) => [r.id, r]));
+  return selected.map((c) => byId.get(c.id) ?? missingCaseRecord(c, reason));
+}
+
+/** Run one target and write its JUnit file; never throws for target trouble. */
+export async function executeTargetRun(plan: TargetRunPlan, ctx: TargetRunContext): Promise<TargetRunResult> {
+  const startedAt = new Date().toISOString();
+  const journalDir = join(ctx.outDir, '.journal');
+  const sessionFile = join(journalDir, `${plan.key}.session.json`);
+  rmSync(sessionFile, { force: true });
+  rmSync(join(journalDir, `${plan.key}.jsonl`), { force: true });
+  const collector = new CaseCollector({
+    root: ctx.root,
+    journal: join(journalDir, `${plan.key}.jsonl`),
+    onCase: (r) => ctx.onCase?.(plan, r),
+  });
+  const error = await runWithTarget(plan, ctx, collector, sessionFile);
+  const records = completeRecords(ctx.selected, collector.records, `not run: ${error ?? 'no result reported'}`);
+  const info = readSessionInfo(sessionFile);
+  const summary = buildTargetSummary({
+    name: plan.target.name,
+    transport: plan.transport,
+    identity: info.identity,
+    capabilities: info.capabilities,
+    cases: records.map(toCaseSummary),
+    ...(error !== undefined ? { error } : {}),
+  });
+  const junit = { name: plan.target.name, transport: plan.transport, startedAt, cases: records, ...(error !== undefined ? { error } : {}) };
+  writeFileAtomic(join(ctx.outDir, junitFileName(plan.key)), renderJUnit(junit));
+  return { summary, records, startedAt };
+}

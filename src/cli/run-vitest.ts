@@ -1,0 +1,106 @@
+/**
+ * Drive vitest's `conformance` project programmatically: collect the cases (for selection and
+ * `list`) and run the selected ones for one target, bounded by a global timeout.
+ * @see /work/shared/DESIGN.md "One session per target"
+ */
+import { resolve } from 'node:path';
+import { createVitest, type Reporter, type Vitest } from 'vitest/node';
+import { caseRecordFromTest, type CaseRecord } from '../reporting/index.ts';
+import { finishedFromTestCase } from '../reporting/vitest-reporters.ts';
+
+/** The package folder: vitest.config.ts and suites/ live here, whatever the working directory. */
+export const PACKAGE_ROOT = resolve(import.meta.dirname, '../..');
+
+const QUIET: Reporter = {};
+const CLOSE_BOUND_MS = 15_000;
+
+async function openVitest(root: string, reporters: Reporter[], testNamePattern?: RegExp): Promise<Vitest> {
+  return createVitest('test', {
+    root,
+    config: resolve(root, 'vitest.config.ts'),
+    project: ['conformance'],
+    watch: false,
+    passWithNoTests: true,
+    reporters: reporters.length > 0 ? reporters : [QUIET],
+    ...(testNamePattern ? { testNamePattern } : {}),
+  });
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'object' && e !== null && 'message' in e) return String((e as { message: unknown }).message);
+  return String(e);
+}
+
+/**
+ * Every conformance case with its metadata, without running any; plus suite files that failed to
+ * load. `root` holds vitest.config.ts with a `conformance` project (tests use a fixture project).
+ */
+export async function collectConformanceCases(root = PACKAGE_ROOT): Promise<{ cases: CaseRecord[]; problems: string[] }> {
+  const vitest = await openVitest(root, []);
+  try {
+    const result = await vitest.collect();
+    const cases: CaseRecord[] = [];
+    const problems = result.unhandledErrors.map(errorText);
+    for (const module of result.testModules) {
+      for (const e of module.errors()) problems.push(`${module.relativeModuleId}: ${e.message}`);
+      for (const test of module.children.allTests()) {
+        cases.push(caseRecordFromTest({ ...finishedFromTestCase(test, root), state: 'passed', errors: [] }));
+      }
+    }
+    return { cases, problems };
+  } finally {
+    await vitest.close();
+  }
+}
+
+/** How a target run ended. */
+export interface ConformanceRunEnd {
+  isTimedOut: boolean;
+  /** Errors outside any case (suite file failed to load, worker crashed). */
+  problems: string[];
+}
+
+async function boundedClose(vitest: Vitest): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    vitest.close().catch(() => undefined),
+    new Promise<void>((r) => {
+      timer = setTimeout(r, CLOSE_BOUND_MS);
+      timer.unref();
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
+/**
+ * Run the cases matching `pattern` with the given reporters; `MGMT_TARGET` must already be in
+ * the environment (the forked worker inherits it). Never takes longer than about `timeoutMs`.
+ */
+export async function runConformanceProject(options: {
+  root: string;
+  pattern: RegExp;
+  reporters: Reporter[];
+  timeoutMs: number;
+}): Promise<ConformanceRunEnd> {
+  const vitest = await openVitest(options.root, options.reporters, options.pattern);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const done = vitest.start().then(
+      (r) => ({ kind: 'done' as const, problems: r.unhandledErrors.map(errorText) }),
+      (e: unknown) => ({ kind: 'done' as const, problems: [errorText(e)] }),
+    );
+    const timeout = new Promise<{ kind: 'timeout' }>((r) => {
+      timer = setTimeout(() => r({ kind: 'timeout' }), options.timeoutMs);
+    });
+    const end = await Promise.race([done, timeout]);
+    if (end.kind === 'timeout') {
+      await vitest.cancelCurrentRun('run-timeout' as Parameters<Vitest['cancelCurrentRun']>[0]).catch(() => undefined);
+      return { isTimedOut: true, problems: [`target run timed out after ${Math.round(options.timeoutMs / 1000)} s`] };
+    }
+    return { isTimedOut: false, problems: end.problems };
+  } finally {
+    clearTimeout(timer);
+    await boundedClose(vitest);
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * `mgmt-conformance run`: resolve the targets, select the cases, run them once per target run
+ * (one vitest run each, one after another), and write the reports: `summary.json` (rewritten
+ * atomically after every target run), `junit-<target run>.xml`, `allure-results/`, and a console
+ * table. Exit 0 when nothing failed, 1 when a case failed or broke, 2 on usage or config errors.
+ * @see /work/shared/DESIGN.md "Reports", "One session per target"
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ConfigError, ConnectionStringError, UsageError } from '../errors.ts';
+import {
+  type CaseRecord,
+  OUTCOME_TAG,
+  renderConsoleSummary,
+  type RunSummary,
+  runHasFailures,
+  type TargetSummary,
+  writeJsonAtomic,
+} from '../reporting/index.ts';
+import { type CliIo, formatFlagHelp } from './args.ts';
+import { parseRunOptions, RUN_FLAGS, type RunOptions } from './run-options.ts';
+import { defaultPrepareTarget, knownFaultNames } from './run-prepare.ts';
+import { selectCases, testNamePatternFor } from './run-selection.ts';
+import { executeTargetRun, type PrepareTarget } from './run-target.ts';
+import { planTargetRuns, type TargetRunPlan } from './run-targets.ts';
+import { collectConformanceCases, PACKAGE_ROOT } from './run-vitest.ts';
+
+const HELP = `Usage: mgmt-conformance run [options]
+
+Run the conformance suites against one or more targets and write reports
+(summary.json, junit-<target>.xml, allure-results/) to the output folder.
+Exit code: 0 no failure, 1 a case failed or broke, 2 usage or configuration error.
+
+Options:
+${formatFlagHelp(RUN_FLAGS)}
+`;
+
+/** Replaceable parts of `run` (tests start targets their own way). */
+export interface RunDependencies {
+  /** Folder with vitest.config.ts and suites/ (the package itself unless a test says otherwise). */
+  root: string;
+  prepare: PrepareTarget;
+  knownFaults: readonly string[];
+  randomSeed: () => number;
+}
+
+function defaultDependencies(): RunDependencies {
+  return { root: PACKAGE_ROOT, prepare: defaultPrepareTarget, knownFaults: knownFaultNames(), randomSeed: () => Math.floor(Math.random() * 0x7fffffff) };
+}
+
+function toolInfo(): RunSummary['tool'] {
+  let version = '0.0.0';
+  try {
+    version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? version;
+  } catch {
+    // A missing package.json only costs the version string.
+  }
+  return { name: 'mgmt-conformance', version, node: process.version };
+}
+
+/** Remove the previous run's outputs (only files this command writes). */
+function cleanOutputs(outDir: string): void {
+  mkdirSync(outDir, { recursive: true });
+  rmSync(join(outDir, 'allure-results'), { recursive: true, force: true });
+  rmSync(join(outDir, '.journal'), { recursive: true, force: true });
+  for (const name of readdirSync(outDir)) {
+    if (/^junit-.*\.xml$/.test(name)) rmSync(join(outDir, name), { force: true });
+  }
+}
+
+function progress(io: CliIo, isJson: boolean): (plan: TargetRunPlan, r: CaseRecord) => void {
+  return (plan, r) => {
+    if (isJson) return;
+    const tag = OUTCOME_TAG[r.outcome].padEnd(13);
+    io.stdout(`  ${tag} ${plan.key}  ${r.id}  ${r.title}\n`);
+  };
+}
+
+async function selectForRun(options: RunOptions, io: CliIo, root: string): Promise<CaseRecord[] | number> {
+  const { cases, problems } = await collectConformanceCases(root);
+  for (const p of problems) io.stderr(`run: suite problem: ${p}\n`);
+  const selected = selectCases(cases, options);
+  if (selected.length === 0) {
+    io.stderr(cases.length === 0 ? 'run: no conformance cases found under suites/\n' : 'run: no case matches the filters\n');
+    return 2;
+  }
+  return selected;
+}
+
+async function runAll(options: RunOptions, io: CliIo, deps: RunDependencies): Promise<number> {
+  const plans = await planTargetRuns(options, deps.knownFaults);
+  const selected = await selectForRun(options, io, deps.root);
+  if (typeof selected === 'number') return selected;
+  const outDir = resolve(options.out);
+  cleanOutputs(outDir);
+  const started = Date.now();
+  const targets: TargetSummary[] = [];
+  const summary = (): RunSummary => ({
+    schemaVersion: 1,
+    tool: toolInfo(),
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    seed: options.seed,
+    targets,
+  });
+  if (!options.isJson) io.stdout(`Running ${selected.length} case(s) on ${plans.map((p) => p.key).join(', ')} (seed ${options.seed})\n`);
+  for (const plan of plans) {
+    if (!options.isJson) io.stdout(`${plan.key}:\n`);
+    const result = await executeTargetRun(plan, {
+      root: deps.root,
+      selected,
+      pattern: testNamePatternFor(selected.map((c) => c.id)),
+      outDir,
+      prepare: deps.prepare,
+      runTimeoutMs: options.runTimeoutMs,
+      onCase: progress(io, options.isJson),
+    });
+    targets.push(result.summary);
+    writeJsonAtomic(join(outDir, 'summary.json'), summary());
+  }
+  const final = summary();
+  writeJsonAtomic(join(outDir, 'summary.json'), final);
+  io.stdout(options.isJson ? `${JSON.stringify(final, null, 2)}\n` : renderConsoleSummary(final) + `Reports: ${outDir}\n`);
+  return runHasFailures(final) ? 1 : 0;
+}
+
+/** Run `run`; returns the exit code. */
+export async function runCommand(argv: string[], io: CliIo, deps: Partial<RunDependencies> = {}): Promise<number> {
+  const all = { ...defaultDependencies(), ...deps };
+  try {
+    const options = parseRunOptions(argv, all.randomSeed);
+    if (options.help) {
+      io.stdout(HELP);
+      return 0;
+    }
+    return await runAll(options, io, all);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof ConnectionStringError) {
+      io.stderr(`${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,29 @@
+/** Public names of the reporting layer. */
+export { allureMetadataFor, OUTCOME_TAG, SEVERITY_BY_LEVEL, type AllureCaseMetadata, type AllureLabel, type AllureLink, type AllureParameter } from './allure-labels.ts';
+export { annotatedHex, evidenceMessages, exchanges, readEvidence, MAX_STEPS, type EvidenceItem, type EvidenceMessage } from './allure-evidence.ts';
+export { appendJsonLine, parseJsonLines, writeFileAtomic, writeJsonAtomic } from './atomic-write.ts';
+export { caseRecordFromTest, classifyError, conformanceMeta, missingCaseRecord, type FinishedTest } from './case-from-test.ts';
+export { toCaseSummary, type CaseRecord } from './case-record.ts';
+export { oneLine, renderConsoleSummary } from './console-summary.ts';
+export { validateJson, type JsonSchema, type SchemaProblem } from './json-schema.ts';
+export { escapeXml, junitFileName, junitTestName, renderJUnit, type JUnitTarget } from './junit.ts';
+export { checkSummary, SUMMARY_SCHEMA_V1 } from './summary-schema.ts';
+export {
+  buildTargetSummary,
+  emptyTotals,
+  isFailing,
+  LEVELS,
+  OUTCOME_CLASSES,
+  runHasFailures,
+  sortCases,
+  totalsOf,
+  type CaseSummary,
+  type JsonValue,
+  type Level,
+  type OutcomeClass,
+  type RunSummary,
+  type TargetSummary,
+  type Totals,
+} from './summary.ts';
+// The vitest reporters (./vitest-reporters.ts) are left out on purpose: they load vitest/node and
+// allure-vitest, which code running inside a test worker must not pull in through this index.

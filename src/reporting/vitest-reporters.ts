@@ -1,0 +1,118 @@
+/**
+ * The vitest reporters a conformance run installs: `CaseCollector` (case records for summary.json
+ * and JUnit, journaled line by line so a crash loses nothing already finished) and
+ * `ConformanceAllureReporter` (allure-vitest, plus the conformance labels, steps and traces).
+ * @see /work/shared/DESIGN.md "Reports"
+ */
+import { relative } from 'node:path';
+import AllureVitestReporter from 'allure-vitest/reporter';
+import type { RunnerTask } from 'vitest';
+import type { Reporter, TestCase } from 'vitest/node';
+import { allureMetadataFor } from './allure-labels.ts';
+import { evidenceMessages, readEvidence } from './allure-evidence.ts';
+import { appendJsonLine } from './atomic-write.ts';
+import { caseRecordFromTest, conformanceMeta, type FinishedTest } from './case-from-test.ts';
+import type { CaseRecord } from './case-record.ts';
+
+/** Target name and transport of a run, as shown in reports. */
+export interface ReportTarget {
+  name: string;
+  transport: string;
+}
+
+/** The skip note vitest gives tests it cancels (`@vitest/runner`, `TestRunAbortError`). */
+export const CANCELLED_NOTE = 'The test run was aborted by the user.';
+
+/** Map vitest's reported test to the mapping's input. */
+export function finishedFromTestCase(testCase: TestCase, root: string): FinishedTest {
+  const result = testCase.result();
+  const out: FinishedTest = {
+    name: testCase.name,
+    meta: testCase.meta(),
+    state: result.state,
+    errors: (result.errors ?? []).map((e) => ({ name: e.name, message: e.message, stack: e.stack })),
+    durationMs: testCase.diagnostic()?.duration ?? 0,
+    file: relative(root, testCase.module.moduleId),
+  };
+  if (result.state === 'skipped' && result.note !== undefined) out.note = result.note;
+  return out;
+}
+
+/** Collects one `CaseRecord` per finished test and appends each to a JSON-lines journal. */
+export class CaseCollector implements Reporter {
+  readonly records: CaseRecord[] = [];
+  readonly #root: string;
+  readonly #journal: string | undefined;
+  readonly #onCase: ((record: CaseRecord) => void) | undefined;
+
+  constructor(options: { root: string; journal?: string; onCase?: (record: CaseRecord) => void }) {
+    this.#root = options.root;
+    this.#journal = options.journal;
+    this.#onCase = options.onCase;
+  }
+
+  onTestCaseResult(testCase: TestCase): void {
+    const finished = finishedFromTestCase(testCase, this.#root);
+    // A cancelled run (global timeout) reports its unfinished cases as skipped, which would read as
+    // "unsupported", and the ones never started as pending; leave both out so the caller marks them
+    // broken with the real reason.
+    if (finished.state === 'pending' || (finished.state === 'skipped' && finished.note === CANCELLED_NOTE)) return;
+    const record = caseRecordFromTest(finished);
+    this.records.push(record);
+    if (this.#journal) appendJsonLine(this.#journal, record);
+    this.#onCase?.(record);
+  }
+}
+
+function finishedFromTask(task: RunnerTask): FinishedTest {
+  const r = task.result;
+  const state = r?.state === 'pass' ? 'passed' : r?.state === 'fail' ? 'failed' : r?.state === 'skip' || task.mode === 'skip' ? 'skipped' : 'pending';
+  const out: FinishedTest = {
+    name: task.name,
+    meta: task.meta,
+    state,
+    errors: (r?.errors ?? []).map((e) => ({ name: e.name, message: e.message, stack: e.stack })),
+    durationMs: r?.duration ?? 0,
+    file: task.file.name,
+  };
+  // The runner stores the `ctx.skip(note)` reason on the result, but its types omit it.
+  const note = (r as { note?: unknown } | undefined)?.note;
+  if (typeof note === 'string') out.note = note;
+  return out;
+}
+
+/**
+ * allure-vitest with the conformance metadata added: before allure-vitest writes a test, its
+ * labels, links, parameters and evidence steps are put in front of the test's own runtime
+ * messages, so the kit needs no Allure calls of its own.
+ */
+export class ConformanceAllureReporter extends AllureVitestReporter {
+  readonly #target: ReportTarget;
+
+  constructor(options: { resultsDir: string; target: ReportTarget }) {
+    super({ resultsDir: options.resultsDir });
+    this.#target = options.target;
+  }
+
+  override handleTask(task: RunnerTask): void {
+    if (task.type === 'test') this.#decorate(task);
+    super.handleTask(task);
+  }
+
+  #decorate(task: RunnerTask): void {
+    const meta = task.meta as Record<string, unknown>;
+    const conformance = conformanceMeta(meta);
+    if (Object.keys(conformance).length === 0 || meta['conformanceAllure'] === true) return;
+    meta['conformanceAllure'] = true;
+    const record = caseRecordFromTest(finishedFromTask(task));
+    const m = allureMetadataFor(record, this.#target);
+    const evidence = readEvidence(conformance['evidence']);
+    const dropped = typeof conformance['evidenceDropped'] === 'number' ? conformance['evidenceDropped'] : 0;
+    const own = Array.isArray(meta['allureRuntimeMessages']) ? (meta['allureRuntimeMessages'] as unknown[]) : [];
+    meta['allureRuntimeMessages'] = [
+      { type: 'metadata', data: { labels: m.labels, links: m.links, parameters: m.parameters, testCaseId: m.testCaseId, description: m.description } },
+      ...evidenceMessages(evidence, task.result?.startTime ?? Date.now(), dropped),
+      ...own,
+    ];
+  }
+}
