@@ -132,6 +132,19 @@ describe('decoder properties', () => {
     );
   });
 
+  it('recovers: after any bytes ended by a newline, the next valid frame decodes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), fc.uint8Array({ minLength: 1, maxLength: 400 }), arbStyle, (garbage, packet, style) => {
+        const decoder = new SerialFrameDecoder();
+        decoder.push(concatBytes(garbage, Uint8Array.of(0x0a)));
+        const events = decoder.push(encodeSerialFrames(packet, { style }));
+        expect(events.at(-1)).toEqual({ kind: 'packet', packet, lines: encodeSerialFrameLines(packet, { style }).length });
+        expect(events.every((e) => e.kind === 'packet' || e.kind === 'restarted')).toBe(true);
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+
   it('never throws on arbitrary bytes and reports only typed events', () => {
     const start = Uint8Array.of(0x06, 0x09);
     const cont = Uint8Array.of(0x04, 0x14);
