@@ -11,3 +11,4 @@ export {
 export { encodeImageHeader, encodeTlvArea, signMcubootImage, type RawTlv, type SignImageOptions } from './sign.ts';
 export { verifyMcubootImage, type HashCheck, type ImageVerifyReport, type KeyCheck, type SignatureCheck, type VerifyImageOptions } from './verify.ts';
 export { corruptImage, CORRUPTIONS, corruptionInfo, type CorruptedImage, type CorruptionInfo, type CorruptionKind, type CorruptOptions, type DeviceVerdict } from './corrupt.ts';
+export { formatImageFlags, formatImageReport, formatImageVersion, imageReportJson } from './report.ts';
