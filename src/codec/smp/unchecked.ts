@@ -10,7 +10,7 @@ import { CborWriter, encodeCborDefinite, encodeCborIndefinite } from '../cbor/wr
 import type { SmpCommand } from './command.ts';
 import { SMP_HEADER_BYTES, SmpVersion } from './constants.ts';
 import { decodeSmpHeader, encodeSmpHeader, type SmpHeader } from './header.ts';
-import { describeCbor } from './groups/fields.ts';
+import { describeCbor, type DefinedCommand, type FieldType } from './groups/fields.ts';
 
 /** A deliberately malformed (or at least unusual) frame. */
 export interface UncheckedFrame {
@@ -96,6 +96,44 @@ export function withWrongFieldType<Req extends object>(
 ): UncheckedFrame {
   const frame = withFieldValue(frameBaseFor(command, seq), command.encodeBody(req), field, value);
   return { ...frame, label: `${command.name}: ${frame.label}` };
+}
+
+/**
+ * Values of a different CBOR type than `t` (each should make Zephyr's bulk decoder fail → rc 3):
+ * for uint a negative, a float, text and bytes; for text bytes and a uint; and so on.
+ * @see ../../../../shared/spec/smp.md §1.7, §6.2 item 19
+ */
+export function wrongTypeValues(t: FieldType): unknown[] {
+  const bytes = Uint8Array.of(0x61);
+  switch (t.t) {
+    case 'uint':
+    case 'uint64':
+      return [-1, 1.5, '0', bytes, true];
+    case 'int':
+      return [1.5, '0', bytes, true];
+    case 'tstr':
+      return [bytes, 0, false, ['a']];
+    case 'bstr':
+      return ['a', 0, [1]];
+    case 'bool':
+      return [1, 'true', null];
+    case 'array':
+      return [{}, 'a', 0];
+    case 'map':
+    case 'dict':
+      return [[], 'a', 0];
+    case 'oneOf':
+      return [null];
+  }
+}
+
+/** One frame per (request field, wrong-type value) of a command, built from `req`. */
+export function wrongFieldTypeFrames<Req extends object>(command: DefinedCommand<Req, unknown>, req: Req, seq = 0): UncheckedFrame[] {
+  const frames: UncheckedFrame[] = [];
+  for (const [field, spec] of Object.entries(command.requestSchema)) {
+    for (const value of wrongTypeValues(spec.type)) frames.push(withWrongFieldType(command, req, field, value, seq));
+  }
+  return frames;
 }
 
 /** Body cut after `keepBytes` bytes; the length field matches the bytes actually sent. */

@@ -4,7 +4,7 @@
  */
 import { MgmtGroup, SmpOp } from '../constants.ts';
 import type { Empty } from './fields.ts';
-import { arrayOf, bool, defineCommand, mapOf, opt, req, tstr, uint } from './fields.ts';
+import { arrayOf, bool, defineCommand, EMPTY_SCHEMA, mapOf, opt, req, tstr, uint } from './fields.ts';
 
 /** Command ids (`ENUM_MGMT_ID_*`). */
 export const EnumCmd = {
@@ -60,16 +60,16 @@ const group = MgmtGroup.ENUM;
 /** The enumeration group's commands. */
 export const enumCommands = {
   /** Number of groups. */
-  count: defineCommand<Empty, EnumCountRsp>({ name: 'enum.count', group, id: EnumCmd.COUNT, op: SmpOp.READ, requestKeys: [], response: { count: req(uint) } }),
+  count: defineCommand<Empty, EnumCountRsp>({ name: 'enum.count', group, id: EnumCmd.COUNT, op: SmpOp.READ, request: EMPTY_SCHEMA, response: { count: req(uint) } }),
   /** Group ids. */
-  list: defineCommand<Empty, EnumListRsp>({ name: 'enum.list', group, id: EnumCmd.LIST, op: SmpOp.READ, requestKeys: [], response: { groups: req(arrayOf(uint)) } }),
+  list: defineCommand<Empty, EnumListRsp>({ name: 'enum.list', group, id: EnumCmd.LIST, op: SmpOp.READ, request: EMPTY_SCHEMA, response: { groups: req(arrayOf(uint)) } }),
   /** One group id by index. */
   single: defineCommand<EnumSingleReq, EnumSingleRsp>({
-    name: 'enum.single', group, id: EnumCmd.SINGLE, op: SmpOp.READ, requestKeys: ['index'], response: { group: req(uint), end: opt(bool) },
+    name: 'enum.single', group, id: EnumCmd.SINGLE, op: SmpOp.READ, request: { index: opt(uint) }, response: { group: req(uint), end: opt(bool) },
   }),
   /** Group details. */
   details: defineCommand<EnumDetailsReq, EnumDetailsRsp>({
-    name: 'enum.details', group, id: EnumCmd.DETAILS, op: SmpOp.READ, requestKeys: ['groups'],
+    name: 'enum.details', group, id: EnumCmd.DETAILS, op: SmpOp.READ, request: { groups: opt(arrayOf(uint)) },
     response: { groups: req(arrayOf(mapOf({ group: req(uint), name: opt(tstr), handlers: opt(uint) }))) },
   }),
 } as const;

@@ -236,25 +236,36 @@ export function pickDefined(req: object, order: readonly string[]): Record<strin
   return out;
 }
 
-/** Build an `SmpCommand` whose request keys and response schema are declared as data. */
+/** An `SmpCommand` plus its declared request and response schemas. */
+export type DefinedCommand<Req, Rsp> = SmpCommand<Req, Rsp> & {
+  /** Request keys in spec order (the order `encodeBody` writes them). */
+  readonly requestKeys: readonly string[];
+  /** Request field types (what the device's decoder expects; used to build wrong-type requests). */
+  readonly requestSchema: FieldSchema;
+  readonly responseType: FieldType;
+};
+
+/** Build an `SmpCommand` whose request and response schemas are declared as data. */
 export function defineCommand<Req extends object, Rsp>(def: {
   name: string;
   group: number;
   id: number;
   op: number;
-  requestKeys: readonly string[];
+  request: FieldSchema;
   response: FieldSchema | FieldType;
   check?: (value: Rsp) => FieldProblem[];
-}): SmpCommand<Req, Rsp> & { readonly requestKeys: readonly string[]; readonly responseType: FieldType } {
+}): DefinedCommand<Req, Rsp> {
   const top: FieldType = isFieldType(def.response) ? def.response : mapOf(def.response);
+  const requestKeys = Object.keys(def.request);
   return {
     name: def.name,
     group: def.group,
     id: def.id,
     op: def.op,
-    requestKeys: def.requestKeys,
+    requestKeys,
+    requestSchema: def.request,
     responseType: top,
-    encodeBody: (req: Req) => pickDefined(req, def.requestKeys),
+    encodeBody: (req: Req) => pickDefined(req, requestKeys),
     decodeResponse: (rsp) => checkResponse<Rsp>(rsp, top, def.check),
   };
 }

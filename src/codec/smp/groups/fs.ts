@@ -96,26 +96,26 @@ const group = MgmtGroup.FS;
 export const fsCommands = {
   /** File download chunk. */
   download: defineCommand<FsDownloadReq, FsDownloadRsp>({
-    name: 'fs.download', group, id: FsCmd.FILE, op: SmpOp.READ, requestKeys: ['off', 'name'],
+    name: 'fs.download', group, id: FsCmd.FILE, op: SmpOp.READ, request: { off: req(uint), name: req(tstr) },
     response: { off: req(uint), data: req(bstr()), len: opt(uint) },
     check: (v) => (v.off === 0 && v.len === undefined ? [{ field: 'len', expected: 'uint (required when off = 0)', actual: 'missing' }] : []),
   }),
   /** File upload chunk. */
   upload: defineCommand<FsUploadReq, FsOffRsp>({
-    name: 'fs.upload', group, id: FsCmd.FILE, op: SmpOp.WRITE, requestKeys: ['off', 'data', 'name', 'len'], response: { off: req(uint) },
+    name: 'fs.upload', group, id: FsCmd.FILE, op: SmpOp.WRITE, request: { off: req(uint), data: req(bstr()), name: req(tstr), len: opt(uint) }, response: { off: req(uint) },
   }),
   /** File status (size). */
-  status: defineCommand<FsNameReq, FsStatusRsp>({ name: 'fs.status', group, id: FsCmd.STAT, op: SmpOp.READ, requestKeys: ['name'], response: { len: req(uint) } }),
+  status: defineCommand<FsNameReq, FsStatusRsp>({ name: 'fs.status', group, id: FsCmd.STAT, op: SmpOp.READ, request: { name: req(tstr) }, response: { len: req(uint) } }),
   /** File hash/checksum. */
   hash: defineCommand<FsHashReq, FsHashRsp>({
-    name: 'fs.hash', group, id: FsCmd.HASH_CHECKSUM, op: SmpOp.READ, requestKeys: ['name', 'type', 'off', 'len'],
+    name: 'fs.hash', group, id: FsCmd.HASH_CHECKSUM, op: SmpOp.READ, request: { name: req(tstr), type: opt(tstr), off: opt(uint), len: opt(uint) },
     response: { type: req(tstr), off: opt(uint), len: req(uint), output: req(oneOf(uint, bstr())) },
   }),
   /** Supported hash/checksum types. */
   supportedHashes: defineCommand<Empty, FsSupportedHashesRsp>({
-    name: 'fs.supportedHashes', group, id: FsCmd.SUPPORTED_HASH_CHECKSUM, op: SmpOp.READ, requestKeys: [],
+    name: 'fs.supportedHashes', group, id: FsCmd.SUPPORTED_HASH_CHECKSUM, op: SmpOp.READ, request: EMPTY_SCHEMA,
     response: { types: req(dictOf(mapOf({ format: req(uint), size: req(uint) }))) },
   }),
   /** Close the file the server keeps open. */
-  close: defineCommand<Empty, Empty>({ name: 'fs.close', group, id: FsCmd.OPENED_FILE, op: SmpOp.WRITE, requestKeys: [], response: EMPTY_SCHEMA }),
+  close: defineCommand<Empty, Empty>({ name: 'fs.close', group, id: FsCmd.OPENED_FILE, op: SmpOp.WRITE, request: EMPTY_SCHEMA, response: EMPTY_SCHEMA }),
 } as const;

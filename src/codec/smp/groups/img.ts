@@ -132,23 +132,23 @@ const stateRsp = {
 /** The image group's commands. */
 export const imgCommands = {
   /** Image state read. */
-  state: defineCommand<Empty, ImageStateRsp>({ name: 'img.state', group, id: ImgCmd.STATE, op: SmpOp.READ, requestKeys: [], response: stateRsp }),
+  state: defineCommand<Empty, ImageStateRsp>({ name: 'img.state', group, id: ImgCmd.STATE, op: SmpOp.READ, request: EMPTY_SCHEMA, response: stateRsp }),
   /** Image state write (test / confirm). */
   stateWrite: defineCommand<ImageStateWriteReq, ImageStateRsp>({
-    name: 'img.stateWrite', group, id: ImgCmd.STATE, op: SmpOp.WRITE, requestKeys: ['hash', 'confirm'], response: stateRsp,
+    name: 'img.stateWrite', group, id: ImgCmd.STATE, op: SmpOp.WRITE, request: { hash: opt(bstr()), confirm: opt(bool) }, response: stateRsp,
   }),
   /** Image upload chunk. */
   upload: defineCommand<ImageUploadReq, ImageUploadRsp>({
     name: 'img.upload', group, id: ImgCmd.UPLOAD, op: SmpOp.WRITE,
-    requestKeys: ['image', 'len', 'off', 'sha', 'data', 'upgrade'],
+    request: { image: opt(uint), len: opt(uint), off: req(uint), sha: opt(bstr()), data: req(bstr()), upgrade: opt(bool) },
     // `rc: 0` appears on legacy-rc builds (smp.md §2.3 item 4).
     response: { off: req(uint), match: opt(bool), rc: opt(int) },
   }),
   /** Image erase. */
-  erase: defineCommand<ImageEraseReq, Empty>({ name: 'img.erase', group, id: ImgCmd.ERASE, op: SmpOp.WRITE, requestKeys: ['slot'], response: EMPTY_SCHEMA }),
+  erase: defineCommand<ImageEraseReq, Empty>({ name: 'img.erase', group, id: ImgCmd.ERASE, op: SmpOp.WRITE, request: { slot: opt(uint) }, response: EMPTY_SCHEMA }),
   /** Slot info. */
   slotInfo: defineCommand<Empty, SlotInfoRsp>({
-    name: 'img.slotInfo', group, id: ImgCmd.SLOT_INFO, op: SmpOp.READ, requestKeys: [],
+    name: 'img.slotInfo', group, id: ImgCmd.SLOT_INFO, op: SmpOp.READ, request: EMPTY_SCHEMA,
     response: {
       images: req(arrayOf(mapOf({
         image: req(uint),

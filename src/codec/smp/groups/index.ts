@@ -2,8 +2,7 @@
  * The SMP group codecs: one module per group, plus the list of every command.
  * @see ../../../../../shared/spec/smp.md §3
  */
-import type { SmpCommand } from '../command.ts';
-import type { FieldType } from './fields.ts';
+import type { DefinedCommand } from './fields.ts';
 import { enumCommands } from './enum.ts';
 import { fsCommands } from './fs.ts';
 import { imgCommands } from './img.ts';
@@ -24,7 +23,7 @@ export * from './enum.ts';
 export * from './zephyr.ts';
 
 /** A command with its declared request keys and response type (what `defineCommand` builds). */
-export type AnySmpCommand = SmpCommand<object, unknown> & { readonly requestKeys: readonly string[]; readonly responseType: FieldType };
+export type AnySmpCommand = DefinedCommand<object, unknown>;
 
 /** Every command of every group, keyed by `name` (`os.echo`, `img.upload`, …). */
 export const allCommands: ReadonlyMap<string, AnySmpCommand> = new Map(

@@ -106,16 +106,16 @@ const echoRsp = { r: req(tstr) };
 /** The OS group's commands. */
 export const osCommands = {
   /** Echo with op write (reply op 3). */
-  echo: defineCommand<EchoReq, EchoRsp>({ name: 'os.echo', group, id: OsCmd.ECHO, op: SmpOp.WRITE, requestKeys: ['d'], response: echoRsp }),
+  echo: defineCommand<EchoReq, EchoRsp>({ name: 'os.echo', group, id: OsCmd.ECHO, op: SmpOp.WRITE, request: { d: req(tstr) }, response: echoRsp }),
   /** Echo with op read (Zephyr accepts both; reply op 1). */
-  echoRead: defineCommand<EchoReq, EchoRsp>({ name: 'os.echoRead', group, id: OsCmd.ECHO, op: SmpOp.READ, requestKeys: ['d'], response: echoRsp }),
+  echoRead: defineCommand<EchoReq, EchoRsp>({ name: 'os.echoRead', group, id: OsCmd.ECHO, op: SmpOp.READ, request: { d: req(tstr) }, response: echoRsp }),
   /** Console echo control (mynewt heritage; no Zephyr handler → rc 8). */
   consoleEchoControl: defineCommand<ConsoleEchoReq, Empty>({
-    name: 'os.consoleEchoControl', group, id: OsCmd.CONS_ECHO_CTRL, op: SmpOp.WRITE, requestKeys: ['echo'], response: EMPTY_SCHEMA,
+    name: 'os.consoleEchoControl', group, id: OsCmd.CONS_ECHO_CTRL, op: SmpOp.WRITE, request: { echo: req(uint) }, response: EMPTY_SCHEMA,
   }),
   /** Task statistics. */
   taskstat: defineCommand<Empty, TaskStatRsp>({
-    name: 'os.taskstat', group, id: OsCmd.TASKSTAT, op: SmpOp.READ, requestKeys: [],
+    name: 'os.taskstat', group, id: OsCmd.TASKSTAT, op: SmpOp.READ, request: EMPTY_SCHEMA,
     response: {
       tasks: req(dictOf(mapOf({
         prio: req(int), tid: req(uint), state: req(uint), stksiz: opt(uint), stkuse: opt(uint),
@@ -125,29 +125,29 @@ export const osCommands = {
   }),
   /** Memory-pool statistics. */
   mpstat: defineCommand<Empty, MpStatRsp>({
-    name: 'os.mpstat', group, id: OsCmd.MPSTAT, op: SmpOp.READ, requestKeys: [],
+    name: 'os.mpstat', group, id: OsCmd.MPSTAT, op: SmpOp.READ, request: EMPTY_SCHEMA,
     response: dictOf(mapOf({ blksiz: req(uint), nblks: req(uint), nfree: req(uint), min: req(uint) })),
   }),
   /** Date/time get. */
   datetimeGet: defineCommand<Empty, DateTime>({
-    name: 'os.datetimeGet', group, id: OsCmd.DATETIME_STR, op: SmpOp.READ, requestKeys: [], response: { datetime: req(tstr) },
+    name: 'os.datetimeGet', group, id: OsCmd.DATETIME_STR, op: SmpOp.READ, request: EMPTY_SCHEMA, response: { datetime: req(tstr) },
   }),
   /** Date/time set. */
   datetimeSet: defineCommand<DateTime, Empty>({
-    name: 'os.datetimeSet', group, id: OsCmd.DATETIME_STR, op: SmpOp.WRITE, requestKeys: ['datetime'], response: EMPTY_SCHEMA,
+    name: 'os.datetimeSet', group, id: OsCmd.DATETIME_STR, op: SmpOp.WRITE, request: { datetime: req(tstr) }, response: EMPTY_SCHEMA,
   }),
   /** Reset (the reply comes before the reboot). */
-  reset: defineCommand<ResetReq, Empty>({ name: 'os.reset', group, id: OsCmd.RESET, op: SmpOp.WRITE, requestKeys: ['force'], response: EMPTY_SCHEMA }),
+  reset: defineCommand<ResetReq, Empty>({ name: 'os.reset', group, id: OsCmd.RESET, op: SmpOp.WRITE, request: { force: opt(bool) }, response: EMPTY_SCHEMA }),
   /** MCUmgr parameters. */
   mcumgrParams: defineCommand<Empty, McumgrParamsRsp>({
-    name: 'os.mcumgrParams', group, id: OsCmd.MCUMGR_PARAMS, op: SmpOp.READ, requestKeys: [],
+    name: 'os.mcumgrParams', group, id: OsCmd.MCUMGR_PARAMS, op: SmpOp.READ, request: EMPTY_SCHEMA,
     response: { buf_size: req(uint), buf_count: req(uint) },
   }),
   /** OS/application info. */
-  info: defineCommand<InfoReq, InfoRsp>({ name: 'os.info', group, id: OsCmd.INFO, op: SmpOp.READ, requestKeys: ['format'], response: { output: req(tstr) } }),
+  info: defineCommand<InfoReq, InfoRsp>({ name: 'os.info', group, id: OsCmd.INFO, op: SmpOp.READ, request: { format: opt(tstr) }, response: { output: req(tstr) } }),
   /** Bootloader info. */
   bootloaderInfo: defineCommand<BootloaderInfoReq, BootloaderInfoRsp>({
-    name: 'os.bootloaderInfo', group, id: OsCmd.BOOTLOADER_INFO, op: SmpOp.READ, requestKeys: ['query'],
+    name: 'os.bootloaderInfo', group, id: OsCmd.BOOTLOADER_INFO, op: SmpOp.READ, request: { query: opt(tstr) },
     response: { bootloader: opt(tstr), mode: opt(int), 'no-downgrade': opt(bool) },
   }),
 } as const;

@@ -4,7 +4,7 @@
  */
 import { MgmtGroup, SmpOp } from '../constants.ts';
 import type { Empty } from './fields.ts';
-import { bstr, defineCommand, EMPTY_SCHEMA, opt, req, uint } from './fields.ts';
+import { bstr, defineCommand, EMPTY_SCHEMA, opt, req, tstr, uint } from './fields.ts';
 
 /** Command ids (`SETTINGS_MGMT_ID_*`): read and write share 0, load and save share 3 (by op). */
 export const SettingsCmd = {
@@ -58,23 +58,23 @@ const op = SmpOp;
 export const settingsCommands = {
   /** Read a setting. */
   read: defineCommand<SettingsReadReq, SettingsReadRsp>({
-    name: 'settings.read', group, id: SettingsCmd.READ_WRITE, op: op.READ, requestKeys: ['name', 'max_size'],
+    name: 'settings.read', group, id: SettingsCmd.READ_WRITE, op: op.READ, request: { name: req(tstr), max_size: opt(uint) },
     response: { val: req(bstr()), max_size: opt(uint) },
   }),
   /** Write a setting. */
   write: defineCommand<SettingsWriteReq, Empty>({
-    name: 'settings.write', group, id: SettingsCmd.READ_WRITE, op: op.WRITE, requestKeys: ['name', 'val'], response: EMPTY_SCHEMA,
+    name: 'settings.write', group, id: SettingsCmd.READ_WRITE, op: op.WRITE, request: { name: req(tstr), val: req(bstr()) }, response: EMPTY_SCHEMA,
   }),
   /** Delete a setting. */
   delete: defineCommand<SettingsNameReq, Empty>({
-    name: 'settings.delete', group, id: SettingsCmd.DELETE, op: op.WRITE, requestKeys: ['name'], response: EMPTY_SCHEMA,
+    name: 'settings.delete', group, id: SettingsCmd.DELETE, op: op.WRITE, request: { name: req(tstr) }, response: EMPTY_SCHEMA,
   }),
   /** Commit (apply) settings. */
-  commit: defineCommand<Empty, Empty>({ name: 'settings.commit', group, id: SettingsCmd.COMMIT, op: op.WRITE, requestKeys: [], response: EMPTY_SCHEMA }),
+  commit: defineCommand<Empty, Empty>({ name: 'settings.commit', group, id: SettingsCmd.COMMIT, op: op.WRITE, request: EMPTY_SCHEMA, response: EMPTY_SCHEMA }),
   /** Load settings from storage. */
-  load: defineCommand<Empty, Empty>({ name: 'settings.load', group, id: SettingsCmd.LOAD_SAVE, op: op.READ, requestKeys: [], response: EMPTY_SCHEMA }),
+  load: defineCommand<Empty, Empty>({ name: 'settings.load', group, id: SettingsCmd.LOAD_SAVE, op: op.READ, request: EMPTY_SCHEMA, response: EMPTY_SCHEMA }),
   /** Save settings to storage. */
   save: defineCommand<SettingsSaveReq, Empty>({
-    name: 'settings.save', group, id: SettingsCmd.LOAD_SAVE, op: op.WRITE, requestKeys: ['name'], response: EMPTY_SCHEMA,
+    name: 'settings.save', group, id: SettingsCmd.LOAD_SAVE, op: op.WRITE, request: { name: opt(tstr) }, response: EMPTY_SCHEMA,
   }),
 } as const;

@@ -33,7 +33,7 @@ export interface ShellExecRsp {
 export const shellCommands = {
   /** Execute a shell command line. */
   exec: defineCommand<ShellExecReq, ShellExecRsp>({
-    name: 'shell.exec', group: MgmtGroup.SHELL, id: ShellCmd.EXEC, op: SmpOp.WRITE, requestKeys: ['argv'],
+    name: 'shell.exec', group: MgmtGroup.SHELL, id: ShellCmd.EXEC, op: SmpOp.WRITE, request: { argv: req(arrayOf(tstr)) },
     response: { o: req(tstr), ret: opt(int), rc: opt(int) },
     check: (v) => (v.ret === undefined && v.rc === undefined ? [{ field: 'ret', expected: 'int (required; legacy builds: rc)', actual: 'missing' }] : []),
   }),

@@ -4,7 +4,7 @@
  */
 import { MgmtGroup, SmpOp } from '../constants.ts';
 import type { Empty } from './fields.ts';
-import { arrayOf, defineCommand, dictOf, int, opt, req, tstr, uint64 } from './fields.ts';
+import { arrayOf, defineCommand, dictOf, EMPTY_SCHEMA, int, opt, req, tstr, uint64 } from './fields.ts';
 
 /** Command ids (`STAT_MGMT_ID_*`). */
 export const StatCmd = {
@@ -43,12 +43,12 @@ const group = MgmtGroup.STAT;
 export const statCommands = {
   /** Group data ("show"). */
   show: defineCommand<StatShowReq, StatShowRsp>({
-    name: 'stat.show', group, id: StatCmd.SHOW, op: SmpOp.READ, requestKeys: ['name'],
+    name: 'stat.show', group, id: StatCmd.SHOW, op: SmpOp.READ, request: { name: req(tstr) },
     response: { name: req(tstr), fields: req(dictOf(uint64)) },
   }),
   /** List statistics groups. */
   list: defineCommand<Empty, StatListRsp>({
-    name: 'stat.list', group, id: StatCmd.LIST, op: SmpOp.READ, requestKeys: [],
+    name: 'stat.list', group, id: StatCmd.LIST, op: SmpOp.READ, request: EMPTY_SCHEMA,
     response: { stat_list: req(arrayOf(tstr)), rc: opt(int) },
   }),
 } as const;

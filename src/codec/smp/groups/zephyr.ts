@@ -24,6 +24,6 @@ export const ZephyrBasicMgmtErr = {
 export const zephyrCommands = {
   /** Erase the `storage_partition` flash partition. */
   storageErase: defineCommand<Empty, Empty>({
-    name: 'zephyr.storageErase', group: MgmtGroup.ZEPHYR_BASIC, id: ZephyrBasicCmd.ERASE_STORAGE, op: SmpOp.WRITE, requestKeys: [], response: EMPTY_SCHEMA,
+    name: 'zephyr.storageErase', group: MgmtGroup.ZEPHYR_BASIC, id: ZephyrBasicCmd.ERASE_STORAGE, op: SmpOp.WRITE, request: EMPTY_SCHEMA, response: EMPTY_SCHEMA,
   }),
 } as const;

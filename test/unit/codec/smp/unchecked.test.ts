@@ -25,6 +25,7 @@ import {
   withReservedBits,
   withVersion,
   withWrongFieldType,
+  wrongFieldTypeFrames,
   type NonMapKind,
   type UncheckedFrame,
 } from '../../../../src/codec/smp/index.ts';
@@ -81,6 +82,24 @@ describe('unchecked body builders', () => {
     expect(d.ok && isCborMap(d.value) && d.value['off']).toBe('zero');
     expect(f.label).toBe('img.upload: "off" as tstr "zero"');
     expect(f.header).toMatchObject({ group: 1, id: 1, op: 2 });
+  });
+
+  it('builds a wrong-type frame for every request field of a command', () => {
+    const frames = wrongFieldTypeFrames(imgCommands.upload, { off: 0, data: new Uint8Array(2) });
+    const fields = new Set(frames.map((f) => /"(\w+)"/.exec(f.label)?.[1]));
+    expect([...fields]).toEqual(['image', 'len', 'off', 'sha', 'data', 'upgrade']);
+    for (const f of frames) {
+      const d = decodeCbor(payloadOf(f));
+      if (!d.ok || !isCborMap(d.value)) throw new Error(f.label);
+      const field = /"(\w+)"/.exec(f.label)?.[1] ?? '';
+      const v = d.value[field];
+      const schemaType = imgCommands.upload.requestSchema[field]?.type.t;
+      const isRightType =
+        (schemaType === 'uint' && typeof v === 'number' && Number.isInteger(v) && v >= 0) ||
+        (schemaType === 'bstr' && v instanceof Uint8Array) ||
+        (schemaType === 'bool' && typeof v === 'boolean');
+      expect(isRightType, f.label).toBe(false);
+    }
   });
 
   it('truncates the CBOR so that it is incomplete', () => {
