@@ -7,6 +7,9 @@ import {
   arbSmpHeader,
   arbValidRequest,
   arbValidResponse,
+  checkResponse,
+  mapOf,
+  requestArbitraries,
   classifyResponseBody,
   classifyResponseValue,
   decodeSmpHeader,
@@ -72,6 +75,8 @@ describe('SMP property tests', () => {
         expect(body.ok).toBe(true);
         if (body.ok) expect(valueToFields(body.value)).toEqual(valueToFields(s.body));
         expect(Object.keys(s.body)).toEqual(s.command.requestKeys.filter((k) => k in s.body));
+        const valid = checkResponse(s.body as Record<string, CborValue>, mapOf(s.command.requestSchema));
+        expect(valid.ok ? valid.value.unknownFields : valid.error).toEqual([]);
       }),
       { numRuns: RUNS },
     );
@@ -97,6 +102,13 @@ describe('SMP property tests', () => {
       { numRuns: RUNS },
     );
     expect(seen.size).toBe(allCommands.size);
+  });
+
+  it('every command with request fields has its own request arbitrary', () => {
+    for (const c of commands) {
+      if (Object.keys(c.requestSchema).length > 0) expect(requestArbitraries.has(c.name), c.name).toBe(true);
+    }
+    expect([...requestArbitraries.keys()].filter((k) => !allCommands.has(k))).toEqual([]);
   });
 
   it('decodeSmpPacket, classifyResponseBody and every decodeResponse return values on arbitrary bytes', () => {
