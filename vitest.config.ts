@@ -25,6 +25,9 @@ export default defineConfig({
           maxWorkers: 1,
           isolate: false,
           fileParallelism: false,
+          // Opens the target session on first use and closes it when the worker stops; the
+          // session is shared by every suite file (see src/target/conformance-environment.ts).
+          environment: './src/target/conformance-environment.ts',
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

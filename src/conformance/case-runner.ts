@@ -1,0 +1,139 @@
+/**
+ * Runs one declared case inside its vitest test: gets the session, gates on capabilities, builds
+ * the case context, runs the body, classifies the ending and fills `task.meta.conformance`
+ * (outcome, message, evidence) before the test passes, fails, breaks or skips.
+ * @see /work/shared/DESIGN.md "Cases", /work/shared/STYLE.md "Errors"
+ */
+import type { TestContext } from 'vitest';
+import type { SmpClient } from '../client/smp-client.ts';
+import { elapsedMs, nowNs } from '../core/clock.ts';
+import type { CaseContext, CaseInfo } from './declaration.ts';
+import { CaseBrokenError, CaseUnsupportedSignal } from './errors.ts';
+import { createFixtures } from './fixtures.ts';
+import { exchangeRaw } from './raw-exchange.ts';
+import { unsupportedReason } from './gating.ts';
+import { toEvidence, type ConformanceMeta, type Level } from './meta.ts';
+import { classifyEnding, type Verdict } from './outcome.ts';
+import { acquireSession, type CaseSession } from './session-port.ts';
+import { createVerifiers, type CaseRecorder } from './verifiers/expect.ts';
+
+/** A case body with the context it gets (example cases run `run`, properties their loop). */
+export type CaseBody = (ctx: CaseContext, recorder: CaseRecorder) => Promise<void>;
+
+/** `doc §section`, as failure messages and summary.json cite a spec. */
+export function specText(info: CaseInfo): string {
+  return `${info.spec.doc} §${info.spec.section}`;
+}
+
+/** Seed of a case: the run seed mixed with the case id, so cases differ but replay together. */
+export function caseSeed(runSeed: number, caseId: string): number {
+  let h = runSeed >>> 0;
+  for (let i = 0; i < caseId.length; i++) h = Math.imul(h ^ caseId.charCodeAt(i), 0x01000193) >>> 0;
+  return h & 0x7fffffff;
+}
+
+function smpOf(session: CaseSession): SmpClient {
+  if (!session.smp) throw new CaseBrokenError(`target ${session.targetName} has no SMP client`);
+  return session.smp;
+}
+
+/** The context a case body gets. */
+export function createCaseContext(info: CaseInfo, session: CaseSession, recorder: CaseRecorder, signal: AbortSignal): CaseContext {
+  const seed = caseSeed(session.seed, info.id);
+  const scope = { caseId: info.id, spec: specText(info), smpVersions: session.smpVersions };
+  const link = {
+    smp: () => smpOf(session),
+    hasEcho: session.capability('smp.os.echo').present,
+    hasParams: session.capability('smp.os.params').present,
+    responseMs: session.timeouts.responseMs,
+    silenceMs: session.timeouts.silenceMs,
+  };
+  return {
+    caseId: info.id,
+    get smp() {
+      return smpOf(session);
+    },
+    session,
+    expect: createVerifiers(scope, link, recorder),
+    fixtures: createFixtures(seed, info.id),
+    seed,
+    transport: session.transportKind,
+    exchange: (bytes, options) => exchangeRaw(smpOf(session), bytes, options),
+    mark: (label) => session.trace.add({ direction: 'event', atNs: nowNs(), hex: '', note: 'mark', decoded: label }),
+    log: (message) => recorder.notes.push(message),
+    skip: (reason) => {
+      throw new CaseUnsupportedSignal(reason);
+    },
+    signal,
+  };
+}
+
+/** The metadata a case starts with (before it runs: outcome `broken`, "not run"). */
+export function initialMeta(info: CaseInfo, suite: { id: string; protocol: ConformanceMeta['protocol']; feature: string }, kind: ConformanceMeta['kind'], url: string): ConformanceMeta {
+  return {
+    schema: 1,
+    id: info.id,
+    title: info.title,
+    level: info.level,
+    spec: { doc: info.spec.doc, section: info.spec.section, url },
+    stimulus: info.stimulus,
+    requirement: info.requirement,
+    requires: [...info.requires],
+    suite: suite.id,
+    protocol: suite.protocol,
+    feature: suite.feature,
+    story: info.story,
+    destructive: info.destructive === true,
+    kind,
+    outcome: 'broken',
+    message: 'not run',
+    warnings: [],
+    durationMs: 0,
+    target: '',
+    transport: '',
+    strict: false,
+    evidence: [],
+    evidenceDropped: 0,
+  };
+}
+
+/** Make the verdict happen in vitest: annotate, then return, skip or throw. */
+async function enact(verdict: Verdict, vctx: TestContext, recorder: CaseRecorder): Promise<void> {
+  for (const w of recorder.warnings) await vctx.annotate(w, 'warning');
+  for (const n of recorder.notes) await vctx.annotate(n, 'notice');
+  if (verdict.outcome === 'nonStrict' || verdict.outcome === 'informational') await vctx.annotate(`${verdict.outcome}: ${verdict.message}`, verdict.outcome);
+  if (verdict.skipReason !== undefined) vctx.skip(verdict.skipReason);
+  if (verdict.error) throw verdict.error;
+}
+
+/** Run a case body under the kit; `meta` is the test's `task.meta.conformance`. */
+export async function runCase(info: CaseInfo, level: Level, meta: ConformanceMeta, vctx: TestContext, body: CaseBody): Promise<void> {
+  const startNs = nowNs();
+  const recorder: CaseRecorder = { warnings: [], notes: [] };
+  let session: CaseSession | undefined;
+  let mark: number | undefined;
+  let error: unknown;
+  try {
+    session = await acquireSession();
+    meta.target = session.targetName;
+    meta.transport = session.transportKind;
+    meta.strict = session.isStrict;
+    const reason = unsupportedReason(info, session);
+    if (reason !== undefined) throw new CaseUnsupportedSignal(reason);
+    mark = session.trace.mark();
+    await body(createCaseContext(info, session, recorder, vctx.signal), recorder);
+  } catch (e) {
+    error = e;
+  }
+  const verdict = classifyEnding({ caseId: info.id, spec: specText(info), level, isStrict: session?.isStrict ?? false, error, ...recorder });
+  if (session && mark !== undefined) {
+    const { evidence, dropped } = toEvidence(session.trace.since(mark));
+    meta.evidence = evidence;
+    meta.evidenceDropped = dropped;
+  }
+  meta.outcome = verdict.outcome;
+  meta.message = verdict.message;
+  meta.warnings = [...recorder.warnings, ...recorder.notes];
+  meta.durationMs = elapsedMs(startNs);
+  await enact(verdict, vctx, recorder);
+}

@@ -1,0 +1,25 @@
+/**
+ * Capability gating: a case runs only where the target has what it needs; otherwise it is
+ * unsupported, with the reason (which capability, and how its absence was found).
+ * @see /work/shared/DESIGN.md "Cases" (unsupported), "Capabilities"
+ */
+import type { CaseInfo } from './declaration.ts';
+import type { CaseSession } from './session-port.ts';
+
+/** Why the case cannot run on this session, or `undefined` when it can. */
+export function unsupportedReason(info: CaseInfo, session: CaseSession): string | undefined {
+  if (info.transports && !info.transports.some((t) => t === session.transportKind)) {
+    return `runs only over ${info.transports.join(' or ')}; target ${session.targetName} uses ${session.transportKind}`;
+  }
+  if (info.destructive === true && !session.allowsDestructive) {
+    return `destructive case; target ${session.targetName} does not allow destructive cases`;
+  }
+  const missing: string[] = [];
+  for (const name of info.requires) {
+    const status = session.capability(name);
+    if (status.present) continue;
+    missing.push(status.declared ? `${name} (declared in targets.json but not found: ${status.reason}; see SMP-CAP-DECLARED-001)` : `${name} (${status.reason})`);
+  }
+  if (missing.length > 0) return `target ${session.targetName} lacks ${missing.join(', ')}`;
+  return undefined;
+}

@@ -1,0 +1,92 @@
+/**
+ * What the case kit needs from a target session, and where it finds one. The Session itself lives
+ * in src/target (below this layer in the run, but not importable from here): the conformance
+ * vitest environment installs a provider under a well-known global symbol, and the kit asks it
+ * for the session on each case. A global is also what keeps one session per worker when vitest
+ * loads the environment and the suites through separate module runners.
+ * @see /work/shared/DESIGN.md "One session per target"
+ */
+import type { SmpClient } from '../client/smp-client.ts';
+import type { TraceLog } from '../core/trace.ts';
+import { CaseBrokenError } from './errors.ts';
+
+/** Whether the target has a capability, and why the kit thinks so. */
+export interface CapabilityStatus {
+  name: string;
+  present: boolean;
+  /** Listed in targets.json. */
+  declared: boolean;
+  /** How it was decided: `enum list`, `rc 8 to os.taskstat probe`, `declared only`, … */
+  reason: string;
+}
+
+/** MCUmgr parameters reported by the device (`os mcumgr params`). */
+export interface McumgrParams {
+  /** One SMP buffer including the 8-byte header. */
+  bufSize: number;
+  bufCount: number;
+}
+
+/** Timeouts a case uses when it does not pass its own. */
+export interface SessionTimeouts {
+  /** Wait for a reply the spec requires. */
+  responseMs: number;
+  /** Default window of a silence check. */
+  silenceMs: number;
+}
+
+/** The session as the case kit sees it; `Session` in src/target implements it. */
+export interface CaseSession {
+  readonly targetName: string;
+  /** `udp`, `serial`, `memory`. */
+  readonly transportKind: string;
+  /** SHOULD violations fail instead of passing with a warning. */
+  readonly isStrict: boolean;
+  /** Base seed of the run (property cases derive theirs from it unless MGMT_SEED is set). */
+  readonly seed: number;
+  /** Cases marked destructive may run (reset, erase). */
+  readonly allowsDestructive: boolean;
+  /** The SMP client, when the target speaks SMP. */
+  readonly smp: SmpClient | undefined;
+  readonly trace: TraceLog;
+  readonly params: McumgrParams | undefined;
+  /** SMP header versions the device answers: v1 = original protocol, v2 = version bits 01. */
+  readonly smpVersions: { v1: boolean; v2: boolean };
+  readonly timeouts: SessionTimeouts;
+  /** What the device said about itself (os info, enum details), for reports. */
+  readonly identity: Readonly<Record<string, unknown>>;
+  /** Status of one capability; unknown names are absent with a reason saying so. */
+  capability(name: string): CapabilityStatus;
+  /** Every capability the session knows about (discovered or declared). */
+  capabilities(): readonly CapabilityStatus[];
+}
+
+/** Something that yields the session for the current target (rejects when it cannot be opened). */
+export type SessionProvider = () => Promise<CaseSession>;
+
+/** The global slot the conformance environment fills; the same string is used in src/target. */
+export const SESSION_PROVIDER_KEY = Symbol.for('mgmt-conformance.session-provider');
+
+type ProviderSlot = { [SESSION_PROVIDER_KEY]?: SessionProvider };
+
+/** Install the provider (the conformance environment does; unit tests install their own). */
+export function installSessionProvider(provider: SessionProvider | undefined): void {
+  (globalThis as ProviderSlot)[SESSION_PROVIDER_KEY] = provider;
+}
+
+/** The session for this case; broken (not failed) when no provider or the target cannot open. */
+export async function acquireSession(): Promise<CaseSession> {
+  const provider = (globalThis as ProviderSlot)[SESSION_PROVIDER_KEY];
+  if (!provider) {
+    throw new CaseBrokenError(
+      'no target session: run suites through `mgmt-conformance run`, or with MGMT_TARGET set in the vitest `conformance` project',
+    );
+  }
+  try {
+    return await provider();
+  } catch (e) {
+    if (e instanceof CaseBrokenError) throw e;
+    const message = e instanceof Error ? e.message : String(e);
+    throw new CaseBrokenError(`target unavailable: ${message}`, { cause: e });
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * `ctx.expect`: the verifiers bound to one case (its id and spec clause go into every message),
+ * plus checks that need the link: silence, the device still alive afterwards, alternatives, and
+ * SHOULD-level warnings.
+ * @see /work/shared/STYLE.md "A conformance case"
+ */
+import type { ReceivedPacket, SmpClient, SmpReply } from '../../client/smp-client.ts';
+import { smpRequest } from '../../codec/smp/command.ts';
+import type { SmpHeader } from '../../codec/smp/header.ts';
+import { osCommands } from '../../codec/smp/groups/os.ts';
+import { ResponseTimeoutError } from '../../errors.ts';
+import { ConformanceAssertionError, type AssertionDetails } from '../errors.ts';
+import { annotateFrame, describeBody } from './describe.ts';
+import type { SmpOk } from './field-checks.ts';
+import { failCheck, type VerifierScope } from './scope.ts';
+import { mgmtErr, packetShape, smpOk, smpShape, type ErrExpectation, type MatchedErr } from './smp-verifiers.ts';
+
+/** Where a case's warnings and notes go (the kit turns them into outcome and annotations). */
+export interface CaseRecorder {
+  /** SHOULD-level findings: the case is non-strict (or fails in strict mode). */
+  readonly warnings: string[];
+  /** Recorded behaviour (informational), no effect on the outcome. */
+  readonly notes: string[];
+}
+
+/** What the link-level checks need. */
+export interface VerifierLink {
+  smp: () => SmpClient;
+  /** The device answers echo (else `alive` uses MCUmgr params, else it cannot check). */
+  hasEcho: boolean;
+  hasParams: boolean;
+  responseMs: number;
+  silenceMs: number;
+}
+
+/** The verifiers a case body uses as `ctx.expect`. */
+export interface Verifiers {
+  /** A success reply with a conforming header and spec-defined fields; chain `.field(name)` checks. */
+  smpOk<Rsp>(reply: SmpReply<Rsp>): SmpOk<Rsp>;
+  /** An error reply matching one of the acceptable outcomes, in the form the request version calls for. */
+  mgmtErr(reply: SmpReply<unknown>, accepted: ErrExpectation | readonly ErrExpectation[]): MatchedErr;
+  /** Only the header and framing: response op, version, echoed group/seq/id, length field, CBOR map body. */
+  smpShape<R extends SmpReply<unknown>>(reply: R): R;
+  /** Header and framing of a raw received packet against the request header it answers. */
+  packetShape(packet: ReceivedPacket, request: SmpHeader): ReceivedPacket;
+  /** No packet arrives within `waitMs` (after running `send`, when given). */
+  silence(waitMs?: number, options?: { send?: () => Promise<unknown>; match?: (p: ReceivedPacket) => boolean }): Promise<void>;
+  /** The device still answers a harmless request: the state afterwards, judged on its own. */
+  alive(): Promise<void>;
+  /** Passes when one alternative passes; fails listing every alternative's expectation. */
+  oneOf<A extends ReadonlyArray<() => unknown>>(alternatives: A): Promise<{ index: number; value: Awaited<ReturnType<A[number]>> }>;
+  /** A SHOULD-level check: false records a warning (non-strict), the case goes on. */
+  warn(condition: boolean, message: string): boolean;
+  /** Record observed behaviour (informational). */
+  note(message: string): void;
+  /** A MUST-level check of anything the other verifiers do not cover. */
+  that(condition: boolean, what: { expected: string; actual: string; check?: string; frame?: Uint8Array }): void;
+}
+
+let aliveCounter = 0;
+
+/** Build the verifiers for one case. */
+export function createVerifiers(scope: VerifierScope, link: VerifierLink, recorder: CaseRecorder): Verifiers {
+  return {
+    smpOk: (reply) => smpOk(scope, reply),
+    mgmtErr: (reply, accepted) => mgmtErr(scope, reply, accepted),
+    smpShape: (reply) => smpShape(scope, reply),
+    packetShape: (packet, request) => packetShape(scope, packet, request),
+    silence: (waitMs, options) => silence(scope, link, waitMs ?? link.silenceMs, options ?? {}),
+    alive: () => alive(scope, link, recorder),
+    oneOf: <A extends ReadonlyArray<() => unknown>>(alternatives: A) =>
+      oneOf(scope, alternatives) as Promise<{ index: number; value: Awaited<ReturnType<A[number]>> }>,
+    warn(condition, message) {
+      if (!condition) recorder.warnings.push(message);
+      return condition;
+    },
+    note(message) {
+      recorder.notes.push(message);
+    },
+    that(condition, what) {
+      if (condition) return;
+      const d: Omit<AssertionDetails, 'caseId' | 'spec'> = { expected: [what.expected], actual: what.actual };
+      if (what.check !== undefined) d.check = what.check;
+      if (what.frame !== undefined) d.frame = annotateFrame(what.frame);
+      failCheck(scope, d);
+    },
+  };
+}
+
+async function silence(
+  scope: VerifierScope,
+  link: VerifierLink,
+  waitMs: number,
+  options: { send?: () => Promise<unknown>; match?: (p: ReceivedPacket) => boolean },
+): Promise<void> {
+  const smp = link.smp();
+  const collecting = smp.collect(options.match ? { waitMs, match: options.match } : { waitMs });
+  if (options.send) await options.send();
+  const got = await collecting;
+  const first = got[0];
+  if (first) {
+    const actual = `${got.length} packet(s), the first: ${describeBody(first.body)}`;
+    failCheck(scope, { check: 'silence', expected: [`no answer within ${waitMs} ms`], actual, frame: annotateFrame(first.bytes) });
+  }
+}
+
+async function alive(scope: VerifierScope, link: VerifierLink, recorder: CaseRecorder): Promise<void> {
+  const smp = link.smp();
+  const check = 'state afterwards';
+  const d = `alive-${++aliveCounter}`;
+  try {
+    if (link.hasEcho) {
+      const reply = await smp.request(smpRequest(osCommands.echo, { d }), { timeoutMs: link.responseMs });
+      const body = reply.body;
+      if (body.kind !== 'ok' || body.rsp['r'] !== d) {
+        failCheck(scope, { check, escalate: true, expected: [`echo answered with "r": "${d}"`], actual: describeBody(body) });
+      }
+    } else if (link.hasParams) {
+      const reply = await smp.request(smpRequest(osCommands.mcumgrParams, {}), { timeoutMs: link.responseMs });
+      if (reply.body.kind !== 'ok') failCheck(scope, { check, escalate: true, expected: ['MCUmgr params answered'], actual: describeBody(reply.body) });
+    } else {
+      recorder.notes.push('state afterwards not checked: the target has neither echo nor MCUmgr params');
+    }
+  } catch (e) {
+    if (!(e instanceof ResponseTimeoutError)) throw e;
+    failCheck(scope, { check, escalate: true, expected: ['the device still answers after the case'], actual: `no answer within ${e.timeoutMs} ms` });
+  }
+}
+
+async function oneOf(scope: VerifierScope, alternatives: ReadonlyArray<() => unknown>): Promise<{ index: number; value: unknown }> {
+  const misses: AssertionDetails[] = [];
+  for (const [index, alternative] of alternatives.entries()) {
+    try {
+      return { index, value: await alternative() };
+    } catch (e) {
+      if (!(e instanceof ConformanceAssertionError) || e.details.escalate) throw e;
+      misses.push(e.details);
+    }
+  }
+  const first = misses[0];
+  const d: Omit<AssertionDetails, 'caseId' | 'spec'> = {
+    expected: misses.flatMap((m) => m.expected),
+    actual: first ? first.actual : 'no alternative given',
+  };
+  if (first?.frame !== undefined) d.frame = first.frame;
+  failCheck(scope, d);
+}

@@ -1,0 +1,140 @@
+/**
+ * Capability discovery at session start: what the device says about itself (enumeration group
+ * where enabled, else one harmless request per group), one harmless request per optional command,
+ * the SMP versions it answers and its MCUmgr parameters. Declared capabilities come from
+ * targets.json; a declared one the device lacks is reported (SMP-CAP-DECLARED-001 fails on it).
+ * @see /work/shared/spec/smp.md §1.4, §3.0, §3.1.6, §3.7, §7
+ */
+import { probeDevice, type DeviceProbe } from '../client/device-probe.ts';
+import type { SmpClient } from '../client/smp-client.ts';
+import { smpRequest } from '../codec/smp/command.ts';
+import { MgmtErr, SmpVersion, groupName, mgmtErrName } from '../codec/smp/constants.ts';
+import { osCommands } from '../codec/smp/groups/index.ts';
+import type { SmpResponseBody } from '../codec/smp/message.ts';
+import { ResponseTimeoutError } from '../errors.ts';
+import { CAPABILITIES, CAPABILITY_BY_NAME, type CapabilityDef } from './capability-catalogue.ts';
+
+/** Whether the target has a capability and why (same shape as the case kit's `CapabilityStatus`). */
+export interface CapabilityStatus {
+  name: string;
+  present: boolean;
+  declared: boolean;
+  reason: string;
+}
+
+/** What discovery learned. */
+export interface DiscoveryResult {
+  statuses: Map<string, CapabilityStatus>;
+  smpVersions: { v1: boolean; v2: boolean };
+  params: { bufSize: number; bufCount: number } | undefined;
+  /** JSON-safe identity for reports: os info, bootloader, images, groups, version bits. */
+  identity: Record<string, unknown>;
+}
+
+/** Discovery's view of the device so far. */
+interface Known {
+  probe: DeviceProbe;
+  transportKind: string;
+  declared: ReadonlySet<string>;
+  smpVersions: { v1: boolean; v2: boolean };
+}
+
+function bodyText(body: SmpResponseBody): string {
+  if (body.kind === 'errV1') return `rc ${body.rc}${mgmtErrName(body.rc) ? ` (${mgmtErrName(body.rc)})` : ''}`;
+  if (body.kind === 'errV2') return `err {group ${body.group}, rc ${body.rc}}`;
+  if (body.kind === 'malformed') return `malformed reply (${body.reason})`;
+  return 'success';
+}
+
+/** Group presence from the probe: true, false, or undefined when it could not be told. */
+function groupPresence(k: Known, group: number): { present: boolean | undefined; evidence: string } {
+  const g = k.probe.groups.list.find((x) => x.group === group);
+  if (!g) {
+    return k.probe.groups.source === 'enum' ? { present: false, evidence: `group ${group} (${groupName(group)}) not in the enumeration list` } : { present: undefined, evidence: 'group not probed' };
+  }
+  return { present: g.present === 'unknown' ? undefined : g.present, evidence: g.evidence };
+}
+
+async function probeCommand(client: SmpClient, def: CapabilityDef & { discovery: { kind: 'probe' } }, k: Known): Promise<{ present: boolean; reason: string }> {
+  const d = def.discovery;
+  const g = groupPresence(k, d.group);
+  if (g.present === false) return { present: false, reason: `group ${d.group} absent (${g.evidence})` };
+  try {
+    const reply = await client.request(d.request());
+    const isAbsent = reply.body.kind === 'errV1' && reply.body.rc === MgmtErr.ENOTSUP;
+    return { present: !isAbsent, reason: `${d.what} answered ${bodyText(reply.body)}` };
+  } catch (e) {
+    if (!(e instanceof ResponseTimeoutError)) throw e;
+    return { present: false, reason: `no answer to ${d.what} within ${e.timeoutMs} ms` };
+  }
+}
+
+async function decide(client: SmpClient, def: CapabilityDef, k: Known): Promise<{ present: boolean; reason: string }> {
+  const d = def.discovery;
+  switch (d.kind) {
+    case 'probe':
+      return probeCommand(client, { ...def, discovery: d }, k);
+    case 'group': {
+      const g = groupPresence(k, d.group);
+      return { present: g.present === true, reason: g.evidence };
+    }
+    case 'declared': {
+      const g = d.group === undefined ? { present: undefined, evidence: '' } : groupPresence(k, d.group);
+      if (g.present === false) return { present: false, reason: `group ${d.group} absent (${g.evidence})` };
+      const declared = k.declared.has(def.name);
+      return { present: declared, reason: declared ? 'declared in targets.json (not discoverable without side effects)' : 'not declared in targets.json, and discovering it would change the device' };
+    }
+    case 'transport':
+      return { present: k.transportKind === d.transport, reason: `session transport is ${k.transportKind}` };
+    case 'version': {
+      const present = d.version === 2 ? k.smpVersions.v2 : k.smpVersions.v1;
+      return { present, reason: d.version === 2 ? `v2 request answered with version bits ${k.probe.responseVersionBits}` : present ? 'v1 echo answered' : 'v1 request refused (rc 12) or unanswered' };
+    }
+  }
+}
+
+/** Does the device answer SMP v1 requests (rc 12 = original protocol compiled out)? */
+async function answersV1(client: SmpClient): Promise<boolean> {
+  try {
+    const reply = await client.request(smpRequest(osCommands.mcumgrParams, {}, { version: SmpVersion.V1 }));
+    return !(reply.body.kind === 'errV1' && reply.body.rc === MgmtErr.UNSUPPORTED_TOO_OLD);
+  } catch (e) {
+    if (e instanceof ResponseTimeoutError) return false;
+    throw e;
+  }
+}
+
+function identityOf(p: DeviceProbe): Record<string, unknown> {
+  const id: Record<string, unknown> = { smpVersion: p.smpVersion, responseVersionBits: p.responseVersionBits, groupsSource: p.groups.source };
+  if (p.osInfo.ok) id['osInfo'] = p.osInfo.value;
+  if (p.bootloader.ok && p.bootloader.value !== undefined) id['bootloader'] = p.bootloader.value;
+  if (p.images.ok) id['images'] = p.images.value;
+  id['groups'] = p.groups.list.map((g) => ({ group: g.group, name: g.name, present: g.present, evidence: g.evidence }));
+  return id;
+}
+
+/**
+ * Discover the device's capabilities over `client`. The first request must be answered
+ * (ResponseTimeoutError otherwise: the target is unreachable); later silences are recorded.
+ */
+export async function discoverCapabilities(client: SmpClient, options: { transportKind: string; declared: readonly string[] }): Promise<DiscoveryResult> {
+  const probe = await probeDevice(client);
+  const smpVersions = { v1: await answersV1(client), v2: probe.smpVersion === 'v2' };
+  const k: Known = { probe, transportKind: options.transportKind, declared: new Set(options.declared), smpVersions };
+  const statuses = new Map<string, CapabilityStatus>();
+  for (const def of CAPABILITIES) {
+    const { present, reason } = await decide(client, def, k);
+    statuses.set(def.name, { name: def.name, present, declared: k.declared.has(def.name), reason });
+  }
+  for (const name of options.declared) {
+    if (!CAPABILITY_BY_NAME.has(name)) statuses.set(name, { name, present: false, declared: true, reason: 'not a capability name the harness knows' });
+  }
+  const p = probe.mcumgrParams;
+  const params = p.ok ? { bufSize: p.value.buf_size, bufCount: p.value.buf_count } : undefined;
+  return { statuses, smpVersions, params, identity: identityOf(probe) };
+}
+
+/** Status of a capability name the session did not discover (unknown to the harness). */
+export function unknownCapability(name: string, declared: boolean): CapabilityStatus {
+  return { name, present: false, declared, reason: 'not a capability name the harness knows (typo?)' };
+}

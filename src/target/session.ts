@@ -1,0 +1,109 @@
+/**
+ * A Session: one open target with its SMP client, discovered capabilities, MCUmgr parameters and
+ * trace, shared by every case of the worker. It implements the case kit's `CaseSession`
+ * (src/conformance/session-port.ts) structurally; a unit test checks the fit.
+ * @see /work/shared/DESIGN.md "One session per target"
+ */
+import { SmpClient } from '../client/smp-client.ts';
+import type { TraceLog } from '../core/trace.ts';
+import type { Transport } from '../core/transport.ts';
+import { TransportError } from '../errors.ts';
+import { discoverCapabilities, unknownCapability, type CapabilityStatus, type DiscoveryResult } from './capabilities.ts';
+import { openTarget, waitUntilReady } from './lifecycle.ts';
+import type { ResolvedTarget } from './target-env.ts';
+
+/** Default window of a silence check when a case gives none. */
+export const DEFAULT_SILENCE_MS = 300;
+
+/** How to open a session besides the target itself. */
+export interface SessionOpenOptions {
+  /** Use this transport instead of opening the target's (unit tests: a memory pair). */
+  transport?: Transport;
+  /** Kind reported for an injected transport (default: its `kind`). */
+  transportKind?: string;
+}
+
+/** One open target. */
+export class Session {
+  readonly target: ResolvedTarget;
+  readonly targetName: string;
+  readonly transportKind: string;
+  readonly connection: string;
+  readonly isStrict: boolean;
+  readonly seed: number;
+  readonly allowsDestructive: boolean;
+  readonly smp: SmpClient;
+  readonly params: { bufSize: number; bufCount: number } | undefined;
+  readonly smpVersions: { v1: boolean; v2: boolean };
+  readonly timeouts: { responseMs: number; silenceMs: number };
+  readonly identity: Readonly<Record<string, unknown>>;
+  readonly #statuses: Map<string, CapabilityStatus>;
+  readonly #stopSimulator: () => Promise<void>;
+  #isClosed = false;
+
+  private constructor(target: ResolvedTarget, link: { smp: SmpClient; kind: string; connection: string; stop: () => Promise<void> }, found: DiscoveryResult) {
+    this.target = target;
+    this.targetName = target.name;
+    this.transportKind = link.kind;
+    this.connection = link.connection;
+    this.isStrict = target.strict;
+    this.seed = target.seed;
+    this.allowsDestructive = target.allowDestructive;
+    this.smp = link.smp;
+    this.params = found.params;
+    this.smpVersions = found.smpVersions;
+    this.timeouts = { responseMs: target.timeoutMs, silenceMs: DEFAULT_SILENCE_MS };
+    this.identity = found.identity;
+    this.#statuses = found.statuses;
+    this.#stopSimulator = link.stop;
+  }
+
+  /**
+   * Open the target: link, wait until ready, discover capabilities. Rejects with a
+   * `TransportError` (or the transport's own error) when the target is unreachable; nothing
+   * stays open then.
+   */
+  static async open(target: ResolvedTarget, options: SessionOpenOptions = {}): Promise<Session> {
+    const opened = options.transport
+      ? { transport: options.transport, transportKind: options.transportKind ?? options.transport.kind, connection: options.transport.description, stopSimulator: async () => undefined }
+      : await openTarget(target);
+    const smp = new SmpClient(opened.transport, { timeoutMs: target.timeoutMs });
+    try {
+      await waitUntilReady(smp, { readyTimeoutMs: target.readyTimeoutMs, attemptMs: Math.min(target.timeoutMs, 1000) });
+      const found = await discoverCapabilities(smp, { transportKind: opened.transportKind, declared: target.capabilities });
+      return new Session(target, { smp, kind: opened.transportKind, connection: opened.connection, stop: opened.stopSimulator }, found);
+    } catch (e) {
+      await smp.close();
+      await opened.stopSimulator();
+      if (e instanceof Error && e.name === 'ResponseTimeoutError') throw new TransportError(`target ${target.name} stopped answering during capability discovery: ${e.message}`, { cause: e });
+      throw e;
+    }
+  }
+
+  /** The SMP client's trace: every frame in and out, for per-case evidence. */
+  get trace(): TraceLog {
+    return this.smp.trace;
+  }
+
+  get isClosed(): boolean {
+    return this.#isClosed;
+  }
+
+  /** Status of one capability (unknown names are absent, saying so). */
+  capability(name: string): CapabilityStatus {
+    return this.#statuses.get(name) ?? unknownCapability(name, this.target.capabilities.includes(name));
+  }
+
+  /** Every capability decided at session start, plus declared unknown names. */
+  capabilities(): readonly CapabilityStatus[] {
+    return [...this.#statuses.values()];
+  }
+
+  /** Close the client (and its transport) and stop a worker-started simulator. Idempotent, never throws. */
+  async close(): Promise<void> {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    await this.smp.close().catch(() => undefined);
+    await this.#stopSimulator().catch(() => undefined);
+  }
+}
