@@ -15,6 +15,13 @@ export interface FaultProfile {
   readonly params?: { readonly name: string; readonly defaultValue: number; readonly description: string };
   /** Conformance case ids that must fail when this profile is on. */
   readonly caughtBy: readonly string[];
+  /**
+   * Case-id patterns (`*` matches any run of characters) that may fail as well without being a
+   * false failure: a profile that breaks every exchange (wrong sequence numbers, silence) takes
+   * most cases down with it. The self-test still requires every `caughtBy` case to fail, and
+   * any failure outside `caughtBy` and these patterns is a false alarm.
+   */
+  readonly mayAlsoFail?: readonly string[];
   /** True when the device stops answering by design (robustness properties skip the liveness check). */
   readonly isCrash?: boolean;
 }
