@@ -14,3 +14,5 @@ export * from './arbitraries.ts';
 export * from './serial-framing.ts';
 export * from './crc16.ts';
 export * from './response-arbitraries.ts';
+export * from './serial-framing-unchecked.ts';
+export * from './serial-framing-arbitraries.ts';
