@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { parseRunOptions } from '../../../src/cli/run-options.ts';
+import { matchesFilter, selectCases, testNamePatternFor } from '../../../src/cli/run-selection.ts';
+
+const cases = [
+  { id: 'SMP-OS-ECHO-001', title: 'echo returns the same string', suite: 'smp/os', level: 'MUST' as const },
+  { id: 'SMP-OS-ECHO-002', title: 'echo without d is refused', suite: 'smp/os', level: 'SHOULD' as const },
+  { id: 'SMP-IMG-UPLOAD-004', title: 'off mismatch -> server replies expected off', suite: 'smp/img', level: 'MUST' as const },
+  { id: 'SMP-IMGX-001', title: 'a MAY', suite: 'smp/imgx', level: 'MAY' as const },
+];
+
+describe('case selection', () => {
+  it('greps id or title, case-insensitively, or by /regex/', () => {
+    expect(selectCases(cases, { grep: 'echo-002' }).map((c) => c.id)).toEqual(['SMP-OS-ECHO-002']);
+    expect(selectCases(cases, { grep: 'MISMATCH' }).map((c) => c.id)).toEqual(['SMP-IMG-UPLOAD-004']);
+    expect(selectCases(cases, { grep: '/^SMP-OS-ECHO-00[12]$/' })).toHaveLength(2);
+  });
+
+  it('matches a suite id or a prefix of it, not a longer name', () => {
+    expect(selectCases(cases, { suite: 'smp/img' }).map((c) => c.id)).toEqual(['SMP-IMG-UPLOAD-004']);
+    expect(selectCases(cases, { suite: 'smp' })).toHaveLength(4);
+  });
+
+  it('keeps levels at or above the one asked for', () => {
+    expect(selectCases(cases, { level: 'MUST' })).toHaveLength(2);
+    expect(selectCases(cases, { level: 'SHOULD' })).toHaveLength(3);
+    expect(selectCases(cases, { level: 'MAY' })).toHaveLength(4);
+    expect(matchesFilter(cases[1]!, { level: 'MUST', suite: 'smp/os' })).toBe(false);
+  });
+
+  it('builds a test-name pattern that matches exactly the chosen ids', () => {
+    const re = testNamePatternFor(['SMP-OS-ECHO-001', 'SMP-IMG-UPLOAD-004']);
+    expect(re.test('smp/os > SMP-OS-ECHO-001 echo returns the same string')).toBe(true);
+    expect(re.test('SMP-IMG-UPLOAD-004 off mismatch')).toBe(true);
+    expect(re.test('SMP-OS-ECHO-0011 other')).toBe(false);
+    expect(re.test('XSMP-OS-ECHO-001 other')).toBe(false);
+    expect(re.test('SMP-OS-ECHO-002 echo without d')).toBe(false);
+  });
+});
+
+describe('run options', () => {
+  it('has the documented defaults', () => {
+    const o = parseRunOptions([], () => 77);
+    expect(o).toMatchObject({ targets: [], targetsFile: 'targets.json', isTargetsFileExplicit: false, out: 'reports', isStrict: false, seed: 77, faults: [], isJson: false, runTimeoutMs: 900_000 });
+  });
+
+  it('collects repeatable flags and parses values', () => {
+    const o = parseRunOptions(['--target', 'a', '--target', 'b', '--fault', 'x', '--seed', '5', '--level', 'should', '--strict', '--transport', 'serial'], () => 0);
+    expect(o).toMatchObject({ targets: ['a', 'b'], faults: ['x'], seed: 5, level: 'SHOULD', isStrict: true, transport: 'serial' });
+  });
+
+  it('refuses --smp together with --target', () => {
+    expect(() => parseRunOptions(['--smp', 'udp://h:1', '--target', 'a'], () => 0)).toThrow(/either --smp or --target/);
+  });
+});
