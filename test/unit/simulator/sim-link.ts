@@ -112,7 +112,15 @@ export function body(packet: Uint8Array | undefined): Record<string, CborValue> 
   if (packet === undefined) throw new Error('no response');
   const v = decodeCbor(packet.subarray(8));
   if (!v.ok || !isCborMap(v.value)) throw new Error(`response body is not a map: ${v.ok ? typeof v.value : v.error.message}`);
-  return v.value;
+  return plain(v.value) as Record<string, CborValue>;
+}
+
+/** Buffers (what cbor-x returns) as plain Uint8Arrays, so `toEqual` compares bytes only. */
+function plain(v: CborValue): CborValue {
+  if (v instanceof Uint8Array) return new Uint8Array(v);
+  if (Array.isArray(v)) return v.map(plain);
+  if (isCborMap(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  return v;
 }
 
 /** Start a simulator on an ephemeral UDP port (plus whatever else is asked) and a link to it. */
