@@ -17,7 +17,7 @@ import {
   tlvTypeName,
 } from './constants.ts';
 import { findTrailer } from './trailer.ts';
-import type { ImageDefect, ImageHeader, ImageLayout, ImageTlvEntry, McubootImage, TlvArea } from './types.ts';
+import type { ImageDefect, ImageDefectKind, ImageHeader, ImageLayout, ImageTlvEntry, McubootImage, TlvArea } from './types.ts';
 import { checkTlvPlacement } from './tlv-rules.ts';
 
 function view(bytes: Uint8Array): DataView {
@@ -182,9 +182,11 @@ export function readImageLayout(bytes: Uint8Array): ImageLayout {
   return layout;
 }
 
-/** The defect kinds that leave no usable image (MCUboot refuses to go on). */
+const WARNING_KINDS: ReadonlySet<ImageDefectKind> = new Set(['trailing-data', 'nonzero-pad', 'unknown-tlv', 'misplaced-tlv', 'tlv-value-length']);
+
+/** The defect kinds that leave no usable image (MCUboot refuses to go on); the others are warnings. */
 export function isFatalDefect(defect: ImageDefect): boolean {
-  return defect.kind !== 'trailing-data' && defect.kind !== 'nonzero-pad' && defect.kind !== 'unknown-tlv' && defect.kind !== 'misplaced-tlv';
+  return !WARNING_KINDS.has(defect.kind);
 }
 
 /**

@@ -22,7 +22,14 @@ const PROTECTED_ONLY: ReadonlySet<number> = new Set([
   ImageTlv.DECOMP_SHA, ImageTlv.DECOMP_SIGNATURE, ImageTlv.COMP_DEC_SIZE, ImageTlv.UUID_VID, ImageTlv.UUID_CID,
 ]);
 
-/** Add `unknown-tlv` and `misplaced-tlv` warnings to a layout. @see spec/smp.md §5.5 */
+/** Fixed value sizes; MCUboot refuses other sizes when it checks the TLV (e.g. SEC_CNT with rollback protection). */
+const FIXED_LENGTH: ReadonlyMap<number, number> = new Map([
+  [ImageTlv.KEYID, 4], [ImageTlv.SIG_PURE, 1], [ImageTlv.ED25519, 64], [ImageTlv.RSA2048_PSS, 256],
+  [ImageTlv.RSA3072_PSS, 384], [ImageTlv.DEPENDENCY, 12], [ImageTlv.SEC_CNT, 4], [ImageTlv.DECOMP_SIZE, 4],
+  [ImageTlv.COMP_DEC_SIZE, 4], [ImageTlv.UUID_VID, 16], [ImageTlv.UUID_CID, 16],
+]);
+
+/** Add `unknown-tlv`, `misplaced-tlv` and `tlv-value-length` warnings to a layout. @see spec/smp.md §5.5 */
 export function checkTlvPlacement(layout: ImageLayout): void {
   const entries = [...(layout.protectedArea?.entries ?? []), ...(layout.unprotectedArea?.entries ?? [])];
   for (const e of entries) {
@@ -33,6 +40,10 @@ export function checkTlvPlacement(layout: ImageLayout): void {
       layout.warnings.push({ kind: 'misplaced-tlv', at: e.at, message: `${e.name} in the protected area; MCUboot looks for it in the unprotected area` });
     } else if (!e.isProtected && PROTECTED_ONLY.has(e.type)) {
       layout.warnings.push({ kind: 'misplaced-tlv', at: e.at, message: `${e.name} outside the protected area is not covered by the image hash` });
+    }
+    const size = FIXED_LENGTH.get(e.type);
+    if (size !== undefined && e.len !== size) {
+      layout.warnings.push({ kind: 'tlv-value-length', at: e.at, message: `${e.name} has ${e.len} bytes, expected ${size}` });
     }
   }
 }

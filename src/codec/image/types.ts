@@ -77,6 +77,7 @@ export type ImageDefectKind =
   | 'trailing-data'
   | 'nonzero-pad'
   | 'unknown-tlv'
+  | 'tlv-value-length'
   | 'misplaced-tlv';
 
 /** A typed defect: `at` is the byte offset in the file. */

@@ -96,3 +96,16 @@ describe('parser properties', () => {
     );
   });
 });
+
+describe('TLV placement and size warnings', () => {
+  it('unknown types, misplaced TLVs and wrong fixed sizes are warnings with offsets, not defects', () => {
+    const bytes = unwrap(signMcubootImage({
+      payload: new Uint8Array(16), version: VERSION_1234,
+      protectedTlvs: [{ type: 0x0099, value: Uint8Array.of(1) }, { type: 0x0010, value: new Uint8Array(32) }, { type: 0x0050, value: Uint8Array.of(1, 2) }],
+    }));
+    const img = unwrap(parseMcubootImage(bytes));
+    const at = img.protectedArea!.entries.map((e) => e.at);
+    expect(img.warnings.map((w) => `${w.kind}@${w.at}`)).toEqual([`unknown-tlv@${at[0]}`, `misplaced-tlv@${at[1]}`, `tlv-value-length@${at[2]}`]);
+    expect(verifyMcubootImage(bytes).defects).toEqual([]);
+  });
+});
