@@ -191,7 +191,8 @@ async function corrupt(argv: string[], io: CliIo): Promise<number> {
   if (!result.ok) throw new InputFileError(file, result.error);
   await writeOutput(flags.output, result.value.bytes);
   const v = result.value;
-  io.stdout(`${flags.output}: ${v.kind} — ${v.description}\n  expected defect: ${v.expected.kind} at byte ${v.expected.at}\n  device: ${v.verdict.summary}`);
+  const state = v.imgMgmt.ok ? `listed with hash ${toHex(v.imgMgmt.value.hash)}` : `not listed (${v.imgMgmt.error.name}, img_mgmt error ${v.imgMgmt.error.rc})`;
+  io.stdout(`${flags.output}: ${v.kind} — ${v.description}\n  expected defect: ${v.expected.kind} at byte ${v.expected.at}\n  img_mgmt image state for these bytes: ${state}\n  device: ${v.verdict.summary}`);
   return 0;
 }
 

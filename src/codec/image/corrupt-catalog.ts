@@ -31,7 +31,7 @@ export interface DeviceVerdict {
   upload: 'rejected' | 'accepted';
   /** img_mgmt group error code and name when rejected (v2 `err {group 1, rc}`). */
   imgMgmtErr: { rc: number; name: string } | undefined;
-  /** Whether image-state read lists the slot afterwards (`uncertain`: depends on flash contents). */
+  /** Whether image-state read lists the slot afterwards (`uncertain`: depends on the bytes; see `CorruptedImage.imgMgmt`). */
   imageState: 'listed' | 'not-listed' | 'uncertain' | 'not-applicable';
   /** Whether MCUboot boots it after a test/confirm. */
   boot: 'refused' | 'boots' | 'depends-on-config' | 'not-applicable';
@@ -111,7 +111,7 @@ export const CORRUPTIONS: readonly CorruptionInfo[] = [
   },
   {
     kind: 'duplicate-hash-tlv', description: 'a second copy of the image-hash TLV inserted right after the first', expectedDefect: 'multiple-hash-tlvs', needsSignature: false,
-    verdict: accepted('not-listed', 'boots', `written; img_mgmt treats two SHA-256 TLVs as invalid: ${NOT_LISTED}; MCUboot checks each copy and would boot it`),
+    verdict: accepted('uncertain', 'boots', 'written; img_mgmt refuses two SHA-256 TLVs (TLV_MULTIPLE_HASHES_FOUND) only if its walk reaches the copy, which it usually does not: after a hash it reads the hash value itself as the next TLV header (see readImgMgmtInfo); MCUboot checks each copy and would boot it'),
   },
   {
     kind: 'no-hash-tlv', description: 'the image-hash TLV removed from the unprotected area', expectedDefect: 'no-hash-tlv', needsSignature: false,

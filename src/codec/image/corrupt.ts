@@ -8,6 +8,7 @@ import { concatBytes } from '../../core/bytes.ts';
 import { err, ok, type Result } from '../../core/result.ts';
 import { HASH_TLVS, IMAGE_HEADER_SIZE, IMAGE_MAGIC_V1, IMAGE_TLV_INFO_MAGIC, ImageFlag, ImageTlv, SIGNATURE_TLVS } from './constants.ts';
 import { corruptionInfo, type CorruptionInfo, type CorruptionKind } from './corrupt-catalog.ts';
+import { readImgMgmtInfo, type ImgMgmtSlotError, type ImgMgmtSlotInfo } from './img-mgmt-info.ts';
 import { generateImageKeyPem, type ImageKeyKind } from './keys.ts';
 import { parseMcubootImage } from './parse.ts';
 import { encodeTlvArea, signMcubootImage, type RawTlv } from './sign.ts';
@@ -18,6 +19,8 @@ export interface CorruptedImage extends CorruptionInfo {
   bytes: Uint8Array;
   /** Defect a verifier must report, with its offset in `bytes`. */
   expected: { kind: ImageDefectKind; at: number };
+  /** What Zephyr's img_mgmt reads from a slot holding exactly these bytes (then erased flash). */
+  imgMgmt: Result<ImgMgmtSlotInfo, ImgMgmtSlotError>;
 }
 
 /** Keys for the variants that re-sign: the original signer's key, and optionally the "wrong" one. */
@@ -213,7 +216,8 @@ export function corruptImage(bytes: Uint8Array, kind: CorruptionKind, options: C
   if (!parsed.ok) return err(`input is not a valid MCUboot image: ${parsed.error.map((d) => `${d.kind} at ${d.at}`).join(', ')}`);
   const variant = makeVariant(parsed.value, kind, options);
   if (!variant.ok) return variant;
-  return ok({ ...info, bytes: variant.value.bytes, expected: { kind: variant.value.kind ?? info.expectedDefect, at: variant.value.at } });
+  const { bytes: out, at } = variant.value;
+  return ok({ ...info, bytes: out, expected: { kind: variant.value.kind ?? info.expectedDefect, at }, imgMgmt: readImgMgmtInfo(out) });
 }
 
 export { CORRUPTIONS, corruptionInfo, type CorruptionInfo, type CorruptionKind, type DeviceVerdict } from './corrupt-catalog.ts';
