@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../../../src/core/bytes.ts';
 import { decodeCbor } from '../../../../src/codec/cbor/cbor.ts';
-import { computeImageHash, ImageTlv, parseMcubootImage, signMcubootImage, verifyMcubootImage } from '../../../../src/codec/image/index.ts';
+import { computeImageHash, ImageTlv, parseMcubootImage, readImgMgmtInfo, signMcubootImage, verifyMcubootImage } from '../../../../src/codec/image/index.ts';
 import { captureImage, imageVectors, privateKey, publicKey, unwrap, VERSION_1234 } from './helpers.ts';
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -91,6 +91,20 @@ describe('capture image signed-ec256.bin (Zephyr v4.0 SMP upload)', () => {
     const sig = (v.fields.tlvs as { type: number; at: number }[]).find((t) => t.type === 0x22)!;
     expect(report.defects).toContainEqual(expect.objectContaining({ kind: 'key-mismatch', at: keyhash.at + 4 }));
     expect(report.defects).toContainEqual(expect.objectContaining({ kind: 'bad-signature', at: sig.at + 4 }));
+  });
+
+  it('readImgMgmtInfo gives the hash and version the device reported for slot 1 after the upload', () => {
+    const row = readFileSync('/work/shared/captures/zephyr-v4.0-smp-udp.jsonl', 'utf8').split('\n').filter(Boolean)
+      .map((l) => JSON.parse(l) as { name: string; response_hex: string })
+      .find((r) => r.name === 'img-state-read-after-upload')!;
+    const body = decodeCbor(fromHex(row.response_hex).subarray(8));
+    if (!body.ok) throw new Error('capture CBOR');
+    const slot1 = (body.value as { images: { slot: number; version: string; hash: Uint8Array }[] }).images.find((i) => i.slot === 1)!;
+    const info = readImgMgmtInfo(bytes);
+    if (!info.ok) throw new Error(info.error.name);
+    expect(toHex(info.value.hash)).toBe(toHex(slot1.hash));
+    const v = info.value.version;
+    expect(`${v.major}.${v.minor}.${v.revision}.${v.build}`).toBe(slot1.version);
   });
 
   it('re-signing its body with imgtool settings reproduces header, body, layout and image hash', () => {

@@ -1,7 +1,7 @@
 /** Parser defects with offsets, and the property that no input makes it throw. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseMcubootImage, readImageLayout, signMcubootImage, verifyMcubootImage } from '../../../../src/codec/image/index.ts';
+import { CORRUPTIONS, corruptImage, parseMcubootImage, readImageLayout, readImgMgmtInfo, signMcubootImage, verifyMcubootImage } from '../../../../src/codec/image/index.ts';
 import { captureImage, privateKey, publicKey, unwrap, VERSION_1234 } from './helpers.ts';
 
 const good = unwrap(signMcubootImage({ payload: Uint8Array.from({ length: 300 }, (_, i) => i & 0xff), version: VERSION_1234, key: privateKey('ecdsa-p256'), securityCounter: 1 }));
@@ -107,5 +107,52 @@ describe('TLV placement and size warnings', () => {
     const at = img.protectedArea!.entries.map((e) => e.at);
     expect(img.warnings.map((w) => `${w.kind}@${w.at}`)).toEqual([`unknown-tlv@${at[0]}`, `misplaced-tlv@${at[1]}`, `tlv-value-length@${at[2]}`]);
     expect(verifyMcubootImage(bytes).defects).toEqual([]);
+  });
+});
+
+describe('builder and corruptor properties', () => {
+  it('sign → parse round-trips header fields, payload and security counter; hash-only images verify (300 runs)', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 600 }),
+        fc.record({ major: fc.integer({ min: 0, max: 255 }), minor: fc.integer({ min: 0, max: 255 }), revision: fc.integer({ min: 0, max: 0xffff }), build: fc.nat() }),
+        fc.integer({ min: 32, max: 1024 }),
+        fc.option(fc.nat(), { nil: undefined }),
+        (payload, version, headerSize, securityCounter) => {
+          const bytes = unwrap(signMcubootImage({ payload, version, headerSize, securityCounter }));
+          const img = unwrap(parseMcubootImage(bytes));
+          expect(img.header).toMatchObject({ hdrSize: headerSize, imgSize: payload.length, version });
+          expect(bytes.subarray(headerSize, headerSize + payload.length)).toEqual(payload);
+          expect(img.protectedArea?.entries[0]?.value).toEqual(securityCounter === undefined ? undefined : Uint8Array.from([securityCounter & 0xff, (securityCounter >>> 8) & 0xff, (securityCounter >>> 16) & 0xff, securityCounter >>> 24]));
+          expect(verifyMcubootImage(bytes).isValid).toBe(true);
+          expect(readImgMgmtInfo(bytes).ok).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('corruptImage and readImgMgmtInfo never throw on arbitrary bytes (2000 runs)', () => {
+    const kinds = CORRUPTIONS.map((c) => c.kind).filter((k) => k !== 'wrong-key');
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }),
+          fc.array(fc.tuple(fc.nat({ max: good.length - 1 }), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }).map((edits) => {
+            const b = Uint8Array.from(good);
+            for (const [at, v] of edits) b[at] = v;
+            return b;
+          }),
+        ),
+        fc.constantFrom(...kinds),
+        (bytes, kind) => {
+        const r = corruptImage(bytes, kind);
+        if (r.ok) expect(r.value.bytes).not.toEqual(bytes);
+        const info = readImgMgmtInfo(bytes);
+        if (info.ok) expect(info.value.hash).toHaveLength(32);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
