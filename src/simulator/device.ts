@@ -118,8 +118,9 @@ export class SimDevice {
     if (this.#buffersInUse > 0) this.#buffersInUse--;
   }
 
-  /** Lose one buffer for good (the `leak-buffer-on-malformed` fault). */
+  /** Never give a taken buffer back (the `leak-buffer-on-malformed` fault). */
   leakBuffer(): void {
+    if (this.#buffersInUse > 0) this.#buffersInUse--;
     this.#leakedBuffers++;
   }
 
