@@ -116,4 +116,14 @@ describe('sign → verify round trip', () => {
     const plain = unwrap(signMcubootImage({ payload, version: VERSION_1234 }));
     expect(verifyMcubootImage(plain, { publicKeyPem: publicKey('ed25519') }).defects.map((d) => d.kind)).toEqual(['no-signature']);
   });
+
+  it('encrypted images (flag ENCRYPTED_AES128): hash and signature unchecked, not reported as defects', () => {
+    const bytes = unwrap(signMcubootImage({ payload, version: VERSION_1234, key: privateKey('ecdsa-p256'), flags: ImageFlag.ENCRYPTED_AES128 }));
+    bytes[100] = (bytes[100] ?? 0) ^ 0xff; // stands in for ciphertext
+    const r = verifyMcubootImage(bytes, { publicKeyPem: publicKey('ecdsa-p256') });
+    expect(r.defects).toEqual([]);
+    expect(r.hash.status).toBe('unchecked');
+    expect(r.signature).toMatchObject({ status: 'unchecked', reason: expect.stringMatching(/encrypted/) });
+    expect(r.key.status).toBe('match');
+  });
 });
