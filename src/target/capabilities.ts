@@ -37,6 +37,8 @@ interface Known {
   transportKind: string;
   declared: ReadonlySet<string>;
   smpVersions: { v1: boolean; v2: boolean };
+  /** Groups some request was answered in (not rc 8), with the evidence. */
+  answeredGroups: Map<number, string>;
 }
 
 function bodyText(body: SmpResponseBody): string {
@@ -46,13 +48,20 @@ function bodyText(body: SmpResponseBody): string {
   return 'success';
 }
 
-/** Group presence from the probe: true, false, or undefined when it could not be told. */
+/**
+ * Group presence: the enumeration list is authoritative; without it, a group is present when any
+ * request to it was answered with something other than rc 8. One rc 8 only says that command is
+ * absent (os info may be off while echo is on), so it never proves the group absent.
+ */
 function groupPresence(k: Known, group: number): { present: boolean | undefined; evidence: string } {
   const g = k.probe.groups.list.find((x) => x.group === group);
-  if (!g) {
-    return k.probe.groups.source === 'enum' ? { present: false, evidence: `group ${group} (${groupName(group)}) not in the enumeration list` } : { present: undefined, evidence: 'group not probed' };
+  if (k.probe.groups.source === 'enum') {
+    return g ? { present: true, evidence: g.evidence } : { present: false, evidence: `group ${group} (${groupName(group)}) not in the enumeration list` };
   }
-  return { present: g.present === 'unknown' ? undefined : g.present, evidence: g.evidence };
+  const seen = k.answeredGroups.get(group);
+  if (g?.present === true) return { present: true, evidence: g.evidence };
+  if (seen !== undefined) return { present: true, evidence: seen };
+  return { present: undefined, evidence: g ? `no request to group ${group} answered (${g.evidence})` : `group ${group} not probed` };
 }
 
 async function probeCommand(client: SmpClient, def: CapabilityDef & { discovery: { kind: 'probe' } }, k: Known): Promise<{ present: boolean; reason: string }> {
@@ -62,6 +71,7 @@ async function probeCommand(client: SmpClient, def: CapabilityDef & { discovery:
   try {
     const reply = await client.request(d.request());
     const isAbsent = reply.body.kind === 'errV1' && reply.body.rc === MgmtErr.ENOTSUP;
+    if (!isAbsent && !k.answeredGroups.has(d.group)) k.answeredGroups.set(d.group, `${d.what} answered ${bodyText(reply.body)}`);
     return { present: !isAbsent, reason: `${d.what} answered ${bodyText(reply.body)}` };
   } catch (e) {
     if (!(e instanceof ResponseTimeoutError)) throw e;
@@ -76,7 +86,7 @@ async function decide(client: SmpClient, def: CapabilityDef, k: Known): Promise<
       return probeCommand(client, { ...def, discovery: d }, k);
     case 'group': {
       const g = groupPresence(k, d.group);
-      return { present: g.present === true, reason: g.evidence };
+      return { present: g.present === true, reason: g.present === undefined ? `presence not known: ${g.evidence}` : g.evidence };
     }
     case 'declared': {
       const g = d.group === undefined ? { present: undefined, evidence: '' } : groupPresence(k, d.group);
@@ -120,11 +130,15 @@ function identityOf(p: DeviceProbe): Record<string, unknown> {
 export async function discoverCapabilities(client: SmpClient, options: { transportKind: string; declared: readonly string[] }): Promise<DiscoveryResult> {
   const probe = await probeDevice(client);
   const smpVersions = { v1: await answersV1(client), v2: probe.smpVersion === 'v2' };
-  const k: Known = { probe, transportKind: options.transportKind, declared: new Set(options.declared), smpVersions };
+  const k: Known = { probe, transportKind: options.transportKind, declared: new Set(options.declared), smpVersions, answeredGroups: new Map() };
+  const decided = new Map<string, { present: boolean; reason: string }>();
+  // Command probes first: their answers tell which groups exist when there is no enumeration.
+  const ordered = [...CAPABILITIES.filter((c) => c.discovery.kind === 'probe'), ...CAPABILITIES.filter((c) => c.discovery.kind !== 'probe')];
+  for (const def of ordered) decided.set(def.name, await decide(client, def, k));
   const statuses = new Map<string, CapabilityStatus>();
   for (const def of CAPABILITIES) {
-    const { present, reason } = await decide(client, def, k);
-    statuses.set(def.name, { name: def.name, present, declared: k.declared.has(def.name), reason });
+    const d = decided.get(def.name) ?? { present: false, reason: 'not decided' };
+    statuses.set(def.name, { name: def.name, ...d, declared: k.declared.has(def.name) });
   }
   for (const name of options.declared) {
     if (!CAPABILITY_BY_NAME.has(name)) statuses.set(name, { name, present: false, declared: true, reason: 'not a capability name the harness knows' });
