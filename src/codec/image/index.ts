@@ -11,5 +11,5 @@ export {
 export { encodeImageHeader, encodeTlvArea, signMcubootImage, type RawTlv, type SignImageOptions } from './sign.ts';
 export { verifyMcubootImage, type HashCheck, type ImageVerifyReport, type KeyCheck, type SignatureCheck, type VerifyImageOptions } from './verify.ts';
 export { corruptImage, CORRUPTIONS, corruptionInfo, type CorruptedImage, type CorruptionInfo, type CorruptionKind, type CorruptOptions, type DeviceVerdict } from './corrupt.ts';
-export { formatImageFlags, formatImageReport, formatImageVersion, imageReportJson } from './report.ts';
+export { formatImageFlags, formatImageReport, formatImageVersion, imageReportJson, smpImageValues } from './report.ts';
 export { ImgMgmtReadInfoErr, readImgMgmtInfo, type ImgMgmtSlotError, type ImgMgmtSlotInfo } from './img-mgmt-info.ts';

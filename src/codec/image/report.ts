@@ -2,8 +2,10 @@
  * Human and JSON renderings of an image verification report (used by `image inspect`).
  * @see spec/smp.md §5
  */
+import { createHash } from 'node:crypto';
 import { toHex } from '../../core/bytes.ts';
 import { ImageFlag } from './constants.ts';
+import { readImgMgmtInfo } from './img-mgmt-info.ts';
 import type { ImageVerifyReport } from './verify.ts';
 import type { ImageDefect, ImageHeader, ImageTlvEntry, ImageVersion } from './types.ts';
 
@@ -57,7 +59,26 @@ function checkLines(r: ImageVerifyReport): string[] {
   return lines;
 }
 
-/** Multi-line text: header, sizes, TLVs with offsets, checks, defects and warnings. */
+/** The two SMP values for this file: image-state `"hash"` (as img_mgmt reads it) and upload `"sha"`. @see spec/smp.md §5.7 */
+export function smpImageValues(bytes: Uint8Array): { stateHash: string | undefined; notListedBecause: string | undefined; uploadSha: string } {
+  const info = readImgMgmtInfo(bytes);
+  return {
+    stateHash: info.ok ? toHex(info.value.hash) : undefined,
+    notListedBecause: info.ok ? undefined : `${info.error.name} (img_mgmt error ${info.error.rc}) at ${info.error.at}`,
+    uploadSha: createHash('sha256').update(bytes).digest('hex'),
+  };
+}
+
+function smpLines(bytes: Uint8Array): string[] {
+  const smp = smpImageValues(bytes);
+  return [
+    'smp',
+    `  state "hash"     ${smp.stateHash ?? `not listed by img_mgmt: ${smp.notListedBecause ?? ''}`}`,
+    `  upload "sha"     ${smp.uploadSha}`,
+  ];
+}
+
+/** Multi-line text: header, sizes, TLVs with offsets, checks, SMP values, defects and warnings. */
 export function formatImageReport(r: ImageVerifyReport, file: string): string {
   const { layout } = r;
   const lines = [`${file}: ${layout.bytes.length} bytes — ${r.isValid ? 'OK' : `${r.defects.length} defect(s)`}`];
@@ -73,6 +94,7 @@ export function formatImageReport(r: ImageVerifyReport, file: string): string {
   }
   lines.push('checks', ...checkLines(r));
   if (r.keyProblem) lines.push(`  key problem      ${r.keyProblem}`);
+  lines.push(...smpLines(layout.bytes));
   if (r.defects.length > 0) lines.push('defects', ...r.defects.map(defectLine));
   if (r.warnings.length > 0) lines.push('warnings', ...r.warnings.map(defectLine));
   return lines.join('\n');
@@ -92,6 +114,6 @@ export function imageReportJson(r: ImageVerifyReport, file: string): Record<stri
     protectedArea: area(layout.protectedArea), unprotectedArea: area(layout.unprotectedArea), trailing: layout.trailing,
     hash: { status: r.hash.status, alg: r.hash.alg, inImage: hexOrUndefined(r.hash.inImage), computed: hexOrUndefined(r.hash.computed) },
     key: { status: r.key.status, hashInImage: hexOrUndefined(r.key.hashInImage), pubkeyInImage: hexOrUndefined(r.key.pubkeyInImage), given: r.key.given && { kind: r.key.given.kind, hash: toHex(r.key.given.hash) } },
-    signature: r.signature, defects: r.defects, warnings: r.warnings, keyProblem: r.keyProblem,
+    signature: r.signature, smp: smpImageValues(layout.bytes), defects: r.defects, warnings: r.warnings, keyProblem: r.keyProblem,
   };
 }

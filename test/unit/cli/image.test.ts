@@ -37,6 +37,8 @@ describe('image CLI (spawned through bin/mgmt-conformance.js)', () => {
     expect(r.out).toContain('version          1.2.3+4');
     expect(r.out).toMatch(/@100516\s+unprot 0x0010 SHA256/);
     expect(r.out).toContain('e972c37d7dd2835c2f76fd2c07f851e9659d5c9dd5145e4549930c1cc0adb1f1');
+    expect(r.out).toContain('state "hash"     c90129ec39954fca73bd032aa9e280f95b7ef419ab03aaf18c4612071c4e9483');
+    expect(r.out).toContain('upload "sha"     0d99055a065b1956e4ec9062118b3ea47c3a79e0691eb87b27a05f36bdc30e54');
   });
 
   it('missing file: exit 2, one line naming the file', async () => {
