@@ -1,0 +1,284 @@
+/**
+ * Pipelined MCUboot image upload over SMP: exact chunk sizes from the device's buffers and the
+ * link, a window of outstanding chunks (buf_count − 1 by default: one buffer must stay free for
+ * the reply, and a device with no free buffer drops the datagram silently), recovery from lost
+ * replies (resend from the last acknowledged offset) and offset mismatches (resume where the
+ * device says), optional erase first, and the device's `match` verdict.
+ * @see ../../../shared/spec/smp.md §3.2.3, §3.2.4, §4.1, §4.7, §6.6
+ */
+import { createHash } from 'node:crypto';
+import { elapsedMs, nowNs } from '../core/clock.ts';
+import { smpRequest } from '../codec/smp/command.ts';
+import { SmpVersion } from '../codec/smp/constants.ts';
+import { imgCommands, type ImageUploadReq } from '../codec/smp/groups/img.ts';
+import { osCommands } from '../codec/smp/groups/os.ts';
+import { encodeSmpPacket, type SmpResponseBody } from '../codec/smp/message.ts';
+import { HarnessError, ResponseTimeoutError } from '../errors.ts';
+import { maxChunkData, maxRequestBytes, type LinkLimits } from './chunk-size.ts';
+import type { SmpClient } from './smp-client.ts';
+import { describeErrorBody } from './device-probe.ts';
+
+/** Progress of an upload, reported after every acknowledged chunk. */
+export interface UploadProgress {
+  /** Highest offset sent so far. */
+  sentBytes: number;
+  /** Offset the device has confirmed. */
+  ackedBytes: number;
+  totalBytes: number;
+  bytesPerSec: number;
+  /** Estimated time to finish at the current rate (Infinity before the first acknowledgement). */
+  etaMs: number;
+}
+
+/** Options of `uploadImage`. */
+export interface UploadOptions {
+  /** Image number (`image` field of the first chunk; default: omitted, the device uses 0). */
+  image?: number;
+  /** Absolute slot with direct upload: sent as `image` = slot + 1 (Zephyr's direct-upload convention). */
+  slot?: number;
+  /** Chunks outstanding at once (default: buf_count − 1, at least 1). */
+  window?: number;
+  /** Upper bound on data bytes per chunk (default: the largest that fits). */
+  chunkBytes?: number;
+  /** Ask the device to refuse an image that is not newer than the running one. */
+  upgrade?: boolean;
+  /** Erase the target slot before uploading. */
+  eraseFirst?: boolean;
+  onProgress?: (p: UploadProgress) => void;
+  signal?: AbortSignal;
+  /** Wait per chunk reply (default 2000 ms). */
+  timeoutMs?: number;
+  /** Consecutive recoveries without progress before giving up (default 8). */
+  maxRetries?: number;
+  /** Link limits; default: derived from the client's endpoint (`udp://` → 1500 bytes). */
+  link?: LinkLimits;
+  /** Header version bits (default SMP v2). */
+  version?: number;
+}
+
+/** What an upload achieved. */
+export interface UploadResult {
+  bytes: number;
+  durationMs: number;
+  bytesPerSec: number;
+  /** Chunk requests sent, retransmissions included. */
+  chunks: number;
+  /** Recoveries after a lost reply (timeout). */
+  retransmits: number;
+  /** Resumptions at an offset the device named (mismatch). */
+  resumes: number;
+  /** The device's verdict on the SHA-256 of the written data, when it reports one. */
+  match?: boolean;
+  /** Data bytes per chunk used (first chunk and continuation chunks may differ). */
+  chunkDataBytes: number;
+  window: number;
+}
+
+/** The device refused a chunk (an error reply), or answered outside the protocol. */
+export class UploadRejectedError extends HarnessError {
+  readonly body: SmpResponseBody | undefined;
+  readonly off: number;
+  constructor(message: string, off: number, body?: SmpResponseBody) {
+    super('E_UPLOAD_REJECTED', message);
+    this.off = off;
+    this.body = body;
+  }
+}
+
+/** A chunk on its way, and how it ended. */
+interface Flight {
+  off: number;
+  end: number;
+  outcome: Promise<Outcome>;
+}
+
+type Outcome = { kind: 'reply'; off: number; match?: boolean } | { kind: 'timeout' } | { kind: 'error'; error: Error };
+
+const DEFAULT_TIMEOUT_MS = 2000;
+
+/** Link limits guessed from the endpoint string when the caller gives none. */
+function linkFromEndpoint(endpoint: string): LinkLimits {
+  const kind = endpoint.startsWith('udp') ? 'udp' : endpoint.startsWith('serial') ? 'serial' : 'memory';
+  return { kind };
+}
+
+/** buf_size / buf_count from the device; undefined when it does not support MCUmgr params. */
+async function readParams(client: SmpClient, timeoutMs: number): Promise<{ bufSize: number; bufCount: number } | undefined> {
+  try {
+    const reply = await client.request(smpRequest(osCommands.mcumgrParams, {}), { timeoutMs });
+    const v = reply.decoded?.ok ? reply.decoded.value.value : undefined;
+    return v ? { bufSize: v.buf_size, bufCount: v.buf_count } : undefined;
+  } catch (e) {
+    if (e instanceof ResponseTimeoutError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Upload `image` to the device. Rejects with `UploadRejectedError` on an error reply,
+ * `ResponseTimeoutError` after `maxRetries` recoveries without progress, or the signal's reason.
+ * @see ../../../shared/spec/smp.md §3.2.3
+ */
+export async function uploadImage(client: SmpClient, image: Uint8Array, options: UploadOptions = {}): Promise<UploadResult> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (options.image !== undefined && options.slot !== undefined) throw new RangeError('give image or slot, not both');
+  const params = await readParams(client, timeoutMs);
+  const link = { ...(options.link ?? linkFromEndpoint(client.endpoint)), bufSize: options.link?.bufSize ?? params?.bufSize };
+  const window = options.window ?? Math.max(1, (params?.bufCount ?? 2) - 1);
+  if (!Number.isInteger(window) || window < 1 || window > 64) throw new RangeError(`window must be 1..64, got ${window}`);
+  if (options.eraseFirst) await eraseSlot(client, options.slot, timeoutMs);
+  const upload = new UploadRun(client, image, options, maxRequestBytes(link), window, timeoutMs);
+  return upload.run();
+}
+
+async function eraseSlot(client: SmpClient, slot: number | undefined, timeoutMs: number): Promise<void> {
+  // Erase is synchronous on the device and may take seconds on real flash.
+  const reply = await client.request(smpRequest(imgCommands.erase, slot === undefined ? {} : { slot }), { timeoutMs: Math.max(timeoutMs, 10_000) });
+  if (reply.body.kind !== 'ok') throw new UploadRejectedError(`erase refused: ${describeErrorBody(reply.body)}`, 0, reply.body);
+}
+
+/** One upload: the sliding window, recovery and bookkeeping. */
+class UploadRun {
+  readonly #client: SmpClient;
+  readonly #image: Uint8Array;
+  readonly #options: UploadOptions;
+  readonly #limitBytes: number;
+  readonly #window: number;
+  readonly #timeoutMs: number;
+  readonly #sha: Uint8Array;
+  readonly #startNs = nowNs();
+  readonly #flights: Flight[] = [];
+  #acked = 0;
+  #next = 0;
+  #sent = 0;
+  #chunks = 0;
+  #retransmits = 0;
+  #resumes = 0;
+  #failures = 0;
+  #chunkDataBytes = 0;
+  #match: boolean | undefined;
+
+  constructor(client: SmpClient, image: Uint8Array, options: UploadOptions, limitBytes: number, window: number, timeoutMs: number) {
+    this.#client = client;
+    this.#image = image;
+    this.#options = options;
+    this.#limitBytes = limitBytes;
+    this.#window = window;
+    this.#timeoutMs = timeoutMs;
+    this.#sha = new Uint8Array(createHash('sha256').update(image).digest());
+  }
+
+  async run(): Promise<UploadResult> {
+    const total = this.#image.length;
+    while (this.#acked < total) {
+      this.#options.signal?.throwIfAborted();
+      while (this.#flights.length < this.#window && this.#next < total) this.#send();
+      const flight = this.#flights.shift();
+      if (flight === undefined) break;
+      const outcome = await flight.outcome;
+      if (outcome.kind === 'reply' && outcome.off === flight.end) this.#advance(outcome.off, outcome.match);
+      else await this.#recover(outcome);
+    }
+    const durationMs = elapsedMs(this.#startNs);
+    const result: UploadResult = {
+      bytes: total, durationMs, bytesPerSec: durationMs > 0 ? (total * 1000) / durationMs : 0, chunks: this.#chunks,
+      retransmits: this.#retransmits, resumes: this.#resumes, chunkDataBytes: this.#chunkDataBytes, window: this.#window,
+    };
+    if (this.#match !== undefined) result.match = this.#match;
+    return result;
+  }
+
+  /** The request fields of the chunk at `off` (first chunk: image, len, sha, upgrade). */
+  #fields(off: number): Omit<ImageUploadReq, 'data'> {
+    if (off !== 0) return { off };
+    const o = this.#options;
+    const image = o.slot !== undefined ? o.slot + 1 : o.image;
+    return {
+      ...(image === undefined ? {} : { image }), len: this.#image.length, off: 0, sha: this.#sha,
+      ...(o.upgrade === undefined ? {} : { upgrade: o.upgrade }),
+    };
+  }
+
+  #send(): void {
+    const off = this.#next;
+    const fields = this.#fields(off);
+    let size = maxChunkData(fields, this.#limitBytes);
+    if (this.#options.chunkBytes !== undefined) size = Math.min(size, this.#options.chunkBytes);
+    if (size <= 0 || (off === 0 && size < Math.min(32, this.#image.length))) {
+      throw new RangeError(`a request of at most ${this.#limitBytes} bytes cannot carry an upload chunk`);
+    }
+    const data = this.#image.subarray(off, Math.min(off + size, this.#image.length));
+    this.#chunkDataBytes = Math.max(this.#chunkDataBytes, data.length);
+    const cmd = imgCommands.upload;
+    const seq = this.#client.nextSeq();
+    const body = smpRequest(cmd, { ...fields, data }).body;
+    const bytes = encodeSmpPacket({ op: cmd.op, group: cmd.group, id: cmd.id, seq, version: this.#options.version ?? SmpVersion.V2, body });
+    const outcome = this.#client
+      .exchangeRaw(bytes, { match: { group: cmd.group, id: cmd.id, seq }, timeoutMs: this.#timeoutMs })
+      .then((p): Outcome => (p.body ? toOutcome(p.body, off) : { kind: 'error', error: new UploadRejectedError(`reply to the chunk at ${off} has no body`, off) }))
+      .catch((e: unknown): Outcome => (e instanceof ResponseTimeoutError ? { kind: 'timeout' } : { kind: 'error', error: e as Error }));
+    this.#flights.push({ off, end: off + data.length, outcome });
+    this.#next = off + data.length;
+    this.#sent = Math.max(this.#sent, this.#next);
+    this.#chunks++;
+  }
+
+  #advance(off: number, match: boolean | undefined): void {
+    if (off > this.#acked) this.#failures = 0;
+    this.#acked = Math.max(this.#acked, off);
+    if (match !== undefined) this.#match = match;
+    const elapsed = elapsedMs(this.#startNs);
+    const rate = elapsed > 0 ? (this.#acked * 1000) / elapsed : 0;
+    const remaining = this.#image.length - this.#acked;
+    this.#options.onProgress?.({
+      sentBytes: this.#sent, ackedBytes: this.#acked, totalBytes: this.#image.length, bytesPerSec: rate,
+      etaMs: remaining === 0 ? 0 : rate > 0 ? (remaining * 1000) / rate : Number.POSITIVE_INFINITY,
+    });
+  }
+
+  /**
+   * A reply was lost or named another offset: let every chunk in flight finish (the device
+   * handles them in order), then continue from the last offset the device named, or from the
+   * last acknowledged offset when no later reply came.
+   */
+  async #recover(first: Outcome): Promise<void> {
+    const total = this.#image.length;
+    let latest: Outcome = first;
+    let finished: Outcome | undefined = first.kind === 'reply' && first.off === total ? first : undefined;
+    let hadTimeout = first.kind === 'timeout';
+    for (const flight of this.#flights.splice(0)) {
+      const o = await flight.outcome;
+      if (o.kind === 'timeout') hadTimeout = true;
+      else latest = o;
+      // After "done" (e.g. the slot already held this image) later chunks hear "no upload: off 0".
+      if (o.kind === 'reply' && o.off === total) finished ??= o;
+    }
+    if (finished?.kind === 'reply') return this.#advance(total, finished.match);
+    if (latest.kind === 'error') throw latest.error;
+    if (latest.kind === 'reply') {
+      if (latest.off > total) throw new UploadRejectedError(`device expects offset ${latest.off}, past the image end ${total}`, latest.off);
+      if (first.kind === 'reply') this.#resumes++;
+      this.#advance(latest.off, latest.match);
+      // The device may also name an offset below the acknowledged one (it lost its upload state).
+      this.#acked = latest.off;
+    }
+    if (hadTimeout) this.#retransmits++;
+    this.#next = this.#acked;
+    if (++this.#failures > (this.#options.maxRetries ?? 8)) {
+      throw new ResponseTimeoutError(`image upload at offset ${this.#acked} to ${this.#client.endpoint}`, this.#timeoutMs);
+    }
+  }
+}
+
+/** A reply body as an outcome: the device's next offset, or an error naming the reply. */
+function toOutcome(body: SmpResponseBody, off: number): Outcome {
+  if (body.kind !== 'ok') {
+    return { kind: 'error', error: new UploadRejectedError(`chunk at offset ${off} refused: ${describeErrorBody(body)}`, off, body) };
+  }
+  const next = body.rsp['off'];
+  const match = body.rsp['match'];
+  if (typeof next !== 'number' || !Number.isSafeInteger(next) || next < 0) {
+    return { kind: 'error', error: new UploadRejectedError(`reply to the chunk at offset ${off} has no valid "off"`, off, body) };
+  }
+  return typeof match === 'boolean' ? { kind: 'reply', off: next, match } : { kind: 'reply', off: next };
+}
