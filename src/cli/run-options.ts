@@ -11,8 +11,8 @@ const LEVELS = ['MUST', 'SHOULD', 'MAY'] as const;
 export interface CaseFilter {
   /** Case id or title: a case-insensitive substring, or `/regex/`. */
   grep?: string;
-  /** Suite id (`smp/img`) or a prefix of one (`smp`). */
-  suite?: string;
+  /** Suite ids (`smp/img`) or prefixes of them (`smp`); a case in any of them is kept. */
+  suites?: string[];
   /** Keep cases at this level or stricter: MUST ⊂ SHOULD ⊂ MAY. */
   level?: (typeof LEVELS)[number];
 }
@@ -37,7 +37,7 @@ export interface RunOptions extends CaseFilter {
 
 const FILTER_FLAGS = {
   grep: { type: 'string', valueName: 'PATTERN', description: 'case id or title (substring, or /regex/)' },
-  suite: { type: 'string', valueName: 'NAME', description: 'suite id or prefix, e.g. smp/img or smp' },
+  suite: { type: 'string', multiple: true, valueName: 'NAME', description: 'suite id or prefix, e.g. smp/img or smp (repeatable)' },
   level: { type: 'string', valueName: 'LEVEL', description: 'MUST, SHOULD (MUST+SHOULD) or MAY (all)' },
   json: { type: 'boolean', description: 'print JSON instead of text' },
   help: { type: 'boolean', description: 'show this help' },
@@ -77,11 +77,11 @@ function checkGrep(command: string, grep: string | undefined): void {
 }
 
 /** Parse the shared filter flags. */
-export function parseFilter(command: string, flags: { grep?: string; suite?: string; level?: string }): CaseFilter {
+export function parseFilter(command: string, flags: { grep?: string; suite?: string[]; level?: string }): CaseFilter {
   checkGrep(command, flags.grep);
   const filter: CaseFilter = {};
   if (flags.grep !== undefined) filter.grep = flags.grep;
-  if (flags.suite !== undefined) filter.suite = flags.suite.replace(/\/+$/, '');
+  if (flags.suite !== undefined) filter.suites = flags.suite.map((s) => s.replace(/\/+$/, ''));
   const level = parseLevel(command, flags.level);
   if (level) filter.level = level;
   return filter;

@@ -23,7 +23,7 @@ function suiteMatches(suite: string, caseSuite: string): boolean {
 /** True when the case passes every filter given. */
 export function matchesFilter(c: Pick<CaseRecord, 'id' | 'title' | 'suite' | 'level'>, filter: CaseFilter): boolean {
   if (filter.grep !== undefined && !grepMatches(filter.grep, c)) return false;
-  if (filter.suite !== undefined && !suiteMatches(filter.suite, c.suite)) return false;
+  if (filter.suites !== undefined && !filter.suites.some((s) => suiteMatches(s, c.suite))) return false;
   if (filter.level !== undefined && LEVEL_RANK[c.level] > LEVEL_RANK[filter.level]) return false;
   return true;
 }

@@ -54,7 +54,7 @@ function allureResults(out: string): AllureResult[] {
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as AllureResult);
 }
 
-describe('run against the fixture project', () => {
+describe('run against the fixture project', { timeout: 120_000 }, () => {
   it('writes summary.json, JUnit and Allure results with one verdict per outcome class', async () => {
     const out = join(work, 'all');
     const { code, stdout } = await run(['--smp', 'udp://127.0.0.1:1337', '--out', out]);

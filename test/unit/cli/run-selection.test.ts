@@ -17,15 +17,16 @@ describe('case selection', () => {
   });
 
   it('matches a suite id or a prefix of it, not a longer name', () => {
-    expect(selectCases(cases, { suite: 'smp/img' }).map((c) => c.id)).toEqual(['SMP-IMG-UPLOAD-004']);
-    expect(selectCases(cases, { suite: 'smp' })).toHaveLength(4);
+    expect(selectCases(cases, { suites: ['smp/img'] }).map((c) => c.id)).toEqual(['SMP-IMG-UPLOAD-004']);
+    expect(selectCases(cases, { suites: ['smp'] })).toHaveLength(4);
+    expect(selectCases(cases, { suites: ['smp/img', 'smp/imgx'] })).toHaveLength(2);
   });
 
   it('keeps levels at or above the one asked for', () => {
     expect(selectCases(cases, { level: 'MUST' })).toHaveLength(2);
     expect(selectCases(cases, { level: 'SHOULD' })).toHaveLength(3);
     expect(selectCases(cases, { level: 'MAY' })).toHaveLength(4);
-    expect(matchesFilter(cases[1]!, { level: 'MUST', suite: 'smp/os' })).toBe(false);
+    expect(matchesFilter(cases[1]!, { level: 'MUST', suites: ['smp/os'] })).toBe(false);
   });
 
   it('builds a test-name pattern that matches exactly the chosen ids', () => {
