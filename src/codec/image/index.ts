@@ -13,3 +13,4 @@ export { verifyMcubootImage, type HashCheck, type ImageVerifyReport, type KeyChe
 export { corruptImage, CORRUPTIONS, corruptionInfo, type CorruptedImage, type CorruptionInfo, type CorruptionKind, type CorruptOptions, type DeviceVerdict } from './corrupt.ts';
 export { formatImageFlags, formatImageReport, formatImageVersion, imageReportJson, smpImageValues } from './report.ts';
 export { ImgMgmtReadInfoErr, readImgMgmtInfo, type ImgMgmtSlotError, type ImgMgmtSlotInfo } from './img-mgmt-info.ts';
+export { arbCorruptImage, arbImageOptions, arbImageVersion, arbMcubootImage, KEYLESS_CORRUPTIONS } from './arbitraries.ts';

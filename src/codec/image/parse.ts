@@ -99,6 +99,10 @@ function readTlvArea(bytes: Uint8Array, at: number, magic: number, defects: Imag
 
 /** The protected area, per MCUboot's rule: present iff `ih_protect_tlv_size` != 0, and equal in size. */
 function readProtectedArea(bytes: Uint8Array, header: ImageHeader, at: number, defects: ImageDefect[]): TlvArea | undefined {
+  if (header.protectTlvSize !== 0 && at + TLV_INFO_SIZE > bytes.length) {
+    defects.push({ kind: 'truncated', at: bytes.length, message: `file ends at ${bytes.length}, before the protected TLV area expected at ${at}` });
+    return undefined;
+  }
   const magic = at + TLV_INFO_SIZE <= bytes.length ? view(bytes).getUint16(at, true) : undefined;
   if (magic !== IMAGE_TLV_PROT_INFO_MAGIC) {
     if (header.protectTlvSize !== 0) {
