@@ -176,7 +176,8 @@ function downgradeVariant(img: McubootImage, options: CorruptOptions): Result<Va
   const v = img.header.version;
   if (v.major === 0 && v.minor === 0 && v.revision === 0) return err('version is already 0.0.0; nothing lower exists');
   if (signatureEntry(img) && !options.key) return err('re-signing a signed image as a downgrade needs the signer\'s private key (--key)');
-  const out = resign(img, { major: 0, minor: 0, revision: 0, build: 0 }, options.key);
+  // An unsigned image stays unsigned: only the version changes.
+  const out = resign(img, { major: 0, minor: 0, revision: 0, build: 0 }, signatureEntry(img) ? options.key : undefined);
   return out.ok ? ok({ bytes: out.value, at: 20 }) : out;
 }
 

@@ -78,3 +78,21 @@ describe('corruptImage', () => {
     }
   });
 });
+
+describe('corruptImage re-signing keeps everything but the labelled change', () => {
+  it('version-downgrade of an unsigned image stays unsigned even when a key is passed', () => {
+    const v = unwrap(corruptImage(bases[0]!.bytes, 'version-downgrade', { key: privateKey('ecdsa-p256') }));
+    expect(v.bytes.length).toBe(bases[0]!.bytes.length);
+    expect(verifyMcubootImage(v.bytes).signature.status).toBe('absent');
+  });
+
+  it('version-downgrade keeps the header padding, flags, protected TLVs and key format', () => {
+    const base = bases[3]!; // RSA with PUBKEY
+    const v = unwrap(corruptImage(base.bytes, 'version-downgrade', { key: privateKey('rsa-2048') }));
+    const a = verifyMcubootImage(base.bytes).layout;
+    const b = verifyMcubootImage(v.bytes).layout;
+    expect(b.unprotectedArea!.entries.map((e) => e.type)).toEqual(a.unprotectedArea!.entries.map((e) => e.type));
+    expect(v.bytes.subarray(32, a.header!.hdrSize + a.header!.imgSize)).toEqual(base.bytes.subarray(32, a.header!.hdrSize + a.header!.imgSize));
+    expect(v.bytes.subarray(0, 20)).toEqual(base.bytes.subarray(0, 20));
+  });
+});
