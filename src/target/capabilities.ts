@@ -36,6 +36,8 @@ interface Known {
   probe: DeviceProbe;
   transportKind: string;
   declared: ReadonlySet<string>;
+  /** The target is the built-in simulator, which implements every smp_svr command. */
+  isReferenceSimulator: boolean;
   smpVersions: { v1: boolean; v2: boolean };
   /** Groups some request was answered in (not rc 8), with the evidence. */
   answeredGroups: Map<number, string>;
@@ -92,6 +94,7 @@ async function decide(client: SmpClient, def: CapabilityDef, k: Known): Promise<
       const g = d.group === undefined ? { present: undefined, evidence: '' } : groupPresence(k, d.group);
       if (g.present === false) return { present: false, reason: `group ${d.group} absent (${g.evidence})` };
       const declared = k.declared.has(def.name);
+      if (!declared && k.isReferenceSimulator && g.present === true) return { present: true, reason: 'the built-in simulator implements it (smp_svr behaviour)' };
       return { present: declared, reason: declared ? 'declared in targets.json (not discoverable without side effects)' : 'not declared in targets.json, and discovering it would change the device' };
     }
     case 'transport':
@@ -127,10 +130,13 @@ function identityOf(p: DeviceProbe): Record<string, unknown> {
  * Discover the device's capabilities over `client`. The first request must be answered
  * (ResponseTimeoutError otherwise: the target is unreachable); later silences are recorded.
  */
-export async function discoverCapabilities(client: SmpClient, options: { transportKind: string; declared: readonly string[] }): Promise<DiscoveryResult> {
+export async function discoverCapabilities(
+  client: SmpClient,
+  options: { transportKind: string; declared: readonly string[]; isReferenceSimulator?: boolean },
+): Promise<DiscoveryResult> {
   const probe = await probeDevice(client);
   const smpVersions = { v1: await answersV1(client), v2: probe.smpVersion === 'v2' };
-  const k: Known = { probe, transportKind: options.transportKind, declared: new Set(options.declared), smpVersions, answeredGroups: new Map() };
+  const k: Known = { probe, transportKind: options.transportKind, declared: new Set(options.declared), isReferenceSimulator: options.isReferenceSimulator === true, smpVersions, answeredGroups: new Map() };
   const decided = new Map<string, { present: boolean; reason: string }>();
   // Command probes first: their answers tell which groups exist when there is no enumeration.
   const ordered = [...CAPABILITIES.filter((c) => c.discovery.kind === 'probe'), ...CAPABILITIES.filter((c) => c.discovery.kind !== 'probe')];

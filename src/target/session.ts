@@ -70,7 +70,11 @@ export class Session {
     const smp = new SmpClient(opened.transport, { timeoutMs: target.timeoutMs });
     try {
       await waitUntilReady(smp, { readyTimeoutMs: target.readyTimeoutMs, attemptMs: Math.min(target.timeoutMs, 1000) });
-      const found = await discoverCapabilities(smp, { transportKind: opened.transportKind, declared: target.capabilities });
+      const found = await discoverCapabilities(smp, {
+        transportKind: opened.transportKind,
+        declared: target.capabilities,
+        isReferenceSimulator: target.kind === 'sim',
+      });
       return new Session(target, { smp, kind: opened.transportKind, connection: opened.connection, stop: opened.stopSimulator }, found);
     } catch (e) {
       await smp.close();
