@@ -6,6 +6,8 @@
 import { toHex } from '../core/bytes.ts';
 import type { TraceDirection, TraceEntry } from '../core/trace.ts';
 import { decodeCbor } from '../codec/cbor/cbor.ts';
+import { cborDiagnostic } from '../codec/cbor/diagnostic.ts';
+import { decodeCborTree } from '../codec/cbor/tree.ts';
 import { SMP_HEADER_BYTES, groupName } from '../codec/smp/constants.ts';
 import { decodeSmpHeader, type SmpHeader } from '../codec/smp/header.ts';
 import { classifyResponseBody, type SmpResponseBody } from '../codec/smp/message.ts';
@@ -39,7 +41,7 @@ export function viewReceivedPacket(bytes: Uint8Array, atNs: bigint): ReceivedPac
   return { bytes, header, body: classifyResponseBody(bytes.subarray(SMP_HEADER_BYTES)), atNs };
 }
 
-/** Decoded form of a packet for traces: header fields and the body as plain data. */
+/** Decoded form of a packet for traces: header, body as data, CBOR diagnostic notation, problems. */
 export function describePacket(bytes: Uint8Array): unknown {
   const h = decodeSmpHeader(bytes);
   if (!h.ok) return { error: h.error.message };
@@ -48,40 +50,50 @@ export function describePacket(bytes: Uint8Array): unknown {
   const problems: string[] = [];
   if (payload.length !== h.value.length) problems.push(`length field ${h.value.length}, payload ${payload.length} bytes`);
   if (payload.length === 0) return { header, body: undefined, problems };
-  const body = decodeCbor(payload.subarray(0, Math.min(payload.length, h.value.length || payload.length)));
-  if (!body.ok) return { header, body: undefined, problems: [...problems, `CBOR ${body.error.kind}: ${body.error.message}`] };
-  return { header, body: body.value, problems };
+  // Decode what the length field claims when it fits, else everything present: the trace shows both facts.
+  const claimed = h.value.length > 0 && h.value.length <= payload.length ? payload.subarray(0, h.value.length) : payload;
+  const tree = decodeCborTree(claimed);
+  const diag = tree.ok ? cborDiagnostic(tree.value) : undefined;
+  const body = decodeCbor(claimed);
+  if (!body.ok) return { header, body: undefined, diag, problems: [...problems, `CBOR ${body.error.kind}: ${body.error.message}`] };
+  return { header, body: body.value, diag, problems };
 }
 
 /**
- * A trace entry whose `hex` and `decoded` are computed on first read. The getters are own
- * enumerable properties, so spreading the entry or JSON-serialising it evaluates them.
+ * A trace entry whose `hex` and `decoded` are computed on first read, so hot loops (uploads,
+ * benchmarks) only store a reference to the bytes. `toJSON` gives the full plain form.
  */
-export function lazyTraceEntry(
-  direction: TraceDirection,
-  atNs: bigint,
-  bytes: Uint8Array,
-  note?: string,
-  decode: (bytes: Uint8Array) => unknown = describePacket,
-): TraceEntry {
-  let hex: string | undefined;
-  let decoded: unknown;
-  let isDecoded = false;
-  const entry: TraceEntry = {
-    direction,
-    atNs,
-    get hex(): string {
-      hex ??= toHex(bytes);
-      return hex;
-    },
-    get decoded(): unknown {
-      if (!isDecoded) {
-        decoded = decode(bytes);
-        isDecoded = true;
-      }
-      return decoded;
-    },
-  };
-  if (note !== undefined) entry.note = note;
-  return entry;
+export class LazyTraceEntry implements TraceEntry {
+  readonly direction: TraceDirection;
+  readonly atNs: bigint;
+  readonly note: string | undefined;
+  readonly #bytes: Uint8Array;
+  readonly #decode: (bytes: Uint8Array) => unknown;
+  #hex: string | undefined;
+  #decoded: { value: unknown } | undefined;
+
+  constructor(direction: TraceDirection, atNs: bigint, bytes: Uint8Array, note?: string, decode: (bytes: Uint8Array) => unknown = describePacket) {
+    this.direction = direction;
+    this.atNs = atNs;
+    this.note = note;
+    this.#bytes = bytes;
+    this.#decode = decode;
+  }
+
+  get hex(): string {
+    this.#hex ??= toHex(this.#bytes);
+    return this.#hex;
+  }
+
+  get decoded(): unknown {
+    this.#decoded ??= { value: this.#decode(this.#bytes) };
+    return this.#decoded.value;
+  }
+
+  /** Plain form for JSON evidence (getters live on the prototype, which JSON would skip). */
+  toJSON(): TraceEntry {
+    const out: TraceEntry = { direction: this.direction, atNs: this.atNs, hex: this.hex, decoded: this.decoded };
+    if (this.note !== undefined) out.note = this.note;
+    return out;
+  }
 }

@@ -34,6 +34,13 @@ export class RequestWindow {
     return this.#waiting.length;
   }
 
+  /** Take a slot if one is free right now (no promise on the hot path); false when full or closed. */
+  tryAcquire(): boolean {
+    if (this.#closedError || this.#inFlight >= this.size || this.#waiting.length > 0) return false;
+    this.#inFlight++;
+    return true;
+  }
+
   /** Take a slot, waiting for one when the window is full. Rejects once the gate is closed. */
   acquire(): Promise<void> {
     if (this.#closedError) return Promise.reject(this.#closedError);

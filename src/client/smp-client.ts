@@ -8,11 +8,12 @@ import type { Result } from '../core/result.ts';
 import { TraceLog } from '../core/trace.ts';
 import type { LinkEvent, Transport } from '../core/transport.ts';
 import type { DecodedResponse, FieldProblem, SmpRequest } from '../codec/smp/command.ts';
-import { SmpVersion } from '../codec/smp/constants.ts';
+import { SMP_HEADER_BYTES, SmpVersion } from '../codec/smp/constants.ts';
 import { responseOpFor, type SmpHeader } from '../codec/smp/header.ts';
 import { encodeSmpPacket, type SmpResponseBody } from '../codec/smp/message.ts';
-import { ResponseTimeoutError, TransportClosedError } from '../errors.ts';
-import { lazyTraceEntry, viewReceivedPacket, type ReceivedPacket } from './packet-view.ts';
+import { TransportClosedError } from '../errors.ts';
+import { LazyTraceEntry, viewReceivedPacket, type ReceivedPacket } from './packet-view.ts';
+import { PacketWait, PacketWaits, matchKey, timeoutError } from './packet-waits.ts';
 import { RequestWindow } from './request-window.ts';
 
 export type { ReceivedPacket } from './packet-view.ts';
@@ -43,18 +44,14 @@ export interface SmpClientOptions {
   trace?: TraceLog;
 }
 
-/** Something waiting for a packet: a typed request, an `exchangeRaw` call or a `collect` call. */
-interface PacketWaiter {
-  accepts(p: ReceivedPacket): boolean;
-  deliver(p: ReceivedPacket): void;
+/** A `collect` call in progress. */
+interface Collector {
+  accepts: (p: ReceivedPacket) => boolean;
+  got: ReceivedPacket[];
+  finish: () => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 2000;
-
-/** Key of a (group, id, seq) triple; group is 16 bits, id and seq 8 bits each. */
-function matchKey(group: number, id: number, seq: number): number {
-  return group * 65536 + id * 256 + seq;
-}
 
 /** An SMP client bound to one transport; it owns the transport and closes it on `close()`. */
 export class SmpClient {
@@ -63,12 +60,16 @@ export class SmpClient {
   readonly #timeoutMs: number;
   readonly #version: number;
   readonly #window: RequestWindow;
-  /** Pending typed requests by match key; several when a caller forces a repeated seq. */
-  readonly #pending = new Map<number, PacketWaiter[]>();
-  readonly #rawWaiters = new Set<PacketWaiter>();
-  readonly #collectors = new Set<PacketWaiter>();
-  readonly #closers = new Set<(error: Error) => void>();
+  readonly #waits = new PacketWaits();
+  readonly #collectors = new Set<Collector>();
   readonly #unsubscribe: (() => void)[];
+  /**
+   * One timer per client, armed for the earliest deadline, instead of a timer per request:
+   * requests that complete in time cost no timer work at all.
+   */
+  #sweepTimer: NodeJS.Timeout | undefined;
+  #sweepAtMs = Number.POSITIVE_INFINITY;
+  readonly #sweep = (): void => this.#expireDue();
   #seq = 0;
   #isClosed = false;
 
@@ -101,7 +102,7 @@ export class SmpClient {
    * matching response arrives in time and `TransportClosedError` when the client closes.
    */
   async request<Rsp>(req: SmpRequest<Rsp>, options: { timeoutMs?: number; seq?: number } = {}): Promise<SmpReply<Rsp>> {
-    await this.#window.acquire();
+    if (!this.#window.tryAcquire()) await this.#window.acquire();
     try {
       return await this.#requestInWindow(req, options);
     } finally {
@@ -113,25 +114,25 @@ export class SmpClient {
   async sendRaw(bytes: Uint8Array, options: { framed?: boolean } = {}): Promise<void> {
     if (this.#isClosed) throw new TransportClosedError();
     const isFramed = options.framed ?? true;
-    this.trace.add(lazyTraceEntry('out', nowNs(), bytes, isFramed ? 'raw' : 'raw-unframed'));
+    this.trace.add(new LazyTraceEntry('out', nowNs(), bytes, isFramed ? 'raw' : 'raw-unframed'));
     await (isFramed ? this.#transport.send(bytes) : this.#transport.sendRaw(bytes));
   }
 
   /** Every packet that arrives within `waitMs` (and passes `match`), for silence checks. */
   collect(options: { waitMs: number; match?: (p: ReceivedPacket) => boolean }): Promise<ReceivedPacket[]> {
-    const got: ReceivedPacket[] = [];
-    if (this.#isClosed) return Promise.resolve(got);
+    if (this.#isClosed) return Promise.resolve([]);
     return new Promise((resolve) => {
-      const finish = (): void => {
-        clearTimeout(timer);
-        this.#collectors.delete(collector);
-        this.#closers.delete(finish);
-        resolve(got);
+      const c: Collector = {
+        accepts: options.match ?? (() => true),
+        got: [],
+        finish: () => {
+          clearTimeout(timer);
+          this.#collectors.delete(c);
+          resolve(c.got);
+        },
       };
-      const collector: PacketWaiter = { accepts: options.match ?? (() => true), deliver: (p) => got.push(p) };
-      const timer = setTimeout(finish, options.waitMs);
-      this.#collectors.add(collector);
-      this.#closers.add(finish);
+      const timer = setTimeout(c.finish, options.waitMs);
+      this.#collectors.add(c);
     });
   }
 
@@ -140,24 +141,16 @@ export class SmpClient {
     bytes: Uint8Array,
     options: { match: { group: number; id: number; seq: number }; timeoutMs?: number; framed?: boolean },
   ): Promise<ReceivedPacket> {
-    const { group, id, seq } = options.match;
-    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
-    const what = `raw packet (group ${group} id ${id} seq ${seq}) to ${this.endpoint}`;
     if (this.#isClosed) throw new TransportClosedError();
-    const [reply, cancel] = this.#waitFor(
-      (p) => p.header !== undefined && p.header.group === group && p.header.id === id && p.header.seq === seq,
-      timeoutMs,
-      what,
-      (w) => this.#rawWaiters.add(w),
-      (w) => this.#rawWaiters.delete(w),
-    );
+    const { group, id, seq } = options.match;
+    const w = this.#startWait(new PacketWait(matchKey(group, id, seq), undefined, 'raw packet', options.timeoutMs ?? this.#timeoutMs));
     try {
       await this.sendRaw(bytes, options.framed === undefined ? {} : { framed: options.framed });
     } catch (e) {
-      cancel();
+      this.#cancel(w);
       throw e;
     }
-    return reply;
+    return w.promise;
   }
 
   /** Reject pending and queued requests with `TransportClosedError` and close the transport. */
@@ -167,7 +160,9 @@ export class SmpClient {
     for (const off of this.#unsubscribe) off();
     const error = new TransportClosedError(`client for ${this.endpoint} closed`);
     this.#window.close(error);
-    for (const close of [...this.#closers]) close(error);
+    clearTimeout(this.#sweepTimer);
+    for (const w of this.#waits.drain()) w.reject(error);
+    for (const c of [...this.#collectors]) c.finish();
     await this.#transport.close();
   }
 
@@ -177,34 +172,24 @@ export class SmpClient {
     const seq = options.seq ?? this.#freeSeq(command.group, command.id);
     const version = req.version ?? this.#version;
     const bytes = encodeSmpPacket({ op: command.op, group: command.group, id: command.id, seq, version, body: req.body });
-    const key = matchKey(command.group, command.id, seq);
-    const rspOp = responseOpFor(command.op);
-    const what = `${command.name} (group ${command.group} id ${command.id} seq ${seq}) to ${this.endpoint}`;
-    const list = (): PacketWaiter[] => this.#pending.get(key) ?? [];
-    const [reply, cancel] = this.#waitFor(
-      (p) => p.header !== undefined && p.header.op === rspOp,
-      options.timeoutMs ?? this.#timeoutMs,
-      what,
-      (w) => this.#pending.set(key, [...list(), w]),
-      (w) => this.#removePending(key, w),
-    );
+    const w = this.#startWait(new PacketWait(matchKey(command.group, command.id, seq), responseOpFor(command.op), command.name, options.timeoutMs ?? this.#timeoutMs));
     const sentAtNs = nowNs();
-    this.trace.add(lazyTraceEntry('out', sentAtNs, bytes));
+    this.trace.add(new LazyTraceEntry('out', sentAtNs, bytes));
     try {
       await this.#transport.send(bytes);
     } catch (e) {
-      cancel();
+      this.#cancel(w);
       throw e;
     }
-    const p = await reply;
-    // The matcher checked the header, and a typed request always has one.
+    const p = await w.promise;
+    // The wait matched on the header, and a packet with a header always has a classified body.
     const header = p.header as SmpHeader;
     const body = p.body as SmpResponseBody;
     return {
-      requestHeader: { op: command.op, version, reserved: 0, flags: 0, length: bytes.length - 8, group: command.group, seq, id: command.id },
+      requestHeader: { op: command.op, version, reserved: 0, flags: 0, length: bytes.length - SMP_HEADER_BYTES, group: command.group, seq, id: command.id },
       requestBytes: bytes,
       header,
-      payload: p.bytes.subarray(8),
+      payload: p.bytes.subarray(SMP_HEADER_BYTES),
       body,
       decoded: body.kind === 'ok' ? command.decodeResponse(body.rsp) : undefined,
       sentAtNs,
@@ -213,82 +198,68 @@ export class SmpClient {
     };
   }
 
-  /**
-   * Register a waiter with a timeout; it removes itself on delivery, timeout or close. The
-   * second element withdraws it without settling (the send failed and the caller rethrows).
-   */
-  #waitFor(
-    accepts: (p: ReceivedPacket) => boolean,
-    timeoutMs: number,
-    what: string,
-    register: (w: PacketWaiter) => void,
-    unregister: (w: PacketWaiter) => void,
-  ): [Promise<ReceivedPacket>, () => void] {
-    let cancel = (): void => undefined;
-    const promise = new Promise<ReceivedPacket>((resolve, reject) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        unregister(waiter);
-        this.#closers.delete(onClose);
-      };
-      const waiter: PacketWaiter = { accepts, deliver: (p) => (done(), resolve(p)) };
-      const onClose = (error: Error): void => (done(), reject(error));
-      const timer = setTimeout(() => {
-        done();
-        this.trace.add({ direction: 'event', atNs: nowNs(), hex: '', note: 'timeout', decoded: { what, timeoutMs } });
-        reject(new ResponseTimeoutError(what, timeoutMs));
-      }, timeoutMs);
-      register(waiter);
-      this.#closers.add(onClose);
-      cancel = done;
-    });
-    // A close during a failing send rejects a promise nobody awaits; mark it handled.
-    promise.catch(() => undefined);
-    return [promise, cancel];
+  #startWait(w: PacketWait): PacketWait {
+    this.#waits.add(w);
+    if (w.deadlineMs < this.#sweepAtMs) this.#armSweep(w.deadlineMs);
+    return w;
   }
 
-  #removePending(key: number, w: PacketWaiter): void {
-    const rest = (this.#pending.get(key) ?? []).filter((x) => x !== w);
-    if (rest.length === 0) this.#pending.delete(key);
-    else this.#pending.set(key, rest);
+  /**
+   * Unref'd: an open transport keeps the process alive while replies are awaited, and a client
+   * with nothing pending must not hold a CLI open until an old deadline passes.
+   */
+  #armSweep(atMs: number): void {
+    clearTimeout(this.#sweepTimer);
+    this.#sweepAtMs = atMs;
+    this.#sweepTimer = setTimeout(this.#sweep, Math.max(0, Math.ceil(atMs - performance.now())));
+    this.#sweepTimer.unref();
+  }
+
+  /** Fail every wait whose deadline has passed; re-arm for the earliest one left. */
+  #expireDue(): void {
+    this.#sweepTimer = undefined;
+    this.#sweepAtMs = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const w of this.#waits.all()) {
+      if (w.deadlineMs <= now) this.#expire(w);
+      else next = Math.min(next, w.deadlineMs);
+    }
+    if (next !== Number.POSITIVE_INFINITY && !this.#isClosed) this.#armSweep(next);
+  }
+
+  /** Withdraw a wait without settling it (its send failed and the caller rethrows). */
+  #cancel(w: PacketWait): void {
+    this.#waits.remove(w);
+  }
+
+  #expire(w: PacketWait): void {
+    this.#waits.remove(w);
+    this.trace.add({ direction: 'event', atNs: nowNs(), hex: '', note: 'timeout', decoded: { what: w.describe(), timeoutMs: w.timeoutMs } });
+    w.reject(timeoutError(w, this.endpoint));
   }
 
   /** The next seq not already pending for this group and id (a wrap must not alias a reply). */
   #freeSeq(group: number, id: number): number {
     for (let i = 0; i < 256; i++) {
       const seq = this.nextSeq();
-      if (!this.#pending.has(matchKey(group, id, seq))) return seq;
+      if (!this.#waits.has(matchKey(group, id, seq))) return seq;
     }
     return this.nextSeq();
   }
 
   #onPacket(bytes: Uint8Array, atNs: bigint): void {
     const p = viewReceivedPacket(bytes, atNs);
-    for (const c of this.#collectors) if (c.accepts(p)) c.deliver(p);
-    const matched = this.#deliver(p);
-    this.trace.add(lazyTraceEntry('in', atNs, bytes, matched ? undefined : 'unmatched'));
-  }
-
-  #deliver(p: ReceivedPacket): boolean {
+    for (const c of this.#collectors) if (c.accepts(p)) c.got.push(p);
     const h = p.header;
-    if (h === undefined) return false;
-    const waiter = this.#pending.get(matchKey(h.group, h.id, h.seq))?.find((w) => w.accepts(p));
-    if (waiter) {
-      waiter.deliver(p);
-      return true;
-    }
-    for (const w of this.#rawWaiters) {
-      if (w.accepts(p)) {
-        w.deliver(p);
-        return true;
-      }
-    }
-    return false;
+    const w = h === undefined ? undefined : this.#waits.take(h.group, h.id, h.seq, h.op);
+    this.trace.add(new LazyTraceEntry('in', atNs, bytes, w ? undefined : 'unmatched'));
+    w?.resolve(p);
   }
 
   #onEvent(event: LinkEvent): void {
     const entry = event.bytes
-      ? lazyTraceEntry('event', event.atNs, event.bytes, event.kind, () => event.message)
+      ? new LazyTraceEntry('event', event.atNs, event.bytes, event.kind, () => event.message)
       : { direction: 'event' as const, atNs: event.atNs, hex: '', note: event.kind, decoded: event.message };
     this.trace.add(entry);
   }

@@ -51,6 +51,20 @@ describe('SmpClient (memory transport)', () => {
     expect(await stuck).toBeInstanceOf(ResponseTimeoutError);
   });
 
+  it('a shorter timeout behind a longer one still fires on time, and none fires early', async () => {
+    const { client } = pair(() => undefined, { window: 2 });
+    const started = performance.now();
+    const long = client.request(echo(), { timeoutMs: 400 }).catch((e: unknown) => [e, performance.now() - started] as const);
+    const short = client.request(echo(), { timeoutMs: 40 }).catch((e: unknown) => [e, performance.now() - started] as const);
+    const [shortError, shortMs] = (await short) as readonly [unknown, number];
+    expect(shortError).toBeInstanceOf(ResponseTimeoutError);
+    expect(shortMs).toBeGreaterThanOrEqual(39);
+    expect(shortMs).toBeLessThan(300);
+    const [longError, longMs] = (await long) as readonly [unknown, number];
+    expect(longError).toBeInstanceOf(ResponseTimeoutError);
+    expect(longMs).toBeGreaterThanOrEqual(399);
+  });
+
   it('wraps sequence numbers after 255', async () => {
     const { client } = pair();
     for (let i = 0; i < 255; i++) client.nextSeq();
@@ -110,7 +124,7 @@ describe('SmpClient (memory transport)', () => {
     const text = JSON.stringify(client.trace.entries, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
     const parsed = JSON.parse(text) as { direction: string; hex: string; decoded: { header: { op: number }; body: unknown } }[];
     expect(parsed.map((e) => e.direction)).toEqual(['out', 'in']);
-    expect(parsed[0]?.decoded).toMatchObject({ header: { op: 2, groupName: 'os' }, body: { d: 'lazy' } });
+    expect(parsed[0]?.decoded).toMatchObject({ header: { op: 2, groupName: 'os' }, body: { d: 'lazy' }, diag: '{"d": "lazy"}', problems: [] });
     expect(parsed[1]?.hex).toMatch(/^0b00/);
   });
 

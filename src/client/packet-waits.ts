@@ -1,0 +1,110 @@
+/**
+ * Bookkeeping of requests waiting for their response, keyed on (group, id, seq). Built for the
+ * hot path: one small object and one timer per request, no closures allocated per request.
+ * @see ../../../shared/spec/smp.md §1.6, §7 (responses match on seq, group and command)
+ */
+import { ResponseTimeoutError } from '../errors.ts';
+import type { ReceivedPacket } from './packet-view.ts';
+
+/** Key of a (group, id, seq) triple; group is 16 bits, id and seq 8 bits each. */
+export function matchKey(group: number, id: number, seq: number): number {
+  return group * 65536 + id * 256 + seq;
+}
+
+function ignore(): void {
+  // A wait rejected while nobody awaits it yet (close during a failing send) must not crash.
+}
+
+/** One wait for a response packet. `op` undefined accepts any op (raw exchanges). */
+export class PacketWait {
+  readonly promise: Promise<ReceivedPacket>;
+  readonly key: number;
+  readonly op: number | undefined;
+  readonly name: string;
+  readonly timeoutMs: number;
+  /** `performance.now()` after which the wait fails. */
+  readonly deadlineMs: number;
+  #resolve: (p: ReceivedPacket) => void = ignore;
+  #reject: (e: Error) => void = ignore;
+
+  constructor(key: number, op: number | undefined, name: string, timeoutMs: number) {
+    this.key = key;
+    this.op = op;
+    this.name = name;
+    this.timeoutMs = timeoutMs;
+    this.deadlineMs = performance.now() + timeoutMs;
+    this.promise = new Promise<ReceivedPacket>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    this.promise.catch(ignore);
+  }
+
+  /** What timed out, for the error message: `os.echo (group 0 id 0 seq 3)`. */
+  describe(): string {
+    const seq = this.key & 0xff;
+    const id = (this.key >> 8) & 0xff;
+    const group = Math.floor(this.key / 65536);
+    return `${this.name} (group ${group} id ${id} seq ${seq})`;
+  }
+
+  resolve(p: ReceivedPacket): void {
+    this.#resolve(p);
+  }
+
+  reject(e: Error): void {
+    this.#reject(e);
+  }
+}
+
+/** Waits by key, oldest first; a key holds several only when a caller repeats a seq on purpose. */
+export class PacketWaits {
+  readonly #byKey = new Map<number, PacketWait | PacketWait[]>();
+
+  has(key: number): boolean {
+    return this.#byKey.has(key);
+  }
+
+  add(w: PacketWait): void {
+    const there = this.#byKey.get(w.key);
+    if (there === undefined) this.#byKey.set(w.key, w);
+    else if (Array.isArray(there)) there.push(w);
+    else this.#byKey.set(w.key, [there, w]);
+  }
+
+  remove(w: PacketWait): void {
+    const there = this.#byKey.get(w.key);
+    if (there === w) this.#byKey.delete(w.key);
+    else if (Array.isArray(there)) {
+      const rest = there.filter((x) => x !== w);
+      if (rest.length === 0) this.#byKey.delete(w.key);
+      else this.#byKey.set(w.key, rest.length === 1 ? rest[0]! : rest);
+    }
+  }
+
+  /** Take the oldest wait for this packet's (group, id, seq) that accepts its op, if any. */
+  take(group: number, id: number, seq: number, op: number): PacketWait | undefined {
+    const there = this.#byKey.get(matchKey(group, id, seq));
+    if (there === undefined) return undefined;
+    const w = Array.isArray(there) ? there.find((x) => x.op === undefined || x.op === op) : there.op === undefined || there.op === op ? there : undefined;
+    if (w) this.remove(w);
+    return w;
+  }
+
+  /** Every wait, oldest first per key. */
+  all(): PacketWait[] {
+    return [...this.#byKey.values()].flat();
+  }
+
+  /** Remove and return every wait (on close). */
+  drain(): PacketWait[] {
+    const all = [...this.#byKey.values()].flat();
+    this.#byKey.clear();
+    return all;
+  }
+}
+
+/** The error a wait rejects with when its time is up. */
+export function timeoutError(w: PacketWait, endpoint: string): ResponseTimeoutError {
+  return new ResponseTimeoutError(`${w.describe()} to ${endpoint}`, w.timeoutMs);
+}
