@@ -4,6 +4,7 @@
  * @see /work/shared/spec/smp.md §1.1, §2.2
  */
 import { toSpacedHex } from '../../core/bytes.ts';
+import { annotateCbor } from '../../codec/cbor/annotate.ts';
 import { decodeCbor } from '../../codec/cbor/cbor.ts';
 import { SMP_HEADER_BYTES, groupName, mgmtErrName } from '../../codec/smp/constants.ts';
 import { groupErrName } from '../../codec/smp/group-errors.ts';
@@ -14,6 +15,8 @@ import type { SmpResponseBody } from '../../codec/smp/message.ts';
 const MAX_VALUE_CHARS = 240;
 /** Bytes of a frame shown in a message (the evidence keeps all of them). */
 const MAX_FRAME_BYTES = 256;
+/** Annotated CBOR lines shown in a message. */
+const MAX_ANNOTATION_LINES = 40;
 
 /** A compact diagnostic-like text of a decoded CBOR value: `{"r": "hi", "data": h'0001…'/64}`. */
 export function describeValue(value: unknown): string {
@@ -63,8 +66,9 @@ export function describeBody(body: SmpResponseBody | undefined): string {
 }
 
 /**
- * A frame as annotated hex: header bytes with their fields named, then the body bytes and their
- * decoded value (or why they do not decode). Bounded: long bodies are cut in the message.
+ * A frame as annotated hex: header bytes with their fields named, then the body as annotated
+ * CBOR (one head per line) and its decoded value (or why it does not decode). Bounded: long
+ * bodies are cut in the message; the evidence keeps every byte.
  */
 export function annotateFrame(bytes: Uint8Array, direction: 'in' | 'out' = 'in'): string {
   const h = decodeSmpHeader(bytes);
@@ -77,8 +81,11 @@ export function annotateFrame(bytes: Uint8Array, direction: 'in' | 'out' = 'in')
   ];
   const payload = bytes.subarray(SMP_HEADER_BYTES);
   if (payload.length === 0) return lines.join('\n');
-  lines.push(`${toSpacedHex(payload, MAX_FRAME_BYTES)}   body: ${payload.length} bytes`);
+  const annotated = annotateCbor(payload.subarray(0, MAX_FRAME_BYTES)).split('\n');
+  lines.push(`body: ${payload.length} bytes${payload.length > MAX_FRAME_BYTES ? `, first ${MAX_FRAME_BYTES} annotated` : ''}`);
+  lines.push(...annotated.slice(0, MAX_ANNOTATION_LINES));
+  if (annotated.length > MAX_ANNOTATION_LINES) lines.push(`… ${annotated.length - MAX_ANNOTATION_LINES} more lines`);
   const decoded = decodeCbor(payload);
-  lines.push(decoded.ok ? `  = ${describeValue(decoded.value)}` : `  CBOR ${decoded.error.kind}: ${decoded.error.message}`);
+  lines.push(decoded.ok ? `= ${describeValue(decoded.value)}` : `CBOR ${decoded.error.kind}: ${decoded.error.message}`);
   return lines.join('\n');
 }
