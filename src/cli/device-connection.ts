@@ -1,0 +1,97 @@
+/**
+ * Where a device command talks to: `--smp CONN`, or `--target NAME` from targets.json (a `sim`
+ * target starts the built-in simulator for the duration of the command). Silence on the first
+ * request becomes a one-line `TransportError` (exit 2), like `probe`.
+ */
+import { existsSync } from 'node:fs';
+import { SmpClient } from '../client/smp-client.ts';
+import { builtInTargets, loadTargets, resolveTarget } from '../config/targets.ts';
+import type { Transport } from '../core/transport.ts';
+import { ResponseTimeoutError, TransportError, UsageError } from '../errors.ts';
+import { parseConnectionString, type ConnectionSpec } from '../transport/connection-string.ts';
+import { openTransport } from '../transport/open.ts';
+import { integerFlag, type FlagSpecs } from './args.ts';
+import { connectionFromFlag } from './probe.ts';
+
+/** The flags every device command accepts. */
+export const DEVICE_FLAGS = {
+  smp: { type: 'string', valueName: 'CONN', description: 'device: udp://HOST:PORT or serial:///dev/PATH?baud=N' },
+  target: { type: 'string', valueName: 'NAME', description: 'a target from targets.json instead of --smp (default: its defaultTarget)' },
+  targets: { type: 'string', valueName: 'FILE', description: 'targets file (default ./targets.json, else the built-in simulator)' },
+  timeout: { type: 'string', valueName: 'MS', description: "per-request timeout (default: the target's timeoutMs, 2000)" },
+} as const satisfies FlagSpecs;
+
+/** Parsed device flags. */
+export interface DeviceFlags {
+  smp?: string;
+  target?: string;
+  targets?: string;
+  timeout?: string;
+}
+
+/** A connected device for one command. */
+export interface DeviceLink {
+  client: SmpClient;
+  transport: Transport;
+  timeoutMs: number;
+}
+
+type Where = { spec: ConnectionSpec; timeoutMs: number } | { sim: { faults: string[]; bufSize: number; bufCount: number }; timeoutMs: number };
+
+async function resolveWhere(command: string, flags: DeviceFlags): Promise<Where> {
+  const timeoutFlag = flags.timeout === undefined ? undefined : integerFlag(command, 'timeout', flags.timeout, 1, 600_000);
+  if (flags.smp !== undefined) {
+    if (flags.target !== undefined) throw new UsageError(`${command}: give --smp or --target, not both`);
+    return { spec: connectionFromFlag('--smp', flags.smp), timeoutMs: timeoutFlag ?? 2000 };
+  }
+  const checks = { checkConnection: (s: string) => { const r = parseConnectionString(s); return r.ok ? undefined : r.error; } };
+  const file = flags.targets !== undefined || existsSync('targets.json') ? await loadTargets(flags.targets ?? 'targets.json', checks) : builtInTargets();
+  const target = resolveTarget(file, flags.target);
+  const timeoutMs = timeoutFlag ?? target.timeoutMs;
+  if (target.kind === 'sim') {
+    const o = target.sim;
+    return { sim: { faults: o?.faults ?? [], bufSize: o?.bufSize ?? 2048, bufCount: o?.bufCount ?? 2 }, timeoutMs };
+  }
+  return { spec: connectionFromFlag(`target '${target.name}' smp`, target.smp ?? ''), timeoutMs };
+}
+
+/** Turn silence into a one-line setup error naming the endpoint. */
+export function unreachable(client: SmpClient, e: ResponseTimeoutError): TransportError {
+  const refused = client.trace.entries.some((x) => x.note === 'refused');
+  const hint = refused ? 'nothing listens on that port: is the device running?' : 'is the device running?';
+  return new TransportError(`no answer from ${client.endpoint} within ${e.timeoutMs} ms (${hint})`);
+}
+
+async function runOn<T>(transport: Transport, timeoutMs: number, body: (link: DeviceLink) => Promise<T>): Promise<T> {
+  const client = new SmpClient(transport, { timeoutMs });
+  try {
+    return await body({ client, transport, timeoutMs });
+  } finally {
+    await client.close();
+  }
+}
+
+/** Run `body` against the device the flags name; the client is closed afterwards. */
+export async function withDevice<T>(command: string, flags: DeviceFlags, body: (link: DeviceLink) => Promise<T>): Promise<T> {
+  const where = await resolveWhere(command, flags);
+  if ('spec' in where) return runOn(await openTransport(where.spec), where.timeoutMs, body);
+  // The simulator loads only for a sim target: talking to hardware never needs it.
+  const { startSimulator } = await import('../simulator/index.ts');
+  const sim = await startSimulator({ udp: { port: 0 }, udp6: false, serial: false, ...where.sim });
+  try {
+    if (!sim.udp) throw new TransportError('simulator started without a UDP endpoint');
+    return await runOn(await openTransport({ scheme: 'udp', host: sim.udp.host, port: sim.udp.port }), where.timeoutMs, body);
+  } finally {
+    await sim.stop();
+  }
+}
+
+/** Send the first request of a command; silence becomes the one-line "no answer" error. */
+export async function firstRequest<T>(client: SmpClient, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (e) {
+    if (e instanceof ResponseTimeoutError) throw unreachable(client, e);
+    throw e;
+  }
+}
