@@ -210,7 +210,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   if (Object.hasOwn(DEVICE_SUBCOMMANDS, sub)) {
     const device = DEVICE_SUBCOMMANDS[sub];
     if (device) return device(rest, io);
-    throw new UsageError(`image ${sub}: device-side image subcommands are not available yet (offline: inspect, sign, corrupt)`);
+    return (await import('./image-device.ts')).imageDeviceCommand(sub, rest, io);
   }
   throw new UsageError(`unknown image subcommand '${sub}' (inspect, sign, corrupt, ${Object.keys(DEVICE_SUBCOMMANDS).join(', ')})`);
 }
