@@ -17,7 +17,9 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   list: { summary: 'list the conformance cases (id, level, title, spec reference)', load: async () => (await import('./list.ts')).listCommand },
   probe: { summary: 'ask a device what it is: SMP version, OS, bootloader, buffers, images, groups', load: async () => (await import('./probe.ts')).probeCommand },
   sim: { summary: 'run the built-in reference simulator on UDP and a pseudo-terminal', load: async () => (await import('./sim.ts')).simCommand },
-  image: { summary: 'inspect, sign or corrupt MCUboot images (offline)', load: async () => (await import('./image.ts')).imageCommand },
+  image: { summary: 'MCUboot images: inspect, sign, corrupt (offline); list, upload, test, confirm, erase (device)', load: async () => (await import('./image.ts')).imageCommand },
+  reset: { summary: 'ask a device to reboot (os reset)', load: async () => (await import('./reset.ts')).resetCommand },
+  reset: { summary: 'ask a device to reboot', load: async () => (await import('./reset.ts')).resetCommand },
 };
 
 /** Errors that mean "fix your command line, configuration or setup": exit 2, one line. */
