@@ -92,18 +92,42 @@ function hashByLength(value: Uint8Array, key: ImageKey): Uint8Array {
   return keyHash(key, alg);
 }
 
+/** A signature TLV with the KEYHASH/PUBKEY entry before it (imgtool writes one pair per key). */
+interface SignatureUnit {
+  keyEntry: ImageTlvEntry | undefined;
+  sig: ImageTlvEntry;
+}
+
+function signatureUnits(entries: readonly ImageTlvEntry[]): SignatureUnit[] {
+  const units: SignatureUnit[] = [];
+  let keyEntry: ImageTlvEntry | undefined;
+  for (const e of entries) {
+    if (e.type === ImageTlv.KEYHASH || e.type === ImageTlv.PUBKEY) keyEntry = e;
+    else if (SIGNATURE_TLVS.has(e.type)) {
+      units.push({ keyEntry, sig: e });
+      keyEntry = undefined;
+    }
+  }
+  return units;
+}
+
+function keyEntryMatches(entry: ImageTlvEntry, key: ImageKey): boolean {
+  return entry.type === ImageTlv.KEYHASH ? bytesEqual(entry.value, hashByLength(entry.value, key)) : bytesEqual(entry.value, publicKeyBytes(key));
+}
+
+/** MCUboot picks the key by KEYHASH/PUBKEY; with several signers, any entry may match. */
 function checkKey(layout: ImageLayout, given: ImageKey | undefined, defects: ImageDefect[]): KeyCheck {
-  const entries = unprotected(layout);
-  const kh = entries.find((e) => e.type === ImageTlv.KEYHASH);
-  const pk = entries.find((e) => e.type === ImageTlv.PUBKEY);
+  const keyEntries = unprotected(layout).filter((e) => e.type === ImageTlv.KEYHASH || e.type === ImageTlv.PUBKEY);
+  const kh = keyEntries.find((e) => e.type === ImageTlv.KEYHASH);
+  const pk = keyEntries.find((e) => e.type === ImageTlv.PUBKEY);
   const check: KeyCheck = {
-    status: kh || pk ? 'unchecked' : 'absent', hashInImage: kh?.value, pubkeyInImage: pk?.value,
+    status: keyEntries.length > 0 ? 'unchecked' : 'absent', hashInImage: kh?.value, pubkeyInImage: pk?.value,
     given: given ? { kind: given.kind, hash: keyHash(given, kh?.len === 48 ? 'sha384' : kh?.len === 64 ? 'sha512' : 'sha256') } : undefined,
   };
-  if (!given || (!kh && !pk)) return check;
-  const isMatch = kh ? bytesEqual(kh.value, hashByLength(kh.value, given)) : bytesEqual(pk!.value, publicKeyBytes(given));
-  const entry = (kh ?? pk)!;
-  if (!isMatch) defects.push({ kind: 'key-mismatch', at: entry.valueAt, message: `${entry.name} TLV does not match the given ${given.kind} key` });
+  const first = keyEntries[0];
+  if (!given || !first) return check;
+  const isMatch = keyEntries.some((e) => keyEntryMatches(e, given));
+  if (!isMatch) defects.push({ kind: 'key-mismatch', at: first.valueAt, message: `no KEYHASH/PUBKEY TLV matches the given ${given.kind} key` });
   return { ...check, status: isMatch ? 'match' : 'mismatch' };
 }
 
@@ -117,24 +141,26 @@ function keyFitsTlv(key: ImageKey, type: number): boolean {
   return type === ImageTlv.RSA2048_PSS ? key.kind === 'rsa-2048' : key.kind === 'rsa-3072';
 }
 
-function verifierKey(layout: ImageLayout, given: ImageKey | undefined): ImageKey | undefined {
+function verifierKey(unit: SignatureUnit, given: ImageKey | undefined): ImageKey | undefined {
   if (given) return given;
-  const pk = unprotected(layout).find((e) => e.type === ImageTlv.PUBKEY);
-  if (!pk) return undefined;
-  const parsed = imageKeyFromPublicBytes(pk.value);
+  if (unit.keyEntry?.type !== ImageTlv.PUBKEY) return undefined;
+  const parsed = imageKeyFromPublicBytes(unit.keyEntry.value);
   return parsed.ok ? parsed.value : undefined;
 }
 
 function checkSignature(layout: ImageLayout & { header: ImageHeader }, hash: HashCheck, given: ImageKey | undefined, defects: ImageDefect[]): SignatureCheck {
   const entries = unprotected(layout);
   const isPure = entries.some((e) => e.type === ImageTlv.SIG_PURE);
-  const sig = entries.find((e) => SIGNATURE_TLVS.has(e.type));
-  const base = { tlvType: sig?.type, kind: sig ? signatureKindName(sig.type) : undefined, isPure };
-  if (!sig) {
+  const units = signatureUnits(entries);
+  // The signature paired with the given key's KEYHASH/PUBKEY, as MCUboot pairs them; else the first.
+  const unit = units.find((u) => given !== undefined && u.keyEntry !== undefined && keyEntryMatches(u.keyEntry, given)) ?? units[0];
+  if (!unit) {
     if (given) defects.push({ kind: 'no-signature', at: layout.unprotectedArea?.at ?? 0, message: `no signature TLV, although the bootloader holds a ${given.kind} key` });
-    return { ...base, status: 'absent', reason: 'no signature TLV' };
+    return { tlvType: undefined, kind: undefined, isPure, status: 'absent', reason: 'no signature TLV' };
   }
-  const key = verifierKey(layout, given);
+  const sig = unit.sig;
+  const base = { tlvType: sig.type, kind: signatureKindName(sig.type), isPure };
+  const key = verifierKey(unit, given);
   if (!key) return { ...base, status: 'unchecked', reason: 'no public key given and no PUBKEY TLV in the image' };
   if (!keyFitsTlv(key, sig.type)) {
     defects.push({ kind: 'key-mismatch', at: sig.at, message: `${sig.name} signature cannot be checked with a ${key.kind} key` });

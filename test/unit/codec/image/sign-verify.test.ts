@@ -127,3 +127,22 @@ describe('sign → verify round trip', () => {
     expect(r.key.status).toBe('match');
   });
 });
+
+describe('several signers (imgtool multi-sign: one KEYHASH + signature pair per key)', () => {
+  it('verifies the pair whose KEYHASH matches the given key, whichever position it has', async () => {
+    const { encodeTlvArea, hashedRegion, parseMcubootImage: parse, signImage, IMAGE_TLV_INFO_MAGIC } = await import('../../../../src/codec/image/index.ts');
+    const bytes = unwrap(signMcubootImage({ payload, version: VERSION_1234, key: privateKey('ecdsa-p256') }));
+    const img = unwrap(parse(bytes));
+    const region = hashedRegion(img);
+    const other = unwrap(loadImageKey(privateKey('other-ecdsa-p256')));
+    const sig2 = unwrap(signImage(other, { region, digest: img.tlvs[0]!.value, isPure: false }));
+    const tlvs = [...img.unprotectedArea.entries.map((e) => ({ type: e.type, value: e.value })), { type: ImageTlv.KEYHASH, value: keyHash(other) }, { type: ImageTlv.ECDSA_SIG, value: sig2 }];
+    const multi = new Uint8Array([...bytes.subarray(0, img.unprotectedArea.at), ...unwrap(encodeTlvArea(IMAGE_TLV_INFO_MAGIC, tlvs))]);
+    for (const k of ['ecdsa-p256', 'other-ecdsa-p256'] as const) {
+      const r = verifyMcubootImage(multi, { publicKeyPem: publicKey(k) });
+      expect(r.defects, k).toEqual([]);
+      expect(r.signature.status).toBe('valid');
+    }
+    expect(verifyMcubootImage(multi, { publicKeyPem: publicKey('ecdsa-p384') }).defects.map((d) => d.kind)).toContain('key-mismatch');
+  });
+});
