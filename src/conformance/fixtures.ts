@@ -2,6 +2,8 @@
  * Deterministic test data for cases: the same seed, case id and label always give the same bytes,
  * so a failing run replays byte for byte.
  */
+import { signMcubootImage } from '../codec/image/sign.ts';
+import type { ImageVersion } from '../codec/image/types.ts';
 
 /** Deterministic data for one case. */
 export interface Fixtures {
@@ -11,7 +13,15 @@ export interface Fixtures {
   text(length: number, label?: string): string;
   /** A pseudo-random unsigned 32-bit integer. */
   uint32(label?: string): number;
+  /**
+   * A valid MCUboot image (hash TLV only, as `imgtool sign` without a key) around
+   * `payloadBytes` pseudo-random bytes; default version 1.2.3+4.
+   */
+  image(payloadBytes: number, options?: { version?: ImageVersion; label?: string }): Uint8Array;
 }
+
+/** Version of fixture images unless a case asks for another. */
+export const FIXTURE_IMAGE_VERSION: ImageVersion = { major: 1, minor: 2, revision: 3, build: 4 };
 
 /** Largest fixture a case may ask for (a device's image slot is at most a few MiB). */
 export const MAX_FIXTURE_BYTES = 16 * 1024 * 1024;
@@ -66,6 +76,12 @@ export function createFixtures(seed: number, caseId: string): Fixtures {
     },
     uint32(label = 'uint32') {
       return stream(label)();
+    },
+    image(payloadBytes, options = {}) {
+      const payload = this.bytes(payloadBytes, options.label ?? 'image');
+      const built = signMcubootImage({ payload, version: options.version ?? FIXTURE_IMAGE_VERSION });
+      if (!built.ok) throw new RangeError(`fixture image: ${built.error}`);
+      return built.value;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { verifyMcubootImage } from '../../../src/codec/image/verify.ts';
 import { createFixtures } from '../../../src/conformance/fixtures.ts';
 import { SPEC_DOCS, isSpecDocKey, sectionAnchor, specUrl } from '../../../src/conformance/spec-registry.ts';
 
@@ -36,6 +37,17 @@ describe('fixtures', () => {
     expect(createFixtures(7, 'SMP-A-002').text(20)).not.toBe(a.text(20));
     expect(a.text(32)).toMatch(/^[A-Za-z0-9]{32}$/);
     expect(a.uint32()).toBe(createFixtures(7, 'SMP-A-001').uint32());
+  });
+
+  it('build valid, deterministic MCUboot images', () => {
+    const f = createFixtures(3, 'SMP-IMG-001');
+    const image = f.image(4096);
+    expect(image).toEqual(createFixtures(3, 'SMP-IMG-001').image(4096));
+    expect(image.length).toBeGreaterThan(4096 + 32);
+    const report = verifyMcubootImage(image);
+    expect(report.isValid).toBe(true);
+    expect(report.hash.status).toBe('match');
+    expect(f.image(4096, { label: 'second' })).not.toEqual(image);
   });
 
   it('bound what a case may ask for', () => {
