@@ -79,7 +79,8 @@ function validate(o: SignImageOptions): string | undefined {
     ((o.headerSize ?? IMAGE_HEADER_SIZE) < IMAGE_HEADER_SIZE ? 'header size must be at least 32' : undefined) ??
     checkRange('payload size', o.payload.length, 0xffffffff) ??
     (o.securityCounter === undefined ? undefined : checkRange('security counter', o.securityCounter, 0xffffffff)) ??
-    (o.pad && !o.slotSize ? 'pad needs a slot size' : undefined)
+    (o.pad && !o.slotSize ? 'pad needs a slot size' : undefined) ??
+    (o.align === undefined || [1, 2, 4, 8, 16, 32].includes(o.align) ? undefined : `align must be 1, 2, 4, 8, 16 or 32 (imgtool), got ${o.align}`)
   );
 }
 

@@ -63,6 +63,7 @@ describe('sign → verify round trip', () => {
     expect(signMcubootImage({ payload, version: VERSION_1234, headerSize: 16 }).ok).toBe(false);
     expect(signMcubootImage({ payload, version: VERSION_1234, key: 'not a key' }).ok).toBe(false);
     expect(signMcubootImage({ payload, version: VERSION_1234, pad: true, slotSize: 1024 }).ok).toBe(false);
+    expect(signMcubootImage({ payload, version: VERSION_1234, pad: true, slotSize: 0x10000, align: 3 }).ok).toBe(false);
   });
 
   it('a public key cannot sign', () => {
