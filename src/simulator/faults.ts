@@ -97,6 +97,24 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'no-emsgsize', description: 'Responses larger than buf_size are sent anyway instead of rc 7.', caughtBy: [] },
   // A case must send two requests in one packet, the first failing, and expect one response (§1.5).
   { name: 'continue-after-error', description: 'Processing of a multi-request packet continues after an error.', caughtBy: [] },
+  // A case must read MCUmgr params and check buf_count >= 1 (§3.1.6).
+  { name: 'params-zero-count', description: 'MCUmgr params report buf_count 0.', caughtBy: [] },
+  // Cases must compare os info outputs per letter, check the fixed order, and refuse unknown letters (§3.1.7).
+  { name: 'info-format-ignored', description: 'OS info ignores "format" (any type, unknown letters included) and answers every item.', caughtBy: [] },
+  // Cases must check bootloader info answers the name for no query, the mode for "mode", and refuse other queries (§3.1.8).
+  { name: 'bootloader-info-confused', description: 'Bootloader info answers the mode for no query and the name for any query.', caughtBy: [] },
+  // Cases must set out-of-range, too long and wrongly typed date/times and expect rc 3 (§3.1.4).
+  { name: 'datetime-lenient', description: 'Date/time set answers {} to values it cannot parse (and changes nothing).', caughtBy: [] },
+  // Cases must show each listed stat group and check the reply names it; unknown names must be refused (§3.3).
+  { name: 'stat-show-ignores-name', description: 'Stat show answers one fixed group whatever name (or type) is asked.', caughtBy: [] },
+  // Cases must write a setting and read it back or delete it (§3.4).
+  { name: 'settings-write-ignored', description: 'Settings write answers {} without decoding or storing anything.', caughtBy: [] },
+  // Cases must run a shell command and check its output and return value (§3.6).
+  { name: 'shell-exec-fake', description: 'Shell exec answers {"o": "", "ret": 0} without decoding or running anything.', caughtBy: [] },
+  // Cases must compare enumeration count, list, single walk and filtered details (§3.7).
+  { name: 'enum-inconsistent', description: 'Enumeration count is one more than the groups listed, and details ignores the "groups" filter.', caughtBy: [] },
+  // A case must erase the storage partition and expect {} (§3.9).
+  { name: 'storage-erase-fails', description: 'Zephyr basic storage erase answers err{63, 4} (FLASH_ERASE_FAILED).', caughtBy: [] },
 ];
 
 /** The active faults of one simulator, with their parameters. */

@@ -15,7 +15,8 @@ export const ENUM_DETAILS_MAX_GROUPS = 16;
 
 /** Build the enumeration group over the registry it reports (passed lazily: it is part of it). */
 export function createEnumGroup(registry: () => readonly GroupDefinition<SimDevice>[]): GroupDefinition<SimDevice> {
-  const count = (): HandlerResult => okRsp({ count: registry().length });
+  // The `enum-inconsistent` fault: count one too many, details ignores the "groups" filter.
+  const count = (d: SimDevice): HandlerResult => okRsp({ count: registry().length + (d.faults.has('enum-inconsistent') ? 1 : 0) });
   const list = (): HandlerResult => okRsp({ groups: registry().map((g) => g.id) });
   const single = (_d: SimDevice, ctx: HandlerContext): HandlerResult => {
     const req = decodeRequest(ctx.payload, { index: 'uint' });
@@ -26,11 +27,11 @@ export function createEnumGroup(registry: () => readonly GroupDefinition<SimDevi
     if (group === undefined) return groupErr(EnumErr.INDEX_TOO_LARGE);
     return okRsp(index === groups.length - 1 ? { group: group.id, end: true } : { group: group.id });
   };
-  const details = (_d: SimDevice, ctx: HandlerContext): HandlerResult => {
+  const details = (d: SimDevice, ctx: HandlerContext): HandlerResult => {
     const req = decodeRequest(ctx.payload, { groups: 'array' });
     if (!req.ok) return rcRsp(MgmtErr.EINVAL);
     let wanted: Set<number> | undefined;
-    if (req.value.groups !== undefined) {
+    if (req.value.groups !== undefined && !d.faults.has('enum-inconsistent')) {
       if (req.value.groups.length > ENUM_DETAILS_MAX_GROUPS) return groupErr(EnumErr.TOO_MANY_GROUP_ENTRIES);
       wanted = new Set();
       for (const e of req.value.groups) {

@@ -63,9 +63,11 @@ export function parseDatetime(text: string): DatetimeFields | undefined {
 /** Set (op 2): success is an empty map; a date the RTC driver rejects (30 Feb) → group error 5. */
 export function setDatetime(device: SimDevice, ctx: HandlerContext): HandlerResult {
   const req = decodeRequest(ctx.payload, { datetime: 'tstr' });
-  if (!req.ok || req.value.datetime === undefined) return rcRsp(MgmtErr.EINVAL);
+  // The `datetime-lenient` fault answers {} to anything it cannot parse (and changes nothing).
+  const isLenient = device.faults.has('datetime-lenient');
+  if (!req.ok || req.value.datetime === undefined) return isLenient ? okRsp({}) : rcRsp(MgmtErr.EINVAL);
   const f = parseDatetime(req.value.datetime);
-  if (f === undefined) return rcRsp(MgmtErr.EINVAL);
+  if (f === undefined) return isLenient ? okRsp({}) : rcRsp(MgmtErr.EINVAL);
   if (f.day > daysInMonth(f.year, f.month)) return groupErr(OsErr.RTC_COMMAND_FAILED);
   if (!device.faults.has('datetime-not-stored')) {
     const date = new Date(0);

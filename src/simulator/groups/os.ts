@@ -85,7 +85,8 @@ function reset(device: SimDevice, ctx: HandlerContext): HandlerResult {
 }
 
 function params(device: SimDevice): HandlerResult {
-  return okRsp({ buf_size: device.options.bufSize, buf_count: device.options.bufCount });
+  const bufCount = device.faults.has('params-zero-count') ? 0 : device.options.bufCount;
+  return okRsp({ buf_size: device.options.bufSize, buf_count: bufCount });
 }
 
 /** os info items in their fixed output order (§3.1.7), values of the capture's build. */
@@ -101,7 +102,9 @@ const INFO_ITEMS: readonly (readonly [string, string])[] = [
   ['o', 'Zephyr'],
 ];
 
-function info(_device: SimDevice, ctx: HandlerContext): HandlerResult {
+function info(device: SimDevice, ctx: HandlerContext): HandlerResult {
+  // The fault answers every item without looking at the request at all.
+  if (device.faults.has('info-format-ignored')) return okRsp({ output: INFO_ITEMS.map(([, v]) => v).join(' ') });
   const req = decodeRequest(ctx.payload, { format: 'tstr' });
   if (!req.ok) return rcRsp(MgmtErr.EINVAL);
   const format = req.value.format === undefined || req.value.format === '' ? 's' : req.value.format;
@@ -115,13 +118,21 @@ function info(_device: SimDevice, ctx: HandlerContext): HandlerResult {
   return okRsp({ output });
 }
 
-function bootloaderInfo(_device: SimDevice, ctx: HandlerContext): HandlerResult {
+function bootloaderInfo(device: SimDevice, ctx: HandlerContext): HandlerResult {
+  if (device.faults.has('bootloader-info-confused')) return confusedBootloaderInfo(ctx);
   const req = decodeRequest(ctx.payload, { query: 'tstr' });
   if (!req.ok) return rcRsp(MgmtErr.EINVAL);
   if (req.value.query === undefined) return okRsp({ bootloader: 'MCUboot' });
   if (req.value.query === 'mode') return okRsp({ mode: MCUBOOT_MODE_SWAP_MOVE });
   // The handler *returns* QUERY_YIELDS_NO_ANSWER, so the dispatcher sends a top-level rc 3.
   return rcRsp(OsErr.QUERY_YIELDS_NO_ANSWER);
+}
+
+/** The `bootloader-info-confused` fault: the mode for no query, the name for any query (any type). */
+function confusedBootloaderInfo(ctx: HandlerContext): HandlerResult {
+  const req = decodeRequest(ctx.payload, { query: 'tstr' });
+  const hasQuery = !req.ok || req.value.query !== undefined;
+  return okRsp(hasQuery ? { bootloader: 'MCUboot' } : { mode: MCUBOOT_MODE_SWAP_MOVE });
 }
 
 const commands = new Map<number, CommandHandlers<SimDevice>>([

@@ -39,6 +39,7 @@ function read(device: SimDevice, ctx: HandlerContext): HandlerResult {
 }
 
 function write(device: SimDevice, ctx: HandlerContext): HandlerResult {
+  if (device.faults.has('settings-write-ignored')) return okRsp({});
   const req = decodeRequest(ctx.payload, { name: 'tstr', val: 'bstr' });
   if (!req.ok || req.value.val === undefined) return rcRsp(MgmtErr.EINVAL);
   const bad = checkName(req.value.name);

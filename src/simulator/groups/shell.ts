@@ -42,6 +42,7 @@ function device(args: readonly string[]): { out: string[]; ret: number } {
 }
 
 function exec(dev: SimDevice, ctx: HandlerContext): HandlerResult {
+  if (dev.faults.has('shell-exec-fake')) return okRsp({ o: '', ret: 0 });
   const req = decodeRequest(ctx.payload, { argv: 'array' });
   if (!req.ok || req.value.argv === undefined) return rcRsp(MgmtErr.EINVAL);
   const argv: string[] = [];

@@ -43,6 +43,7 @@ function flashSimStats(device: SimDevice): StatFields {
 }
 
 function show(device: SimDevice, ctx: HandlerContext): HandlerResult {
+  if (device.faults.has('stat-show-ignores-name')) return okRsp({ name: 'smp_svr_stats', fields: STAT_GROUPS.get('smp_svr_stats')?.(device) ?? {} });
   const req = decodeRequest(ctx.payload, { name: 'tstr' });
   if (!req.ok || req.value.name === undefined) return rcRsp(MgmtErr.EINVAL);
   const group = STAT_GROUPS.get(req.value.name);

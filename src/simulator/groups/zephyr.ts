@@ -4,9 +4,13 @@
  */
 import { MgmtGroup } from '../../codec/smp/constants.ts';
 import type { SimDevice } from '../device.ts';
-import { okRsp, type CommandHandlers, type GroupDefinition, type HandlerResult } from '../types.ts';
+import { groupErr, okRsp, type CommandHandlers, type GroupDefinition, type HandlerResult } from '../types.ts';
+
+/** `ZEPHYRBASIC_MGMT_ERR_FLASH_ERASE_FAILED`, what the `storage-erase-fails` fault answers. */
+const FLASH_ERASE_FAILED = 4;
 
 function storageErase(device: SimDevice): HandlerResult {
+  if (device.faults.has('storage-erase-fails')) return groupErr(FLASH_ERASE_FAILED);
   device.files.clear();
   device.openFile = undefined;
   device.counters.flashEraseCalls++;

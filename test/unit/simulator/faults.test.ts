@@ -167,6 +167,20 @@ const CHECKS: Record<string, { check: Check; serial?: boolean; options?: { bufCo
       expect(got.map((p) => body(p))).toEqual([{ rc: 8 }, { r: 'two' }]);
     },
   },
+  'params-zero-count': { check: async (l) => expect(body(await l.ask(req(R, 0, 6)))['buf_count']).toBe(0) },
+  'info-format-ignored': { check: async (l) => expect(body(await l.ask(req(R, 0, 7, { format: 'x' })))['output']).toMatch(/^Zephyr unknown /) },
+  'bootloader-info-confused': { check: async (l) => expect(body(await l.ask(req(R, 0, 8)))).toEqual({ mode: 3 }) },
+  'datetime-lenient': { check: async (l) => expect(body(await l.ask(req(W, 0, 4, { datetime: '2026-13-28T12:00:00' })))).toEqual({}) },
+  'stat-show-ignores-name': { check: async (l) => expect(body(await l.ask(req(R, 2, 0, { name: 'nope' })))['name']).toBe('smp_svr_stats') },
+  'settings-write-ignored': {
+    check: async (l) => {
+      expect(body(await l.ask(req(W, 3, 0, { name: 'test/w', val: Uint8Array.of(1) })))).toEqual({});
+      expect(body(await l.ask(req(R, 3, 0, { name: 'test/w' })))).toEqual({ err: { group: 3, rc: 3 } });
+    },
+  },
+  'shell-exec-fake': { check: async (l) => expect(body(await l.ask(req(W, 9, 0, { argv: ['kernel', 'version'] })))).toEqual({ o: '', ret: 0 }) },
+  'enum-inconsistent': { check: async (l) => expect(body(await l.ask(req(R, 10, 0)))['count']).toBe(9) },
+  'storage-erase-fails': { check: async (l) => expect(body(await l.ask(req(W, 63, 0)))).toEqual({ err: { group: 63, rc: 4 } }) },
 };
 
 describe('fault profiles (each breaks exactly one behaviour)', () => {
