@@ -21,7 +21,8 @@ import { type CliIo, formatFlagHelp } from './args.ts';
 import { parseRunOptions, RUN_FLAGS, type RunOptions } from './run-options.ts';
 import { defaultPrepareTarget, knownFaultNames } from './run-prepare.ts';
 import { selectCases, testNamePatternFor } from './run-selection.ts';
-import { executeTargetRun, type PrepareTarget } from './run-target.ts';
+import { executeTargetRunsInParallel, type ParallelRunContext } from './run-parallel.ts';
+import { executeTargetRun, type PrepareTarget, type TargetRunResult } from './run-target.ts';
 import { planTargetRuns, type TargetRunPlan } from './run-targets.ts';
 import { collectConformanceCases, PACKAGE_ROOT } from './run-vitest.ts';
 
@@ -87,6 +88,13 @@ async function selectForRun(options: RunOptions, io: CliIo, root: string): Promi
   return selected;
 }
 
+async function runSequential(plans: readonly TargetRunPlan[], ctx: ParallelRunContext, prepare: PrepareTarget, io: CliIo, onDone: (i: number, r: TargetRunResult) => void): Promise<void> {
+  for (const [i, plan] of plans.entries()) {
+    if (!ctx.isJson) io.stdout(`${plan.key}:\n`);
+    onDone(i, await executeTargetRun(plan, { ...ctx, prepare, onCase: progress(io, ctx.isJson) }));
+  }
+}
+
 async function runAll(options: RunOptions, io: CliIo, deps: RunDependencies): Promise<number> {
   const plans = await planTargetRuns(options, deps.knownFaults);
   const selected = await selectForRun(options, io, deps.root);
@@ -94,33 +102,28 @@ async function runAll(options: RunOptions, io: CliIo, deps: RunDependencies): Pr
   const outDir = resolve(options.out);
   cleanOutputs(outDir);
   const started = Date.now();
-  const targets: TargetSummary[] = [];
+  const slots: (TargetSummary | undefined)[] = plans.map(() => undefined);
   const summary = (): RunSummary => ({
     schemaVersion: 1,
     tool: toolInfo(),
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     seed: options.seed,
-    targets,
+    targets: slots.filter((t): t is TargetSummary => t !== undefined),
   });
-  if (!options.isJson) io.stdout(`Running ${selected.length} case(s) on ${plans.map((p) => p.key).join(', ')} (seed ${options.seed})\n`);
-  for (const plan of plans) {
-    if (!options.isJson) io.stdout(`${plan.key}:\n`);
-    const result = await executeTargetRun(plan, {
-      root: deps.root,
-      selected,
-      pattern: testNamePatternFor(selected.map((c) => c.id)),
-      outDir,
-      prepare: deps.prepare,
-      runTimeoutMs: options.runTimeoutMs,
-      onCase: progress(io, options.isJson),
-    });
-    targets.push(result.summary);
+  // summary.json is rewritten as each target run ends, so an interrupted run still leaves one.
+  const onDone = (i: number, r: TargetRunResult): void => {
+    slots[i] = r.summary;
     writeJsonAtomic(join(outDir, 'summary.json'), summary());
-  }
+  };
+  const ctx = { root: deps.root, selected, pattern: testNamePatternFor(selected.map((c) => c.id)), outDir, runTimeoutMs: options.runTimeoutMs, isJson: options.isJson };
+  if (!options.isJson) io.stdout(`Running ${selected.length} case(s) on ${plans.map((p) => p.key).join(', ')} (seed ${options.seed})\n`);
+  // Child processes start targets with the default preparation only; injected ones run here.
+  if (plans.length > 1 && deps.prepare === defaultPrepareTarget) await executeTargetRunsInParallel(plans, ctx, io, onDone);
+  else await runSequential(plans, ctx, deps.prepare, io, onDone);
   const final = summary();
   writeJsonAtomic(join(outDir, 'summary.json'), final);
-  io.stdout(options.isJson ? `${JSON.stringify(final, null, 2)}\n` : renderConsoleSummary(final) + `Reports: ${outDir}\n`);
+  io.stdout(options.isJson ? `${JSON.stringify(final, null, 2)}\n` : `${renderConsoleSummary(final)}Reports: ${outDir}\n`);
   return runHasFailures(final) ? 1 : 0;
 }
 

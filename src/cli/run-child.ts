@@ -1,0 +1,51 @@
+/**
+ * Entry point of one target-run process: `run` starts one per target when it runs several
+ * targets in parallel (DESIGN.md "One session per target": one process per target). Reads the
+ * job from the JSON file named on the command line, runs it, and writes the result file the
+ * parent merges. Progress lines go to stdout, prefixed with the target run's key.
+ */
+import { readFileSync } from 'node:fs';
+import { type CaseRecord, OUTCOME_TAG, writeJsonAtomic } from '../reporting/index.ts';
+import { defaultPrepareTarget } from './run-prepare.ts';
+import { executeTargetRun, type TargetRunResult } from './run-target.ts';
+import type { TargetRunPlan } from './run-targets.ts';
+
+/** The job a parent hands to a target-run process. */
+export interface ChildJob {
+  plan: TargetRunPlan;
+  selected: CaseRecord[];
+  /** Source of the test-name pattern (a RegExp does not survive JSON). */
+  pattern: string;
+  root: string;
+  outDir: string;
+  runTimeoutMs: number;
+  isJson: boolean;
+  /** Where to write the `TargetRunResult` as JSON. */
+  resultFile: string;
+}
+
+/** Run a job in this process; the parent reads `job.resultFile` afterwards. */
+export async function runChildJob(job: ChildJob): Promise<TargetRunResult> {
+  const result = await executeTargetRun(job.plan, {
+    root: job.root,
+    selected: job.selected,
+    pattern: new RegExp(job.pattern),
+    outDir: job.outDir,
+    prepare: defaultPrepareTarget,
+    runTimeoutMs: job.runTimeoutMs,
+    onCase: (plan, r) => {
+      if (!job.isJson) process.stdout.write(`  ${OUTCOME_TAG[r.outcome].padEnd(13)} ${plan.key}  ${r.id}  ${r.title}\n`);
+    },
+  });
+  writeJsonAtomic(job.resultFile, result);
+  return result;
+}
+
+const jobFile = process.argv[2];
+if (jobFile !== undefined && process.argv[1]?.endsWith('run-child.ts')) {
+  const job = JSON.parse(readFileSync(jobFile, 'utf8')) as ChildJob;
+  await runChildJob(job);
+  // The vitest run is closed; anything still holding the loop open (a stuck socket) must not
+  // keep this process, and with it the parent, waiting.
+  process.exit(0);
+}

@@ -1,0 +1,134 @@
+/**
+ * Several target runs in parallel, one child process each (DESIGN.md "Scale": targets in
+ * parallel, one process each). A child that outlives its bound is killed; whatever it journaled
+ * before is kept and the rest of its cases are marked broken, so a run always ends with reports.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  buildTargetSummary,
+  type CaseRecord,
+  parseJsonLines,
+  toCaseSummary,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from '../reporting/index.ts';
+import { junitFileName, renderJUnit } from '../reporting/junit.ts';
+import type { CliIo } from './args.ts';
+import type { ChildJob } from './run-child.ts';
+import { completeRecords, type TargetRunResult } from './run-target.ts';
+import type { TargetRunPlan } from './run-targets.ts';
+import { PACKAGE_ROOT } from './run-vitest.ts';
+
+const CHILD_ENTRY = resolve(PACKAGE_ROOT, 'src/cli/run-child.ts');
+/** Time a child gets beyond its own run timeout to start the target, write reports and exit. */
+const CHILD_GRACE_MS = 90_000;
+
+/** What every child shares. */
+export interface ParallelRunContext {
+  selected: readonly CaseRecord[];
+  pattern: RegExp;
+  root: string;
+  outDir: string;
+  runTimeoutMs: number;
+  isJson: boolean;
+  /** Hard bound on a child's life (default: the run timeout plus a grace period). */
+  childBoundMs?: number;
+}
+
+function tsxLoader(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+}
+
+/** Forward a child's output line by line, so lines of two children never interleave mid-line. */
+function lineForwarder(write: (text: string) => void): { push: (chunk: Buffer) => void; flush: () => void } {
+  let pending = '';
+  return {
+    push(chunk) {
+      pending += chunk.toString('utf8');
+      const end = pending.lastIndexOf('\n');
+      if (end < 0) return;
+      write(pending.slice(0, end + 1));
+      pending = pending.slice(end + 1);
+    },
+    flush() {
+      if (pending) write(`${pending}\n`);
+      pending = '';
+    },
+  };
+}
+
+function spawnChild(jobFile: string, io: CliIo, boundMs: number): Promise<string> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', tsxLoader(), CHILD_ENTRY, jobFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = lineForwarder(io.stdout);
+    const err = lineForwarder(io.stderr);
+    child.stdout.on('data', out.push);
+    child.stderr.on('data', err.push);
+    let isKilled = false;
+    const timer = setTimeout(() => {
+      isKilled = true;
+      child.kill('SIGKILL');
+    }, boundMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      out.flush();
+      err.flush();
+      done(isKilled ? `target process killed after ${Math.round(boundMs / 1000)} s` : `target process ended with ${signal ?? `code ${code}`}`);
+    });
+  });
+}
+
+/** Result of a child that wrote none: its journaled cases, the others broken with `reason`. */
+function salvage(plan: TargetRunPlan, ctx: ParallelRunContext, reason: string): TargetRunResult {
+  const journal = join(ctx.outDir, '.journal', `${plan.key}.jsonl`);
+  const reported = existsSync(journal) ? (parseJsonLines(readFileSync(journal, 'utf8')) as CaseRecord[]) : [];
+  const records = completeRecords(ctx.selected, reported, `not run: ${reason}`);
+  const startedAt = new Date().toISOString();
+  const summary = buildTargetSummary({ name: plan.target.name, transport: plan.transport, identity: {}, capabilities: [], cases: records.map(toCaseSummary), error: reason });
+  const junit = renderJUnit({ name: plan.target.name, transport: plan.transport, startedAt, cases: records, error: reason });
+  writeFileAtomic(join(ctx.outDir, junitFileName(plan.key)), junit);
+  return { summary, records, startedAt };
+}
+
+async function runOne(plan: TargetRunPlan, ctx: ParallelRunContext, io: CliIo): Promise<TargetRunResult> {
+  const jobFile = join(ctx.outDir, '.journal', `${plan.key}.job.json`);
+  const resultFile = join(ctx.outDir, '.journal', `${plan.key}.result.json`);
+  rmSync(resultFile, { force: true });
+  const job: ChildJob = {
+    plan,
+    selected: [...ctx.selected],
+    pattern: ctx.pattern.source,
+    root: ctx.root,
+    outDir: ctx.outDir,
+    runTimeoutMs: ctx.runTimeoutMs,
+    isJson: ctx.isJson,
+    resultFile,
+  };
+  writeJsonAtomic(jobFile, job);
+  const ending = await spawnChild(jobFile, io, ctx.childBoundMs ?? ctx.runTimeoutMs + CHILD_GRACE_MS);
+  try {
+    return JSON.parse(readFileSync(resultFile, 'utf8')) as TargetRunResult;
+  } catch {
+    return salvage(plan, ctx, ending);
+  }
+}
+
+/** Run every plan in its own process, all at once; `onDone` sees each result as it arrives. */
+export async function executeTargetRunsInParallel(
+  plans: readonly TargetRunPlan[],
+  ctx: ParallelRunContext,
+  io: CliIo,
+  onDone: (index: number, result: TargetRunResult) => void,
+): Promise<TargetRunResult[]> {
+  return Promise.all(
+    plans.map(async (plan, i) => {
+      const result = await runOne(plan, ctx, io);
+      onDone(i, result);
+      return result;
+    }),
+  );
+}

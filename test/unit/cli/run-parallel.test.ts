@@ -1,0 +1,46 @@
+/**
+ * Target runs in child processes: results come back through the result file, and a child that
+ * has to be killed still leaves its journaled cases, the rest broken with the reason, and JUnit.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { executeTargetRunsInParallel } from '../../../src/cli/run-parallel.ts';
+import { testNamePatternFor } from '../../../src/cli/run-selection.ts';
+import type { TargetRunPlan } from '../../../src/cli/run-targets.ts';
+import { collectConformanceCases } from '../../../src/cli/run-vitest.ts';
+
+const root = resolve(import.meta.dirname, '../../fixtures/conformance-project');
+const work = mkdtempSync(join(tmpdir(), 'run-parallel-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function plan(key: string, faults: string[]): TargetRunPlan {
+  const target = { name: key, kind: 'udp' as const, smp: 'udp://127.0.0.1:9', capabilities: [], timeoutMs: 1000, strict: false, budgets: {} };
+  return { key, target, transport: 'udp', faults, isStrict: false, seed: 3 };
+}
+
+describe('parallel target runs', { timeout: 120_000 }, () => {
+  it('runs each plan in its own process and kills one that outlives its bound', async () => {
+    const { cases } = await collectConformanceCases(root);
+    let out = '';
+    const done: string[] = [];
+    const results = await executeTargetRunsInParallel(
+      [plan('quick', []), plan('stuck', ['hang'])],
+      { selected: cases, pattern: testNamePatternFor(cases.map((c) => c.id)), root, outDir: work, runTimeoutMs: 60_000, isJson: false, childBoundMs: 12_000 },
+      { stdout: (t) => (out += t), stderr: () => undefined },
+      (i, r) => done.push(`${i}:${r.summary.name}`),
+    );
+    expect(done.sort()).toEqual(['0:quick', '1:stuck']);
+    const [quick, stuck] = results;
+    expect(quick!.summary.error).toBeUndefined();
+    expect(quick!.summary.totals.pass).toBe(3);
+    expect(out).toMatch(/^ {2}pass {10}quick {2}FIX-OS-001 {2}echo answers$/m);
+    expect(stuck!.summary.error).toBe('target process killed after 12 s');
+    const hung = stuck!.summary.cases.find((c) => c.id === 'FIX-IMG-002');
+    expect(hung).toMatchObject({ outcome: 'broken', message: 'not run: target process killed after 12 s' });
+    expect(stuck!.summary.cases).toHaveLength(cases.length);
+    expect(existsSync(join(work, 'junit-stuck.xml'))).toBe(true);
+    expect(readFileSync(join(work, 'junit-stuck.xml'), 'utf8')).toContain('target process killed after 12 s');
+  });
+});
