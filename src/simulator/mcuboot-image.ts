@@ -68,43 +68,40 @@ export function readHeaderVersion(bytes: Uint8Array): ImageVersion | undefined {
 }
 
 /**
- * Read a slot like `img_mgmt_read_info`: wrong or erased magic, a missing `0x6907` area, an
- * erased TLV, two SHA-256 TLVs or none → undefined (the slot is left out of the state list).
+ * Read a slot exactly like Zephyr's `img_mgmt_read_info`, quirks included: bytes past the slot
+ * read as erased; a `0x6908` area is skipped by its own size; the walk's end is the `0x6907`
+ * area's start + 4 + its total (the total already counts those 4 bytes); TLV type is one byte
+ * (then a pad byte); after a SHA-256 TLV the walk does not skip the 32 hash bytes, so they are
+ * read as the next TLV header. Erased or wrong magic, no `0x6907` area, an erased TLV, a second
+ * SHA-256 TLV seen by that walk, or none → undefined (the slot is left out of the state list).
  */
 export function readSlotImage(slot: Uint8Array): SlotImageInfo | undefined {
-  const version = readHeaderVersion(slot);
-  if (version === undefined) return undefined;
-  const view = new DataView(slot.buffer, slot.byteOffset, slot.byteLength);
-  const hdrSize = view.getUint16(8, true);
-  const protSize = view.getUint16(10, true);
-  const imgSize = view.getUint32(12, true);
-  const flags = view.getUint32(16, true);
-  let at = hdrSize + imgSize;
-  if (protSize > 0) {
-    if (at + 4 > slot.length || view.getUint16(at, true) !== TLV_PROT_INFO_MAGIC) return undefined;
-    at += protSize;
-  }
-  if (at + 4 > slot.length || view.getUint16(at, true) !== TLV_INFO_MAGIC) return undefined;
-  const end = at + view.getUint16(at + 2, true);
-  if (end > slot.length) return undefined;
-  const hash = findSha256Tlv(slot, view, at + 4, end);
-  return hash === undefined ? undefined : { version, hash, isBootable: (flags & IMAGE_F_NON_BOOTABLE) === 0 };
-}
-
-function findSha256Tlv(slot: Uint8Array, view: DataView, start: number, end: number): Uint8Array | undefined {
-  let found: Uint8Array | undefined;
-  for (let at = start; at + 4 <= end; ) {
-    const type = view.getUint16(at, true);
-    const len = view.getUint16(at + 2, true);
-    if (type === 0xffff || (type === 0xff && len === 0xffff)) return undefined;
-    if (at + 4 + len > end) return undefined;
-    if (type === TLV_SHA256) {
-      if (len !== 32 || found !== undefined) return undefined;
-      found = slot.slice(at + 4, at + 4 + len);
+  const u8 = (at: number): number => (at >= 0 && at < slot.length ? slot[at]! : 0xff);
+  const u16 = (at: number): number => u8(at) | (u8(at + 1) << 8);
+  const u32 = (at: number): number => (u16(at) | (u16(at + 2) << 16)) >>> 0;
+  if (u32(0) !== IMAGE_MAGIC) return undefined;
+  const version = { major: u8(20), minor: u8(21), revision: u16(22), build: u32(24) };
+  const flags = u32(16);
+  let at = u16(8) + u32(12);
+  if (u16(at) === TLV_PROT_INFO_MAGIC) at += u16(at + 2);
+  if (u16(at) !== TLV_INFO_MAGIC) return undefined;
+  const end = at + 4 + u16(at + 2);
+  at += 4;
+  let hash: Uint8Array | undefined;
+  while (at + 4 <= end) {
+    const type = u8(at);
+    const len = u16(at + 2);
+    if (type === 0xff && len === 0xffff) return undefined;
+    if (type !== TLV_SHA256 || len !== 32) {
+      at += 4 + len;
+      continue;
     }
-    at += 4 + len;
+    if (hash !== undefined) return undefined;
+    at += 4;
+    if (at + 32 > end) return undefined;
+    hash = Uint8Array.from({ length: 32 }, (_, i) => u8(at + i));
   }
-  return found;
+  return hash === undefined ? undefined : { version, hash, isBootable: (flags & IMAGE_F_NON_BOOTABLE) === 0 };
 }
 
 /** `maj.min.rev`, with `.build` appended when the build number is non-zero (as Zephyr v4.0 prints). */

@@ -78,11 +78,12 @@ function erase(device: SimDevice, ctx: HandlerContext): HandlerResult {
   const req = decodeRequest(ctx.payload, { slot: 'uint' });
   if (!req.ok) return rcRsp(MgmtErr.EINVAL);
   const slot = req.value.slot ?? 1;
+  if (slot === 0 || (slot === 1 && isSecondaryInUse(device))) return groupErr(ImgErr.NO_FREE_SLOT);
+  // Zephyr resets the upload state after the erase attempt, failed or not.
+  if (!device.faults.has('erase-keeps-upload-state')) device.upload = undefined;
   if (slot > 1) return groupErr(ImgErr.FLASH_OPEN_FAILED);
-  if (slot === 0 || isSecondaryInUse(device)) return groupErr(ImgErr.NO_FREE_SLOT);
   device.slots[1].fill(0xff);
   device.counters.flashEraseCalls++;
-  if (!device.faults.has('erase-keeps-upload-state')) device.upload = undefined;
   return okRsp({});
 }
 
