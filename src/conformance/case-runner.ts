@@ -47,6 +47,7 @@ export function createCaseContext(info: CaseInfo, session: CaseSession, recorder
     hasParams: session.capability('smp.os.params').present,
     responseMs: session.timeouts.responseMs,
     silenceMs: session.timeouts.silenceMs,
+    awaitReady: (timeoutMs?: number) => session.awaitReady(timeoutMs === undefined ? {} : { timeoutMs }),
   };
   return {
     caseId: info.id,
@@ -121,6 +122,8 @@ export async function runCase(info: CaseInfo, level: Level, meta: ConformanceMet
     const reason = unsupportedReason(info, session);
     if (reason !== undefined) throw new CaseUnsupportedSignal(reason);
     mark = session.trace.mark();
+    // Stays if the test times out before a verdict: vitest reports the timeout, the meta says why.
+    meta.message = 'did not finish (test timeout or run cancelled)';
     await body(createCaseContext(info, session, recorder, vctx.signal), recorder);
   } catch (e) {
     error = e;

@@ -59,6 +59,11 @@ export interface CaseSession {
   capability(name: string): CapabilityStatus;
   /** Every capability the session knows about (discovered or declared). */
   capabilities(): readonly CapabilityStatus[];
+  /**
+   * Wait until the device answers again (after a reset), reopening the link if it closed.
+   * Resolves with the milliseconds waited; rejects (broken) when it does not come back in time.
+   */
+  awaitReady(options?: { timeoutMs?: number }): Promise<number>;
 }
 
 /** Something that yields the session for the current target (rejects when it cannot be opened). */

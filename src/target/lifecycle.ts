@@ -74,6 +74,13 @@ export async function openTarget(target: ResolvedTarget): Promise<OpenedTarget> 
   }
 }
 
+/** Open the link a connection string names again (after the device re-enumerated). */
+export async function reopenLink(connection: string): Promise<Transport> {
+  const spec = parseConnectionString(connection);
+  if (!spec.ok) throw new TransportError(`${connection}: ${spec.error}`);
+  return openTransport(spec.value);
+}
+
 /**
  * Wait until the device answers (any SMP reply to MCUmgr params, even an error, means its SMP
  * server runs), for at most `readyTimeoutMs`. Throws a `TransportError` naming the endpoint.

@@ -7,9 +7,9 @@
 import { SmpClient } from '../client/smp-client.ts';
 import type { TraceLog } from '../core/trace.ts';
 import type { Transport } from '../core/transport.ts';
-import { TransportError } from '../errors.ts';
+import { TransportClosedError, TransportError } from '../errors.ts';
 import { discoverCapabilities, unknownCapability, type CapabilityStatus, type DiscoveryResult } from './capabilities.ts';
-import { openTarget, waitUntilReady } from './lifecycle.ts';
+import { openTarget, reopenLink, waitUntilReady } from './lifecycle.ts';
 import type { ResolvedTarget } from './target-env.ts';
 
 /** Default window of a silence check when a case gives none. */
@@ -32,16 +32,23 @@ export class Session {
   readonly isStrict: boolean;
   readonly seed: number;
   readonly allowsDestructive: boolean;
-  readonly smp: SmpClient;
   readonly params: { bufSize: number; bufCount: number } | undefined;
   readonly smpVersions: { v1: boolean; v2: boolean };
   readonly timeouts: { responseMs: number; silenceMs: number };
   readonly identity: Readonly<Record<string, unknown>>;
   readonly #statuses: Map<string, CapabilityStatus>;
   readonly #stopSimulator: () => Promise<void>;
+  /** Injected transports (unit tests) cannot be reopened from the connection string. */
+  readonly #canReopen: boolean;
+  #smp: SmpClient;
+  #transport: Transport;
   #isClosed = false;
 
-  private constructor(target: ResolvedTarget, link: { smp: SmpClient; kind: string; connection: string; stop: () => Promise<void> }, found: DiscoveryResult) {
+  private constructor(
+    target: ResolvedTarget,
+    link: { smp: SmpClient; transport: Transport; kind: string; connection: string; stop: () => Promise<void>; canReopen: boolean },
+    found: DiscoveryResult,
+  ) {
     this.target = target;
     this.targetName = target.name;
     this.transportKind = link.kind;
@@ -49,7 +56,9 @@ export class Session {
     this.isStrict = target.strict;
     this.seed = target.seed;
     this.allowsDestructive = target.allowDestructive;
-    this.smp = link.smp;
+    this.#smp = link.smp;
+    this.#transport = link.transport;
+    this.#canReopen = link.canReopen;
     this.params = found.params;
     this.smpVersions = found.smpVersions;
     this.timeouts = { responseMs: target.timeoutMs, silenceMs: DEFAULT_SILENCE_MS };
@@ -75,7 +84,8 @@ export class Session {
         declared: target.capabilities,
         isReferenceSimulator: target.kind === 'sim',
       });
-      return new Session(target, { smp, kind: opened.transportKind, connection: opened.connection, stop: opened.stopSimulator }, found);
+      const link = { smp, transport: opened.transport, kind: opened.transportKind, connection: opened.connection, stop: opened.stopSimulator, canReopen: !options.transport };
+      return new Session(target, link, found);
     } catch (e) {
       await smp.close();
       await opened.stopSimulator();
@@ -84,9 +94,32 @@ export class Session {
     }
   }
 
-  /** The SMP client's trace: every frame in and out, for per-case evidence. */
+  /** The SMP client (a new one after `awaitReady` had to reopen the link). */
+  get smp(): SmpClient {
+    return this.#smp;
+  }
+
+  /** The SMP client's trace: every frame in and out, for per-case evidence (kept across reopens). */
   get trace(): TraceLog {
-    return this.smp.trace;
+    return this.#smp.trace;
+  }
+
+  /**
+   * Wait until the device answers again (after a reset): reopens the link first when it closed
+   * (a USB serial port that re-enumerated), then retries until `timeoutMs` (default the target's
+   * ready timeout). Resolves with the milliseconds waited; rejects with a `TransportError`.
+   */
+  async awaitReady(options: { timeoutMs?: number } = {}): Promise<number> {
+    if (this.#isClosed) throw new TransportClosedError(`session ${this.targetName} is closed`);
+    if (this.#transport.isClosed) {
+      if (!this.#canReopen) throw new TransportError(`the link to ${this.targetName} closed and cannot be reopened`);
+      const transport = await reopenLink(this.connection);
+      const old = this.#smp;
+      this.#smp = new SmpClient(transport, { timeoutMs: this.target.timeoutMs, trace: old.trace });
+      this.#transport = transport;
+      await old.close().catch(() => undefined);
+    }
+    return waitUntilReady(this.#smp, { readyTimeoutMs: options.timeoutMs ?? this.target.readyTimeoutMs, attemptMs: Math.min(this.target.timeoutMs, 1000) });
   }
 
   get isClosed(): boolean {
@@ -107,7 +140,7 @@ export class Session {
   async close(): Promise<void> {
     if (this.#isClosed) return;
     this.#isClosed = true;
-    await this.smp.close().catch(() => undefined);
+    await this.#smp.close().catch(() => undefined);
     await this.#stopSimulator().catch(() => undefined);
   }
 }

@@ -8,7 +8,7 @@ import type { ReceivedPacket, SmpClient, SmpReply } from '../../client/smp-clien
 import { smpRequest } from '../../codec/smp/command.ts';
 import type { SmpHeader } from '../../codec/smp/header.ts';
 import { osCommands } from '../../codec/smp/groups/os.ts';
-import { ResponseTimeoutError } from '../../errors.ts';
+import { ResponseTimeoutError, TransportError } from '../../errors.ts';
 import { ConformanceAssertionError, type AssertionDetails } from '../errors.ts';
 import { annotateFrame, describeBody } from './describe.ts';
 import type { SmpOk } from './field-checks.ts';
@@ -31,6 +31,8 @@ export interface VerifierLink {
   hasParams: boolean;
   responseMs: number;
   silenceMs: number;
+  /** Wait until the device answers again (the session's `awaitReady`). */
+  awaitReady: (timeoutMs?: number) => Promise<number>;
 }
 
 /** The verifiers a case body uses as `ctx.expect`. */
@@ -47,6 +49,8 @@ export interface Verifiers {
   silence(waitMs?: number, options?: { send?: () => Promise<unknown>; match?: (p: ReceivedPacket) => boolean }): Promise<void>;
   /** The device still answers a harmless request: the state afterwards, judged on its own. */
   alive(): Promise<void>;
+  /** The device answers again within `timeoutMs` (after a reset); resolves with the ms it took. */
+  ready(timeoutMs?: number): Promise<number>;
   /** Passes when one alternative passes; fails listing every alternative's expectation. */
   oneOf<A extends ReadonlyArray<() => unknown>>(alternatives: A): Promise<{ index: number; value: Awaited<ReturnType<A[number]>> }>;
   /** A SHOULD-level check: false records a warning (non-strict), the case goes on. */
@@ -68,6 +72,7 @@ export function createVerifiers(scope: VerifierScope, link: VerifierLink, record
     packetShape: (packet, request) => packetShape(scope, packet, request),
     silence: (waitMs, options) => silence(scope, link, waitMs ?? link.silenceMs, options ?? {}),
     alive: () => alive(scope, link, recorder),
+    ready: (timeoutMs) => ready(scope, link, timeoutMs),
     oneOf: <A extends ReadonlyArray<() => unknown>>(alternatives: A) =>
       oneOf(scope, alternatives) as Promise<{ index: number; value: Awaited<ReturnType<A[number]>> }>,
     warn(condition, message) {
@@ -124,6 +129,15 @@ async function alive(scope: VerifierScope, link: VerifierLink, recorder: CaseRec
   } catch (e) {
     if (!(e instanceof ResponseTimeoutError)) throw e;
     failCheck(scope, { check, escalate: true, expected: ['the device still answers after the case'], actual: `no answer within ${e.timeoutMs} ms` });
+  }
+}
+
+async function ready(scope: VerifierScope, link: VerifierLink, timeoutMs: number | undefined): Promise<number> {
+  try {
+    return await link.awaitReady(timeoutMs);
+  } catch (e) {
+    if (!(e instanceof TransportError) || !/no answer/.test(e.message)) throw e;
+    failCheck(scope, { check: 'state afterwards', escalate: true, expected: ['the device answers again'], actual: e.message });
   }
 }
 

@@ -110,6 +110,14 @@ describe('outcome classes', () => {
     expect(run.meta.message).toContain('(state afterwards)');
   });
 
+  it('ready(): a device that does not come back fails the case whatever its level', async () => {
+    const back = await runWith(session, decl({ level: 'MAY', run: async (ctx) => void (await ctx.expect.ready(500)) }));
+    expect(back.meta.outcome).toBe('informational');
+    const gone = await runWith(session, decl({ level: 'MAY', run: async (ctx) => { dev.isUp = false; await ctx.expect.ready(300); } }));
+    expect(gone.error).toBeInstanceOf(ConformanceAssertionError);
+    expect(gone.meta.message).toContain('(state afterwards): expected the device answers again, got no answer from');
+  });
+
   it('unsupported: a missing capability skips with the reason discovery found', async () => {
     let ran = false;
     const run = await runWith(session, decl({ requires: ['smp.os.echo', 'smp.os.taskstat'], run: () => void (ran = true) }));

@@ -85,3 +85,40 @@ describe('property cases', () => {
     expect(parseReplay('garbage', 'SMP-P-001')).toBeUndefined();
   });
 });
+
+describe('property cases and missing answers', () => {
+  it('a required answer that never came fails with the input that caused it', async () => {
+    const { ResponseTimeoutError } = await import('../../../src/errors.ts');
+    const record: PropertyRecord = {};
+    const e = await failureOf(runPropertyLoop(prop((v) => { if (v > 900) throw new ResponseTimeoutError('os.echo', 200); }), fakeCtx().ctx, record));
+    expect(e.details.check).toBe('reply');
+    expect(e.details.actual).toContain('no response to os.echo within 200 ms');
+    expect(e.details.actual).toContain(`Counterexample (run `);
+    expect(Number(record.counterexample)).toBeGreaterThan(900);
+  });
+
+  it('drives a stateful model with fc.commands and reports the failing command sequence', async () => {
+    type Model = { n: number };
+    type Real = { n: number };
+    class Inc implements fc.AsyncCommand<Model, Real> {
+      check = (): boolean => true;
+      async run(m: Model, r: Real): Promise<void> {
+        m.n++;
+        r.n += r.n >= 3 ? 2 : 1; // the "device" miscounts from the fourth increment on
+        if (r.n !== m.n) throw new ConformanceAssertionError({ caseId: 'SMP-P-002', spec: 's', expected: [`n = ${m.n}`], actual: `n = ${r.n}` });
+      }
+      toString = (): string => 'inc';
+    }
+    const decl: PropertyDeclaration<Iterable<fc.AsyncCommand<Model, Real>>> = {
+      ...caseInfo({ id: 'SMP-P-002' }),
+      arbitrary: fc.commands([fc.constant(new Inc())], { maxCommands: 8 }),
+      predicate: (_ctx, cmds) => fc.asyncModelRun(() => ({ model: { n: 0 }, real: { n: 0 } }), cmds),
+      numRuns: 50,
+      shrink: true,
+    };
+    const record: PropertyRecord = {};
+    const e = await failureOf(runPropertyLoop(decl, fakeCtx().ctx, record));
+    expect(record.counterexample).toMatch(/^inc,inc,inc,inc(?!,)/);
+    expect(e.details.actual).toContain('n = 5');
+  });
+});

@@ -15,6 +15,7 @@ const noLink: VerifierLink = {
   hasParams: false,
   responseMs: 100,
   silenceMs: 50,
+  awaitReady: () => Promise.reject(new Error('no link in these tests')),
 };
 
 function kit(s: VerifierScope = scope): { v: ReturnType<typeof createVerifiers>; rec: CaseRecorder } {

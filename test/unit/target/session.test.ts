@@ -70,6 +70,25 @@ describe('Session against the simulator', () => {
     expect(elapsedMs(start)).toBeLessThan(3000);
   });
 
+  it('waits for the device after a reset, and reopens a link that closed', async () => {
+    const session = await Session.open(testTarget({ smp, timeoutMs: 500 }));
+    try {
+      const reset = await session.smp.request(smpRequest(osCommands.reset, {}));
+      expect(reset.body.kind).toBe('ok');
+      expect(await session.awaitReady({ timeoutMs: 3000 })).toBeLessThan(3000);
+      const before = session.smp;
+      await before.close();
+      await session.awaitReady({ timeoutMs: 3000 });
+      expect(session.smp).not.toBe(before);
+      const echo = await session.smp.request(smpRequest(osCommands.echo, { d: 'back' }));
+      expect(echo.body).toMatchObject({ kind: 'ok', rsp: { r: 'back' } });
+      expect(session.trace.entries.some((e) => e.note === 'mark' || e.direction === 'in')).toBe(true);
+    } finally {
+      await session.close();
+    }
+    await expect(session.awaitReady()).rejects.toBeInstanceOf(TransportClosedError);
+  });
+
   it('starts its own simulator for a sim target without an endpoint, and stops it on close', async () => {
     const session = await Session.open(testTarget({ kind: 'sim', smp: undefined, name: 'own-sim' }));
     expect(session.connection).toMatch(/^udp:\/\/127\.0\.0\.1:\d+$/);
