@@ -52,13 +52,13 @@ describe('mgmt-conformance CLI (real process)', () => {
     expect(v).toMatchObject({ code: 0, stdout: '0.1.0\n' });
     const h = await cli(['--help']);
     expect(h.code).toBe(0);
-    for (const c of ['run', 'list', 'probe', 'sim', 'image']) expect(h.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    for (const c of ['run', 'list', 'probe', 'sim', 'image', 'reset']) expect(h.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
   });
 
   it('unknown command: exit 2, one line', async () => {
     const r = await cli(['frobnicate']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("mgmt-conformance: unknown command 'frobnicate' (commands: run, list, probe, sim, image; see --help)\n");
+    expect(r.stderr).toBe("mgmt-conformance: unknown command 'frobnicate' (commands: run, list, probe, sim, image, reset; see --help)\n");
   });
 
   it('probe over UDP prints what the device says (no enumeration group: one probe per group)', async () => {
