@@ -19,7 +19,7 @@ interface TestResult {
   meta: { conformance?: ConformanceMeta };
 }
 
-async function runSuite(target: unknown, extraEnv: Record<string, string> = {}): Promise<Map<string, TestResult>> {
+async function runSuite(target: unknown, extraEnv: Record<string, string> = {}, files = ['suites/smp/os-echo.suite.ts']): Promise<Map<string, TestResult>> {
   const dir = mkdtempSync(join(tmpdir(), 'kit-run-'));
   const out = join(dir, 'report.json');
   const env: NodeJS.ProcessEnv = { ...process.env, MGMT_TARGET: JSON.stringify(target), ...extraEnv };
@@ -28,7 +28,7 @@ async function runSuite(target: unknown, extraEnv: Record<string, string> = {}):
     await new Promise<void>((done) => {
       execFile(
         process.execPath,
-        [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--project', 'conformance', 'suites/smp/os-echo.suite.ts', '--reporter=json', `--outputFile=${out}`],
+        [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--project', 'conformance', ...files, '--reporter=json', `--outputFile=${out}`],
         { cwd: root, env, timeout: 120_000 },
         () => done(),
       );
@@ -84,5 +84,16 @@ describe('echo suite through vitest', () => {
       expect(t.failureMessages.join('\n')).not.toMatch(/assert/i);
       expect(t.meta.conformance?.message).toContain('target unavailable: no answer from udp://127.0.0.1:9 within 500 ms');
     }
+  });
+
+  it('fails SMP-CAP-DECLARED-001 for a declared capability the device lacks, and skips the cases needing it', async () => {
+    const files = ['suites/smp/capabilities.suite.ts', 'suites/smp/os-echo.suite.ts'];
+    const results = await runSuite({ name: 'sim', kind: 'sim', capabilities: ['smp.os.echo', 'smp.os.mpstat'] }, { MGMT_SEED: '1' }, files);
+    const cap = results.get('SMP-CAP-DECLARED-001');
+    expect(cap?.meta.conformance?.outcome).toBe('fail');
+    expect(cap?.failureMessages[0]).toContain('smp.os.mpstat missing: os mpstat answered rc 8 (MGMT_ERR_ENOTSUP)');
+    expect(results.get('SMP-OS-ECHO-001')?.meta.conformance?.outcome).toBe('pass');
+    const clean = await runSuite({ name: 'sim', kind: 'sim', capabilities: ['smp.os.echo'] }, {}, files.slice(0, 1));
+    expect(clean.get('SMP-CAP-DECLARED-001')?.meta.conformance?.outcome).toBe('pass');
   });
 });
