@@ -3,6 +3,7 @@
  * connects to it, exactly as it would to a board), so a harness crash cannot take the device
  * down with it and the device's state survives across suite files.
  */
+import { spawn } from 'node:child_process';
 import { formatConnectionString } from '../transport/connection-string.ts';
 import { FAULT_PROFILES } from '../simulator/faults.ts';
 import { startSimulator } from '../simulator/index.ts';
@@ -40,9 +41,38 @@ async function startSimTarget(plan: TargetRunPlan): Promise<PreparedTarget> {
   return { smp, stop: () => running.stop() };
 }
 
-/** Default preparation: start the simulator for `sim` targets; other kinds are reached as configured. */
+/** Grace between SIGTERM and SIGKILL when stopping a target process. */
+const PROCESS_STOP_MS = 3000;
+
+/**
+ * Start a `process` target (e.g. a native_sim build) and reach it at its `smp` address. Whether
+ * it is ready is the session's business (it waits for the first answer, bounded).
+ */
+function startProcessTarget(plan: TargetRunPlan, smp: string): PreparedTarget {
+  const options = plan.target.process;
+  const [command, ...args] = options?.command ?? [];
+  if (command === undefined) throw new Error(`target '${plan.target.name}' has no process command`);
+  const child = spawn(command, args, { cwd: options?.cwd, stdio: 'ignore' });
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  child.on('error', () => (exited = true));
+  return {
+    smp,
+    stop: async () => {
+      if (exited) return;
+      const gone = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), PROCESS_STOP_MS);
+      await gone;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Default preparation: start the simulator or the target's process; udp/serial targets are reached as configured. */
 export async function defaultPrepareTarget(plan: TargetRunPlan): Promise<PreparedTarget> {
   if (plan.target.kind === 'sim') return startSimTarget(plan);
   if (plan.target.smp === undefined) throw new Error(`target '${plan.target.name}' has no smp connection string`);
+  if (plan.target.kind === 'process') return startProcessTarget(plan, plan.target.smp);
   return { smp: plan.target.smp, stop: async () => undefined };
 }

@@ -33,6 +33,8 @@ export interface TargetEnvironment {
   strict: boolean;
   seed: number;
   faults: string[];
+  /** How long the session waits for the device's first answer (process targets boot first). */
+  readyTimeoutMs?: number;
 }
 
 function transportOfConnection(conn: string): string {
@@ -103,5 +105,6 @@ export function targetEnvironment(plan: TargetRunPlan, smp: string): TargetEnvir
     strict: plan.isStrict,
     seed: plan.seed,
     faults: plan.faults,
+    ...(plan.target.process?.readyTimeoutMs !== undefined ? { readyTimeoutMs: plan.target.process.readyTimeoutMs } : {}),
   };
 }

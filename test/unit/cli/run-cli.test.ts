@@ -2,12 +2,13 @@
  * `run` and `list` through the real executable (`node bin/mgmt-conformance.js`) against the real
  * simulator: the reports a user gets, an unreachable target, and usage errors.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkSummary } from '../../../src/reporting/summary-schema.ts';
-import { readSummary, runCli } from '../../selftest/cli-runner.ts';
+import { PACKAGE_ROOT, readSummary, runCli } from '../../selftest/cli-runner.ts';
 import { findAll, parseXml } from '../reporting/xml-check.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'run-cli-'));
@@ -48,6 +49,47 @@ describe('mgmt-conformance run (real process, real simulator)', () => {
     expect(target.totals.broken).toBe(target.cases.length);
     expect(target.cases[0]!.message).toMatch(/no answer from udp:\/\/127\.0\.0\.1:1/);
     expect(existsSync(join(out, 'junit-smp.xml'))).toBe(true);
+  }, 180_000);
+
+  it('a silent target (UDP socket that never answers) also ends broken within bounded time', async () => {
+    const silent = createSocket('udp4');
+    await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
+    let received = 0;
+    silent.on('message', () => received++);
+    try {
+      const out = join(work, 'silent');
+      const conn = `udp://127.0.0.1:${silent.address().port}`;
+      const r = await runCli(['run', '--smp', conn, '--grep', 'SMP-OS-ECHO-001', '--out', out], 90_000);
+      expect(r.code, r.stderr).toBe(1);
+      expect(received).toBeGreaterThan(0);
+      const target = readSummary(out)!.targets[0]!;
+      expect(target.cases.map((c) => c.outcome)).toEqual(['broken']);
+      expect(r.stdout).toContain(`no answer from ${conn}`);
+    } finally {
+      silent.close();
+    }
+  }, 180_000);
+
+  it('starts a process target, reaches it, and stops it afterwards', async () => {
+    const probe = createSocket('udp4');
+    await new Promise<void>((r) => probe.bind(0, '127.0.0.1', () => r()));
+    const port = probe.address().port;
+    probe.close();
+    const targets = join(work, 'process-targets.json');
+    const command = [process.execPath, join(PACKAGE_ROOT, 'bin', 'mgmt-conformance.js'), 'sim', '--udp', String(port)];
+    const proc = { kind: 'process', smp: `udp://127.0.0.1:${port}`, process: { command, readyTimeoutMs: 20_000 } };
+    writeFileSync(targets, JSON.stringify({ schemaVersion: 1, defaultTarget: 'proc', targets: { proc } }));
+    const out = join(work, 'process');
+    const r = await runCli(['run', '--targets', targets, '--grep', 'SMP-OS-ECHO-001', '--out', out], 120_000);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(readSummary(out)!.targets[0]!.cases.map((c) => c.outcome)).toEqual(['pass']);
+    // The simulator process is gone: its port can be bound again.
+    const again = createSocket('udp4');
+    await new Promise<void>((resolve, reject) => {
+      again.once('error', reject);
+      again.bind(port, '127.0.0.1', () => resolve());
+    });
+    again.close();
   }, 180_000);
 
   it('bad flags and a bad targets file exit 2 with one line on stderr', async () => {
