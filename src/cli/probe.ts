@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { probeDevice, type DeviceProbe, type ProbeItem } from '../client/device-probe.ts';
 import { SmpClient } from '../client/smp-client.ts';
+import { CAPABILITY_NAMES } from '../target/capability-catalogue.ts';
 import { builtInTargets, loadTargets, resolveTarget, type TargetConfig } from '../config/targets.ts';
 import type { Transport } from '../core/transport.ts';
 import { ResponseTimeoutError, TransportError, UsageError } from '../errors.ts';
@@ -44,7 +45,7 @@ async function resolveWhere(flags: { smp?: string; target?: string; targets?: st
     if (flags.target !== undefined) throw new UsageError('probe: give --smp or --target, not both');
     return { spec: connectionFromFlag('--smp', flags.smp), timeoutMs: timeoutFlag ?? 2000 };
   }
-  const checks = { checkConnection: (s: string) => connectionProblem(s) };
+  const checks = { checkConnection: (s: string) => connectionProblem(s), knownCapabilities: CAPABILITY_NAMES };
   const file = flags.targets !== undefined || existsSync('targets.json') ? await loadTargets(flags.targets ?? 'targets.json', checks) : builtInTargets();
   const target = resolveTarget(file, flags.target);
   const timeoutMs = timeoutFlag ?? target.timeoutMs;

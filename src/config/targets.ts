@@ -63,6 +63,8 @@ export interface TargetsCheckOptions {
   checkConnection?: (s: string) => string | undefined;
   /** Fault profile names the simulator knows. */
   knownFaults?: readonly string[];
+  /** Capability names the harness knows; a declared name outside it is a typo. */
+  knownCapabilities?: readonly string[];
 }
 
 export const DEFAULT_TIMEOUT_MS = 2000;
@@ -127,7 +129,7 @@ function checkTarget(c: ConfigChecker, name: string, raw: unknown, options: Targ
   const out: TargetConfig = {
     name,
     kind: kind ?? 'sim',
-    capabilities: t['capabilities'] === undefined ? [] : (c.stringArray(t['capabilities'], `${at}/capabilities`, (s, p) => checkCapability(c, s, p)) ?? []),
+    capabilities: t['capabilities'] === undefined ? [] : (c.stringArray(t['capabilities'], `${at}/capabilities`, (s, p) => checkCapability(c, s, p, options.knownCapabilities)) ?? []),
     timeoutMs: t['timeoutMs'] === undefined ? DEFAULT_TIMEOUT_MS : (c.positiveNumber(t['timeoutMs'], `${at}/timeoutMs`) ?? 0),
     strict: t['strict'] === undefined ? false : (c.boolean(t['strict'], `${at}/strict`) ?? false),
     budgets: t['budgets'] === undefined ? {} : checkBudgets(c, t['budgets'], `${at}/budgets`),
@@ -236,10 +238,17 @@ function checkProcess(c: ConfigChecker, value: unknown, at: string): ProcessTarg
   return out;
 }
 
-function checkCapability(c: ConfigChecker, s: string, at: string): boolean {
-  if (CAPABILITY_NAME.test(s)) return true;
-  c.problem(at, `expected a capability name like "smp.os.echo", got ${describeJson(s)}`);
-  return false;
+function checkCapability(c: ConfigChecker, s: string, at: string, known: readonly string[] | undefined): boolean {
+  if (!CAPABILITY_NAME.test(s)) {
+    c.problem(at, `expected a capability name like "smp.os.echo", got ${describeJson(s)}`);
+    return false;
+  }
+  if (known && !known.includes(s)) {
+    const near = known.filter((k) => k.startsWith(s.split('.').slice(0, 2).join('.')));
+    c.problem(at, `unknown capability '${s}'${near.length > 0 ? ` (did you mean one of: ${near.join(', ')})` : ` (known: ${known.join(', ')})`}`);
+    return false;
+  }
+  return true;
 }
 
 function checkBudgets(c: ConfigChecker, value: unknown, at: string): Record<string, number> {

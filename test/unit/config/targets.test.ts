@@ -135,6 +135,15 @@ describe('parseTargets errors', () => {
     expect(!r.ok && r.error.map((e) => e.message)).toEqual(["x.json#/targets/t/sim/faults/2: unknown fault 'nope' (known: echo-wrong, seq-zero)"]);
     expect(!r.ok && r.error[0]?.pointer).toBe('/targets/t/sim/faults/2');
   });
+
+  it('rejects a capability the harness does not know, suggesting names of the same group', () => {
+    const known = ['smp.os.echo', 'smp.os.info', 'smp.img.upload'];
+    const r = parseTargets(withTarget({ kind: 'sim', capabilities: ['smp.os.echo', 'smp.os.ecko', 'lwm2m.fw'] }), 'f', { knownCapabilities: known });
+    expect(!r.ok && r.error.map((e) => e.message)).toEqual([
+      "f#/targets/t/capabilities/1: unknown capability 'smp.os.ecko' (did you mean one of: smp.os.echo, smp.os.info)",
+      "f#/targets/t/capabilities/2: unknown capability 'lwm2m.fw' (known: smp.os.echo, smp.os.info, smp.img.upload)",
+    ]);
+  });
 });
 
 describe('parseTargets success', () => {
