@@ -30,31 +30,35 @@ const RANGES: readonly (readonly [number, number])[] = [
   [0, 59],
 ];
 
+/** C `strtol(…, 10)`: leading white space, an optional sign, decimal digits; undefined when no digits. */
+function strtol(text: string, at: number): { value: number; end: number } | undefined {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)/.exec(text.slice(at));
+  if (m === null) return undefined;
+  const magnitude = Number(m[2]);
+  return { value: m[1] === '-' ? -magnitude : magnitude, end: at + m[0].length };
+}
+
 /**
- * Parse like os_mgmt: 19–25 characters; six decimal fields, each followed by exactly one
- * arbitrary separator; an optional `.ms` after the seconds; anything else after is ignored.
+ * Parse like os_mgmt's `os_mgmt_datetime_write`: 19–25 characters; six fields read with
+ * `strtol`, each followed by exactly one arbitrary separator; after the seconds, `.` then an
+ * optional `strtol` millisecond value (no digits → 0); anything else after is ignored.
  */
 export function parseDatetime(text: string): DatetimeFields | undefined {
   if (text.length < 19 || text.length > 25) return undefined;
   const values: number[] = [];
   let at = 0;
   for (let field = 0; field < 6; field++) {
-    const m = /^\d+/.exec(text.slice(at));
-    if (m === null) return undefined;
-    const v = Number(m[0]);
+    if (at >= text.length) return undefined;
+    const parsed = strtol(text, at);
     const [lo, hi] = RANGES[field]!;
-    if (v < lo || v > hi) return undefined;
-    values.push(v);
-    at += m[0].length + 1;
+    if (parsed === undefined || parsed.value < lo || parsed.value > hi) return undefined;
+    values.push(parsed.value);
+    at = parsed.end + 1;
   }
   let ms = 0;
-  const sep = text[at - 1];
-  if (sep === '.') {
-    const m = /^\d+/.exec(text.slice(at));
-    if (m !== null) {
-      ms = Number(m[0]);
-      if (ms > 999) return undefined;
-    }
+  if (text[at - 1] === '.' && at < text.length) {
+    ms = strtol(text, at)?.value ?? 0;
+    if (ms < 0 || ms > 999) return undefined;
   }
   const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = values;
   return { year, month, day, hour, minute, second, ms };

@@ -118,11 +118,13 @@ describe('parseDatetime (smp.md §3.1.4 parsing rules)', () => {
     ['2024/02/29 23.59.59', { year: 2024, month: 2, day: 29, hour: 23, minute: 59, second: 59, ms: 0 }],
     ['2024-02-29T23:59:59.123', { year: 2024, month: 2, day: 29, hour: 23, minute: 59, second: 59, ms: 123 }],
     ['2024-02-29T23:59:59+01:00', { year: 2024, month: 2, day: 29, hour: 23, minute: 59, second: 59, ms: 0 }],
-  ])('%s parses', (text, expected) => {
+    ['2024- 2-+9T 3:05:06.x', { year: 2024, month: 2, day: 9, hour: 3, minute: 5, second: 6, ms: 0 }],
+    ['2024-02-29T23:59:59. 42', { year: 2024, month: 2, day: 29, hour: 23, minute: 59, second: 59, ms: 42 }],
+  ])('%s parses (strtol rules: blanks and a sign before a field are accepted)', (text, expected) => {
     expect(parseDatetime(text)).toEqual(expected);
   });
 
-  it.each(['2024-02-29T23:59', '2024-02-29T23:59:59.123456+0100', '1899-01-01T00:00:00', '2024-00-01T00:00:00', '2024-01-32T00:00:00', '2024-01-01T24:00:00', '2024-01-01T00:60:00', '2024-01-01T00:00:60', '2024-01-01T00:00:00.1000', 'abcd-01-01T00:00:00'])(
+  it.each(['2024-02-29T23:59', '2024-02-29T23:59:59.123456+0100', '1899-01-01T00:00:00', '2024-00-01T00:00:00', '2024-01-32T00:00:00', '2024-01-01T24:00:00', '2024-01-01T00:60:00', '2024-01-01T00:00:60', '2024-01-01T00:00:00.1000', 'abcd-01-01T00:00:00', '2024-01-01T00:00:00.-5', '2024--1-01T00:00:00'])(
     '%s is refused',
     (text) => {
       expect(parseDatetime(text)).toBeUndefined();
