@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -117,18 +118,28 @@ async function runOne(plan: TargetRunPlan, ctx: ParallelRunContext, io: CliIo): 
   }
 }
 
-/** Run every plan in its own process, all at once; `onDone` sees each result as it arrives. */
+/** Most target processes at once: a simulator target keeps a core busy, a board mostly waits. */
+export function defaultTargetConcurrency(): number {
+  return Math.max(2, availableParallelism());
+}
+
+/** Run every plan in its own process, `limit` at a time; `onDone` sees each result as it arrives. */
 export async function executeTargetRunsInParallel(
   plans: readonly TargetRunPlan[],
   ctx: ParallelRunContext,
   io: CliIo,
   onDone: (index: number, result: TargetRunResult) => void,
+  limit = defaultTargetConcurrency(),
 ): Promise<TargetRunResult[]> {
-  return Promise.all(
-    plans.map(async (plan, i) => {
-      const result = await runOne(plan, ctx, io);
+  const results: TargetRunResult[] = new Array(plans.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < plans.length; i = next++) {
+      const result = await runOne(plans[i]!, ctx, io);
+      results[i] = result;
       onDone(i, result);
-      return result;
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, plans.length) }, worker));
+  return results;
 }

@@ -30,6 +30,7 @@ describe('parallel target runs', { timeout: 120_000 }, () => {
       { selected: cases, pattern: testNamePatternFor(cases.map((c) => c.id)), root, outDir: work, runTimeoutMs: 60_000, isJson: false, childBoundMs: 12_000 },
       { stdout: (t) => (out += t), stderr: () => undefined },
       (i, r) => done.push(`${i}:${r.summary.name}`),
+      2,
     );
     expect(done.sort()).toEqual(['0:quick', '1:stuck']);
     const [quick, stuck] = results;
