@@ -1,5 +1,6 @@
 /**
- * Image upload (group 1, command 1) with Zephyr's rules, image check enabled (`match`).
+ * Image upload (group 1, command 1) with Zephyr's rules (`img_mgmt_upload_inspect` order),
+ * image check enabled (`match` on the last chunk).
  * @see ../../../../shared/spec/smp.md §3.2.3, §6.6
  */
 import { createHash } from 'node:crypto';
@@ -60,8 +61,8 @@ function startUpload(device: SimDevice, req: UploadRequest): HandlerResult | und
   if (current !== undefined && sha.length > 0 && bytesEqual(sha, current.sha) && !device.faults.has('upload-no-resume')) {
     return okRsp({ off: current.off });
   }
-  if (req.len > SLOT_SIZE_BYTES && !device.faults.has('upload-too-large-accepted')) return fail(device, groupErr(ImgErr.INVALID_IMAGE_TOO_LARGE));
   if ((req.image ?? 0) !== 0 || isSecondaryInUse(device)) return fail(device, groupErr(ImgErr.NO_FREE_SLOT));
+  if (req.len > SLOT_SIZE_BYTES && !device.faults.has('upload-too-large-accepted')) return fail(device, groupErr(ImgErr.INVALID_IMAGE_TOO_LARGE));
   if (req.upgrade === true && !isNewer(device, data)) return fail(device, groupErr(ImgErr.CURRENT_VERSION_IS_NEWER));
   if (device.faults.has('stale-state-hash') && device.staleSlotInfo === undefined) device.staleSlotInfo = slotInfos(device);
   const len = Math.min(req.len, SLOT_SIZE_BYTES);
@@ -85,14 +86,15 @@ function writeChunk(device: SimDevice, req: UploadRequest): HandlerResult {
   const state = device.upload;
   if (state === undefined) return okRsp({ off: 0 });
   const end = req.off + req.data.length;
-  if (end > state.len || end > SLOT_SIZE_BYTES) return fail(device, groupErr(ImgErr.INVALID_IMAGE_DATA_OVERRUN));
-  if (req.data.length > 0) {
-    device.slots[1].set(req.data, req.off);
-    device.counters.flashWriteCalls++;
-    device.counters.bytesWritten += req.data.length;
-    state.off = end;
-  }
-  if (state.off < state.len) return okRsp({ off: state.off });
+  // Zephyr checks the overrun on continuation chunks only; the slot end bounds every write.
+  if ((req.off > 0 && end > state.len) || end > SLOT_SIZE_BYTES) return fail(device, groupErr(ImgErr.INVALID_IMAGE_DATA_OVERRUN));
+  // An empty chunk writes nothing and never completes the upload (Zephyr's `len != 0` branch).
+  if (req.data.length === 0) return okRsp({ off: state.off });
+  device.slots[1].set(req.data, req.off);
+  device.counters.flashWriteCalls++;
+  device.counters.bytesWritten += req.data.length;
+  state.off = end;
+  if (state.off !== state.len) return okRsp({ off: state.off });
   const isMatch =
     device.faults.has('accept-bad-hash') ||
     (state.sha.length === MAX_SHA_BYTES && bytesEqual(sha256(device.slots[1].subarray(0, state.len)), state.sha));

@@ -138,3 +138,28 @@ describe('image group (smp.md §3.2)', () => {
     ]);
   });
 });
+
+describe('image upload check order (img_mgmt_upload_inspect)', () => {
+  it('a pending slot is reported before a too-large length: NO_FREE_SLOT (9) wins over 30', async () => {
+    const { link, done } = await udpSim();
+    try {
+      const img = testImage(1000);
+      await uploadAll(link, img.file, img.sha);
+      await link.ask(req(W, 1, 0, { hash: img.hash, confirm: false }));
+      expect(body(await link.ask(req(W, 1, 1, { len: 0x70000, off: 0, data: img.file.subarray(0, 64) })))).toEqual({ err: { group: 1, rc: 9 } });
+    } finally {
+      await done();
+    }
+  });
+
+  it('the first chunk may be longer than "len" (no overrun check there); the next chunk then overruns → 31', async () => {
+    const { link, done } = await udpSim();
+    try {
+      const img = testImage(1000);
+      expect(body(await link.ask(req(W, 1, 1, { len: 100, off: 0, data: img.file.subarray(0, 256) })))).toEqual({ off: 256 });
+      expect(body(await link.ask(req(W, 1, 1, { off: 256, data: img.file.subarray(256, 300) })))).toEqual({ err: { group: 1, rc: 31 } });
+    } finally {
+      await done();
+    }
+  });
+});
