@@ -39,13 +39,19 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must check the serial length field = len(packet) + 2 (§6.3 item 32, PR #40127).
   { name: 'serial-length-without-crc', description: 'Serial length field omits the 2 CRC bytes (pre-2021 firmware bug).', caughtBy: [] },
   // A case must upload a chunk at a wrong offset and expect {off: expected} with nothing written (§3.2.3 item 4).
-  { name: 'ignore-offset-mismatch', description: 'Image upload writes a chunk at whatever offset it names.', caughtBy: [] },
+  { name: 'ignore-offset-mismatch', description: 'Image upload writes a chunk at whatever offset it names.', caughtBy: ['SMP-IMG-DFU-005'] },
   // A case must upload with a wrong sha and expect match false (§6.6 item 53).
-  { name: 'accept-bad-hash', description: 'Image upload reports match: true even when the sha is wrong.', caughtBy: [] },
+  { name: 'accept-bad-hash', description: 'Image upload reports match: true even when the sha is wrong.', caughtBy: ['SMP-IMG-DFU-003'] },
   // A case must upload a first chunk with a wrong magic and expect group error 23 (§3.2.3).
-  { name: 'accept-bad-magic', description: 'Image upload accepts a first chunk without the MCUboot magic.', caughtBy: [] },
+  { name: 'accept-bad-magic', description: 'Image upload accepts a first chunk without the MCUboot magic.', caughtBy: ['SMP-IMG-DFU-101', 'SMP-IMG-DFU-102', 'SMP-IMG-DFU-103'] },
   // A case must read image state after an upload and find the new image's hash (§3.2.1).
-  { name: 'stale-state-hash', description: 'Image state keeps reporting the slot contents from before the last upload.', caughtBy: [] },
+  { name: 'stale-state-hash', description: 'Image state keeps reporting the slot contents from before the last upload.', caughtBy: ['SMP-IMG-DFU-001', 'SMP-IMG-DFU-002', 'SMP-IMG-DFU-009', 'SMP-IMG-DFU-010', 'SMP-IMG-DFU-104', 'SMP-IMG-DFU-105', 'SMP-IMG-DFU-107', 'SMP-IMG-DFU-108', 'SMP-IMG-DFU-109', 'SMP-IMG-DFU-110', 'SMP-IMG-DFU-112', 'SMP-IMG-DFU-113', 'SMP-IMG-DFU-114'] },
+  // Image DFU faults (helper U): each breaks one behaviour an SMP-IMG-DFU case checks.
+  { name: 'ignores-upgrade-flag', description: 'Image upload ignores "upgrade": true, so an older image is accepted (no downgrade prevention).', caughtBy: ['SMP-IMG-DFU-007'] },
+  { name: 'upload-resume-from-zero', description: 'A chunk at an unexpected offset makes the device drop the upload and answer off 0 instead of the offset it expects.', caughtBy: ['SMP-IMG-DFU-005'] },
+  { name: 'lists-invalid-images', description: 'Image state lists slots whose TLV area img_mgmt rejects (no, two or a malformed SHA-256 TLV), with a computed hash.', caughtBy: ['SMP-IMG-DFU-106', 'SMP-IMG-DFU-111', 'SMP-IMG-DFU-115'] },
+  { name: 'erase-not-done', description: 'Image erase answers {} but leaves the slot contents in place.', caughtBy: ['SMP-IMG-DFU-004'] },
+  { name: 'upload-any-image-number', description: 'Image upload ignores the "image" number of the first chunk and writes image 0\'s secondary slot.', caughtBy: ['SMP-IMG-DFU-006'] },
   // A case must check group errors come as err{group,rc} under v2 (§2.3).
   { name: 'v1-errors-under-v2', description: 'Group errors are sent as translated v1 rc values to v2 requests.', caughtBy: [] },
   // A case must send a request to an unknown group and expect rc 8 (§6.1 item 6).
@@ -76,7 +82,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A robustness case must send more malformed requests than buf_count, then check liveness.
   { name: 'leak-buffer-on-malformed', description: 'Each malformed request leaks one SMP buffer; after buf_count of them the device goes silent.', caughtBy: [], isCrash: true },
   // A case must reset the device and check that upload state is gone (§6.7 item 64).
-  { name: 'reset-does-nothing', description: 'Reset answers {} but the device does not reset (upload state and pending swap survive).', caughtBy: [] },
+  { name: 'reset-does-nothing', description: 'Reset answers {} but the device does not reset (upload state and pending swap survive).', caughtBy: ['SMP-IMG-DFU-009', 'SMP-IMG-DFU-010'] },
   // A case must check taskstat stkuse <= stksiz (§3.1.2).
   { name: 'taskstat-stack-overflow', description: 'Task statistics report a thread using more stack than it has.', caughtBy: [] },
   // A case must set the date/time and read it back (§3.1.4).
@@ -88,7 +94,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must send a header whose length exceeds the data and expect rc 9 (§1.5).
   { name: 'silent-on-bad-length', description: 'A header length larger than the data gets no response instead of rc 9.', caughtBy: [] },
   // A case must repeat the first chunk with the same sha mid-upload and expect a resume (§6.6 item 51).
-  { name: 'upload-no-resume', description: 'Repeating the first upload chunk restarts the upload at 0 instead of resuming.', caughtBy: [] },
+  { name: 'upload-no-resume', description: 'Repeating the first upload chunk restarts the upload at 0 instead of resuming.', caughtBy: ['SMP-IMG-DFU-005'] },
   // A case must upload, erase, upload again and expect the second upload to start at 0 (§6.6 item 57, #51798).
   { name: 'erase-keeps-upload-state', description: 'Image erase does not clear the upload state (Zephyr issue #51798).', caughtBy: [] },
   // A case must start an upload with len larger than the slot and expect group error 30 (§6.6 item 58).

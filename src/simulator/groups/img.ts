@@ -9,7 +9,7 @@ import { formatImageVersion } from '../mcuboot-image.ts';
 import { decodeRequest } from '../request.ts';
 import { groupErr, okRsp, rcRsp, type CommandHandlers, type GroupDefinition, type HandlerContext, type HandlerResult, type RspMap } from '../types.ts';
 import { ImgErr, isRevertPending, isSecondaryInUse, slotInfos } from './img-slots.ts';
-import { upload } from './img-upload.ts';
+import { listedSlotInfos, uploadWithFaults } from './img-faults.ts';
 
 /**
  * The state list. Zephyr v4.0 emits all five flags, false ones included (see the capture
@@ -17,7 +17,7 @@ import { upload } from './img-upload.ts';
  */
 function stateBody(device: SimDevice): RspMap {
   const images: RspMap[] = [];
-  slotInfos(device).forEach((info, slot) => {
+  listedSlotInfos(device).forEach((info, slot) => {
     if (info === undefined) return;
     const isPrimary = slot === 0;
     images.push({
@@ -82,7 +82,7 @@ function erase(device: SimDevice, ctx: HandlerContext): HandlerResult {
   // Zephyr resets the upload state after the erase attempt, failed or not.
   if (!device.faults.has('erase-keeps-upload-state')) device.upload = undefined;
   if (slot > 1) return groupErr(ImgErr.FLASH_OPEN_FAILED);
-  device.slots[1].fill(0xff);
+  if (!device.faults.has('erase-not-done')) device.slots[1].fill(0xff);
   device.counters.flashEraseCalls++;
   return okRsp({});
 }
@@ -95,7 +95,7 @@ function slotInfo(): HandlerResult {
 
 const commands = new Map<number, CommandHandlers<SimDevice>>([
   [0, { read: stateRead, write: stateWrite }],
-  [1, { write: upload }],
+  [1, { write: uploadWithFaults }],
   [5, { write: erase }],
   [6, { read: slotInfo }],
 ]);
