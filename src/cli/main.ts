@@ -50,8 +50,19 @@ export const processIo: CliIo = {
   stderr: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
 };
 
+/** `probe | head` closes the pipe early: that is the reader's choice, not an error to report. */
+function quietOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
+}
+
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  if (io === processIo) quietOnClosedPipe();
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.stdout(help());
