@@ -103,11 +103,24 @@ export function exchanges(evidence: readonly EvidenceItem[]): EvidenceItem[][] {
   return out;
 }
 
+const OP_NAMES: Record<number, string> = { 0: 'read', 1: 'read rsp', 2: 'write', 3: 'write rsp' };
+
+/** `os write id 0 seq 21` from a decoded SMP header, when the evidence carries one. */
+function requestLabel(decoded: unknown): string | undefined {
+  const header = (decoded as { header?: Record<string, unknown> } | undefined)?.header;
+  if (typeof header !== 'object' || header === null) return undefined;
+  const { op, group, id, seq, groupName } = header;
+  if (typeof op !== 'number' || typeof group !== 'number') return undefined;
+  const where = typeof groupName === 'string' ? groupName : `group ${group}`;
+  return `${where} ${OP_NAMES[op] ?? `op ${op}`} id ${String(id)} seq ${String(seq)}`;
+}
+
 function stepName(group: readonly EvidenceItem[], index: number): string {
   const first = group[0];
   const answers = group.filter((e) => e.direction === 'in').length;
-  const what = first?.direction === 'out' ? `send ${first.hex.length / 2} bytes` : 'receive';
-  return `#${index + 1} ${what}${first?.note ? ` (${first.note})` : ''}, ${answers} frame(s) back`;
+  const label = first?.direction === 'out' ? (requestLabel(first.decoded) ?? 'send') : 'receive';
+  const size = first?.direction === 'out' ? ` (${first.hex.length / 2} bytes${first.note ? `, ${first.note}` : ''})` : '';
+  return `#${index + 1} ${label}${size} → ${answers} frame(s) back`;
 }
 
 function attachment(name: string, text: string, contentType: string, fileExtension: string, timestamp: number, wrapInStep: boolean): EvidenceMessage {

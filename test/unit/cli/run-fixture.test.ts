@@ -88,7 +88,7 @@ describe('run against the fixture project', { timeout: 120_000 }, () => {
     expect(echo.testCaseId).toBe('FIX-OS-001');
     expect(echo.links.map((l) => l.url)).toEqual(['https://example.invalid/smp#echo']);
     expect(echo.parameters).toEqual(expect.arrayContaining([{ name: 'target', value: 'smp' }, { name: 'transport', value: 'udp' }]));
-    expect(echo.steps[0]?.name).toMatch(/^#1 send 16 bytes, 1 frame\(s\) back/);
+    expect(echo.steps[0]?.name).toBe('#1 send (16 bytes) → 1 frame(s) back');
     expect(echo.attachments.map((a) => a.name)).toEqual(['trace (annotated hex)', 'trace (json)']);
     const hex = readFileSync(join(out, 'allure-results', echo.attachments[0]!.source), 'utf8');
     expect(hex).toContain('>>> out  0a 00 00 05 00 00 01 00 | 1b f6 a1 61 64 65 68 69');

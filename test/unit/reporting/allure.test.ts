@@ -81,6 +81,15 @@ describe('Allure evidence', () => {
     expect(evidenceMessages([], 0)).toEqual([]);
   });
 
+  it('names a step after the decoded request header when there is one', () => {
+    const decoded = { header: { op: 2, group: 0, id: 0, seq: 21, groupName: 'os' } };
+    const messages = evidenceMessages(readEvidence([{ direction: 'out', atNs: '0', hex: '0a00', decoded }, { direction: 'in', atNs: '5', hex: '0b00' }]), 0);
+    const start = messages[0];
+    expect(start?.type === 'step_start' && start.data.name).toBe('#1 os write id 0 seq 21 (2 bytes) → 1 frame(s) back');
+    const raw = evidenceMessages(readEvidence([{ direction: 'out', atNs: '0', hex: 'ff', note: 'raw' }]), 0)[0];
+    expect(raw?.type === 'step_start' && raw.data.name).toBe('#1 send (1 bytes, raw) → 0 frame(s) back');
+  });
+
   it('caps the number of steps for long property runs', () => {
     const many = Array.from({ length: MAX_STEPS + 50 }, (_, i) => ({ direction: 'out' as const, atNs: String(i * 1000), hex: '00' }));
     const messages = evidenceMessages(many, 0);
