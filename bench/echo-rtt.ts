@@ -96,9 +96,51 @@ export interface EchoRttResult {
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
+/** Per-round mean RTTs of both sides and the per-pair ratios. */
+interface PairSamples {
+  clientUs: number[];
+  rawUs: number[];
+  ratios: number[];
+}
+
+/** Rounds in back-to-back pairs, the order flipping each pair, so both sides see the same load. */
+async function measurePairs(pairs: number, n: number, viaClient: (n: number) => Promise<void>, viaRaw: (n: number) => Promise<void>): Promise<PairSamples> {
+  const out: PairSamples = { clientUs: [], rawUs: [], ratios: [] };
+  for (let r = 0; r < pairs; r++) {
+    const isClientFirst = r % 2 === 0;
+    const first = await timeRound(n, isClientFirst ? viaClient : viaRaw);
+    const second = await timeRound(n, isClientFirst ? viaRaw : viaClient);
+    const [c, w] = isClientFirst ? [first, second] : [second, first];
+    out.clientUs.push(c);
+    out.rawUs.push(w);
+    out.ratios.push(c / w);
+  }
+  return out;
+}
+
+function summarise(pairs: number, echoesPerRound: number, s: PairSamples): EchoRttResult {
+  const ratio = median(s.ratios);
+  const clientBest = Math.min(...s.clientUs);
+  const rawBest = Math.min(...s.rawUs);
+  return {
+    pairs,
+    echoesPerRound,
+    clientRttUs: round1(median(s.clientUs)),
+    rawRttUs: round1(median(s.rawUs)),
+    clientBestRttUs: round1(clientBest),
+    rawBestRttUs: round1(rawBest),
+    clientEchoPerSec: Math.round(1e6 / median(s.clientUs)),
+    rawEchoPerSec: Math.round(1e6 / median(s.rawUs)),
+    ratio: round3(ratio),
+    bestRatio: round3(clientBest / rawBest),
+    goalRatio: 1.25,
+    isWithinGoal: ratio <= 1.25,
+  };
+}
+
 /**
- * Back-to-back pairs of rounds (client then raw, raw then client, alternating), so that both
- * sides of a pair see the same machine load; the ratio is the median of the pair ratios.
+ * Echo RTT through `SmpClient` and through a raw socket against one simulator process; the
+ * ratio is the median of the per-pair ratios.
  */
 export async function benchEchoRtt(pairs = 30, echoesPerRound = 200): Promise<EchoRttResult> {
   const { child, port } = await startSimProcess();
@@ -111,35 +153,7 @@ export async function benchEchoRtt(pairs = 30, echoesPerRound = 200): Promise<Ec
   try {
     await viaClient(300);
     await raw.roundTrips(300);
-    const clientUs: number[] = [];
-    const rawUs: number[] = [];
-    const ratios: number[] = [];
-    for (let r = 0; r < pairs; r++) {
-      const isClientFirst = r % 2 === 0;
-      const first = await timeRound(echoesPerRound, isClientFirst ? viaClient : raw.roundTrips);
-      const second = await timeRound(echoesPerRound, isClientFirst ? raw.roundTrips : viaClient);
-      const [c, w] = isClientFirst ? [first, second] : [second, first];
-      clientUs.push(c);
-      rawUs.push(w);
-      ratios.push(c / w);
-    }
-    const ratio = median(ratios);
-    const clientBest = Math.min(...clientUs);
-    const rawBest = Math.min(...rawUs);
-    return {
-      pairs,
-      echoesPerRound,
-      clientRttUs: round1(median(clientUs)),
-      rawRttUs: round1(median(rawUs)),
-      clientBestRttUs: round1(clientBest),
-      rawBestRttUs: round1(rawBest),
-      clientEchoPerSec: Math.round(1e6 / median(clientUs)),
-      rawEchoPerSec: Math.round(1e6 / median(rawUs)),
-      ratio: round3(ratio),
-      bestRatio: round3(clientBest / rawBest),
-      goalRatio: 1.25,
-      isWithinGoal: ratio <= 1.25,
-    };
+    return summarise(pairs, echoesPerRound, await measurePairs(pairs, echoesPerRound, viaClient, raw.roundTrips));
   } finally {
     await client.close();
     raw.close();

@@ -48,10 +48,12 @@ export class PacketWait {
     return `${this.name} (group ${group} id ${id} seq ${seq})`;
   }
 
+  /** Settle with the matching packet. */
   resolve(p: ReceivedPacket): void {
     this.#resolve(p);
   }
 
+  /** Settle with a timeout or close error. */
   reject(e: Error): void {
     this.#reject(e);
   }
@@ -61,10 +63,12 @@ export class PacketWait {
 export class PacketWaits {
   readonly #byKey = new Map<number, PacketWait | PacketWait[]>();
 
+  /** True when some request waits on this key. */
   has(key: number): boolean {
     return this.#byKey.has(key);
   }
 
+  /** Register a wait behind any others on the same key. */
   add(w: PacketWait): void {
     const there = this.#byKey.get(w.key);
     if (there === undefined) this.#byKey.set(w.key, w);
@@ -72,6 +76,7 @@ export class PacketWaits {
     else this.#byKey.set(w.key, [there, w]);
   }
 
+  /** Forget a wait (answered, expired or withdrawn). */
   remove(w: PacketWait): void {
     const there = this.#byKey.get(w.key);
     if (there === w) this.#byKey.delete(w.key);

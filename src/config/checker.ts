@@ -43,24 +43,28 @@ export class ConfigChecker {
     }
   }
 
+  /** A non-empty string. Undefined after recording a problem. */
   string(value: unknown, pointer: string): string | undefined {
     if (typeof value === 'string' && value.length > 0) return value;
     this.problem(pointer, `expected a non-empty string, got ${describeJson(value)}`);
     return undefined;
   }
 
+  /** A finite number > 0. Undefined after recording a problem. */
   positiveNumber(value: unknown, pointer: string): number | undefined {
     if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
     this.problem(pointer, `expected a positive number, got ${describeJson(value)}`);
     return undefined;
   }
 
+  /** An integer > 0. Undefined after recording a problem. */
   positiveInteger(value: unknown, pointer: string): number | undefined {
     if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
     this.problem(pointer, `expected a positive integer, got ${describeJson(value)}`);
     return undefined;
   }
 
+  /** true or false. Undefined after recording a problem. */
   boolean(value: unknown, pointer: string): boolean | undefined {
     if (typeof value === 'boolean') return value;
     this.problem(pointer, `expected true or false, got ${describeJson(value)}`);
