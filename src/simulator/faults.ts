@@ -53,7 +53,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'erase-not-done', description: 'Image erase answers {} but leaves the slot contents in place.', caughtBy: ['SMP-IMG-DFU-004'] },
   { name: 'upload-any-image-number', description: 'Image upload ignores the "image" number of the first chunk and writes image 0\'s secondary slot.', caughtBy: ['SMP-IMG-DFU-006'] },
   // A case must check group errors come as err{group,rc} under v2 (§2.3).
-  { name: 'v1-errors-under-v2', description: 'Group errors are sent as translated v1 rc values to v2 requests.', caughtBy: [] },
+  { name: 'v1-errors-under-v2', description: 'Group errors are sent as translated v1 rc values to v2 requests.', caughtBy: ['SMP-OS-DATETIME-001', 'SMP-OS-INFO-004'] },
   // A case must send a request to an unknown group and expect rc 8 (§6.1 item 6).
   { name: 'unknown-group-ok', description: 'Requests to unknown groups are answered with an empty success map.', caughtBy: [] },
   // A case must echo a long string (> 64 characters) and compare it (§3.1.1).
@@ -61,7 +61,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
     name: 'echo-truncated',
     description: 'Echo replies are cut to a fixed number of characters.',
     params: { name: 'chars', defaultValue: 64, description: 'characters kept' },
-    caughtBy: [],
+    caughtBy: ['SMP-OS-ECHO-007', 'SMP-OS-ECHO-008', 'SMP-OS-ECHO-009'],
   },
   // A robustness case must send malformed CBOR, then check the device is still alive (§6.2).
   { name: 'crash-after-malformed', description: 'After the first request with a malformed CBOR body, nothing is answered any more.', caughtBy: [], isCrash: true },
@@ -82,11 +82,11 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A robustness case must send more malformed requests than buf_count, then check liveness.
   { name: 'leak-buffer-on-malformed', description: 'Each malformed request leaks one SMP buffer; after buf_count of them the device goes silent.', caughtBy: [], isCrash: true },
   // A case must reset the device and check that upload state is gone (§6.7 item 64).
-  { name: 'reset-does-nothing', description: 'Reset answers {} but the device does not reset (upload state and pending swap survive).', caughtBy: ['SMP-IMG-DFU-009', 'SMP-IMG-DFU-010'] },
+  { name: 'reset-does-nothing', description: 'Reset answers {} but the device does not reset (upload state and pending swap survive).', caughtBy: ['SMP-IMG-DFU-009', 'SMP-IMG-DFU-010', 'SMP-OS-RESET-001'] },
   // A case must check taskstat stkuse <= stksiz (§3.1.2).
-  { name: 'taskstat-stack-overflow', description: 'Task statistics report a thread using more stack than it has.', caughtBy: [] },
+  { name: 'taskstat-stack-overflow', description: 'Task statistics report a thread using more stack than it has.', caughtBy: ['SMP-OS-TASKSTAT-001'] },
   // A case must set the date/time and read it back (§3.1.4).
-  { name: 'datetime-not-stored', description: 'Date/time set answers {} but the clock is not changed.', caughtBy: [] },
+  { name: 'datetime-not-stored', description: 'Date/time set answers {} but the clock is not changed.', caughtBy: ['SMP-OS-DATETIME-002', 'SMP-OS-DATETIME-003', 'SMP-OS-DATETIME-004'] },
   // A case must save a setting, reset, and read it back (§3.4).
   { name: 'settings-not-persisted', description: 'Settings save answers {} but stores nothing; values are lost at reset.', caughtBy: [] },
   // A case must upload a file and compare its crc32/sha256 with the host's (§3.5).
@@ -104,13 +104,13 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must send two requests in one packet, the first failing, and expect one response (§1.5).
   { name: 'continue-after-error', description: 'Processing of a multi-request packet continues after an error.', caughtBy: [] },
   // A case must read MCUmgr params and check buf_count >= 1 (§3.1.6).
-  { name: 'params-zero-count', description: 'MCUmgr params report buf_count 0.', caughtBy: [] },
+  { name: 'params-zero-count', description: 'MCUmgr params report buf_count 0.', caughtBy: ['SMP-OS-PARAMS-001'] },
   // Cases must compare os info outputs per letter, check the fixed order, and refuse unknown letters (§3.1.7).
-  { name: 'info-format-ignored', description: 'OS info ignores "format" (any type, unknown letters included) and answers every item.', caughtBy: [] },
+  { name: 'info-format-ignored', description: 'OS info ignores "format" (any type, unknown letters included) and answers every item.', caughtBy: ['SMP-OS-INFO-001', 'SMP-OS-INFO-002', 'SMP-OS-INFO-003', 'SMP-OS-INFO-004', 'SMP-OS-INFO-005', 'SMP-OS-INFO-006'] },
   // Cases must check bootloader info answers the name for no query, the mode for "mode", and refuse other queries (§3.1.8).
-  { name: 'bootloader-info-confused', description: 'Bootloader info answers the mode for no query and the name for any query.', caughtBy: [] },
+  { name: 'bootloader-info-confused', description: 'Bootloader info answers the mode for no query and the name for any query.', caughtBy: ['SMP-OS-BOOTINFO-001', 'SMP-OS-BOOTINFO-002', 'SMP-OS-BOOTINFO-003', 'SMP-OS-BOOTINFO-004'] },
   // Cases must set out-of-range, too long and wrongly typed date/times and expect rc 3 (§3.1.4).
-  { name: 'datetime-lenient', description: 'Date/time set answers {} to values it cannot parse (and changes nothing).', caughtBy: [] },
+  { name: 'datetime-lenient', description: 'Date/time set answers {} to values it cannot parse (and changes nothing).', caughtBy: ['SMP-OS-DATETIME-005', 'SMP-OS-DATETIME-006', 'SMP-OS-DATETIME-007', 'SMP-OS-DATETIME-008', 'SMP-OS-DATETIME-009'] },
   // Cases must show each listed stat group and check the reply names it; unknown names must be refused (§3.3).
   { name: 'stat-show-ignores-name', description: 'Stat show answers one fixed group whatever name (or type) is asked.', caughtBy: [] },
   // Cases must write a setting and read it back or delete it (§3.4).

@@ -1,0 +1,325 @@
+/**
+ * OS group (0) beyond the echo basics of os-echo.suite.ts: long and v1 echo, task statistics,
+ * MCUmgr parameters, OS/application info, bootloader info, reset. The reset case comes last:
+ * it reboots the device.
+ * @see /work/shared/spec/smp.md §3.1, §6.7 items 63–66
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { encodeImageHeader } from '../../src/codec/image/sign.ts';
+import { MgmtErr, MgmtGroup, SMP_HEADER_BYTES, SmpVersion } from '../../src/codec/smp/constants.ts';
+import { imgCommands } from '../../src/codec/smp/groups/img.ts';
+import { osCommands, OsMgmtErr } from '../../src/codec/smp/groups/os.ts';
+import { smpRequest } from '../../src/codec/smp/command.ts';
+import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
+
+const EINVAL = { rc: MgmtErr.EINVAL } as const;
+/** No MCUboot (Zephyr v4.0 on native_sim): err{0,3}, or rc 3 where the handler returns the code. */
+const NO_BOOTLOADER_ANSWER = [{ v2: { group: MgmtGroup.OS, rc: OsMgmtErr.QUERY_YIELDS_NO_ANSWER } }, { rc: OsMgmtErr.QUERY_YIELDS_NO_ANSWER }] as const;
+/** os info letters in their fixed output order; `b` only with build-date support. */
+const INFO_LETTERS = ['s', 'n', 'r', 'v', 'b', 'm', 'p', 'i', 'o'] as const;
+/** MCUboot modes known to the group 0 document and MCUboot's enum (-1 unknown … 9 swap using offset). */
+const KNOWN_MODES = { min: -1, max: 9 } as const;
+/** Zephyr's CONFIG_MCUMGR_GRP_OS_RESET_MS default is 250 ms: wait past it before polling. */
+const RESET_SETTLE_MS = 1000;
+const CHUNK_BYTES = 512;
+
+/** The "output" of os info for `format` (absent when undefined). */
+async function infoOutput({ smp, expect }: CaseContext, format?: string): Promise<string> {
+  const req = format === undefined ? {} : { format };
+  return expect.smpOk(await smp.request(smpRequest(osCommands.info, req))).output;
+}
+
+/** Per-letter outputs; `b` is dropped when the device refuses it as an unknown letter (no build date). */
+async function letterOutputs(ctx: CaseContext): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const letter of INFO_LETTERS) {
+    const reply = await ctx.smp.request(smpRequest(osCommands.info, { format: letter }));
+    if (letter === 'b' && reply.body.kind !== 'ok') {
+      ctx.expect.mgmtErr(reply, { v2: { group: MgmtGroup.OS, rc: OsMgmtErr.INVALID_FORMAT } });
+      ctx.expect.note('"b" refused: built without CONFIG_MCUMGR_GRP_OS_INFO_BUILD_DATE_TIME');
+      continue;
+    }
+    out.set(letter, ctx.expect.smpOk(reply).output);
+  }
+  return out;
+}
+
+/** First chunk of an image upload (header with the MCUboot magic): starts the device's upload context. */
+function firstChunk(ctx: CaseContext): { len: number; data: Uint8Array } {
+  const len = 4 * CHUNK_BYTES;
+  const header = encodeImageHeader({ loadAddr: 0, hdrSize: 32, protectTlvSize: 0, imgSize: len - 32, flags: 0, version: { major: 0, minor: 0, revision: 1, build: 0 } });
+  const data = ctx.fixtures.bytes(CHUNK_BYTES, 'chunk0');
+  data.set(header);
+  return { len, data };
+}
+
+defineSuite({ id: 'smp/os', protocol: 'SMP', feature: 'os', title: 'OS management' }, (s) => {
+  s.case({
+    id: 'SMP-OS-ECHO-007',
+    title: 'echo returns a 200-character string unchanged',
+    level: 'MUST',
+    spec: { doc: 'zephyr-smp-g0', section: 'Echo command' },
+    stimulus: 'Echo with "d": 200 letters and digits.',
+    requirement: '"r" equals "d", all 200 characters (no length limit below the buffer size).',
+    requires: ['smp.os.echo'],
+    story: 'echo',
+    async run({ smp, expect, fixtures }) {
+      const d = fixtures.text(200);
+      expect.smpOk(await smp.request(smpRequest(osCommands.echo, { d }))).field('r').toBe(d);
+    },
+  });
+
+  s.case({
+    id: 'SMP-OS-ECHO-008',
+    title: 'echo with an SMP v1 header answers version 0 and the same string',
+    level: 'MUST',
+    spec: { doc: 'smp-digest', section: '1.4 Version handling (v1 vs v2)' },
+    stimulus: 'Echo with header version bits 00 and a 100-character "d".',
+    requirement: 'Reply header version 0, op 3; success payloads are the same in v1 and v2: "r" equals "d".',
+    requires: ['smp.os.echo', 'smp.v1'],
+    story: 'echo',
+    async run({ smp, expect, fixtures }) {
+      const d = fixtures.text(100);
+      expect.smpOk(await smp.request(smpRequest(osCommands.echo, { d }, { version: SmpVersion.V1 }))).field('r').toBe(d);
+    },
+  });
+
+  s.case({
+    id: 'SMP-OS-ECHO-009',
+    title: 'echo returns multi-byte UTF-8 text unchanged',
+    level: 'MUST',
+    spec: { doc: 'zephyr-smp-g0', section: 'Echo command' },
+    stimulus: 'Echo with "d": 90 code points mixing 2-, 3- and 4-byte UTF-8 sequences.',
+    requirement: '"r" equals "d" byte for byte.',
+    requires: ['smp.os.echo'],
+    story: 'echo',
+    async run({ smp, expect }) {
+      const d = 'ü€𝄞'.repeat(30);
+      expect.smpOk(await smp.request(smpRequest(osCommands.echo, { d }))).field('r').toBe(d);
+    },
+  });
+
+  s.case({
+    id: 'SMP-OS-TASKSTAT-001',
+    title: 'task statistics list tasks with prio, tid and state, distinct tids, and no task using more stack than it has',
+    level: 'MUST',
+    spec: { doc: 'smp-digest', section: '3.1.2 Task statistics (2)' },
+    stimulus: 'Task statistics (op 0) with an empty map.',
+    requirement: '"tasks": task name -> {"prio": int, "tid": uint, "state": uint, …}, at least one, tids distinct; where "stksiz" and "stkuse" are reported (words), stkuse <= stksiz.',
+    requires: ['smp.os.taskstat'],
+    story: 'taskstat',
+    async run({ smp, expect }) {
+      const { tasks } = expect.smpOk(await smp.request(smpRequest(osCommands.taskstat, {})));
+      const entries = Object.entries(tasks);
+      const tids = entries.map(([, t]) => t.tid);
+      expect.that(tids.length > 0, { expected: 'at least one task', actual: 'an empty "tasks" map' });
+      expect.that(new Set(tids).size === tids.length, { expected: 'distinct "tid" values', actual: `tids ${tids.join(', ')}` });
+      const over = entries.filter(([, t]) => t.stksiz !== undefined && t.stkuse !== undefined && t.stkuse > t.stksiz);
+      expect.that(over.length === 0, { expected: 'stkuse <= stksiz for every task', actual: over.map(([n, t]) => `${n}: stkuse ${t.stkuse} > stksiz ${t.stksiz}`).join('; ') });
+      expect.note(entries.some(([, t]) => t.stksiz !== undefined) ? 'stack info reported' : 'no stack info (built without ..._TASKSTAT_STACK_INFO)');
+    },
+  });
+
+  s.case({
+    id: 'SMP-OS-PARAMS-001',
+    title: 'MCUmgr parameters report a usable buffer size and at least one buffer, the same under v1',
+    level: 'MUST',
+    spec: { doc: 'smp-digest', section: '3.1.6 MCUmgr parameters (6)' },
+    stimulus: 'MCUmgr parameters (op 0) with a v2 header, then with a v1 header where the device answers v1.',
+    requirement: '"buf_size" (uint, including the 8-byte header) larger than a header, "buf_count" >= 1; the v1 answer carries the same values.',
+    requires: ['smp.os.params'],
+    story: 'mcumgr params',
+    async run({ smp, expect, session }) {
+      const p = expect.smpOk(await smp.request(smpRequest(osCommands.mcumgrParams, {})))
+        .field('buf_size').toSatisfy((n) => n > SMP_HEADER_BYTES, `more than ${SMP_HEADER_BYTES} (the header)`)
+        .field('buf_count').toSatisfy((n) => n >= 1, 'at least 1');
+      if (!session.smpVersions.v1) return;
+      expect.smpOk(await smp.request(smpRequest(osCommands.mcumgrParams, {}, { version: SmpVersion.V1 })))
+        .field('buf_size').toBe(p.buf_size)
+        .field('buf_count').toBe(p.buf_count);
+    },
+  });
+
+  s.case({
+    id: 'SMP-OS-INFO-001',
+    title: 'os info without a format, or with an empty one, answers the kernel name like "s"',
+    level: 'MUST',
+    spec: { doc: 'zephyr-smp-g0', section: 'OS/Application Info' },
+    stimulus: 'OS info with no "format", with "format": "", with "s", and with "a".',
+    requirement: 'The first three answer the same "output" (the kernel name, "s"), which is the first of the items "a" answers.',
+    requires: ['smp.os.info'],
+    story: 'info',
+    async run(ctx) {
+      const [none, empty, s1, all] = [await infoOutput(ctx), await infoOutput(ctx, ''), await infoOutput(ctx, 's'), await infoOutput(ctx, 'a')];
+      ctx.expect.that(none === s1 && empty === s1, { expected: `no format and "" answer like "s": ${JSON.stringify(s1)}`, actual: `no format: ${JSON.stringify(none)}, "": ${JSON.stringify(empty)}` });
+      ctx.expect.that(all.startsWith(`${s1} `), { expected: `"a" starts with the "s" item ${JSON.stringify(s1)} and more`, actual: `"a": ${JSON.stringify(all)}` });
+    },
+  });
+
+  s.case({
+    id: 'SMP-OS-INFO-002',
+    title: 'os info "a" answers every item, each as its own letter gives it, space-separated in fixed order',
+    level: 'MUST',
+    spec: { doc: 'zephyr-smp-g0', section: 'OS/Application Info' },
+    stimulus: 'OS info once per letter s n r v b m p i o ("b" may be refused without build-date support), then "a".',
+    requirement: '"a" equals the single-letter outputs joined by spaces in the order s n r v b m p i o.',
+    requires: ['smp.os.info'],
+    story: 'info',
+    async run(ctx) {
+      const parts = await letterOutputs(ctx);
+      const all = await infoOutput(ctx, 'a');
+      const expected = [...parts.values()].join(' ');
+      ctx.expect.that(all === expected, { expected: `"output": ${JSON.stringify(expected)}`, actual: `"output": ${JSON.stringify(all)}` });
+    },
+  });
+
+  s.case({
+    id: 'SMP-OS-INFO-003',
+    title: 'os info letters given out of order and repeated answer each item once, in fixed order',
+    level: 'MUST',
+    spec: { doc: 'smp-digest', section: '3.1.7 OS/application info (7)' },
+    stimulus: 'OS info with "format": "ovsos", then "s", "v" and "o" alone.',
+    requirement: 'Output assembled in the fixed order, duplicates accepted: "ovsos" answers s, v, o joined by spaces.',
+    requires: ['smp.os.info'],
+    story: 'info',
+    async run(ctx) {
+      const mixed = await infoOutput(ctx, 'ovsos');
+      const expected = [await infoOutput(ctx, 's'), await infoOutput(ctx, 'v'), await infoOutput(ctx, 'o')].join(' ');
+      ctx.expect.that(mixed === expected, { expected: `"output": ${JSON.stringify(expected)}`, actual: `"output": ${JSON.stringify(mixed)}` });
+    },
+  });
+
+  s.case({
+    id: 'SMP-OS-INFO-004',
+    title: 'os info with an unknown format letter answers INVALID_FORMAT err{0,2}',
+    level: 'MUST',
+    spec: { doc: 'zephyr-smp-g0', section: 'OS/Application Info' },
+    stimulus: 'OS info with "format": "sx" (v2 header).',
+    requirement: 'Group error 2 (OS_MGMT_ERR_INVALID_FORMAT) as err{group 0, rc 2}.',
+    requires: ['smp.os.info'],
+    story: 'info',
+    async run({ smp, expect }) {
+      expect.mgmtErr(await smp.request(smpRequest(osCommands.info, { format: 'sx' })), { v2: { group: MgmtGroup.OS, rc: OsMgmtErr.INVALID_FORMAT } });
+      await expect.alive();
+    },
+  });
+
+  s.case({
+    id: 'SMP-OS-INFO-005',
+    title: 'os info with an unknown format letter under SMP v1 answers rc 3',
+    level: 'MUST',
+    spec: { doc: 'smp-digest', section: '2.4 Group error tables (err.rc values) and v1 translations' },
+    stimulus: 'OS info with "format": "x" and header version bits 00.',
+    requirement: 'INVALID_FORMAT translated for v1: {"rc": 3} (MGMT_ERR_EINVAL), reply version 0.',
+    requires: ['smp.os.info', 'smp.v1'],
+    story: 'info',
+    async run({ smp, expect }) {
+      expect.mgmtErr(await smp.request(smpRequest(osCommands.info, { format: 'x' }, { version: SmpVersion.V1 })), { v2: { group: MgmtGroup.OS, rc: OsMgmtErr.INVALID_FORMAT }, v1: MgmtErr.EINVAL });
+    },
+  });
+
+  s.case({
+    id: 'SMP-OS-INFO-006',
+    title: 'os info with "format" not a text string is refused with rc 3',
+    level: 'MUST',
+    spec: { doc: 'smp-digest', section: '1.7 CBOR conventions' },
+    stimulus: 'OS info with "format": 115 (an unsigned integer), then "format": h\'73\' (bytes).',
+    requirement: 'A known key with the wrong major type fails decoding: {"rc": 3}.',
+    requires: ['smp.os.info'],
+    story: 'info',
+    async run({ smp, expect }) {
+      for (const format of [115, Uint8Array.of(0x73)]) expect.mgmtErr(await smp.request({ command: osCommands.info, body: { format } }), EINVAL);
+      await expect.alive();
+    },
+  });
+
+  s.case({
+    id: 'SMP-OS-BOOTINFO-001',
+    title: 'bootloader info names the bootloader (or, without MCUboot, answers QUERY_YIELDS_NO_ANSWER)',
+    level: 'MUST',
+    spec: { doc: 'zephyr-smp-g0', section: 'Bootloader Information' },
+    stimulus: 'Bootloader info (op 0) with an empty map.',
+    requirement: '{"bootloader": tstr} ("MCUboot"); a build without MCUboot (Zephyr v4.0 native_sim) answers err{0,3} or rc 3.',
+    requires: ['smp.os.bootloader-info'],
+    story: 'bootloader info',
+    async run({ smp, expect }) {
+      const reply = await smp.request(smpRequest(osCommands.bootloaderInfo, {}));
+      const { index } = await expect.oneOf([
+        () => expect.smpOk(reply).field('bootloader').toSatisfy((b) => typeof b === 'string' && b.length > 0, 'a non-empty text'),
+        () => expect.mgmtErr(reply, NO_BOOTLOADER_ANSWER),
+      ]);
+      expect.note(index === 0 ? `bootloader ${JSON.stringify(reply.body.kind === 'ok' ? reply.body.rsp['bootloader'] : '')}` : 'no bootloader answer (no MCUboot in this build)');
+    },
+  });
+
+  s.case({
+    id: 'SMP-OS-BOOTINFO-002',
+    title: 'bootloader info query "mode" answers an MCUboot mode number',
+    level: 'MUST',
+    spec: { doc: 'zephyr-smp-g0', section: 'Bootloader Information' },
+    stimulus: 'Bootloader info with {"query": "mode"}.',
+    requirement: '{"mode": int} in -1…9 ("no-downgrade": true optional); a build without MCUboot answers err{0,3} or rc 3.',
+    requires: ['smp.os.bootloader-info'],
+    story: 'bootloader info',
+    async run({ smp, expect }) {
+      const reply = await smp.request(smpRequest(osCommands.bootloaderInfo, { query: 'mode' }));
+      await expect.oneOf([
+        () => expect.smpOk(reply).field('mode').toSatisfy((m) => m !== undefined && m >= KNOWN_MODES.min && m <= KNOWN_MODES.max, `an int in ${KNOWN_MODES.min}…${KNOWN_MODES.max}`),
+        () => expect.mgmtErr(reply, NO_BOOTLOADER_ANSWER),
+      ]);
+    },
+  });
+
+  s.case({
+    id: 'SMP-OS-BOOTINFO-003',
+    title: 'bootloader info with an unknown query answers QUERY_YIELDS_NO_ANSWER (err{0,3} or rc 3)',
+    level: 'MUST',
+    spec: { doc: 'smp-digest', section: '3.1.8 Bootloader info (8)' },
+    stimulus: 'Bootloader info with {"query": "mgmt-conformance"}.',
+    requirement: 'Documented as group error 3 (err{group 0, rc 3}); Zephyr returns the code, sent as {"rc": 3}. Either is accepted.',
+    requires: ['smp.os.bootloader-info'],
+    story: 'bootloader info',
+    async run({ smp, expect }) {
+      const { index } = expect.mgmtErr(await smp.request(smpRequest(osCommands.bootloaderInfo, { query: 'mgmt-conformance' })), NO_BOOTLOADER_ANSWER);
+      expect.note(index === 0 ? 'group error form err{0,3}' : 'returned-code form rc 3 (Zephyr source)');
+    },
+  });
+
+  s.case({
+    id: 'SMP-OS-BOOTINFO-004',
+    title: 'bootloader info with "query" not a text string is refused with rc 3',
+    level: 'MUST',
+    spec: { doc: 'smp-digest', section: '3.1.8 Bootloader info (8)' },
+    stimulus: 'Bootloader info with {"query": 1}.',
+    requirement: '{"rc": 3} (decode failure); a build without MCUboot may answer err{0,3} instead.',
+    requires: ['smp.os.bootloader-info'],
+    story: 'bootloader info',
+    async run({ smp, expect }) {
+      expect.mgmtErr(await smp.request({ command: osCommands.bootloaderInfo, body: { query: 1 } }), [EINVAL, NO_BOOTLOADER_ANSWER[0]]);
+      await expect.alive();
+    },
+  });
+
+  s.case({
+    id: 'SMP-OS-RESET-001',
+    title: 'reset answers {}, the device comes back, and the image upload in progress is forgotten',
+    level: 'MUST',
+    spec: { doc: 'smp-digest', section: '3.1.5 Reset (5)' },
+    stimulus: 'Start an image upload (first chunk), reset with {}, wait for the device, then send the second chunk.',
+    requirement: 'Reset answers {} before rebooting; afterwards the device answers again and the upload context is gone: the second chunk gets {"off": 0}.',
+    requires: ['smp.os.reset', 'smp.img.upload'],
+    story: 'reset',
+    destructive: true,
+    timeoutMs: 60_000,
+    async run(ctx) {
+      const { smp, expect } = ctx;
+      const { len, data } = firstChunk(ctx);
+      expect.smpOk(await smp.request(smpRequest(imgCommands.upload, { image: 0, len, off: 0, data }))).field('off').toBe(CHUNK_BYTES);
+      expect.smpOk(await smp.request(smpRequest(osCommands.reset, {})));
+      await sleep(RESET_SETTLE_MS);
+      expect.note(`device answered again after ${await expect.ready()} ms`);
+      const next = { off: CHUNK_BYTES, data: ctx.fixtures.bytes(CHUNK_BYTES, 'chunk1') };
+      expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, next))).field('off').toBe(0);
+    },
+  });
+});
