@@ -1,7 +1,7 @@
 /**
  * Echo round trips through `SmpClient` over UDP against a raw `dgram` client, both talking to
- * the same simulator endpoint (a separate process, like a device), measured in alternating
- * rounds so that machine load affects both alike.
+ * the same simulator endpoint (a separate process, like a device), alternating echo by echo so
+ * that machine load affects both alike.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -60,35 +60,19 @@ async function openRawClient(port: number): Promise<{ roundTrips: (n: number) =>
   };
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-/** Mean microseconds per round trip of `n` sequential round trips. */
-async function timeRound(n: number, run: (n: number) => Promise<void>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await run(n);
-  return Number(process.hrtime.bigint() - start) / 1e3 / n;
-}
-
 /** Result of the client-vs-raw comparison. */
 export interface EchoRttResult {
   pairs: number;
-  echoesPerRound: number;
-  /** Medians over rounds of the mean RTT per round. */
+  /** Median round-trip times. */
   clientRttUs: number;
   rawRttUs: number;
-  /** Fastest round of each: the least disturbed by other load on the machine. */
-  clientBestRttUs: number;
-  rawBestRttUs: number;
+  clientP90RttUs: number;
+  rawP90RttUs: number;
+  /** 1 / median RTT: sequential echoes per second. */
   clientEchoPerSec: number;
   rawEchoPerSec: number;
-  /** Median over back-to-back pairs of (client RTT / raw RTT); goal ≤ 1.25. */
+  /** Median client RTT / median raw RTT; goal ≤ 1.25. */
   ratio: number;
-  /** Best client round / best raw round. */
-  bestRatio: number;
   goalRatio: number;
   isWithinGoal: boolean;
 }
@@ -96,43 +80,53 @@ export interface EchoRttResult {
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
-/** Per-round mean RTTs of both sides and the per-pair ratios. */
+/** RTT samples of both sides, in microseconds. */
 interface PairSamples {
   clientUs: number[];
   rawUs: number[];
-  ratios: number[];
 }
 
-/** Rounds in back-to-back pairs, the order flipping each pair, so both sides see the same load. */
-async function measurePairs(pairs: number, n: number, viaClient: (n: number) => Promise<void>, viaRaw: (n: number) => Promise<void>): Promise<PairSamples> {
-  const out: PairSamples = { clientUs: [], rawUs: [], ratios: [] };
-  for (let r = 0; r < pairs; r++) {
-    const isClientFirst = r % 2 === 0;
-    const first = await timeRound(n, isClientFirst ? viaClient : viaRaw);
-    const second = await timeRound(n, isClientFirst ? viaRaw : viaClient);
-    const [c, w] = isClientFirst ? [first, second] : [second, first];
-    out.clientUs.push(c);
-    out.rawUs.push(w);
-    out.ratios.push(c / w);
+/**
+ * Single echoes, client and raw alternating one by one (the order flipping each pair): both
+ * sides of a pair run microseconds apart, so load from other processes hits them alike.
+ */
+async function measurePairs(pairs: number, viaClient: () => Promise<unknown>, viaRaw: () => Promise<unknown>): Promise<PairSamples> {
+  const out: PairSamples = { clientUs: [], rawUs: [] };
+  const time = async (f: () => Promise<unknown>, into: number[]): Promise<void> => {
+    const start = process.hrtime.bigint();
+    await f();
+    into.push(Number(process.hrtime.bigint() - start) / 1e3);
+  };
+  for (let i = 0; i < pairs; i++) {
+    if (i % 2 === 0) {
+      await time(viaClient, out.clientUs);
+      await time(viaRaw, out.rawUs);
+    } else {
+      await time(viaRaw, out.rawUs);
+      await time(viaClient, out.clientUs);
+    }
   }
   return out;
 }
 
-function summarise(pairs: number, echoesPerRound: number, s: PairSamples): EchoRttResult {
-  const ratio = median(s.ratios);
-  const clientBest = Math.min(...s.clientUs);
-  const rawBest = Math.min(...s.rawUs);
+function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+}
+
+function summarise(pairs: number, s: PairSamples): EchoRttResult {
+  const client = percentile(s.clientUs, 0.5);
+  const raw = percentile(s.rawUs, 0.5);
+  const ratio = client / raw;
   return {
     pairs,
-    echoesPerRound,
-    clientRttUs: round1(median(s.clientUs)),
-    rawRttUs: round1(median(s.rawUs)),
-    clientBestRttUs: round1(clientBest),
-    rawBestRttUs: round1(rawBest),
-    clientEchoPerSec: Math.round(1e6 / median(s.clientUs)),
-    rawEchoPerSec: Math.round(1e6 / median(s.rawUs)),
+    clientRttUs: round1(client),
+    rawRttUs: round1(raw),
+    clientP90RttUs: round1(percentile(s.clientUs, 0.9)),
+    rawP90RttUs: round1(percentile(s.rawUs, 0.9)),
+    clientEchoPerSec: Math.round(1e6 / client),
+    rawEchoPerSec: Math.round(1e6 / raw),
     ratio: round3(ratio),
-    bestRatio: round3(clientBest / rawBest),
     goalRatio: 1.25,
     isWithinGoal: ratio <= 1.25,
   };
@@ -142,18 +136,16 @@ function summarise(pairs: number, echoesPerRound: number, s: PairSamples): EchoR
  * Echo RTT through `SmpClient` and through a raw socket against one simulator process; the
  * ratio is the median of the per-pair ratios.
  */
-export async function benchEchoRtt(pairs = 30, echoesPerRound = 200): Promise<EchoRttResult> {
+export async function benchEchoRtt(pairs = 10_000): Promise<EchoRttResult> {
   const { child, port } = await startSimProcess();
   const raw = await openRawClient(port);
   const client = new SmpClient(await UdpTransport.open({ host: '127.0.0.1', port }), { timeoutMs: 1000 });
   const echo = smpRequest(osCommands.echo, { d: 'hello' });
-  const viaClient = async (n: number): Promise<void> => {
-    for (let i = 0; i < n; i++) await client.request(echo);
-  };
+  const viaClient = (): Promise<unknown> => client.request(echo);
+  const viaRaw = (): Promise<void> => raw.roundTrips(1);
   try {
-    await viaClient(300);
-    await raw.roundTrips(300);
-    return summarise(pairs, echoesPerRound, await measurePairs(pairs, echoesPerRound, viaClient, raw.roundTrips));
+    await measurePairs(500, viaClient, viaRaw);
+    return summarise(pairs, await measurePairs(pairs, viaClient, viaRaw));
   } finally {
     await client.close();
     raw.close();
