@@ -19,6 +19,7 @@ export interface ChildJob {
   root: string;
   outDir: string;
   runTimeoutMs: number;
+  loadProblems: string[];
   isJson: boolean;
   /** Where to write the `TargetRunResult` as JSON. */
   resultFile: string;
@@ -33,6 +34,7 @@ export async function runChildJob(job: ChildJob): Promise<TargetRunResult> {
     outDir: job.outDir,
     prepare: defaultPrepareTarget,
     runTimeoutMs: job.runTimeoutMs,
+    loadProblems: job.loadProblems,
     onCase: (plan, r) => {
       if (!job.isJson) process.stdout.write(`  ${OUTCOME_TAG[r.outcome].padEnd(13)} ${plan.key}  ${r.id}  ${r.title}\n`);
     },

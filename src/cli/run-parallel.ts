@@ -36,6 +36,7 @@ export interface ParallelRunContext {
   outDir: string;
   runTimeoutMs: number;
   isJson: boolean;
+  loadProblems?: readonly string[];
   /** Hard bound on a child's life (default: the run timeout plus a grace period). */
   childBoundMs?: number;
 }
@@ -106,6 +107,7 @@ async function runOne(plan: TargetRunPlan, ctx: ParallelRunContext, io: CliIo): 
     root: ctx.root,
     outDir: ctx.outDir,
     runTimeoutMs: ctx.runTimeoutMs,
+    loadProblems: [...(ctx.loadProblems ?? [])],
     isJson: ctx.isJson,
     resultFile,
   };

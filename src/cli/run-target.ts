@@ -31,6 +31,8 @@ export interface TargetRunContext {
   outDir: string;
   prepare: PrepareTarget;
   runTimeoutMs: number;
+  /** Suite files that failed to load at selection: their cases are missing, so the run fails. */
+  loadProblems?: readonly string[];
   onCase?: (plan: TargetRunPlan, record: CaseRecord) => void;
 }
 
@@ -124,8 +126,10 @@ export async function executeTargetRun(plan: TargetRunPlan, ctx: TargetRunContex
     journal: join(journalDir, `${plan.key}.jsonl`),
     onCase: (r) => ctx.onCase?.(plan, r),
   });
-  const error = await runWithTarget(plan, ctx, collector, sessionFile);
-  const records = completeRecords(ctx.selected, collector.records, `not run: ${error ?? 'no result reported'}`);
+  const runError = await runWithTarget(plan, ctx, collector, sessionFile);
+  const records = completeRecords(ctx.selected, collector.records, `not run: ${runError ?? 'no result reported'}`);
+  const problems = [...(ctx.loadProblems ?? []).map((p) => `suite file failed to load: ${p}`), ...(runError !== undefined ? [runError] : [])];
+  const error = problems.length > 0 ? problems.join('; ') : undefined;
   const info = readSessionInfo(sessionFile);
   const summary = buildTargetSummary({
     name: plan.target.name,

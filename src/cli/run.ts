@@ -77,15 +77,16 @@ function progress(io: CliIo, isJson: boolean): (plan: TargetRunPlan, r: CaseReco
   };
 }
 
-async function selectForRun(options: RunOptions, io: CliIo, root: string): Promise<CaseRecord[] | number> {
+async function selectForRun(options: RunOptions, io: CliIo, root: string): Promise<{ selected: CaseRecord[]; problems: string[] } | number> {
   const { cases, problems } = await collectConformanceCases(root);
-  for (const p of problems) io.stderr(`run: suite problem: ${p}\n`);
   const selected = selectCases(cases, options);
   if (selected.length === 0) {
     io.stderr(cases.length === 0 ? 'run: no conformance cases found under suites/\n' : 'run: no case matches the filters\n');
     return 2;
   }
-  return selected;
+  // A suite file that does not load hides its cases; the run goes on but cannot pass.
+  for (const p of problems) io.stderr(`run: suite file failed to load: ${p}\n`);
+  return { selected, problems };
 }
 
 async function runSequential(plans: readonly TargetRunPlan[], ctx: ParallelRunContext, prepare: PrepareTarget, io: CliIo, onDone: (i: number, r: TargetRunResult) => void): Promise<void> {
@@ -97,8 +98,9 @@ async function runSequential(plans: readonly TargetRunPlan[], ctx: ParallelRunCo
 
 async function runAll(options: RunOptions, io: CliIo, deps: RunDependencies): Promise<number> {
   const plans = await planTargetRuns(options, deps.knownFaults);
-  const selected = await selectForRun(options, io, deps.root);
-  if (typeof selected === 'number') return selected;
+  const selection = await selectForRun(options, io, deps.root);
+  if (typeof selection === 'number') return selection;
+  const { selected, problems } = selection;
   const outDir = resolve(options.out);
   cleanOutputs(outDir);
   const started = Date.now();
@@ -116,7 +118,8 @@ async function runAll(options: RunOptions, io: CliIo, deps: RunDependencies): Pr
     slots[i] = r.summary;
     writeJsonAtomic(join(outDir, 'summary.json'), summary());
   };
-  const ctx = { root: deps.root, selected, pattern: testNamePatternFor(selected.map((c) => c.id)), outDir, runTimeoutMs: options.runTimeoutMs, isJson: options.isJson };
+  const pattern = testNamePatternFor(selected.map((c) => c.id));
+  const ctx = { root: deps.root, selected, pattern, outDir, runTimeoutMs: options.runTimeoutMs, isJson: options.isJson, loadProblems: problems };
   if (!options.isJson) io.stdout(`Running ${selected.length} case(s) on ${plans.map((p) => p.key).join(', ')} (seed ${options.seed})\n`);
   // Child processes start targets with the default preparation only; injected ones run here.
   if (plans.length > 1 && deps.prepare === defaultPrepareTarget) await executeTargetRunsInParallel(plans, ctx, io, onDone);

@@ -65,7 +65,7 @@ describe('run against the fixture project', { timeout: 120_000 }, () => {
     expect(summary.seed).toBe(4242);
     const [target] = summary.targets;
     expect(target?.name).toBe('smp');
-    expect(target?.totals).toEqual({ pass: 3, fail: 0, nonStrict: 1, informational: 1, unsupported: 1, broken: 0 });
+    expect(target?.totals).toEqual({ pass: 4, fail: 0, nonStrict: 1, informational: 1, unsupported: 1, broken: 0 });
     expect(target?.identity).toMatchObject({ os: { kernel: 'fixture' }, mcumgrParams: { bufSize: 2048 } });
     expect(target?.capabilities).toEqual(['smp.os.echo']);
     expect(target?.cases.find((c) => c.id === 'FIX-IMG-001')?.message).toBe('capability smp.img.upload missing');
@@ -76,7 +76,7 @@ describe('run against the fixture project', { timeout: 120_000 }, () => {
   it('gives each Allure result the conformance labels, parameters, steps and trace attachments', async () => {
     const out = join(work, 'all');
     const results = allureResults(out);
-    expect(results).toHaveLength(6);
+    expect(results).toHaveLength(7);
     const echo = results.find((r) => r.name.startsWith('FIX-OS-001'))!;
     const label = (name: string) => echo.labels.filter((l) => l.name === name).map((l) => l.value);
     expect(label('epic')).toEqual(['SMP']);
@@ -128,9 +128,9 @@ describe('run against the fixture project', { timeout: 120_000 }, () => {
     expect(code).toBe(1);
     expect(Date.now() - started).toBeLessThan(20_000);
     const target = readSummary(out).targets[0]!;
-    expect(target.totals.broken).toBe(6);
+    expect(target.totals.broken).toBe(7);
     expect(target.cases.every((c) => c.message.includes('target unavailable'))).toBe(true);
-    expect(findAll(parseXml(readFileSync(join(out, 'junit-smp.xml'), 'utf8')), 'error')).toHaveLength(6);
+    expect(findAll(parseXml(readFileSync(join(out, 'junit-smp.xml'), 'utf8')), 'error')).toHaveLength(7);
   });
 
   it('a hung run is cut at the global timeout: unfinished cases broken with the reason', async () => {
@@ -144,6 +144,24 @@ describe('run against the fixture project', { timeout: 120_000 }, () => {
     expect(target.cases.find((c) => c.id === 'FIX-IMG-002')).toMatchObject({ outcome: 'broken', message: 'not run: target run timed out after 2 s' });
     expect(checkSummary(readSummary(out))).toEqual([]);
   });
+});
+
+describe('run with a suite file that does not load', () => {
+  it('runs the other suites but fails, naming the file', async () => {
+    const out = join(work, 'broken-suite');
+    process.env['FIXTURE_BROKEN_SUITE'] = '1';
+    try {
+      const { code, stderr } = await run(['--smp', 'udp://127.0.0.1:1337', '--out', out]);
+      expect(code).toBe(1);
+      expect(stderr).toContain('run: suite file failed to load: suites/broken.suite.ts: this suite file failed to load');
+      const target = readSummary(out).targets[0]!;
+      expect(target.error).toContain('suites/broken.suite.ts');
+      expect(target.cases.some((c) => c.id === 'FIX-MISC-001')).toBe(false);
+      expect(target.totals.pass).toBe(3);
+    } finally {
+      delete process.env['FIXTURE_BROKEN_SUITE'];
+    }
+  }, 120_000);
 });
 
 describe('run usage and configuration errors exit 2 with one line', () => {

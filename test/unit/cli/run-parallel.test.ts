@@ -35,7 +35,7 @@ describe('parallel target runs', { timeout: 120_000 }, () => {
     expect(done.sort()).toEqual(['0:quick', '1:stuck']);
     const [quick, stuck] = results;
     expect(quick!.summary.error).toBeUndefined();
-    expect(quick!.summary.totals.pass).toBe(3);
+    expect(quick!.summary.totals.pass).toBe(4);
     expect(out).toMatch(/^ {2}pass {10}quick {2}FIX-OS-001 {2}echo answers$/m);
     expect(stuck!.summary.error).toBe('target process killed after 12 s');
     const hung = stuck!.summary.cases.find((c) => c.id === 'FIX-IMG-002');
