@@ -46,11 +46,13 @@ export interface BootState {
   copyDone: boolean;
 }
 
-/** An open file of the fs group (kept open between requests, closed by command 4). */
+/** The fs group's one open file (kept open between requests, closed by command 4 or at the end). */
 export interface OpenFile {
+  mode: 'upload' | 'download';
   name: string;
-  /** Expected next upload offset. */
+  /** Expected next offset. */
   off: number;
+  /** Total length (upload: from the first chunk; 0 = unknown, the file then stays open). */
   len: number;
 }
 

@@ -1,20 +1,22 @@
 /**
- * File system (group 8): an in-memory file system mounted at `/lfs1` with a size limit;
- * download, upload (kept open between chunks), status, hash/checksum (crc32 and sha256),
- * supported types, close.
+ * File system (group 8) as `fs_mgmt.c` does it, over an in-memory LittleFS-like store mounted at
+ * `/lfs1` (flat: no sub-directories) with a size limit: one open-file context shared by upload
+ * and download, download past the end answers an empty chunk (LittleFS seeks past the end),
+ * upload appends at the expected offset, hash/checksum crc32 and sha256.
  * @see ../../../../shared/spec/smp.md §3.5
  */
 import { createHash } from 'node:crypto';
 import { MgmtErr, MgmtGroup } from '../../codec/smp/constants.ts';
-import { FS_CAPACITY_BYTES, type SimDevice } from '../device.ts';
+import { FS_CAPACITY_BYTES, type OpenFile, type SimDevice } from '../device.ts';
 import { decodeRequest } from '../request.ts';
 import { groupErr, okRsp, rcRsp, type CommandHandlers, type GroupDefinition, type HandlerContext, type HandlerResult, type RspMap } from '../types.ts';
 import { crc32 } from './crc32.ts';
 
 /** `fs_mgmt_err_code_t` values the simulator uses. */
 const FsErr = {
-  FILE_INVALID_NAME: 2,
+  UNKNOWN: 1,
   FILE_NOT_FOUND: 3,
+  FILE_IS_DIRECTORY: 4,
   FILE_WRITE_FAILED: 10,
   FILE_OFFSET_NOT_VALID: 11,
   FILE_OFFSET_LARGER_THAN_FILE: 12,
@@ -23,93 +25,137 @@ const FsErr = {
   FILE_EMPTY: 16,
 } as const;
 
-const MOUNT_POINT = '/lfs1/';
+const MOUNT_POINT = '/lfs1';
 /** `CONFIG_MCUMGR_GRP_FS_PATH_LEN`. */
 const PATH_MAX = 64;
-/** Largest download chunk (`CONFIG_MCUMGR_GRP_FS_DL_CHUNK_SIZE`), further bounded by the buffer. */
-const DL_CHUNK_MAX = 1024;
+/** `HASH_CHECKSUM_TYPE_SIZE`: longest hash type name accepted. */
+const HASH_TYPE_MAX = 8;
+/** Map overhead taken off the buffer for a download chunk (header, keys, offsets, lengths). */
+const DL_OVERHEAD_BYTES = 64;
 
-/** Check a path: bad name → 2, outside the mount point → 14. */
-function checkPath(name: string | undefined): HandlerResult | undefined {
-  if (name === undefined) return rcRsp(MgmtErr.EINVAL);
-  if (name.length === 0 || name.length > PATH_MAX) return groupErr(FsErr.FILE_INVALID_NAME);
-  if (!name.startsWith(MOUNT_POINT) || name.length === MOUNT_POINT.length) return groupErr(FsErr.MOUNT_POINT_NOT_FOUND);
+type PathKind = 'file' | 'dir' | 'missing-parent';
+
+function pathKind(name: string): PathKind {
+  if (name === MOUNT_POINT || name === `${MOUNT_POINT}/`) return 'dir';
+  if (!name.startsWith(`${MOUNT_POINT}/`) || name.slice(MOUNT_POINT.length + 1).includes('/')) return 'missing-parent';
+  return 'file';
+}
+
+/** A usable name, or undefined (Zephyr answers rc 3 for a missing, empty or over-long name). */
+function validName(name: string | undefined): string | undefined {
+  return name !== undefined && name.length > 0 && name.length <= PATH_MAX ? name : undefined;
+}
+
+/** `fs_mgmt_filelen`: the file's length, or the group error fs_stat leads to. */
+function fileLen(device: SimDevice, name: string): number | HandlerResult {
+  const kind = pathKind(name);
+  if (kind === 'dir') return groupErr(FsErr.FILE_IS_DIRECTORY);
+  const file = kind === 'file' ? device.files.get(name) : undefined;
+  return file === undefined ? groupErr(FsErr.FILE_NOT_FOUND) : file.length;
+}
+
+/** The open context when it matches, else none (a different file or direction closes it). */
+function context(device: SimDevice, mode: OpenFile['mode'], name: string): OpenFile | undefined {
+  const open = device.openFile;
+  if (open !== undefined && open.mode === mode && open.name === name) return open;
+  device.openFile = undefined;
   return undefined;
+}
+
+function finishCheck(device: SimDevice, open: OpenFile): void {
+  if (open.len > 0 && open.off >= open.len) device.openFile = undefined;
 }
 
 function download(device: SimDevice, ctx: HandlerContext): HandlerResult {
   const req = decodeRequest(ctx.payload, { off: 'uint', name: 'tstr' });
-  if (!req.ok || req.value.off === undefined) return rcRsp(MgmtErr.EINVAL);
-  const bad = checkPath(req.value.name);
-  if (bad !== undefined) return bad;
-  const file = device.files.get(req.value.name ?? '');
-  if (file === undefined) return groupErr(FsErr.FILE_NOT_FOUND);
+  const name = req.ok ? validName(req.value.name) : undefined;
+  if (!req.ok || req.value.off === undefined || name === undefined) return rcRsp(MgmtErr.EINVAL);
+  let open = context(device, 'download', name);
+  if (open === undefined) {
+    const len = fileLen(device, name);
+    if (typeof len !== 'number') return len;
+    open = { mode: 'download', name, off: 0, len };
+    device.openFile = open;
+  }
   const { off } = req.value;
-  if (off > file.length) return groupErr(FsErr.FILE_OFFSET_LARGER_THAN_FILE);
-  const chunk = Math.max(0, Math.min(DL_CHUNK_MAX, device.options.bufSize - 64));
-  const body: RspMap = { off, data: file.slice(off, off + chunk) };
-  return okRsp(off === 0 ? { ...body, len: file.length } : body);
+  const chunkMax = Math.max(0, device.options.bufSize - DL_OVERHEAD_BYTES);
+  const data = (device.files.get(name) ?? new Uint8Array(0)).slice(off, off + chunkMax);
+  open.off = off + data.length;
+  const body: RspMap = off === 0 ? { off, data, len: open.len } : { off, data };
+  finishCheck(device, open);
+  return okRsp(body);
 }
 
 function uploadFile(device: SimDevice, ctx: HandlerContext): HandlerResult {
-  const req = decodeRequest(ctx.payload, { off: 'uint', data: 'bstr', name: 'tstr', len: 'uint' });
-  if (!req.ok || req.value.off === undefined || req.value.data === undefined) return rcRsp(MgmtErr.EINVAL);
-  const bad = checkPath(req.value.name);
-  if (bad !== undefined) return bad;
-  const name = req.value.name ?? '';
-  const { off, data } = req.value;
-  if (off === 0) {
-    if (req.value.len === undefined) return rcRsp(MgmtErr.EINVAL);
-    device.files.set(name, new Uint8Array(0));
-    device.openFile = { name, off: 0, len: req.value.len };
+  const req = decodeRequest(ctx.payload, { off: 'uint', name: 'tstr', data: 'bstr', len: 'uint' });
+  const name = req.ok ? validName(req.value.name) : undefined;
+  if (!req.ok || req.value.off === undefined || name === undefined || (req.value.off === 0 && req.value.len === undefined)) {
+    return rcRsp(MgmtErr.EINVAL);
   }
-  const open = device.openFile;
-  if (open === undefined || open.name !== name || open.off !== off) {
-    const expected = open !== undefined && open.name === name ? open.off : (device.files.get(name)?.length ?? 0);
+  const { off } = req.value;
+  const data = req.value.data ?? new Uint8Array(0);
+  let open = context(device, 'upload', name);
+  if (open === undefined) {
+    const kind = pathKind(name);
+    if (kind !== 'file') return groupErr(kind === 'dir' ? FsErr.UNKNOWN : FsErr.MOUNT_POINT_NOT_FOUND);
+    if (!device.files.has(name)) device.files.set(name, new Uint8Array(0));
+    open = { mode: 'upload', name, off: 0, len: 0 };
+    device.openFile = open;
+  }
+  const existing = device.files.get(name)?.length ?? 0;
+  if (off === 0) open.len = req.value.len ?? 0;
+  else if (open.off === 0) open.off = existing;
+  if (off > 0 && off !== open.off) {
     device.openFile = undefined;
-    return groupErr(FsErr.FILE_OFFSET_NOT_VALID, { len: expected });
+    return groupErr(FsErr.FILE_OFFSET_NOT_VALID, { len: open.off });
   }
-  if (off + data.length > open.len) return rcRsp(MgmtErr.EINVAL);
-  const old = device.files.get(name) ?? new Uint8Array(0);
-  if (usedBytes(device) - old.length + off + data.length > FS_CAPACITY_BYTES) return groupErr(FsErr.FILE_WRITE_FAILED);
-  const next = new Uint8Array(off + data.length);
-  next.set(old.subarray(0, off));
-  next.set(data, off);
-  device.files.set(name, next);
-  open.off = off + data.length;
-  if (open.off >= open.len) device.openFile = undefined;
-  return okRsp({ off: off + data.length });
+  if (data.length > 0) {
+    const failed = writeChunk(device, name, data, off === 0 && existing !== 0);
+    if (failed !== undefined) return failed;
+    // Zephyr adds to the context offset, even when a restart at 0 truncated the file.
+    open.off += data.length;
+  }
+  finishCheck(device, open);
+  return okRsp({ off: open.off });
 }
 
-function usedBytes(device: SimDevice): number {
-  let total = 0;
-  for (const f of device.files.values()) total += f.length;
-  return total;
+/** Append `data` (after truncating when asked); a full file system → group error 10. */
+function writeChunk(device: SimDevice, name: string, data: Uint8Array, isTruncate: boolean): HandlerResult | undefined {
+  const old = isTruncate ? new Uint8Array(0) : (device.files.get(name) ?? new Uint8Array(0));
+  let used = 0;
+  for (const [n, f] of device.files) if (n !== name) used += f.length;
+  if (used + old.length + data.length > FS_CAPACITY_BYTES) {
+    device.openFile = undefined;
+    return groupErr(FsErr.FILE_WRITE_FAILED);
+  }
+  const next = new Uint8Array(old.length + data.length);
+  next.set(old);
+  next.set(data, old.length);
+  device.files.set(name, next);
+  return undefined;
 }
 
 function status(device: SimDevice, ctx: HandlerContext): HandlerResult {
   const req = decodeRequest(ctx.payload, { name: 'tstr' });
-  if (!req.ok) return rcRsp(MgmtErr.EINVAL);
-  const bad = checkPath(req.value.name);
-  if (bad !== undefined) return bad;
-  const file = device.files.get(req.value.name ?? '');
-  return file === undefined ? groupErr(FsErr.FILE_NOT_FOUND) : okRsp({ len: file.length });
+  const name = req.ok ? validName(req.value.name) : undefined;
+  if (name === undefined) return rcRsp(MgmtErr.EINVAL);
+  const len = fileLen(device, name);
+  return typeof len === 'number' ? okRsp({ len }) : len;
 }
 
 function hash(device: SimDevice, ctx: HandlerContext): HandlerResult {
-  const req = decodeRequest(ctx.payload, { name: 'tstr', type: 'tstr', off: 'uint', len: 'uint' });
-  if (!req.ok) return rcRsp(MgmtErr.EINVAL);
-  const type = req.value.type ?? 'crc32';
+  const req = decodeRequest(ctx.payload, { type: 'tstr', name: 'tstr', off: 'uint', len: 'uint' });
+  const name = req.ok ? validName(req.value.name) : undefined;
+  if (!req.ok || name === undefined || (req.value.type?.length ?? 0) > HASH_TYPE_MAX || req.value.len === 0) return rcRsp(MgmtErr.EINVAL);
+  const type = req.value.type === undefined || req.value.type === '' ? 'crc32' : req.value.type;
   if (type !== 'crc32' && type !== 'sha256') return groupErr(FsErr.CHECKSUM_HASH_NOT_FOUND);
-  const bad = checkPath(req.value.name);
-  if (bad !== undefined) return bad;
-  const file = device.files.get(req.value.name ?? '');
-  if (file === undefined) return groupErr(FsErr.FILE_NOT_FOUND);
-  if (file.length === 0) return groupErr(FsErr.FILE_EMPTY);
+  const size = fileLen(device, name);
+  if (typeof size !== 'number') return size;
   const off = req.value.off ?? 0;
-  if (off >= file.length) return groupErr(FsErr.FILE_OFFSET_LARGER_THAN_FILE);
-  const len = Math.min(req.value.len ?? file.length - off, file.length - off);
-  const output = digest(type, file.subarray(off, off + len), device.faults.has('fs-hash-wrong'));
+  if (size <= off) return groupErr(size === 0 ? FsErr.FILE_EMPTY : FsErr.FILE_OFFSET_LARGER_THAN_FILE);
+  const len = Math.min(req.value.len ?? size, size - off);
+  const bytes = (device.files.get(name) ?? new Uint8Array(0)).subarray(off, off + len);
+  const output = digest(type, bytes, device.faults.has('fs-hash-wrong'));
   return okRsp(off === 0 ? { type, len, output } : { type, off, len, output });
 }
 

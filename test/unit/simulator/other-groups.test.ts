@@ -60,7 +60,8 @@ describe('other groups (smp.md §3.3–3.9)', () => {
     expect(body(await link.ask(req(R, 8, 1, { name: FILE })))).toEqual({ len: 299 });
     expect(body(await link.ask(req(R, 8, 0, { off: 0, name: FILE })))).toEqual({ off: 0, data: CONTENT, len: 299 });
     expect(body(await link.ask(req(R, 8, 0, { off: 128, name: FILE })))).toEqual({ off: 128, data: CONTENT.subarray(128) });
-    expect(body(await link.ask(req(R, 8, 0, { off: 300, name: FILE })))).toEqual({ err: { group: 8, rc: 12 } });
+    // fs_mgmt seeks past the end (LittleFS allows it) and reads nothing: no error (source, not the doc's 12).
+    expect(body(await link.ask(req(R, 8, 0, { off: 300, name: FILE })))).toEqual({ off: 300, data: new Uint8Array(0) });
     expect(body(await link.ask(req(R, 8, 2, { name: FILE })))).toEqual({ type: 'crc32', len: 299, output: 2457460174 });
     expect(body(await link.ask(req(R, 8, 2, { name: FILE, type: 'crc32', off: 23, len: 46 })))).toEqual({ type: 'crc32', off: 23, len: 46, output: 2676342747 });
     const sha = new Uint8Array(createHash('sha256').update(CONTENT).digest());
@@ -71,13 +72,32 @@ describe('other groups (smp.md §3.3–3.9)', () => {
     expect(crc32(CONTENT)).toBe(2457460174);
   });
 
-  it('§3.5 fs upload offset mismatch → err {8,11} plus "len"; off 0 truncates; missing file → 3; outside /lfs1 → 14', async () => {
+  it('§3.5 fs upload offset mismatch → err {8,11} plus "len"; off 0 truncates; missing file → 3; upload outside /lfs1 → 14', async () => {
     await link.ask(req(W, 8, 0, { off: 0, data: Uint8Array.of(1, 2, 3), name: '/lfs1/a.bin', len: 10 }));
     expect(body(await link.ask(req(W, 8, 0, { off: 5, data: Uint8Array.of(4), name: '/lfs1/a.bin' })))).toEqual({ err: { group: 8, rc: 11 }, len: 3 });
     await link.ask(req(W, 8, 0, { off: 0, data: Uint8Array.of(7), name: '/lfs1/a.bin', len: 1 }));
     expect(body(await link.ask(req(R, 8, 1, { name: '/lfs1/a.bin' })))).toEqual({ len: 1 });
     expect(body(await link.ask(req(R, 8, 1, { name: '/lfs1/missing' })))).toEqual({ err: { group: 8, rc: 3 } });
     expect(body(await link.ask(req(W, 8, 0, { off: 0, data: Uint8Array.of(1), name: '/nfs/x', len: 1 })))).toEqual({ err: { group: 8, rc: 14 } });
+  });
+
+  it('§3.5 fs_mgmt.c details: resume after close at the file length; restart at 0 keeps counting (source quirk); directory → 4; bad names → rc 3; hash edge cases', async () => {
+    const f = '/lfs1/r.bin';
+    expect(body(await link.ask(req(W, 8, 0, { off: 0, data: Uint8Array.of(1, 2), name: f, len: 4 })))).toEqual({ off: 2 });
+    expect(body(await link.ask(req(W, 8, 4)))).toEqual({});
+    expect(body(await link.ask(req(W, 8, 0, { off: 2, data: Uint8Array.of(3, 4), name: f })))).toEqual({ off: 4 });
+    expect(body(await link.ask(req(R, 8, 0, { off: 0, name: f })))).toEqual({ off: 0, data: Uint8Array.of(1, 2, 3, 4), len: 4 });
+    expect(body(await link.ask(req(W, 8, 0, { off: 0, data: Uint8Array.of(9), name: f, len: 8 })))).toEqual({ off: 1 });
+    expect(body(await link.ask(req(W, 8, 0, { off: 0, data: Uint8Array.of(8, 7), name: f, len: 8 })))).toEqual({ off: 3 });
+    expect(body(await link.ask(req(R, 8, 1, { name: f })))).toEqual({ len: 2 });
+    expect(body(await link.ask(req(R, 8, 1, { name: '/lfs1' })))).toEqual({ err: { group: 8, rc: 4 } });
+    expect(body(await link.ask(req(R, 8, 1, { name: '' })))).toEqual({ rc: 3 });
+    expect(body(await link.ask(req(R, 8, 1, { name: `/lfs1/${'n'.repeat(60)}` })))).toEqual({ rc: 3 });
+    expect(body(await link.ask(req(W, 8, 0, { off: 0, data: new Uint8Array(0), name: '/lfs1/empty', len: 0 })))).toEqual({ off: 0 });
+    expect(body(await link.ask(req(R, 8, 2, { name: '/lfs1/empty' })))).toEqual({ err: { group: 8, rc: 16 } });
+    expect(body(await link.ask(req(R, 8, 2, { name: f, len: 0 })))).toEqual({ rc: 3 });
+    expect(body(await link.ask(req(R, 8, 2, { name: f, off: 2 })))).toEqual({ err: { group: 8, rc: 12 } });
+    expect(body(await link.ask(req(R, 8, 2, { name: f, type: 'sha256sum!' })))).toEqual({ rc: 3 });
   });
 
   it.each([
