@@ -115,7 +115,7 @@ function itemText<T>(item: ProbeItem<T>, show: (v: T) => string): string {
 export function formatProbe(p: DeviceProbe): string[] {
   const lines = [
     `device      ${p.endpoint} (first reply in ${p.rttMs.toFixed(1)} ms)`,
-    `smp         ${p.smpVersion} (a v2 request was answered with version bits ${p.responseVersionBits.toString(2).padStart(2, '0')})`,
+    `smp         ${p.smpVersion} (a v2 request was answered with version bits ${p.responseVersionBits.toString(2).padStart(2, '0')}${p.smpVersion === 'v1' ? ': the device ignores them, like Zephyr < 3.4 or MCUboot serial recovery' : ''})`,
     `os info     ${itemText(p.osInfo, (v) => v)}`,
     `bootloader  ${itemText(p.bootloader, (v) => v ?? '(not named)')}`,
     `boot mode   ${itemText(p.bootloaderMode, (v) => (v === undefined ? '(not given)' : `${v} (${BOOT_MODES[v] ?? 'not a known mode'})`))}`,

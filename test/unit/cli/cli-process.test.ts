@@ -162,6 +162,14 @@ describe('mgmt-conformance CLI (real process)', () => {
     expect(r.stdout).toMatch(/^groups {6}from the enumeration group$/m);
   });
 
+  it('probe of a sim target from a targets file reports an SMP v1-only device', async () => {
+    const file = join(dir, 'old.json');
+    writeFileSync(file, JSON.stringify({ schemaVersion: 1, defaultTarget: 'old', targets: { old: { kind: 'sim', sim: { errorForm: 'v1' } } } }));
+    const r = await cli(['probe', '--targets', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^smp {9}v1 \(a v2 request was answered with version bits 00: the device ignores them/m);
+  });
+
   it('sim with an unknown fault: exit 2 listing the known ones', async () => {
     const r = await cli(['sim', '--fault', 'nope']);
     expect(r.code).toBe(2);
