@@ -9,6 +9,10 @@ import { osCommands } from '../../../src/codec/smp/groups/os.ts';
 import { ResponseTimeoutError } from '../../../src/errors.ts';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../../src/simulator/index.ts';
 import { SerialTransport } from '../../../src/transport/serial.ts';
+import { toHex } from '../../../src/core/bytes.ts';
+import { SmpOp } from '../../../src/codec/smp/constants.ts';
+import { encodeSmpPacket } from '../../../src/codec/smp/message.ts';
+import { encodeSerialFrames } from '../../../src/codec/smp/serial-framing.ts';
 import { UdpTransport } from '../../../src/transport/udp.ts';
 
 const stops: (() => Promise<void>)[] = [];
@@ -62,5 +66,17 @@ describe('SmpClient against the simulator', () => {
     const long = 'z'.repeat(300);
     expect(text(await client.request(echo('over the pty')))).toBe('over the pty');
     expect(text(await client.request(echo(long)))).toBe(long);
+  });
+
+  it('exchangeRaw with framed: false writes hand-framed bytes to the pty exactly as given', async () => {
+    const sim = await startSimulator({ udp: false, serial: true });
+    stops.push(() => sim.stop());
+    const client = new SmpClient(await SerialTransport.open({ path: sim.serialPath! }), { timeoutMs: 2000 });
+    stops.push(() => client.close());
+    const packet = encodeSmpPacket({ op: SmpOp.WRITE, group: 0, id: 0, seq: 42, body: { d: 'hand framed' } });
+    const frame = encodeSerialFrames(packet);
+    const reply = await client.exchangeRaw(frame, { match: { group: 0, id: 0, seq: 42 }, framed: false });
+    expect(reply.body).toMatchObject({ kind: 'ok', rsp: { r: 'hand framed' } });
+    expect(client.trace.entries[0]).toMatchObject({ direction: 'out', note: 'raw-unframed', hex: toHex(frame) });
   });
 });
