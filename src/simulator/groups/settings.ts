@@ -1,6 +1,7 @@
 /**
- * Settings (group 3): an in-memory store with one registered root, `test`. Unsaved values
- * are lost at reset; `save` persists, `load` restores the saved values.
+ * Settings (group 3) as `settings_mgmt.c` does it, over a runtime store with one registered
+ * root, `test`, and a persistent store: `save` persists, `load` and a reboot restore the saved
+ * values, `delete` removes the saved copy only.
  * @see ../../../../shared/spec/smp.md §3.4
  */
 import { MgmtErr, MgmtGroup } from '../../codec/smp/constants.ts';
@@ -10,8 +11,8 @@ import { groupErr, okRsp, rcRsp, type CommandHandlers, type GroupDefinition, typ
 
 const SettingsErr = { KEY_TOO_LONG: 2, KEY_NOT_FOUND: 3, ROOT_KEY_NOT_FOUND: 5 } as const;
 
-/** `CONFIG_MCUMGR_GRP_SETTINGS_NAME_LEN`: longest key accepted. */
-export const SETTINGS_NAME_MAX = 32;
+/** `CONFIG_MCUMGR_GRP_SETTINGS_NAME_LEN`: the key buffer, terminator included (31 characters fit). */
+export const SETTINGS_NAME_LEN = 32;
 /** `CONFIG_MCUMGR_GRP_SETTINGS_VALUE_LEN`: longest value read back. */
 export const SETTINGS_VALUE_MAX = 256;
 /** The only registered settings handler. */
@@ -19,8 +20,8 @@ const ROOT = 'test';
 
 /** Check a key: too long → 2, unknown root → 5. */
 function checkName(name: string | undefined): HandlerResult | undefined {
-  if (name === undefined) return rcRsp(MgmtErr.EINVAL);
-  if (name.length > SETTINGS_NAME_MAX) return groupErr(SettingsErr.KEY_TOO_LONG);
+  if (name === undefined || name === '') return rcRsp(MgmtErr.EINVAL);
+  if (name.length >= SETTINGS_NAME_LEN) return groupErr(SettingsErr.KEY_TOO_LONG);
   if (name.split('/')[0] !== ROOT) return groupErr(SettingsErr.ROOT_KEY_NOT_FOUND);
   return undefined;
 }
@@ -41,10 +42,11 @@ function read(device: SimDevice, ctx: HandlerContext): HandlerResult {
 function write(device: SimDevice, ctx: HandlerContext): HandlerResult {
   if (device.faults.has('settings-write-ignored')) return okRsp({});
   const req = decodeRequest(ctx.payload, { name: 'tstr', val: 'bstr' });
-  if (!req.ok || req.value.val === undefined) return rcRsp(MgmtErr.EINVAL);
+  if (!req.ok) return rcRsp(MgmtErr.EINVAL);
   const bad = checkName(req.value.name);
   if (bad !== undefined) return bad;
-  device.settings.set(req.value.name ?? '', req.value.val.slice());
+  // A missing "val" sets an empty value, as settings_runtime_set with length 0 does.
+  device.settings.set(req.value.name ?? '', (req.value.val ?? new Uint8Array(0)).slice());
   return okRsp({});
 }
 
@@ -52,10 +54,11 @@ function remove(device: SimDevice, ctx: HandlerContext): HandlerResult {
   const req = decodeRequest(ctx.payload, { name: 'tstr' });
   if (!req.ok) return rcRsp(MgmtErr.EINVAL);
   const name = req.value.name;
-  if (name === undefined) return rcRsp(MgmtErr.EINVAL);
-  if (name.length > SETTINGS_NAME_MAX) return groupErr(SettingsErr.KEY_TOO_LONG);
-  // As the capture shows, delete of a missing key answers KEY_NOT_FOUND whatever the root.
-  if (!device.settings.delete(name)) return groupErr(SettingsErr.KEY_NOT_FOUND);
+  if (name === undefined || name === '') return rcRsp(MgmtErr.EINVAL);
+  if (name.length >= SETTINGS_NAME_LEN) return groupErr(SettingsErr.KEY_TOO_LONG);
+  // settings_delete removes the stored copy only (the runtime value stays until the next load),
+  // and a storage backend deletes a missing key without complaint. The capture's KEY_NOT_FOUND
+  // comes from firmware without any storage backend.
   device.settingsPersisted.delete(name);
   return okRsp({});
 }

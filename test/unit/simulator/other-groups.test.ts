@@ -39,8 +39,23 @@ describe('other groups (smp.md §3.3–3.9)', () => {
     expect(body(await link.ask(req(W, 3, 0, { name: `test/${'k'.repeat(40)}`, val: Uint8Array.of(1) })))).toEqual({ err: { group: 3, rc: 2 } });
     expect(body(await link.ask(req(R, 3, 0, { name: 'test/none' })))).toEqual({ err: { group: 3, rc: 3 } });
     expect(body(await link.ask(req(W, 3, 1, { name: 'test/key' })))).toEqual({});
-    expect(body(await link.ask(req(W, 3, 1, { name: 'test/key' })))).toEqual({ err: { group: 3, rc: 3 } });
+    expect(body(await link.ask(req(W, 3, 1, { name: 'test/never-written' })))).toEqual({});
+    expect(body(await link.ask(req(W, 3, 0, { name: 'test/empty' })))).toEqual({});
+    expect(body(await link.ask(req(R, 3, 0, { name: 'test/empty' })))).toEqual({ val: new Uint8Array(0) });
+    expect(body(await link.ask(req(R, 3, 0, { name: '' })))).toEqual({ rc: 3 });
+    expect(body(await link.ask(req(R, 3, 0, { name: `test/${'k'.repeat(26)}` })))).toEqual({ err: { group: 3, rc: 3 } });
+    expect(body(await link.ask(req(R, 3, 0, { name: `test/${'k'.repeat(27)}` })))).toEqual({ err: { group: 3, rc: 2 } });
     for (const [op, id] of [[W, 2], [R, 3], [W, 3]] as const) expect(body(await link.ask(req(op, 3, id)))).toEqual({});
+  });
+
+  it('§3.4 settings delete removes the saved copy only: the value reads back until a reboot reloads storage', async () => {
+    await link.ask(req(W, 3, 0, { name: 'test/gone', val: Uint8Array.of(5) }));
+    await link.ask(req(W, 3, 3));
+    expect(body(await link.ask(req(W, 3, 1, { name: 'test/gone' })))).toEqual({});
+    expect(body(await link.ask(req(R, 3, 0, { name: 'test/gone' })))).toEqual({ val: Uint8Array.of(5) });
+    await link.ask(req(W, 0, 5));
+    await new Promise((r) => setTimeout(r, 350));
+    expect(body(await link.ask(req(R, 3, 0, { name: 'test/gone' })))).toEqual({ err: { group: 3, rc: 3 } });
   });
 
   it('§3.4 settings save survives a reset, unsaved values do not', async () => {
