@@ -5,6 +5,7 @@
  * keys are not an error; bytes after the map are not looked at.
  * @see ../../../shared/spec/smp.md §1.5, §1.7, §6.2
  */
+import { CBOR_BREAK, CborMajor, readCborHead } from '../codec/cbor/head.ts';
 import { decodeCborTree, type CborNode } from '../codec/cbor/tree.ts';
 import { err, ok, type Result } from '../core/result.ts';
 
@@ -76,4 +77,51 @@ function arrayElement(node: CborNode): ArrayElement {
   if (node.kind === 'tstr' && !node.indefinite) return { kind: 'tstr', value: node.value };
   if (node.kind === 'uint' && typeof node.value === 'number') return { kind: 'uint', value: node.value };
   return { kind: 'other' };
+}
+
+/** One item decoded at `at`, with the offset after it; undefined when malformed or truncated. */
+function itemAt(payload: Uint8Array, at: number): { node: CborNode; end: number } | undefined {
+  const item = decodeCborTree(payload.subarray(at), { maxDepth: MAX_DECODING_LEVELS });
+  return item.ok ? { node: item.value, end: at + item.value.end } : undefined;
+}
+
+/**
+ * Walk the top-level map entry by entry, as the shell handler does by hand, until the first
+ * text key equal to `key`: earlier keys must be text and their values well formed, and nothing
+ * after the key is read (so a duplicate or junk later in the map goes unnoticed). Returns the
+ * offset of the key's value.
+ * @see ../../../shared/spec/smp.md §3.6
+ */
+export function findFirstKey(payload: Uint8Array, key: string): Result<number, string> {
+  const head = readCborHead(payload, 0);
+  if (!head.ok || head.value.major !== CborMajor.MAP) return err('request body is not a map');
+  let left = head.value.indefinite ? Number.POSITIVE_INFINITY : Number(head.value.argument);
+  for (let at = head.value.end; left > 0; left--) {
+    if (head.value.indefinite && payload[at] === CBOR_BREAK) break;
+    const k = itemAt(payload, at);
+    if (k === undefined || k.node.kind !== 'tstr' || k.node.indefinite) return err('non-text or malformed key');
+    if (k.node.value === key) return ok(k.end);
+    const v = itemAt(payload, k.end);
+    if (v === undefined) return err(`malformed value of "${k.node.value}"`);
+    at = v.end;
+  }
+  return err(`no "${key}" key`);
+}
+
+/**
+ * Read an array at `at` element by element: the text elements before the first non-text (or
+ * malformed) one. Not an array → error.
+ */
+export function leadingTextElements(payload: Uint8Array, at: number): Result<string[], string> {
+  const head = readCborHead(payload, at);
+  if (!head.ok || head.value.major !== CborMajor.ARRAY) return err('not an array');
+  const out: string[] = [];
+  let left = head.value.indefinite ? Number.POSITIVE_INFINITY : Number(head.value.argument);
+  for (let p = head.value.end; left > 0; left--) {
+    const item = itemAt(payload, p);
+    if (item === undefined || item.node.kind !== 'tstr' || item.node.indefinite) break;
+    out.push(item.node.value);
+    p = item.end;
+  }
+  return ok(out);
 }

@@ -4,7 +4,7 @@
  */
 import { MgmtErr, MgmtGroup } from '../../codec/smp/constants.ts';
 import type { SimDevice } from '../device.ts';
-import { decodeRequest } from '../request.ts';
+import { findFirstKey, leadingTextElements } from '../request.ts';
 import { groupErr, okRsp, rcRsp, type CommandHandlers, type GroupDefinition, type HandlerContext, type HandlerResult } from '../types.ts';
 
 const ShellErr = { COMMAND_TOO_LONG: 2, EMPTY_COMMAND: 3 } as const;
@@ -43,13 +43,11 @@ function device(args: readonly string[]): { out: string[]; ret: number } {
 
 function exec(dev: SimDevice, ctx: HandlerContext): HandlerResult {
   if (dev.faults.has('shell-exec-fake')) return okRsp({ o: '', ret: 0 });
-  const req = decodeRequest(ctx.payload, { argv: 'array' });
-  if (!req.ok || req.value.argv === undefined) return rcRsp(MgmtErr.EINVAL);
-  const argv: string[] = [];
-  for (const element of req.value.argv) {
-    if (element.kind !== 'tstr') break;
-    argv.push(element.value);
-  }
+  // shell_mgmt scans the map by hand: the first "argv" wins and nothing after it is looked at.
+  const argvAt = findFirstKey(ctx.payload, 'argv');
+  const elements = argvAt.ok ? leadingTextElements(ctx.payload, argvAt.value) : argvAt;
+  if (!elements.ok) return rcRsp(MgmtErr.EINVAL);
+  const argv = elements.value;
   if (argv.length === 0) return groupErr(ShellErr.EMPTY_COMMAND);
   const line = argv.join(' ');
   if (line.length >= SHELL_CMD_BUFF_SIZE) return groupErr(ShellErr.COMMAND_TOO_LONG);

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crc32 } from '../../../src/simulator/groups/crc32.ts';
-import { body, req, udpSim, type SimLink } from './sim-link.ts';
+import { CborWriter } from '../../../src/codec/cbor/writer.ts';
+import { body, rawReq, req, udpSim, type SimLink } from './sim-link.ts';
 
 const R = 0;
 const W = 2;
@@ -132,6 +133,20 @@ describe('other groups (smp.md §3.3–3.9)', () => {
     expect(body(await link.ask(req(W, 9, 0, { argv: ['echo', 'x'.repeat(300)] })))).toEqual({ err: { group: 9, rc: 2 } });
     expect(body(await link.ask(req(W, 9, 0, { argv: 'kernel' })))).toEqual({ rc: 3 });
     expect(body(await link.ask(req(W, 9, 0, { argv: [], other: 1 }, { version: 0 })))).toEqual({ rc: 3 });
+  });
+
+  it('§3.6 shell_mgmt scans the map by hand: first "argv" wins, nothing after it is read; a non-text key before it → rc 3', async () => {
+    const argv = (w: CborWriter, words: string[]): CborWriter => words.reduce((x, t) => x.text(t), w.text('argv').arrayHeader(words.length));
+    const dupArgv = argv(argv(new CborWriter().mapHeader(2), ['help']), ['kernel', 'version']).toBytes();
+    expect(body(await link.ask(rawReq(W, 9, 0, dupArgv)))['o']).toContain('Available commands');
+    const junkAfter = argv(new CborWriter().mapHeader(3), ['kernel', 'version']).uint(1).uint(2).uint(3).uint(4).toBytes();
+    expect(body(await link.ask(rawReq(W, 9, 0, junkAfter)))['o']).toBe('\r\nZephyr version 4.0.0\r\n');
+    const truncatedAfter = argv(new CborWriter().mapHeader('indefinite'), ['kernel', 'version']).raw([0x61]).toBytes();
+    expect(body(await link.ask(rawReq(W, 9, 0, truncatedAfter)))['ret']).toBe(0);
+    const intKeyFirst = argv(new CborWriter().mapHeader(2).uint(1).text('x'), ['kernel', 'version']).toBytes();
+    expect(body(await link.ask(rawReq(W, 9, 0, intKeyFirst)))).toEqual({ rc: 3 });
+    const cutArray = new CborWriter().mapHeader(1).text('argv').arrayHeader(3).text('nosuch').text('x', { claimedLength: 9 }).toBytes();
+    expect(body(await link.ask(rawReq(W, 9, 0, cutArray)))).toEqual({ o: '\r\nnosuch: command not found\r\n', ret: -8 });
   });
 
   it('§3.7 enum count/list/single/details in the capture order; index past the end → err {10,4}', async () => {
