@@ -1,0 +1,209 @@
+/**
+ * Image upload protocol rules (group 1, id 1): request checks on the first chunk, offsets,
+ * overrun, empty chunks, resume by sha, and the upload state an erase clears. Full DFU flows are
+ * in img-dfu.suite.ts.
+ * @see /work/shared/spec/smp.md §3.2.3, §6.6 items 48–58, 62
+ */
+import { smpRequest } from '../../src/codec/smp/command.ts';
+import { MgmtErr, MgmtGroup, SmpVersion } from '../../src/codec/smp/constants.ts';
+import { imgCommands, ImgMgmtErr } from '../../src/codec/smp/groups/index.ts';
+import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
+import { CHUNK_BYTES, eraseTimeoutMs, firstChunk, freeSecondarySlot, IMAGE_PAYLOAD_BYTES, sha256, uploadImage } from './img-helpers.ts';
+
+const IMG = MgmtGroup.IMAGE;
+const UPLOAD = ['smp.img.state', 'smp.img.upload', 'smp.img.erase'];
+const U = { doc: 'smp-digest', section: '3.2.3 Upload (1, op 2)' } as const;
+const groupErr = (rc: number): { v2: { group: number; rc: number } } => ({ v2: { group: IMG, rc } });
+
+/** Send an upload request body as given (fields left out or mistyped on purpose). */
+async function rawUpload(ctx: CaseContext, body: Record<string, unknown>, version?: number) {
+  return ctx.smp.request(version === undefined ? { command: imgCommands.upload, body } : { command: imgCommands.upload, body, version });
+}
+
+/** Empty slot 1, then send the first `chunks` chunks of a fresh fixture image; resolves with the image. */
+async function startUpload(ctx: CaseContext, chunks: number, label = 'image'): Promise<Uint8Array> {
+  const image = ctx.fixtures.image(IMAGE_PAYLOAD_BYTES, { label });
+  await freeSecondarySlot(ctx);
+  ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, firstChunk(image)))).field('off').toBe(CHUNK_BYTES);
+  for (let i = 1; i < chunks; i++) {
+    const off = i * CHUNK_BYTES;
+    ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, { off, data: image.subarray(off, off + CHUNK_BYTES) }))).field('off').toBe(off + CHUNK_BYTES);
+  }
+  return image;
+}
+
+/** A continuation chunk of `image` at `off`. */
+function chunkAt(image: Uint8Array, off: number, bytes = CHUNK_BYTES): { off: number; data: Uint8Array } {
+  return { off, data: image.subarray(off, off + bytes) };
+}
+
+defineSuite({ id: 'smp/img-upload', protocol: 'SMP', feature: 'img', title: 'Image management: upload protocol rules' }, (s) => {
+  const firstChunkError = (id: string, title: string, stimulus: string, rc: number, body: (image: Uint8Array) => Record<string, unknown>): void =>
+    s.case({
+      id, title, level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true, stimulus,
+      requirement: `A group error ${rc}; nothing is written and the device stays alive.`,
+      async run(ctx) {
+        await freeSecondarySlot(ctx);
+        ctx.expect.mgmtErr(await rawUpload(ctx, body(ctx.fixtures.image(IMAGE_PAYLOAD_BYTES))), groupErr(rc));
+        await ctx.expect.alive();
+      },
+    });
+
+  firstChunkError('SMP-IMG-UPLOAD-001', 'upload without "off" is refused with err 20 (INVALID_OFFSET)', 'A first chunk with "image", "len", "sha", "data" but no "off".',
+    ImgMgmtErr.INVALID_OFFSET, (image) => { const { off: _off, ...rest } = firstChunk(image); return rest; });
+  firstChunkError('SMP-IMG-UPLOAD-002', 'a first chunk without "len" is refused with err 21 (INVALID_LENGTH)', 'A first chunk ("off": 0) with a valid header in "data" but no "len".',
+    ImgMgmtErr.INVALID_LENGTH, (image) => { const { len: _len, ...rest } = firstChunk(image); return rest; });
+  firstChunkError('SMP-IMG-UPLOAD-003', 'a first chunk shorter than the 32-byte image header is refused with err 22', 'A first chunk with 31 bytes of "data" (the start of a valid image).',
+    ImgMgmtErr.INVALID_IMAGE_HEADER, (image) => ({ ...firstChunk(image), data: image.subarray(0, 31) }));
+  firstChunkError('SMP-IMG-UPLOAD-004', 'a first chunk whose header magic is wrong is refused with err 23', 'A first chunk whose first 4 bytes are the legacy magic 0x96f3b83c.',
+    ImgMgmtErr.INVALID_IMAGE_HEADER_MAGIC, (image) => ({ ...firstChunk(image), data: Uint8Array.of(0x3c, 0xb8, 0xf3, 0x96, ...image.subarray(4, CHUNK_BYTES)) }));
+  firstChunkError('SMP-IMG-UPLOAD-005', 'a first chunk with a "sha" longer than 32 bytes is refused with err 24', 'A first chunk whose "sha" is 33 bytes.',
+    ImgMgmtErr.INVALID_HASH, (image) => ({ ...firstChunk(image), sha: new Uint8Array([...sha256(image), 0]) }));
+  firstChunkError('SMP-IMG-UPLOAD-006', 'a first chunk announcing a 256 MiB image is refused with err 30 (too large)', 'A first chunk with "len": 268435456, larger than any image slot.',
+    ImgMgmtErr.INVALID_IMAGE_TOO_LARGE, (image) => ({ ...firstChunk(image), len: 0x1000_0000 }));
+
+  s.case({
+    id: 'SMP-IMG-UPLOAD-007',
+    title: 'under SMP v1, a wrong header magic is refused with rc 1 (translation of err 23)',
+    level: 'MUST', spec: { doc: 'smp-digest', section: '6.6 Image management' }, requires: [...UPLOAD, 'smp.v1'], story: 'upload', destructive: true,
+    stimulus: 'SMP v1 first chunk whose magic is 0x96f3b83c.',
+    requirement: 'INVALID_IMAGE_HEADER_MAGIC (23) translates to {"rc": 1} under v1.',
+    async run(ctx) {
+      const image = ctx.fixtures.image(IMAGE_PAYLOAD_BYTES);
+      await freeSecondarySlot(ctx);
+      const reply = await rawUpload(ctx, { ...firstChunk(image), data: Uint8Array.of(0x3c, 0xb8, 0xf3, 0x96, ...image.subarray(4, CHUNK_BYTES)) }, SmpVersion.V1);
+      ctx.expect.mgmtErr(reply, { v2: { group: IMG, rc: ImgMgmtErr.INVALID_IMAGE_HEADER_MAGIC }, v1: MgmtErr.EUNKNOWN });
+    },
+  });
+
+  s.case({
+    id: 'SMP-IMG-UPLOAD-008',
+    title: 'a continuation chunk with no upload in progress is answered with "off": 0 and not written',
+    level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true,
+    stimulus: 'Complete a small upload (the device then holds no upload state), then send {"off": 256, "data": 256 bytes}.',
+    requirement: 'A success reply {"off": 0}: the client is told to start over with a first chunk.',
+    async run(ctx) {
+      const image = ctx.fixtures.image(IMAGE_PAYLOAD_BYTES);
+      await freeSecondarySlot(ctx);
+      await uploadImage(ctx, image);
+      ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, chunkAt(image, CHUNK_BYTES)))).field('off').toBe(0);
+    },
+  });
+
+  s.case({
+    id: 'SMP-IMG-UPLOAD-009',
+    title: 'a chunk that skips ahead is answered with the expected offset, and the upload still completes intact',
+    level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true,
+    stimulus: 'After 2 chunks, send the chunk at offset 768 (expected 512); then finish from 512 with "sha" set.',
+    requirement: 'The skipping chunk gets {"off": 512} and is not written; the upload completes, "match" true where present.',
+    async run(ctx) {
+      const image = await startUpload(ctx, 2);
+      ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, chunkAt(image, 3 * CHUNK_BYTES)))).field('off').toBe(2 * CHUNK_BYTES);
+      let last = ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, chunkAt(image, 2 * CHUNK_BYTES, image.length))));
+      last = last.field('off').toBe(image.length);
+      if (last.match !== undefined) last.field('match').toBe(true);
+    },
+  });
+
+  s.case({
+    id: 'SMP-IMG-UPLOAD-010',
+    title: 'a chunk at an earlier offset is answered with the expected offset, not written again',
+    level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true,
+    stimulus: 'After 3 chunks (expected offset 768), send the chunk at offset 256 again.',
+    requirement: 'A success reply {"off": 768}; the upload does not move back.',
+    async run(ctx) {
+      const image = await startUpload(ctx, 3);
+      ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, chunkAt(image, CHUNK_BYTES)))).field('off').toBe(3 * CHUNK_BYTES);
+    },
+  });
+
+  s.case({
+    id: 'SMP-IMG-UPLOAD-011',
+    title: 'a chunk reaching past the announced "len" is refused with err 31 (data overrun)',
+    level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true,
+    stimulus: 'Start an upload, then send the rest of the image plus 16 extra bytes in one chunk at the expected offset.',
+    requirement: 'A group error 31 INVALID_IMAGE_DATA_OVERRUN.',
+    async run(ctx) {
+      const image = await startUpload(ctx, 1);
+      const data = new Uint8Array([...image.subarray(CHUNK_BYTES), ...ctx.fixtures.bytes(16)]);
+      ctx.expect.mgmtErr(await ctx.smp.request(smpRequest(imgCommands.upload, { off: CHUNK_BYTES, data })), groupErr(ImgMgmtErr.INVALID_IMAGE_DATA_OVERRUN));
+      await ctx.expect.alive();
+    },
+  });
+
+  s.case({
+    id: 'SMP-IMG-UPLOAD-012',
+    title: 'a zero-length chunk at the expected offset writes nothing and answers the current offset',
+    level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true,
+    stimulus: 'After 2 chunks, send {"off": 512, "data": h\'\'}, then the real chunk at 512.',
+    requirement: 'The empty chunk gets {"off": 512}; the next chunk is accepted at 512 ({"off": 768}).',
+    async run(ctx) {
+      const image = await startUpload(ctx, 2);
+      ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, { off: 2 * CHUNK_BYTES, data: new Uint8Array(0) }))).field('off').toBe(2 * CHUNK_BYTES);
+      ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, chunkAt(image, 2 * CHUNK_BYTES)))).field('off').toBe(3 * CHUNK_BYTES);
+    },
+  });
+
+  s.case({
+    id: 'SMP-IMG-UPLOAD-013',
+    title: 'repeating the first chunk with the same "sha" mid-upload resumes at the current offset',
+    level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true,
+    stimulus: 'After 3 chunks, send the first chunk again (same "len" and "sha").',
+    requirement: 'A success reply {"off": 768}: the upload resumes, nothing is rewritten.',
+    async run(ctx) {
+      const image = await startUpload(ctx, 3);
+      ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, firstChunk(image)))).field('off').toBe(3 * CHUNK_BYTES);
+    },
+  });
+
+  s.case({
+    id: 'SMP-IMG-UPLOAD-014',
+    title: 'a first chunk with a different "sha" mid-upload starts a new upload',
+    level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true,
+    stimulus: 'After 3 chunks of image A, send the first chunk of image B (its own "sha").',
+    requirement: 'Resume needs an identical sha: image B starts afresh, {"off": 256}.',
+    async run(ctx) {
+      await startUpload(ctx, 3, 'image-a');
+      const other = ctx.fixtures.image(IMAGE_PAYLOAD_BYTES, { label: 'image-b' });
+      ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, firstChunk(other)))).field('off').toBe(CHUNK_BYTES);
+    },
+  });
+
+  s.case({
+    id: 'SMP-IMG-UPLOAD-015',
+    title: 'an image erase clears the upload in progress (Zephyr #51798)',
+    level: 'MUST', spec: { doc: 'smp-digest', section: '3.2.4 Erase (5, op 2)' }, requires: UPLOAD, story: 'upload', destructive: true,
+    stimulus: 'After 2 chunks, erase slot 1, then send the next chunk (offset 512).',
+    requirement: 'The chunk gets {"off": 0}: the upload state is gone, the client must start over.',
+    async run(ctx) {
+      const image = await startUpload(ctx, 2);
+      ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.erase, { slot: 1 }), { timeoutMs: eraseTimeoutMs(ctx) }));
+      ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, chunkAt(image, 2 * CHUNK_BYTES)))).field('off').toBe(0);
+    },
+  });
+
+  s.case({
+    id: 'SMP-IMG-UPLOAD-016',
+    title: 'upload with "off" as a text string is refused with rc 3',
+    level: 'MUST', spec: { doc: 'smp-digest', section: '1.7 CBOR conventions' }, requires: UPLOAD, story: 'upload', destructive: true,
+    stimulus: 'A first chunk whose "off" is the text "0".',
+    requirement: 'A known key with the wrong type fails decoding: {"rc": 3}.',
+    async run(ctx) {
+      await freeSecondarySlot(ctx);
+      ctx.expect.mgmtErr(await rawUpload(ctx, { ...firstChunk(ctx.fixtures.image(IMAGE_PAYLOAD_BYTES)), off: '0' }), { rc: MgmtErr.EINVAL });
+      await ctx.expect.alive();
+    },
+  });
+
+  s.case({
+    id: 'SMP-IMG-UPLOAD-017',
+    title: 'upload with "data" as a text string is refused with rc 3',
+    level: 'MUST', spec: { doc: 'smp-digest', section: '1.7 CBOR conventions' }, requires: UPLOAD, story: 'upload', destructive: true,
+    stimulus: 'A first chunk whose "data" is a 64-character text string.',
+    requirement: '"data" is a byte string: a text value fails decoding, {"rc": 3}.',
+    async run(ctx) {
+      await freeSecondarySlot(ctx);
+      ctx.expect.mgmtErr(await rawUpload(ctx, { ...firstChunk(ctx.fixtures.image(IMAGE_PAYLOAD_BYTES)), data: ctx.fixtures.text(64) }), { rc: MgmtErr.EINVAL });
+    },
+  });
+});
