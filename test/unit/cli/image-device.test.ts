@@ -111,6 +111,25 @@ describe('image device commands (real process, simulator over UDP)', () => {
   });
 });
 
+describe('image device commands with --target', () => {
+  it('image list --target sim starts the built-in simulator and lists its running image', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'image-device-target-'));
+    const targets = join(dir, 'targets.json');
+    writeFileSync(targets, JSON.stringify({ schemaVersion: 1, defaultTarget: 'sim', targets: { sim: { kind: 'sim', sim: { transports: ['udp'] } } } }));
+    const r = await cli(['image', 'list', '--target', 'sim', '--targets', targets, '--json']);
+    expect(r.code).toBe(0);
+    const slots = (JSON.parse(r.stdout) as { images: { slot: number; version: string; flags: string[] }[] }).images;
+    expect(slots).toEqual([expect.objectContaining({ slot: 0, version: '1.0.0', flags: ['bootable', 'confirmed', 'active'] })]);
+  });
+
+  it('an unknown target is a one-line configuration error, exit 2', async () => {
+    const r = await cli(['reset', '--target', 'no-such-target']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/no-such-target/);
+  });
+});
+
 describe('image device commands: setup problems exit 2 with one line', () => {
   const dir = mkdtempSync(join(tmpdir(), 'image-device-bad-'));
 
