@@ -9,8 +9,11 @@ import { CBOR_BREAK, CborMajor, readCborHead } from '../codec/cbor/head.ts';
 import { decodeCborTree, type CborNode } from '../codec/cbor/tree.ts';
 import { err, ok, type Result } from '../core/result.ts';
 
-/** Types a handler can ask for. `uint` values above 2^53-1 fail (zcbor's fixed-width decoders would). */
-export type FieldType = 'tstr' | 'bstr' | 'uint' | 'bool' | 'array';
+/**
+ * Types a handler can ask for. `uint` values above 2^53-1 fail (zcbor's fixed-width decoders
+ * would); `any` hands over the node for handlers with their own decoder callback.
+ */
+export type FieldType = 'tstr' | 'bstr' | 'uint' | 'bool' | 'array' | 'any';
 
 /** One element of an array field, as shell and enumeration read them. */
 export type ArrayElement = { kind: 'tstr'; value: string } | { kind: 'uint'; value: number } | { kind: 'other' };
@@ -23,7 +26,9 @@ type FieldValue<T extends FieldType> = T extends 'tstr'
       ? number
       : T extends 'bool'
         ? boolean
-        : ArrayElement[];
+        : T extends 'array'
+          ? ArrayElement[]
+          : CborNode;
 
 /** Decoded known fields; absent keys are undefined. */
 export type DecodedFields<S extends Record<string, FieldType>> = { [K in keyof S]?: FieldValue<S[K]> };
@@ -70,10 +75,13 @@ function fieldValue(node: CborNode, type: FieldType): unknown {
       return node.kind === 'simple' && (node.name === 'true' || node.name === 'false') ? node.name === 'true' : undefined;
     case 'array':
       return node.kind === 'array' ? node.items.map(arrayElement) : undefined;
+    case 'any':
+      return node;
   }
 }
 
-function arrayElement(node: CborNode): ArrayElement {
+/** An array item as a handler reads it. */
+export function arrayElement(node: CborNode): ArrayElement {
   if (node.kind === 'tstr' && !node.indefinite) return { kind: 'tstr', value: node.value };
   if (node.kind === 'uint' && typeof node.value === 'number') return { kind: 'uint', value: node.value };
   return { kind: 'other' };

@@ -5,12 +5,15 @@
  */
 import { MgmtErr, MgmtGroup } from '../../codec/smp/constants.ts';
 import type { SimDevice } from '../device.ts';
-import { decodeRequest } from '../request.ts';
+import { arrayElement, decodeRequest } from '../request.ts';
 import { groupErr, okRsp, rcRsp, type CommandHandlers, type GroupDefinition, type HandlerContext, type HandlerResult, type RspMap } from '../types.ts';
 
 const EnumErr = { TOO_MANY_GROUP_ENTRIES: 2, INDEX_TOO_LARGE: 4 } as const;
 
-/** Most group ids a details request may name. */
+/** Largest index enumeration single accepts (`MAX_MCUMGR_GROUPS`); larger → rc 3. */
+const MAX_MCUMGR_GROUPS = 65535;
+
+/** Most group ids a details request may name (`..._DETAILS_BUFFER_TYPE_STACK_ENTRIES`). */
 export const ENUM_DETAILS_MAX_GROUPS = 16;
 
 /** Build the enumeration group over the registry it reports (passed lazily: it is part of it). */
@@ -20,7 +23,7 @@ export function createEnumGroup(registry: () => readonly GroupDefinition<SimDevi
   const list = (): HandlerResult => okRsp({ groups: registry().map((g) => g.id) });
   const single = (_d: SimDevice, ctx: HandlerContext): HandlerResult => {
     const req = decodeRequest(ctx.payload, { index: 'uint' });
-    if (!req.ok) return rcRsp(MgmtErr.EINVAL);
+    if (!req.ok || (req.value.index ?? 0) > MAX_MCUMGR_GROUPS) return rcRsp(MgmtErr.EINVAL);
     const groups = registry();
     const index = req.value.index ?? 0;
     const group = groups[index];
@@ -28,15 +31,18 @@ export function createEnumGroup(registry: () => readonly GroupDefinition<SimDevi
     return okRsp(index === groups.length - 1 ? { group: group.id, end: true } : { group: group.id });
   };
   const details = (d: SimDevice, ctx: HandlerContext): HandlerResult => {
-    const req = decodeRequest(ctx.payload, { groups: 'array' });
+    const req = decodeRequest(ctx.payload, { groups: 'any' });
     if (!req.ok) return rcRsp(MgmtErr.EINVAL);
+    // enum_mgmt's decoder callback counts array entries only: a "groups" value that is not an
+    // array, or an empty array, means every group.
+    const filter = req.value.groups?.kind === 'array' ? req.value.groups.items.map(arrayElement) : [];
     let wanted: Set<number> | undefined;
-    if (req.value.groups !== undefined && !d.faults.has('enum-inconsistent')) {
-      if (req.value.groups.length > ENUM_DETAILS_MAX_GROUPS) return groupErr(EnumErr.TOO_MANY_GROUP_ENTRIES);
+    if (filter.length > 0 && !d.faults.has('enum-inconsistent')) {
+      if (filter.length > ENUM_DETAILS_MAX_GROUPS) return groupErr(EnumErr.TOO_MANY_GROUP_ENTRIES);
       wanted = new Set();
-      for (const e of req.value.groups) {
+      for (const e of filter) {
         if (e.kind !== 'uint') return rcRsp(MgmtErr.EINVAL);
-        wanted.add(e.value);
+        wanted.add(e.value & 0xffff);
       }
     }
     const groups: RspMap[] = registry()

@@ -162,6 +162,11 @@ describe('other groups (smp.md §3.3–3.9)', () => {
       ],
     });
     expect((body(await link.ask(req(R, 10, 3))) as { groups: unknown[] }).groups).toHaveLength(8);
+    // enum_mgmt.c: a non-array or empty "groups" means all groups; index > 65535 → rc 3.
+    expect((body(await link.ask(req(R, 10, 3, { groups: 'x' }))) as { groups: unknown[] }).groups).toHaveLength(8);
+    expect((body(await link.ask(req(R, 10, 3, { groups: [] }))) as { groups: unknown[] }).groups).toHaveLength(8);
+    expect(body(await link.ask(req(R, 10, 3, { groups: ['img'] })))).toEqual({ rc: 3 });
+    expect(body(await link.ask(req(R, 10, 2, { index: 70000 })))).toEqual({ rc: 3 });
   });
 
   it('§3.9 zephyr basic storage erase wipes the file system', async () => {
