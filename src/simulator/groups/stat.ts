@@ -10,6 +10,9 @@ import { groupErr, okRsp, rcRsp, type CommandHandlers, type GroupDefinition, typ
 
 const StatErr = { INVALID_GROUP: 2 } as const;
 
+/** `CONFIG_MCUMGR_GRP_STAT_MAX_NAME_LEN`: the group-name buffer, terminator included. */
+const STAT_MAX_NAME_LEN = 32;
+
 /** Flash simulator pages with per-page counters (2 counters each). */
 const FLASH_SIM_PAGES = 256;
 
@@ -45,11 +48,13 @@ function flashSimStats(device: SimDevice): StatFields {
 function show(device: SimDevice, ctx: HandlerContext): HandlerResult {
   if (device.faults.has('stat-show-ignores-name')) return okRsp({ name: 'smp_svr_stats', fields: STAT_GROUPS.get('smp_svr_stats')?.(device) ?? {} });
   const req = decodeRequest(ctx.payload, { name: 'tstr' });
-  if (!req.ok || req.value.name === undefined) return rcRsp(MgmtErr.EINVAL);
-  const group = STAT_GROUPS.get(req.value.name);
+  const name = req.ok ? req.value.name : undefined;
+  // stat_mgmt.c: an empty name or one that does not fit the name buffer → rc 3.
+  if (name === undefined || name.length === 0 || name.length >= STAT_MAX_NAME_LEN) return rcRsp(MgmtErr.EINVAL);
+  const group = STAT_GROUPS.get(name);
   if (group === undefined) return groupErr(StatErr.INVALID_GROUP);
   device.counters.flashReadCalls++;
-  return okRsp({ name: req.value.name, fields: group(device) });
+  return okRsp({ name, fields: group(device) });
 }
 
 function list(): HandlerResult {

@@ -28,6 +28,8 @@ describe('other groups (smp.md §3.3–3.9)', () => {
       fields: { max_write_calls: 0, max_erase_calls: 0, max_len: 0, s3: 0 },
     });
     expect(body(await link.ask(req(R, 2, 0, { name: 'nope' })))).toEqual({ err: { group: 2, rc: 2 } });
+    expect(body(await link.ask(req(R, 2, 0, { name: '' })))).toEqual({ rc: 3 });
+    expect(body(await link.ask(req(R, 2, 0, { name: 's'.repeat(32) })))).toEqual({ rc: 3 });
     expect(body(await link.ask(req(R, 2, 0, { name: 'smp_svr_stats' })))).toMatchObject({ fields: { ticks: expect.any(Number), s1: 0 } });
   });
 
