@@ -1,7 +1,8 @@
 /**
- * Several target runs in parallel, one child process each (DESIGN.md "Scale": targets in
- * parallel, one process each). A child that outlives its bound is killed; whatever it journaled
- * before is kept and the rest of its cases are marked broken, so a run always ends with reports.
+ * Target runs in child processes, several in parallel (DESIGN.md "Scale": targets in parallel,
+ * one process each). A child that outlives its bound is killed with its process group; whatever
+ * it journaled before is kept and the rest of its cases are marked broken, so a run always ends
+ * with reports and never hangs on a stuck worker.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -63,9 +64,36 @@ function lineForwarder(write: (text: string) => void): { push: (chunk: Buffer) =
   };
 }
 
+/** Kill a child's whole process group (the child and the vitest worker it forked). */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+/** Process groups of running children, killed if this process is interrupted. */
+const liveGroups = new Set<number>();
+
+function onInterrupt(signal: NodeJS.Signals): void {
+  for (const pid of liveGroups) killGroup(pid);
+  process.off('SIGINT', onInterrupt);
+  process.off('SIGTERM', onInterrupt);
+  process.kill(process.pid, signal);
+}
+
 function spawnChild(jobFile: string, io: CliIo, boundMs: number): Promise<string> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', tsxLoader(), CHILD_ENTRY, jobFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Own process group: a worker stuck in a busy loop ignores everything but SIGKILL, and must
+    // die with its target run rather than outlive the CLI.
+    const child = spawn(process.execPath, ['--import', tsxLoader(), CHILD_ENTRY, jobFile], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    if (child.pid !== undefined) liveGroups.add(child.pid);
+    if (liveGroups.size === 1) {
+      process.on('SIGINT', onInterrupt);
+      process.on('SIGTERM', onInterrupt);
+    }
     const out = lineForwarder(io.stdout);
     const err = lineForwarder(io.stderr);
     child.stdout.on('data', out.push);
@@ -73,10 +101,16 @@ function spawnChild(jobFile: string, io: CliIo, boundMs: number): Promise<string
     let isKilled = false;
     const timer = setTimeout(() => {
       isKilled = true;
-      child.kill('SIGKILL');
+      killGroup(child.pid);
     }, boundMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      killGroup(child.pid);
+      if (child.pid !== undefined) liveGroups.delete(child.pid);
+      if (liveGroups.size === 0) {
+        process.off('SIGINT', onInterrupt);
+        process.off('SIGTERM', onInterrupt);
+      }
       out.flush();
       err.flush();
       done(isKilled ? `target process killed after ${Math.round(boundMs / 1000)} s` : `target process ended with ${signal ?? `code ${code}`}`);

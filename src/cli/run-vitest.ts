@@ -13,6 +13,7 @@ export const PACKAGE_ROOT = resolve(import.meta.dirname, '../..');
 
 const QUIET: Reporter = {};
 const CLOSE_BOUND_MS = 15_000;
+const CANCEL_BOUND_MS = 5_000;
 
 async function openVitest(root: string, reporters: Reporter[], testNamePattern?: RegExp): Promise<Vitest> {
   return createVitest('test', {
@@ -61,12 +62,13 @@ export interface ConformanceRunEnd {
   problems: string[];
 }
 
-async function boundedClose(vitest: Vitest): Promise<void> {
+/** Wait for `work` at most `ms`; a worker stuck in a busy loop never answers vitest's requests. */
+async function atMost(work: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
-    vitest.close().catch(() => undefined),
+    work.catch(() => undefined),
     new Promise<void>((r) => {
-      timer = setTimeout(r, CLOSE_BOUND_MS);
+      timer = setTimeout(r, ms);
       timer.unref();
     }),
   ]);
@@ -75,7 +77,9 @@ async function boundedClose(vitest: Vitest): Promise<void> {
 
 /**
  * Run the cases matching `pattern` with the given reporters; `MGMT_TARGET` must already be in
- * the environment (the forked worker inherits it). Never takes longer than about `timeoutMs`.
+ * the environment (the forked worker inherits it). Returns within about `timeoutMs` + 20 s, but a
+ * worker stuck in a busy loop may outlive it: the caller's process must be disposable (the `run`
+ * command runs each target in a child process and kills its process group afterwards).
  */
 export async function runConformanceProject(options: {
   root: string;
@@ -95,12 +99,12 @@ export async function runConformanceProject(options: {
     });
     const end = await Promise.race([done, timeout]);
     if (end.kind === 'timeout') {
-      await vitest.cancelCurrentRun('run-timeout' as Parameters<Vitest['cancelCurrentRun']>[0]).catch(() => undefined);
+      await atMost(vitest.cancelCurrentRun('run-timeout' as Parameters<Vitest['cancelCurrentRun']>[0]), CANCEL_BOUND_MS);
       return { isTimedOut: true, problems: [`target run timed out after ${Math.round(options.timeoutMs / 1000)} s`] };
     }
     return { isTimedOut: false, problems: end.problems };
   } finally {
     clearTimeout(timer);
-    await boundedClose(vitest);
+    await atMost(vitest.close(), CLOSE_BOUND_MS);
   }
 }

@@ -121,8 +121,9 @@ async function runAll(options: RunOptions, io: CliIo, deps: RunDependencies): Pr
   const pattern = testNamePatternFor(selected.map((c) => c.id));
   const ctx = { root: deps.root, selected, pattern, outDir, runTimeoutMs: options.runTimeoutMs, isJson: options.isJson, loadProblems: problems };
   if (!options.isJson) io.stdout(`Running ${selected.length} case(s) on ${plans.map((p) => p.key).join(', ')} (seed ${options.seed})\n`);
-  // Child processes start targets with the default preparation only; injected ones run here.
-  if (plans.length > 1 && deps.prepare === defaultPrepareTarget) await executeTargetRunsInParallel(plans, ctx, io, onDone);
+  // Each target run gets a disposable child process (killed with its vitest worker if stuck).
+  // Children start targets with the default preparation only; injected ones (tests) run here.
+  if (deps.prepare === defaultPrepareTarget) await executeTargetRunsInParallel(plans, ctx, io, onDone);
   else await runSequential(plans, ctx, deps.prepare, io, onDone);
   const final = summary();
   writeJsonAtomic(join(outDir, 'summary.json'), final);

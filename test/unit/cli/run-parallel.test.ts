@@ -44,4 +44,26 @@ describe('parallel target runs', { timeout: 120_000 }, () => {
     expect(existsSync(join(work, 'junit-stuck.xml'))).toBe(true);
     expect(readFileSync(join(work, 'junit-stuck.xml'), 'utf8')).toContain('target process killed after 12 s');
   });
+
+  it('a worker spinning in a busy loop is cut at the run timeout and does not outlive the run', async () => {
+    const { cases } = await collectConformanceCases(root);
+    const pidFile = join(work, 'spin.pid');
+    process.env['FIXTURE_PID_FILE'] = pidFile;
+    try {
+      const started = Date.now();
+      const [result] = await executeTargetRunsInParallel(
+        [plan('spin', ['spin'])],
+        { selected: cases, pattern: testNamePatternFor(cases.map((c) => c.id)), root, outDir: work, runTimeoutMs: 3000, isJson: true },
+        { stdout: () => undefined, stderr: () => undefined },
+        () => undefined,
+      );
+      expect(Date.now() - started).toBeLessThan(60_000);
+      expect(result!.summary.error).toMatch(/timed out after 3 s|killed/);
+      expect(result!.summary.cases.find((c) => c.id === 'FIX-IMG-002')?.outcome).toBe('broken');
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      expect(() => process.kill(pid, 0)).toThrow();
+    } finally {
+      delete process.env['FIXTURE_PID_FILE'];
+    }
+  });
 });
