@@ -39,6 +39,9 @@ const FILTER_FLAGS = {
   grep: { type: 'string', valueName: 'PATTERN', description: 'case id or title (substring, or /regex/)' },
   suite: { type: 'string', multiple: true, valueName: 'NAME', description: 'suite id or prefix, e.g. smp/img or smp (repeatable)' },
   level: { type: 'string', valueName: 'LEVEL', description: 'MUST, SHOULD (MUST+SHOULD) or MAY (all)' },
+} as const satisfies FlagSpecs;
+
+const OUTPUT_FLAGS = {
   json: { type: 'boolean', description: 'print JSON instead of text' },
   help: { type: 'boolean', description: 'show this help' },
 } as const satisfies FlagSpecs;
@@ -55,10 +58,11 @@ export const RUN_FLAGS = {
   fault: { type: 'string', multiple: true, valueName: 'NAME', description: 'simulator fault profile (repeatable; sim targets only)' },
   transport: { type: 'string', valueName: 'udp|serial', description: 'simulator transport (default: both, as two runs)' },
   'run-timeout': { type: 'string', valueName: 'S', description: 'bound on one target run in seconds (default 900)' },
+  ...OUTPUT_FLAGS,
 } as const satisfies FlagSpecs;
 
 /** Flags of `list`. */
-export const LIST_FLAGS = FILTER_FLAGS;
+export const LIST_FLAGS = { ...FILTER_FLAGS, ...OUTPUT_FLAGS } as const satisfies FlagSpecs;
 
 function parseLevel(command: string, value: string | undefined): CaseFilter['level'] {
   if (value === undefined) return undefined;
