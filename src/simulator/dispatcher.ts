@@ -9,6 +9,7 @@ import { MgmtErr, SMP_HEADER_BYTES, SmpOp } from '../codec/smp/constants.ts';
 import { translateGroupErrToV1 } from '../codec/smp/group-errors.ts';
 import { decodeSmpHeader, encodeSmpHeader, responseOpFor, responseVersionFor, type SmpHeader } from '../codec/smp/header.ts';
 import type { SimDevice } from './device.ts';
+import { lookupOp, pickHandler, refusedBody, refusesReservedVersion, rememberResponses, replayedResponses, replyHeaderFaults, shortBufferAnswer, stopsAfterFirst } from './dispatch-faults.ts';
 import { findGroup } from './groups/registry.ts';
 import { isWellFormedMap } from './request.ts';
 import type { HandlerResult, RspMap } from './types.ts';
@@ -22,6 +23,10 @@ export interface DispatchOutcome {
 /** Process one received SMP buffer the way `smp_process_request_packet` does. */
 export function dispatchBuffer(device: SimDevice, buffer: Uint8Array): DispatchOutcome {
   const outcome: DispatchOutcome = { responses: [], hadMalformedBody: false };
+  const short = shortBufferAnswer(device, buffer);
+  if (short !== undefined) return { responses: [short], hadMalformedBody: false };
+  const replayed = replayedResponses(device, buffer);
+  if (replayed !== undefined) return { responses: replayed, hadMalformedBody: false };
   let rest = buffer;
   // Fewer than 8 bytes: no header was parsed, so nothing is answered.
   while (rest.length >= SMP_HEADER_BYTES) {
@@ -35,9 +40,10 @@ export function dispatchBuffer(device: SimDevice, buffer: Uint8Array): DispatchO
     outcome.responses.push(buildResponse(device, header, result));
     const isError = result.kind === 'rc' || (result.kind === 'group' && !isV2ErrorForm(device, header));
     if (isError && !device.faults.has('continue-after-error')) break;
-    if (payload.length < header.length) break;
+    if (payload.length < header.length || stopsAfterFirst(device)) break;
     rest = payload.subarray(header.length);
   }
+  rememberResponses(device, buffer, outcome.responses);
   return outcome;
 }
 
@@ -45,16 +51,16 @@ function handleOne(device: SimDevice, header: SmpHeader, payload: Uint8Array, ou
   if (payload.length < header.length) {
     return device.faults.has('silent-on-bad-length') ? { kind: 'silent' } : { kind: 'rc', rc: MgmtErr.ECORRUPT };
   }
-  if (device.options.errorForm === 'v2' && header.version > 1) return { kind: 'rc', rc: MgmtErr.UNSUPPORTED_TOO_NEW };
-  if (header.op !== SmpOp.READ && header.op !== SmpOp.WRITE) return { kind: 'rc', rc: MgmtErr.ENOTSUP };
+  if (device.options.errorForm === 'v2' && header.version > 1 && refusesReservedVersion(device)) return { kind: 'rc', rc: MgmtErr.UNSUPPORTED_TOO_NEW };
+  const op = lookupOp(device, header.op);
+  if (op !== SmpOp.READ && op !== SmpOp.WRITE) return { kind: 'rc', rc: MgmtErr.ENOTSUP };
   const group = findGroup(header.group);
   if (group === undefined) {
     return device.faults.has('unknown-group-ok') ? { kind: 'ok', body: {} } : { kind: 'rc', rc: MgmtErr.ENOTSUP };
   }
-  const command = group.commands.get(header.id);
-  const handler = header.op === SmpOp.READ ? command?.read : command?.write;
+  const handler = pickHandler(device, group.commands.get(header.id), op);
   if (handler === undefined) return { kind: 'rc', rc: MgmtErr.ENOTSUP };
-  const result = handler(device, { header, payload });
+  const result = refusedBody(device, header, payload) ?? handler(device, { header, payload });
   if (result.kind === 'rc' && result.rc === MgmtErr.EINVAL && !isWellFormedMap(payload)) outcome.hadMalformedBody = true;
   return result;
 }
@@ -84,12 +90,17 @@ export function buildResponse(device: SimDevice, request: SmpHeader, result: Han
   if (SMP_HEADER_BYTES + payload.length > device.options.bufSize && !device.faults.has('no-emsgsize')) {
     payload = encodeCborIndefinite({ rc: MgmtErr.EMSGSIZE });
   }
-  const header = encodeSmpHeader({
+  const normal = {
     op: device.faults.has('wrong-response-op') ? request.op : responseOpFor(request.op),
     version: device.options.errorForm === 'v1' ? 0 : responseVersionFor(request.version),
+    seq: device.faults.has('wrong-seq') ? (request.seq + 1) & 0xff : request.seq,
+  };
+  const isError = result.kind === 'rc' || result.kind === 'group';
+  const header = encodeSmpHeader({
+    ...normal,
+    ...replyHeaderFaults(device, request, isError, normal),
     length: payload.length + (device.faults.has('length-off-by-one') ? 1 : 0),
     group: request.group,
-    seq: device.faults.has('wrong-seq') ? (request.seq + 1) & 0xff : request.seq,
     id: request.id,
   });
   return concatBytes(header, payload);

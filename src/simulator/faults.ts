@@ -33,7 +33,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must check the response op (1 for a read, 3 for a write) (§1.3).
   { name: 'wrong-response-op', description: 'Responses repeat the request op instead of op+1 / 3.', caughtBy: [] },
   // A case must check that the header length equals the payload length (§1.1).
-  { name: 'length-off-by-one', description: 'Response header length field is one more than the payload.', caughtBy: [] },
+  { name: 'length-off-by-one', description: 'Response header length field is one more than the payload.', caughtBy: ['SMP-HDR-LEN-001'], mayAlsoFail: ['SMP-*'] },
   // A case must send a serial request and check the response CRC (§4.2).
   { name: 'bad-crc', description: 'Serial responses carry a corrupted CRC-16.', caughtBy: [] },
   // A case must check the serial length field = len(packet) + 2 (§6.3 item 32, PR #40127).
@@ -55,7 +55,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must check group errors come as err{group,rc} under v2 (§2.3).
   { name: 'v1-errors-under-v2', description: 'Group errors are sent as translated v1 rc values to v2 requests.', caughtBy: ['SMP-OS-DATETIME-001', 'SMP-OS-INFO-004'] },
   // A case must send a request to an unknown group and expect rc 8 (§6.1 item 6).
-  { name: 'unknown-group-ok', description: 'Requests to unknown groups are answered with an empty success map.', caughtBy: [] },
+  { name: 'unknown-group-ok', description: 'Requests to unknown groups are answered with an empty success map.', caughtBy: ['SMP-HDR-GROUP-001', 'SMP-HDR-OP-001', 'SMP-HDR-MULTI-003'] },
   // A case must echo a long string (> 64 characters) and compare it (§3.1.1).
   {
     name: 'echo-truncated',
@@ -77,7 +77,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
     name: 'drop-every-nth',
     description: 'Every n-th response is not sent.',
     params: { name: 'n', defaultValue: 5, description: 'drop period' },
-    caughtBy: [],
+    caughtBy: ['SMP-HDR-SEQ-004'], mayAlsoFail: ['SMP-*'],
   },
   // A robustness case must send more malformed requests than buf_count, then check liveness.
   { name: 'leak-buffer-on-malformed', description: 'Each malformed request leaks one SMP buffer; after buf_count of them the device goes silent.', caughtBy: [], isCrash: true },
@@ -92,7 +92,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must upload a file and compare its crc32/sha256 with the host's (§3.5).
   { name: 'fs-hash-wrong', description: 'File hash/checksum results are off by one bit.', caughtBy: [] },
   // A case must send a header whose length exceeds the data and expect rc 9 (§1.5).
-  { name: 'silent-on-bad-length', description: 'A header length larger than the data gets no response instead of rc 9.', caughtBy: [] },
+  { name: 'silent-on-bad-length', description: 'A header length larger than the data gets no response instead of rc 9.', caughtBy: ['SMP-HDR-LEN-002', 'SMP-HDR-LEN-003'] },
   // A case must repeat the first chunk with the same sha mid-upload and expect a resume (§6.6 item 51).
   { name: 'upload-no-resume', description: 'Repeating the first upload chunk restarts the upload at 0 instead of resuming.', caughtBy: ['SMP-IMG-DFU-005'] },
   // A case must upload, erase, upload again and expect the second upload to start at 0 (§6.6 item 57, #51798).
@@ -102,7 +102,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must send a request whose reply exceeds buf_size and expect rc 7 (§6.2 item 23).
   { name: 'no-emsgsize', description: 'Responses larger than buf_size are sent anyway instead of rc 7.', caughtBy: [] },
   // A case must send two requests in one packet, the first failing, and expect one response (§1.5).
-  { name: 'continue-after-error', description: 'Processing of a multi-request packet continues after an error.', caughtBy: [] },
+  { name: 'continue-after-error', description: 'Processing of a multi-request packet continues after an error.', caughtBy: ['SMP-HDR-MULTI-003'] },
   // A case must read MCUmgr params and check buf_count >= 1 (§3.1.6).
   { name: 'params-zero-count', description: 'MCUmgr params report buf_count 0.', caughtBy: ['SMP-OS-PARAMS-001'] },
   // Cases must compare os info outputs per letter, check the fixed order, and refuse unknown letters (§3.1.7).
@@ -121,6 +121,27 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'enum-inconsistent', description: 'Enumeration count is one more than the groups listed, and details ignores the "groups" filter.', caughtBy: [] },
   // A case must erase the storage partition and expect {} (§3.9).
   { name: 'storage-erase-fails', description: 'Zephyr basic storage erase answers err{63, 4} (FLASH_ERASE_FAILED).', caughtBy: [] },
+  // W1 (header, CBOR, serial framing, buffer suites): one behaviour of §1, §4.2–4.7, §6.1–6.3 each.
+  { name: 'seq-7-bit', description: 'Responses carry only the low 7 bits of the request sequence number.', caughtBy: ['SMP-HDR-SEQ-001', 'SMP-HDR-SEQ-002'] },
+  { name: 'replay-cache-by-seq', description: 'A request repeating the previous group/id/seq is not executed again; the previous responses are re-sent.', caughtBy: ['SMP-HDR-SEQ-003'] },
+  { name: 'error-rsp-op-unchanged', description: 'Error responses repeat the request op instead of op 1 / 3.', caughtBy: ['SMP-HDR-OP-001', 'SMP-HDR-OP-002', 'SMP-HDR-OP-004'], mayAlsoFail: ['SMP-HDR-*'] },
+  { name: 'undefined-op-accepted', description: 'Requests with op 1, 3 or 4–7 are dispatched as writes instead of rc 8.', caughtBy: ['SMP-HDR-OP-002', 'SMP-HDR-OP-003', 'SMP-HDR-OP-004'] },
+  { name: 'reserved-version-accepted', description: 'Requests with version bits 10/11 are processed instead of rc 13.', caughtBy: ['SMP-HDR-VER-002'] },
+  { name: 'v1-reply-as-v2', description: 'Responses to SMP v1 requests carry version bits 01.', caughtBy: ['SMP-HDR-VER-001'] },
+  { name: 'header-bits-echoed', description: 'Responses copy the request flags and reserved bits instead of clearing them.', caughtBy: ['SMP-HDR-BITS-001', 'SMP-HDR-BITS-002'] },
+  { name: 'short-packet-answered', description: 'Packets of 0–7 bytes are answered with {"rc": 9} under an all-zero header.', caughtBy: ['SMP-HDR-SHORT-001', 'SMP-HDR-SHORT-002'] },
+  { name: 'unknown-command-ok', description: 'Unknown command ids of a known group are answered with an empty success map.', caughtBy: ['SMP-HDR-CMD-001', 'SMP-HDR-CMD-002', 'SMP-HDR-CMD-003'] },
+  { name: 'op-ignored-in-lookup', description: 'A command sent with the op it lacks runs the handler of the other op.', caughtBy: ['SMP-HDR-CMD-004'] },
+  { name: 'single-request-per-packet', description: 'Only the first SMP request of a transport packet is processed.', caughtBy: ['SMP-HDR-LEN-004', 'SMP-HDR-MULTI-001', 'SMP-HDR-MULTI-002'] },
+  { name: 'reject-indefinite-maps', description: 'Indefinite-length request maps are refused with rc 3.', caughtBy: [] },
+  { name: 'strict-request-keys', description: 'Request maps with a key the command does not define are refused with rc 3.', caughtBy: [] },
+  { name: 'rx-buffer-off-by-one', description: 'A request filling the receive buffer (min(UDP MTU, buf_size)) loses its last byte.', caughtBy: [] },
+  { name: 'serial-framing-errors-answered', description: 'Serial framing errors (CRC, base64, length, orphan or restarted lines) are answered with {"rc": 9}.', caughtBy: [] },
+  { name: 'serial-multi-line-dropped', description: 'Serial packets spanning more than one line are dropped.', caughtBy: [] },
+  { name: 'serial-line-limit-126', description: 'Serial lines of exactly 127 bytes are dropped as too long.', caughtBy: [] },
+  { name: 'serial-console-breaks-packet', description: 'A console text line between the lines of a serial packet discards the packet.', caughtBy: [] },
+  { name: 'serial-crlf-rejected', description: 'A serial packet whose lines end in \\r\\n is dropped.', caughtBy: [] },
+  { name: 'serial-oversize-accepted', description: 'Serial packets larger than buf_size are processed instead of dropped.', caughtBy: [] },
 ];
 
 /** The active faults of one simulator, with their parameters. */

@@ -6,6 +6,7 @@
  */
 import { sleep } from '../core/clock.ts';
 import type { SimDevice } from './device.ts';
+import { receivedBuffer } from './dispatch-faults.ts';
 import { dispatchBuffer } from './dispatcher.ts';
 
 /** Where a response goes (the endpoint that received the request, and to whom). */
@@ -30,8 +31,10 @@ export class SmpServer {
 
   /** Hand over one received SMP buffer; silently dropped when no buffer is free. */
   submit(buffer: Uint8Array, reply: ReplyFn): void {
-    if (this.#isStopped || buffer.length === 0 || !this.#device.takeBuffer()) return;
-    this.#queue.push({ buffer: buffer.slice(), reply });
+    // An empty packet is ignored, unless the `short-packet-answered` fault answers it.
+    const isIgnored = buffer.length === 0 && !this.#device.faults.has('short-packet-answered');
+    if (this.#isStopped || isIgnored || !this.#device.takeBuffer()) return;
+    this.#queue.push({ buffer: receivedBuffer(this.#device, buffer).slice(), reply });
     if (!this.#isRunning) void this.#run();
   }
 

@@ -5,13 +5,14 @@
  * @see ../../../../shared/spec/smp.md §4.2, §4.3, §6.3
  */
 import { crc16Xmodem } from '../../codec/smp/crc16.ts';
-import { encodeSerialFrameLines, SerialFrameDecoder, SERIAL_MAX_LINE_BYTES } from '../../codec/smp/serial-framing.ts';
+import { encodeSerialFrameLines, SerialFrameDecoder } from '../../codec/smp/serial-framing.ts';
 import { encodeSerialFrameLinesUnchecked } from '../../codec/smp/serial-framing-unchecked.ts';
 import { concatBytes } from '../../core/bytes.ts';
 import { openPtyDevice, type PtyDevice } from '../../transport/pty.ts';
 import type { SimDevice } from '../device.ts';
 import type { SmpServer } from '../smp-server.ts';
 import { LinePacer } from './line-pacer.ts';
+import { CrlfWatch, linePieces, serialFaultAction, serialReceiveLimits } from './serial-faults.ts';
 
 /** How often a console log line is printed when console text is on. */
 const CONSOLE_PERIOD_MS = 2000;
@@ -35,14 +36,24 @@ export interface SerialEndpointOptions {
 export async function openSerialEndpoint(device: SimDevice, server: SmpServer, options: SerialEndpointOptions): Promise<SerialEndpoint> {
   const pty: PtyDevice = await openPtyDevice();
   // The UART transport's packet buffer is one SMP buffer: length field and CRC live in it too.
-  const decoder = new SerialFrameDecoder({ maxLineBytes: SERIAL_MAX_LINE_BYTES, maxPacketBytes: device.options.bufSize });
+  const decoder = new SerialFrameDecoder(serialReceiveLimits(device.faults, device.options.bufSize));
+  const crlf = new CrlfWatch();
   const rx = new LinePacer(options.baudRate);
   const tx = new LinePacer(options.baudRate);
   const write = (bytes: Uint8Array): void => void tx.push(bytes, (b) => pty.write(b));
   const reply = (packet: Uint8Array): void => write(frame(device, packet));
   const unsubscribe = pty.onData((chunk) => {
     void rx.push(chunk.slice(), (c) => {
-      for (const event of decoder.push(c)) if (event.kind === 'packet') server.submit(event.packet, reply);
+      // Line by line, so a fault acting on one line's event takes effect before the next line.
+      for (const piece of linePieces(c)) {
+        crlf.see(piece);
+        for (const event of decoder.push(piece)) {
+          const action = serialFaultAction(device.faults, event, crlf);
+          if (action.kind === 'submit') server.submit(action.packet, reply);
+          else if (action.kind === 'answer') reply(action.packet);
+          else if (action.kind === 'reset-decoder') decoder.reset();
+        }
+      }
     });
   });
   const stopLog = options.hasConsoleText ? device.onLog((line) => write(new TextEncoder().encode(`${line}\r\n`))) : undefined;

@@ -1,0 +1,74 @@
+/**
+ * Fault profiles of the serial receive path: each one breaks exactly one rule of the MCUmgr UART
+ * transport (line limit, multi-line packets, console lines, `\r\n` endings, oversize packets,
+ * silence on framing errors), so the serial-framing cases can prove they notice.
+ * @see ../../../../shared/spec/smp.md §4.2, §4.3, §6.3
+ */
+import { encodeCborIndefinite } from '../../codec/cbor/writer.ts';
+import { MgmtErr, SmpOp } from '../../codec/smp/constants.ts';
+import { encodeSmpHeader } from '../../codec/smp/header.ts';
+import { SERIAL_MAX_LINE_BYTES, type SerialFrameEvent } from '../../codec/smp/serial-framing.ts';
+import { concatBytes } from '../../core/bytes.ts';
+import type { ActiveFaults } from '../faults.ts';
+
+/** Receive limits of the endpoint's decoder under the active faults. */
+export function serialReceiveLimits(faults: ActiveFaults, bufSize: number): { maxLineBytes: number; maxPacketBytes: number } {
+  return {
+    maxLineBytes: faults.has('serial-line-limit-126') ? SERIAL_MAX_LINE_BYTES - 1 : SERIAL_MAX_LINE_BYTES,
+    maxPacketBytes: faults.has('serial-oversize-accepted') ? bufSize * 4 : bufSize,
+  };
+}
+
+/** What the endpoint does with one decoder event under the faults. */
+export type SerialFaultAction = { kind: 'submit'; packet: Uint8Array } | { kind: 'answer'; packet: Uint8Array } | { kind: 'reset-decoder' } | { kind: 'none' };
+
+/** Cut received bytes after each newline (the last piece may be a partial line). */
+export function linePieces(chunk: Uint8Array): Uint8Array[] {
+  const pieces: Uint8Array[] = [];
+  let at = 0;
+  for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, at)) {
+    pieces.push(chunk.subarray(at, nl + 1));
+    at = nl + 1;
+  }
+  if (at < chunk.length) pieces.push(chunk.subarray(at));
+  return pieces;
+}
+
+/** Tracks `\r\n` line endings for `serial-crlf-rejected` across received chunks. */
+export class CrlfWatch {
+  #lastByte = -1;
+  #hasCrlf = false;
+
+  /** Look at received bytes before they reach the decoder. */
+  see(chunk: Uint8Array): void {
+    for (const b of chunk) {
+      if (b === 0x0a && this.#lastByte === 0x0d) this.#hasCrlf = true;
+      this.#lastByte = b;
+    }
+  }
+
+  /** True (once) when a `\r\n` ending was seen since the last call. */
+  take(): boolean {
+    const had = this.#hasCrlf;
+    this.#hasCrlf = false;
+    return had;
+  }
+}
+
+/** `{rc: 9}` under an all-zero header: what `serial-framing-errors-answered` sends for a framing error. */
+function framingErrorAnswer(): Uint8Array {
+  const payload = encodeCborIndefinite({ rc: MgmtErr.ECORRUPT });
+  return concatBytes(encodeSmpHeader({ op: SmpOp.WRITE_RSP, version: 0, length: payload.length, group: 0, seq: 0, id: 0 }), payload);
+}
+
+/** Decide what to do with a decoder event; without faults every packet is submitted and nothing else happens. */
+export function serialFaultAction(faults: ActiveFaults, event: SerialFrameEvent, crlf: CrlfWatch): SerialFaultAction {
+  if (event.kind === 'packet') {
+    const hadCrlf = crlf.take();
+    if (faults.has('serial-multi-line-dropped') && event.lines > 1) return { kind: 'none' };
+    if (faults.has('serial-crlf-rejected') && hadCrlf) return { kind: 'none' };
+    return { kind: 'submit', packet: event.packet };
+  }
+  if (event.kind === 'console') return faults.has('serial-console-breaks-packet') ? { kind: 'reset-decoder' } : { kind: 'none' };
+  return faults.has('serial-framing-errors-answered') ? { kind: 'answer', packet: framingErrorAnswer() } : { kind: 'none' };
+}
