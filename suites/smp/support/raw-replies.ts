@@ -1,0 +1,97 @@
+/**
+ * Shared helpers of the header, CBOR-body, serial-framing, buffer and property suites: collecting
+ * every reply a raw packet draws, exchanging bytes written exactly as given (serial lines), and
+ * reading what the link reported while a case ran.
+ * @see /work/shared/spec/smp.md §1.5, §4.2, §6.1, §6.3
+ */
+import { decodeSmpHeader, type SmpHeader } from '../../../src/codec/smp/header.ts';
+import type { SmpCommand } from '../../../src/codec/smp/command.ts';
+import { replyFromPacket, type CaseContext } from '../../../src/conformance/index.ts';
+
+/** A received packet as the SMP client reports it. */
+export type Packet = Awaited<ReturnType<CaseContext['smp']['collect']>>[number];
+
+/** How long to wait for every answer to one packet: the session's silence window, at least 300 ms. */
+export function answerWindowMs(ctx: CaseContext): number {
+  return Math.max(300, ctx.session.timeouts.silenceMs);
+}
+
+/** The header at the start of `bytes` (a harness bug when there is none). */
+export function headerOf(bytes: Uint8Array): SmpHeader {
+  const h = decodeSmpHeader(bytes);
+  if (!h.ok) throw new Error(`test data has no SMP header (${bytes.length} bytes)`);
+  return h.value;
+}
+
+/** Send `bytes` and collect, for the answer window, every packet answering one of `requests` (group and id). */
+export async function collectAnswers(ctx: CaseContext, bytes: Uint8Array, requests: readonly SmpHeader[], options: { framed?: boolean } = {}): Promise<Packet[]> {
+  const wanted = (p: Packet): boolean => p.header !== undefined && requests.some((r) => r.group === p.header!.group && r.id === p.header!.id);
+  const collecting = ctx.smp.collect({ waitMs: answerWindowMs(ctx), match: wanted });
+  await ctx.smp.sendRaw(bytes, options.framed === false ? { framed: false } : {});
+  return collecting;
+}
+
+/** A collected packet judged as the reply to `request` (verifiers then check its shape and body). */
+export function asReply<Rsp = unknown>(packet: Packet, requestBytes: Uint8Array, request: SmpHeader, command?: SmpCommand<unknown, Rsp>): ReturnType<typeof replyFromPacket<Rsp>> {
+  return replyFromPacket(packet, requestBytes, request, packet.atNs, command);
+}
+
+/**
+ * Write `wire` exactly as given (serial lines built by the case) and wait for the answer to
+ * `packet`, the SMP packet those lines carry; rejects with the client's timeout when none comes.
+ */
+export async function exchangeWire<Rsp = unknown>(ctx: CaseContext, packet: Uint8Array, wire: Uint8Array, command?: SmpCommand<unknown, Rsp>): Promise<ReturnType<typeof replyFromPacket<Rsp>>> {
+  const request = headerOf(packet);
+  const got = await ctx.smp.exchangeRaw(wire, { match: { group: request.group, id: request.id, seq: request.seq }, framed: false });
+  return replyFromPacket(got, packet, request, got.atNs, command);
+}
+
+/** Framing problems the serial decoder can report (console lines are not problems). */
+const FRAMING_PROBLEMS = new Set(['bad-crc', 'bad-base64', 'line-too-long', 'length-mismatch', 'orphan-continuation', 'restarted', 'too-short']);
+
+/** A position in the session trace, for `framingProblemsSince` and `packetsSince`. */
+export function traceMark(ctx: CaseContext): number {
+  return ctx.session.trace.mark();
+}
+
+/** Framing problems the link reported since `mark`, as `kind: message` lines. */
+export function framingProblemsSince(ctx: CaseContext, mark: number): string[] {
+  return ctx.session.trace
+    .since(mark)
+    .filter((e) => e.direction === 'event' && e.note !== undefined && FRAMING_PROBLEMS.has(e.note))
+    .map((e) => `${e.note ?? ''}: ${typeof e.decoded === 'string' ? e.decoded : JSON.stringify(e.decoded ?? '')}`);
+}
+
+/** Every packet received since `mark`, in arrival order. */
+export function packetsSince(ctx: CaseContext, mark: number): Uint8Array[] {
+  return ctx.session.trace
+    .since(mark)
+    .filter((e) => e.direction === 'in')
+    .map((e) => Uint8Array.from(Buffer.from(e.hex, 'hex')));
+}
+
+/** True for the client's "no response" error (matched by name: the session may load its own copy of the class). */
+export function isResponseTimeout(e: unknown): e is Error & { timeoutMs?: number } {
+  return e instanceof Error && e.name === 'ResponseTimeoutError';
+}
+
+/** Run `step`, turning a missing reply into a failed check of the case (a required answer never came). */
+export async function answered<T>(ctx: CaseContext, what: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    if (!isResponseTimeout(e)) throw e;
+    ctx.expect.that(false, { check: 'reply', expected: `an answer to ${what}`, actual: e.message });
+    throw e;
+  }
+}
+
+/** `ctx.exchange` whose missing reply fails the case instead of breaking it. */
+export function exchange<Rsp = unknown>(ctx: CaseContext, bytes: Uint8Array, options: Parameters<CaseContext['exchange']>[1] & { command?: SmpCommand<unknown, Rsp> } = {}): Promise<ReturnType<typeof replyFromPacket<Rsp>>> {
+  return answered(ctx, `${bytes.length} request bytes`, () => ctx.exchange<Rsp>(bytes, options));
+}
+
+/** `ctx.expect.alive()` whose missing answer fails the case instead of breaking it. */
+export async function stillAlive(ctx: CaseContext): Promise<void> {
+  await answered(ctx, 'the liveness check after the case', () => ctx.expect.alive());
+}
