@@ -6,15 +6,18 @@
  */
 import type { TestContext } from 'vitest';
 import type { SmpClient } from '../client/smp-client.ts';
+import { fromHex } from '../core/bytes.ts';
 import { elapsedMs, nowNs } from '../core/clock.ts';
+import type { TraceEntry } from '../core/trace.ts';
 import type { CaseContext, CaseInfo } from './declaration.ts';
-import { CaseBrokenError, CaseUnsupportedSignal } from './errors.ts';
+import { CaseBrokenError, CaseUnsupportedSignal, ConformanceAssertionError, isResponseTimeout } from './errors.ts';
 import { createFixtures } from './fixtures.ts';
 import { exchangeRaw } from './raw-exchange.ts';
 import { unsupportedReason } from './gating.ts';
 import { toEvidence, type ConformanceMeta, type Level } from './meta.ts';
 import { classifyEnding, type Verdict } from './outcome.ts';
 import { acquireSession, type CaseSession } from './session-port.ts';
+import { annotateFrame } from './verifiers/describe.ts';
 import { createVerifiers, type CaseRecorder } from './verifiers/expect.ts';
 
 /** A case body with the context it gets (example cases run `run`, properties their loop). */
@@ -98,6 +101,24 @@ export function initialMeta(info: CaseInfo, suite: { id: string; protocol: Confo
   };
 }
 
+/**
+ * A required answer that never came, stated as the device defect it is; when packets did arrive
+ * that matched no request (wrong seq, op, group), the first one is the offending frame.
+ */
+export function explainTimeout(e: Error, info: CaseInfo, entries: readonly TraceEntry[]): ConformanceAssertionError {
+  const stray = entries.filter((x) => x.direction === 'in' && x.note === 'unmatched');
+  const first = stray[0];
+  const actual = first ? `${e.message}; ${stray.length} packet(s) arrived that answer no request` : e.message;
+  return new ConformanceAssertionError({
+    caseId: info.id,
+    spec: specText(info),
+    check: 'reply',
+    expected: ['an answer matching the request (response op, group, id and seq echoed)'],
+    actual,
+    ...(first ? { frame: annotateFrame(fromHex(first.hex)) } : {}),
+  });
+}
+
 /** Make the verdict happen in vitest: annotate, then return, skip or throw. */
 async function enact(verdict: Verdict, vctx: TestContext, recorder: CaseRecorder): Promise<void> {
   for (const w of recorder.warnings) await vctx.annotate(w, 'warning');
@@ -128,9 +149,11 @@ export async function runCase(info: CaseInfo, level: Level, meta: ConformanceMet
   } catch (e) {
     error = e;
   }
+  const entries = session && mark !== undefined ? session.trace.since(mark) : [];
+  if (isResponseTimeout(error)) error = explainTimeout(error, info, entries);
   const verdict = classifyEnding({ caseId: info.id, spec: specText(info), level, isStrict: session?.isStrict ?? false, error, ...recorder });
   if (session && mark !== undefined) {
-    const { evidence, dropped } = toEvidence(session.trace.since(mark));
+    const { evidence, dropped } = toEvidence(entries);
     meta.evidence = evidence;
     meta.evidenceDropped = dropped;
   }

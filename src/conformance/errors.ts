@@ -80,3 +80,32 @@ export class CaseUnsupportedSignal extends HarnessError {
 export function scrubAssert(text: string): string {
   return text.replace(/assert/gi, (m) => (m[0] === 'A' ? 'Check' : 'check'));
 }
+
+/**
+ * Error checks by stable `code`, not `instanceof`: in a conformance worker the session (and the
+ * client that throws) is loaded by vitest's environment loader, the kit by the suites' module
+ * runner, so the same class can exist twice and `instanceof` would miss.
+ */
+export function hasErrorCode(e: unknown, code: string): e is Error & { code: string } {
+  return e instanceof Error && (e as { code?: unknown }).code === code;
+}
+
+/** A verifier failure (from any module instance of the kit). */
+export function isAssertionFailure(e: unknown): e is ConformanceAssertionError {
+  return hasErrorCode(e, 'E_CONFORMANCE_ASSERTION') && typeof (e as { details?: unknown }).details === 'object';
+}
+
+/** No answer before the deadline (`ResponseTimeoutError`). */
+export function isResponseTimeout(e: unknown): e is Error & { code: string; timeoutMs: number } {
+  return hasErrorCode(e, 'E_TIMEOUT');
+}
+
+/** A transport that could not open or failed (`TransportError`). */
+export function isTransportFailure(e: unknown): e is Error & { code: string } {
+  return hasErrorCode(e, 'E_TRANSPORT');
+}
+
+/** `ctx.skip(reason)` unwinding (`CaseUnsupportedSignal`). */
+export function isUnsupportedSignal(e: unknown): e is CaseUnsupportedSignal {
+  return hasErrorCode(e, 'E_CASE_UNSUPPORTED') && typeof (e as { reason?: unknown }).reason === 'string';
+}

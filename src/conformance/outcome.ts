@@ -3,8 +3,7 @@
  * mode) means, after Autobahn's verdict levels. Pure, so every class is tested from a table.
  * @see /work/shared/DESIGN.md "Cases"
  */
-import { ResponseTimeoutError } from '../errors.ts';
-import { CaseBrokenError, CaseUnsupportedSignal, ConformanceAssertionError } from './errors.ts';
+import { CaseBrokenError, ConformanceAssertionError, hasErrorCode, isAssertionFailure, isResponseTimeout, isUnsupportedSignal } from './errors.ts';
 import type { Level, Outcome } from './meta.ts';
 
 /** How a case ended. */
@@ -34,7 +33,7 @@ function firstLine(text: string): string {
 }
 
 /** A timeout where an answer was required is a device defect, stated like any other. */
-function asAssertion(e: ResponseTimeoutError, ending: CaseEnding): ConformanceAssertionError {
+function asAssertion(e: Error, ending: CaseEnding): ConformanceAssertionError {
   return new ConformanceAssertionError({
     caseId: ending.caseId,
     spec: ending.spec,
@@ -46,8 +45,8 @@ function asAssertion(e: ResponseTimeoutError, ending: CaseEnding): ConformanceAs
 
 /** Errors that state a device defect (ours, vitest/chai's, or a required answer that never came). */
 function deviceDefect(e: unknown, ending: CaseEnding): ConformanceAssertionError | Error | undefined {
-  if (e instanceof ConformanceAssertionError) return e;
-  if (e instanceof ResponseTimeoutError) return asAssertion(e, ending);
+  if (isAssertionFailure(e)) return e;
+  if (isResponseTimeout(e)) return asAssertion(e, ending);
   if (e instanceof Error && e.name === 'AssertionError') return e;
   return undefined;
 }
@@ -55,7 +54,7 @@ function deviceDefect(e: unknown, ending: CaseEnding): ConformanceAssertionError
 /** Apply the level to a failed check: MUST fails, SHOULD is non-strict unless strict, MAY informs. */
 function byLevel(defect: Error, ending: CaseEnding): Verdict {
   const message = firstLine(defect.message);
-  const escalate = defect instanceof ConformanceAssertionError && defect.details.escalate === true;
+  const escalate = isAssertionFailure(defect) && defect.details.escalate === true;
   if (escalate || ending.level === 'MUST') return { outcome: 'fail', message, error: defect };
   if (ending.level === 'SHOULD') return ending.isStrict ? { outcome: 'fail', message, error: defect } : { outcome: 'nonStrict', message };
   return { outcome: 'informational', message };
@@ -64,12 +63,12 @@ function byLevel(defect: Error, ending: CaseEnding): Verdict {
 /** Classify how a case ended. */
 export function classifyEnding(ending: CaseEnding): Verdict {
   const e = ending.error;
-  if (e instanceof CaseUnsupportedSignal) return { outcome: 'unsupported', message: e.reason, skipReason: e.reason };
+  if (isUnsupportedSignal(e)) return { outcome: 'unsupported', message: e.reason, skipReason: e.reason };
   if (e !== undefined) {
     const defect = deviceDefect(e, ending);
     if (defect) return byLevel(defect, ending);
     const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    const broken = e instanceof CaseBrokenError ? e : new CaseBrokenError(text, { cause: e });
+    const broken = hasErrorCode(e, 'E_CASE_BROKEN') ? e : new CaseBrokenError(text, { cause: e });
     return { outcome: 'broken', message: firstLine(broken.message), error: broken };
   }
   if (ending.warnings.length > 0) {

@@ -6,8 +6,7 @@
  */
 import * as fc from 'fast-check';
 import type { CaseContext, NumRuns, PropertyDeclaration } from './declaration.ts';
-import { ResponseTimeoutError } from '../errors.ts';
-import { ConformanceAssertionError } from './errors.ts';
+import { ConformanceAssertionError, isAssertionFailure, isResponseTimeout } from './errors.ts';
 import type { ConformanceMeta } from './meta.ts';
 
 /** Runs for a transport kind. */
@@ -68,10 +67,10 @@ export async function runPropertyLoop<T>(decl: PropertyDeclaration<T>, ctx: Case
   record.counterexample = example;
   record.path = details.counterexamplePath;
   let e = details.errorInstance;
-  if (e instanceof ResponseTimeoutError) {
+  if (isResponseTimeout(e)) {
     // A required answer that never came: a device defect, stated with the input that caused it.
     e = new ConformanceAssertionError({ caseId: decl.id, spec: `${decl.spec.doc} §${decl.spec.section}`, check: 'reply', expected: ['an answer'], actual: e.message });
   }
-  if (e instanceof ConformanceAssertionError) throw withReplay(e, decl.id, seed, details.counterexamplePath, example, details.numRuns);
+  if (isAssertionFailure(e)) throw withReplay(e, decl.id, seed, details.counterexamplePath, example, details.numRuns);
   throw e instanceof Error ? e : new Error(String(e));
 }

@@ -8,7 +8,7 @@
  */
 import type { SmpClient } from '../client/smp-client.ts';
 import type { TraceLog } from '../core/trace.ts';
-import { CaseBrokenError } from './errors.ts';
+import { CaseBrokenError, hasErrorCode } from './errors.ts';
 
 /** Whether the target has a capability, and why the kit thinks so. */
 export interface CapabilityStatus {
@@ -55,6 +55,11 @@ export interface CaseSession {
   readonly timeouts: SessionTimeouts;
   /** What the device said about itself (os info, enum details), for reports. */
   readonly identity: Readonly<Record<string, unknown>>;
+  /**
+   * Set when the device answered but discovery could not judge it (replies not matching the
+   * requests); every capability is then assumed present so the cases run and show the defect.
+   */
+  readonly discoveryProblem?: string | undefined;
   /** Status of one capability; unknown names are absent with a reason saying so. */
   capability(name: string): CapabilityStatus;
   /** Every capability the session knows about (discovered or declared). */
@@ -90,7 +95,7 @@ export async function acquireSession(): Promise<CaseSession> {
   try {
     return await provider();
   } catch (e) {
-    if (e instanceof CaseBrokenError) throw e;
+    if (hasErrorCode(e, 'E_CASE_BROKEN')) throw e;
     const message = e instanceof Error ? e.message : String(e);
     throw new CaseBrokenError(`target unavailable: ${message}`, { cause: e });
   }

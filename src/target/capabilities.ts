@@ -29,6 +29,8 @@ export interface DiscoveryResult {
   params: { bufSize: number; bufCount: number } | undefined;
   /** JSON-safe identity for reports: os info, bootloader, images, groups, version bits. */
   identity: Record<string, unknown>;
+  /** Why discovery could not judge the device (its replies do not match its requests). */
+  problem?: string;
 }
 
 /** Discovery's view of the device so far. */
@@ -152,6 +154,24 @@ export async function discoverCapabilities(
   const p = probe.mcumgrParams;
   const params = p.ok ? { bufSize: p.value.buf_size, bufCount: p.value.buf_count } : undefined;
   return { statuses, smpVersions, params, identity: identityOf(probe) };
+}
+
+/**
+ * Discovery for a device that answers but not to the requests (wrong seq, op, group): every
+ * capability is assumed present, so the cases run and fail on the defect instead of being
+ * skipped as unsupported; `problem` says why (SMP-CAP-DISCOVERY-001 fails on it).
+ */
+export function assumedCapabilities(options: { transportKind: string; declared: readonly string[]; problem: string }): DiscoveryResult {
+  const declared = new Set(options.declared);
+  const statuses = new Map<string, CapabilityStatus>();
+  for (const def of CAPABILITIES) {
+    const d = def.discovery;
+    const present = d.kind === 'transport' ? d.transport === options.transportKind : true;
+    const reason = d.kind === 'transport' ? `session transport is ${options.transportKind}` : `assumed present: ${options.problem}`;
+    statuses.set(def.name, { name: def.name, present, declared: declared.has(def.name), reason });
+  }
+  for (const name of declared) if (!statuses.has(name)) statuses.set(name, unknownCapability(name, true));
+  return { statuses, smpVersions: { v1: true, v2: true }, params: undefined, identity: { discoveryProblem: options.problem }, problem: options.problem };
 }
 
 /** Status of a capability name the session did not discover (unknown to the harness). */

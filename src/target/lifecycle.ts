@@ -9,7 +9,7 @@
  * worker; it is stopped with the session.
  * @see /work/shared/DESIGN.md "Data flow", "Simulator"
  */
-import type { SmpClient } from '../client/smp-client.ts';
+import type { ReceivedPacket, SmpClient } from '../client/smp-client.ts';
 import { sleep, nowNs, elapsedMs } from '../core/clock.ts';
 import type { Transport } from '../core/transport.ts';
 import { smpRequest } from '../codec/smp/command.ts';
@@ -81,22 +81,49 @@ export async function reopenLink(connection: string): Promise<Transport> {
   return openTransport(spec.value);
 }
 
+/** How readiness was reached. */
+export interface ReadyResult {
+  waitedMs: number;
+  /**
+   * Set when packets came back but none answered the request (wrong seq, op, group or id): the
+   * device is there but defective, which the cases must judge rather than call it unreachable.
+   */
+  mismatch?: string;
+}
+
+function describeMismatch(p: ReceivedPacket, seq: number): string {
+  const h = p.header;
+  if (!h) return `a ${p.bytes.length}-byte packet without an SMP header`;
+  return `a packet with op ${h.op}, group ${h.group}, id ${h.id}, seq ${h.seq} answering MCUmgr params (op 0, group 0, id 6, seq ${seq})`;
+}
+
+/** One attempt: a matching reply, a non-matching packet, or nothing. */
+async function attempt(client: SmpClient, attemptMs: number): Promise<{ isAnswered: boolean; mismatch?: string }> {
+  const seq = client.nextSeq();
+  const others = client.collect({ waitMs: attemptMs, match: (p) => !(p.header?.group === 0 && p.header.id === 6 && p.header.seq === seq && p.header.op === 1) });
+  try {
+    await client.request(smpRequest(osCommands.mcumgrParams, {}), { timeoutMs: attemptMs, seq });
+    return { isAnswered: true };
+  } catch (e) {
+    if (!(e instanceof ResponseTimeoutError)) throw e;
+    const first = (await others)[0];
+    return first ? { isAnswered: true, mismatch: describeMismatch(first, seq) } : { isAnswered: false };
+  }
+}
+
 /**
  * Wait until the device answers (any SMP reply to MCUmgr params, even an error, means its SMP
- * server runs), for at most `readyTimeoutMs`. Throws a `TransportError` naming the endpoint.
+ * server runs; packets that do not match the request count too, flagged as a mismatch), for at
+ * most `readyTimeoutMs`. Throws a `TransportError` naming the endpoint.
  */
-export async function waitUntilReady(client: SmpClient, options: { readyTimeoutMs: number; attemptMs?: number }): Promise<number> {
+export async function waitUntilReady(client: SmpClient, options: { readyTimeoutMs: number; attemptMs?: number }): Promise<ReadyResult> {
   const startNs = nowNs();
   const attemptMs = Math.min(options.attemptMs ?? 1000, options.readyTimeoutMs);
   let attempts = 0;
   for (;;) {
     attempts++;
-    try {
-      await client.request(smpRequest(osCommands.mcumgrParams, {}), { timeoutMs: attemptMs });
-      return elapsedMs(startNs);
-    } catch (e) {
-      if (!(e instanceof ResponseTimeoutError)) throw e;
-    }
+    const got = await attempt(client, attemptMs);
+    if (got.isAnswered) return got.mismatch === undefined ? { waitedMs: elapsedMs(startNs) } : { waitedMs: elapsedMs(startNs), mismatch: got.mismatch };
     const left = options.readyTimeoutMs - elapsedMs(startNs);
     if (left <= 0) {
       throw new TransportError(`no answer from ${client.endpoint} within ${options.readyTimeoutMs} ms (${attempts} attempts): is the device running and reachable?`);

@@ -7,13 +7,29 @@
 import { SmpClient } from '../client/smp-client.ts';
 import type { TraceLog } from '../core/trace.ts';
 import type { Transport } from '../core/transport.ts';
-import { TransportClosedError, TransportError } from '../errors.ts';
-import { discoverCapabilities, unknownCapability, type CapabilityStatus, type DiscoveryResult } from './capabilities.ts';
+import { ResponseTimeoutError, TransportClosedError, TransportError } from '../errors.ts';
+import { assumedCapabilities, discoverCapabilities, unknownCapability, type CapabilityStatus, type DiscoveryResult } from './capabilities.ts';
 import { openTarget, reopenLink, waitUntilReady } from './lifecycle.ts';
 import type { ResolvedTarget } from './target-env.ts';
 
 /** Default window of a silence check when a case gives none. */
 export const DEFAULT_SILENCE_MS = 300;
+
+/**
+ * Discover capabilities; a device that answers but not to the requests (readiness saw only
+ * mismatched packets, or discovery stops getting replies) gets assumed capabilities and a
+ * recorded problem instead of an unreachable verdict.
+ */
+async function discover(smp: SmpClient, target: ResolvedTarget, transportKind: string, mismatch: string | undefined): Promise<DiscoveryResult> {
+  const declared = target.capabilities;
+  if (mismatch !== undefined) return assumedCapabilities({ transportKind, declared, problem: `the device answered with ${mismatch}` });
+  try {
+    return await discoverCapabilities(smp, { transportKind, declared, isReferenceSimulator: target.kind === 'sim' });
+  } catch (e) {
+    if (!(e instanceof ResponseTimeoutError)) throw e;
+    return assumedCapabilities({ transportKind, declared, problem: `the device stopped answering during capability discovery (${e.message})` });
+  }
+}
 
 /** How to open a session besides the target itself. */
 export interface SessionOpenOptions {
@@ -36,6 +52,8 @@ export class Session {
   readonly smpVersions: { v1: boolean; v2: boolean };
   readonly timeouts: { responseMs: number; silenceMs: number };
   readonly identity: Readonly<Record<string, unknown>>;
+  /** Why capabilities could not be discovered (they are assumed present then). */
+  readonly discoveryProblem: string | undefined;
   readonly #statuses: Map<string, CapabilityStatus>;
   readonly #stopSimulator: () => Promise<void>;
   /** Injected transports (unit tests) cannot be reopened from the connection string. */
@@ -63,6 +81,7 @@ export class Session {
     this.smpVersions = found.smpVersions;
     this.timeouts = { responseMs: target.timeoutMs, silenceMs: DEFAULT_SILENCE_MS };
     this.identity = found.identity;
+    this.discoveryProblem = found.problem;
     this.#statuses = found.statuses;
     this.#stopSimulator = link.stop;
   }
@@ -78,18 +97,13 @@ export class Session {
       : await openTarget(target);
     const smp = new SmpClient(opened.transport, { timeoutMs: target.timeoutMs });
     try {
-      await waitUntilReady(smp, { readyTimeoutMs: target.readyTimeoutMs, attemptMs: Math.min(target.timeoutMs, 1000) });
-      const found = await discoverCapabilities(smp, {
-        transportKind: opened.transportKind,
-        declared: target.capabilities,
-        isReferenceSimulator: target.kind === 'sim',
-      });
+      const ready = await waitUntilReady(smp, { readyTimeoutMs: target.readyTimeoutMs, attemptMs: Math.min(target.timeoutMs, 1000) });
+      const found = await discover(smp, target, opened.transportKind, ready.mismatch);
       const link = { smp, transport: opened.transport, kind: opened.transportKind, connection: opened.connection, stop: opened.stopSimulator, canReopen: !options.transport };
       return new Session(target, link, found);
     } catch (e) {
       await smp.close();
       await opened.stopSimulator();
-      if (e instanceof Error && e.name === 'ResponseTimeoutError') throw new TransportError(`target ${target.name} stopped answering during capability discovery: ${e.message}`, { cause: e });
       throw e;
     }
   }
@@ -119,7 +133,8 @@ export class Session {
       this.#transport = transport;
       await old.close().catch(() => undefined);
     }
-    return waitUntilReady(this.#smp, { readyTimeoutMs: options.timeoutMs ?? this.target.readyTimeoutMs, attemptMs: Math.min(this.target.timeoutMs, 1000) });
+    const ready = await waitUntilReady(this.#smp, { readyTimeoutMs: options.timeoutMs ?? this.target.readyTimeoutMs, attemptMs: Math.min(this.target.timeoutMs, 1000) });
+    return ready.waitedMs;
   }
 
   get isClosed(): boolean {

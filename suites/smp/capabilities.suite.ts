@@ -27,4 +27,22 @@ defineSuite({ id: 'smp/capabilities', protocol: 'SMP', feature: 'capabilities', 
       });
     },
   });
+
+  s.case({
+    id: 'SMP-CAP-DISCOVERY-001',
+    title: 'the device answers the harmless discovery requests with matching replies',
+    level: 'MUST',
+    spec: { doc: 'zephyr-smp-protocol', section: 'SMP message' },
+    stimulus: 'MCUmgr params, os info, image state, enumeration and one request per optional command at session start.',
+    requirement: 'Each request gets a reply with the response op and its group, id and seq echoed.',
+    requires: [],
+    story: 'discovery',
+    run({ session, expect }) {
+      expect.that(session.discoveryProblem === undefined, {
+        check: 'discovery',
+        expected: 'replies matching the discovery requests',
+        actual: session.discoveryProblem ?? '',
+      });
+    },
+  });
 });

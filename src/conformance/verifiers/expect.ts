@@ -8,8 +8,7 @@ import type { ReceivedPacket, SmpClient, SmpReply } from '../../client/smp-clien
 import { smpRequest } from '../../codec/smp/command.ts';
 import type { SmpHeader } from '../../codec/smp/header.ts';
 import { osCommands } from '../../codec/smp/groups/os.ts';
-import { ResponseTimeoutError, TransportError } from '../../errors.ts';
-import { ConformanceAssertionError, type AssertionDetails } from '../errors.ts';
+import { isAssertionFailure, isResponseTimeout, isTransportFailure, type AssertionDetails } from '../errors.ts';
 import { annotateFrame, describeBody } from './describe.ts';
 import type { SmpOk } from './field-checks.ts';
 import { failCheck, type VerifierScope } from './scope.ts';
@@ -127,7 +126,7 @@ async function alive(scope: VerifierScope, link: VerifierLink, recorder: CaseRec
       recorder.notes.push('state afterwards not checked: the target has neither echo nor MCUmgr params');
     }
   } catch (e) {
-    if (!(e instanceof ResponseTimeoutError)) throw e;
+    if (!isResponseTimeout(e)) throw e;
     failCheck(scope, { check, escalate: true, expected: ['the device still answers after the case'], actual: `no answer within ${e.timeoutMs} ms` });
   }
 }
@@ -136,7 +135,7 @@ async function ready(scope: VerifierScope, link: VerifierLink, timeoutMs: number
   try {
     return await link.awaitReady(timeoutMs);
   } catch (e) {
-    if (!(e instanceof TransportError) || !/no answer/.test(e.message)) throw e;
+    if (!isTransportFailure(e) || !/no answer/.test(e.message)) throw e;
     failCheck(scope, { check: 'state afterwards', escalate: true, expected: ['the device answers again'], actual: e.message });
   }
 }
@@ -147,7 +146,7 @@ async function oneOf(scope: VerifierScope, alternatives: ReadonlyArray<() => unk
     try {
       return { index, value: await alternative() };
     } catch (e) {
-      if (!(e instanceof ConformanceAssertionError) || e.details.escalate) throw e;
+      if (!isAssertionFailure(e) || e.details.escalate) throw e;
       misses.push(e.details);
     }
   }

@@ -162,6 +162,26 @@ describe('outcome classes', () => {
   });
 });
 
+describe('a device that answers, but not to the request', () => {
+  it('still gets a session (capabilities assumed, problem recorded), and its cases fail with the stray frame', async () => {
+    const bad = startScriptedDevice();
+    bad.isSeqOff = true;
+    const s = await sessionOver(bad, { name: 'seq-off', timeoutMs: 150, readyTimeoutMs: 1000 });
+    try {
+      expect(s.discoveryProblem).toContain('seq');
+      expect(s.capability('smp.os.echo')).toMatchObject({ present: true });
+      expect(s.capability('smp.os.echo').reason).toMatch(/^assumed present: the device answered with a packet with op 1, group 0, id 6, seq \d+/);
+      const run = await runWith(s, decl());
+      expect(run.meta.outcome).toBe('fail');
+      expect(run.error?.message).toContain('1 packet(s) arrived that answer no request');
+      expect(run.error?.message).toContain('Frame:');
+    } finally {
+      await s.close();
+      await bad.close();
+    }
+  });
+});
+
 describe('raw exchange and silence', () => {
   it('judges a raw request\'s reply with the same verifiers', async () => {
     const run = await runWith(session, decl({

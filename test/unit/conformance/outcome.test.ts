@@ -22,6 +22,7 @@ const rows: Row[] = [
   ['dead device in a MAY case', { level: 'MAY', error: defect(true) }, 'fail', 'throws-failed'],
   ['dead device in a SHOULD case', { level: 'SHOULD', error: defect(true) }, 'fail', 'throws-failed'],
   ['required answer missing', { level: 'MUST', error: new ResponseTimeoutError('os.echo', 200) }, 'fail', 'throws-failed'],
+  ['required answer missing, error from another module instance', { level: 'MUST', error: Object.assign(new Error('no response to os.echo within 5 ms'), { name: 'ResponseTimeoutError', code: 'E_TIMEOUT', timeoutMs: 5 }) }, 'fail', 'throws-failed'],
   ['vitest expect failure', { level: 'MUST', error: chai }, 'fail', 'throws-failed'],
   ['warning in MUST', { level: 'MUST', warnings: ['slow'] }, 'nonStrict', 'passes'],
   ['warning in MUST, strict', { level: 'MUST', isStrict: true, warnings: ['slow'] }, 'fail', 'throws-failed'],

@@ -96,4 +96,13 @@ describe('echo suite through vitest', () => {
     const clean = await runSuite({ name: 'sim', kind: 'sim', capabilities: ['smp.os.echo'] }, {}, files.slice(0, 1));
     expect(clean.get('SMP-CAP-DECLARED-001')?.meta.conformance?.outcome).toBe('pass');
   });
+
+  it('fails (not breaks) the cases of a device that answers with the wrong seq', async () => {
+    const results = await runSuite({ name: 'sim', kind: 'sim', faults: ['wrong-seq'], timeoutMs: 300 }, { MGMT_SEED: '1' }, ['suites/smp/capabilities.suite.ts', 'suites/smp/os-echo.suite.ts']);
+    expect(results.get('SMP-CAP-DISCOVERY-001')?.meta.conformance?.outcome).toBe('fail');
+    const echo = results.get('SMP-OS-ECHO-001');
+    expect(echo?.meta.conformance?.outcome).toBe('fail');
+    expect(echo?.failureMessages[0]).toContain('arrived that answer no request');
+    expect(results.get('SMP-OS-ECHO-005')?.meta.conformance?.outcome).toBe('informational');
+  });
 });

@@ -21,6 +21,8 @@ export interface ScriptedDevice {
   requests: number;
   /** When false, the device answers nothing at all. */
   isUp: boolean;
+  /** Every reply carries the request's seq + 1 (a defective device that still talks). */
+  isSeqOff: boolean;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ function reply(req: Uint8Array, body: unknown, seqDelta = 0): Uint8Array {
 }
 
 function answer(dev: ScriptedDevice, req: Uint8Array): Uint8Array | undefined {
+  if (dev.isSeqOff) return reply(req, { rc: 8 }, 1);
   const h = decodeSmpHeader(req);
   if (!h.ok) return undefined;
   const { group, id } = h.value;
@@ -72,6 +75,7 @@ export function startScriptedDevice(): ScriptedDevice {
     echoFault: 'none',
     requests: 0,
     isUp: true,
+    isSeqOff: false,
     close: async () => {
       await client.close();
       await device.close();
