@@ -13,7 +13,7 @@ const FLAGS = {
   serial: { type: 'boolean', description: 'serve SMP console framing on a new pseudo-terminal' },
   baud: { type: 'string', valueName: 'N', description: 'emulate the line rate of an N-baud UART on the pseudo-terminal' },
   fault: { type: 'string', multiple: true, valueName: 'NAME', description: 'break one behaviour (repeatable; NAME:PARAM for a parameter)' },
-  'error-form': { type: 'string', valueName: 'v1|v2', description: 'error replies to v2 requests: v2 err{group,rc} (default) or v1 rc' },
+  'error-form': { type: 'string', valueName: 'v1|v2', description: 'v2: Zephyr >= 3.4 (default); v1: an older server (ignores version bits, v1 rc errors)' },
   'list-faults': { type: 'boolean', description: 'print the fault profiles and exit' },
   help: { type: 'boolean', description: 'show this help' },
 } as const satisfies FlagSpecs;
