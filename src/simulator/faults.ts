@@ -118,9 +118,13 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // Cases must run a shell command and check its output and return value (§3.6).
   { name: 'shell-exec-fake', description: 'Shell exec answers {"o": "", "ret": 0} without decoding or running anything.', caughtBy: [] },
   // Cases must compare enumeration count, list, single walk and filtered details (§3.7).
-  { name: 'enum-inconsistent', description: 'Enumeration count is one more than the groups listed, and details ignores the "groups" filter.', caughtBy: [] },
+  { name: 'enum-inconsistent', description: 'Enumeration list names the first group twice, and details ignores the "groups" filter.', caughtBy: [] },
   // A case must erase the storage partition and expect {} (§3.9).
   { name: 'storage-erase-fails', description: 'Zephyr basic storage erase answers err{63, 4} (FLASH_ERASE_FAILED).', caughtBy: [] },
+  // A case must check that stat list names each group once (§3.3).
+  { name: 'stat-list-duplicates', description: 'Stat list names one statistics group twice.', caughtBy: [] },
+  // Cases must check enumeration single without an index (index 0) and with a wrongly typed one (rc 3) (§3.7).
+  { name: 'enum-single-lenient', description: 'Enumeration single answers the last group when the index is missing or not a uint.', caughtBy: [] },
   // W1 (header, CBOR, serial framing, buffer suites): one behaviour of §1, §4.2–4.7, §6.1–6.3 each.
   { name: 'seq-7-bit', description: 'Responses carry only the low 7 bits of the request sequence number.', caughtBy: ['SMP-HDR-SEQ-001', 'SMP-HDR-SEQ-002'] },
   { name: 'replay-cache-by-seq', description: 'A request repeating the previous group/id/seq is not executed again; the previous responses are re-sent.', caughtBy: ['SMP-HDR-SEQ-003'] },

@@ -18,13 +18,18 @@ export const ENUM_DETAILS_MAX_GROUPS = 16;
 
 /** Build the enumeration group over the registry it reports (passed lazily: it is part of it). */
 export function createEnumGroup(registry: () => readonly GroupDefinition<SimDevice>[]): GroupDefinition<SimDevice> {
-  // The `enum-inconsistent` fault: count one too many, details ignores the "groups" filter.
-  const count = (d: SimDevice): HandlerResult => okRsp({ count: registry().length + (d.faults.has('enum-inconsistent') ? 1 : 0) });
-  const list = (): HandlerResult => okRsp({ groups: registry().map((g) => g.id) });
-  const single = (_d: SimDevice, ctx: HandlerContext): HandlerResult => {
+  const count = (): HandlerResult => okRsp({ count: registry().length });
+  // The `enum-inconsistent` fault: the list names the first group twice, details ignores the filter.
+  const list = (d: SimDevice): HandlerResult => {
+    const ids = registry().map((g) => g.id);
+    return okRsp({ groups: d.faults.has('enum-inconsistent') ? [ids[0] ?? 0, ...ids] : ids });
+  };
+  const single = (d: SimDevice, ctx: HandlerContext): HandlerResult => {
     const req = decodeRequest(ctx.payload, { index: 'uint' });
-    if (!req.ok || (req.value.index ?? 0) > MAX_MCUMGR_GROUPS) return rcRsp(MgmtErr.EINVAL);
     const groups = registry();
+    // The `enum-single-lenient` fault: a missing or undecodable index means the last group.
+    if (d.faults.has('enum-single-lenient') && (!req.ok || req.value.index === undefined)) return okRsp({ group: groups.at(-1)?.id ?? 0, end: true });
+    if (!req.ok || (req.value.index ?? 0) > MAX_MCUMGR_GROUPS) return rcRsp(MgmtErr.EINVAL);
     const index = req.value.index ?? 0;
     const group = groups[index];
     if (group === undefined) return groupErr(EnumErr.INDEX_TOO_LARGE);

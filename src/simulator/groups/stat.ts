@@ -57,8 +57,10 @@ function show(device: SimDevice, ctx: HandlerContext): HandlerResult {
   return okRsp({ name, fields: group(device) });
 }
 
-function list(): HandlerResult {
-  return okRsp({ stat_list: [...STAT_GROUPS.keys()] });
+function list(device: SimDevice): HandlerResult {
+  const names = [...STAT_GROUPS.keys()];
+  // The `stat-list-duplicates` fault: one group registered twice.
+  return okRsp({ stat_list: device.faults.has('stat-list-duplicates') ? [...names, names[0] ?? ''] : names });
 }
 
 const commands = new Map<number, CommandHandlers<SimDevice>>([

@@ -182,7 +182,9 @@ const CHECKS: Record<string, { check: Check; serial?: boolean; options?: { bufCo
     },
   },
   'shell-exec-fake': { check: async (l) => expect(body(await l.ask(req(W, 9, 0, { argv: ['kernel', 'version'] })))).toEqual({ o: '', ret: 0 }) },
-  'enum-inconsistent': { check: async (l) => expect(body(await l.ask(req(R, 10, 0)))['count']).toBe(9) },
+  'enum-inconsistent': { check: async (l) => expect(body(await l.ask(req(R, 10, 1)))['groups']).toEqual([10, 10, 8, 1, 0, 3, 9, 2, 63]) },
+  'enum-single-lenient': { check: async (l) => expect(body(await l.ask(req(R, 10, 2)))).toEqual({ group: 63, end: true }) },
+  'stat-list-duplicates': { check: async (l) => expect(body(await l.ask(req(R, 2, 1)))['stat_list']).toHaveLength(4) },
   'storage-erase-fails': { check: async (l) => expect(body(await l.ask(req(W, 63, 0)))).toEqual({ err: { group: 63, rc: 4 } }) },
 };
 
