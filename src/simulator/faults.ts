@@ -53,7 +53,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'erase-not-done', description: 'Image erase answers {} but leaves the slot contents in place.', caughtBy: ['SMP-IMG-DFU-004'] },
   { name: 'upload-any-image-number', description: 'Image upload ignores the "image" number of the first chunk and writes image 0\'s secondary slot.', caughtBy: ['SMP-IMG-DFU-006'] },
   // A case must check group errors come as err{group,rc} under v2 (§2.3).
-  { name: 'v1-errors-under-v2', description: 'Group errors are sent as translated v1 rc values to v2 requests.', caughtBy: ['SMP-OS-DATETIME-001', 'SMP-OS-INFO-004'] },
+  { name: 'v1-errors-under-v2', description: 'Group errors are sent as translated v1 rc values to v2 requests.', caughtBy: ['SMP-OS-DATETIME-001', 'SMP-OS-INFO-004', 'SMP-STAT-SHOW-003', 'SMP-SETTINGS-003', 'SMP-SETTINGS-004', 'SMP-SETTINGS-005', 'SMP-SETTINGS-008'] },
   // A case must send a request to an unknown group and expect rc 8 (§6.1 item 6).
   { name: 'unknown-group-ok', description: 'Requests to unknown groups are answered with an empty success map.', caughtBy: ['SMP-HDR-GROUP-001', 'SMP-HDR-OP-001', 'SMP-HDR-MULTI-003'] },
   // A case must echo a long string (> 64 characters) and compare it (§3.1.1).
@@ -82,13 +82,13 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A robustness case must send more malformed requests than buf_count, then check liveness.
   { name: 'leak-buffer-on-malformed', description: 'Each malformed request leaks one SMP buffer; after buf_count of them the device goes silent.', caughtBy: [], isCrash: true },
   // A case must reset the device and check that upload state is gone (§6.7 item 64).
-  { name: 'reset-does-nothing', description: 'Reset answers {} but the device does not reset (upload state and pending swap survive).', caughtBy: ['SMP-IMG-DFU-009', 'SMP-IMG-DFU-010', 'SMP-OS-RESET-001'] },
+  { name: 'reset-does-nothing', description: 'Reset answers {} but the device does not reset (upload state and pending swap survive).', caughtBy: ['SMP-IMG-DFU-009', 'SMP-IMG-DFU-010', 'SMP-OS-RESET-001', 'SMP-SETTINGS-008'] },
   // A case must check taskstat stkuse <= stksiz (§3.1.2).
   { name: 'taskstat-stack-overflow', description: 'Task statistics report a thread using more stack than it has.', caughtBy: ['SMP-OS-TASKSTAT-001'] },
   // A case must set the date/time and read it back (§3.1.4).
   { name: 'datetime-not-stored', description: 'Date/time set answers {} but the clock is not changed.', caughtBy: ['SMP-OS-DATETIME-002', 'SMP-OS-DATETIME-003', 'SMP-OS-DATETIME-004'] },
   // A case must save a setting, reset, and read it back (§3.4).
-  { name: 'settings-not-persisted', description: 'Settings save answers {} but stores nothing; values are lost at reset.', caughtBy: [] },
+  { name: 'settings-not-persisted', description: 'Settings save answers {} but stores nothing; values are lost at reset.', caughtBy: ['SMP-SETTINGS-006', 'SMP-SETTINGS-007'] },
   // A case must upload a file and compare its crc32/sha256 with the host's (§3.5).
   { name: 'fs-hash-wrong', description: 'File hash/checksum results are off by one bit.', caughtBy: [] },
   // A case must send a header whose length exceeds the data and expect rc 9 (§1.5).
@@ -100,7 +100,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must start an upload with len larger than the slot and expect group error 30 (§6.6 item 58).
   { name: 'upload-too-large-accepted', description: 'An upload larger than the slot is accepted at the start (Zephyr issue #60899).', caughtBy: [] },
   // A case must send a request whose reply exceeds buf_size and expect rc 7 (§6.2 item 23).
-  { name: 'no-emsgsize', description: 'Responses larger than buf_size are sent anyway instead of rc 7.', caughtBy: [] },
+  { name: 'no-emsgsize', description: 'Responses larger than buf_size are sent anyway instead of rc 7.', caughtBy: ['SMP-STAT-SHOW-002'] },
   // A case must send two requests in one packet, the first failing, and expect one response (§1.5).
   { name: 'continue-after-error', description: 'Processing of a multi-request packet continues after an error.', caughtBy: ['SMP-HDR-MULTI-003'] },
   // A case must read MCUmgr params and check buf_count >= 1 (§3.1.6).
@@ -112,9 +112,9 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // Cases must set out-of-range, too long and wrongly typed date/times and expect rc 3 (§3.1.4).
   { name: 'datetime-lenient', description: 'Date/time set answers {} to values it cannot parse (and changes nothing).', caughtBy: ['SMP-OS-DATETIME-005', 'SMP-OS-DATETIME-006', 'SMP-OS-DATETIME-007', 'SMP-OS-DATETIME-008', 'SMP-OS-DATETIME-009'] },
   // Cases must show each listed stat group and check the reply names it; unknown names must be refused (§3.3).
-  { name: 'stat-show-ignores-name', description: 'Stat show answers one fixed group whatever name (or type) is asked.', caughtBy: [] },
+  { name: 'stat-show-ignores-name', description: 'Stat show answers one fixed group whatever name (or type) is asked.', caughtBy: ['SMP-STAT-SHOW-001', 'SMP-STAT-SHOW-003', 'SMP-STAT-SHOW-004'] },
   // Cases must write a setting and read it back or delete it (§3.4).
-  { name: 'settings-write-ignored', description: 'Settings write answers {} without decoding or storing anything.', caughtBy: [] },
+  { name: 'settings-write-ignored', description: 'Settings write answers {} without decoding or storing anything.', caughtBy: ['SMP-SETTINGS-001', 'SMP-SETTINGS-002', 'SMP-SETTINGS-003', 'SMP-SETTINGS-005', 'SMP-SETTINGS-006', 'SMP-SETTINGS-007'] },
   // Cases must run a shell command and check its output and return value (§3.6).
   { name: 'shell-exec-fake', description: 'Shell exec answers {"o": "", "ret": 0} without decoding or running anything.', caughtBy: [] },
   // Cases must compare enumeration count, list, single walk and filtered details (§3.7).
@@ -122,7 +122,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must erase the storage partition and expect {} (§3.9).
   { name: 'storage-erase-fails', description: 'Zephyr basic storage erase answers err{63, 4} (FLASH_ERASE_FAILED).', caughtBy: [] },
   // A case must check that stat list names each group once (§3.3).
-  { name: 'stat-list-duplicates', description: 'Stat list names one statistics group twice.', caughtBy: [] },
+  { name: 'stat-list-duplicates', description: 'Stat list names one statistics group twice.', caughtBy: ['SMP-STAT-LIST-001'] },
   // Cases must check enumeration single without an index (index 0) and with a wrongly typed one (rc 3) (§3.7).
   { name: 'enum-single-lenient', description: 'Enumeration single answers the last group when the index is missing or not a uint.', caughtBy: [] },
   // W1 (header, CBOR, serial framing, buffer suites): one behaviour of §1, §4.2–4.7, §6.1–6.3 each.

@@ -1,0 +1,113 @@
+/**
+ * Statistics group (2): list the statistics groups, show each, unknown and malformed names,
+ * replies that do not fit the SMP buffer.
+ * @see /work/shared/spec/smp.md §3.3, §6.7 item 72
+ */
+import { MgmtErr, MgmtGroup, SMP_HEADER_BYTES } from '../../src/codec/smp/constants.ts';
+import { statCommands, StatMgmtErr } from '../../src/codec/smp/groups/stat.ts';
+import { smpRequest } from '../../src/codec/smp/command.ts';
+import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
+
+const EINVAL = { rc: MgmtErr.EINVAL } as const;
+const INVALID_GROUP = { v2: { group: MgmtGroup.STAT, rc: StatMgmtErr.INVALID_GROUP } } as const;
+/** A statistics group name no firmware registers. */
+const UNKNOWN_GROUP = 'mgmt-conformance-no-such-group';
+
+/** The listed statistics groups (skips the case when there are none). */
+async function listedGroups({ smp, expect, skip }: CaseContext): Promise<string[]> {
+  const list = expect.smpOk(await smp.request(smpRequest(statCommands.list, {}))).stat_list;
+  if (list.length === 0) skip('the device lists no statistics groups');
+  return list;
+}
+
+defineSuite({ id: 'smp/stat', protocol: 'SMP', feature: 'stat', title: 'Statistics management' }, (s) => {
+  s.case({
+    id: 'SMP-STAT-LIST-001',
+    title: 'stat list answers the statistics group names, each once',
+    level: 'MUST',
+    spec: { doc: 'zephyr-smp-g2', section: 'Statistic: list of groups' },
+    stimulus: 'Stat list (op 0) with an empty map.',
+    requirement: '{"stat_list": [tstr, …]} (possibly empty) with no duplicate names; a legacy "rc": 0 is tolerated.',
+    requires: ['smp.stat.list'],
+    story: 'list',
+    async run({ smp, expect }) {
+      const list = expect.smpOk(await smp.request(smpRequest(statCommands.list, {})));
+      expect.that(list.rc === undefined || list.rc === 0, { expected: '"rc" absent, or 0 on legacy builds', actual: `"rc": ${list.rc}` });
+      const names = list.stat_list;
+      expect.that(new Set(names).size === names.length, { expected: 'each name once', actual: JSON.stringify(names) });
+      expect.that(names.every((n) => n.length > 0), { expected: 'non-empty names', actual: JSON.stringify(names) });
+    },
+  });
+
+  s.case({
+    id: 'SMP-STAT-SHOW-001',
+    title: 'stat show of every listed group answers that group with its counters (or rc 7 when too big)',
+    level: 'MUST',
+    spec: { doc: 'zephyr-smp-g2', section: 'Statistic: group data' },
+    stimulus: 'Stat list, then stat show {"name": n} for each listed name.',
+    requirement: '{"name": n, "fields": {counter: uint, …}} with the name asked; a group whose reply exceeds the buffer answers {"rc": 7} (Zephyr v4.0: flash_sim_stats).',
+    requires: ['smp.stat.list'],
+    story: 'show',
+    async run(ctx) {
+      for (const name of await listedGroups(ctx)) {
+        const reply = await ctx.smp.request(smpRequest(statCommands.show, { name }));
+        if (reply.body.kind === 'errV1' && reply.body.rc === MgmtErr.EMSGSIZE) {
+          ctx.expect.note(`${name}: rc 7 (reply larger than the buffer)`);
+          continue;
+        }
+        ctx.expect.smpOk(reply).field('name').toBe(name);
+      }
+    },
+  });
+
+  s.case({
+    id: 'SMP-STAT-SHOW-002',
+    title: 'no stat show reply is larger than the SMP buffer (buf_size)',
+    level: 'MUST',
+    spec: { doc: 'smp-digest', section: '4.7 Buffer limits (all transports)' },
+    stimulus: 'Stat show of every listed group, including groups with many counters.',
+    requirement: 'Each reply, header included, fits buf_size; one that would not is replaced by {"rc": 7} (MGMT_ERR_EMSGSIZE).',
+    requires: ['smp.stat.list', 'smp.os.params'],
+    story: 'show',
+    async run(ctx) {
+      const bufSize = ctx.session.params?.bufSize;
+      if (bufSize === undefined) return ctx.skip('MCUmgr params unknown: no buffer size to compare with');
+      for (const name of await listedGroups(ctx)) {
+        const reply = ctx.expect.smpShape(await ctx.smp.request(smpRequest(statCommands.show, { name })));
+        const bytes = SMP_HEADER_BYTES + reply.payload.length;
+        ctx.expect.that(bytes <= bufSize, { check: 'reply size', expected: `at most buf_size ${bufSize} bytes, else {"rc": 7}`, actual: `${bytes} bytes for group ${name}` });
+      }
+    },
+  });
+
+  s.case({
+    id: 'SMP-STAT-SHOW-003',
+    title: 'stat show of an unknown group answers INVALID_GROUP err{2,2}',
+    level: 'MUST',
+    spec: { doc: 'smp-digest', section: '3.3 Statistics — group 2' },
+    stimulus: `Stat show {"name": "${UNKNOWN_GROUP}"} (v2 header).`,
+    requirement: 'Group error 2 (STAT_MGMT_ERR_INVALID_GROUP) as err{group 2, rc 2}.',
+    requires: ['smp.stat'],
+    story: 'show',
+    async run({ smp, expect }) {
+      expect.mgmtErr(await smp.request(smpRequest(statCommands.show, { name: UNKNOWN_GROUP })), INVALID_GROUP);
+      await expect.alive();
+    },
+  });
+
+  s.case({
+    id: 'SMP-STAT-SHOW-004',
+    title: 'stat show with "name" missing or not a text string is refused',
+    level: 'MUST',
+    spec: { doc: 'smp-digest', section: '1.7 CBOR conventions' },
+    stimulus: 'Stat show with an empty map, then with "name": 2 (uint), then "name" as a byte string.',
+    requirement: 'A wrongly typed name fails decoding: {"rc": 3}; a missing name is {"rc": 3} or INVALID_GROUP (no such group "").',
+    requires: ['smp.stat'],
+    story: 'show',
+    async run({ smp, expect }) {
+      expect.mgmtErr(await smp.request({ command: statCommands.show, body: {} }), [EINVAL, INVALID_GROUP]);
+      for (const name of [2, Uint8Array.of(0x73)]) expect.mgmtErr(await smp.request({ command: statCommands.show, body: { name } }), EINVAL);
+      await expect.alive();
+    },
+  });
+});
