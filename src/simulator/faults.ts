@@ -53,7 +53,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'erase-not-done', description: 'Image erase answers {} but leaves the slot contents in place.', caughtBy: ['SMP-IMG-DFU-004'] },
   { name: 'upload-any-image-number', description: 'Image upload ignores the "image" number of the first chunk and writes image 0\'s secondary slot.', caughtBy: ['SMP-IMG-DFU-006'] },
   // A case must check group errors come as err{group,rc} under v2 (§2.3).
-  { name: 'v1-errors-under-v2', description: 'Group errors are sent as translated v1 rc values to v2 requests.', caughtBy: ['SMP-OS-DATETIME-001', 'SMP-OS-INFO-004', 'SMP-STAT-SHOW-003', 'SMP-SETTINGS-003', 'SMP-SETTINGS-004', 'SMP-SETTINGS-005', 'SMP-SETTINGS-008'] },
+  { name: 'v1-errors-under-v2', description: 'Group errors are sent as translated v1 rc values to v2 requests.', caughtBy: ['SMP-OS-DATETIME-001', 'SMP-OS-INFO-004', 'SMP-STAT-SHOW-003', 'SMP-SETTINGS-003', 'SMP-SETTINGS-004', 'SMP-SETTINGS-005', 'SMP-SETTINGS-008', 'SMP-SHELL-EXEC-003', 'SMP-SHELL-EXEC-004', 'SMP-SHELL-EXEC-005', 'SMP-ENUM-SINGLE-003'] },
   // A case must send a request to an unknown group and expect rc 8 (§6.1 item 6).
   { name: 'unknown-group-ok', description: 'Requests to unknown groups are answered with an empty success map.', caughtBy: ['SMP-HDR-GROUP-001', 'SMP-HDR-OP-001', 'SMP-HDR-MULTI-003'] },
   // A case must echo a long string (> 64 characters) and compare it (§3.1.1).
@@ -116,15 +116,15 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // Cases must write a setting and read it back or delete it (§3.4).
   { name: 'settings-write-ignored', description: 'Settings write answers {} without decoding or storing anything.', caughtBy: ['SMP-SETTINGS-001', 'SMP-SETTINGS-002', 'SMP-SETTINGS-003', 'SMP-SETTINGS-005', 'SMP-SETTINGS-006', 'SMP-SETTINGS-007'] },
   // Cases must run a shell command and check its output and return value (§3.6).
-  { name: 'shell-exec-fake', description: 'Shell exec answers {"o": "", "ret": 0} without decoding or running anything.', caughtBy: [] },
+  { name: 'shell-exec-fake', description: 'Shell exec answers {"o": "", "ret": 0} without decoding or running anything.', caughtBy: ['SMP-SHELL-EXEC-001', 'SMP-SHELL-EXEC-002', 'SMP-SHELL-EXEC-003', 'SMP-SHELL-EXEC-004', 'SMP-SHELL-EXEC-005', 'SMP-SHELL-EXEC-006'] },
   // Cases must compare enumeration count, list, single walk and filtered details (§3.7).
-  { name: 'enum-inconsistent', description: 'Enumeration list names the first group twice, and details ignores the "groups" filter.', caughtBy: [] },
+  { name: 'enum-inconsistent', description: 'Enumeration list names the first group twice, and details ignores the "groups" filter.', caughtBy: ['SMP-ENUM-COUNT-001', 'SMP-ENUM-LIST-001', 'SMP-ENUM-SINGLE-001', 'SMP-ENUM-DETAILS-001', 'SMP-ENUM-DETAILS-002'] },
   // A case must erase the storage partition and expect {} (§3.9).
-  { name: 'storage-erase-fails', description: 'Zephyr basic storage erase answers err{63, 4} (FLASH_ERASE_FAILED).', caughtBy: [] },
+  { name: 'storage-erase-fails', description: 'Zephyr basic storage erase answers err{63, 4} (FLASH_ERASE_FAILED).', caughtBy: ['SMP-ZBASIC-ERASE-001'] },
   // A case must check that stat list names each group once (§3.3).
   { name: 'stat-list-duplicates', description: 'Stat list names one statistics group twice.', caughtBy: ['SMP-STAT-LIST-001'] },
   // Cases must check enumeration single without an index (index 0) and with a wrongly typed one (rc 3) (§3.7).
-  { name: 'enum-single-lenient', description: 'Enumeration single answers the last group when the index is missing or not a uint.', caughtBy: [] },
+  { name: 'enum-single-lenient', description: 'Enumeration single answers the last group when the index is missing or not a uint.', caughtBy: ['SMP-ENUM-SINGLE-002', 'SMP-ENUM-SINGLE-004'] },
   // W1 (header, CBOR, serial framing, buffer suites): one behaviour of §1, §4.2–4.7, §6.1–6.3 each.
   { name: 'seq-7-bit', description: 'Responses carry only the low 7 bits of the request sequence number.', caughtBy: ['SMP-HDR-SEQ-001', 'SMP-HDR-SEQ-002'] },
   { name: 'replay-cache-by-seq', description: 'A request repeating the previous group/id/seq is not executed again; the previous responses are re-sent.', caughtBy: ['SMP-HDR-SEQ-003'] },
