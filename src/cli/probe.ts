@@ -8,6 +8,7 @@ import { SmpClient } from '../client/smp-client.ts';
 import { CAPABILITY_NAMES } from '../target/capability-catalogue.ts';
 import { builtInTargets, loadTargets, resolveTarget, type TargetConfig } from '../config/targets.ts';
 import type { Transport } from '../core/transport.ts';
+import type { RunningSimulator } from '../simulator/index.ts';
 import { ResponseTimeoutError, TransportError, UsageError } from '../errors.ts';
 import { parseConnectionString, type ConnectionSpec } from '../transport/connection-string.ts';
 import { openTransport } from '../transport/open.ts';
@@ -73,20 +74,28 @@ async function probeOver(transport: Transport, timeoutMs: number): Promise<Devic
   }
 }
 
+/** The simulator endpoint a sim target's first transport asks for, as a connection spec. */
+function simEndpoint(sim: RunningSimulator): ConnectionSpec {
+  if (sim.udp) return { scheme: 'udp', host: sim.udp.host, port: sim.udp.port };
+  if (sim.udp6) return { scheme: 'udp', host: sim.udp6.host, port: sim.udp6.port };
+  if (sim.serialPath) return { scheme: 'serial', path: sim.serialPath, baudRate: 115200, raw: false };
+  throw new TransportError('simulator started without an endpoint');
+}
+
 async function runProbe(where: ProbeWhere): Promise<DeviceProbe> {
   if ('spec' in where) return probeOver(await openTransport(where.spec), where.timeoutMs);
   const o = where.sim.sim;
+  const first = o?.transports[0] ?? 'udp';
   // The simulator loads only for a sim target: probing hardware never needs it.
   const { startSimulator } = await import('../simulator/index.ts');
   const sim = await startSimulator({
-    udp: { port: 0 },
-    udp6: false,
-    serial: false,
+    udp: first === 'udp' ? { port: 0 } : false,
+    udp6: first === 'udp6' ? { port: 0 } : false,
+    serial: first === 'serial',
     ...(o ? { faults: o.faults, errorForm: o.errorForm, bufSize: o.bufSize, bufCount: o.bufCount } : {}),
   });
   try {
-    if (!sim.udp) throw new TransportError('simulator started without a UDP endpoint');
-    return await probeOver(await openTransport({ scheme: 'udp', host: sim.udp.host, port: sim.udp.port }), where.timeoutMs);
+    return await probeOver(await openTransport(simEndpoint(sim)), where.timeoutMs);
   } finally {
     await sim.stop();
   }

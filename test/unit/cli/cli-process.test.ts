@@ -162,11 +162,12 @@ describe('mgmt-conformance CLI (real process)', () => {
     expect(r.stdout).toMatch(/^groups {6}from the enumeration group$/m);
   });
 
-  it('probe of a sim target from a targets file reports an SMP v1-only device', async () => {
+  it('probe of a serial-only sim target from a targets file reports an SMP v1-only device over the pty', async () => {
     const file = join(dir, 'old.json');
-    writeFileSync(file, JSON.stringify({ schemaVersion: 1, defaultTarget: 'old', targets: { old: { kind: 'sim', sim: { errorForm: 'v1' } } } }));
+    writeFileSync(file, JSON.stringify({ schemaVersion: 1, defaultTarget: 'old', targets: { old: { kind: 'sim', sim: { errorForm: 'v1', transports: ['serial'] } } } }));
     const r = await cli(['probe', '--targets', file]);
     expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^device {6}serial:\/\/\/dev\/\S+\?baud=115200 /m);
     expect(r.stdout).toMatch(/^smp {9}v1 \(a v2 request was answered with version bits 00: the device ignores them/m);
   });
 
