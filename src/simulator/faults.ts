@@ -64,7 +64,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
     caughtBy: ['SMP-OS-ECHO-007', 'SMP-OS-ECHO-008', 'SMP-OS-ECHO-009'],
   },
   // A robustness case must send malformed CBOR, then check the device is still alive (§6.2).
-  { name: 'crash-after-malformed', description: 'After the first request with a malformed CBOR body, nothing is answered any more.', caughtBy: [], isCrash: true },
+  { name: 'crash-after-malformed', description: 'After the first request with a malformed CBOR body, nothing is answered any more.', caughtBy: ['SMP-CBOR-MAP-001', 'SMP-CBOR-MAP-002', 'SMP-CBOR-MAP-003', 'SMP-CBOR-MAP-004', 'SMP-CBOR-TRUNC-001', 'SMP-CBOR-TRUNC-002', 'SMP-CBOR-TRUNC-003', 'SMP-CBOR-KEY-002', 'SMP-CBOR-KEY-003', 'SMP-CBOR-DEPTH-001', 'SMP-CBOR-DEPTH-002'], mayAlsoFail: ['SMP-*'], isCrash: true },
   // A timing case must bound the response time (e.g. echo round trip).
   {
     name: 'slow-replies',
@@ -80,7 +80,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
     caughtBy: ['SMP-HDR-SEQ-004'], mayAlsoFail: ['SMP-*'],
   },
   // A robustness case must send more malformed requests than buf_count, then check liveness.
-  { name: 'leak-buffer-on-malformed', description: 'Each malformed request leaks one SMP buffer; after buf_count of them the device goes silent.', caughtBy: [], isCrash: true },
+  { name: 'leak-buffer-on-malformed', description: 'Each malformed request leaks one SMP buffer; after buf_count of them the device goes silent.', caughtBy: ['SMP-CBOR-REPEAT-001'], mayAlsoFail: ['SMP-*'], isCrash: true },
   // A case must reset the device and check that upload state is gone (§6.7 item 64).
   { name: 'reset-does-nothing', description: 'Reset answers {} but the device does not reset (upload state and pending swap survive).', caughtBy: ['SMP-IMG-DFU-009', 'SMP-IMG-DFU-010', 'SMP-OS-RESET-001', 'SMP-SETTINGS-008'] },
   // A case must check taskstat stkuse <= stksiz (§3.1.2).
@@ -106,13 +106,13 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must read MCUmgr params and check buf_count >= 1 (§3.1.6).
   { name: 'params-zero-count', description: 'MCUmgr params report buf_count 0.', caughtBy: ['SMP-OS-PARAMS-001'] },
   // Cases must compare os info outputs per letter, check the fixed order, and refuse unknown letters (§3.1.7).
-  { name: 'info-format-ignored', description: 'OS info ignores "format" (any type, unknown letters included) and answers every item.', caughtBy: ['SMP-OS-INFO-001', 'SMP-OS-INFO-002', 'SMP-OS-INFO-003', 'SMP-OS-INFO-004', 'SMP-OS-INFO-005', 'SMP-OS-INFO-006'] },
+  { name: 'info-format-ignored', description: 'OS info ignores "format" (any type, unknown letters included) and answers every item.', caughtBy: ['SMP-OS-INFO-001', 'SMP-OS-INFO-002', 'SMP-OS-INFO-003', 'SMP-OS-INFO-004', 'SMP-OS-INFO-005', 'SMP-OS-INFO-006', 'SMP-CBOR-MAP-001', 'SMP-CBOR-MAP-002', 'SMP-CBOR-MAP-003', 'SMP-CBOR-MAP-004', 'SMP-CBOR-TRUNC-001', 'SMP-CBOR-TRUNC-002', 'SMP-CBOR-TRUNC-003', 'SMP-CBOR-KEY-001', 'SMP-CBOR-KEY-002', 'SMP-CBOR-KEY-003', 'SMP-CBOR-TYPE-001', 'SMP-CBOR-REPEAT-001'] },
   // Cases must check bootloader info answers the name for no query, the mode for "mode", and refuse other queries (§3.1.8).
   { name: 'bootloader-info-confused', description: 'Bootloader info answers the mode for no query and the name for any query.', caughtBy: ['SMP-OS-BOOTINFO-001', 'SMP-OS-BOOTINFO-002', 'SMP-OS-BOOTINFO-003', 'SMP-OS-BOOTINFO-004'] },
   // Cases must set out-of-range, too long and wrongly typed date/times and expect rc 3 (§3.1.4).
-  { name: 'datetime-lenient', description: 'Date/time set answers {} to values it cannot parse (and changes nothing).', caughtBy: ['SMP-OS-DATETIME-005', 'SMP-OS-DATETIME-006', 'SMP-OS-DATETIME-007', 'SMP-OS-DATETIME-008', 'SMP-OS-DATETIME-009'] },
+  { name: 'datetime-lenient', description: 'Date/time set answers {} to values it cannot parse (and changes nothing).', caughtBy: ['SMP-OS-DATETIME-005', 'SMP-OS-DATETIME-006', 'SMP-OS-DATETIME-007', 'SMP-OS-DATETIME-008', 'SMP-OS-DATETIME-009', 'SMP-CBOR-TYPE-003'] },
   // Cases must show each listed stat group and check the reply names it; unknown names must be refused (§3.3).
-  { name: 'stat-show-ignores-name', description: 'Stat show answers one fixed group whatever name (or type) is asked.', caughtBy: ['SMP-STAT-SHOW-001', 'SMP-STAT-SHOW-003', 'SMP-STAT-SHOW-004'] },
+  { name: 'stat-show-ignores-name', description: 'Stat show answers one fixed group whatever name (or type) is asked.', caughtBy: ['SMP-STAT-SHOW-001', 'SMP-STAT-SHOW-003', 'SMP-STAT-SHOW-004', 'SMP-CBOR-TYPE-002'] },
   // Cases must write a setting and read it back or delete it (§3.4).
   { name: 'settings-write-ignored', description: 'Settings write answers {} without decoding or storing anything.', caughtBy: ['SMP-SETTINGS-001', 'SMP-SETTINGS-002', 'SMP-SETTINGS-003', 'SMP-SETTINGS-005', 'SMP-SETTINGS-006', 'SMP-SETTINGS-007'] },
   // Cases must run a shell command and check its output and return value (§3.6).
@@ -137,8 +137,8 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'unknown-command-ok', description: 'Unknown command ids of a known group are answered with an empty success map.', caughtBy: ['SMP-HDR-CMD-001', 'SMP-HDR-CMD-002', 'SMP-HDR-CMD-003'] },
   { name: 'op-ignored-in-lookup', description: 'A command sent with the op it lacks runs the handler of the other op.', caughtBy: ['SMP-HDR-CMD-004'] },
   { name: 'single-request-per-packet', description: 'Only the first SMP request of a transport packet is processed.', caughtBy: ['SMP-HDR-LEN-004', 'SMP-HDR-MULTI-001', 'SMP-HDR-MULTI-002'] },
-  { name: 'reject-indefinite-maps', description: 'Indefinite-length request maps are refused with rc 3.', caughtBy: [] },
-  { name: 'strict-request-keys', description: 'Request maps with a key the command does not define are refused with rc 3.', caughtBy: [] },
+  { name: 'reject-indefinite-maps', description: 'Indefinite-length request maps are refused with rc 3.', caughtBy: ['SMP-CBOR-INDEF-001'] },
+  { name: 'strict-request-keys', description: 'Request maps with a key the command does not define are refused with rc 3.', caughtBy: ['SMP-CBOR-UNKNOWN-001', 'SMP-CBOR-UNKNOWN-002', 'SMP-CBOR-UNKNOWN-003'] },
   { name: 'rx-buffer-off-by-one', description: 'A request filling the receive buffer (min(UDP MTU, buf_size)) loses its last byte.', caughtBy: [] },
   { name: 'serial-framing-errors-answered', description: 'Serial framing errors (CRC, base64, length, orphan or restarted lines) are answered with {"rc": 9}.', caughtBy: [] },
   { name: 'serial-multi-line-dropped', description: 'Serial packets spanning more than one line are dropped.', caughtBy: [] },
