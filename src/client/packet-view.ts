@@ -6,6 +6,7 @@
 import { toHex } from '../core/bytes.ts';
 import type { TraceDirection, TraceEntry } from '../core/trace.ts';
 import { decodeCbor } from '../codec/cbor/cbor.ts';
+import { annotateCbor } from '../codec/cbor/annotate.ts';
 import { cborDiagnostic } from '../codec/cbor/diagnostic.ts';
 import { decodeCborTree } from '../codec/cbor/tree.ts';
 import { SMP_HEADER_BYTES, groupName } from '../codec/smp/constants.ts';
@@ -41,7 +42,10 @@ export function viewReceivedPacket(bytes: Uint8Array, atNs: bigint): ReceivedPac
   return { bytes, header, body: classifyResponseBody(bytes.subarray(SMP_HEADER_BYTES)), atNs };
 }
 
-/** Decoded form of a packet for traces: header, body as data, CBOR diagnostic notation, problems. */
+/**
+ * Decoded form of a packet for traces: header, body as data, CBOR diagnostic notation (shows
+ * indefinite lengths: `{_ "r": "hi"}`), annotated hex of the body, and problems found.
+ */
 export function describePacket(bytes: Uint8Array): unknown {
   const h = decodeSmpHeader(bytes);
   if (!h.ok) return { error: h.error.message };
@@ -54,9 +58,10 @@ export function describePacket(bytes: Uint8Array): unknown {
   const claimed = h.value.length > 0 && h.value.length <= payload.length ? payload.subarray(0, h.value.length) : payload;
   const tree = decodeCborTree(claimed);
   const diag = tree.ok ? cborDiagnostic(tree.value) : undefined;
+  const annotated = annotateCbor(claimed);
   const body = decodeCbor(claimed);
-  if (!body.ok) return { header, body: undefined, diag, problems: [...problems, `CBOR ${body.error.kind}: ${body.error.message}`] };
-  return { header, body: body.value, diag, problems };
+  if (!body.ok) return { header, body: undefined, diag, annotated, problems: [...problems, `CBOR ${body.error.kind}: ${body.error.message}`] };
+  return { header, body: body.value, diag, annotated, problems };
 }
 
 /**

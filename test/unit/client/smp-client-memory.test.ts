@@ -125,6 +125,7 @@ describe('SmpClient (memory transport)', () => {
     const parsed = JSON.parse(text) as { direction: string; hex: string; decoded: { header: { op: number }; body: unknown } }[];
     expect(parsed.map((e) => e.direction)).toEqual(['out', 'in']);
     expect(parsed[0]?.decoded).toMatchObject({ header: { op: 2, groupName: 'os' }, body: { d: 'lazy' }, diag: '{"d": "lazy"}', problems: [] });
+    expect((parsed[0]?.decoded as unknown as { annotated: string }).annotated).toMatch(/^a1 +# map\(1\)/);
     expect(parsed[1]?.hex).toMatch(/^0b00/);
   });
 
