@@ -8,6 +8,7 @@ import type { SmpHeader } from '../../../src/codec/smp/header.ts';
 import type { LinkEvent, Transport } from '../../../src/core/transport.ts';
 import { createMemoryTransportPair } from '../../../src/transport/memory.ts';
 import { ResponseTimeoutError, TransportClosedError } from '../../../src/errors.ts';
+import { fromHex, toHex } from '../../../src/core/bytes.ts';
 import { SmpClient } from '../../../src/client/smp-client.ts';
 import { echoCommand, responseFor } from './fixtures.ts';
 
@@ -63,6 +64,16 @@ describe('SmpClient (memory transport)', () => {
     const [longError, longMs] = (await long) as readonly [unknown, number];
     expect(longError).toBeInstanceOf(ResponseTimeoutError);
     expect(longMs).toBeGreaterThanOrEqual(399);
+  });
+
+  it("matches and decodes Zephyr v4.0's own reply bytes (indefinite-length map)", async () => {
+    // source: /work/shared/captures/zephyr-v4.0-smp-udp.jsonl, exchange "os-echo-v2" (seq 1)
+    const zephyrReply = fromHex('0b00000a00000100bf61726568656c6c6fff');
+    const { client } = pair(() => zephyrReply);
+    const reply = await client.request(echo('hello'), { seq: 1 });
+    expect(reply.decoded?.ok && reply.decoded.value.value.r).toBe('hello');
+    expect(client.trace.entries[1]).toMatchObject({ direction: 'in', hex: toHex(zephyrReply), decoded: { diag: '{_ "r": "hello"}' } });
+    expect(client.trace.entries[1]?.note).toBeUndefined();
   });
 
   it('wraps sequence numbers after 255', async () => {
