@@ -14,31 +14,36 @@ export interface TraceEntry {
   note?: string;
 }
 
-/** A bounded in-memory trace; old entries are dropped once `limit` is reached. */
+/**
+ * A bounded in-memory trace; the oldest entries are dropped once `limit` is reached. A ring
+ * buffer, so adding stays O(1) on long upload and property runs.
+ */
 export class TraceLog {
-  readonly #entries: TraceEntry[] = [];
+  readonly #ring: (TraceEntry | undefined)[];
   readonly #limit: number;
-  #dropped = 0;
+  /** Entries ever added: a position in the stream (what `mark()` returns). */
+  #added = 0;
   constructor(limit = 100_000) {
-    this.#limit = limit;
+    this.#limit = Math.max(1, limit);
+    this.#ring = new Array<TraceEntry | undefined>(this.#limit);
   }
   add(entry: TraceEntry): void {
-    if (this.#entries.length >= this.#limit) {
-      this.#entries.shift();
-      this.#dropped++;
-    }
-    this.#entries.push(entry);
+    this.#ring[this.#added % this.#limit] = entry;
+    this.#added++;
   }
-  /** Entries since `mark` (a value from `mark()`), for per-case evidence. */
+  /** Entries since `mark` (a value from `mark()`), oldest first, for per-case evidence. */
   since(mark: number): TraceEntry[] {
-    const start = Math.max(0, mark - this.#dropped);
-    return this.#entries.slice(start);
+    const first = Math.max(mark, this.#added - this.#limit, 0);
+    const out: TraceEntry[] = [];
+    for (let i = first; i < this.#added; i++) out.push(this.#ring[i % this.#limit]!);
+    return out;
   }
   /** A position to pass to `since` later. */
   mark(): number {
-    return this.#dropped + this.#entries.length;
+    return this.#added;
   }
+  /** The entries still held, oldest first. */
   get entries(): readonly TraceEntry[] {
-    return this.#entries;
+    return this.since(0);
   }
 }

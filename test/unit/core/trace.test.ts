@@ -19,3 +19,13 @@ describe('TraceLog', () => {
     expect(t.since(0).length).toBe(3);
   });
 });
+
+describe('TraceLog ring', () => {
+  it('keeps the newest entries in order across many wraps', () => {
+    const t = new TraceLog(4);
+    for (let i = 0; i < 1003; i++) t.add({ direction: 'out', atNs: BigInt(i), hex: String(i) });
+    expect(t.entries.map((e) => e.hex)).toEqual(['999', '1000', '1001', '1002']);
+    expect(t.since(1001).map((e) => e.hex)).toEqual(['1001', '1002']);
+    expect(t.since(5000)).toEqual([]);
+  });
+});
