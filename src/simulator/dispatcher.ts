@@ -6,13 +6,13 @@
 import { concatBytes } from '../core/bytes.ts';
 import { encodeCborIndefinite } from '../codec/cbor/writer.ts';
 import { MgmtErr, SMP_HEADER_BYTES, SmpOp } from '../codec/smp/constants.ts';
-import { translateGroupErrToV1 } from '../codec/smp/group-errors.ts';
 import { decodeSmpHeader, encodeSmpHeader, responseOpFor, responseVersionFor, type SmpHeader } from '../codec/smp/header.ts';
 import type { SimDevice } from './device.ts';
 import { lookupOp, pickHandler, refusedBody, refusesReservedVersion, rememberResponses, replayedResponses, replyHeaderFaults, shortBufferAnswer, stopsAfterFirst } from './dispatch-faults.ts';
 import { findGroup } from './groups/registry.ts';
 import { isWellFormedMap } from './request.ts';
 import type { HandlerResult, RspMap } from './types.ts';
+import { translateToV1 } from './v1-translation.ts';
 
 /** What one buffer produced: the response packets, and whether a request was malformed CBOR. */
 export interface DispatchOutcome {
@@ -20,8 +20,11 @@ export interface DispatchOutcome {
   hadMalformedBody: boolean;
 }
 
-/** Process one received SMP buffer the way `smp_process_request_packet` does. */
-export function dispatchBuffer(device: SimDevice, buffer: Uint8Array): DispatchOutcome {
+/**
+ * Process one received SMP buffer the way `smp_process_request_packet` does. Without a free
+ * response buffer, a request with a real op is answered `{rc: 2}` from its own buffer.
+ */
+export function dispatchBuffer(device: SimDevice, buffer: Uint8Array, options: { hasResponseBuffer?: boolean } = {}): DispatchOutcome {
   const outcome: DispatchOutcome = { responses: [], hadMalformedBody: false };
   const short = shortBufferAnswer(device, buffer);
   if (short !== undefined) return { responses: [short], hadMalformedBody: false };
@@ -35,7 +38,7 @@ export function dispatchBuffer(device: SimDevice, buffer: Uint8Array): DispatchO
     const header = parsed.value;
     const payload = rest.subarray(SMP_HEADER_BYTES);
     device.counters.requests++;
-    const result = handleOne(device, header, payload, outcome);
+    const result = handleOne(device, header, payload, outcome, options.hasResponseBuffer ?? true);
     if (result.kind === 'silent') break;
     outcome.responses.push(buildResponse(device, header, result));
     const isError = result.kind === 'rc' || (result.kind === 'group' && !isV2ErrorForm(device, header));
@@ -47,13 +50,18 @@ export function dispatchBuffer(device: SimDevice, buffer: Uint8Array): DispatchO
   return outcome;
 }
 
-function handleOne(device: SimDevice, header: SmpHeader, payload: Uint8Array, outcome: DispatchOutcome): HandlerResult {
+function handleOne(device: SimDevice, header: SmpHeader, payload: Uint8Array, outcome: DispatchOutcome, hasResponseBuffer: boolean): HandlerResult {
   if (payload.length < header.length) {
     return device.faults.has('silent-on-bad-length') ? { kind: 'silent' } : { kind: 'rc', rc: MgmtErr.ECORRUPT };
   }
-  if (device.options.errorForm === 'v2' && header.version > 1 && refusesReservedVersion(device)) return { kind: 'rc', rc: MgmtErr.UNSUPPORTED_TOO_NEW };
+  // Zephyr checks the op before the version: op 5 with version bits 11 → rc 8, not 13.
   const op = lookupOp(device, header.op);
   if (op !== SmpOp.READ && op !== SmpOp.WRITE) return { kind: 'rc', rc: MgmtErr.ENOTSUP };
+  if (!hasResponseBuffer) {
+    if (!isWellFormedMap(payload)) outcome.hadMalformedBody = true;
+    return { kind: 'rc', rc: MgmtErr.ENOMEM };
+  }
+  if (device.options.errorForm === 'v2' && header.version > 1 && refusesReservedVersion(device)) return { kind: 'rc', rc: MgmtErr.UNSUPPORTED_TOO_NEW };
   const group = findGroup(header.group);
   if (group === undefined) {
     return device.faults.has('unknown-group-ok') ? { kind: 'ok', body: {} } : { kind: 'rc', rc: MgmtErr.ENOTSUP };
@@ -78,7 +86,7 @@ function responseBody(device: SimDevice, header: SmpHeader, result: HandlerResul
       return result.rsn === undefined ? { rc: result.rc } : { rc: result.rc, rsn: result.rsn };
     case 'group':
       if (isV2ErrorForm(device, header)) return { err: { group: header.group, rc: result.rc }, ...result.extra };
-      return { rc: translateGroupErrToV1(header.group, result.rc) };
+      return { rc: translateToV1(header.group, result.rc) };
     case 'silent':
       return {};
   }

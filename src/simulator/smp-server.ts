@@ -1,7 +1,8 @@
 /**
  * The SMP work queue between the endpoints and the dispatcher: every received buffer takes one
  * of the `bufCount` SMP buffers (none free → dropped silently), requests are processed one at a
- * time after `processingMs`, and the response takes a buffer while it is built.
+ * time after `processingMs`, and the response takes a buffer while it is built (none free → the
+ * request's own buffer carries `{rc: 2}`, as `smp_on_err` does).
  * @see ../../../shared/spec/smp.md §4.7
  */
 import { sleep } from '../core/clock.ts';
@@ -61,11 +62,10 @@ export class SmpServer {
     const device = this.#device;
     if (device.isCrashed) return;
     const hasResponseBuffer = device.takeBuffer();
-    const outcome = dispatchBuffer(device, job.buffer);
+    const outcome = dispatchBuffer(device, job.buffer, { hasResponseBuffer });
     if (hasResponseBuffer) device.releaseBuffer();
     if (outcome.hadMalformedBody && device.faults.has('leak-buffer-on-malformed')) device.leakBuffer();
     else device.releaseBuffer();
-    if (!hasResponseBuffer) return;
     for (const packet of outcome.responses) this.#send(packet, job.reply);
     if (outcome.hadMalformedBody && device.faults.has('crash-after-malformed')) device.crash();
   }

@@ -96,12 +96,15 @@ const CHECKS: Record<string, { check: Check; serial?: boolean; options?: { bufCo
     },
   },
   'leak-buffer-on-malformed': {
-    // Three buffers: a request and its response need two, so the second leak silences the device.
+    // Three buffers. A request and its response need two; with one left a request is answered
+    // rc 2 (ENOMEM) from its own buffer; the third leak leaves none, and the device is silent.
     options: { bufCount: 3 },
     check: async (l) => {
       expect(body(await l.ask(rawReq(W, 0, 0, MALFORMED)))).toEqual({ rc: 3 });
       expect(body(await l.ask(req(W, 0, 0, { d: 'two buffers left' })))).toEqual({ r: 'two buffers left' });
       expect(body(await l.ask(rawReq(W, 0, 0, MALFORMED)))).toEqual({ rc: 3 });
+      expect(body(await l.ask(req(W, 0, 0, { d: 'one buffer left' })))).toEqual({ rc: 2 });
+      expect(body(await l.ask(rawReq(W, 0, 0, MALFORMED)))).toEqual({ rc: 2 });
       expect(await l.collect(req(W, 0, 0, { d: 'alive?' }), 250)).toEqual([]);
     },
   },
