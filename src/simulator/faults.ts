@@ -82,11 +82,11 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A robustness case must send more malformed requests than buf_count, then check liveness.
   { name: 'leak-buffer-on-malformed', description: 'Each malformed request leaks one SMP buffer; after buf_count of them the device goes silent.', caughtBy: ['SMP-CBOR-REPEAT-001'], mayAlsoFail: ['SMP-*'], isCrash: true },
   // A case must reset the device and check that upload state is gone (§6.7 item 64).
-  { name: 'reset-does-nothing', description: 'Reset answers {} but the device does not reset (upload state and pending swap survive).', caughtBy: ['SMP-IMG-DFU-009', 'SMP-IMG-DFU-010', 'SMP-OS-RESET-001', 'SMP-SETTINGS-008'] },
+  { name: 'reset-does-nothing', description: 'Reset answers {} but the device does not reset (upload state and pending swap survive).', caughtBy: ['SMP-IMG-DFU-009', 'SMP-IMG-DFU-010', 'SMP-OS-RESET-001', 'SMP-SETTINGS-008', 'SMP-OS-RESET-002'] },
   // A case must check taskstat stkuse <= stksiz (§3.1.2).
   { name: 'taskstat-stack-overflow', description: 'Task statistics report a thread using more stack than it has.', caughtBy: ['SMP-OS-TASKSTAT-001'] },
   // A case must set the date/time and read it back (§3.1.4).
-  { name: 'datetime-not-stored', description: 'Date/time set answers {} but the clock is not changed.', caughtBy: ['SMP-OS-DATETIME-002', 'SMP-OS-DATETIME-003', 'SMP-OS-DATETIME-004'] },
+  { name: 'datetime-not-stored', description: 'Date/time set answers {} but the clock is not changed.', caughtBy: ['SMP-OS-DATETIME-002', 'SMP-OS-DATETIME-003', 'SMP-OS-DATETIME-004', 'SMP-OS-DATETIME-010'] },
   // A case must save a setting, reset, and read it back (§3.4).
   { name: 'settings-not-persisted', description: 'Settings save answers {} but stores nothing; values are lost at reset.', caughtBy: ['SMP-SETTINGS-006', 'SMP-SETTINGS-007'] },
   // A case must upload a file and compare its crc32/sha256 with the host's (§3.5).
@@ -108,7 +108,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // Cases must compare os info outputs per letter, check the fixed order, and refuse unknown letters (§3.1.7).
   { name: 'info-format-ignored', description: 'OS info ignores "format" (any type, unknown letters included) and answers every item.', caughtBy: ['SMP-OS-INFO-001', 'SMP-OS-INFO-002', 'SMP-OS-INFO-003', 'SMP-OS-INFO-004', 'SMP-OS-INFO-005', 'SMP-OS-INFO-006', 'SMP-CBOR-MAP-001', 'SMP-CBOR-MAP-002', 'SMP-CBOR-MAP-003', 'SMP-CBOR-MAP-004', 'SMP-CBOR-TRUNC-001', 'SMP-CBOR-TRUNC-002', 'SMP-CBOR-TRUNC-003', 'SMP-CBOR-KEY-001', 'SMP-CBOR-KEY-002', 'SMP-CBOR-KEY-003', 'SMP-CBOR-TYPE-001', 'SMP-CBOR-REPEAT-001'] },
   // Cases must check bootloader info answers the name for no query, the mode for "mode", and refuse other queries (§3.1.8).
-  { name: 'bootloader-info-confused', description: 'Bootloader info answers the mode for no query and the name for any query.', caughtBy: ['SMP-OS-BOOTINFO-001', 'SMP-OS-BOOTINFO-002', 'SMP-OS-BOOTINFO-003', 'SMP-OS-BOOTINFO-004'] },
+  { name: 'bootloader-info-confused', description: 'Bootloader info answers the mode for no query and the name for any query.', caughtBy: ['SMP-OS-BOOTINFO-001', 'SMP-OS-BOOTINFO-002', 'SMP-OS-BOOTINFO-003', 'SMP-OS-BOOTINFO-004', 'SMP-OS-BOOTINFO-005'] },
   // Cases must set out-of-range, too long and wrongly typed date/times and expect rc 3 (§3.1.4).
   { name: 'datetime-lenient', description: 'Date/time set answers {} to values it cannot parse (and changes nothing).', caughtBy: ['SMP-OS-DATETIME-005', 'SMP-OS-DATETIME-006', 'SMP-OS-DATETIME-007', 'SMP-OS-DATETIME-008', 'SMP-OS-DATETIME-009', 'SMP-CBOR-TYPE-003'] },
   // Cases must show each listed stat group and check the reply names it; unknown names must be refused (§3.3).
@@ -116,7 +116,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // Cases must write a setting and read it back or delete it (§3.4).
   { name: 'settings-write-ignored', description: 'Settings write answers {} without decoding or storing anything.', caughtBy: ['SMP-SETTINGS-001', 'SMP-SETTINGS-002', 'SMP-SETTINGS-003', 'SMP-SETTINGS-005', 'SMP-SETTINGS-006', 'SMP-SETTINGS-007'] },
   // Cases must run a shell command and check its output and return value (§3.6).
-  { name: 'shell-exec-fake', description: 'Shell exec answers {"o": "", "ret": 0} without decoding or running anything.', caughtBy: ['SMP-SHELL-EXEC-001', 'SMP-SHELL-EXEC-002', 'SMP-SHELL-EXEC-003', 'SMP-SHELL-EXEC-004', 'SMP-SHELL-EXEC-005', 'SMP-SHELL-EXEC-006'] },
+  { name: 'shell-exec-fake', description: 'Shell exec answers {"o": "", "ret": 0} without decoding or running anything.', caughtBy: ['SMP-SHELL-EXEC-001', 'SMP-SHELL-EXEC-002', 'SMP-SHELL-EXEC-003', 'SMP-SHELL-EXEC-004', 'SMP-SHELL-EXEC-005', 'SMP-SHELL-EXEC-006', 'SMP-SHELL-EXEC-007'] },
   // Cases must compare enumeration count, list, single walk and filtered details (§3.7).
   { name: 'enum-inconsistent', description: 'Enumeration list names the first group twice, and details ignores the "groups" filter.', caughtBy: ['SMP-ENUM-COUNT-001', 'SMP-ENUM-LIST-001', 'SMP-ENUM-SINGLE-001', 'SMP-ENUM-DETAILS-001', 'SMP-ENUM-DETAILS-002'] },
   // A case must erase the storage partition and expect {} (§3.9).
@@ -135,7 +135,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'header-bits-echoed', description: 'Responses copy the request flags and reserved bits instead of clearing them.', caughtBy: ['SMP-HDR-BITS-001', 'SMP-HDR-BITS-002'] },
   { name: 'short-packet-answered', description: 'Packets of 0–7 bytes are answered with {"rc": 9} under an all-zero header.', caughtBy: ['SMP-HDR-SHORT-001', 'SMP-HDR-SHORT-002'] },
   { name: 'unknown-command-ok', description: 'Unknown command ids of a known group are answered with an empty success map.', caughtBy: ['SMP-HDR-CMD-001', 'SMP-HDR-CMD-002', 'SMP-HDR-CMD-003'] },
-  { name: 'op-ignored-in-lookup', description: 'A command sent with the op it lacks runs the handler of the other op.', caughtBy: ['SMP-HDR-CMD-004'] },
+  { name: 'op-ignored-in-lookup', description: 'A command sent with the op it lacks runs the handler of the other op.', caughtBy: ['SMP-HDR-CMD-004', 'SMP-ZBASIC-ERASE-002'] },
   { name: 'single-request-per-packet', description: 'Only the first SMP request of a transport packet is processed.', caughtBy: ['SMP-HDR-LEN-004', 'SMP-HDR-MULTI-001', 'SMP-HDR-MULTI-002'] },
   { name: 'reject-indefinite-maps', description: 'Indefinite-length request maps are refused with rc 3.', caughtBy: ['SMP-CBOR-INDEF-001'] },
   { name: 'strict-request-keys', description: 'Request maps with a key the command does not define are refused with rc 3.', caughtBy: ['SMP-CBOR-UNKNOWN-001', 'SMP-CBOR-UNKNOWN-002', 'SMP-CBOR-UNKNOWN-003'] },

@@ -193,4 +193,21 @@ defineSuite({ id: 'smp/os', protocol: 'SMP', feature: 'os', title: 'OS managemen
       await expect.alive();
     },
   });
+  s.case({
+    id: 'SMP-OS-DATETIME-010',
+    title: 'date/time read with an SMP v1 header answers the same clock in the same format',
+    level: 'MUST',
+    spec: { doc: 'smp-digest', section: '1.4 Version handling (v1 vs v2)' },
+    stimulus: 'Date/time set "2027-03-04T05:06:07" (v2), then date/time get with header version bits 00.',
+    requirement: 'Success payloads are identical in v1 and v2: reply version 0 with "datetime" showing the time set plus the time since.',
+    requires: ['smp.os.datetime', 'smp.v1'],
+    story: 'datetime',
+    async run({ smp, expect }) {
+      expect.smpOk(await smp.request(smpRequest(osCommands.datetimeSet, { datetime: '2027-03-04T05:06:07' })));
+      const got = expect.smpOk(await smp.request(smpRequest(osCommands.datetimeGet, {}, { version: SmpVersion.V1 }))).field('datetime').toMatch(DATETIME_FORMAT).datetime;
+      const ms = wallClockMs(got) ?? Number.NaN;
+      const expected = Date.UTC(2027, 2, 4, 5, 6, 7);
+      expect.that(Math.abs(ms - expected) <= CLOCK_SLACK_MS, { expected: `"datetime" within ${CLOCK_SLACK_MS} ms of 2027-03-04T05:06:07`, actual: `"datetime": "${got}"` });
+    },
+  });
 });

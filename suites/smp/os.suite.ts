@@ -1,7 +1,7 @@
 /**
  * OS group (0) beyond the echo basics of os-echo.suite.ts: long and v1 echo, task statistics,
- * MCUmgr parameters, OS/application info, bootloader info, reset. The reset case comes last:
- * it reboots the device.
+ * MCUmgr parameters, OS/application info, reset (bootloader info: os-bootloader.suite.ts,
+ * date/time: os-datetime.suite.ts). The reset cases come last: they reboot the device.
  * @see /work/shared/spec/smp.md §3.1, §6.7 items 63–66
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,12 +13,8 @@ import { smpRequest } from '../../src/codec/smp/command.ts';
 import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
 
 const EINVAL = { rc: MgmtErr.EINVAL } as const;
-/** No MCUboot (Zephyr v4.0 on native_sim): err{0,3}, or rc 3 where the handler returns the code. */
-const NO_BOOTLOADER_ANSWER = [{ v2: { group: MgmtGroup.OS, rc: OsMgmtErr.QUERY_YIELDS_NO_ANSWER } }, { rc: OsMgmtErr.QUERY_YIELDS_NO_ANSWER }] as const;
 /** os info letters in their fixed output order; `b` only with build-date support. */
 const INFO_LETTERS = ['s', 'n', 'r', 'v', 'b', 'm', 'p', 'i', 'o'] as const;
-/** MCUboot modes known to the group 0 document and MCUboot's enum (-1 unknown … 9 swap using offset). */
-const KNOWN_MODES = { min: -1, max: 9 } as const;
 /** Zephyr's CONFIG_MCUMGR_GRP_OS_RESET_MS default is 250 ms: wait past it before polling. */
 const RESET_SETTLE_MS = 1000;
 const CHUNK_BYTES = 512;
@@ -51,6 +47,20 @@ function firstChunk(ctx: CaseContext): { len: number; data: Uint8Array } {
   const data = ctx.fixtures.bytes(CHUNK_BYTES, 'chunk0');
   data.set(header);
   return { len, data };
+}
+
+/**
+ * Start an upload, reset with `body`, wait for the device, and check the upload context is gone:
+ * a continuation chunk is answered {"off": 0}.
+ */
+async function resetForgetsUpload(ctx: CaseContext, body: Record<string, unknown>): Promise<void> {
+  const { len, data } = firstChunk(ctx);
+  ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, { image: 0, len, off: 0, data }))).field('off').toBe(CHUNK_BYTES);
+  ctx.expect.smpOk(await ctx.smp.request({ command: osCommands.reset, body }));
+  await sleep(RESET_SETTLE_MS);
+  ctx.expect.note(`device answered again after ${await ctx.expect.ready()} ms`);
+  const next = { off: CHUNK_BYTES, data: ctx.fixtures.bytes(CHUNK_BYTES, 'chunk1') };
+  ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, next))).field('off').toBe(0);
 }
 
 defineSuite({ id: 'smp/os', protocol: 'SMP', feature: 'os', title: 'OS management' }, (s) => {
@@ -234,73 +244,6 @@ defineSuite({ id: 'smp/os', protocol: 'SMP', feature: 'os', title: 'OS managemen
   });
 
   s.case({
-    id: 'SMP-OS-BOOTINFO-001',
-    title: 'bootloader info names the bootloader (or, without MCUboot, answers QUERY_YIELDS_NO_ANSWER)',
-    level: 'MUST',
-    spec: { doc: 'zephyr-smp-g0', section: 'Bootloader Information' },
-    stimulus: 'Bootloader info (op 0) with an empty map.',
-    requirement: '{"bootloader": tstr} ("MCUboot"); a build without MCUboot (Zephyr v4.0 native_sim) answers err{0,3} or rc 3.',
-    requires: ['smp.os.bootloader-info'],
-    story: 'bootloader info',
-    async run({ smp, expect }) {
-      const reply = await smp.request(smpRequest(osCommands.bootloaderInfo, {}));
-      const { index } = await expect.oneOf([
-        () => expect.smpOk(reply).field('bootloader').toSatisfy((b) => typeof b === 'string' && b.length > 0, 'a non-empty text'),
-        () => expect.mgmtErr(reply, NO_BOOTLOADER_ANSWER),
-      ]);
-      expect.note(index === 0 ? `bootloader ${JSON.stringify(reply.body.kind === 'ok' ? reply.body.rsp['bootloader'] : '')}` : 'no bootloader answer (no MCUboot in this build)');
-    },
-  });
-
-  s.case({
-    id: 'SMP-OS-BOOTINFO-002',
-    title: 'bootloader info query "mode" answers an MCUboot mode number',
-    level: 'MUST',
-    spec: { doc: 'zephyr-smp-g0', section: 'Bootloader Information' },
-    stimulus: 'Bootloader info with {"query": "mode"}.',
-    requirement: '{"mode": int} in -1…9 ("no-downgrade": true optional); a build without MCUboot answers err{0,3} or rc 3.',
-    requires: ['smp.os.bootloader-info'],
-    story: 'bootloader info',
-    async run({ smp, expect }) {
-      const reply = await smp.request(smpRequest(osCommands.bootloaderInfo, { query: 'mode' }));
-      await expect.oneOf([
-        () => expect.smpOk(reply).field('mode').toSatisfy((m) => m !== undefined && m >= KNOWN_MODES.min && m <= KNOWN_MODES.max, `an int in ${KNOWN_MODES.min}…${KNOWN_MODES.max}`),
-        () => expect.mgmtErr(reply, NO_BOOTLOADER_ANSWER),
-      ]);
-    },
-  });
-
-  s.case({
-    id: 'SMP-OS-BOOTINFO-003',
-    title: 'bootloader info with an unknown query answers QUERY_YIELDS_NO_ANSWER (err{0,3} or rc 3)',
-    level: 'MUST',
-    spec: { doc: 'smp-digest', section: '3.1.8 Bootloader info (8)' },
-    stimulus: 'Bootloader info with {"query": "mgmt-conformance"}.',
-    requirement: 'Documented as group error 3 (err{group 0, rc 3}); Zephyr returns the code, sent as {"rc": 3}. Either is accepted.',
-    requires: ['smp.os.bootloader-info'],
-    story: 'bootloader info',
-    async run({ smp, expect }) {
-      const { index } = expect.mgmtErr(await smp.request(smpRequest(osCommands.bootloaderInfo, { query: 'mgmt-conformance' })), NO_BOOTLOADER_ANSWER);
-      expect.note(index === 0 ? 'group error form err{0,3}' : 'returned-code form rc 3 (Zephyr source)');
-    },
-  });
-
-  s.case({
-    id: 'SMP-OS-BOOTINFO-004',
-    title: 'bootloader info with "query" not a text string is refused with rc 3',
-    level: 'MUST',
-    spec: { doc: 'smp-digest', section: '3.1.8 Bootloader info (8)' },
-    stimulus: 'Bootloader info with {"query": 1}.',
-    requirement: '{"rc": 3} (decode failure); a build without MCUboot may answer err{0,3} instead.',
-    requires: ['smp.os.bootloader-info'],
-    story: 'bootloader info',
-    async run({ smp, expect }) {
-      expect.mgmtErr(await smp.request({ command: osCommands.bootloaderInfo, body: { query: 1 } }), [EINVAL, NO_BOOTLOADER_ANSWER[0]]);
-      await expect.alive();
-    },
-  });
-
-  s.case({
     id: 'SMP-OS-RESET-001',
     title: 'reset answers {}, the device comes back, and the image upload in progress is forgotten',
     level: 'MUST',
@@ -312,14 +255,24 @@ defineSuite({ id: 'smp/os', protocol: 'SMP', feature: 'os', title: 'OS managemen
     destructive: true,
     timeoutMs: 60_000,
     async run(ctx) {
-      const { smp, expect } = ctx;
-      const { len, data } = firstChunk(ctx);
-      expect.smpOk(await smp.request(smpRequest(imgCommands.upload, { image: 0, len, off: 0, data }))).field('off').toBe(CHUNK_BYTES);
-      expect.smpOk(await smp.request(smpRequest(osCommands.reset, {})));
-      await sleep(RESET_SETTLE_MS);
-      expect.note(`device answered again after ${await expect.ready()} ms`);
-      const next = { off: CHUNK_BYTES, data: ctx.fixtures.bytes(CHUNK_BYTES, 'chunk1') };
-      expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, next))).field('off').toBe(0);
+      await resetForgetsUpload(ctx, {});
+    },
+  });
+
+  // The document gives "force" as an int; Zephyr decodes a bool and ignores the decode failure.
+  s.case({
+    id: 'SMP-OS-RESET-002',
+    title: 'reset with the documented integer "force": 1 is accepted and reboots the device',
+    level: 'MUST',
+    spec: { doc: 'zephyr-smp-g0', section: 'System reset' },
+    stimulus: 'Start an image upload, reset with {"force": 1}, wait for the device, then send the second chunk.',
+    requirement: 'Answered {} and the device reboots (upload context gone: {"off": 0}), as for a plain reset.',
+    requires: ['smp.os.reset', 'smp.img.upload'],
+    story: 'reset',
+    destructive: true,
+    timeoutMs: 60_000,
+    async run(ctx) {
+      await resetForgetsUpload(ctx, { force: 1 });
     },
   });
 });

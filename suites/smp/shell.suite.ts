@@ -114,4 +114,23 @@ defineSuite({ id: 'smp/shell', protocol: 'SMP', feature: 'shell', title: 'Shell 
       await expect.alive();
     },
   });
+  // shell_mgmt stops at the first non-text element and runs what it has (smp.md §3.6, source).
+  s.case({
+    id: 'SMP-SHELL-EXEC-007',
+    title: 'shell exec with a non-text element after the command runs the text before it, or is refused with rc 3',
+    level: 'MUST',
+    spec: { doc: 'smp-digest', section: '3.6 Shell — group 9' },
+    stimulus: 'Shell exec {"argv": ["kernel", "version", 5]}.',
+    requirement: 'Zephyr runs "kernel version" ({"o": version output, "ret": 0}); a stricter server may refuse the malformed argv with {"rc": 3}.',
+    requires: ['smp.shell'],
+    story: 'exec',
+    async run({ smp, expect }) {
+      const reply = await smp.request({ command: shellCommands.exec, body: { argv: ['kernel', 'version', 5] } });
+      const { index } = await expect.oneOf([
+        () => expect.smpOk(reply).field('o').toMatch(/version/i),
+        () => expect.mgmtErr(reply, EINVAL),
+      ]);
+      expect.note(index === 0 ? 'ran the text elements before the non-text one (Zephyr)' : 'refused with rc 3');
+    },
+  });
 });

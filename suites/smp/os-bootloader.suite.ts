@@ -1,0 +1,100 @@
+/**
+ * OS group bootloader info (group 0, command 8): the bootloader's name, the MCUboot mode query,
+ * unknown and malformed queries. Zephyr v4.0 on native_sim has no MCUboot and answers every
+ * request with QUERY_YIELDS_NO_ANSWER: accepted, and named in the case notes.
+ * @see /work/shared/spec/smp.md §3.1.8, §6.7 item 66
+ */
+import { MgmtErr, MgmtGroup, SmpVersion } from '../../src/codec/smp/constants.ts';
+import { osCommands, OsMgmtErr } from '../../src/codec/smp/groups/os.ts';
+import { smpRequest } from '../../src/codec/smp/command.ts';
+import { defineSuite } from '../../src/conformance/index.ts';
+
+const EINVAL = { rc: MgmtErr.EINVAL } as const;
+/** No MCUboot (Zephyr v4.0 on native_sim): err{0,3}, or rc 3 where the handler returns the code. */
+const NO_BOOTLOADER_ANSWER = [{ v2: { group: MgmtGroup.OS, rc: OsMgmtErr.QUERY_YIELDS_NO_ANSWER } }, { rc: OsMgmtErr.QUERY_YIELDS_NO_ANSWER }] as const;
+/** MCUboot modes known to the group 0 document and MCUboot's enum (-1 unknown … 9 swap using offset). */
+const KNOWN_MODES = { min: -1, max: 9 } as const;
+
+defineSuite({ id: 'smp/os', protocol: 'SMP', feature: 'os', title: 'OS management: bootloader info' }, (s) => {
+  s.case({
+    id: 'SMP-OS-BOOTINFO-001',
+    title: 'bootloader info names the bootloader (or, without MCUboot, answers QUERY_YIELDS_NO_ANSWER)',
+    level: 'MUST',
+    spec: { doc: 'zephyr-smp-g0', section: 'Bootloader Information' },
+    stimulus: 'Bootloader info (op 0) with an empty map.',
+    requirement: '{"bootloader": tstr} ("MCUboot"); a build without MCUboot (Zephyr v4.0 native_sim) answers err{0,3} or rc 3.',
+    requires: ['smp.os.bootloader-info'],
+    story: 'bootloader info',
+    async run({ smp, expect }) {
+      const reply = await smp.request(smpRequest(osCommands.bootloaderInfo, {}));
+      const { index } = await expect.oneOf([
+        () => expect.smpOk(reply).field('bootloader').toSatisfy((b) => typeof b === 'string' && b.length > 0, 'a non-empty text'),
+        () => expect.mgmtErr(reply, NO_BOOTLOADER_ANSWER),
+      ]);
+      expect.note(index === 0 ? `bootloader ${JSON.stringify(reply.body.kind === 'ok' ? reply.body.rsp['bootloader'] : '')}` : 'no bootloader answer (no MCUboot in this build)');
+    },
+  });
+
+  s.case({
+    id: 'SMP-OS-BOOTINFO-002',
+    title: 'bootloader info query "mode" answers an MCUboot mode number',
+    level: 'MUST',
+    spec: { doc: 'zephyr-smp-g0', section: 'Bootloader Information' },
+    stimulus: 'Bootloader info with {"query": "mode"}.',
+    requirement: '{"mode": int} in -1…9 ("no-downgrade": true optional); a build without MCUboot answers err{0,3} or rc 3.',
+    requires: ['smp.os.bootloader-info'],
+    story: 'bootloader info',
+    async run({ smp, expect }) {
+      const reply = await smp.request(smpRequest(osCommands.bootloaderInfo, { query: 'mode' }));
+      await expect.oneOf([
+        () => expect.smpOk(reply).field('mode').toSatisfy((m) => m !== undefined && m >= KNOWN_MODES.min && m <= KNOWN_MODES.max, `an int in ${KNOWN_MODES.min}…${KNOWN_MODES.max}`),
+        () => expect.mgmtErr(reply, NO_BOOTLOADER_ANSWER),
+      ]);
+    },
+  });
+
+  s.case({
+    id: 'SMP-OS-BOOTINFO-003',
+    title: 'bootloader info with an unknown query answers QUERY_YIELDS_NO_ANSWER (err{0,3} or rc 3)',
+    level: 'MUST',
+    spec: { doc: 'smp-digest', section: '3.1.8 Bootloader info (8)' },
+    stimulus: 'Bootloader info with {"query": "mgmt-conformance"}.',
+    requirement: 'Documented as group error 3 (err{group 0, rc 3}); Zephyr returns the code, sent as {"rc": 3}. Either is accepted.',
+    requires: ['smp.os.bootloader-info'],
+    story: 'bootloader info',
+    async run({ smp, expect }) {
+      const { index } = expect.mgmtErr(await smp.request(smpRequest(osCommands.bootloaderInfo, { query: 'mgmt-conformance' })), NO_BOOTLOADER_ANSWER);
+      expect.note(index === 0 ? 'group error form err{0,3}' : 'returned-code form rc 3 (Zephyr source)');
+    },
+  });
+
+  s.case({
+    id: 'SMP-OS-BOOTINFO-004',
+    title: 'bootloader info with "query" not a text string is refused with rc 3',
+    level: 'MUST',
+    spec: { doc: 'smp-digest', section: '3.1.8 Bootloader info (8)' },
+    stimulus: 'Bootloader info with {"query": 1}.',
+    requirement: '{"rc": 3} (decode failure); a build without MCUboot may answer err{0,3} instead.',
+    requires: ['smp.os.bootloader-info'],
+    story: 'bootloader info',
+    async run({ smp, expect }) {
+      expect.mgmtErr(await smp.request({ command: osCommands.bootloaderInfo, body: { query: 1 } }), [EINVAL, NO_BOOTLOADER_ANSWER[0]]);
+      await expect.alive();
+    },
+  });
+
+  s.case({
+    id: 'SMP-OS-BOOTINFO-005',
+    title: 'bootloader info with an unknown query under SMP v1 answers rc 3 or its v1 translation rc 5',
+    level: 'MUST',
+    spec: { doc: 'smp-digest', section: '2.4 Group error tables (err.rc values) and v1 translations' },
+    stimulus: 'Bootloader info with {"query": "mgmt-conformance"} and header version bits 00.',
+    requirement: 'QUERY_YIELDS_NO_ANSWER as a returned code ({"rc": 3}) or translated for v1 ({"rc": 5}); reply version 0.',
+    requires: ['smp.os.bootloader-info', 'smp.v1'],
+    story: 'bootloader info',
+    async run({ smp, expect }) {
+      const reply = await smp.request(smpRequest(osCommands.bootloaderInfo, { query: 'mgmt-conformance' }, { version: SmpVersion.V1 }));
+      expect.mgmtErr(reply, { rc: [OsMgmtErr.QUERY_YIELDS_NO_ANSWER, MgmtErr.ENOENT] });
+    },
+  });
+});
