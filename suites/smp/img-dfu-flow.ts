@@ -21,12 +21,17 @@ function isTimeout(e: unknown): boolean {
 
 /** Send a request; a lost reply is asked for once more (same request, new seq). */
 export async function ask<Rsp>(ctx: CaseContext, req: SmpRequest<Rsp>, timeoutMs = ctx.session.timeouts.responseMs) {
+  return (await askTwice(ctx, req, timeoutMs)).reply;
+}
+
+/** `ask`, also saying whether the first reply was lost (the device may have acted on the request). */
+async function askTwice<Rsp>(ctx: CaseContext, req: SmpRequest<Rsp>, timeoutMs = ctx.session.timeouts.responseMs) {
   try {
-    return await ctx.smp.request(req, { timeoutMs });
+    return { reply: await ctx.smp.request(req, { timeoutMs }), isRetry: false };
   } catch (e) {
     if (!isTimeout(e)) throw e;
     ctx.log(`no reply to ${req.command.name} within ${timeoutMs} ms; asked once more`);
-    return ctx.smp.request(req, { timeoutMs });
+    return { reply: await ctx.smp.request(req, { timeoutMs }), isRetry: true };
   }
 }
 
@@ -72,14 +77,20 @@ export interface UploadPlan {
 export async function upload(ctx: CaseContext, image: Uint8Array, plan: UploadPlan = {}) {
   const size = chunkBytes(ctx);
   let off = plan.from ?? 0;
+  let restarts = 0;
   for (;;) {
     const data = image.subarray(off, Math.min(off + size, image.length));
     const first: Omit<ImageUploadReq, 'off' | 'data'> =
       off === 0 ? { len: image.length, sha: plan.sha ?? fileSha(image), ...(plan.image === undefined ? {} : { image: plan.image }), ...(plan.upgrade ? { upgrade: true } : {}) } : {};
-    const reply = await ask(ctx, smpRequest(imgCommands.upload, { ...first, off, data }));
+    const { reply, isRetry } = await askTwice(ctx, smpRequest(imgCommands.upload, { ...first, off, data }));
     if (reply.body.kind !== 'ok') return reply;
     const next = ctx.expect.smpOk(reply).off;
     if (off === 0 && next === image.length) return reply;
+    // The lost reply was the last one: the device finished and forgot the upload, so start over.
+    if (isRetry && next === 0 && off !== 0 && restarts++ === 0) {
+      off = 0;
+      continue;
+    }
     ctx.expect.that(next === off + data.length, { check: 'upload "off"', expected: `"off": ${off + data.length} (end of the chunk at ${off})`, actual: `"off": ${next}` });
     off = next;
     if (off >= image.length || (plan.stopAt !== undefined && off >= plan.stopAt)) return reply;
@@ -106,7 +117,14 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** Reset and wait until the device answers again (it replies first, then reboots). */
 export async function resetAndWait(ctx: CaseContext): Promise<void> {
-  ctx.expect.smpOk(await ask(ctx, smpRequest(osCommands.reset, {})));
+  // Not asked twice: a lost reply may hide a reset already under way, and a second one would
+  // undo a test swap (revert).
+  try {
+    ctx.expect.smpOk(await ctx.smp.request(smpRequest(osCommands.reset, {}), { timeoutMs: ctx.session.timeouts.responseMs }));
+  } catch (e) {
+    if (!isTimeout(e)) throw e;
+    ctx.log('no reply to reset; waiting for the device anyway');
+  }
   ctx.mark('reset');
   await sleep(1000);
   const deadline = Date.now() + 20_000;
