@@ -39,18 +39,18 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must check the serial length field = len(packet) + 2 (§6.3 item 32, PR #40127).
   { name: 'serial-length-without-crc', description: 'Serial length field omits the 2 CRC bytes (pre-2021 firmware bug).', caughtBy: [] },
   // A case must upload a chunk at a wrong offset and expect {off: expected} with nothing written (§3.2.3 item 4).
-  { name: 'ignore-offset-mismatch', description: 'Image upload writes a chunk at whatever offset it names.', caughtBy: ['SMP-IMG-DFU-005'] },
+  { name: 'ignore-offset-mismatch', description: 'Image upload writes a chunk at whatever offset it names.', caughtBy: ['SMP-IMG-DFU-005', 'SMP-IMG-UPLOAD-009', 'SMP-IMG-UPLOAD-010'] },
   // A case must upload with a wrong sha and expect match false (§6.6 item 53).
   { name: 'accept-bad-hash', description: 'Image upload reports match: true even when the sha is wrong.', caughtBy: ['SMP-IMG-DFU-003'] },
   // A case must upload a first chunk with a wrong magic and expect group error 23 (§3.2.3).
-  { name: 'accept-bad-magic', description: 'Image upload accepts a first chunk without the MCUboot magic.', caughtBy: ['SMP-IMG-DFU-101', 'SMP-IMG-DFU-102', 'SMP-IMG-DFU-103'] },
+  { name: 'accept-bad-magic', description: 'Image upload accepts a first chunk without the MCUboot magic.', caughtBy: ['SMP-IMG-DFU-101', 'SMP-IMG-DFU-102', 'SMP-IMG-DFU-103', 'SMP-IMG-UPLOAD-004', 'SMP-IMG-UPLOAD-007'] },
   // A case must read image state after an upload and find the new image's hash (§3.2.1).
-  { name: 'stale-state-hash', description: 'Image state keeps reporting the slot contents from before the last upload.', caughtBy: ['SMP-IMG-DFU-001', 'SMP-IMG-DFU-002', 'SMP-IMG-DFU-009', 'SMP-IMG-DFU-010', 'SMP-IMG-DFU-104', 'SMP-IMG-DFU-105', 'SMP-IMG-DFU-107', 'SMP-IMG-DFU-108', 'SMP-IMG-DFU-109', 'SMP-IMG-DFU-110', 'SMP-IMG-DFU-112', 'SMP-IMG-DFU-113', 'SMP-IMG-DFU-114'] },
+  { name: 'stale-state-hash', description: 'Image state keeps reporting the slot contents from before the last upload.', caughtBy: ['SMP-IMG-DFU-001', 'SMP-IMG-DFU-002', 'SMP-IMG-DFU-009', 'SMP-IMG-DFU-010', 'SMP-IMG-DFU-104', 'SMP-IMG-DFU-105', 'SMP-IMG-DFU-107', 'SMP-IMG-DFU-108', 'SMP-IMG-DFU-109', 'SMP-IMG-DFU-110', 'SMP-IMG-DFU-112', 'SMP-IMG-DFU-113', 'SMP-IMG-DFU-114', 'SMP-IMG-STATE-002', 'SMP-IMG-ERASE-003'] },
   // Image DFU faults (helper U): each breaks one behaviour an SMP-IMG-DFU case checks.
   { name: 'ignores-upgrade-flag', description: 'Image upload ignores "upgrade": true, so an older image is accepted (no downgrade prevention).', caughtBy: ['SMP-IMG-DFU-007'] },
   { name: 'upload-resume-from-zero', description: 'A chunk at an unexpected offset makes the device drop the upload and answer off 0 instead of the offset it expects.', caughtBy: ['SMP-IMG-DFU-005'] },
   { name: 'lists-invalid-images', description: 'Image state lists slots whose TLV area img_mgmt rejects (no, two or a malformed SHA-256 TLV), with a computed hash.', caughtBy: ['SMP-IMG-DFU-106', 'SMP-IMG-DFU-111', 'SMP-IMG-DFU-115'] },
-  { name: 'erase-not-done', description: 'Image erase answers {} but leaves the slot contents in place.', caughtBy: ['SMP-IMG-DFU-004'] },
+  { name: 'erase-not-done', description: 'Image erase answers {} but leaves the slot contents in place.', caughtBy: ['SMP-IMG-DFU-004', 'SMP-IMG-ERASE-005'] },
   { name: 'upload-any-image-number', description: 'Image upload ignores the "image" number of the first chunk and writes image 0\'s secondary slot.', caughtBy: ['SMP-IMG-DFU-006'] },
   // A case must check group errors come as err{group,rc} under v2 (§2.3).
   { name: 'v1-errors-under-v2', description: 'Group errors are sent as translated v1 rc values to v2 requests.', caughtBy: ['SMP-OS-DATETIME-001', 'SMP-OS-INFO-004', 'SMP-STAT-SHOW-003', 'SMP-SETTINGS-003', 'SMP-SETTINGS-004', 'SMP-SETTINGS-005', 'SMP-SETTINGS-008', 'SMP-SHELL-EXEC-003', 'SMP-SHELL-EXEC-004', 'SMP-SHELL-EXEC-005', 'SMP-ENUM-SINGLE-003'] },
@@ -90,15 +90,15 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must save a setting, reset, and read it back (§3.4).
   { name: 'settings-not-persisted', description: 'Settings save answers {} but stores nothing; values are lost at reset.', caughtBy: ['SMP-SETTINGS-006', 'SMP-SETTINGS-007'] },
   // A case must upload a file and compare its crc32/sha256 with the host's (§3.5).
-  { name: 'fs-hash-wrong', description: 'File hash/checksum results are off by one bit.', caughtBy: [] },
+  { name: 'fs-hash-wrong', description: 'File hash/checksum results are off by one bit.', caughtBy: ['SMP-FS-HASH-001', 'SMP-FS-HASH-002', 'SMP-FS-HASH-003', 'SMP-FS-HASH-004'] },
   // A case must send a header whose length exceeds the data and expect rc 9 (§1.5).
   { name: 'silent-on-bad-length', description: 'A header length larger than the data gets no response instead of rc 9.', caughtBy: ['SMP-HDR-LEN-002', 'SMP-HDR-LEN-003'] },
   // A case must repeat the first chunk with the same sha mid-upload and expect a resume (§6.6 item 51).
-  { name: 'upload-no-resume', description: 'Repeating the first upload chunk restarts the upload at 0 instead of resuming.', caughtBy: ['SMP-IMG-DFU-005'] },
+  { name: 'upload-no-resume', description: 'Repeating the first upload chunk restarts the upload at 0 instead of resuming.', caughtBy: ['SMP-IMG-DFU-005', 'SMP-IMG-UPLOAD-013'] },
   // A case must upload, erase, upload again and expect the second upload to start at 0 (§6.6 item 57, #51798).
-  { name: 'erase-keeps-upload-state', description: 'Image erase does not clear the upload state (Zephyr issue #51798).', caughtBy: [] },
+  { name: 'erase-keeps-upload-state', description: 'Image erase does not clear the upload state (Zephyr issue #51798).', caughtBy: ['SMP-IMG-UPLOAD-015'] },
   // A case must start an upload with len larger than the slot and expect group error 30 (§6.6 item 58).
-  { name: 'upload-too-large-accepted', description: 'An upload larger than the slot is accepted at the start (Zephyr issue #60899).', caughtBy: [] },
+  { name: 'upload-too-large-accepted', description: 'An upload larger than the slot is accepted at the start (Zephyr issue #60899).', caughtBy: ['SMP-IMG-UPLOAD-006', 'SMP-IMG-SLOT-INFO-002'] },
   // A case must send a request whose reply exceeds buf_size and expect rc 7 (§6.2 item 23).
   { name: 'no-emsgsize', description: 'Responses larger than buf_size are sent anyway instead of rc 7.', caughtBy: ['SMP-STAT-SHOW-002'] },
   // A case must send two requests in one packet, the first failing, and expect one response (§1.5).
@@ -146,6 +146,28 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'serial-console-breaks-packet', description: 'A console text line between the lines of a serial packet discards the packet.', caughtBy: [] },
   { name: 'serial-crlf-rejected', description: 'A serial packet whose lines end in \\r\\n is dropped.', caughtBy: [] },
   { name: 'serial-oversize-accepted', description: 'Serial packets larger than buf_size are processed instead of dropped.', caughtBy: [] },
+  // W3 (image state/erase/upload rules, file system): one behaviour of §3.2 and §3.5 each.
+  { name: 'img-state-flags-wrong', description: 'Image state marks the secondary slot active and the running slot not active.', caughtBy: ['SMP-IMG-STATE-001', 'SMP-IMG-STATE-002', 'SMP-IMG-STATE-WRITE-007', 'SMP-IMG-STATE-WRITE-008'] },
+  { name: 'state-write-hash-unchecked', description: 'Image state write answers the state list (changing nothing) to a missing, wrong-length or unknown hash.', caughtBy: ['SMP-IMG-STATE-WRITE-001', 'SMP-IMG-STATE-WRITE-002', 'SMP-IMG-STATE-WRITE-003', 'SMP-IMG-STATE-WRITE-005', 'SMP-IMG-STATE-WRITE-006', 'SMP-IMG-STATE-WRITE-010', 'SMP-IMG-STATE-WRITE-011'] },
+  { name: 'test-active-allowed', description: 'Image state write accepts a test of the running image (answers the list) instead of err 33.', caughtBy: ['SMP-IMG-STATE-WRITE-007'] },
+  { name: 'confirm-running-denied', description: 'Image state write refuses to confirm the running image with err 32.', caughtBy: ['SMP-IMG-STATE-WRITE-008', 'SMP-IMG-STATE-WRITE-009'] },
+  { name: 'erase-in-use-allowed', description: 'Image erase of the active or a pending slot answers {} (erasing nothing) instead of err 9.', caughtBy: ['SMP-IMG-ERASE-001', 'SMP-IMG-ERASE-002', 'SMP-IMG-ERASE-003'] },
+  { name: 'wrong-types-ignored', description: 'Image and fs hash decoders skip known keys of the wrong type (as if absent) instead of answering rc 3.', caughtBy: ['SMP-IMG-STATE-WRITE-004', 'SMP-IMG-ERASE-004', 'SMP-IMG-UPLOAD-016', 'SMP-IMG-UPLOAD-017', 'SMP-FS-TYPES-001', 'SMP-FS-TYPES-002'] },
+  { name: 'slot-info-missing-slot', description: 'Slot info lists only slot 0.', caughtBy: ['SMP-IMG-SLOT-INFO-001'] },
+  { name: 'upload-checks-skipped', description: 'Image upload skips its request checks: no off (taken as 0), no len, a first chunk shorter than the header, a sha over 32 bytes.', caughtBy: ['SMP-IMG-UPLOAD-001', 'SMP-IMG-UPLOAD-002', 'SMP-IMG-UPLOAD-003', 'SMP-IMG-UPLOAD-005'] },
+  { name: 'upload-continuation-accepted', description: 'A continuation chunk with no upload in progress is written and answered with the offset after it.', caughtBy: ['SMP-IMG-UPLOAD-008', 'SMP-IMG-UPLOAD-015'] },
+  { name: 'upload-overrun-accepted', description: 'A chunk reaching past the announced len is cut at len and accepted instead of err 31.', caughtBy: ['SMP-IMG-UPLOAD-011'] },
+  { name: 'upload-empty-chunk-refused', description: 'A zero-length continuation chunk is refused with rc 3.', caughtBy: ['SMP-IMG-UPLOAD-012'] },
+  { name: 'upload-resume-ignores-sha', description: 'A first chunk during an upload resumes it even when its sha differs.', caughtBy: ['SMP-IMG-UPLOAD-014'] },
+  { name: 'fs-download-ignores-off', description: 'File download reads every chunk from the start of the file.', caughtBy: ['SMP-FS-UPLOAD-001', 'SMP-FS-DOWNLOAD-001'] },
+  { name: 'fs-status-off-by-one', description: 'File status reports one byte more than the file holds.', caughtBy: ['SMP-FS-STATUS-001', 'SMP-FS-UPLOAD-003'] },
+  { name: 'fs-hash-ignores-range', description: 'File hash/checksum ignores "off" and "len" and hashes the whole file.', caughtBy: ['SMP-FS-HASH-004', 'SMP-FS-HASH-005'] },
+  { name: 'fs-unknown-hash-type-accepted', description: 'File hash/checksum computes crc32 for an unknown type instead of err 13.', caughtBy: ['SMP-FS-HASH-006'] },
+  { name: 'fs-hash-types-wrong', description: 'Supported hash types describe sha256 as a number (format 0).', caughtBy: ['SMP-FS-HASH-007', 'SMP-FS-HASH-008'] },
+  { name: 'fs-offset-mismatch-accepted', description: 'File upload appends a chunk at a wrong offset instead of err 11.', caughtBy: ['SMP-FS-UPLOAD-002'] },
+  { name: 'fs-no-truncate', description: 'File upload from offset 0 appends to an existing file instead of truncating it.', caughtBy: ['SMP-FS-UPLOAD-003'] },
+  { name: 'fs-close-refused', description: 'File close answers err{8, 1}.', caughtBy: ['SMP-FS-CLOSE-001'] },
+  { name: 'fs-missing-file-empty', description: 'A missing file reads as an empty one (status len 0, empty download, hash err 16).', caughtBy: ['SMP-FS-MISSING-001', 'SMP-FS-MISSING-002', 'SMP-FS-MISSING-003'] },
 ];
 
 /** The active faults of one simulator, with their parameters. */

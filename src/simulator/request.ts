@@ -39,8 +39,11 @@ export type DecodedFields<S extends Record<string, FieldType>> = { [K in keyof S
  */
 export const MAX_DECODING_LEVELS = 8;
 
-/** Decode a request body against a schema of known keys. */
-export function decodeRequest<S extends Record<string, FieldType>>(payload: Uint8Array, schema: S): Result<DecodedFields<S>, string> {
+/**
+ * Decode a request body against a schema of known keys. `skipWrongTypes` (the
+ * `wrong-types-ignored` fault) treats a known key of the wrong type as absent instead of failing.
+ */
+export function decodeRequest<S extends Record<string, FieldType>>(payload: Uint8Array, schema: S, options: { skipWrongTypes?: boolean } = {}): Result<DecodedFields<S>, string> {
   const root = decodeCborTree(payload, { maxDepth: MAX_DECODING_LEVELS });
   if (!root.ok) return err(root.error.message);
   if (root.value.kind !== 'map') return err('request body is not a map');
@@ -51,6 +54,7 @@ export function decodeRequest<S extends Record<string, FieldType>>(payload: Uint
     if (type === undefined) continue;
     if (Object.hasOwn(out, key.value)) return err(`duplicate key "${key.value}"`);
     const decoded = fieldValue(value, type);
+    if (decoded === undefined && options.skipWrongTypes === true) continue;
     if (decoded === undefined) return err(`key "${key.value}" is not a ${type}`);
     out[key.value] = decoded;
   }

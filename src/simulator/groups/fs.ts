@@ -51,6 +51,8 @@ function fileLen(device: SimDevice, name: string): number | HandlerResult {
   const kind = pathKind(name);
   if (kind === 'dir') return groupErr(FsErr.FILE_IS_DIRECTORY);
   const file = kind === 'file' ? device.files.get(name) : undefined;
+  // `fs-missing-file-empty`: a missing file reads as an empty one.
+  if (file === undefined && kind === 'file' && device.faults.has('fs-missing-file-empty')) return 0;
   return file === undefined ? groupErr(FsErr.FILE_NOT_FOUND) : file.length;
 }
 
@@ -79,7 +81,9 @@ function download(device: SimDevice, ctx: HandlerContext): HandlerResult {
   }
   const { off } = req.value;
   const chunkMax = Math.max(0, device.options.bufSize - DL_OVERHEAD_BYTES);
-  const data = (device.files.get(name) ?? new Uint8Array(0)).slice(off, off + chunkMax);
+  // `fs-download-ignores-off`: every chunk is read from the start of the file.
+  const from = device.faults.has('fs-download-ignores-off') ? 0 : off;
+  const data = (device.files.get(name) ?? new Uint8Array(0)).slice(from, from + chunkMax);
   open.off = off + data.length;
   const body: RspMap = off === 0 ? { off, data, len: open.len } : { off, data };
   finishCheck(device, open);
@@ -105,12 +109,12 @@ function uploadFile(device: SimDevice, ctx: HandlerContext): HandlerResult {
   const existing = device.files.get(name)?.length ?? 0;
   if (off === 0) open.len = req.value.len ?? 0;
   else if (open.off === 0) open.off = existing;
-  if (off > 0 && off !== open.off) {
+  if (off > 0 && off !== open.off && !device.faults.has('fs-offset-mismatch-accepted')) {
     device.openFile = undefined;
     return groupErr(FsErr.FILE_OFFSET_NOT_VALID, { len: open.off });
   }
   if (data.length > 0) {
-    const failed = writeChunk(device, name, data, off === 0 && existing !== 0);
+    const failed = writeChunk(device, name, data, off === 0 && existing !== 0 && !device.faults.has('fs-no-truncate'));
     if (failed !== undefined) return failed;
     // Zephyr adds to the context offset, even when a restart at 0 truncated the file.
     open.off += data.length;
@@ -140,22 +144,25 @@ function status(device: SimDevice, ctx: HandlerContext): HandlerResult {
   const name = req.ok ? validName(req.value.name) : undefined;
   if (name === undefined) return rcRsp(MgmtErr.EINVAL);
   const len = fileLen(device, name);
-  return typeof len === 'number' ? okRsp({ len }) : len;
+  return typeof len === 'number' ? okRsp({ len: len + (device.faults.has('fs-status-off-by-one') ? 1 : 0) }) : len;
 }
 
 function hash(device: SimDevice, ctx: HandlerContext): HandlerResult {
-  const req = decodeRequest(ctx.payload, { type: 'tstr', name: 'tstr', off: 'uint', len: 'uint' });
+  const req = decodeRequest(ctx.payload, { type: 'tstr', name: 'tstr', off: 'uint', len: 'uint' }, { skipWrongTypes: device.faults.has('wrong-types-ignored') });
   const name = req.ok ? validName(req.value.name) : undefined;
   if (!req.ok || name === undefined || (req.value.type?.length ?? 0) > HASH_TYPE_MAX || req.value.len === 0) return rcRsp(MgmtErr.EINVAL);
   const type = req.value.type === undefined || req.value.type === '' ? 'crc32' : req.value.type;
-  if (type !== 'crc32' && type !== 'sha256') return groupErr(FsErr.CHECKSUM_HASH_NOT_FOUND);
+  const isKnown = type === 'crc32' || type === 'sha256';
+  if (!isKnown && !device.faults.has('fs-unknown-hash-type-accepted')) return groupErr(FsErr.CHECKSUM_HASH_NOT_FOUND);
   const size = fileLen(device, name);
   if (typeof size !== 'number') return size;
-  const off = req.value.off ?? 0;
+  // `fs-hash-ignores-range`: "off" and "len" are not applied; the whole file is hashed.
+  const isWhole = device.faults.has('fs-hash-ignores-range');
+  const off = isWhole ? 0 : (req.value.off ?? 0);
   if (size <= off) return groupErr(size === 0 ? FsErr.FILE_EMPTY : FsErr.FILE_OFFSET_LARGER_THAN_FILE);
-  const len = Math.min(req.value.len ?? size, size - off);
+  const len = isWhole ? size : Math.min(req.value.len ?? size, size - off);
   const bytes = (device.files.get(name) ?? new Uint8Array(0)).subarray(off, off + len);
-  const output = digest(type, bytes, device.faults.has('fs-hash-wrong'));
+  const output = digest(type === 'sha256' ? 'sha256' : 'crc32', bytes, device.faults.has('fs-hash-wrong'));
   return okRsp(off === 0 ? { type, len, output } : { type, off, len, output });
 }
 
@@ -166,13 +173,15 @@ function digest(type: 'crc32' | 'sha256', bytes: Uint8Array, isWrong: boolean): 
   return out;
 }
 
-function supportedTypes(): HandlerResult {
-  return okRsp({ types: { crc32: { format: 0, size: 4 }, sha256: { format: 1, size: 32 } } });
+function supportedTypes(device: SimDevice): HandlerResult {
+  // `fs-hash-types-wrong`: sha256 is described as a number.
+  const sha256Format = device.faults.has('fs-hash-types-wrong') ? 0 : 1;
+  return okRsp({ types: { crc32: { format: 0, size: 4 }, sha256: { format: sha256Format, size: 32 } } });
 }
 
 function close(device: SimDevice): HandlerResult {
   device.openFile = undefined;
-  return okRsp({});
+  return device.faults.has('fs-close-refused') ? groupErr(FsErr.UNKNOWN) : okRsp({});
 }
 
 const commands = new Map<number, CommandHandlers<SimDevice>>([

@@ -20,8 +20,14 @@ export const ImgErr = {
   IMAGE_ALREADY_PENDING: 28,
   INVALID_IMAGE_TOO_LARGE: 30,
   INVALID_IMAGE_DATA_OVERRUN: 31,
+  IMAGE_CONFIRMATION_DENIED: 32,
   IMAGE_SETTING_TEST_TO_ACTIVE_DENIED: 33,
 } as const;
+
+/** Decoder options under the active faults (`wrong-types-ignored` skips mistyped keys). */
+export function decodeOptions(device: SimDevice): { skipWrongTypes: boolean } {
+  return { skipWrongTypes: device.faults.has('wrong-types-ignored') };
+}
 
 /** What image state sees in each slot (the stale snapshot under the `stale-state-hash` fault). */
 export function slotInfos(device: SimDevice): [SlotImageInfo | undefined, SlotImageInfo | undefined] {

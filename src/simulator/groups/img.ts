@@ -8,7 +8,7 @@ import { SLOT_SIZE_BYTES, type SimDevice } from '../device.ts';
 import { formatImageVersion } from '../mcuboot-image.ts';
 import { decodeRequest } from '../request.ts';
 import { groupErr, okRsp, rcRsp, type CommandHandlers, type GroupDefinition, type HandlerContext, type HandlerResult, type RspMap } from '../types.ts';
-import { ImgErr, isRevertPending, isSecondaryInUse, slotInfos } from './img-slots.ts';
+import { decodeOptions, ImgErr, isRevertPending, isSecondaryInUse, slotInfos } from './img-slots.ts';
 import { listedSlotInfos, uploadWithFaults } from './img-faults.ts';
 
 /**
@@ -27,7 +27,7 @@ function stateBody(device: SimDevice): RspMap {
       bootable: info.isBootable,
       pending: !isPrimary && device.boot.swap !== 'none',
       confirmed: isPrimary ? !isRevertPending(device) : isRevertPending(device),
-      active: isPrimary,
+      active: isPrimary !== device.faults.has('img-state-flags-wrong'),
       permanent: !isPrimary && device.boot.swap === 'perm',
     });
   });
@@ -39,17 +39,19 @@ function stateRead(device: SimDevice): HandlerResult {
 }
 
 function stateWrite(device: SimDevice, ctx: HandlerContext): HandlerResult {
-  const req = decodeRequest(ctx.payload, { hash: 'bstr', confirm: 'bool' });
+  const req = decodeRequest(ctx.payload, { hash: 'bstr', confirm: 'bool' }, decodeOptions(device));
   if (!req.ok) return rcRsp(MgmtErr.EINVAL);
   const confirm = req.value.confirm ?? false;
+  // `state-write-hash-unchecked`: a bad or unknown hash is answered with the list, nothing changed.
+  const refuse = (rc: number): HandlerResult => (device.faults.has('state-write-hash-unchecked') ? okRsp(stateBody(device)) : groupErr(rc));
   let slot = 0;
   if (req.value.hash === undefined) {
-    if (!confirm) return groupErr(ImgErr.INVALID_HASH);
+    if (!confirm) return refuse(ImgErr.INVALID_HASH);
   } else {
-    if (req.value.hash.length !== 32) return groupErr(ImgErr.INVALID_HASH);
+    if (req.value.hash.length !== 32) return refuse(ImgErr.INVALID_HASH);
     const wanted = req.value.hash;
     const found = slotInfos(device).findIndex((i) => i !== undefined && bytesEqual(i.hash, wanted));
-    if (found < 0) return groupErr(ImgErr.HASH_NOT_FOUND);
+    if (found < 0) return refuse(ImgErr.HASH_NOT_FOUND);
     slot = found;
   }
   const rc = slot === 0 ? markPrimary(device, confirm) : markSecondary(device, confirm);
@@ -57,7 +59,8 @@ function stateWrite(device: SimDevice, ctx: HandlerContext): HandlerResult {
 }
 
 function markPrimary(device: SimDevice, confirm: boolean): number {
-  if (!confirm) return ImgErr.IMAGE_SETTING_TEST_TO_ACTIVE_DENIED;
+  if (!confirm) return device.faults.has('test-active-allowed') ? 0 : ImgErr.IMAGE_SETTING_TEST_TO_ACTIVE_DENIED;
+  if (device.faults.has('confirm-running-denied')) return ImgErr.IMAGE_CONFIRMATION_DENIED;
   if (device.boot.swap !== 'none') return ImgErr.IMAGE_ALREADY_PENDING;
   device.boot = { swap: 'none', primaryImageOk: true, copyDone: false };
   return 0;
@@ -75,10 +78,13 @@ function markSecondary(device: SimDevice, confirm: boolean): number {
 
 /** Erase (default: the slot opposite the active one). Clears the upload state (#51798). */
 function erase(device: SimDevice, ctx: HandlerContext): HandlerResult {
-  const req = decodeRequest(ctx.payload, { slot: 'uint' });
+  const req = decodeRequest(ctx.payload, { slot: 'uint' }, decodeOptions(device));
   if (!req.ok) return rcRsp(MgmtErr.EINVAL);
   const slot = req.value.slot ?? 1;
-  if (slot === 0 || (slot === 1 && isSecondaryInUse(device))) return groupErr(ImgErr.NO_FREE_SLOT);
+  if (slot === 0 || (slot === 1 && isSecondaryInUse(device))) {
+    // `erase-in-use-allowed`: the refusal is skipped, though nothing is erased.
+    return device.faults.has('erase-in-use-allowed') ? okRsp({}) : groupErr(ImgErr.NO_FREE_SLOT);
+  }
   // Zephyr resets the upload state after the erase attempt, failed or not.
   if (!device.faults.has('erase-keeps-upload-state')) device.upload = undefined;
   if (slot > 1) return groupErr(ImgErr.FLASH_OPEN_FAILED);
@@ -87,10 +93,10 @@ function erase(device: SimDevice, ctx: HandlerContext): HandlerResult {
   return okRsp({});
 }
 
-function slotInfo(): HandlerResult {
-  return okRsp({
-    images: [{ image: 0, slots: [{ slot: 0, size: SLOT_SIZE_BYTES }, { slot: 1, size: SLOT_SIZE_BYTES, upload_image_id: 0 }] }],
-  });
+function slotInfo(device: SimDevice): HandlerResult {
+  const primary = { slot: 0, size: SLOT_SIZE_BYTES };
+  const slots = device.faults.has('slot-info-missing-slot') ? [primary] : [primary, { slot: 1, size: SLOT_SIZE_BYTES, upload_image_id: 0 }];
+  return okRsp({ images: [{ image: 0, slots }] });
 }
 
 const commands = new Map<number, CommandHandlers<SimDevice>>([
