@@ -73,7 +73,8 @@ defineSuite({ id: 'smp/fs', protocol: 'SMP', feature: 'fs', title: 'File system 
     requirement: '"off" 0 on an existing file truncates it: status "len" 300 and the content is the second upload only.',
     async run(ctx) {
       const { name } = await freshFile(ctx, 'trunc', 1000);
-      ctx.expect.smpOk(await ctx.smp.request(smpRequest(fsCommands.close, {})));
+      // Close whatever is open so the second upload starts a new context; SMP-FS-CLOSE-001 judges close.
+      await ctx.smp.request(smpRequest(fsCommands.close, {}));
       const second = ctx.fixtures.bytes(300, 'second');
       await uploadFile(ctx, name, second);
       ctx.expect.smpOk(await ctx.smp.request(smpRequest(fsCommands.status, { name }))).field('len').toBe(300);
