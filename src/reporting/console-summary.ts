@@ -7,7 +7,9 @@ const MESSAGE_WIDTH = 110;
 /** First line of a message, cut to `width` characters. */
 export function oneLine(message: string, width = MESSAGE_WIDTH): string {
   const first = (message.split('\n').find((l) => l.trim() !== '') ?? '').trim();
-  return first.length > width ? `${first.slice(0, width - 1)}…` : first;
+  // Cut by code point, so a character outside the BMP is never split into a lone surrogate.
+  const chars = Array.from(first);
+  return chars.length > width ? `${chars.slice(0, width - 1).join('')}…` : first;
 }
 
 function table(rows: readonly string[][]): string[] {

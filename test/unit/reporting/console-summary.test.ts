@@ -36,5 +36,6 @@ describe('console summary', () => {
   it('cuts messages to their first non-empty line', () => {
     expect(oneLine('\n  first line  \nsecond')).toBe('first line');
     expect(oneLine('x'.repeat(200), 10)).toBe(`${'x'.repeat(9)}…`);
+    expect(oneLine('𝄞'.repeat(20), 5)).toBe('𝄞𝄞𝄞𝄞…');
   });
 });
