@@ -1,6 +1,14 @@
 /**
  * The reference SMP device: Zephyr v4.x `smp_svr` behaviour (all groups) over loopback UDP
  * (IPv4/IPv6) and a real pseudo-terminal, one shared device state, optional fault profiles.
+ *
+ * Replies are byte-identical to the Zephyr v4.0 captures except where this build enables more
+ * than the captured one: task stack/runtime info, image slot info, image check (`match` on the
+ * last upload chunk), sha256 file hashes, a `test` settings handler with a persistent store,
+ * and an MCUboot (bootloader info, swap-move mode, test/confirm/revert on reset). Where Zephyr
+ * versions differ the newest behaviour is used (echo without `d` → rc 3). Choices where the
+ * capture cannot tell: a reset clears the RTC (a fresh native_sim start has it unset) and the
+ * endpoints keep running through the reboot; all five image flags are sent, false ones too.
  * @see ../../../shared/spec/smp.md, ../../../shared/DESIGN.md "Simulator"
  */
 import { SMP_UDP_PORT } from '../codec/smp/constants.ts';
