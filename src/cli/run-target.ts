@@ -93,7 +93,11 @@ async function runWithTarget(plan: TargetRunPlan, ctx: TargetRunContext, collect
   process.env['MGMT_TARGET'] = JSON.stringify(targetEnvironment(plan, prepared.smp));
   process.env['MGMT_SESSION_INFO_FILE'] = sessionFile;
   try {
-    const allure = new ConformanceAllureReporter({ resultsDir: join(ctx.outDir, 'allure-results'), target: { name: plan.target.name, transport: plan.transport } });
+    const allure = new ConformanceAllureReporter({
+      resultsDir: join(ctx.outDir, 'allure-results'),
+      target: { name: plan.target.name, transport: plan.transport },
+      environmentInfo: { node: process.version, seed: String(plan.seed) },
+    });
     const end = await runConformanceProject({ root: ctx.root, pattern: ctx.pattern, reporters: [sessionInfoInjector(), collector, allure], timeoutMs: ctx.runTimeoutMs });
     return end.problems.length > 0 ? end.problems.join('; ') : undefined;
   } finally {

@@ -55,6 +55,7 @@ function description(c: CaseRecord): string {
   if (c.seed !== undefined) parts.push(`**Seed:** ${c.seed}`);
   if (c.counterexample !== undefined) parts.push(`**Counterexample:** \`${c.counterexample}\``);
   if (c.outcome !== 'pass' && c.message) parts.push(`**${OUTCOME_TAG[c.outcome]}:** ${c.message}`);
+  for (const w of c.warnings ?? []) parts.push(`**Warning:** ${w}`);
   return parts.join('\n\n');
 }
 

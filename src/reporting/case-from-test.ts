@@ -104,6 +104,8 @@ export function caseRecordFromTest(t: FinishedTest): CaseRecord {
   if (seed !== undefined && Number.isInteger(seed)) record.seed = seed;
   const counterexample = str(m['counterexample']);
   if (counterexample) record.counterexample = counterexample;
+  const warnings = Array.isArray(m['warnings']) ? m['warnings'].filter((w): w is string => typeof w === 'string' && w !== '') : [];
+  if (warnings.length > 0) record.warnings = warnings;
   return record;
 }
 

@@ -22,6 +22,8 @@ export interface CaseRecord extends CaseSummary {
   specUrl?: string;
   /** Suite path (`smp/img`), used as the JUnit class name. */
   suite: string;
+  /** SHOULD-level findings and notes the case recorded (shown in JUnit and Allure). */
+  warnings?: string[];
 }
 
 /** The summary.json subset of a record (drops the report-only fields). */

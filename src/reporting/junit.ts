@@ -44,7 +44,15 @@ function property(name: string, value: string): string {
   return `<property name="${escapeXml(name)}" value="${escapeXml(value)}"/>`;
 }
 
+function warningsOut(c: CaseRecord): string {
+  return c.warnings?.length ? `<system-err>${escapeXml(c.warnings.map((w) => `warning: ${w}`).join('\n'))}</system-err>` : '';
+}
+
 function caseBody(c: CaseRecord): string {
+  return `${verdictBody(c)}${warningsOut(c)}`;
+}
+
+function verdictBody(c: CaseRecord): string {
   const msg = escapeXml(c.message);
   switch (c.outcome) {
     case 'fail':

@@ -81,6 +81,17 @@ function finishedFromTask(task: RunnerTask): FinishedTest {
   return out;
 }
 
+type AllureConfig = ConstructorParameters<typeof AllureVitestReporter>[0];
+
+/** Allure categories in the harness's words: a failed case is a device defect, a broken one is not. */
+export function allureCategories(): { name: string; matchedStatuses: ('failed' | 'broken' | 'skipped')[] }[] {
+  return [
+    { name: 'Device defects (conformance failures)', matchedStatuses: ['failed'] },
+    { name: 'Harness or link trouble (broken: no verdict)', matchedStatuses: ['broken'] },
+    { name: 'Unsupported by the target', matchedStatuses: ['skipped'] },
+  ];
+}
+
 /**
  * allure-vitest with the conformance metadata added: before allure-vitest writes a test, its
  * labels, links, parameters and evidence steps are put in front of the test's own runtime
@@ -89,8 +100,13 @@ function finishedFromTask(task: RunnerTask): FinishedTest {
 export class ConformanceAllureReporter extends AllureVitestReporter {
   readonly #target: ReportTarget;
 
-  constructor(options: { resultsDir: string; target: ReportTarget }) {
-    super({ resultsDir: options.resultsDir });
+  constructor(options: { resultsDir: string; target: ReportTarget; environmentInfo?: Record<string, string> }) {
+    super({
+      resultsDir: options.resultsDir,
+      // allure's Status is a string enum; these strings are its values.
+      categories: allureCategories() as AllureConfig['categories'],
+      environmentInfo: options.environmentInfo ?? {},
+    });
     this.#target = options.target;
   }
 

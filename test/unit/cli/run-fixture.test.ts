@@ -95,6 +95,8 @@ describe('run against the fixture project', { timeout: 120_000 }, () => {
     const should = results.find((r) => r.name.startsWith('FIX-OS-003'))!;
     expect(should.labels).toEqual(expect.arrayContaining([{ name: 'severity', value: 'normal' }, { name: 'tag', value: 'non-strict' }]));
     expect(results.find((r) => r.name.startsWith('FIX-IMG-001'))?.status).toBe('skipped');
+    const categories = JSON.parse(readFileSync(join(out, 'allure-results', 'categories.json'), 'utf8')) as { name: string; matchedStatuses: string[] }[];
+    expect(categories.map((c) => c.matchedStatuses)).toEqual([['failed'], ['broken'], ['skipped']]);
   });
 
   it('runs a simulator target once per transport and filters by suite and level', async () => {

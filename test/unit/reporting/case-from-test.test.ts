@@ -75,6 +75,11 @@ describe('case records from finished tests', () => {
     expect(r).toMatchObject({ outcome: 'unsupported', message: 'needs smp.img.upload' });
   });
 
+  it('keeps the warnings the kit recorded, and none when there are none', () => {
+    expect(caseRecordFromTest(finished({}, { warnings: ['prefer rc 8', 3, ''] })).warnings).toEqual(['prefer rc 8']);
+    expect(caseRecordFromTest(finished({}, { warnings: [] }))).not.toHaveProperty('warnings');
+  });
+
   it('keeps seed and counterexample of property cases', () => {
     const r = caseRecordFromTest(finished({}, { seed: 1234, counterexample: '[0]', outcome: 'pass' }));
     expect(r.seed).toBe(1234);

@@ -47,6 +47,13 @@ describe('JUnit writer', () => {
     expect(failure.attributes.message).toBe(`fail because <"&'>`);
   });
 
+  it('lists the warnings a case recorded in <system-err>', () => {
+    const doc = parseXml(renderJUnit({ ...target, cases: [record({ outcome: 'nonStrict', message: 'rc 3 not 8', warnings: ['prefer rc 8', 'a <b>'] })] }));
+    const tc = findAll(doc, 'testcase')[0]!;
+    expect(findAll(tc, 'system-out')[0]?.text).toBe('nonStrict: rc 3 not 8');
+    expect(findAll(tc, 'system-err')[0]?.text).toBe('warning: prefer rc 8\nwarning: a <b>');
+  });
+
   it('adds a broken target case when the target run itself failed', () => {
     const doc = parseXml(renderJUnit({ ...target, cases: [], error: 'no reply within 5000 ms' }));
     expect(findAll(doc, 'testsuite')[0]!.attributes.errors).toBe('1');
