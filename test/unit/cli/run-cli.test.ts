@@ -3,7 +3,7 @@
  * simulator: the reports a user gets, an unreachable target, and usage errors.
  */
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,9 +15,12 @@ const work = mkdtempSync(join(tmpdir(), 'run-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('mgmt-conformance run (real process, real simulator)', () => {
-  it('writes summary.json, junit-<target>.xml per transport and allure-results', async () => {
-    const out = join(work, 'sim');
-    const r = await runCli(['run', '--suite', 'smp/os', '--out', out, '--seed', '7'], 120_000);
+  it('writes reports/summary.json, reports/junit-<target>.xml per transport and reports/allure-results', async () => {
+    // From a folder without targets.json: the built-in simulator, reports in ./reports.
+    const cwd = join(work, 'fresh');
+    mkdirSync(cwd);
+    const out = join(cwd, 'reports');
+    const r = await runCli(['run', '--suite', 'smp/os', '--seed', '7'], 120_000, cwd);
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(r.stdout).toMatch(/^target\s+transport\s+pass/m);
     const summary = readSummary(out)!;
