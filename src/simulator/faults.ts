@@ -94,7 +94,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must send a header whose length exceeds the data and expect rc 9 (§1.5).
   { name: 'silent-on-bad-length', description: 'A header length larger than the data gets no response instead of rc 9.', caughtBy: ['SMP-HDR-LEN-002', 'SMP-HDR-LEN-003'] },
   // A case must repeat the first chunk with the same sha mid-upload and expect a resume (§6.6 item 51).
-  { name: 'upload-no-resume', description: 'Repeating the first upload chunk restarts the upload at 0 instead of resuming.', caughtBy: ['SMP-IMG-DFU-005', 'SMP-IMG-UPLOAD-013'] },
+  { name: 'upload-no-resume', description: 'Repeating the first upload chunk restarts the upload at 0 instead of resuming.', caughtBy: ['SMP-IMG-DFU-005', 'SMP-IMG-UPLOAD-013', 'SMP-IMG-UPLOAD-019'] },
   // A case must upload, erase, upload again and expect the second upload to start at 0 (§6.6 item 57, #51798).
   { name: 'erase-keeps-upload-state', description: 'Image erase does not clear the upload state (Zephyr issue #51798).', caughtBy: ['SMP-IMG-UPLOAD-015'] },
   // A case must start an upload with len larger than the slot and expect group error 30 (§6.6 item 58).
@@ -140,11 +140,11 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'reject-indefinite-maps', description: 'Indefinite-length request maps are refused with rc 3.', caughtBy: ['SMP-CBOR-INDEF-001'] },
   { name: 'strict-request-keys', description: 'Request maps with a key the command does not define are refused with rc 3.', caughtBy: ['SMP-CBOR-UNKNOWN-001', 'SMP-CBOR-UNKNOWN-002', 'SMP-CBOR-UNKNOWN-003'] },
   { name: 'rx-buffer-off-by-one', description: 'A request filling the receive buffer (min(UDP MTU, buf_size)) loses its last byte.', caughtBy: [] },
-  { name: 'serial-framing-errors-answered', description: 'Serial framing errors (CRC, base64, length, orphan or restarted lines) are answered with {"rc": 9}.', caughtBy: [] },
-  { name: 'serial-multi-line-dropped', description: 'Serial packets spanning more than one line are dropped.', caughtBy: [] },
-  { name: 'serial-line-limit-126', description: 'Serial lines of exactly 127 bytes are dropped as too long.', caughtBy: [] },
-  { name: 'serial-console-breaks-packet', description: 'A console text line between the lines of a serial packet discards the packet.', caughtBy: [] },
-  { name: 'serial-crlf-rejected', description: 'A serial packet whose lines end in \\r\\n is dropped.', caughtBy: [] },
+  { name: 'serial-framing-errors-answered', description: 'Serial framing errors (CRC, base64, length, orphan or restarted lines) are answered with {"rc": 9}.', caughtBy: ['SMP-SERIAL-CRC-001', 'SMP-SERIAL-B64-001', 'SMP-SERIAL-B64-002', 'SMP-SERIAL-LEN-001', 'SMP-SERIAL-LEN-002', 'SMP-SERIAL-ORPHAN-001', 'SMP-SERIAL-RESTART-001'] },
+  { name: 'serial-multi-line-dropped', description: 'Serial packets spanning more than one line are dropped.', caughtBy: ['SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002', 'SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-CONSOLE-001', 'SMP-SERIAL-CRLF-001'] },
+  { name: 'serial-line-limit-126', description: 'Serial lines of exactly 127 bytes are dropped as too long.', caughtBy: ['SMP-SERIAL-LINE-001', 'SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002', 'SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-CONSOLE-001'] },
+  { name: 'serial-console-breaks-packet', description: 'A console text line between the lines of a serial packet discards the packet.', caughtBy: ['SMP-SERIAL-CONSOLE-001'] },
+  { name: 'serial-crlf-rejected', description: 'A serial packet whose lines end in \\r\\n is dropped.', caughtBy: ['SMP-SERIAL-CRLF-001'] },
   { name: 'serial-oversize-accepted', description: 'Serial packets larger than buf_size are processed instead of dropped.', caughtBy: [] },
   // W3 (image state/erase/upload rules, file system): one behaviour of §3.2 and §3.5 each.
   { name: 'img-state-flags-wrong', description: 'Image state marks the secondary slot active and the running slot not active.', caughtBy: ['SMP-IMG-STATE-001', 'SMP-IMG-STATE-002', 'SMP-IMG-STATE-WRITE-007', 'SMP-IMG-STATE-WRITE-008'] },
@@ -159,6 +159,10 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'upload-overrun-accepted', description: 'A chunk reaching past the announced len is cut at len and accepted instead of err 31.', caughtBy: ['SMP-IMG-UPLOAD-011'] },
   { name: 'upload-empty-chunk-refused', description: 'A zero-length continuation chunk is refused with rc 3.', caughtBy: ['SMP-IMG-UPLOAD-012'] },
   { name: 'upload-resume-ignores-sha', description: 'A first chunk during an upload resumes it even when its sha differs.', caughtBy: ['SMP-IMG-UPLOAD-014'] },
+  { name: 'pending-confirm-allowed', description: 'Confirming the running image while a test swap is pending succeeds and cancels the test, instead of err 28.', caughtBy: ['SMP-IMG-STATE-WRITE-012'] },
+  { name: 'retest-refused', description: 'Marking the already pending image for test again is refused with err 28 instead of a no-op success.', caughtBy: ['SMP-IMG-STATE-WRITE-013'] },
+  { name: 'erase-any-slot-ok', description: 'Image erase of a slot number with no flash area answers {}.', caughtBy: ['SMP-IMG-ERASE-006'] },
+  { name: 'short-sha-refused', description: 'Image upload refuses a first chunk whose sha is 1–31 bytes with err 24.', caughtBy: ['SMP-IMG-UPLOAD-018', 'SMP-IMG-UPLOAD-019'] },
   { name: 'fs-download-ignores-off', description: 'File download reads every chunk from the start of the file.', caughtBy: ['SMP-FS-UPLOAD-001', 'SMP-FS-DOWNLOAD-001'] },
   { name: 'fs-status-off-by-one', description: 'File status reports one byte more than the file holds.', caughtBy: ['SMP-FS-STATUS-001', 'SMP-FS-UPLOAD-003'] },
   { name: 'fs-hash-ignores-range', description: 'File hash/checksum ignores "off" and "len" and hashes the whole file.', caughtBy: ['SMP-FS-HASH-004', 'SMP-FS-HASH-005'] },
