@@ -20,7 +20,7 @@ describe('mgmt-conformance run (real process, real simulator)', () => {
     const cwd = join(work, 'fresh');
     mkdirSync(cwd);
     const out = join(cwd, 'reports');
-    const r = await runCli(['run', '--suite', 'smp/os', '--seed', '7'], 120_000, cwd);
+    const r = await runCli(['run', '--grep', 'SMP-OS-ECHO-', '--seed', '7'], 120_000, cwd);
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(r.stdout).toMatch(/^target\s+transport\s+pass/m);
     const summary = readSummary(out)!;
