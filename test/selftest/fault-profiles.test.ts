@@ -14,7 +14,7 @@ import { checkSummary } from '../../src/reporting/summary-schema.ts';
 import type { Level, RunSummary } from '../../src/reporting/summary.ts';
 import { FAULT_PROFILES } from '../../src/simulator/faults.ts';
 import { type CliRun, PACKAGE_ROOT, pool, readSummary, runCli } from './cli-runner.ts';
-import { judgeProfile, unsupportedCatchers } from './profile-check.ts';
+import { judgeProfile, uncaughtCatchers } from './profile-check.ts';
 
 const CONCURRENCY = 2;
 /** `SELFTEST_PROFILES=a,b` limits the run to those profiles (while working on one fault). */
@@ -74,9 +74,10 @@ async function runAllProfiles(): Promise<void> {
     ],
     CONCURRENCY,
   );
-  // Serial-only cases (framing, CRC) are unsupported over UDP: repeat those profiles on the pty.
+  // A fault of the serial link (framing, CRC), or cases that run over the pty only, show up on
+  // the pseudo-terminal: repeat there every profile not fully caught over UDP.
   const serialJobs = profiles
-    .filter((p) => unsupportedCatchers(p, profileRuns.get(p.name)?.[0]?.summary).length > 0)
+    .filter((p) => uncaughtCatchers(p, profileRuns.get(p.name)?.[0]?.summary).length > 0)
     .map((p) => async () => void profileRuns.get(p.name)?.push(await runProfile(p.name, 'serial', suitesOf(p.caughtBy))));
   const cleanSerial = async (): Promise<void> => {
     const run = await runProfile('', 'serial', []);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/reporting/summary.ts';
 import { buildTargetSummary, type CaseSummary } from '../../src/reporting/summary.ts';
-import { judgeProfile, unsupportedCatchers } from './profile-check.ts';
+import { judgeProfile, uncaughtCatchers } from './profile-check.ts';
 
 function run(cases: Partial<CaseSummary>[], error?: string): RunSummary {
   const full = cases.map((c, i) => ({ id: `SMP-T-${i}`, title: 't', level: 'MUST' as const, outcome: 'pass' as const, durationMs: 1, message: '', spec: '', ...c }));
@@ -27,7 +27,9 @@ describe('fault profile verdicts', () => {
     const serial = run([{ id: 'SMP-HDR-SEQ-001', outcome: 'fail' }]);
     expect(judgeProfile(profile, [udp, serial]).missed).toEqual([]);
     expect(judgeProfile(profile, [udp]).falseAlarms).toEqual([]);
-    expect(unsupportedCatchers(profile, udp)).toEqual(['SMP-HDR-SEQ-001']);
+    expect(uncaughtCatchers(profile, udp)).toEqual(['SMP-HDR-SEQ-001']);
+    expect(uncaughtCatchers(profile, serial)).toEqual([]);
+    expect(uncaughtCatchers(profile, undefined)).toEqual(['SMP-HDR-SEQ-001']);
   });
 
   it('counts a non-strict SHOULD case as a catch, but not a non-strict MUST one', () => {

@@ -47,9 +47,10 @@ export function judgeProfile(profile: ProfileUnderTest, runs: readonly RunSummar
   return { missed, falseAlarms, targetErrors };
 }
 
-/** Case ids of `caughtBy` that a run reported as unsupported (worth retrying on the other transport). */
-export function unsupportedCatchers(profile: ProfileUnderTest, run: RunSummary | undefined): string[] {
-  const out = new Set<string>();
-  for (const t of run?.targets ?? []) for (const c of t.cases) if (profile.caughtBy.includes(c.id) && c.outcome === 'unsupported') out.add(c.id);
-  return [...out];
+/**
+ * `caughtBy` cases a run did not see fail: worth a run over the other transport, since a fault
+ * may live in one link only (serial framing, CRC) or its cases may run over one link only.
+ */
+export function uncaughtCatchers(profile: ProfileUnderTest, run: RunSummary | undefined): string[] {
+  return run ? judgeProfile(profile, [run]).missed : [...profile.caughtBy];
 }
