@@ -5,7 +5,7 @@
  * parent merges. Progress lines go to stdout, prefixed with the target run's key.
  */
 import { readFileSync } from 'node:fs';
-import { type CaseRecord, OUTCOME_TAG, writeJsonAtomic } from '../reporting/index.ts';
+import { type CaseRecord, progressLine, writeJsonAtomic } from '../reporting/index.ts';
 import { defaultPrepareTarget } from './run-prepare.ts';
 import { executeTargetRun, type TargetRunResult } from './run-target.ts';
 import type { TargetRunPlan } from './run-targets.ts';
@@ -36,7 +36,7 @@ export async function runChildJob(job: ChildJob): Promise<TargetRunResult> {
     runTimeoutMs: job.runTimeoutMs,
     loadProblems: job.loadProblems,
     onCase: (plan, r) => {
-      if (!job.isJson) process.stdout.write(`  ${OUTCOME_TAG[r.outcome].padEnd(13)} ${plan.key}  ${r.id}  ${r.title}\n`);
+      if (!job.isJson) process.stdout.write(progressLine(plan.key, r));
     },
   });
   writeJsonAtomic(job.resultFile, result);

@@ -1,8 +1,9 @@
 /**
  * `mgmt-conformance run`: resolve the targets, select the cases, run them once per target run
- * (one vitest run each, one after another), and write the reports: `summary.json` (rewritten
- * atomically after every target run), `junit-<target run>.xml`, `allure-results/`, and a console
- * table. Exit 0 when nothing failed, 1 when a case failed or broke, 2 on usage or config errors.
+ * (one vitest run each, in its own child process, several in parallel), and write the reports:
+ * `summary.json` (rewritten atomically as each target run ends), `junit-<target run>.xml`,
+ * `allure-results/`, and a console table. Exit 0 when nothing failed, 1 when a case failed or
+ * broke, 2 on usage or config errors.
  * @see /work/shared/DESIGN.md "Reports", "One session per target"
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError, ConnectionStringError, UsageError } from '../errors.ts';
 import {
   type CaseRecord,
-  OUTCOME_TAG,
+  progressLine,
   renderConsoleSummary,
   type RunSummary,
   runHasFailures,
@@ -71,9 +72,7 @@ function cleanOutputs(outDir: string): void {
 
 function progress(io: CliIo, isJson: boolean): (plan: TargetRunPlan, r: CaseRecord) => void {
   return (plan, r) => {
-    if (isJson) return;
-    const tag = OUTCOME_TAG[r.outcome].padEnd(13);
-    io.stdout(`  ${tag} ${plan.key}  ${r.id}  ${r.title}\n`);
+    if (!isJson) io.stdout(progressLine(plan.key, r));
   };
 }
 

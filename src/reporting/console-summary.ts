@@ -43,6 +43,11 @@ function failingLines(t: RunSummary['targets'][number]): string[] {
   return lines;
 }
 
+/** One progress line per finished case: outcome, target run, id, title. */
+export function progressLine(targetRun: string, c: { outcome: keyof typeof OUTCOME_TAG; id: string; title: string }): string {
+  return `  ${OUTCOME_TAG[c.outcome].padEnd(13)} ${targetRun}  ${c.id}  ${c.title}\n`;
+}
+
 /** Render the end-of-run summary as plain text (no colours: it also goes to CI logs). */
 export function renderConsoleSummary(summary: RunSummary): string {
   const header = ['target', 'transport', ...OUTCOME_CLASSES.map((o) => OUTCOME_TAG[o])];

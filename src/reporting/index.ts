@@ -4,7 +4,7 @@ export { annotatedHex, evidenceMessages, exchanges, readEvidence, MAX_STEPS, typ
 export { appendJsonLine, parseJsonLines, writeFileAtomic, writeJsonAtomic } from './atomic-write.ts';
 export { caseRecordFromTest, classifyError, conformanceMeta, missingCaseRecord, type FinishedTest } from './case-from-test.ts';
 export { toCaseSummary, type CaseRecord } from './case-record.ts';
-export { oneLine, renderConsoleSummary } from './console-summary.ts';
+export { oneLine, progressLine, renderConsoleSummary } from './console-summary.ts';
 export { validateJson, type JsonSchema, type SchemaProblem } from './json-schema.ts';
 export { escapeXml, junitFileName, junitTestName, renderJUnit, type JUnitTarget } from './junit.ts';
 export { checkSummary, SUMMARY_SCHEMA_V1 } from './summary-schema.ts';
