@@ -10,10 +10,11 @@ import { decodeCborTree, type CborNode } from '../codec/cbor/tree.ts';
 import { err, ok, type Result } from '../core/result.ts';
 
 /**
- * Types a handler can ask for. `uint` values above 2^53-1 fail (zcbor's fixed-width decoders
- * would); `any` hands over the node for handlers with their own decoder callback.
+ * Types a handler can ask for. `u32` is `zcbor_uint32_decode` (above 2^32-1 fails); `uint` is
+ * a 64-bit or size_t decoder, bounded here at 2^53-1; `any` hands over the node for handlers
+ * with their own decoder callback.
  */
-export type FieldType = 'tstr' | 'bstr' | 'uint' | 'bool' | 'array' | 'any';
+export type FieldType = 'tstr' | 'bstr' | 'uint' | 'u32' | 'bool' | 'array' | 'any';
 
 /** One element of an array field, as shell and enumeration read them. */
 export type ArrayElement = { kind: 'tstr'; value: string } | { kind: 'uint'; value: number } | { kind: 'other' };
@@ -22,7 +23,7 @@ type FieldValue<T extends FieldType> = T extends 'tstr'
   ? string
   : T extends 'bstr'
     ? Uint8Array
-    : T extends 'uint'
+    : T extends 'uint' | 'u32'
       ? number
       : T extends 'bool'
         ? boolean
@@ -75,6 +76,8 @@ function fieldValue(node: CborNode, type: FieldType): unknown {
       return node.kind === 'bstr' && !node.indefinite ? node.value : undefined;
     case 'uint':
       return node.kind === 'uint' && typeof node.value === 'number' ? node.value : undefined;
+    case 'u32':
+      return node.kind === 'uint' && typeof node.value === 'number' && node.value <= 0xffff_ffff ? node.value : undefined;
     case 'bool':
       return node.kind === 'simple' && (node.name === 'true' || node.name === 'false') ? node.name === 'true' : undefined;
     case 'array':

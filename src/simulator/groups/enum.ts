@@ -25,7 +25,7 @@ export function createEnumGroup(registry: () => readonly GroupDefinition<SimDevi
     return okRsp({ groups: d.faults.has('enum-inconsistent') ? [ids[0] ?? 0, ...ids] : ids });
   };
   const single = (d: SimDevice, ctx: HandlerContext): HandlerResult => {
-    const req = decodeRequest(ctx.payload, { index: 'uint' });
+    const req = decodeRequest(ctx.payload, { index: 'u32' });
     const groups = registry();
     // The `enum-single-lenient` fault: a missing or undecodable index means the last group.
     if (d.faults.has('enum-single-lenient') && (!req.ok || req.value.index === undefined)) return okRsp({ group: groups.at(-1)?.id ?? 0, end: true });

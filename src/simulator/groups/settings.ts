@@ -27,7 +27,7 @@ function checkName(name: string | undefined): HandlerResult | undefined {
 }
 
 function read(device: SimDevice, ctx: HandlerContext): HandlerResult {
-  const req = decodeRequest(ctx.payload, { name: 'tstr', max_size: 'uint' });
+  const req = decodeRequest(ctx.payload, { name: 'tstr', max_size: 'u32' });
   if (!req.ok) return rcRsp(MgmtErr.EINVAL);
   const bad = checkName(req.value.name);
   if (bad !== undefined) return bad;

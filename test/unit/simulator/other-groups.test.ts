@@ -37,6 +37,7 @@ describe('other groups (smp.md §3.3–3.9)', () => {
     expect(body(await link.ask(req(W, 3, 0, { name: 'test/key', val: Uint8Array.of(1, 2, 3, 4) })))).toEqual({});
     expect(body(await link.ask(req(R, 3, 0, { name: 'test/key' })))).toEqual({ val: Uint8Array.of(1, 2, 3, 4) });
     expect(body(await link.ask(req(R, 3, 0, { name: 'test/key', max_size: 2 })))).toEqual({ val: Uint8Array.of(1, 2) });
+    expect(body(await link.ask(req(R, 3, 0, { name: 'test/key', max_size: 2 ** 32 })))).toEqual({ rc: 3 });
     expect(body(await link.ask(req(R, 3, 0, { name: 'test/key', max_size: 4096 })))).toEqual({ val: Uint8Array.of(1, 2, 3, 4), max_size: 256 });
     expect(body(await link.ask(req(W, 3, 0, { name: 'other/key', val: Uint8Array.of(1) })))).toEqual({ err: { group: 3, rc: 5 } });
     expect(body(await link.ask(req(W, 3, 0, { name: `test/${'k'.repeat(40)}`, val: Uint8Array.of(1) })))).toEqual({ err: { group: 3, rc: 2 } });
@@ -169,6 +170,7 @@ describe('other groups (smp.md §3.3–3.9)', () => {
     expect((body(await link.ask(req(R, 10, 3, { groups: [] }))) as { groups: unknown[] }).groups).toHaveLength(8);
     expect(body(await link.ask(req(R, 10, 3, { groups: ['img'] })))).toEqual({ rc: 3 });
     expect(body(await link.ask(req(R, 10, 2, { index: 70000 })))).toEqual({ rc: 3 });
+    expect(body(await link.ask(req(R, 10, 2, { index: 2 ** 32 })))).toEqual({ rc: 3 });
   });
 
   it('§3.9 zephyr basic storage erase wipes the file system', async () => {
