@@ -5,6 +5,7 @@
  * informational pass, with their message in <system-out>.
  */
 import type { CaseRecord } from './case-record.ts';
+import { oneLine } from './console-summary.ts';
 
 /** One target's cases, as the JUnit writer needs them. */
 export interface JUnitTarget {
@@ -53,14 +54,17 @@ function caseBody(c: CaseRecord): string {
 }
 
 function verdictBody(c: CaseRecord): string {
+  // Attribute values lose their line breaks in XML parsers: the attribute gets the first line,
+  // the element body the whole message (Expected / Actual / the offending frame).
+  const head = escapeXml(oneLine(c.message, 500));
   const msg = escapeXml(c.message);
   switch (c.outcome) {
     case 'fail':
-      return `<failure message="${msg}" type="fail">${msg}</failure>`;
+      return `<failure message="${head}" type="fail">${msg}</failure>`;
     case 'broken':
-      return `<error message="${msg}" type="broken">${msg}</error>`;
+      return `<error message="${head}" type="broken">${msg}</error>`;
     case 'unsupported':
-      return `<skipped message="${msg}"/>`;
+      return `<skipped message="${head}"/>`;
     case 'nonStrict':
     case 'informational':
       return msg ? `<system-out>${escapeXml(`${c.outcome}: ${c.message}`)}</system-out>` : '';

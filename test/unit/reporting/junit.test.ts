@@ -54,6 +54,14 @@ describe('JUnit writer', () => {
     expect(findAll(tc, 'system-err')[0]?.text).toBe('warning: prefer rc 8\nwarning: a <b>');
   });
 
+  it('puts the first line of a message in the attribute and all of it in the body', () => {
+    const message = 'assertion failed: SMP-X-001\nExpected one of: rc 3\nActual: rc 0';
+    const doc = parseXml(renderJUnit({ ...target, cases: [record({ outcome: 'fail', message })] }));
+    const failure = findAll(doc, 'failure')[0]!;
+    expect(failure.attributes.message).toBe('assertion failed: SMP-X-001');
+    expect(failure.text).toBe(message);
+  });
+
   it('adds a broken target case when the target run itself failed', () => {
     const doc = parseXml(renderJUnit({ ...target, cases: [], error: 'no reply within 5000 ms' }));
     expect(findAll(doc, 'testsuite')[0]!.attributes.errors).toBe('1');
