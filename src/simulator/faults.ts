@@ -92,7 +92,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must upload a file and compare its crc32/sha256 with the host's (§3.5).
   { name: 'fs-hash-wrong', description: 'File hash/checksum results are off by one bit.', caughtBy: ['SMP-FS-HASH-001', 'SMP-FS-HASH-002', 'SMP-FS-HASH-003', 'SMP-FS-HASH-004'] },
   // A case must send a header whose length exceeds the data and expect rc 9 (§1.5).
-  { name: 'silent-on-bad-length', description: 'A header length larger than the data gets no response instead of rc 9.', caughtBy: ['SMP-HDR-LEN-002', 'SMP-HDR-LEN-003'] },
+  { name: 'silent-on-bad-length', description: 'A header length larger than the data gets no response instead of rc 9.', caughtBy: ['SMP-HDR-LEN-002', 'SMP-HDR-LEN-003', 'SMP-BUF-UDP-002'] },
   // A case must repeat the first chunk with the same sha mid-upload and expect a resume (§6.6 item 51).
   { name: 'upload-no-resume', description: 'Repeating the first upload chunk restarts the upload at 0 instead of resuming.', caughtBy: ['SMP-IMG-DFU-005', 'SMP-IMG-UPLOAD-013', 'SMP-IMG-UPLOAD-019'] },
   // A case must upload, erase, upload again and expect the second upload to start at 0 (§6.6 item 57, #51798).
@@ -100,7 +100,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must start an upload with len larger than the slot and expect group error 30 (§6.6 item 58).
   { name: 'upload-too-large-accepted', description: 'An upload larger than the slot is accepted at the start (Zephyr issue #60899).', caughtBy: ['SMP-IMG-UPLOAD-006', 'SMP-IMG-SLOT-INFO-002'] },
   // A case must send a request whose reply exceeds buf_size and expect rc 7 (§6.2 item 23).
-  { name: 'no-emsgsize', description: 'Responses larger than buf_size are sent anyway instead of rc 7.', caughtBy: ['SMP-STAT-SHOW-002'] },
+  { name: 'no-emsgsize', description: 'Responses larger than buf_size are sent anyway instead of rc 7.', caughtBy: ['SMP-STAT-SHOW-002', 'SMP-BUF-RSP-001'] },
   // A case must send two requests in one packet, the first failing, and expect one response (§1.5).
   { name: 'continue-after-error', description: 'Processing of a multi-request packet continues after an error.', caughtBy: ['SMP-HDR-MULTI-003'] },
   // A case must read MCUmgr params and check buf_count >= 1 (§3.1.6).
@@ -139,13 +139,13 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'single-request-per-packet', description: 'Only the first SMP request of a transport packet is processed.', caughtBy: ['SMP-HDR-LEN-004', 'SMP-HDR-MULTI-001', 'SMP-HDR-MULTI-002'] },
   { name: 'reject-indefinite-maps', description: 'Indefinite-length request maps are refused with rc 3.', caughtBy: ['SMP-CBOR-INDEF-001'] },
   { name: 'strict-request-keys', description: 'Request maps with a key the command does not define are refused with rc 3.', caughtBy: ['SMP-CBOR-UNKNOWN-001', 'SMP-CBOR-UNKNOWN-002', 'SMP-CBOR-UNKNOWN-003'] },
-  { name: 'rx-buffer-off-by-one', description: 'A request filling the receive buffer (min(UDP MTU, buf_size)) loses its last byte.', caughtBy: [] },
+  { name: 'rx-buffer-off-by-one', description: 'A request filling the receive buffer (min(UDP MTU, buf_size)) loses its last byte.', caughtBy: ['SMP-BUF-UDP-001'] },
   { name: 'serial-framing-errors-answered', description: 'Serial framing errors (CRC, base64, length, orphan or restarted lines) are answered with {"rc": 9}.', caughtBy: ['SMP-SERIAL-CRC-001', 'SMP-SERIAL-B64-001', 'SMP-SERIAL-B64-002', 'SMP-SERIAL-LEN-001', 'SMP-SERIAL-LEN-002', 'SMP-SERIAL-ORPHAN-001', 'SMP-SERIAL-RESTART-001'] },
   { name: 'serial-multi-line-dropped', description: 'Serial packets spanning more than one line are dropped.', caughtBy: ['SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002', 'SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-CONSOLE-001', 'SMP-SERIAL-CRLF-001'] },
   { name: 'serial-line-limit-126', description: 'Serial lines of exactly 127 bytes are dropped as too long.', caughtBy: ['SMP-SERIAL-LINE-001', 'SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002', 'SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-CONSOLE-001'] },
   { name: 'serial-console-breaks-packet', description: 'A console text line between the lines of a serial packet discards the packet.', caughtBy: ['SMP-SERIAL-CONSOLE-001'] },
   { name: 'serial-crlf-rejected', description: 'A serial packet whose lines end in \\r\\n is dropped.', caughtBy: ['SMP-SERIAL-CRLF-001'] },
-  { name: 'serial-oversize-accepted', description: 'Serial packets larger than buf_size are processed instead of dropped.', caughtBy: [] },
+  { name: 'serial-oversize-accepted', description: 'Serial packets larger than buf_size are processed instead of dropped.', caughtBy: ['SMP-BUF-SERIAL-001'] },
   // W3 (image state/erase/upload rules, file system): one behaviour of §3.2 and §3.5 each.
   { name: 'img-state-flags-wrong', description: 'Image state marks the secondary slot active and the running slot not active.', caughtBy: ['SMP-IMG-STATE-001', 'SMP-IMG-STATE-002', 'SMP-IMG-STATE-WRITE-007', 'SMP-IMG-STATE-WRITE-008'] },
   { name: 'state-write-hash-unchecked', description: 'Image state write answers the state list (changing nothing) to a missing, wrong-length or unknown hash.', caughtBy: ['SMP-IMG-STATE-WRITE-001', 'SMP-IMG-STATE-WRITE-002', 'SMP-IMG-STATE-WRITE-003', 'SMP-IMG-STATE-WRITE-005', 'SMP-IMG-STATE-WRITE-006', 'SMP-IMG-STATE-WRITE-010', 'SMP-IMG-STATE-WRITE-011'] },
