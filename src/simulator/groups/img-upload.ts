@@ -72,6 +72,8 @@ function startUpload(device: SimDevice, req: UploadRequest): HandlerResult | und
   if (magic !== IMAGE_MAGIC && !device.faults.has('accept-bad-magic')) return fail(device, groupErr(ImgErr.INVALID_IMAGE_HEADER_MAGIC));
   const sha = req.sha ?? new Uint8Array(0);
   if (sha.length > MAX_SHA_BYTES && !isLax) return fail(device, groupErr(ImgErr.INVALID_HASH));
+  // `short-sha-refused`: only a full SHA-256 is taken, though 0–32 bytes are valid.
+  if (sha.length > 0 && sha.length < MAX_SHA_BYTES && device.faults.has('short-sha-refused')) return fail(device, groupErr(ImgErr.INVALID_HASH));
   const current = device.upload;
   const isSameSha = current !== undefined && bytesEqual(sha, current.sha);
   if (current !== undefined && sha.length > 0 && (isSameSha || device.faults.has('upload-resume-ignores-sha')) && !device.faults.has('upload-no-resume')) {

@@ -61,7 +61,8 @@ function stateWrite(device: SimDevice, ctx: HandlerContext): HandlerResult {
 function markPrimary(device: SimDevice, confirm: boolean): number {
   if (!confirm) return device.faults.has('test-active-allowed') ? 0 : ImgErr.IMAGE_SETTING_TEST_TO_ACTIVE_DENIED;
   if (device.faults.has('confirm-running-denied')) return ImgErr.IMAGE_CONFIRMATION_DENIED;
-  if (device.boot.swap !== 'none') return ImgErr.IMAGE_ALREADY_PENDING;
+  // `pending-confirm-allowed`: the confirm goes through and silently cancels the pending test.
+  if (device.boot.swap !== 'none' && !device.faults.has('pending-confirm-allowed')) return ImgErr.IMAGE_ALREADY_PENDING;
   device.boot = { swap: 'none', primaryImageOk: true, copyDone: false };
   return 0;
 }
@@ -70,7 +71,7 @@ function markSecondary(device: SimDevice, confirm: boolean): number {
   const wanted = confirm ? 'perm' : 'test';
   // Confirming the revert image is a no-op: it boots next anyway.
   if (isRevertPending(device)) return confirm ? 0 : ImgErr.IMAGE_ALREADY_PENDING;
-  if (device.boot.swap === wanted) return 0;
+  if (device.boot.swap === wanted) return device.faults.has('retest-refused') ? ImgErr.IMAGE_ALREADY_PENDING : 0;
   if (device.boot.swap !== 'none') return ImgErr.IMAGE_ALREADY_PENDING;
   device.boot = { ...device.boot, swap: wanted };
   return 0;
@@ -87,7 +88,7 @@ function erase(device: SimDevice, ctx: HandlerContext): HandlerResult {
   }
   // Zephyr resets the upload state after the erase attempt, failed or not.
   if (!device.faults.has('erase-keeps-upload-state')) device.upload = undefined;
-  if (slot > 1) return groupErr(ImgErr.FLASH_OPEN_FAILED);
+  if (slot > 1) return device.faults.has('erase-any-slot-ok') ? okRsp({}) : groupErr(ImgErr.FLASH_OPEN_FAILED);
   if (!device.faults.has('erase-not-done')) device.slots[1].fill(0xff);
   device.counters.flashEraseCalls++;
   return okRsp({});

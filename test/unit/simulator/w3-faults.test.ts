@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startSimulator } from '../../../src/simulator/index.ts';
-import { testImage } from './image-fixtures.ts';
+import { testImage, uploadAll } from './image-fixtures.ts';
 import { body, req, SimLink } from './sim-link.ts';
 
 const R = 0;
@@ -65,6 +65,23 @@ const CHECKS: Record<string, Check> = {
     await startUpload(l, new Uint8Array(32).fill(1));
     const other = testImage(900).file;
     expect(body(await l.ask(req(W, 1, 1, { image: 0, len: other.length, off: 0, sha: new Uint8Array(32).fill(2), data: other.subarray(0, 256) })))).toEqual({ off: 512 });
+  },
+  'pending-confirm-allowed': async (l) => {
+    const img = testImage(900);
+    await uploadAll(l, img.file);
+    await l.ask(req(W, 1, 0, { hash: img.hash, confirm: false }));
+    expect(body(await l.ask(req(W, 1, 0, { confirm: true })))).toHaveProperty('images');
+  },
+  'retest-refused': async (l) => {
+    const img = testImage(900);
+    await uploadAll(l, img.file);
+    await l.ask(req(W, 1, 0, { hash: img.hash, confirm: false }));
+    expect(body(await l.ask(req(W, 1, 0, { hash: img.hash, confirm: false })))).toEqual({ err: { group: 1, rc: 28 } });
+  },
+  'erase-any-slot-ok': async (l) => expect(body(await l.ask(req(W, 1, 5, { slot: 7 })))).toEqual({}),
+  'short-sha-refused': async (l) => {
+    const img = testImage(500).file;
+    expect(body(await l.ask(req(W, 1, 1, { image: 0, len: img.length, off: 0, sha: new Uint8Array(16), data: img.subarray(0, 256) })))).toEqual({ err: { group: 1, rc: 24 } });
   },
   'fs-download-ignores-off': async (l) => {
     await l.ask(req(W, 8, 0, { off: 0, data: Uint8Array.of(1, 2, 3, 4), name: '/lfs1/a', len: 4 }));
