@@ -206,4 +206,34 @@ defineSuite({ id: 'smp/img-upload', protocol: 'SMP', feature: 'img', title: 'Ima
       ctx.expect.mgmtErr(await rawUpload(ctx, { ...firstChunk(ctx.fixtures.image(IMAGE_PAYLOAD_BYTES)), data: ctx.fixtures.text(64) }), { rc: MgmtErr.EINVAL });
     },
   });
+
+  s.case({
+    id: 'SMP-IMG-UPLOAD-018',
+    title: 'an upload whose "sha" is shorter than 32 bytes is accepted and completes',
+    level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true,
+    stimulus: 'Upload a whole image with a 16-byte "sha" (the first half of its SHA-256).',
+    requirement: '0–32 sha bytes are accepted (a session tag); every chunk is accepted and the last reply\'s "off" = "len". No verification is implied.',
+    async run(ctx) {
+      const image = ctx.fixtures.image(IMAGE_PAYLOAD_BYTES);
+      await freeSecondarySlot(ctx);
+      const last = await uploadImage(ctx, image, { sha: sha256(image).subarray(0, 16) });
+      if (last.match !== undefined) ctx.expect.note(`short sha: last reply "match": ${String(last.match)}`);
+    },
+  });
+
+  s.case({
+    id: 'SMP-IMG-UPLOAD-019',
+    title: 'a 16-byte "sha" works as a session tag: repeating the first chunk with it resumes the upload',
+    level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true,
+    stimulus: 'Start an upload with a 16-byte "sha", send 2 chunks, then repeat the first chunk with the same "sha".',
+    requirement: 'Resume compares the stored sha (any non-empty length): {"off": 512}.',
+    async run(ctx) {
+      const image = ctx.fixtures.image(IMAGE_PAYLOAD_BYTES);
+      const tag = sha256(image).subarray(0, 16);
+      await freeSecondarySlot(ctx);
+      ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, firstChunk(image, CHUNK_BYTES, tag)))).field('off').toBe(CHUNK_BYTES);
+      ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, chunkAt(image, CHUNK_BYTES)))).field('off').toBe(2 * CHUNK_BYTES);
+      ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, firstChunk(image, CHUNK_BYTES, tag)))).field('off').toBe(2 * CHUNK_BYTES);
+    },
+  });
 });

@@ -34,6 +34,19 @@ async function skipIfPending(ctx: CaseContext): Promise<void> {
   if (slotEntry(await readState(ctx), SECONDARY_SLOT)?.pending === true) ctx.skip('a test swap is pending (left by an earlier case): confirm is refused with 28 then');
 }
 
+/** Upload a fixture image to slot 1 and mark it for test; `body` runs, then the boot state is settled. */
+async function withPendingTest(ctx: CaseContext, body: (hash: Uint8Array) => Promise<void>): Promise<void> {
+  const image = ctx.fixtures.image(IMAGE_PAYLOAD_BYTES);
+  await freeSecondarySlot(ctx);
+  await uploadImage(ctx, image);
+  ctx.expect.smpOk(await stateWrite(ctx, { hash: stateHashOf(image), confirm: false }));
+  try {
+    await body(stateHashOf(image));
+  } finally {
+    await settleAfterTest(ctx);
+  }
+}
+
 defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image management: state, erase, slot info' }, (s) => {
   s.case({
     id: 'SMP-IMG-STATE-001',
@@ -205,6 +218,35 @@ defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image mana
   });
 
   s.case({
+    id: 'SMP-IMG-STATE-WRITE-012',
+    title: 'confirming the running image while a test swap is pending is refused with err 28',
+    level: 'MUST', spec: W, requires: [...UPLOAD, 'smp.os.reset'], story: 'state write', destructive: true, timeoutMs: 60_000,
+    stimulus: 'Upload an image to slot 1 and mark it for test, then state write {"confirm": true}; afterwards reset twice to leave nothing pending.',
+    requirement: 'A group error 28 IMAGE_ALREADY_PENDING; slot 1 stays pending.',
+    async run(ctx) {
+      await withPendingTest(ctx, async () => {
+        ctx.expect.mgmtErr(await stateWrite(ctx, { confirm: true }), { v2: { group: IMG, rc: ImgMgmtErr.IMAGE_ALREADY_PENDING } });
+        const after = slotEntry(await readState(ctx), SECONDARY_SLOT);
+        ctx.expect.that(after?.pending === true, { check: 'state afterwards', expected: 'slot 1 still pending', actual: JSON.stringify(after ?? 'slot 1 not listed') });
+      });
+    },
+  });
+
+  s.case({
+    id: 'SMP-IMG-STATE-WRITE-013',
+    title: 'marking the pending image for test again succeeds and it stays pending',
+    level: 'MUST', spec: W, requires: [...UPLOAD, 'smp.os.reset'], story: 'state write', destructive: true, timeoutMs: 60_000,
+    stimulus: 'Upload an image to slot 1, mark it for test, then send the same test request again; afterwards reset twice.',
+    requirement: 'Re-asking for the same test is a no-op success: the reply lists slot 1 pending, not permanent.',
+    async run(ctx) {
+      await withPendingTest(ctx, async (hash) => {
+        const entry = slotEntry(ctx.expect.smpOk(await stateWrite(ctx, { hash, confirm: false })), SECONDARY_SLOT);
+        ctx.expect.that(entry?.pending === true && entry.permanent !== true, { expected: 'slot 1 pending, not permanent', actual: JSON.stringify(entry ?? 'slot 1 not listed') });
+      });
+    },
+  });
+
+  s.case({
     id: 'SMP-IMG-ERASE-001',
     title: 'erase of the active slot 0 is refused with err 9 and the running image stays listed',
     level: 'MUST', spec: E, requires: [...STATE, 'smp.img.erase'], story: 'erase', destructive: true,
@@ -237,16 +279,10 @@ defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image mana
     stimulus: 'Upload an image to slot 1, mark it for test, erase {"slot": 1}; afterwards reset twice (swap, then revert) to leave nothing pending.',
     requirement: 'A group error 9 NO_FREE_SLOT, as Zephyr v4.0 answers (capture img-erase-pending).',
     async run(ctx) {
-      const image = ctx.fixtures.image(IMAGE_PAYLOAD_BYTES);
-      await freeSecondarySlot(ctx);
-      await uploadImage(ctx, image);
-      ctx.expect.smpOk(await stateWrite(ctx, { hash: stateHashOf(image), confirm: false }));
-      try {
+      await withPendingTest(ctx, async () => {
         const reply = await ctx.smp.request(smpRequest(imgCommands.erase, { slot: SECONDARY_SLOT }), { timeoutMs: eraseTimeoutMs(ctx) });
         ctx.expect.mgmtErr(reply, { v2: { group: IMG, rc: ImgMgmtErr.NO_FREE_SLOT } });
-      } finally {
-        await settleAfterTest(ctx);
-      }
+      });
     },
   });
 
@@ -274,6 +310,20 @@ defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image mana
       const state = await readState(ctx);
       ctx.expect.that(slotEntry(state, SECONDARY_SLOT) === undefined, { expected: 'slot 1 not listed after erase', actual: 'slot 1 still listed' });
       ctx.expect.that(slotEntry(state, 0) !== undefined, { expected: 'slot 0 still listed', actual: 'slot 0 not listed' });
+    },
+  });
+
+  s.case({
+    id: 'SMP-IMG-ERASE-006',
+    title: 'erase of a slot number that has no flash area is refused',
+    level: 'MUST', spec: E, requires: [...STATE, 'smp.img.erase'], story: 'erase', destructive: true,
+    stimulus: 'Image erase {"slot": 7} (Zephyr has at most 4 image slots).',
+    requirement: 'An error reply: an image-group error or, on older firmware, an rc (the exact code is not pinned by the digest); never {}.',
+    async run(ctx) {
+      const reply = await ctx.smp.request(smpRequest(imgCommands.erase, { slot: 7 }), { timeoutMs: eraseTimeoutMs(ctx) });
+      const b = ctx.expect.smpShape(reply).body;
+      ctx.expect.that((b.kind === 'errV2' && b.group === IMG) || b.kind === 'errV1', { expected: 'an image-group error or an rc', actual: JSON.stringify(b) });
+      ctx.expect.note(`erase of slot 7 answered ${JSON.stringify(b)}`);
     },
   });
 
