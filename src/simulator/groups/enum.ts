@@ -46,7 +46,7 @@ export function createEnumGroup(registry: () => readonly GroupDefinition<SimDevi
       if (filter.length > ENUM_DETAILS_MAX_GROUPS) return groupErr(EnumErr.TOO_MANY_GROUP_ENTRIES);
       wanted = new Set();
       for (const e of filter) {
-        if (e.kind !== 'uint') return rcRsp(MgmtErr.EINVAL);
+        if (e.kind !== 'uint' || e.value > 0xffff_ffff) return rcRsp(MgmtErr.EINVAL);
         wanted.add(e.value & 0xffff);
       }
     }

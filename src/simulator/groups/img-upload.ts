@@ -12,7 +12,7 @@ import { decodeRequest } from '../request.ts';
 import { groupErr, okRsp, rcRsp, type HandlerContext, type HandlerResult } from '../types.ts';
 import { decodeOptions, ImgErr, isSecondaryInUse, slotInfos } from './img-slots.ts';
 
-const SCHEMA = { image: 'uint', len: 'uint', off: 'uint', sha: 'bstr', data: 'bstr', upgrade: 'bool' } as const;
+const SCHEMA = { image: 'u32', len: 'uint', off: 'uint', sha: 'bstr', data: 'bstr', upgrade: 'bool' } as const;
 const HEADER_BYTES = 32;
 const MAX_SHA_BYTES = 32;
 

@@ -79,7 +79,7 @@ function markSecondary(device: SimDevice, confirm: boolean): number {
 
 /** Erase (default: the slot opposite the active one). Clears the upload state (#51798). */
 function erase(device: SimDevice, ctx: HandlerContext): HandlerResult {
-  const req = decodeRequest(ctx.payload, { slot: 'uint' }, decodeOptions(device));
+  const req = decodeRequest(ctx.payload, { slot: 'u32' }, decodeOptions(device));
   if (!req.ok) return rcRsp(MgmtErr.EINVAL);
   const slot = req.value.slot ?? 1;
   if (slot === 0 || (slot === 1 && isSecondaryInUse(device))) {

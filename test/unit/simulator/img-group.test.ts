@@ -62,6 +62,7 @@ describe('image group (smp.md §3.2)', () => {
     ['upgrade with an older version → 27', { len: 3072, off: 0, upgrade: true, data: testImage(3000, { major: 0, minor: 9, revision: 0, build: 0 }).file.subarray(0, 64) }, { err: { group: 1, rc: 27 } }],
     ['off as text → rc 3', { len: 100, off: 'zero', data: new Uint8Array(64) }, { rc: 3 }],
     ['continuation without an upload → {off: 0} (§6.6 item 48)', { off: 512, data: new Uint8Array(64) }, { off: 0 }],
+    ['image above 2^32-1 (zcbor_uint32_decode) → rc 3', { image: 2 ** 32, len: 100, off: 0, data: new Uint8Array(64) }, { rc: 3 }],
   ])('§3.2.3 %s', async (_name, request, expected) => {
     expect(body(await link.ask(req(W, 1, 1, request)))).toEqual(expected);
   });
@@ -109,6 +110,7 @@ describe('image group (smp.md §3.2)', () => {
   it('§3.2.4 erase: active slot 0 → 9; slot 7 → group error 10; default slot 1 → {}', async () => {
     expect(body(await link.ask(req(W, 1, 5, { slot: 0 })))).toEqual({ err: { group: 1, rc: 9 } });
     expect(body(await link.ask(req(W, 1, 5, { slot: 7 })))).toEqual({ err: { group: 1, rc: 10 } });
+    expect(body(await link.ask(req(W, 1, 5, { slot: 2 ** 32 })))).toEqual({ rc: 3 });
     expect(body(await link.ask(req(W, 1, 5)))).toEqual({});
   });
 
