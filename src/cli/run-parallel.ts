@@ -21,7 +21,7 @@ import {
 import { junitFileName, renderJUnit } from '../reporting/junit.ts';
 import type { CliIo } from './args.ts';
 import type { ChildJob } from './run-child.ts';
-import { completeRecords, type TargetRunResult } from './run-target.ts';
+import { completeRecordsWithAllure, type TargetRunResult } from './run-target.ts';
 import type { TargetRunPlan } from './run-targets.ts';
 import { PACKAGE_ROOT } from './run-vitest.ts';
 
@@ -122,7 +122,8 @@ function spawnChild(jobFile: string, io: CliIo, boundMs: number): Promise<string
 function salvage(plan: TargetRunPlan, ctx: ParallelRunContext, reason: string): TargetRunResult {
   const journal = join(ctx.outDir, '.journal', `${plan.key}.jsonl`);
   const reported = existsSync(journal) ? (parseJsonLines(readFileSync(journal, 'utf8')) as CaseRecord[]) : [];
-  const records = completeRecords(ctx.selected, reported, `not run: ${reason}`);
+  // allure-vitest writes at the end of a run, which a killed child never reached.
+  const records = completeRecordsWithAllure(ctx.selected, reported, `not run: ${reason}`, ctx.outDir, plan, { isEveryCase: true });
   const startedAt = new Date().toISOString();
   const summary = buildTargetSummary({ name: plan.target.name, transport: plan.transport, identity: {}, capabilities: [], cases: records.map(toCaseSummary), error: reason });
   const junit = renderJUnit({ name: plan.target.name, transport: plan.transport, startedAt, cases: records, error: reason });

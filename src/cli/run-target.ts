@@ -7,6 +7,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Reporter } from 'vitest/node';
 import { buildTargetSummary, type CaseRecord, type JsonValue, missingCaseRecord, type TargetSummary, toCaseSummary, writeFileAtomic } from '../reporting/index.ts';
+import { writeAllureResultFromRecord } from '../reporting/allure-missing.ts';
 import { junitFileName, renderJUnit } from '../reporting/junit.ts';
 import { CaseCollector, ConformanceAllureReporter } from '../reporting/vitest-reporters.ts';
 import { type TargetRunPlan, targetEnvironment } from './run-targets.ts';
@@ -118,6 +119,27 @@ export function completeRecords(selected: readonly CaseRecord[], reported: reado
   return selected.map((c) => byId.get(c.id) ?? missingCaseRecord(c, reason));
 }
 
+/**
+ * `completeRecords`, plus an Allure result for each case that never reported (allure-vitest only
+ * writes the cases vitest finished), so every report lists every selected case. `isEveryCase`:
+ * for every case, when allure-vitest never got to write any (a killed process).
+ */
+export function completeRecordsWithAllure(
+  selected: readonly CaseRecord[],
+  reported: readonly CaseRecord[],
+  reason: string,
+  outDir: string,
+  plan: TargetRunPlan,
+  options: { isEveryCase?: boolean } = {},
+): CaseRecord[] {
+  const seen = new Set(reported.map((r) => r.id));
+  const records = completeRecords(selected, reported, reason);
+  for (const r of records) {
+    if (options.isEveryCase || !seen.has(r.id)) writeAllureResultFromRecord(join(outDir, 'allure-results'), r, { name: plan.target.name, transport: plan.transport });
+  }
+  return records;
+}
+
 /** Run one target and write its JUnit file; never throws for target trouble. */
 export async function executeTargetRun(plan: TargetRunPlan, ctx: TargetRunContext): Promise<TargetRunResult> {
   const startedAt = new Date().toISOString();
@@ -131,7 +153,7 @@ export async function executeTargetRun(plan: TargetRunPlan, ctx: TargetRunContex
     onCase: (r) => ctx.onCase?.(plan, r),
   });
   const runError = await runWithTarget(plan, ctx, collector, sessionFile);
-  const records = completeRecords(ctx.selected, collector.records, `not run: ${runError ?? 'no result reported'}`);
+  const records = completeRecordsWithAllure(ctx.selected, collector.records, `not run: ${runError ?? 'no result reported'}`, ctx.outDir, plan);
   const problems = [...(ctx.loadProblems ?? []).map((p) => `suite file failed to load: ${p}`), ...(runError !== undefined ? [runError] : [])];
   const error = problems.length > 0 ? problems.join('; ') : undefined;
   const info = readSessionInfo(sessionFile);

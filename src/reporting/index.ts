@@ -1,6 +1,7 @@
 /** Public names of the reporting layer. */
 export { allureMetadataFor, OUTCOME_TAG, SEVERITY_BY_LEVEL, type AllureCaseMetadata, type AllureLabel, type AllureLink, type AllureParameter } from './allure-labels.ts';
 export { annotatedHex, evidenceMessages, exchanges, readEvidence, MAX_STEPS, type EvidenceItem, type EvidenceMessage } from './allure-evidence.ts';
+export { writeAllureResultFromRecord } from './allure-missing.ts';
 export { appendJsonLine, parseJsonLines, writeFileAtomic, writeJsonAtomic } from './atomic-write.ts';
 export { caseRecordFromTest, classifyError, conformanceMeta, missingCaseRecord, type FinishedTest } from './case-from-test.ts';
 export { toCaseSummary, type CaseRecord } from './case-record.ts';

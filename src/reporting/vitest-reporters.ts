@@ -111,7 +111,13 @@ export class ConformanceAllureReporter extends AllureVitestReporter {
   }
 
   override handleTask(task: RunnerTask): void {
-    if (task.type === 'test') this.#decorate(task);
+    if (task.type === 'test') {
+      // A case that never finished (cancelled by the global timeout, or never started) is written
+      // later from its record, as broken; allure-vitest would write it without a status.
+      const r = task.result as { state?: string; note?: unknown } | undefined;
+      if (r?.note === CANCELLED_NOTE || (task.mode !== 'skip' && (r === undefined || r.state === 'run' || r.state === 'queued'))) return;
+      this.#decorate(task);
+    }
     super.handleTask(task);
   }
 

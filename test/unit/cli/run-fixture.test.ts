@@ -145,6 +145,10 @@ describe('run against the fixture project', { timeout: 120_000 }, () => {
     expect(target.error).toBe('target run timed out after 2 s');
     expect(target.cases.find((c) => c.id === 'FIX-IMG-002')).toMatchObject({ outcome: 'broken', message: 'not run: target run timed out after 2 s' });
     expect(checkSummary(readSummary(out))).toEqual([]);
+    // Allure lists every case once: the cancelled one as broken, from its record.
+    const results = allureResults(out);
+    expect(results.map((r) => r.name.split(' ')[0]).sort()).toEqual(target.cases.map((c) => c.id).sort());
+    expect(results.find((r) => r.name.startsWith('FIX-IMG-002'))?.status).toBe('broken');
   });
 });
 

@@ -2,7 +2,7 @@
  * Target runs in child processes: results come back through the result file, and a child that
  * has to be killed still leaves its journaled cases, the rest broken with the reason, and JUnit.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,12 @@ describe('parallel target runs', { timeout: 120_000 }, () => {
     expect(stuck!.summary.cases).toHaveLength(cases.length);
     expect(existsSync(join(work, 'junit-stuck.xml'))).toBe(true);
     expect(readFileSync(join(work, 'junit-stuck.xml'), 'utf8')).toContain('target process killed after 12 s');
+    const allure = readdirSync(join(work, 'allure-results'))
+      .filter((f) => f.endsWith('-result.json'))
+      .map((f) => JSON.parse(readFileSync(join(work, 'allure-results', f), 'utf8')) as { status: string; parameters: { name: string; value: string }[] });
+    const ofStuck = allure.filter((r) => r.parameters.some((p) => p.name === 'target' && p.value === 'stuck'));
+    expect(ofStuck).toHaveLength(cases.length);
+    expect(ofStuck.filter((r) => r.status === 'broken').length).toBeGreaterThan(0);
   });
 
   it('a worker spinning in a busy loop is cut at the run timeout and does not outlive the run', async () => {
