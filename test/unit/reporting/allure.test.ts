@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeAllureResultFromRecord } from '../../../src/reporting/allure-missing.ts';
 import { annotatedHex, evidenceMessages, exchanges, MAX_STEPS, readEvidence } from '../../../src/reporting/allure-evidence.ts';
 import { allureMetadataFor } from '../../../src/reporting/allure-labels.ts';
 import { record } from './fixtures.ts';
@@ -94,5 +98,27 @@ describe('Allure evidence', () => {
     const many = Array.from({ length: MAX_STEPS + 50 }, (_, i) => ({ direction: 'out' as const, atNs: String(i * 1000), hex: '00' }));
     const messages = evidenceMessages(many, 0);
     expect(messages.filter((m) => m.type === 'step_start')).toHaveLength(MAX_STEPS);
+  });
+});
+
+describe('Allure results written from records', () => {
+  it.each([
+    ['pass', 'passed'],
+    ['nonStrict', 'passed'],
+    ['fail', 'failed'],
+    ['broken', 'broken'],
+    ['unsupported', 'skipped'],
+  ] as const)('a %s record becomes a %s result with the conformance labels', (outcome, status) => {
+    const dir = mkdtempSync(join(tmpdir(), 'allure-record-'));
+    try {
+      const path = writeAllureResultFromRecord(dir, record({ outcome, message: 'not run: killed' }), target, 1000);
+      const result = JSON.parse(readFileSync(path, 'utf8'));
+      expect(result).toMatchObject({ status, name: 'SMP-OS-ECHO-001 echo returns the same string', testCaseId: 'SMP-OS-ECHO-001', start: 1000, stage: 'finished' });
+      expect(result.labels).toContainEqual({ name: 'ALLURE_ID', value: 'SMP-OS-ECHO-001' });
+      expect(result.parameters).toContainEqual({ name: 'target', value: 'sim' });
+      expect(path.endsWith(`${result.uuid}-result.json`)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
