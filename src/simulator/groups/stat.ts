@@ -54,7 +54,19 @@ function show(device: SimDevice, ctx: HandlerContext): HandlerResult {
   const group = STAT_GROUPS.get(name);
   if (group === undefined) return groupErr(StatErr.INVALID_GROUP);
   device.counters.flashReadCalls++;
-  return okRsp({ name, fields: group(device) });
+  return okRsp({ name, fields: frozen(device, name, group(device)) });
+}
+
+/** Values first shown per device and group (the `stat-counters-frozen` fault repeats them). */
+const firstShown = new WeakMap<SimDevice, Map<string, StatFields>>();
+
+function frozen(device: SimDevice, name: string, fields: StatFields): StatFields {
+  if (!device.faults.has('stat-counters-frozen')) return fields;
+  const seen = firstShown.get(device) ?? new Map<string, StatFields>();
+  firstShown.set(device, seen);
+  const first = seen.get(name) ?? fields;
+  seen.set(name, first);
+  return first;
 }
 
 function list(device: SimDevice): HandlerResult {

@@ -187,6 +187,14 @@ const CHECKS: Record<string, { check: Check; serial?: boolean; options?: { bufCo
   'shell-exec-fake': { check: async (l) => expect(body(await l.ask(req(W, 9, 0, { argv: ['kernel', 'version'] })))).toEqual({ o: '', ret: 0 }) },
   'enum-inconsistent': { check: async (l) => expect(body(await l.ask(req(R, 10, 1)))['groups']).toEqual([10, 10, 8, 1, 0, 3, 9, 2, 63]) },
   'enum-single-lenient': { check: async (l) => expect(body(await l.ask(req(R, 10, 2)))).toEqual({ group: 63, end: true }) },
+  'stat-counters-frozen': {
+    check: async (l) => {
+      const ticks = async (): Promise<unknown> => (body(await l.ask(req(R, 2, 0, { name: 'smp_svr_stats' }))) as { fields: Record<string, unknown> }).fields['ticks'];
+      const first = await ticks();
+      await sleep(1100);
+      expect(await ticks()).toBe(first);
+    },
+  },
   'stat-list-duplicates': { check: async (l) => expect(body(await l.ask(req(R, 2, 1)))['stat_list']).toHaveLength(4) },
   'storage-erase-fails': { check: async (l) => expect(body(await l.ask(req(W, 63, 0)))).toEqual({ err: { group: 63, rc: 4 } }) },
 };
