@@ -126,7 +126,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // Cases must check enumeration single without an index (index 0) and with a wrongly typed one (rc 3) (§3.7).
   { name: 'enum-single-lenient', description: 'Enumeration single answers the last group when the index is missing or not a uint.', caughtBy: ['SMP-ENUM-SINGLE-002', 'SMP-ENUM-SINGLE-004'] },
   // A case must show a live statistics group twice and see its counters move (§3.3).
-  { name: 'stat-counters-frozen', description: 'Stat show repeats the values it answered the first time for each group.', caughtBy: [] },
+  { name: 'stat-counters-frozen', description: 'Stat show repeats the values it answered the first time for each group.', caughtBy: ['SMP-STAT-SHOW-005'] },
   // W1 (header, CBOR, serial framing, buffer suites): one behaviour of §1, §4.2–4.7, §6.1–6.3 each.
   { name: 'seq-7-bit', description: 'Responses carry only the low 7 bits of the request sequence number.', caughtBy: ['SMP-HDR-SEQ-001', 'SMP-HDR-SEQ-002'] },
   { name: 'replay-cache-by-seq', description: 'A request repeating the previous group/id/seq is not executed again; the previous responses are re-sent.', caughtBy: ['SMP-HDR-SEQ-003'] },

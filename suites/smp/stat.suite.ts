@@ -1,8 +1,9 @@
 /**
  * Statistics group (2): list the statistics groups, show each, unknown and malformed names,
- * replies that do not fit the SMP buffer.
+ * replies that do not fit the SMP buffer, counters that move.
  * @see /work/shared/spec/smp.md §3.3, §6.7 item 72
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MgmtErr, MgmtGroup, SMP_HEADER_BYTES } from '../../src/codec/smp/constants.ts';
 import { statCommands, StatMgmtErr } from '../../src/codec/smp/groups/stat.ts';
 import { smpRequest } from '../../src/codec/smp/command.ts';
@@ -10,6 +11,10 @@ import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
 
 const EINVAL = { rc: MgmtErr.EINVAL } as const;
 const INVALID_GROUP = { v2: { group: MgmtGroup.STAT, rc: StatMgmtErr.INVALID_GROUP } } as const;
+/** The statistics group of Zephyr's smp_svr sample, with its once-a-second "ticks" counter. */
+const SAMPLE_GROUP = 'smp_svr_stats';
+/** Long enough for at least one tick of a 1-second counter, whatever the phase. */
+const TICK_WAIT_MS = 2500;
 /** A statistics group name no firmware registers. */
 const UNKNOWN_GROUP = 'mgmt-conformance-no-such-group';
 
@@ -108,6 +113,28 @@ defineSuite({ id: 'smp/stat', protocol: 'SMP', feature: 'stat', title: 'Statisti
       expect.mgmtErr(await smp.request({ command: statCommands.show, body: {} }), [EINVAL, INVALID_GROUP]);
       for (const name of [2, Uint8Array.of(0x73)]) expect.mgmtErr(await smp.request({ command: statCommands.show, body: { name } }), EINVAL);
       await expect.alive();
+    },
+  });
+  // The smp_svr sample increments smp_svr_stats.ticks once a second in its main loop.
+  s.case({
+    id: 'SMP-STAT-SHOW-005',
+    title: 'counters move: the smp_svr sample\'s "ticks" advances about once a second, and no counter goes back',
+    level: 'SHOULD',
+    spec: { doc: 'zephyr-smp-g2', section: 'Statistic: group data' },
+    stimulus: 'Stat show {"name": "smp_svr_stats"}, wait 2.5 s, show it again.',
+    requirement: 'Statistics are live counters: "ticks" grows by 1–5 over the wait (not a cached answer) and no counter decreases.',
+    requires: ['smp.stat.list'],
+    story: 'show',
+    timeoutMs: 30_000,
+    async run(ctx) {
+      if (!(await listedGroups(ctx)).includes(SAMPLE_GROUP)) return ctx.skip(`no "${SAMPLE_GROUP}" group: not the smp_svr sample`);
+      const first = ctx.expect.smpOk(await ctx.smp.request(smpRequest(statCommands.show, { name: SAMPLE_GROUP }))).fields;
+      await sleep(TICK_WAIT_MS);
+      const second = ctx.expect.smpOk(await ctx.smp.request(smpRequest(statCommands.show, { name: SAMPLE_GROUP }))).fields;
+      const ticks = Number(second['ticks'] ?? 0) - Number(first['ticks'] ?? 0);
+      ctx.expect.warn(ticks >= 1 && ticks <= 5, `"ticks" advanced by ${ticks} in ${TICK_WAIT_MS} ms (expected 1–5)`);
+      const back = Object.keys(first).filter((k) => Number(second[k] ?? 0) < Number(first[k] ?? 0));
+      ctx.expect.warn(back.length === 0, `counters went back: ${back.join(', ')}`);
     },
   });
 });
