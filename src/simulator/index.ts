@@ -34,8 +34,12 @@ export interface UdpEndpointOptions {
 export interface SimulatorOptions {
   udp?: UdpEndpointOptions | false;
   udp6?: UdpEndpointOptions | false;
-  /** A real pseudo-terminal; `baudRate` turns on line-rate emulation (bytes paced at baud/10 per second). */
-  serial?: boolean | { baudRate?: number };
+  /**
+   * A real pseudo-terminal; `baudRate` turns on line-rate emulation (bytes paced at baud/10 per
+   * second); `rxLineBuffers` emulates the UART transport's receive line buffers (commonly 2), so
+   * lines written in a burst are lost unless the sender paces them.
+   */
+  serial?: boolean | { baudRate?: number; rxLineBuffers?: number };
   /** Fault profile names, `name` or `name:param`. */
   faults?: string[];
   /** `v2` (default): Zephyr ≥ 3.4. `v1`: a pre-3.4 server (version bits ignored, v1 `rc` only). */
@@ -83,9 +87,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const udp6 = await openUdp(server, options.udp6 ?? false, '::1', bufSize, closers);
     if (udp6 !== undefined) running.udp6 = udp6;
     if (options.serial !== undefined && options.serial !== false) {
-      const baudRate = typeof options.serial === 'object' ? options.serial.baudRate : undefined;
+      const { baudRate, rxLineBuffers } = typeof options.serial === 'object' ? options.serial : {};
       const serial: SerialEndpoint = await openSerialEndpoint(device, server, {
         ...(baudRate === undefined ? {} : { baudRate }),
+        ...(rxLineBuffers === undefined ? {} : { rxLineBuffers }),
         hasConsoleText: options.consoleText ?? true,
       });
       closers.push(() => serial.close());

@@ -12,6 +12,7 @@ import { openPtyDevice, type PtyDevice } from '../../transport/pty.ts';
 import type { SimDevice } from '../device.ts';
 import type { SmpServer } from '../smp-server.ts';
 import { LinePacer } from './line-pacer.ts';
+import { UartLineBuffers } from './uart-line-buffers.ts';
 import { CrlfWatch, linePieces, serialFaultAction, serialReceiveLimits } from './serial-faults.ts';
 
 /** How often a console log line is printed when console text is on. */
@@ -28,6 +29,8 @@ export interface SerialEndpoint {
 export interface SerialEndpointOptions {
   /** Line-rate emulation in both directions when set. */
   baudRate?: number;
+  /** Emulate the UART transport's few receive line buffers (a burst of lines loses some). */
+  rxLineBuffers?: number;
   /** Print Zephyr-style log lines between frames. */
   hasConsoleText: boolean;
 }
@@ -42,17 +45,14 @@ export async function openSerialEndpoint(device: SimDevice, server: SmpServer, o
   const tx = new LinePacer(options.baudRate);
   const write = (bytes: Uint8Array): void => void tx.push(bytes, (b) => pty.write(b));
   const reply = (packet: Uint8Array): void => write(frame(device, packet));
+  const handleLine = lineHandler(device, server, decoder, crlf, reply);
+  const uart = options.rxLineBuffers === undefined ? undefined : new UartLineBuffers(options.rxLineBuffers, handleLine);
   const unsubscribe = pty.onData((chunk) => {
     void rx.push(chunk.slice(), (c) => {
       // Line by line, so a fault acting on one line's event takes effect before the next line.
       for (const piece of linePieces(c)) {
-        crlf.see(piece);
-        for (const event of decoder.push(piece)) {
-          const action = serialFaultAction(device.faults, event, crlf);
-          if (action.kind === 'submit') server.submit(action.packet, reply);
-          else if (action.kind === 'answer') reply(action.packet);
-          else if (action.kind === 'reset-decoder') decoder.reset();
-        }
+        if (uart === undefined) handleLine(piece);
+        else uart.push(piece);
       }
     });
   });
@@ -69,10 +69,24 @@ export async function openSerialEndpoint(device: SimDevice, server: SmpServer, o
       if (timer !== undefined) clearInterval(timer);
       stopLog?.();
       unsubscribe();
+      uart?.stop();
       rx.stop();
       tx.stop();
       await pty.close();
     },
+  };
+}
+
+/** What one received line (or line piece) does: framing events, faults, packets to the server. */
+function lineHandler(device: SimDevice, server: SmpServer, decoder: SerialFrameDecoder, crlf: CrlfWatch, reply: (packet: Uint8Array) => void): (piece: Uint8Array) => void {
+  return (piece) => {
+    crlf.see(piece);
+    for (const event of decoder.push(piece)) {
+      const action = serialFaultAction(device.faults, event, crlf);
+      if (action.kind === 'submit') server.submit(action.packet, reply);
+      else if (action.kind === 'answer') reply(action.packet);
+      else if (action.kind === 'reset-decoder') decoder.reset();
+    }
   };
 }
 

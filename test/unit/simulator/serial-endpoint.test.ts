@@ -7,6 +7,7 @@ import { concatBytes } from '../../../src/core/bytes.ts';
 import { encodeSerialFrameLines, encodeSerialFrames } from '../../../src/codec/smp/serial-framing.ts';
 import { encodeSerialFrameUnchecked } from '../../../src/codec/smp/serial-framing-unchecked.ts';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator/index.ts';
+import { SerialTransport } from '../../../src/transport/serial.ts';
 import { body, req, SimLink } from './sim-link.ts';
 
 const W = 2;
@@ -112,3 +113,30 @@ describe('serial console text and line-rate emulation', () => {
     }
   });
 });
+
+describe('UART receive line buffers (rxLineBuffers, captures README "Caveats")', () => {
+  it('a 3-line request written in one burst loses a line with 2 buffers; a 2-line burst and paced lines get through', async () => {
+    const sim = await startSimulator({ udp: false, serial: { rxLineBuffers: 2 }, consoleText: false });
+    const burst = await SimLink.serial(sim);
+    const threeLines = req(W, 0, 0, { d: 'b'.repeat(200) });
+    const twoLines = req(W, 0, 0, { d: 'c'.repeat(120) });
+    expect(encodeSerialFrameLines(threeLines)).toHaveLength(3);
+    expect(encodeSerialFrameLines(twoLines)).toHaveLength(2);
+    try {
+      expect(await burst.collect(encodeSerialFrames(threeLines), 300, { raw: true })).toEqual([]);
+      expect((await burst.collect(encodeSerialFrames(twoLines), 300, { raw: true })).map((p) => body(p))).toEqual([{ r: 'c'.repeat(120) }]);
+    } finally {
+      await burst.close();
+    }
+    const paced = await SerialTransport.open({ path: sim.serialPath!, baudRate: 115200, lineGapMs: 20 });
+    try {
+      const got = new Promise<Uint8Array>((resolve) => paced.onPacket((p) => resolve(p)));
+      await paced.send(threeLines);
+      expect(body(await got)).toEqual({ r: 'b'.repeat(200) });
+    } finally {
+      await paced.close();
+      await sim.stop();
+    }
+  });
+});
+
