@@ -113,3 +113,28 @@ export async function uploadImage(ctx: CaseContext, image: Uint8Array, options: 
   }
   return last.field('off').toBe(image.length);
 }
+
+/** The running image's hash (slot 0 of image 0), failing the case when it is not listed. */
+export async function runningHash(ctx: CaseContext): Promise<Uint8Array> {
+  const entry = slotEntry(await readState(ctx), 0);
+  ctx.expect.that(entry !== undefined, { check: 'precondition', expected: 'image state lists slot 0 (the running image)', actual: 'slot 0 not listed' });
+  return entry?.hash ?? new Uint8Array(0);
+}
+
+/** A state write whose body is given as is (wrong lengths and types on purpose). */
+export async function stateWrite(ctx: CaseContext, body: Record<string, unknown>, version?: number) {
+  return ctx.smp.request(version === undefined ? { command: imgCommands.stateWrite, body } : { command: imgCommands.stateWrite, body, version });
+}
+
+/** Upload a fixture image to slot 1 and mark it for test; `body` runs, then the boot state is settled. */
+export async function withPendingTest(ctx: CaseContext, body: (hash: Uint8Array) => Promise<void>): Promise<void> {
+  const image = ctx.fixtures.image(IMAGE_PAYLOAD_BYTES);
+  await freeSecondarySlot(ctx);
+  await uploadImage(ctx, image);
+  ctx.expect.smpOk(await stateWrite(ctx, { hash: stateHashOf(image), confirm: false }));
+  try {
+    await body(stateHashOf(image));
+  } finally {
+    await settleAfterTest(ctx);
+  }
+}

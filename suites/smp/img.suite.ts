@@ -1,53 +1,30 @@
 /**
- * Image management (group 1): state read shape and flags, state write rules and errors, erase
- * rules, slot info. Upload protocol rules are in img-upload.suite.ts, DFU flows in img-dfu.suite.ts.
- * @see /work/shared/spec/smp.md §3.2.1, §3.2.2, §3.2.4, §3.2.5, §6.6 items 59–62
+ * Image management (group 1): state read shape and flags, state write rules and errors. Erase and
+ * slot info are in img-erase.suite.ts, upload rules in img-upload.suite.ts, DFU flows in
+ * img-dfu.suite.ts.
+ * @see /work/shared/spec/smp.md §3.2.1, §3.2.2, §6.6 items 59, 62
  */
-import { smpRequest } from '../../src/codec/smp/command.ts';
 import { MgmtErr, MgmtGroup, SmpVersion } from '../../src/codec/smp/constants.ts';
-import { imgCommands, ImgMgmtErr } from '../../src/codec/smp/groups/index.ts';
+import { ImgMgmtErr } from '../../src/codec/smp/groups/index.ts';
 import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
-import { eraseTimeoutMs, FIXTURE_VERSION_TEXT, freeSecondarySlot, IMAGE_PAYLOAD_BYTES, readState, SECONDARY_SLOT, settleAfterTest, slotEntry, stateHashOf, uploadImage } from './img-helpers.ts';
+import { FIXTURE_VERSION_TEXT, freeSecondarySlot, IMAGE_PAYLOAD_BYTES, readState, runningHash, SECONDARY_SLOT, slotEntry, stateHashOf, stateWrite, uploadImage, withPendingTest } from './img-helpers.ts';
 
 const IMG = MgmtGroup.IMAGE;
 const STATE = ['smp.img.state'];
 const UPLOAD = ['smp.img.state', 'smp.img.upload', 'smp.img.erase'];
 const W = { doc: 'smp-digest', section: '3.2.2 State write (op 2)' } as const;
-const E = { doc: 'smp-digest', section: '3.2.4 Erase (5, op 2)' } as const;
 const invalidHash = { v2: { group: IMG, rc: ImgMgmtErr.INVALID_HASH } } as const;
 const VERSION_TEXT = /^\d+\.\d+\.\d+(\.\d+)?$/;
 
-/** The running image's hash (slot 0 of image 0), failing the case when it is not listed. */
-async function runningHash(ctx: CaseContext): Promise<Uint8Array> {
-  const entry = slotEntry(await readState(ctx), 0);
-  ctx.expect.that(entry !== undefined, { check: 'precondition', expected: 'image state lists slot 0 (the running image)', actual: 'slot 0 not listed' });
-  return entry?.hash ?? new Uint8Array(0);
-}
 
-/** A state write whose body is given as is (wrong lengths and types on purpose). */
-async function stateWrite(ctx: CaseContext, body: Record<string, unknown>, version?: number) {
-  return ctx.smp.request(version === undefined ? { command: imgCommands.stateWrite, body } : { command: imgCommands.stateWrite, body, version });
-}
 
 /** Skip when a test swap is pending: confirming would then be refused with 28, as it should. */
 async function skipIfPending(ctx: CaseContext): Promise<void> {
   if (slotEntry(await readState(ctx), SECONDARY_SLOT)?.pending === true) ctx.skip('a test swap is pending (left by an earlier case): confirm is refused with 28 then');
 }
 
-/** Upload a fixture image to slot 1 and mark it for test; `body` runs, then the boot state is settled. */
-async function withPendingTest(ctx: CaseContext, body: (hash: Uint8Array) => Promise<void>): Promise<void> {
-  const image = ctx.fixtures.image(IMAGE_PAYLOAD_BYTES);
-  await freeSecondarySlot(ctx);
-  await uploadImage(ctx, image);
-  ctx.expect.smpOk(await stateWrite(ctx, { hash: stateHashOf(image), confirm: false }));
-  try {
-    await body(stateHashOf(image));
-  } finally {
-    await settleAfterTest(ctx);
-  }
-}
 
-defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image management: state, erase, slot info' }, (s) => {
+defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image management: state read and write' }, (s) => {
   s.case({
     id: 'SMP-IMG-STATE-001',
     title: 'state read lists the running image in slot 0 as active, with a version text and a 32-byte hash',
@@ -246,117 +223,4 @@ defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image mana
     },
   });
 
-  s.case({
-    id: 'SMP-IMG-ERASE-001',
-    title: 'erase of the active slot 0 is refused with err 9 and the running image stays listed',
-    level: 'MUST', spec: E, requires: [...STATE, 'smp.img.erase'], story: 'erase', destructive: true,
-    stimulus: 'Image erase {"slot": 0} (the running image).',
-    requirement: 'A group error 9 NO_FREE_SLOT; slot 0 is still listed with the same hash.',
-    async run(ctx) {
-      const before = await runningHash(ctx);
-      ctx.expect.mgmtErr(await ctx.smp.request(smpRequest(imgCommands.erase, { slot: 0 }), { timeoutMs: eraseTimeoutMs(ctx) }), { v2: { group: IMG, rc: ImgMgmtErr.NO_FREE_SLOT } });
-      const after = slotEntry(await readState(ctx), 0);
-      ctx.expect.that(after !== undefined && Buffer.from(after.hash).equals(before), { check: 'state afterwards', expected: 'slot 0 listed with its hash', actual: JSON.stringify(after ?? 'slot 0 not listed') });
-    },
-  });
-
-  s.case({
-    id: 'SMP-IMG-ERASE-002',
-    title: 'under SMP v1, erase of the active slot is refused with rc 6 (translation of err 9)',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '6.6 Image management' }, requires: [...STATE, 'smp.img.erase', 'smp.v1'], story: 'erase', destructive: true,
-    stimulus: 'SMP v1 image erase {"slot": 0}.',
-    requirement: 'NO_FREE_SLOT (9) translates to {"rc": 6} (EBADSTATE).',
-    async run(ctx) {
-      const reply = await ctx.smp.request(smpRequest(imgCommands.erase, { slot: 0 }, { version: SmpVersion.V1 }), { timeoutMs: eraseTimeoutMs(ctx) });
-      ctx.expect.mgmtErr(reply, { v2: { group: IMG, rc: ImgMgmtErr.NO_FREE_SLOT }, v1: MgmtErr.EBADSTATE });
-    },
-  });
-
-  s.case({
-    id: 'SMP-IMG-ERASE-003',
-    title: 'erase of a slot marked for test (pending) is refused with err 9',
-    level: 'MUST', spec: E, requires: [...UPLOAD, 'smp.os.reset'], story: 'erase', destructive: true, timeoutMs: 60_000,
-    stimulus: 'Upload an image to slot 1, mark it for test, erase {"slot": 1}; afterwards reset twice (swap, then revert) to leave nothing pending.',
-    requirement: 'A group error 9 NO_FREE_SLOT, as Zephyr v4.0 answers (capture img-erase-pending).',
-    async run(ctx) {
-      await withPendingTest(ctx, async () => {
-        const reply = await ctx.smp.request(smpRequest(imgCommands.erase, { slot: SECONDARY_SLOT }), { timeoutMs: eraseTimeoutMs(ctx) });
-        ctx.expect.mgmtErr(reply, { v2: { group: IMG, rc: ImgMgmtErr.NO_FREE_SLOT } });
-      });
-    },
-  });
-
-  s.case({
-    id: 'SMP-IMG-ERASE-004',
-    title: 'erase with "slot" as a text string is refused with rc 3',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '1.7 CBOR conventions' }, requires: [...STATE, 'smp.img.erase'], story: 'erase', destructive: true,
-    stimulus: 'Image erase {"slot": "1"}.',
-    requirement: 'A known key with the wrong type fails decoding: {"rc": 3}, nothing erased.',
-    async run(ctx) {
-      ctx.expect.mgmtErr(await ctx.smp.request({ command: imgCommands.erase, body: { slot: '1' } }, { timeoutMs: eraseTimeoutMs(ctx) }), { rc: MgmtErr.EINVAL });
-    },
-  });
-
-  s.case({
-    id: 'SMP-IMG-ERASE-005',
-    title: 'erase without "slot" erases the slot opposite the running one (slot 1)',
-    level: 'MUST', spec: E, requires: UPLOAD, story: 'erase', destructive: true,
-    stimulus: 'Upload an image to slot 1, then image erase {} (no "slot"), then read image state.',
-    requirement: 'Erase answers {} (capture img-erase-before-upload) and slot 1 is no longer listed; slot 0 still is.',
-    async run(ctx) {
-      await freeSecondarySlot(ctx);
-      await uploadImage(ctx, ctx.fixtures.image(IMAGE_PAYLOAD_BYTES));
-      ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.erase, {}), { timeoutMs: eraseTimeoutMs(ctx) }));
-      const state = await readState(ctx);
-      ctx.expect.that(slotEntry(state, SECONDARY_SLOT) === undefined, { expected: 'slot 1 not listed after erase', actual: 'slot 1 still listed' });
-      ctx.expect.that(slotEntry(state, 0) !== undefined, { expected: 'slot 0 still listed', actual: 'slot 0 not listed' });
-    },
-  });
-
-  s.case({
-    id: 'SMP-IMG-ERASE-006',
-    title: 'erase of a slot number that has no flash area is refused',
-    level: 'MUST', spec: E, requires: [...STATE, 'smp.img.erase'], story: 'erase', destructive: true,
-    stimulus: 'Image erase {"slot": 7} (Zephyr has at most 4 image slots).',
-    requirement: 'An error reply: an image-group error or, on older firmware, an rc (the exact code is not pinned by the digest); never {}.',
-    async run(ctx) {
-      const reply = await ctx.smp.request(smpRequest(imgCommands.erase, { slot: 7 }), { timeoutMs: eraseTimeoutMs(ctx) });
-      const b = ctx.expect.smpShape(reply).body;
-      ctx.expect.that((b.kind === 'errV2' && b.group === IMG) || b.kind === 'errV1', { expected: 'an image-group error or an rc', actual: JSON.stringify(b) });
-      ctx.expect.note(`erase of slot 7 answered ${JSON.stringify(b)}`);
-    },
-  });
-
-  s.case({
-    id: 'SMP-IMG-SLOT-INFO-001',
-    title: 'slot info lists image 0 with slots 0 and 1, each with a size or an rc',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '3.2.5 Slot info (6, op 0)' }, requires: ['smp.img.slot-info'], story: 'slot info',
-    stimulus: 'Slot info (group 1, id 6, op 0) with an empty map (Zephyr v4.0 builds without CONFIG_MCUMGR_GRP_IMG_SLOT_INFO answer rc 8: unsupported).',
-    requirement: '"images" holds image 0 whose "slots" list slot 0 and slot 1; each slot has "size" > 0 or an "rc".',
-    async run(ctx) {
-      const rsp = ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.slotInfo, {})));
-      const slots = rsp.images.find((i) => i.image === 0)?.slots ?? [];
-      for (const n of [0, 1]) {
-        const slot = slots.find((x) => x.slot === n);
-        ctx.expect.that(slot !== undefined && ((slot.size ?? 0) > 0 || slot.rc !== undefined), { expected: `image 0 slot ${n} with "size" > 0 or "rc"`, actual: JSON.stringify(slots) });
-      }
-    },
-  });
-
-  s.case({
-    id: 'SMP-IMG-SLOT-INFO-002',
-    title: 'an upload one byte larger than the slot size slot info reports is refused with err 30',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '3.2.3 Upload (1, op 2)' }, requires: ['smp.img.slot-info', ...UPLOAD], story: 'upload', destructive: true,
-    stimulus: 'Read slot 1\'s size from slot info; send a valid first upload chunk with "len" = that size + 1.',
-    requirement: 'A group error 30 INVALID_IMAGE_TOO_LARGE at the start (older firmware stalled later, #60899).',
-    async run(ctx) {
-      const rsp = ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.slotInfo, {})));
-      const size = rsp.images.find((i) => i.image === 0)?.slots.find((x) => x.slot === SECONDARY_SLOT)?.size;
-      if (size === undefined) return ctx.skip('slot info gives no size for slot 1');
-      await freeSecondarySlot(ctx);
-      const image = ctx.fixtures.image(IMAGE_PAYLOAD_BYTES);
-      const reply = await ctx.smp.request(smpRequest(imgCommands.upload, { image: 0, len: size + 1, off: 0, data: image.subarray(0, 256) }));
-      ctx.expect.mgmtErr(reply, { v2: { group: IMG, rc: ImgMgmtErr.INVALID_IMAGE_TOO_LARGE } });
-    },
-  });
 });
