@@ -133,7 +133,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'error-rsp-op-unchanged', description: 'Error responses repeat the request op instead of op 1 / 3.', caughtBy: ['SMP-HDR-OP-001', 'SMP-HDR-OP-002', 'SMP-HDR-OP-004'], mayAlsoFail: ['SMP-HDR-*'] },
   { name: 'undefined-op-accepted', description: 'Requests with op 1, 3 or 4–7 are dispatched as writes instead of rc 8.', caughtBy: ['SMP-HDR-OP-002', 'SMP-HDR-OP-003', 'SMP-HDR-OP-004'] },
   { name: 'reserved-version-accepted', description: 'Requests with version bits 10/11 are processed instead of rc 13.', caughtBy: ['SMP-HDR-VER-002'] },
-  { name: 'v1-reply-as-v2', description: 'Responses to SMP v1 requests carry version bits 01.', caughtBy: ['SMP-HDR-VER-001'] },
+  { name: 'v1-reply-as-v2', description: 'Responses to SMP v1 requests carry version bits 01.', caughtBy: ['SMP-HDR-VER-001', 'SMP-OS-BOOTINFO-005', 'SMP-OS-DATETIME-001', 'SMP-OS-DATETIME-010', 'SMP-OS-ECHO-008', 'SMP-OS-INFO-005', 'SMP-OS-PARAMS-001', 'SMP-SETTINGS-004', 'SMP-SHELL-EXEC-003', 'SMP-STAT-SHOW-003'] },
   { name: 'header-bits-echoed', description: 'Responses copy the request flags and reserved bits instead of clearing them.', caughtBy: ['SMP-HDR-BITS-001', 'SMP-HDR-BITS-002'] },
   { name: 'short-packet-answered', description: 'Packets of 0–7 bytes are answered with {"rc": 9} under an all-zero header.', caughtBy: ['SMP-HDR-SHORT-001', 'SMP-HDR-SHORT-002'] },
   { name: 'unknown-command-ok', description: 'Unknown command ids of a known group are answered with an empty success map.', caughtBy: ['SMP-HDR-CMD-001', 'SMP-HDR-CMD-002', 'SMP-HDR-CMD-003'] },

@@ -4,7 +4,7 @@
  * @see /work/shared/spec/smp.md §3.3, §6.7 item 72
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MgmtErr, MgmtGroup, SMP_HEADER_BYTES } from '../../src/codec/smp/constants.ts';
+import { MgmtErr, MgmtGroup, SMP_HEADER_BYTES, SmpVersion } from '../../src/codec/smp/constants.ts';
 import { statCommands, StatMgmtErr } from '../../src/codec/smp/groups/stat.ts';
 import { smpRequest } from '../../src/codec/smp/command.ts';
 import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
@@ -90,12 +90,16 @@ defineSuite({ id: 'smp/stat', protocol: 'SMP', feature: 'stat', title: 'Statisti
     title: 'stat show of an unknown group answers INVALID_GROUP err{2,2}',
     level: 'MUST',
     spec: { doc: 'smp-digest', section: '3.3 Statistics — group 2' },
-    stimulus: `Stat show {"name": "${UNKNOWN_GROUP}"} (v2 header).`,
-    requirement: 'Group error 2 (STAT_MGMT_ERR_INVALID_GROUP) as err{group 2, rc 2}.',
+    stimulus: `Stat show {"name": "${UNKNOWN_GROUP}"} with a v2 header, then with a v1 header where the device answers v1.`,
+    requirement: 'Group error 2 (STAT_MGMT_ERR_INVALID_GROUP) as err{group 2, rc 2}; under v1 its translation rc 5 (ENOENT), or rc 1 where the build has no translation.',
     requires: ['smp.stat'],
     story: 'show',
-    async run({ smp, expect }) {
+    async run({ smp, expect, session }) {
       expect.mgmtErr(await smp.request(smpRequest(statCommands.show, { name: UNKNOWN_GROUP })), INVALID_GROUP);
+      if (session.smpVersions.v1) {
+        const v1 = await smp.request(smpRequest(statCommands.show, { name: UNKNOWN_GROUP }, { version: SmpVersion.V1 }));
+        expect.mgmtErr(v1, { ...INVALID_GROUP, v1: [MgmtErr.ENOENT, MgmtErr.EUNKNOWN] });
+      }
       await expect.alive();
     },
   });
