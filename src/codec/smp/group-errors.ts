@@ -64,16 +64,53 @@ const shellToV1: ReadonlyMap<number, number> = new Map([
   [ShellMgmtErr.EMPTY_COMMAND, EINVAL],
 ]);
 
+/** `fs_mgmt_translate_error_code` (Zephyr source; smp.md §8 listed it as unread). */
+const fsToV1: ReadonlyMap<number, number> = new Map([
+  [FsMgmtErr.FILE_INVALID_NAME, EINVAL],
+  [FsMgmtErr.CHECKSUM_HASH_NOT_FOUND, EINVAL],
+  [FsMgmtErr.FILE_NOT_FOUND, ENOENT],
+  [FsMgmtErr.MOUNT_POINT_NOT_FOUND, ENOENT],
+]);
+
+/** `stat_mgmt_translate_error_code` (Zephyr source). */
+const statToV1: ReadonlyMap<number, number> = new Map([
+  [StatMgmtErr.INVALID_GROUP, ENOENT],
+  [StatMgmtErr.INVALID_STAT_NAME, ENOENT],
+  [StatMgmtErr.INVALID_STAT_SIZE, EINVAL],
+]);
+
+/** `settings_mgmt_translate_error_code` (Zephyr source). */
+const settingsToV1: ReadonlyMap<number, number> = new Map([
+  [SettingsMgmtErr.KEY_TOO_LONG, EINVAL],
+  [SettingsMgmtErr.KEY_NOT_FOUND, ENOENT],
+  [SettingsMgmtErr.READ_NOT_SUPPORTED, ENOENT],
+]);
+
+/** `enum_mgmt_translate_error_code` (Zephyr source). */
+const enumToV1: ReadonlyMap<number, number> = new Map([[EnumMgmtErr.TOO_MANY_GROUP_ENTRIES, EINVAL]]);
+
+/**
+ * `zephyr_basic_group_translate_error_code` (Zephyr source). Zephyr maps 3 and 4 to 0, which
+ * would send a success-looking reply for a failed erase; they fall back to EUNKNOWN here.
+ */
+const zephyrBasicToV1: ReadonlyMap<number, number> = new Map([[ZephyrBasicMgmtErr.FLASH_OPEN_FAILED, ENOENT]]);
+
 const v1Tables: ReadonlyMap<number, ReadonlyMap<number, number>> = new Map([
   [MgmtGroup.OS, osToV1],
   [MgmtGroup.IMAGE, imgToV1],
   [MgmtGroup.SHELL, shellToV1],
+  [MgmtGroup.FS, fsToV1],
+  [MgmtGroup.STAT, statToV1],
+  [MgmtGroup.SETTINGS, settingsToV1],
+  [MgmtGroup.ENUM, enumToV1],
+  [MgmtGroup.ZEPHYR_BASIC, zephyrBasicToV1],
 ]);
 
 /**
- * The top-level `rc` a v1 request gets instead of `err{group, rc}`: the group's translation, or
- * `MGMT_ERR_EUNKNOWN` (1) for codes and groups without one (stat, settings, fs, enum, basic:
- * their tables were not read, smp.md §8).
+ * The top-level `rc` a v1 request gets instead of `err{group, rc}`: the group's translation
+ * (`*_mgmt_translate_error_code` in Zephyr), or `MGMT_ERR_EUNKNOWN` (1) for codes a table does
+ * not list and for groups without a table.
+ * @see ../../../../shared/spec/smp.md §2.3, §2.4
  */
 export function translateGroupErrToV1(group: number, rc: number): number {
   if (rc === 0) return MgmtErr.EOK;

@@ -37,10 +37,19 @@ describe('translateGroupErrToV1 (smp.md §2.4)', () => {
     expect([1, 2, 3, 4].map((rc) => translateGroupErrToV1(MgmtGroup.SHELL, rc))).toEqual([1, 3, 3, 1]);
   });
 
+  it('fs, stat, settings, enum and basic tables follow Zephyr source', () => {
+    const rows: Array<[number, number, number]> = [
+      [MgmtGroup.FS, 2, 3], [MgmtGroup.FS, 3, 5], [MgmtGroup.FS, 13, 3], [MgmtGroup.FS, 14, 5], [MgmtGroup.FS, 11, 1],
+      [MgmtGroup.STAT, 2, 5], [MgmtGroup.STAT, 3, 5], [MgmtGroup.STAT, 4, 3], [MgmtGroup.STAT, 5, 1],
+      [MgmtGroup.SETTINGS, 2, 3], [MgmtGroup.SETTINGS, 3, 5], [MgmtGroup.SETTINGS, 4, 5], [MgmtGroup.SETTINGS, 5, 1],
+      [MgmtGroup.ENUM, 2, 3], [MgmtGroup.ENUM, 4, 1],
+      [MgmtGroup.ZEPHYR_BASIC, 2, 5], [MgmtGroup.ZEPHYR_BASIC, 4, 1],
+    ];
+    for (const [group, rc, v1] of rows) expect([group, rc, translateGroupErrToV1(group, rc)]).toEqual([group, rc, v1]);
+  });
+
   it('groups without a table → 1 (EUNKNOWN); rc 0 stays 0', () => {
-    for (const g of [MgmtGroup.STAT, MgmtGroup.SETTINGS, MgmtGroup.FS, MgmtGroup.ENUM, MgmtGroup.ZEPHYR_BASIC, 40]) {
-      expect(translateGroupErrToV1(g, 2)).toBe(1);
-    }
+    for (const g of [MgmtGroup.TRANSPORT, 40, 64]) expect(translateGroupErrToV1(g, 2)).toBe(1);
     expect(translateGroupErrToV1(MgmtGroup.IMAGE, 0)).toBe(0);
   });
 });
