@@ -53,7 +53,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'erase-not-done', description: 'Image erase answers {} but leaves the slot contents in place.', caughtBy: ['SMP-IMG-DFU-004', 'SMP-IMG-ERASE-005'] },
   { name: 'upload-any-image-number', description: 'Image upload ignores the "image" number of the first chunk and writes image 0\'s secondary slot.', caughtBy: ['SMP-IMG-DFU-006'] },
   // A case must check group errors come as err{group,rc} under v2 (§2.3).
-  { name: 'v1-errors-under-v2', description: 'Group errors are sent as translated v1 rc values to v2 requests.', caughtBy: ['SMP-OS-DATETIME-001', 'SMP-OS-INFO-004', 'SMP-STAT-SHOW-003', 'SMP-SETTINGS-003', 'SMP-SETTINGS-004', 'SMP-SETTINGS-005', 'SMP-SETTINGS-008', 'SMP-SHELL-EXEC-003', 'SMP-SHELL-EXEC-004', 'SMP-SHELL-EXEC-005', 'SMP-ENUM-SINGLE-003'] },
+  { name: 'v1-errors-under-v2', description: 'Group errors are sent as translated v1 rc values to v2 requests.', caughtBy: ['SMP-OS-DATETIME-001', 'SMP-OS-INFO-004', 'SMP-STAT-SHOW-003', 'SMP-SETTINGS-003', 'SMP-SETTINGS-004', 'SMP-SETTINGS-005', 'SMP-SETTINGS-008', 'SMP-SHELL-EXEC-003', 'SMP-SHELL-EXEC-004', 'SMP-SHELL-EXEC-005', 'SMP-ENUM-SINGLE-003', 'SMP-SETTINGS-009'] },
   // A case must send a request to an unknown group and expect rc 8 (§6.1 item 6).
   { name: 'unknown-group-ok', description: 'Requests to unknown groups are answered with an empty success map.', caughtBy: ['SMP-HDR-GROUP-001', 'SMP-HDR-OP-001', 'SMP-HDR-MULTI-003'] },
   // A case must echo a long string (> 64 characters) and compare it (§3.1.1).

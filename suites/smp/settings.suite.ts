@@ -186,4 +186,20 @@ defineSuite({ id: 'smp/settings', protocol: 'SMP', feature: 'settings', title: '
       ctx.expect.mgmtErr(await ctx.smp.request(smpRequest(settingsCommands.read, { name: `${ROOT}/gone` })), KEY_NOT_FOUND);
     },
   });
+  s.case({
+    id: 'SMP-SETTINGS-009',
+    title: 'reading a key that was never written answers KEY_NOT_FOUND err{3,3}',
+    level: 'MUST',
+    spec: { doc: 'smp-digest', section: '3.4 Settings — group 3' },
+    stimulus: `Settings read {"name": "${ROOT}/never-written"}.`,
+    requirement: 'Group error 3 (SETTINGS_MGMT_ERR_KEY_NOT_FOUND) as err{group 3, rc 3}; without a handler for the subtree the case is unsupported.',
+    requires: ['smp.settings'],
+    story: 'read/write',
+    async run({ smp, expect, skip }) {
+      const reply = await smp.request(smpRequest(settingsCommands.read, { name: `${ROOT}/never-written` }));
+      const body = reply.body;
+      if (body.kind === 'errV2' && body.group === G && body.rc === SettingsMgmtErr.ROOT_KEY_NOT_FOUND) skip(`no settings handler for "${ROOT}" (ROOT_KEY_NOT_FOUND)`);
+      expect.mgmtErr(reply, KEY_NOT_FOUND);
+    },
+  });
 });
