@@ -1,4 +1,21 @@
-/** Public surface of the case kit: what suites and the run/list/report commands use. */
+/**
+ * Public surface of the case kit: what suites and the run/list/report commands use.
+ *
+ * Writing cases (see suites/smp/os-echo.suite.ts):
+ * - `defineSuite({ id, protocol, feature, title }, (s) => { s.case({...}); s.property({...}) })`;
+ *   ids are UPPER-KEBAB and unique across all suites, `spec.doc` is a key of `SPEC_DOCS`,
+ *   `requires` names capabilities from src/target/capability-catalogue.ts.
+ * - Judge replies with `ctx.expect`: `smpOk(reply).field('x').toBe(v)`, `mgmtErr(reply, [{ rc: 3 },
+ *   { v2: { group, rc } }])`, `smpShape`, `silence(ms, { send })`, `oneOf([...])`, `that(...)`,
+ *   `warn(...)` (SHOULD), `note(...)`; then `alive()` (or `ready()` after a reset) for the state
+ *   afterwards. Malformed requests: `ctx.exchange(bytes)` returns an `SmpReply` for the same
+ *   verifiers. A missing required answer is a failure; transport or harness trouble is broken.
+ * - Levels: MUST fails; SHOULD is non-strict (fails with strict mode); MAY is informational.
+ *   A dead device after the case fails whatever the level.
+ * - Properties: `numRuns: { udp, serial }`, `arbitrary` (or a function of ctx), `predicate`;
+ *   the seed is in the meta; replay one case with `MGMT_REPLAY=<id>:<seed>:<path>`, a whole run
+ *   with `MGMT_SEED` (or `run --seed`).
+ */
 export { defineSuite, PROPERTY_TIMEOUT_MS, type SuiteBuilder } from './define-suite.ts';
 export type {
   CaseContext,
