@@ -53,6 +53,18 @@ describe('Session against the simulator', () => {
     }
   });
 
+  it('recognises a pre-3.4 server that ignores the version bits (no SMP v2)', async () => {
+    const old = await startSimulator({ udp: { port: 0 }, udp6: false, serial: false, errorForm: 'v1' });
+    const session = await Session.open(testTarget({ smp: `udp://127.0.0.1:${old.udp?.port ?? 0}` }));
+    try {
+      expect(session.smpVersions).toEqual({ v1: true, v2: false });
+      expect(session.capability('smp.v2')).toMatchObject({ present: false, reason: 'v2 request answered with version bits 0' });
+    } finally {
+      await session.close();
+      await old.stop();
+    }
+  });
+
   it('closes for real: the client refuses requests and a second close is harmless', async () => {
     const session = await Session.open(testTarget({ smp }));
     await session.close();
