@@ -62,10 +62,21 @@ export interface Verifiers {
 
 let aliveCounter = 0;
 
+/** Record a note unless the case already has it (property runs repeat the same finding). */
+function noteOnce(recorder: CaseRecorder, note: string): void {
+  if (!recorder.notes.includes(note)) recorder.notes.push(note);
+}
+
 /** Build the verifiers for one case. */
 export function createVerifiers(scope: VerifierScope, link: VerifierLink, recorder: CaseRecorder): Verifiers {
   return {
-    smpOk: (reply) => smpOk(scope, reply),
+    smpOk(reply) {
+      const ok = smpOk(scope, reply);
+      const extra = reply.decoded?.ok ? reply.decoded.value.unknownFields : [];
+      // Tolerant but reporting: fields the spec does not define are recorded, once per case.
+      if (extra.length > 0) noteOnce(recorder, `reply to group ${reply.requestHeader.group} id ${reply.requestHeader.id} has fields the spec does not define: ${extra.join(', ')}`);
+      return ok;
+    },
     mgmtErr: (reply, accepted) => mgmtErr(scope, reply, accepted),
     smpShape: (reply) => smpShape(scope, reply),
     packetShape: (packet, request) => packetShape(scope, packet, request),

@@ -75,6 +75,15 @@ describe('smpOk', () => {
     expect(failure(() => ok.field('r').toSatisfy(() => false, 'never')).details.expected).toEqual(['"r": never']);
   });
 
+  it('records fields the spec does not define as a note, once', () => {
+    const { v, rec } = kit();
+    // v2 echo answered with {"r": "hello", "x": 1}
+    const reply = replyOf('0a00000900000100a161646568656c6c6f', '0b00000d00000100bf61726568656c6c6f617801ff', osCommands.echo);
+    v.smpOk(reply);
+    v.smpOk(reply);
+    expect(rec.notes).toEqual(['reply to group 0 id 0 has fields the spec does not define: x']);
+  });
+
   it('reports field problems when a success body lacks what the spec defines', () => {
     const { v } = kit();
     // v2 echo answered with an empty map: op/ids right, but "r" missing.
