@@ -6,7 +6,7 @@
  */
 import * as fc from 'fast-check';
 import type { CaseContext, NumRuns, PropertyDeclaration } from './declaration.ts';
-import { ConformanceAssertionError, isAssertionFailure, isResponseTimeout } from './errors.ts';
+import { CaseBrokenError, ConformanceAssertionError, isAssertionFailure, isResponseTimeout } from './errors.ts';
 import type { ConformanceMeta } from './meta.ts';
 
 /** Runs for a transport kind. */
@@ -51,6 +51,8 @@ export async function runPropertyLoop<T>(decl: PropertyDeclaration<T>, ctx: Case
   const arbitrary = typeof decl.arbitrary === 'function' ? decl.arbitrary(ctx) : decl.arbitrary;
   let runs = 0;
   const property = fc.asyncProperty(arbitrary, async (value) => {
+    // After a test timeout vitest moves on; stop sending so the next case has the device alone.
+    if (ctx.signal.aborted) throw new CaseBrokenError(`stopped after ${runs} runs: the test timed out or the run was cancelled`);
     runs++;
     await decl.predicate(ctx, value);
     if (runs % aliveEvery === 0) await ctx.expect.alive();

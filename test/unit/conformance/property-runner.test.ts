@@ -5,9 +5,9 @@ import { ConformanceAssertionError } from '../../../src/conformance/errors.ts';
 import { parseReplay, resolveNumRuns, runPropertyLoop, type PropertyRecord } from '../../../src/conformance/property-runner.ts';
 import { caseInfo } from './helpers/run-case.ts';
 
-function fakeCtx(transport = 'udp', seed = 1234): { ctx: CaseContext; alive: { count: number } } {
+function fakeCtx(transport = 'udp', seed = 1234, signal = new AbortController().signal): { ctx: CaseContext; alive: { count: number } } {
   const alive = { count: 0 };
-  const ctx = { caseId: 'SMP-P-001', seed, transport, expect: { alive: async () => void alive.count++ } } as unknown as CaseContext;
+  const ctx = { caseId: 'SMP-P-001', seed, transport, signal, expect: { alive: async () => void alive.count++ } } as unknown as CaseContext;
   return { ctx, alive };
 }
 
@@ -72,6 +72,18 @@ describe('property cases', () => {
     expect(n).toBe(10);
     expect(e.details.escalate).toBe(true);
     expect(record.counterexample).toBeDefined();
+  });
+
+  it('stops sending once the test is aborted (timed out), as harness trouble', async () => {
+    const abort = new AbortController();
+    let n = 0;
+    const e = await runPropertyLoop(prop(() => { if (++n === 5) abort.abort(); }), fakeCtx('udp', 1, abort.signal).ctx, {}).then(
+      () => undefined,
+      (x: unknown) => x as Error,
+    );
+    expect(n).toBe(5);
+    expect(e?.name).toBe('CaseBrokenError');
+    expect(e?.message).toContain('stopped after 5 runs');
   });
 
   it('resolves counts and replay strings', () => {
