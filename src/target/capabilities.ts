@@ -103,7 +103,7 @@ async function decide(client: SmpClient, def: CapabilityDef, k: Known): Promise<
       return { present: k.transportKind === d.transport, reason: `session transport is ${k.transportKind}` };
     case 'version': {
       const present = d.version === 2 ? k.smpVersions.v2 : k.smpVersions.v1;
-      return { present, reason: d.version === 2 ? `v2 request answered with version bits ${k.probe.responseVersionBits}` : present ? 'v1 echo answered' : 'v1 request refused (rc 12) or unanswered' };
+      return { present, reason: d.version === 2 ? `v2 request answered with version bits ${k.probe.responseVersionBits}` : present ? 'v1 request answered' : 'v1 request refused (rc 12) or unanswered' };
     }
   }
 }
