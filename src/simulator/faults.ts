@@ -86,7 +86,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must check taskstat stkuse <= stksiz (§3.1.2).
   { name: 'taskstat-stack-overflow', description: 'Task statistics report a thread using more stack than it has.', caughtBy: ['SMP-OS-TASKSTAT-001'] },
   // A case must set the date/time and read it back (§3.1.4).
-  { name: 'datetime-not-stored', description: 'Date/time set answers {} but the clock is not changed.', caughtBy: ['SMP-OS-DATETIME-002', 'SMP-OS-DATETIME-003', 'SMP-OS-DATETIME-004', 'SMP-OS-DATETIME-010'] },
+  { name: 'datetime-not-stored', description: 'Date/time set answers {} but the clock is not changed.', caughtBy: ['SMP-OS-DATETIME-002', 'SMP-OS-DATETIME-003', 'SMP-OS-DATETIME-004', 'SMP-OS-DATETIME-010', 'SMP-OS-DATETIME-011'] },
   // A case must save a setting, reset, and read it back (§3.4).
   { name: 'settings-not-persisted', description: 'Settings save answers {} but stores nothing; values are lost at reset.', caughtBy: ['SMP-SETTINGS-006', 'SMP-SETTINGS-007'] },
   // A case must upload a file and compare its crc32/sha256 with the host's (§3.5).
@@ -106,7 +106,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must read MCUmgr params and check buf_count >= 1 (§3.1.6).
   { name: 'params-zero-count', description: 'MCUmgr params report buf_count 0.', caughtBy: ['SMP-OS-PARAMS-001'] },
   // Cases must compare os info outputs per letter, check the fixed order, and refuse unknown letters (§3.1.7).
-  { name: 'info-format-ignored', description: 'OS info ignores "format" (any type, unknown letters included) and answers every item.', caughtBy: ['SMP-OS-INFO-001', 'SMP-OS-INFO-002', 'SMP-OS-INFO-003', 'SMP-OS-INFO-004', 'SMP-OS-INFO-005', 'SMP-OS-INFO-006', 'SMP-CBOR-MAP-001', 'SMP-CBOR-MAP-002', 'SMP-CBOR-MAP-003', 'SMP-CBOR-MAP-004', 'SMP-CBOR-TRUNC-001', 'SMP-CBOR-TRUNC-002', 'SMP-CBOR-TRUNC-003', 'SMP-CBOR-KEY-001', 'SMP-CBOR-KEY-002', 'SMP-CBOR-KEY-003', 'SMP-CBOR-TYPE-001', 'SMP-CBOR-REPEAT-001'] },
+  { name: 'info-format-ignored', description: 'OS info ignores "format" (any type, unknown letters included) and answers every item.', caughtBy: ['SMP-OS-INFO-001', 'SMP-OS-INFO-002', 'SMP-OS-INFO-003', 'SMP-OS-INFO-004', 'SMP-OS-INFO-005', 'SMP-OS-INFO-006', 'SMP-CBOR-MAP-001', 'SMP-CBOR-MAP-002', 'SMP-CBOR-MAP-003', 'SMP-CBOR-MAP-004', 'SMP-CBOR-TRUNC-001', 'SMP-CBOR-TRUNC-002', 'SMP-CBOR-TRUNC-003', 'SMP-CBOR-KEY-001', 'SMP-CBOR-KEY-002', 'SMP-CBOR-KEY-003', 'SMP-CBOR-TYPE-001', 'SMP-CBOR-REPEAT-001', 'SMP-OS-INFO-007'] },
   // Cases must check bootloader info answers the name for no query, the mode for "mode", and refuse other queries (§3.1.8).
   { name: 'bootloader-info-confused', description: 'Bootloader info answers the mode for no query and the name for any query.', caughtBy: ['SMP-OS-BOOTINFO-001', 'SMP-OS-BOOTINFO-002', 'SMP-OS-BOOTINFO-003', 'SMP-OS-BOOTINFO-004', 'SMP-OS-BOOTINFO-005'] },
   // Cases must set out-of-range, too long and wrongly typed date/times and expect rc 3 (§3.1.4).

@@ -3,6 +3,7 @@
  * range rules, wrong types. Cases run in file order; the first one needs an RTC nobody has set.
  * @see /work/shared/spec/smp.md §3.1.4, §6.7 items 67–68
  */
+import fc from 'fast-check';
 import { MgmtErr, MgmtGroup, SmpVersion } from '../../src/codec/smp/constants.ts';
 import { osCommands, OsMgmtErr } from '../../src/codec/smp/groups/os.ts';
 import { smpRequest } from '../../src/codec/smp/command.ts';
@@ -208,6 +209,26 @@ defineSuite({ id: 'smp/os', protocol: 'SMP', feature: 'os', title: 'OS managemen
       const ms = wallClockMs(got) ?? Number.NaN;
       const expected = Date.UTC(2027, 2, 4, 5, 6, 7);
       expect.that(Math.abs(ms - expected) <= CLOCK_SLACK_MS, { expected: `"datetime" within ${CLOCK_SLACK_MS} ms of 2027-03-04T05:06:07`, actual: `"datetime": "${got}"` });
+    },
+  });
+  s.property({
+    id: 'SMP-OS-DATETIME-011',
+    title: 'any valid date/time that is set is read back',
+    level: 'MUST',
+    spec: { doc: 'zephyr-smp-g0', section: 'Date-time command' },
+    stimulus: 'Date/time set with generated valid values (years 2000–2099, days 1–28), each followed by a get.',
+    requirement: 'Each set answers {}; each get shows the value set plus the time since.',
+    requires: ['smp.os.datetime'],
+    story: 'datetime',
+    numRuns: { udp: 30, serial: 5 },
+    arbitrary: fc.record({
+      y: fc.integer({ min: 2000, max: 2099 }), mo: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }),
+      h: fc.integer({ min: 0, max: 23 }), mi: fc.integer({ min: 0, max: 59 }), s: fc.integer({ min: 0, max: 59 }),
+    }),
+    async predicate(ctx, t) {
+      const p2 = (n: number): string => String(n).padStart(2, '0');
+      const text = `${t.y}-${p2(t.mo)}-${p2(t.d)}T${p2(t.h)}:${p2(t.mi)}:${p2(t.s)}`;
+      await setAndReadBack(ctx, text, [Date.UTC(t.y, t.mo - 1, t.d, t.h, t.mi, t.s)]);
     },
   });
 });

@@ -5,6 +5,7 @@
  * @see /work/shared/spec/smp.md §3.1, §6.7 items 63–66
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import fc from 'fast-check';
 import { encodeImageHeader } from '../../src/codec/image/sign.ts';
 import { MgmtErr, MgmtGroup, SMP_HEADER_BYTES, SmpVersion } from '../../src/codec/smp/constants.ts';
 import { imgCommands } from '../../src/codec/smp/groups/img.ts';
@@ -15,6 +16,8 @@ import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
 const EINVAL = { rc: MgmtErr.EINVAL } as const;
 /** os info letters in their fixed output order; `b` only with build-date support. */
 const INFO_LETTERS = ['s', 'n', 'r', 'v', 'b', 'm', 'p', 'i', 'o'] as const;
+/** Letters every Zephyr build accepts (`b` needs the build-date option). */
+const ALWAYS_VALID_LETTERS = INFO_LETTERS.filter((l) => l !== 'b');
 /** Zephyr's CONFIG_MCUMGR_GRP_OS_RESET_MS default is 250 ms: wait past it before polling. */
 const RESET_SETTLE_MS = 1000;
 const CHUNK_BYTES = 512;
@@ -245,6 +248,26 @@ defineSuite({ id: 'smp/os', protocol: 'SMP', feature: 'os', title: 'OS managemen
     async run({ smp, expect }) {
       for (const format of [115, Uint8Array.of(0x73)]) expect.mgmtErr(await smp.request({ command: osCommands.info, body: { format } }), EINVAL);
       await expect.alive();
+    },
+  });
+
+  s.property({
+    id: 'SMP-OS-INFO-007',
+    title: 'any os info format of known letters answers their items once each, in fixed order',
+    level: 'MUST',
+    spec: { doc: 'smp-digest', section: '3.1.7 OS/application info (7)' },
+    stimulus: 'OS info with generated formats: 1–12 letters from s n r v m p i o, in any order, repeats allowed.',
+    requirement: '"output" equals the single-letter outputs of the distinct letters, joined by spaces in the order s n r v (b) m p i o.',
+    requires: ['smp.os.info'],
+    story: 'info',
+    numRuns: { udp: 40, serial: 6 },
+    arbitrary: fc.array(fc.constantFrom(...ALWAYS_VALID_LETTERS), { minLength: 1, maxLength: 12 }).map((letters) => letters.join('')),
+    async predicate(ctx, format) {
+      const wanted = INFO_LETTERS.filter((l) => format.includes(l));
+      const parts: string[] = [];
+      for (const letter of wanted) parts.push(await infoOutput(ctx, letter));
+      const got = await infoOutput(ctx, format);
+      ctx.expect.that(got === parts.join(' '), { expected: `"output": ${JSON.stringify(parts.join(' '))} for "${format}"`, actual: `"output": ${JSON.stringify(got)}` });
     },
   });
 
