@@ -33,7 +33,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must check the response op (1 for a read, 3 for a write) (§1.3).
   { name: 'wrong-response-op', description: 'Responses repeat the request op instead of op+1 / 3.', caughtBy: [] },
   // A case must check that the header length equals the payload length (§1.1).
-  { name: 'length-off-by-one', description: 'Response header length field is one more than the payload.', caughtBy: ['SMP-HDR-LEN-001'], mayAlsoFail: ['SMP-*'] },
+  { name: 'length-off-by-one', description: 'Response header length field is one more than the payload.', caughtBy: ['SMP-HDR-LEN-001', 'SMP-PROP-VALID-001'], mayAlsoFail: ['SMP-*'] },
   // A case must send a serial request and check the response CRC (§4.2).
   { name: 'bad-crc', description: 'Serial responses carry a corrupted CRC-16.', caughtBy: [] },
   // A case must check the serial length field = len(packet) + 2 (§6.3 item 32, PR #40127).
@@ -55,7 +55,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must check group errors come as err{group,rc} under v2 (§2.3).
   { name: 'v1-errors-under-v2', description: 'Group errors are sent as translated v1 rc values to v2 requests.', caughtBy: ['SMP-OS-DATETIME-001', 'SMP-OS-INFO-004', 'SMP-STAT-SHOW-003', 'SMP-SETTINGS-003', 'SMP-SETTINGS-004', 'SMP-SETTINGS-005', 'SMP-SETTINGS-008', 'SMP-SHELL-EXEC-003', 'SMP-SHELL-EXEC-004', 'SMP-SHELL-EXEC-005', 'SMP-ENUM-SINGLE-003', 'SMP-SETTINGS-009'] },
   // A case must send a request to an unknown group and expect rc 8 (§6.1 item 6).
-  { name: 'unknown-group-ok', description: 'Requests to unknown groups are answered with an empty success map.', caughtBy: ['SMP-HDR-GROUP-001', 'SMP-HDR-OP-001', 'SMP-HDR-MULTI-003'] },
+  { name: 'unknown-group-ok', description: 'Requests to unknown groups are answered with an empty success map.', caughtBy: ['SMP-HDR-GROUP-001', 'SMP-HDR-OP-001', 'SMP-HDR-MULTI-003', 'SMP-PROP-HEADER-001'] },
   // A case must echo a long string (> 64 characters) and compare it (§3.1.1).
   {
     name: 'echo-truncated',
@@ -64,7 +64,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
     caughtBy: ['SMP-OS-ECHO-007', 'SMP-OS-ECHO-008', 'SMP-OS-ECHO-009'],
   },
   // A robustness case must send malformed CBOR, then check the device is still alive (§6.2).
-  { name: 'crash-after-malformed', description: 'After the first request with a malformed CBOR body, nothing is answered any more.', caughtBy: ['SMP-CBOR-MAP-001', 'SMP-CBOR-MAP-002', 'SMP-CBOR-MAP-003', 'SMP-CBOR-MAP-004', 'SMP-CBOR-TRUNC-001', 'SMP-CBOR-TRUNC-002', 'SMP-CBOR-TRUNC-003', 'SMP-CBOR-KEY-002', 'SMP-CBOR-KEY-003', 'SMP-CBOR-DEPTH-001', 'SMP-CBOR-DEPTH-002'], mayAlsoFail: ['SMP-*'], isCrash: true },
+  { name: 'crash-after-malformed', description: 'After the first request with a malformed CBOR body, nothing is answered any more.', caughtBy: ['SMP-CBOR-MAP-001', 'SMP-CBOR-MAP-002', 'SMP-CBOR-MAP-003', 'SMP-CBOR-MAP-004', 'SMP-CBOR-TRUNC-001', 'SMP-CBOR-TRUNC-002', 'SMP-CBOR-TRUNC-003', 'SMP-CBOR-KEY-002', 'SMP-CBOR-KEY-003', 'SMP-CBOR-DEPTH-001', 'SMP-CBOR-DEPTH-002', 'SMP-PROP-MALFORMED-001'], mayAlsoFail: ['SMP-*'], isCrash: true },
   // A timing case must bound the response time (e.g. echo round trip).
   {
     name: 'slow-replies',
@@ -80,7 +80,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
     caughtBy: ['SMP-HDR-SEQ-004'], mayAlsoFail: ['SMP-*'],
   },
   // A robustness case must send more malformed requests than buf_count, then check liveness.
-  { name: 'leak-buffer-on-malformed', description: 'Each malformed request leaks one SMP buffer; after buf_count of them the device goes silent.', caughtBy: ['SMP-CBOR-REPEAT-001'], mayAlsoFail: ['SMP-*'], isCrash: true },
+  { name: 'leak-buffer-on-malformed', description: 'Each malformed request leaks one SMP buffer; after buf_count of them the device goes silent.', caughtBy: ['SMP-CBOR-REPEAT-001', 'SMP-PROP-MALFORMED-001'], mayAlsoFail: ['SMP-*'], isCrash: true },
   // A case must reset the device and check that upload state is gone (§6.7 item 64).
   { name: 'reset-does-nothing', description: 'Reset answers {} but the device does not reset (upload state and pending swap survive).', caughtBy: ['SMP-IMG-DFU-009', 'SMP-IMG-DFU-010', 'SMP-OS-RESET-001', 'SMP-SETTINGS-008', 'SMP-OS-RESET-002'] },
   // A case must check taskstat stkuse <= stksiz (§3.1.2).
@@ -128,23 +128,23 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must show a live statistics group twice and see its counters move (§3.3).
   { name: 'stat-counters-frozen', description: 'Stat show repeats the values it answered the first time for each group.', caughtBy: ['SMP-STAT-SHOW-005'] },
   // W1 (header, CBOR, serial framing, buffer suites): one behaviour of §1, §4.2–4.7, §6.1–6.3 each.
-  { name: 'seq-7-bit', description: 'Responses carry only the low 7 bits of the request sequence number.', caughtBy: ['SMP-HDR-SEQ-001', 'SMP-HDR-SEQ-002'] },
+  { name: 'seq-7-bit', description: 'Responses carry only the low 7 bits of the request sequence number.', caughtBy: ['SMP-HDR-SEQ-001', 'SMP-HDR-SEQ-002', 'SMP-PROP-HEADER-001'], mayAlsoFail: ['SMP-PROP-*'] },
   { name: 'replay-cache-by-seq', description: 'A request repeating the previous group/id/seq is not executed again; the previous responses are re-sent.', caughtBy: ['SMP-HDR-SEQ-003'] },
-  { name: 'error-rsp-op-unchanged', description: 'Error responses repeat the request op instead of op 1 / 3.', caughtBy: ['SMP-HDR-OP-001', 'SMP-HDR-OP-002', 'SMP-HDR-OP-004'], mayAlsoFail: ['SMP-HDR-*'] },
-  { name: 'undefined-op-accepted', description: 'Requests with op 1, 3 or 4–7 are dispatched as writes instead of rc 8.', caughtBy: ['SMP-HDR-OP-002', 'SMP-HDR-OP-003', 'SMP-HDR-OP-004'] },
-  { name: 'reserved-version-accepted', description: 'Requests with version bits 10/11 are processed instead of rc 13.', caughtBy: ['SMP-HDR-VER-002'] },
-  { name: 'v1-reply-as-v2', description: 'Responses to SMP v1 requests carry version bits 01.', caughtBy: ['SMP-HDR-VER-001', 'SMP-OS-BOOTINFO-005', 'SMP-OS-DATETIME-001', 'SMP-OS-DATETIME-010', 'SMP-OS-ECHO-008', 'SMP-OS-INFO-005', 'SMP-OS-PARAMS-001', 'SMP-SETTINGS-004', 'SMP-SHELL-EXEC-003', 'SMP-STAT-SHOW-003'] },
-  { name: 'header-bits-echoed', description: 'Responses copy the request flags and reserved bits instead of clearing them.', caughtBy: ['SMP-HDR-BITS-001', 'SMP-HDR-BITS-002'] },
-  { name: 'short-packet-answered', description: 'Packets of 0–7 bytes are answered with {"rc": 9} under an all-zero header.', caughtBy: ['SMP-HDR-SHORT-001', 'SMP-HDR-SHORT-002'] },
+  { name: 'error-rsp-op-unchanged', description: 'Error responses repeat the request op instead of op 1 / 3.', caughtBy: ['SMP-HDR-OP-001', 'SMP-HDR-OP-002', 'SMP-HDR-OP-004', 'SMP-PROP-HEADER-001'], mayAlsoFail: ['SMP-HDR-*', 'SMP-PROP-*'] },
+  { name: 'undefined-op-accepted', description: 'Requests with op 1, 3 or 4–7 are dispatched as writes instead of rc 8.', caughtBy: ['SMP-HDR-OP-002', 'SMP-HDR-OP-003', 'SMP-HDR-OP-004', 'SMP-PROP-HEADER-001'] },
+  { name: 'reserved-version-accepted', description: 'Requests with version bits 10/11 are processed instead of rc 13.', caughtBy: ['SMP-HDR-VER-002', 'SMP-PROP-HEADER-001'] },
+  { name: 'v1-reply-as-v2', description: 'Responses to SMP v1 requests carry version bits 01.', caughtBy: ['SMP-HDR-VER-001', 'SMP-OS-BOOTINFO-005', 'SMP-OS-DATETIME-001', 'SMP-OS-DATETIME-010', 'SMP-OS-ECHO-008', 'SMP-OS-INFO-005', 'SMP-OS-PARAMS-001', 'SMP-SETTINGS-004', 'SMP-SHELL-EXEC-003', 'SMP-STAT-SHOW-003', 'SMP-PROP-HEADER-001', 'SMP-PROP-VALID-001'] },
+  { name: 'header-bits-echoed', description: 'Responses copy the request flags and reserved bits instead of clearing them.', caughtBy: ['SMP-HDR-BITS-001', 'SMP-HDR-BITS-002', 'SMP-PROP-HEADER-001', 'SMP-PROP-MALFORMED-001'] },
+  { name: 'short-packet-answered', description: 'Packets of 0–7 bytes are answered with {"rc": 9} under an all-zero header.', caughtBy: ['SMP-HDR-SHORT-001', 'SMP-HDR-SHORT-002', 'SMP-PROP-MALFORMED-001'] },
   { name: 'unknown-command-ok', description: 'Unknown command ids of a known group are answered with an empty success map.', caughtBy: ['SMP-HDR-CMD-001', 'SMP-HDR-CMD-002', 'SMP-HDR-CMD-003'] },
   { name: 'op-ignored-in-lookup', description: 'A command sent with the op it lacks runs the handler of the other op.', caughtBy: ['SMP-HDR-CMD-004', 'SMP-ZBASIC-ERASE-002'] },
   { name: 'single-request-per-packet', description: 'Only the first SMP request of a transport packet is processed.', caughtBy: ['SMP-HDR-LEN-004', 'SMP-HDR-MULTI-001', 'SMP-HDR-MULTI-002'] },
   { name: 'reject-indefinite-maps', description: 'Indefinite-length request maps are refused with rc 3.', caughtBy: ['SMP-CBOR-INDEF-001'] },
   { name: 'strict-request-keys', description: 'Request maps with a key the command does not define are refused with rc 3.', caughtBy: ['SMP-CBOR-UNKNOWN-001', 'SMP-CBOR-UNKNOWN-002', 'SMP-CBOR-UNKNOWN-003'] },
   { name: 'rx-buffer-off-by-one', description: 'A request filling the receive buffer (min(UDP MTU, buf_size)) loses its last byte.', caughtBy: ['SMP-BUF-UDP-001'] },
-  { name: 'serial-framing-errors-answered', description: 'Serial framing errors (CRC, base64, length, orphan or restarted lines) are answered with {"rc": 9}.', caughtBy: ['SMP-SERIAL-CRC-001', 'SMP-SERIAL-B64-001', 'SMP-SERIAL-B64-002', 'SMP-SERIAL-LEN-001', 'SMP-SERIAL-LEN-002', 'SMP-SERIAL-ORPHAN-001', 'SMP-SERIAL-RESTART-001'] },
-  { name: 'serial-multi-line-dropped', description: 'Serial packets spanning more than one line are dropped.', caughtBy: ['SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002', 'SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-CONSOLE-001', 'SMP-SERIAL-CRLF-001'] },
-  { name: 'serial-line-limit-126', description: 'Serial lines of exactly 127 bytes are dropped as too long.', caughtBy: ['SMP-SERIAL-LINE-001', 'SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002', 'SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-CONSOLE-001'] },
+  { name: 'serial-framing-errors-answered', description: 'Serial framing errors (CRC, base64, length, orphan or restarted lines) are answered with {"rc": 9}.', caughtBy: ['SMP-SERIAL-CRC-001', 'SMP-SERIAL-B64-001', 'SMP-SERIAL-B64-002', 'SMP-SERIAL-LEN-001', 'SMP-SERIAL-LEN-002', 'SMP-SERIAL-ORPHAN-001', 'SMP-SERIAL-RESTART-001', 'SMP-PROP-SERIAL-001'] },
+  { name: 'serial-multi-line-dropped', description: 'Serial packets spanning more than one line are dropped.', caughtBy: ['SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002', 'SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-CONSOLE-001', 'SMP-SERIAL-CRLF-001', 'SMP-PROP-SERIAL-002'] },
+  { name: 'serial-line-limit-126', description: 'Serial lines of exactly 127 bytes are dropped as too long.', caughtBy: ['SMP-SERIAL-LINE-001', 'SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002', 'SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-CONSOLE-001', 'SMP-PROP-SERIAL-002'] },
   { name: 'serial-console-breaks-packet', description: 'A console text line between the lines of a serial packet discards the packet.', caughtBy: ['SMP-SERIAL-CONSOLE-001'] },
   { name: 'serial-crlf-rejected', description: 'A serial packet whose lines end in \\r\\n is dropped.', caughtBy: ['SMP-SERIAL-CRLF-001'] },
   { name: 'serial-oversize-accepted', description: 'Serial packets larger than buf_size are processed instead of dropped.', caughtBy: ['SMP-BUF-SERIAL-001'] },
