@@ -110,7 +110,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // Cases must check bootloader info answers the name for no query, the mode for "mode", and refuse other queries (§3.1.8).
   { name: 'bootloader-info-confused', description: 'Bootloader info answers the mode for no query and the name for any query.', caughtBy: ['SMP-OS-BOOTINFO-001', 'SMP-OS-BOOTINFO-002', 'SMP-OS-BOOTINFO-003', 'SMP-OS-BOOTINFO-004', 'SMP-OS-BOOTINFO-005'] },
   // Cases must set out-of-range, too long and wrongly typed date/times and expect rc 3 (§3.1.4).
-  { name: 'datetime-lenient', description: 'Date/time set answers {} to values it cannot parse (and changes nothing).', caughtBy: ['SMP-OS-DATETIME-005', 'SMP-OS-DATETIME-006', 'SMP-OS-DATETIME-007', 'SMP-OS-DATETIME-008', 'SMP-OS-DATETIME-009', 'SMP-CBOR-TYPE-003'] },
+  { name: 'datetime-lenient', description: 'Date/time set answers {} to values it cannot parse (and changes nothing).', caughtBy: ['SMP-OS-DATETIME-005', 'SMP-OS-DATETIME-006', 'SMP-OS-DATETIME-007', 'SMP-OS-DATETIME-008', 'SMP-OS-DATETIME-009', 'SMP-CBOR-TYPE-003', 'SMP-OS-DATETIME-012'] },
   // Cases must show each listed stat group and check the reply names it; unknown names must be refused (§3.3).
   { name: 'stat-show-ignores-name', description: 'Stat show answers one fixed group whatever name (or type) is asked.', caughtBy: ['SMP-STAT-SHOW-001', 'SMP-STAT-SHOW-003', 'SMP-STAT-SHOW-004', 'SMP-CBOR-TYPE-002'] },
   // Cases must write a setting and read it back or delete it (§3.4).

@@ -16,6 +16,11 @@ const CLOCK_SLACK_MS = 3000;
 const RTC_NOT_SET = { v2: { group: MgmtGroup.OS, rc: OsMgmtErr.RTC_NOT_SET } } as const;
 const EINVAL = { rc: MgmtErr.EINVAL } as const;
 
+/** Two-digit decimal, zero-padded. */
+function p2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
 /** Milliseconds since the epoch of a device date/time read as UTC wall-clock time; undefined when malformed. */
 function wallClockMs(text: string): number | undefined {
   const m = DATETIME_FORMAT.exec(text);
@@ -226,9 +231,30 @@ defineSuite({ id: 'smp/os', protocol: 'SMP', feature: 'os', title: 'OS managemen
       h: fc.integer({ min: 0, max: 23 }), mi: fc.integer({ min: 0, max: 59 }), s: fc.integer({ min: 0, max: 59 }),
     }),
     async predicate(ctx, t) {
-      const p2 = (n: number): string => String(n).padStart(2, '0');
       const text = `${t.y}-${p2(t.mo)}-${p2(t.d)}T${p2(t.h)}:${p2(t.mi)}:${p2(t.s)}`;
       await setAndReadBack(ctx, text, [Date.UTC(t.y, t.mo - 1, t.d, t.h, t.mi, t.s)]);
+    },
+  });
+  s.property({
+    id: 'SMP-OS-DATETIME-012',
+    title: 'a date/time with any one field out of range is refused with rc 3',
+    level: 'MUST',
+    spec: { doc: 'smp-digest', section: '3.1.4 Date/time (4)' },
+    stimulus: 'Date/time set "YYYY-MM-DDTHH:MM:SS" with one generated field out of range (year 1000–1899, month 0 or 13–99, day 0 or 32–99, hour 24–99, minute or second 60–99).',
+    requirement: 'Each is refused with {"rc": 3} (MGMT_ERR_EINVAL); the device stays alive.',
+    requires: REQUIRES,
+    story: 'datetime',
+    numRuns: { udp: 40, serial: 6 },
+    arbitrary: fc.oneof(
+      fc.integer({ min: 1000, max: 1899 }).map((y) => `${y}-06-15T12:00:00`),
+      fc.constantFrom(0, ...Array.from({ length: 87 }, (_, i) => i + 13)).map((m) => `2026-${p2(m)}-15T12:00:00`),
+      fc.constantFrom(0, ...Array.from({ length: 68 }, (_, i) => i + 32)).map((d) => `2026-06-${p2(d)}T12:00:00`),
+      fc.integer({ min: 24, max: 99 }).map((h) => `2026-06-15T${h}:00:00`),
+      fc.integer({ min: 60, max: 99 }).map((mi) => `2026-06-15T12:${mi}:00`),
+      fc.integer({ min: 60, max: 99 }).map((sec) => `2026-06-15T12:00:${sec}`),
+    ),
+    async predicate({ smp, expect }, datetime) {
+      expect.mgmtErr(await smp.request(smpRequest(osCommands.datetimeSet, { datetime })), EINVAL);
     },
   });
 });
