@@ -37,8 +37,8 @@ function group(n: number, name: string, commit: string): SpecDoc {
 export const SPEC_DOCS = {
   'smp-digest': {
     title: 'mgmt-conformance SMP protocol digest',
-    revision: 'working copy',
-    url: 'shared/spec/smp.md',
+    revision: 'docs/spec/smp.md in this repository',
+    url: 'docs/spec/smp.md',
     anchors: 'github-md',
   },
   'zephyr-smp-protocol': zephyrDoc('Zephyr SMP protocol specification', '06758ff2', `${ZEPHYR_DOC}/smp_protocol.rst`),
