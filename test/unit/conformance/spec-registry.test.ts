@@ -16,7 +16,7 @@ describe('spec registry', () => {
 
   it('links a section with the anchor its renderer makes', () => {
     expect(specUrl('zephyr-smp-g1', 'Image upload response')).toMatch(/smp_group_1\.rst#image-upload-response$/);
-    expect(specUrl('smp-digest', '3.2.3 Upload (1, op 2)')).toBe('shared/spec/smp.md#323-upload-1-op-2');
+    expect(specUrl('smp-digest', '3.2.3 Upload (1, op 2)')).toBe('docs/spec/smp.md#323-upload-1-op-2');
     expect(specUrl('rfc7252', '4.2')).toBe('https://www.rfc-editor.org/rfc/rfc7252');
     expect(specUrl('zephyr-main', 'x')).toBeUndefined();
     expect(sectionAnchor('  Echo: command!  ', 'docutils')).toBe('echo-command');
