@@ -39,7 +39,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must check the serial length field = len(packet) + 2 (§6.3 item 32, PR #40127).
   { name: 'serial-length-without-crc', description: 'Serial length field omits the 2 CRC bytes (pre-2021 firmware bug).', caughtBy: [] },
   // A case must upload a chunk at a wrong offset and expect {off: expected} with nothing written (§3.2.3 item 4).
-  { name: 'ignore-offset-mismatch', description: 'Image upload writes a chunk at whatever offset it names.', caughtBy: ['SMP-IMG-DFU-005', 'SMP-IMG-UPLOAD-009', 'SMP-IMG-UPLOAD-010'] },
+  { name: 'ignore-offset-mismatch', description: 'Image upload writes a chunk at whatever offset it names.', caughtBy: ['SMP-IMG-DFU-005', 'SMP-IMG-UPLOAD-009', 'SMP-IMG-UPLOAD-010', 'SMP-IMG-UPLOAD-020'] },
   // A case must upload with a wrong sha and expect match false (§6.6 item 53).
   { name: 'accept-bad-hash', description: 'Image upload reports match: true even when the sha is wrong.', caughtBy: ['SMP-IMG-DFU-003'] },
   // A case must upload a first chunk with a wrong magic and expect group error 23 (§3.2.3).
@@ -90,7 +90,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must save a setting, reset, and read it back (§3.4).
   { name: 'settings-not-persisted', description: 'Settings save answers {} but stores nothing; values are lost at reset.', caughtBy: ['SMP-SETTINGS-006', 'SMP-SETTINGS-007'] },
   // A case must upload a file and compare its crc32/sha256 with the host's (§3.5).
-  { name: 'fs-hash-wrong', description: 'File hash/checksum results are off by one bit.', caughtBy: ['SMP-FS-HASH-001', 'SMP-FS-HASH-002', 'SMP-FS-HASH-003', 'SMP-FS-HASH-004'] },
+  { name: 'fs-hash-wrong', description: 'File hash/checksum results are off by one bit.', caughtBy: ['SMP-FS-HASH-001', 'SMP-FS-HASH-002', 'SMP-FS-HASH-003', 'SMP-FS-HASH-004', 'SMP-FS-HASH-009'] },
   // A case must send a header whose length exceeds the data and expect rc 9 (§1.5).
   { name: 'silent-on-bad-length', description: 'A header length larger than the data gets no response instead of rc 9.', caughtBy: ['SMP-HDR-LEN-002', 'SMP-HDR-LEN-003', 'SMP-BUF-UDP-002'] },
   // A case must repeat the first chunk with the same sha mid-upload and expect a resume (§6.6 item 51).
@@ -152,7 +152,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'img-state-flags-wrong', description: 'Image state marks the secondary slot active and the running slot not active.', caughtBy: ['SMP-IMG-STATE-001', 'SMP-IMG-STATE-002', 'SMP-IMG-STATE-WRITE-007', 'SMP-IMG-STATE-WRITE-008'] },
   { name: 'state-write-hash-unchecked', description: 'Image state write answers the state list (changing nothing) to a missing, wrong-length or unknown hash.', caughtBy: ['SMP-IMG-STATE-WRITE-001', 'SMP-IMG-STATE-WRITE-002', 'SMP-IMG-STATE-WRITE-003', 'SMP-IMG-STATE-WRITE-005', 'SMP-IMG-STATE-WRITE-006', 'SMP-IMG-STATE-WRITE-010', 'SMP-IMG-STATE-WRITE-011'] },
   { name: 'test-active-allowed', description: 'Image state write accepts a test of the running image (answers the list) instead of err 33.', caughtBy: ['SMP-IMG-STATE-WRITE-007'] },
-  { name: 'confirm-running-denied', description: 'Image state write refuses to confirm the running image with err 32.', caughtBy: ['SMP-IMG-STATE-WRITE-008', 'SMP-IMG-STATE-WRITE-009'] },
+  { name: 'confirm-running-denied', description: 'Image state write refuses to confirm the running image with err 32.', caughtBy: ['SMP-IMG-STATE-WRITE-008', 'SMP-IMG-STATE-WRITE-009', 'SMP-IMG-STATE-WRITE-012'] },
   { name: 'erase-in-use-allowed', description: 'Image erase of the active or a pending slot answers {} (erasing nothing) instead of err 9.', caughtBy: ['SMP-IMG-ERASE-001', 'SMP-IMG-ERASE-002', 'SMP-IMG-ERASE-003'] },
   { name: 'wrong-types-ignored', description: 'Image and fs hash decoders skip known keys of the wrong type (as if absent) instead of answering rc 3.', caughtBy: ['SMP-IMG-STATE-WRITE-004', 'SMP-IMG-ERASE-004', 'SMP-IMG-UPLOAD-016', 'SMP-IMG-UPLOAD-017', 'SMP-FS-TYPES-001', 'SMP-FS-TYPES-002'] },
   { name: 'slot-info-missing-slot', description: 'Slot info lists only slot 0.', caughtBy: ['SMP-IMG-SLOT-INFO-001'] },
@@ -165,9 +165,9 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'retest-refused', description: 'Marking the already pending image for test again is refused with err 28 instead of a no-op success.', caughtBy: ['SMP-IMG-STATE-WRITE-013'] },
   { name: 'erase-any-slot-ok', description: 'Image erase of a slot number with no flash area answers {}.', caughtBy: ['SMP-IMG-ERASE-006'] },
   { name: 'short-sha-refused', description: 'Image upload refuses a first chunk whose sha is 1–31 bytes with err 24.', caughtBy: ['SMP-IMG-UPLOAD-018', 'SMP-IMG-UPLOAD-019'] },
-  { name: 'fs-download-ignores-off', description: 'File download reads every chunk from the start of the file.', caughtBy: ['SMP-FS-UPLOAD-001', 'SMP-FS-DOWNLOAD-001'] },
+  { name: 'fs-download-ignores-off', description: 'File download reads every chunk from the start of the file.', caughtBy: ['SMP-FS-UPLOAD-001', 'SMP-FS-DOWNLOAD-001', 'SMP-FS-DOWNLOAD-002'] },
   { name: 'fs-status-off-by-one', description: 'File status reports one byte more than the file holds.', caughtBy: ['SMP-FS-STATUS-001', 'SMP-FS-UPLOAD-003'] },
-  { name: 'fs-hash-ignores-range', description: 'File hash/checksum ignores "off" and "len" and hashes the whole file.', caughtBy: ['SMP-FS-HASH-004', 'SMP-FS-HASH-005'] },
+  { name: 'fs-hash-ignores-range', description: 'File hash/checksum ignores "off" and "len" and hashes the whole file.', caughtBy: ['SMP-FS-HASH-004', 'SMP-FS-HASH-005', 'SMP-FS-HASH-009'] },
   { name: 'fs-unknown-hash-type-accepted', description: 'File hash/checksum computes crc32 for an unknown type instead of err 13.', caughtBy: ['SMP-FS-HASH-006'] },
   { name: 'fs-hash-types-wrong', description: 'Supported hash types describe sha256 as a number (format 0).', caughtBy: ['SMP-FS-HASH-007', 'SMP-FS-HASH-008'] },
   { name: 'fs-offset-mismatch-accepted', description: 'File upload appends a chunk at a wrong offset instead of err 11.', caughtBy: ['SMP-FS-UPLOAD-002'] },

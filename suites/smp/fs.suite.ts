@@ -3,6 +3,7 @@
  * compared, supported types, offset rules, truncation, close, missing files, wrong types.
  * @see /work/shared/spec/smp.md §3.5, §6.7 item 71
  */
+import fc from 'fast-check';
 import { smpRequest } from '../../src/codec/smp/command.ts';
 import { MgmtErr, MgmtGroup } from '../../src/codec/smp/constants.ts';
 import { fsCommands, FsMgmtErr } from '../../src/codec/smp/groups/index.ts';
@@ -32,6 +33,20 @@ async function needHashType(ctx: CaseContext, type: string): Promise<void> {
 /** The hash of `name` with the body given as is. */
 async function hashOf(ctx: CaseContext, body: Record<string, unknown>) {
   return ctx.smp.request({ command: fsCommands.hash, body });
+}
+
+/** Size of the file the properties read from. */
+const PROPERTY_FILE_BYTES = 1500;
+/** Per property run: the file uploaded once. */
+const propertyFiles = new WeakMap<CaseContext, Promise<{ name: string; content: Uint8Array }>>();
+
+function propertyFile(ctx: CaseContext, tag: string): Promise<{ name: string; content: Uint8Array }> {
+  let file = propertyFiles.get(ctx);
+  if (file === undefined) {
+    file = freshFile(ctx, tag, PROPERTY_FILE_BYTES);
+    propertyFiles.set(ctx, file);
+  }
+  return file;
 }
 
 defineSuite({ id: 'smp/fs', protocol: 'SMP', feature: 'fs', title: 'File system management' }, (s) => {
@@ -278,6 +293,40 @@ defineSuite({ id: 'smp/fs', protocol: 'SMP', feature: 'fs', title: 'File system 
     async run(ctx) {
       const { name } = await freshFile(ctx, 'ty2', 100);
       ctx.expect.mgmtErr(await hashOf(ctx, { name, off: '0' }), { rc: MgmtErr.EINVAL });
+    },
+  });
+
+  s.property({
+    id: 'SMP-FS-DOWNLOAD-002',
+    title: 'a download at any offset inside the file returns the bytes found there',
+    level: 'MUST', spec: G8, requires: FILES, story: 'download', destructive: true,
+    stimulus: 'Upload 1500 random bytes once, then download at generated offsets 0..1499.',
+    requirement: 'Each reply echoes "off" and carries a non-empty "data" equal to the file\'s bytes from "off" on.',
+    numRuns: { udp: 60, serial: 15 },
+    arbitrary: fc.integer({ min: 0, max: PROPERTY_FILE_BYTES - 1 }),
+    async predicate(ctx, off) {
+      const { name, content } = await propertyFile(ctx, 'pdl');
+      const rsp = ctx.expect.smpOk(await ctx.smp.request(smpRequest(fsCommands.download, { off, name }))).field('off').toBe(off);
+      const want = content.subarray(off, off + rsp.data.length);
+      ctx.expect.that(rsp.data.length > 0 && hex(rsp.data) === hex(want), { check: 'field "data"', expected: `bytes ${off}.. of the file`, actual: `${rsp.data.length} bytes${rsp.data.length > 0 ? ' that differ' : ''}` });
+    },
+  });
+
+  s.property({
+    id: 'SMP-FS-HASH-009',
+    title: 'the checksum of any range of a file equals the harness\'s over the same bytes',
+    level: 'MUST', spec: G8, requires: HASH, story: 'hash', destructive: true,
+    stimulus: 'Upload 1500 random bytes once, then hash/checksum (crc32 when listed, else sha256) with generated "off" 0..1499 and "len" 1..2000.',
+    requirement: '"len" = min(len, size - off); "off" echoed when not 0; "output" = the harness\'s checksum of exactly those bytes.',
+    numRuns: { udp: 60, serial: 15 },
+    arbitrary: fc.record({ off: fc.integer({ min: 0, max: PROPERTY_FILE_BYTES - 1 }), len: fc.integer({ min: 1, max: 2000 }) }),
+    async predicate(ctx, { off, len }) {
+      const { name, content } = await propertyFile(ctx, 'phs');
+      const type = Object.hasOwn(await supportedHashTypes(ctx), 'crc32') ? 'crc32' : 'sha256';
+      const bytes = content.subarray(off, off + len);
+      const rsp = ctx.expect.smpOk(await ctx.smp.request(smpRequest(fsCommands.hash, { name, type, off, len })));
+      (off === 0 ? rsp.field('off').toBeAbsent() : rsp.field('off').toBe(off)).field('len').toBe(bytes.length);
+      rsp.field('output').toBe(type === 'crc32' ? crc32(bytes) : sha256(bytes));
     },
   });
 });

@@ -4,6 +4,7 @@
  * in img-dfu.suite.ts.
  * @see /work/shared/spec/smp.md §3.2.3, §6.6 items 48–58, 62
  */
+import fc from 'fast-check';
 import { smpRequest } from '../../src/codec/smp/command.ts';
 import { MgmtErr, MgmtGroup, SmpVersion } from '../../src/codec/smp/constants.ts';
 import { imgCommands, ImgMgmtErr } from '../../src/codec/smp/groups/index.ts';
@@ -36,6 +37,9 @@ async function startUpload(ctx: CaseContext, chunks: number, label = 'image'): P
 function chunkAt(image: Uint8Array, off: number, bytes = CHUNK_BYTES): { off: number; data: Uint8Array } {
   return { off, data: image.subarray(off, off + bytes) };
 }
+
+/** Per property run: the upload started once (first chunk sent, expected offset 256). */
+const startedUploads = new WeakMap<CaseContext, Promise<Uint8Array>>();
 
 defineSuite({ id: 'smp/img-upload', protocol: 'SMP', feature: 'img', title: 'Image management: upload protocol rules' }, (s) => {
   const firstChunkError = (id: string, title: string, stimulus: string, rc: number, body: (image: Uint8Array) => Record<string, unknown>): void =>
@@ -234,6 +238,25 @@ defineSuite({ id: 'smp/img-upload', protocol: 'SMP', feature: 'img', title: 'Ima
       ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, firstChunk(image, CHUNK_BYTES, tag)))).field('off').toBe(CHUNK_BYTES);
       ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, chunkAt(image, CHUNK_BYTES)))).field('off').toBe(2 * CHUNK_BYTES);
       ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, firstChunk(image, CHUNK_BYTES, tag)))).field('off').toBe(2 * CHUNK_BYTES);
+    },
+  });
+
+  s.property({
+    id: 'SMP-IMG-UPLOAD-020',
+    title: 'a chunk at any offset other than the expected one is answered with the expected offset',
+    level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true,
+    stimulus: 'After one first chunk (expected offset 256): chunks of 16 bytes at generated offsets 1..2^31-1 other than 256.',
+    requirement: 'Every such chunk gets {"off": 256} and is not written (the expected offset never moves).',
+    numRuns: { udp: 100, serial: 20 },
+    arbitrary: fc.integer({ min: 1, max: 0x7fff_ffff }).filter((off) => off !== CHUNK_BYTES),
+    async predicate(ctx, off) {
+      let started = startedUploads.get(ctx);
+      if (started === undefined) {
+        started = startUpload(ctx, 1);
+        startedUploads.set(ctx, started);
+      }
+      await started;
+      ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, { off, data: ctx.fixtures.bytes(16) }))).field('off').toBe(CHUNK_BYTES);
     },
   });
 });
