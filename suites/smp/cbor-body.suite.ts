@@ -17,14 +17,9 @@ const EDGES = { doc: 'smp-digest', section: '6.2 CBOR payload' } as const;
 const INFO = ['smp.os.info'];
 const ECHO = ['smp.os.echo'];
 
-/** Header fields of an os info request (a command that parses its optional "format"). */
-function infoBase(ctx: CaseContext): u.FrameBase {
-  return u.frameBaseFor(osCommands.info, ctx.smp.nextSeq());
-}
-
-function echoBase(ctx: CaseContext): u.FrameBase {
-  return u.frameBaseFor(osCommands.echo, ctx.smp.nextSeq());
-}
+/** Header fields of an os info request (a command that parses its optional "format"), and of an echo. */
+const infoBase = (ctx: CaseContext): u.FrameBase => u.frameBaseFor(osCommands.info, ctx.smp.nextSeq());
+const echoBase = (ctx: CaseContext): u.FrameBase => u.frameBaseFor(osCommands.echo, ctx.smp.nextSeq());
 
 /** The body must be refused with `{"rc": 3}`, and the device must still answer afterwards. */
 async function expectRefused(ctx: CaseContext, frame: u.UncheckedFrame): Promise<void> {
