@@ -7,10 +7,10 @@
 import { encodeCborDefinite } from '../../src/codec/cbor/writer.ts';
 import { MgmtErr, SMP_UDP_MTU_BYTES } from '../../src/codec/smp/constants.ts';
 import { osCommands } from '../../src/codec/smp/groups/index.ts';
-import { encodeSerialFrames } from '../../src/codec/smp/serial-framing.ts';
+import { encodeSerialFrameLines } from '../../src/codec/smp/serial-framing.ts';
 import * as u from '../../src/codec/smp/unchecked.ts';
 import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
-import { answerWindowMs, asReply, exchange, exchangeWire, headerOf, isResponseTimeout, stillAlive } from './support/raw-replies.ts';
+import { answerWindowMs, asReply, exchange, exchangeLines, headerOf, isResponseTimeout, stillAlive, writeLines } from './support/raw-replies.ts';
 
 const LIMITS = { doc: 'smp-digest', section: '4.7 Buffer limits (all transports)' } as const;
 const UDP = { doc: 'smp-digest', section: '6.5 UDP' } as const;
@@ -92,7 +92,7 @@ defineSuite({ id: 'smp/buffers', protocol: 'SMP', feature: 'buffers', title: 'SM
       const packet = paddedInfo(ctx, bufSize(ctx) + 1);
       const request = headerOf(packet);
       const got = ctx.smp.collect({ waitMs: answerWindowMs(ctx), match: (p) => p.header?.seq === request.seq && p.header.group === request.group });
-      await ctx.smp.sendRaw(encodeSerialFrames(packet, { style: 'zephyr' }), { framed: false });
+      await writeLines(ctx, encodeSerialFrameLines(packet, { style: 'zephyr' }));
       const success = (await got).filter((p) => p.body?.kind === 'ok');
       ctx.expect.that(success.length === 0, { expected: 'no reply, or an error reply', actual: `a success reply to a ${packet.length}-byte request` });
       await stillAlive(ctx);
@@ -123,7 +123,7 @@ defineSuite({ id: 'smp/buffers', protocol: 'SMP', feature: 'buffers', title: 'SM
 /** Send a request of buf_size bytes; a transport that drops it (MTU below buf_size) makes the case unsupported. */
 async function replyOrSkip(ctx: CaseContext, packet: Uint8Array): Promise<ReturnType<typeof asReply>> {
   try {
-    if (ctx.transport === 'serial') return await exchangeWire(ctx, packet, encodeSerialFrames(packet, { style: 'zephyr' }), osCommands.echo);
+    if (ctx.transport === 'serial') return await exchangeLines(ctx, packet, encodeSerialFrameLines(packet, { style: 'zephyr' }), osCommands.echo);
     return await ctx.exchange(packet, { command: osCommands.echo, framed: false });
   } catch (e) {
     if (!isResponseTimeout(e)) throw e;

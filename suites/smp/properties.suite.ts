@@ -16,11 +16,11 @@ import { allCommands, osCommands, type AnySmpCommand } from '../../src/codec/smp
 import { decodeSmpHeader } from '../../src/codec/smp/header.ts';
 import { classifyResponseBody, encodeSmpPacket } from '../../src/codec/smp/message.ts';
 import { arbSerialChunking } from '../../src/codec/smp/serial-framing-arbitraries.ts';
-import { encodeSerialFrameUnchecked, type SerialFrameDamage } from '../../src/codec/smp/serial-framing-unchecked.ts';
+import { encodeSerialFrameLinesUnchecked, type SerialFrameDamage } from '../../src/codec/smp/serial-framing-unchecked.ts';
 import { encodeSerialFrames } from '../../src/codec/smp/serial-framing.ts';
 import * as u from '../../src/codec/smp/unchecked.ts';
 import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
-import { answered, exchange, headerOf, packetsSince, traceMark } from './support/raw-replies.ts';
+import { answered, exchange, exchangeLines, headerOf, packetsSince, traceMark, writeLines } from './support/raw-replies.ts';
 
 /** Commands whose requests change nothing on the device, whatever their field values. */
 const HARMLESS = new Set([
@@ -198,8 +198,8 @@ defineSuite({ id: 'smp/properties', protocol: 'SMP', feature: 'properties', titl
     arbitrary: fc.record({ d: arbEchoText, damage: fc.nat(), pick: fc.nat() }),
     async predicate(ctx, { d, damage, pick }) {
       const packet = u.rawFrame(u.frameBaseFor(osCommands.echo, ctx.smp.nextSeq()), encodeCborDefinite({ d }), 'echo').bytes;
-      const wire = encodeSerialFrameUnchecked(packet, damageOf(packet, damage, pick), { style: 'zephyr' });
-      const drawn = await judgedWithFence(ctx, 'a damaged frame', packet, () => ctx.smp.sendRaw(wire, { framed: false }));
+      const wire = encodeSerialFrameLinesUnchecked(packet, damageOf(packet, damage, pick), { style: 'zephyr' });
+      const drawn = await judgedWithFence(ctx, 'a damaged frame', packet, () => writeLines(ctx, wire));
       ctx.expect.that(drawn.length === 0, { check: 'silence', expected: 'no reply to the damaged frame', actual: `${drawn.length} packet(s)` });
     },
   });
@@ -209,7 +209,7 @@ defineSuite({ id: 'smp/properties', protocol: 'SMP', feature: 'properties', titl
     title: 'a valid serial frame is answered however its bytes are cut into writes',
     level: 'MUST',
     spec: { doc: 'zephyr-smp-transport', section: 'SMP over console' },
-    stimulus: 'Echo frames of 1–300 characters, framed Zephyr-style, written in arbitrary chunks (one byte each, or cut anywhere).',
+    stimulus: 'Echo frames of 1–300 characters, framed Zephyr-style, written in arbitrary chunks (one byte each, or cut anywhere; never two lines in one write), 20 ms apart.',
     requirement: 'The receiver reassembles lines across writes: "r" equals "d".',
     requires: ['smp.transport.serial', 'smp.os.echo'],
     transports: ['serial'],
@@ -221,16 +221,26 @@ defineSuite({ id: 'smp/properties', protocol: 'SMP', feature: 'properties', titl
     }),
     async predicate(ctx, { d, chunks }) {
       const seq = ctx.smp.nextSeq();
-      // The header sits in the first base64 group of the first line; rebuild the chunks with this case's seq.
-      const wire = withSeq(chunks, d, seq);
-      const waiting = ctx.smp.exchangeRaw(wire[0]!, { match: { group: 0, id: 0, seq }, framed: false });
-      waiting.catch(() => undefined);
-      for (const c of wire.slice(1)) await ctx.smp.sendRaw(c, { framed: false });
-      const packet = await answered(ctx, `an echo written in ${wire.length} chunks`, () => waiting);
-      ctx.expect.that(packet.body?.kind === 'ok' && packet.body.rsp['r'] === d, { expected: `"r": ${JSON.stringify(d).slice(0, 60)}`, actual: JSON.stringify(packet.body).slice(0, 200) });
+      // The header sits in the first line; rebuild the chunks with this case's seq, never spanning two lines.
+      const wire = withSeq(chunks, d, seq).flatMap(splitAtNewlines);
+      const packet = encodeSmpPacket({ op: SmpOp.WRITE, group: 0, id: 0, seq, body: { d } });
+      const reply = await answered(ctx, `an echo written in ${wire.length} chunks`, () => exchangeLines(ctx, packet, wire, osCommands.echo));
+      ctx.expect.smpOk(reply).field('r').toBe(d);
     },
   });
 });
+
+/** Cut a chunk after each newline, so that no write carries more than one line (see SERIAL_LINE_GAP_MS). */
+function splitAtNewlines(chunk: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let at = 0;
+  for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, at)) {
+    out.push(chunk.subarray(at, nl + 1));
+    at = nl + 1;
+  }
+  if (at < chunk.length) out.push(chunk.subarray(at));
+  return out;
+}
 
 /** One framing defect, chosen by `damage`, placed by `pick`. */
 function damageOf(packet: Uint8Array, damage: number, pick: number): SerialFrameDamage {

@@ -12,7 +12,7 @@ import { encodeSerialFrameLinesUnchecked, type SerialFrameDamage } from '../../s
 import { encodeSerialFrameLines } from '../../src/codec/smp/serial-framing.ts';
 import * as u from '../../src/codec/smp/unchecked.ts';
 import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
-import { answerWindowMs, exchangeWire, framingProblemsSince, headerOf, isResponseTimeout, stillAlive, traceMark } from './support/raw-replies.ts';
+import { answerWindowMs, exchangeLines, framingProblemsSince, headerOf, isResponseTimeout, stillAlive, traceMark, writeLines } from './support/raw-replies.ts';
 
 const FRAMING = { doc: 'zephyr-smp-transport', section: 'SMP over console' } as const;
 const RECEIVER = { doc: 'smp-digest', section: '6.3 Serial transport' } as const;
@@ -36,13 +36,14 @@ function concatBytes(...parts: Uint8Array[]): Uint8Array {
 }
 
 /**
- * Write `wire` (the lines of `packet`) exactly as given and require the echo reply; when it does
- * not come, the failure names the framing problems the harness saw on the reply path.
+ * Write `wire` (the lines of `packet`, maybe with other lines between) exactly as given and
+ * require the echo reply; when it does not come, the failure names the framing problems the
+ * harness saw on the reply path.
  */
-async function echoOver(ctx: CaseContext, packet: Uint8Array, wire: Uint8Array): Promise<void> {
+async function echoOver(ctx: CaseContext, packet: Uint8Array, wire: readonly Uint8Array[]): Promise<void> {
   const mark = traceMark(ctx);
   try {
-    const reply = await exchangeWire(ctx, packet, wire, osCommands.echo);
+    const reply = await exchangeLines(ctx, packet, wire, osCommands.echo);
     ctx.expect.smpOk(reply).field('r').toBe(decodeEchoText(packet));
   } catch (e) {
     if (!isResponseTimeout(e)) throw e;
@@ -61,15 +62,15 @@ function decodeEchoText(packet: Uint8Array): string {
 }
 
 /** Damaged lines get no reply at all; then the device answers a valid frame. */
-async function dropped(ctx: CaseContext, wire: Uint8Array): Promise<void> {
-  await ctx.expect.silence(answerWindowMs(ctx), { send: () => ctx.smp.sendRaw(wire, { framed: false }) });
+async function dropped(ctx: CaseContext, wire: readonly Uint8Array[]): Promise<void> {
+  await ctx.expect.silence(answerWindowMs(ctx), { send: () => writeLines(ctx, wire) });
   await stillAlive(ctx);
 }
 
 /** Send `first` (lines that must not be answered), then the lines of `packet`: only `packet` may be answered. */
-async function onlyTheSecond(ctx: CaseContext, first: Uint8Array, packet: Uint8Array, wire: Uint8Array): Promise<void> {
+async function onlyTheSecond(ctx: CaseContext, first: readonly Uint8Array[], packet: Uint8Array, wire: readonly Uint8Array[]): Promise<void> {
   const collecting = ctx.smp.collect({ waitMs: answerWindowMs(ctx) * 2 });
-  await ctx.smp.sendRaw(first, { framed: false });
+  await writeLines(ctx, first);
   await echoOver(ctx, packet, wire);
   const all = await collecting;
   const seq = headerOf(packet).seq;
@@ -77,8 +78,8 @@ async function onlyTheSecond(ctx: CaseContext, first: Uint8Array, packet: Uint8A
   ctx.expect.that(others.length === 0 && all.length === 1, { expected: `exactly one reply (seq ${seq})`, actual: `${all.length} packet(s), seqs ${all.map((p) => p.header?.seq).join(', ')}` });
 }
 
-function damaged(packet: Uint8Array, damage: SerialFrameDamage): Uint8Array {
-  return concatBytes(...encodeSerialFrameLinesUnchecked(packet, damage, { style: 'zephyr' }));
+function damaged(packet: Uint8Array, damage: SerialFrameDamage): Uint8Array[] {
+  return encodeSerialFrameLinesUnchecked(packet, damage, { style: 'zephyr' });
 }
 
 function lines(packet: Uint8Array, style: 'zephyr' | 'sliced' = 'zephyr'): Uint8Array[] {
@@ -119,7 +120,7 @@ defineSuite({ id: 'smp/serial-framing', protocol: 'SMP', feature: 'serial framin
     async run(ctx) {
       const stale = echoPacket(ctx, 'never-complete');
       const packet = echoPacket(ctx, 'after-stale');
-      await onlyTheSecond(ctx, damaged(stale, { lengthField: stale.length + 12 }), packet, concatBytes(...lines(packet)));
+      await onlyTheSecond(ctx, damaged(stale, { lengthField: stale.length + 12 }), packet, lines(packet));
     },
   });
 
@@ -133,9 +134,9 @@ defineSuite({ id: 'smp/serial-framing', protocol: 'SMP', feature: 'serial framin
     ...SERIAL,
     story: 'receive framing',
     async run(ctx) {
-      const partial = lines(echoPacket(ctx, 'p'.repeat(150)))[0]!;
+      const partial = lines(echoPacket(ctx, 'p'.repeat(150))).slice(0, 1);
       const packet = echoPacket(ctx, 'restart');
-      await onlyTheSecond(ctx, partial, packet, concatBytes(...lines(packet)));
+      await onlyTheSecond(ctx, partial, packet, lines(packet));
     },
   });
 
@@ -152,7 +153,7 @@ defineSuite({ id: 'smp/serial-framing', protocol: 'SMP', feature: 'serial framin
       const packet = echoPacket(ctx, 'm'.repeat(200));
       const wire = lines(packet);
       ctx.expect.that(wire.length === 3, { check: 'test data', expected: '3 lines', actual: `${wire.length} lines` });
-      await echoOver(ctx, packet, concatBytes(...wire));
+      await echoOver(ctx, packet, wire);
     },
   });
 
@@ -167,7 +168,7 @@ defineSuite({ id: 'smp/serial-framing', protocol: 'SMP', feature: 'serial framin
     story: 'multi-line request',
     async run(ctx) {
       const packet = echoPacket(ctx, 'y'.repeat(150));
-      await echoOver(ctx, packet, concatBytes(...lines(packet, 'sliced')));
+      await echoOver(ctx, packet, lines(packet, 'sliced'));
     },
   });
 
@@ -184,7 +185,7 @@ defineSuite({ id: 'smp/serial-framing', protocol: 'SMP', feature: 'serial framin
       const packet = echoPacketOfSize(ctx, 88);
       const wire = lines(packet);
       ctx.expect.that(wire.length === 1 && wire[0]!.length === 127, { check: 'test data', expected: 'one 127-byte line', actual: wire.map((l) => l.length).join(', ') });
-      await echoOver(ctx, packet, wire[0]!);
+      await echoOver(ctx, packet, wire);
     },
   });
 
@@ -200,7 +201,7 @@ defineSuite({ id: 'smp/serial-framing', protocol: 'SMP', feature: 'serial framin
     async run(ctx) {
       for (let size = 87; size <= 95; size++) {
         const packet = echoPacketOfSize(ctx, size);
-        await echoOver(ctx, packet, concatBytes(...lines(packet)));
+        await echoOver(ctx, packet, lines(packet));
       }
     },
   });
@@ -218,7 +219,7 @@ defineSuite({ id: 'smp/serial-framing', protocol: 'SMP', feature: 'serial framin
       const packet = echoPacket(ctx, 'r'.repeat(120));
       // Cut for 126-byte lines, so that with the extra \r every line still fits 127 bytes.
       const crlf = encodeSerialFrameLines(packet, { style: 'zephyr', maxLineBytes: 126 }).map((l) => concatBytes(l.subarray(0, l.length - 1), ascii('\r\n')));
-      await echoOver(ctx, packet, concatBytes(...crlf));
+      await echoOver(ctx, packet, crlf);
     },
   });
 
@@ -235,7 +236,7 @@ defineSuite({ id: 'smp/serial-framing', protocol: 'SMP', feature: 'serial framin
       const packet = echoPacket(ctx, 'c'.repeat(200));
       const [a, b, c] = lines(packet);
       const log = ascii('<inf> app: tick\n');
-      await echoOver(ctx, packet, concatBytes(a!, log, b!, log, c!));
+      await echoOver(ctx, packet, [a!, log, b!, log, c!]);
     },
   });
 
@@ -251,7 +252,7 @@ defineSuite({ id: 'smp/serial-framing', protocol: 'SMP', feature: 'serial framin
     async run(ctx) {
       for (const d of ['short-reply', 'L'.repeat(300)]) {
         const packet = echoPacket(ctx, d);
-        await echoOver(ctx, packet, concatBytes(...lines(packet)));
+        await echoOver(ctx, packet, lines(packet));
       }
     },
   });

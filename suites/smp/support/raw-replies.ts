@@ -36,16 +36,6 @@ export function asReply<Rsp = unknown>(packet: Packet, requestBytes: Uint8Array,
   return replyFromPacket(packet, requestBytes, request, packet.atNs, command);
 }
 
-/**
- * Write `wire` exactly as given (serial lines built by the case) and wait for the answer to
- * `packet`, the SMP packet those lines carry; rejects with the client's timeout when none comes.
- */
-export async function exchangeWire<Rsp = unknown>(ctx: CaseContext, packet: Uint8Array, wire: Uint8Array, command?: SmpCommand<unknown, Rsp>): Promise<ReturnType<typeof replyFromPacket<Rsp>>> {
-  const request = headerOf(packet);
-  const got = await ctx.smp.exchangeRaw(wire, { match: { group: request.group, id: request.id, seq: request.seq }, framed: false });
-  return replyFromPacket(got, packet, request, got.atNs, command);
-}
-
 /** Framing problems the serial decoder can report (console lines are not problems). */
 const FRAMING_PROBLEMS = new Set(['bad-crc', 'bad-base64', 'line-too-long', 'length-mismatch', 'orphan-continuation', 'restarted', 'too-short']);
 
@@ -94,4 +84,33 @@ export function exchange<Rsp = unknown>(ctx: CaseContext, bytes: Uint8Array, opt
 /** `ctx.expect.alive()` whose missing answer fails the case instead of breaking it. */
 export async function stillAlive(ctx: CaseContext): Promise<void> {
   await answered(ctx, 'the liveness check after the case', () => ctx.expect.alive());
+}
+
+/**
+ * Pause between serial lines written by hand. Zephyr's UART transport has few line buffers (two
+ * in the capture's build) and dropped a three-line burst written to its pty at once; a real UART
+ * paces lines by itself (about 11 ms per 127-byte line at 115200 baud).
+ */
+export const SERIAL_LINE_GAP_MS = 20;
+
+/** Write `pieces` exactly as given, one by one, pausing after each one that ends a line. */
+export async function writeLines(ctx: CaseContext, pieces: readonly Uint8Array[], options: { afterLine?: boolean } = {}): Promise<void> {
+  let isAfterLine = options.afterLine === true;
+  for (const piece of pieces) {
+    if (isAfterLine) await new Promise((r) => setTimeout(r, SERIAL_LINE_GAP_MS));
+    await ctx.smp.sendRaw(piece, { framed: false });
+    isAfterLine = piece[piece.length - 1] === 0x0a;
+  }
+}
+
+/** Write the serial `lines` carrying `packet` (paced) and wait for its answer; rejects with the client's timeout. */
+export async function exchangeLines<Rsp = unknown>(ctx: CaseContext, packet: Uint8Array, lines: readonly Uint8Array[], command?: SmpCommand<unknown, Rsp>): Promise<ReturnType<typeof replyFromPacket<Rsp>>> {
+  const request = headerOf(packet);
+  const first = lines[0] ?? new Uint8Array(0);
+  const waiting = ctx.smp.exchangeRaw(first, { match: { group: request.group, id: request.id, seq: request.seq }, framed: false });
+  // Settled later; a rejection while the other lines are written must not count as unhandled.
+  waiting.catch(() => undefined);
+  await writeLines(ctx, lines.slice(1), { afterLine: first[first.length - 1] === 0x0a });
+  const got = await waiting;
+  return replyFromPacket(got, packet, request, got.atNs, command);
 }
