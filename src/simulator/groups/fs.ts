@@ -71,7 +71,9 @@ function finishCheck(device: SimDevice, open: OpenFile): void {
 function download(device: SimDevice, ctx: HandlerContext): HandlerResult {
   const req = decodeRequest(ctx.payload, { off: 'uint', name: 'tstr' });
   const name = req.ok ? validName(req.value.name) : undefined;
-  if (!req.ok || req.value.off === undefined || name === undefined) return rcRsp(MgmtErr.EINVAL);
+  // `fs-request-checks-skipped`: a missing "off" is taken as 0.
+  const off = req.ok ? (req.value.off ?? (device.faults.has('fs-request-checks-skipped') ? 0 : undefined)) : undefined;
+  if (off === undefined || name === undefined) return rcRsp(MgmtErr.EINVAL);
   let open = context(device, 'download', name);
   if (open === undefined) {
     const len = fileLen(device, name);
@@ -79,7 +81,6 @@ function download(device: SimDevice, ctx: HandlerContext): HandlerResult {
     open = { mode: 'download', name, off: 0, len };
     device.openFile = open;
   }
-  const { off } = req.value;
   const chunkMax = Math.max(0, device.options.bufSize - DL_OVERHEAD_BYTES);
   // `fs-download-ignores-off`: every chunk is read from the start of the file.
   const from = device.faults.has('fs-download-ignores-off') ? 0 : off;
@@ -93,7 +94,8 @@ function download(device: SimDevice, ctx: HandlerContext): HandlerResult {
 function uploadFile(device: SimDevice, ctx: HandlerContext): HandlerResult {
   const req = decodeRequest(ctx.payload, { off: 'uint', name: 'tstr', data: 'bstr', len: 'uint' });
   const name = req.ok ? validName(req.value.name) : undefined;
-  if (!req.ok || req.value.off === undefined || name === undefined || (req.value.off === 0 && req.value.len === undefined)) {
+  const isLenMissing = req.ok && req.value.off === 0 && req.value.len === undefined && !device.faults.has('fs-request-checks-skipped');
+  if (!req.ok || req.value.off === undefined || name === undefined || isLenMissing) {
     return rcRsp(MgmtErr.EINVAL);
   }
   const { off } = req.value;
@@ -150,7 +152,8 @@ function status(device: SimDevice, ctx: HandlerContext): HandlerResult {
 function hash(device: SimDevice, ctx: HandlerContext): HandlerResult {
   const req = decodeRequest(ctx.payload, { type: 'tstr', name: 'tstr', off: 'uint', len: 'uint' }, { skipWrongTypes: device.faults.has('wrong-types-ignored') });
   const name = req.ok ? validName(req.value.name) : undefined;
-  if (!req.ok || name === undefined || (req.value.type?.length ?? 0) > HASH_TYPE_MAX || req.value.len === 0) return rcRsp(MgmtErr.EINVAL);
+  const isZeroLen = req.ok && req.value.len === 0 && !device.faults.has('fs-hash-ignores-range');
+  if (!req.ok || name === undefined || (req.value.type?.length ?? 0) > HASH_TYPE_MAX || isZeroLen) return rcRsp(MgmtErr.EINVAL);
   const type = req.value.type === undefined || req.value.type === '' ? 'crc32' : req.value.type;
   const isKnown = type === 'crc32' || type === 'sha256';
   if (!isKnown && !device.faults.has('fs-unknown-hash-type-accepted')) return groupErr(FsErr.CHECKSUM_HASH_NOT_FOUND);

@@ -110,6 +110,9 @@ const CHECKS: Record<string, Check> = {
     expect(body(await l.ask(req(R, 8, 1, { name: '/lfs1/t' })))).toEqual({ len: 13 });
   },
   'fs-close-refused': async (l) => expect(body(await l.ask(req(W, 8, 4)))).toEqual({ err: { group: 8, rc: 1 } }),
+  'fs-request-checks-skipped': async (l) => {
+    expect(body(await l.ask(req(W, 8, 0, { off: 0, data: new Uint8Array(4), name: '/lfs1/n' })))).toEqual({ off: 4 });
+  },
   'fs-missing-file-empty': async (l) => expect(body(await l.ask(req(R, 8, 1, { name: '/lfs1/none' })))).toEqual({ len: 0 }),
 };
 
