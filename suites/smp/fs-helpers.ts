@@ -78,3 +78,11 @@ export async function supportedHashTypes(ctx: CaseContext): Promise<Record<strin
 export function hex(bytes: Uint8Array | undefined): string {
   return Buffer.from(bytes ?? []).toString('hex');
 }
+
+/** Upload a fresh `bytes`-long file for this case; resolves with its name and content. */
+export async function freshFile(ctx: CaseContext, tag: string, bytes: number): Promise<{ name: string; content: Uint8Array }> {
+  const name = fileName(tag);
+  const content = ctx.fixtures.bytes(bytes, tag);
+  await uploadFile(ctx, name, content);
+  return { name, content };
+}

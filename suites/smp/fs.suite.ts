@@ -1,14 +1,14 @@
 /**
  * File system group (8): upload/download round trip, status, hash/checksum computed here and
- * compared, supported types, offset rules, truncation, close, missing files, wrong types.
+ * compared, supported types, offset rules, truncation, close. Request checks, missing files and
+ * the properties are in fs-checks.suite.ts.
  * @see /work/shared/spec/smp.md §3.5, §6.7 item 71
  */
-import fc from 'fast-check';
 import { smpRequest } from '../../src/codec/smp/command.ts';
 import { MgmtErr, MgmtGroup } from '../../src/codec/smp/constants.ts';
 import { fsCommands, FsMgmtErr } from '../../src/codec/smp/groups/index.ts';
 import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
-import { crc32, downloadFile, fileName, FS_CHUNK_BYTES, hex, sha256, supportedHashTypes, uploadFile } from './fs-helpers.ts';
+import { crc32, downloadFile, fileName, freshFile, FS_CHUNK_BYTES, hex, sha256, supportedHashTypes, uploadFile } from './fs-helpers.ts';
 
 const FS = MgmtGroup.FS;
 const FILES = ['smp.fs'];
@@ -16,13 +16,6 @@ const HASH = ['smp.fs', 'smp.fs.hash'];
 const G8 = { doc: 'smp-digest', section: '3.5 File system — group 8' } as const;
 const fsErr = (rc: number): { v2: { group: number; rc: number } } => ({ v2: { group: FS, rc } });
 
-/** Upload a fresh `bytes`-long file for this case; resolves with its name and content. */
-async function freshFile(ctx: CaseContext, tag: string, bytes: number): Promise<{ name: string; content: Uint8Array }> {
-  const name = fileName(tag);
-  const content = ctx.fixtures.bytes(bytes, tag);
-  await uploadFile(ctx, name, content);
-  return { name, content };
-}
 
 /** Skip unless the device lists `type` among its hash types. */
 async function needHashType(ctx: CaseContext, type: string): Promise<void> {
@@ -30,24 +23,7 @@ async function needHashType(ctx: CaseContext, type: string): Promise<void> {
   if (!Object.hasOwn(types, type)) ctx.skip(`hash type ${type} not built in (listed: ${Object.keys(types).join(', ') || 'none'})`);
 }
 
-/** The hash of `name` with the body given as is. */
-async function hashOf(ctx: CaseContext, body: Record<string, unknown>) {
-  return ctx.smp.request({ command: fsCommands.hash, body });
-}
 
-/** Size of the file the properties read from. */
-const PROPERTY_FILE_BYTES = 1500;
-/** Per property run: the file uploaded once. */
-const propertyFiles = new WeakMap<CaseContext, Promise<{ name: string; content: Uint8Array }>>();
-
-function propertyFile(ctx: CaseContext, tag: string): Promise<{ name: string; content: Uint8Array }> {
-  let file = propertyFiles.get(ctx);
-  if (file === undefined) {
-    file = freshFile(ctx, tag, PROPERTY_FILE_BYTES);
-    propertyFiles.set(ctx, file);
-  }
-  return file;
-}
 
 defineSuite({ id: 'smp/fs', protocol: 'SMP', feature: 'fs', title: 'File system management' }, (s) => {
   s.case({
@@ -257,76 +233,4 @@ defineSuite({ id: 'smp/fs', protocol: 'SMP', feature: 'fs', title: 'File system 
     },
   });
 
-  const missing = (id: string, story: string, send: (ctx: CaseContext, name: string) => ReturnType<CaseContext['smp']['request']>): void =>
-    s.case({
-      id, title: `${story} of a file that does not exist is refused with err 3 (FILE_NOT_FOUND)`,
-      level: 'MUST', spec: G8, requires: story === 'hash' ? HASH : FILES, story,
-      stimulus: `${story} of "${fileName('absent-<random>')}".`,
-      requirement: 'A group error 3 FILE_NOT_FOUND.',
-      async run(ctx) {
-        ctx.expect.mgmtErr(await send(ctx, fileName(`absent-${ctx.fixtures.text(8)}`)), fsErr(FsMgmtErr.FILE_NOT_FOUND));
-      },
-    });
-  missing('SMP-FS-MISSING-001', 'status', (ctx, name) => ctx.smp.request(smpRequest(fsCommands.status, { name })));
-  missing('SMP-FS-MISSING-002', 'download', (ctx, name) => ctx.smp.request(smpRequest(fsCommands.download, { off: 0, name })));
-  missing('SMP-FS-MISSING-003', 'hash', (ctx, name) => ctx.smp.request(smpRequest(fsCommands.hash, { name })));
-
-  s.case({
-    id: 'SMP-FS-TYPES-001',
-    title: 'hash with "type" as a number is refused with rc 3',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '1.7 CBOR conventions' }, requires: HASH, story: 'hash', destructive: true,
-    stimulus: 'Upload 100 bytes, then hash/checksum {"name": ..., "type": 32}.',
-    requirement: 'A known key with the wrong type fails decoding: {"rc": 3}.',
-    async run(ctx) {
-      const { name } = await freshFile(ctx, 'ty1', 100);
-      ctx.expect.mgmtErr(await hashOf(ctx, { name, type: 32 }), { rc: MgmtErr.EINVAL });
-      await ctx.expect.alive();
-    },
-  });
-
-  s.case({
-    id: 'SMP-FS-TYPES-002',
-    title: 'hash with "off" as a text string is refused with rc 3',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '1.7 CBOR conventions' }, requires: HASH, story: 'hash', destructive: true,
-    stimulus: 'Upload 100 bytes, then hash/checksum {"name": ..., "off": "0"}.',
-    requirement: 'A known key with the wrong type fails decoding: {"rc": 3}.',
-    async run(ctx) {
-      const { name } = await freshFile(ctx, 'ty2', 100);
-      ctx.expect.mgmtErr(await hashOf(ctx, { name, off: '0' }), { rc: MgmtErr.EINVAL });
-    },
-  });
-
-  s.property({
-    id: 'SMP-FS-DOWNLOAD-002',
-    title: 'a download at any offset inside the file returns the bytes found there',
-    level: 'MUST', spec: G8, requires: FILES, story: 'download', destructive: true,
-    stimulus: 'Upload 1500 random bytes once, then download at generated offsets 0..1499.',
-    requirement: 'Each reply echoes "off" and carries a non-empty "data" equal to the file\'s bytes from "off" on.',
-    numRuns: { udp: 60, serial: 15 },
-    arbitrary: fc.integer({ min: 0, max: PROPERTY_FILE_BYTES - 1 }),
-    async predicate(ctx, off) {
-      const { name, content } = await propertyFile(ctx, 'pdl');
-      const rsp = ctx.expect.smpOk(await ctx.smp.request(smpRequest(fsCommands.download, { off, name }))).field('off').toBe(off);
-      const want = content.subarray(off, off + rsp.data.length);
-      ctx.expect.that(rsp.data.length > 0 && hex(rsp.data) === hex(want), { check: 'field "data"', expected: `bytes ${off}.. of the file`, actual: `${rsp.data.length} bytes${rsp.data.length > 0 ? ' that differ' : ''}` });
-    },
-  });
-
-  s.property({
-    id: 'SMP-FS-HASH-009',
-    title: 'the checksum of any range of a file equals the harness\'s over the same bytes',
-    level: 'MUST', spec: G8, requires: HASH, story: 'hash', destructive: true,
-    stimulus: 'Upload 1500 random bytes once, then hash/checksum (crc32 when listed, else sha256) with generated "off" 0..1499 and "len" 1..2000.',
-    requirement: '"len" = min(len, size - off); "off" echoed when not 0; "output" = the harness\'s checksum of exactly those bytes.',
-    numRuns: { udp: 60, serial: 15 },
-    arbitrary: fc.record({ off: fc.integer({ min: 0, max: PROPERTY_FILE_BYTES - 1 }), len: fc.integer({ min: 1, max: 2000 }) }),
-    async predicate(ctx, { off, len }) {
-      const { name, content } = await propertyFile(ctx, 'phs');
-      const type = Object.hasOwn(await supportedHashTypes(ctx), 'crc32') ? 'crc32' : 'sha256';
-      const bytes = content.subarray(off, off + len);
-      const rsp = ctx.expect.smpOk(await ctx.smp.request(smpRequest(fsCommands.hash, { name, type, off, len })));
-      (off === 0 ? rsp.field('off').toBeAbsent() : rsp.field('off').toBe(off)).field('len').toBe(bytes.length);
-      rsp.field('output').toBe(type === 'crc32' ? crc32(bytes) : sha256(bytes));
-    },
-  });
 });
