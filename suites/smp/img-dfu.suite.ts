@@ -167,7 +167,8 @@ defineSuite({ id: 'smp/img-dfu', protocol: 'SMP', feature: 'img', title: 'Image 
       await clearSecondary(ctx);
       ctx.expect.mgmtErr(await upload(ctx, older, { upgrade: true }), { v2: { group: IMG, rc: ImgMgmtErr.CURRENT_VERSION_IS_NEWER } });
       const listed = await slotState(ctx, 1);
-      ctx.expect.that(listed === undefined, { expected: 'slot 1 still empty', actual: `slot 1 holds version ${listed?.version ?? ''}` });
+      const refused = stateHash(older);
+      ctx.expect.that(!(listed && refused && bytesEqual(listed.hash, refused)), { expected: 'the refused image is not in slot 1', actual: `slot 1 holds it (version ${listed?.version ?? ''})` });
     },
   });
 
