@@ -75,6 +75,9 @@ const SIM_KEYS = ['transports', 'faults', 'errorForm', 'bufSize', 'bufCount'] as
 const PROCESS_KEYS = ['command', 'cwd', 'readyTimeoutMs'] as const;
 const CAPABILITY_NAME = /^[a-z][a-z0-9]*(?:\.[a-z0-9][a-z0-9_-]*)+$/;
 
+/** What the built-in simulator declares: the capabilities discovery cannot probe harmlessly. */
+export const SIM_DECLARED_CAPABILITIES: readonly string[] = ['smp.os.reset', 'smp.zephyr.storage-erase'];
+
 /** The file used when none is given and ./targets.json does not exist: the built-in simulator. */
 export function builtInTargets(): TargetsFile {
   const sim: TargetConfig = {
@@ -82,7 +85,9 @@ export function builtInTargets(): TargetsFile {
     description: 'Built-in reference simulator over UDP and a pseudo-terminal',
     kind: 'sim',
     sim: { ...SIM_DEFAULTS, transports: [...SIM_DEFAULTS.transports], faults: [] },
-    capabilities: [],
+    // Reset and storage erase cannot be probed without side effects, so a target declares them;
+    // the simulator has both (same as the sim entry in the repository's targets.json).
+    capabilities: [...SIM_DECLARED_CAPABILITIES],
     timeoutMs: DEFAULT_TIMEOUT_MS,
     strict: false,
     budgets: {},
