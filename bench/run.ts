@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: codec throughput, SmpClient vs raw UDP echo round trips, and the simulator's
- * own echo bench when present. Prints JSON and writes reports/bench.json; bounded in time.
+ * `npm run bench`: codec throughput, SmpClient vs raw UDP echo round trips, the simulator's
+ * own echo bench when present, and image upload throughput (bench/upload.ts). Prints JSON and
+ * writes reports/bench.json; bounded in time.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -8,6 +9,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchCodecs } from './codec-throughput.ts';
 import { benchEchoRtt } from './echo-rtt.ts';
+import { benchUpload } from './upload.ts';
 
 const SIMULATOR_BENCH_BUDGET_MS = 20_000;
 
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
   const codecs = benchCodecs(1000);
   const echoRtt = await within(30_000, benchEchoRtt());
   const simulator = await simulatorEcho();
+  const imageUpload = await within(90_000, benchUpload()).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
   const result = {
     schemaVersion: 1,
     startedAt: new Date(started).toISOString(),
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
     codecs,
     echoRtt,
     simulatorEcho: simulator,
+    imageUpload,
   };
   const text = JSON.stringify(result, null, 2);
   process.stdout.write(`${text}\n`);

@@ -1,0 +1,165 @@
+/**
+ * Image upload throughput against the simulator, in one bounded run (< 60 s):
+ * - UDP, 400 KiB image (the largest the simulated slot holds), simulated device processing time per request buffer (the device is the
+ *   limit): Zephyr's defaults (2048 × 2 buffers: window 1 is all it allows) and 4 buffers with
+ *   window 1 (stop-and-wait, what the Go `mcumgr` does) vs the engine's default (buf_count − 1);
+ *   once on plain loopback and once through a relay that adds one-way link latency, where
+ *   pipelining pays.
+ * - the pseudo-terminal at 115200 baud (line-rate emulation), against the framed line rate.
+ * Ratios are against the rate the device can take: chunk bytes per measured request time (the
+ * simulator's processing sleep as this event loop actually delivers it).
+ * @see ../../shared/spec/smp.md §3.2.3, §4.1, §4.2, §4.7
+ */
+import { createSocket, type RemoteInfo } from 'node:dgram';
+import { serialFramedBytes } from '../src/client/chunk-size.ts';
+import { uploadImage, type UploadResult } from '../src/client/image-upload.ts';
+import { SmpClient } from '../src/client/smp-client.ts';
+import { signMcubootImage } from '../src/codec/image/index.ts';
+import { startSimulator, type SimulatorOptions } from '../src/simulator/index.ts';
+import { SerialTransport } from '../src/transport/serial.ts';
+import { UdpTransport } from '../src/transport/udp.ts';
+
+/** Simulated device time per request buffer (flash write and bookkeeping). */
+export const PROCESSING_MS = 10;
+/** One-way latency the relay adds in the latency runs (a round trip of 2 × this). */
+export const LINK_LATENCY_MS = 10;
+/**
+ * 400 KiB: the simulated slot (0x69000 bytes, the capture's native_sim partition) cannot hold
+ * 1 MiB — the device rightly refuses that with err 30 (INVALID_IMAGE_TOO_LARGE).
+ */
+const UDP_IMAGE_BYTES = 400 * 1024;
+/** 64 KiB keeps the 115200-baud run near 8 s; 1 MiB would take about two minutes. */
+const PTY_IMAGE_BYTES = 64 * 1024;
+const BAUD_RATE = 115200;
+
+function image(totalBytes: number): Uint8Array {
+  // Body sized so the signed file (32-byte header + 40-byte hash TLV area) is `totalBytes`.
+  const payload = Uint8Array.from({ length: totalBytes - 72 }, (_, i) => (i * 31 + (i >> 10)) & 0xff);
+  const built = signMcubootImage({ payload, version: { major: 3, minor: 0, revision: 0, build: 0 } });
+  if (!built.ok) throw new Error(built.error);
+  return built.value;
+}
+
+/**
+ * How long the simulator's processing sleep really takes while the upload runs: a sampler in the
+ * same event loop sleeps `ms` over and over until stopped; the mean is the device's request time.
+ */
+function sampleSleeps(ms: number): { stop: () => number } {
+  let isRunning = true;
+  let total = 0;
+  let count = 0;
+  void (async () => {
+    while (isRunning) {
+      const started = performance.now();
+      await new Promise((r) => setTimeout(r, ms));
+      total += performance.now() - started;
+      count++;
+    }
+  })();
+  return {
+    stop: () => {
+      isRunning = false;
+      return count === 0 ? ms : total / count;
+    },
+  };
+}
+
+/** A UDP relay that delays every datagram by `delayMs` in each direction. */
+async function startRelay(target: { host: string; port: number }, delayMs: number): Promise<{ port: number; close: () => void }> {
+  const socket = createSocket('udp4');
+  let client: RemoteInfo | undefined;
+  socket.on('message', (msg, from) => {
+    const toDevice = from.port !== target.port;
+    if (toDevice) client = from;
+    const peer = toDevice ? target : client === undefined ? undefined : { host: client.address, port: client.port };
+    if (peer) setTimeout(() => socket.send(msg, peer.port, peer.host), delayMs);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return { port: socket.address().port, close: () => socket.close() };
+}
+
+interface Run {
+  result: UploadResult;
+  /** Mean real duration of the device's processing sleep during the run. */
+  requestMs: number;
+  /** Bytes of image per second the device can take at this chunk size. */
+  capacityBytesPerSec: number;
+}
+
+async function udpRun(bufCount: number, window: number | undefined, latencyMs: number, img: Uint8Array): Promise<Run> {
+  const sim = await startSimulator({ udp: { port: 0 }, serial: false, bufSize: 2048, bufCount, processingMs: PROCESSING_MS });
+  const relay = latencyMs > 0 ? await startRelay(sim.udp!, latencyMs) : undefined;
+  const client = new SmpClient(await UdpTransport.open({ host: '127.0.0.1', port: relay?.port ?? sim.udp!.port }));
+  try {
+    const sampler = sampleSleeps(PROCESSING_MS);
+    const result = await uploadImage(client, img, window === undefined ? {} : { window });
+    const requestMs = sampler.stop();
+    return { result, requestMs, capacityBytesPerSec: (result.chunkDataBytes * 1000) / requestMs };
+  } finally {
+    await client.close();
+    relay?.close();
+    await sim.stop();
+  }
+}
+
+/** The pty run: bytes per second and the framed line rate of exactly the packets sent. */
+async function ptyRun(img: Uint8Array): Promise<{ result: UploadResult; lineRateBytesPerSec: number }> {
+  const options: SimulatorOptions = { udp: false, serial: { baudRate: BAUD_RATE }, consoleText: false };
+  const sim = await startSimulator(options);
+  const client = new SmpClient(await SerialTransport.open({ path: sim.serialPath!, baudRate: BAUD_RATE }), { timeoutMs: 5000 });
+  try {
+    const result = await uploadImage(client, img, { timeoutMs: 5000 });
+    const uploads = client.trace.entries.filter((e) => e.direction === 'out' && e.hex.slice(8, 12) === '0001' && e.hex.slice(14, 16) === '01');
+    const framedBytes = uploads.reduce((sum, e) => sum + serialFramedBytes(e.hex.length / 2), 0);
+    return { result, lineRateBytesPerSec: (img.length * (BAUD_RATE / 10)) / framedBytes };
+  } finally {
+    await client.close();
+    await sim.stop();
+  }
+}
+
+const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
+
+/**
+ * Upload throughput figures (bytes per second and ratios). Keys end in their unit:
+ * `…BytesPerSec`, `…Ratio`, `…Ms`.
+ */
+export async function benchUpload(): Promise<Record<string, number>> {
+  const udpImage = image(UDP_IMAGE_BYTES);
+  const zephyr = await udpRun(2, undefined, 0, udpImage);
+  const stopAndWait = await udpRun(4, 1, 0, udpImage);
+  const pipelined = await udpRun(4, undefined, 0, udpImage);
+  const farStopAndWait = await udpRun(4, 1, LINK_LATENCY_MS, udpImage);
+  const farPipelined = await udpRun(4, undefined, LINK_LATENCY_MS, udpImage);
+  const pty = await ptyRun(image(PTY_IMAGE_BYTES));
+  return {
+    processingMs: PROCESSING_MS,
+    measuredRequestMs: round(pipelined.requestMs),
+    linkLatencyMs: LINK_LATENCY_MS,
+    udpImageBytes: UDP_IMAGE_BYTES,
+    udpChunkDataBytes: pipelined.result.chunkDataBytes,
+    udpDeviceCapacityBytesPerSec: Math.round(pipelined.capacityBytesPerSec),
+    udp2BufDefaultBytesPerSec: Math.round(zephyr.result.bytesPerSec),
+    udp2BufDefaultOfCapacityRatio: round(zephyr.result.bytesPerSec / zephyr.capacityBytesPerSec),
+    udp4BufWindow1BytesPerSec: Math.round(stopAndWait.result.bytesPerSec),
+    udp4BufDefaultBytesPerSec: Math.round(pipelined.result.bytesPerSec),
+    udp4BufDefaultOfCapacityRatio: round(pipelined.result.bytesPerSec / pipelined.capacityBytesPerSec),
+    udp4BufDefaultVsWindow1Ratio: round(pipelined.result.bytesPerSec / stopAndWait.result.bytesPerSec),
+    latency4BufWindow1BytesPerSec: Math.round(farStopAndWait.result.bytesPerSec),
+    latency4BufDefaultBytesPerSec: Math.round(farPipelined.result.bytesPerSec),
+    latency4BufDefaultOfCapacityRatio: round(farPipelined.result.bytesPerSec / farPipelined.capacityBytesPerSec),
+    latency4BufDefaultVsWindow1Ratio: round(farPipelined.result.bytesPerSec / farStopAndWait.result.bytesPerSec),
+    ptyImageBytes: PTY_IMAGE_BYTES,
+    ptyBaudRate: BAUD_RATE,
+    ptyChunkDataBytes: pty.result.chunkDataBytes,
+    ptyBytesPerSec: Math.round(pty.result.bytesPerSec),
+    ptyFramedLineRateBytesPerSec: Math.round(pty.lineRateBytesPerSec),
+    ptyOfLineRateRatio: round(pty.result.bytesPerSec / pty.lineRateBytesPerSec),
+  };
+}
+
+if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
+  const started = Date.now();
+  const figures = await benchUpload();
+  process.stdout.write(`${JSON.stringify({ ...figures, benchDurationMs: Date.now() - started }, null, 2)}\n`);
+}
