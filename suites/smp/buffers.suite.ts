@@ -10,7 +10,7 @@ import { osCommands } from '../../src/codec/smp/groups/index.ts';
 import { encodeSerialFrameLines } from '../../src/codec/smp/serial-framing.ts';
 import * as u from '../../src/codec/smp/unchecked.ts';
 import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
-import { answerWindowMs, asReply, exchange, exchangeLines, headerOf, isResponseTimeout, stillAlive, writeLines } from './support/raw-replies.ts';
+import { answerWindowMs, asReply, exchange, exchangeLines, headerOf, isResponseTimeout, SERIAL_LINE_GAP_MS, stillAlive, writeLines } from './support/raw-replies.ts';
 
 const LIMITS = { doc: 'smp-digest', section: '4.7 Buffer limits (all transports)' } as const;
 const UDP = { doc: 'smp-digest', section: '6.5 UDP' } as const;
@@ -91,8 +91,11 @@ defineSuite({ id: 'smp/buffers', protocol: 'SMP', feature: 'buffers', title: 'SM
     async run(ctx) {
       const packet = paddedInfo(ctx, bufSize(ctx) + 1);
       const request = headerOf(packet);
-      const got = ctx.smp.collect({ waitMs: answerWindowMs(ctx), match: (p) => p.header?.seq === request.seq && p.header.group === request.group });
-      await writeLines(ctx, encodeSerialFrameLines(packet, { style: 'zephyr' }));
+      const wire = encodeSerialFrameLines(packet, { style: 'zephyr' });
+      // Listen while the paced lines go out, then for the usual answer window.
+      const waitMs = answerWindowMs(ctx) + wire.length * SERIAL_LINE_GAP_MS;
+      const got = ctx.smp.collect({ waitMs, match: (p) => p.header?.seq === request.seq && p.header.group === request.group });
+      await writeLines(ctx, wire);
       const success = (await got).filter((p) => p.body?.kind === 'ok');
       ctx.expect.that(success.length === 0, { expected: 'no reply, or an error reply', actual: `a success reply to a ${packet.length}-byte request` });
       await stillAlive(ctx);

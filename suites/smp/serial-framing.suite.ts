@@ -12,7 +12,7 @@ import { encodeSerialFrameLinesUnchecked, type SerialFrameDamage } from '../../s
 import { encodeSerialFrameLines } from '../../src/codec/smp/serial-framing.ts';
 import * as u from '../../src/codec/smp/unchecked.ts';
 import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
-import { answerWindowMs, exchangeLines, framingProblemsSince, headerOf, isResponseTimeout, stillAlive, traceMark, writeLines } from './support/raw-replies.ts';
+import { answerWindowMs, exchangeLines, framingProblemsSince, headerOf, isResponseTimeout, SERIAL_LINE_GAP_MS, stillAlive, traceMark, writeLines } from './support/raw-replies.ts';
 
 const FRAMING = { doc: 'zephyr-smp-transport', section: 'SMP over console' } as const;
 const RECEIVER = { doc: 'smp-digest', section: '6.3 Serial transport' } as const;
@@ -63,7 +63,7 @@ function decodeEchoText(packet: Uint8Array): string {
 
 /** Damaged lines get no reply at all; then the device answers a valid frame. */
 async function dropped(ctx: CaseContext, wire: readonly Uint8Array[]): Promise<void> {
-  await ctx.expect.silence(answerWindowMs(ctx), { send: () => writeLines(ctx, wire) });
+  await ctx.expect.silence(answerWindowMs(ctx) + wire.length * SERIAL_LINE_GAP_MS, { send: () => writeLines(ctx, wire) });
   await stillAlive(ctx);
 }
 
