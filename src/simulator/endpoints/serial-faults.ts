@@ -7,7 +7,8 @@
 import { encodeCborIndefinite } from '../../codec/cbor/writer.ts';
 import { MgmtErr, SmpOp } from '../../codec/smp/constants.ts';
 import { encodeSmpHeader } from '../../codec/smp/header.ts';
-import { SERIAL_MAX_LINE_BYTES, type SerialFrameEvent } from '../../codec/smp/serial-framing.ts';
+import { SERIAL_MAX_LINE_BYTES, SerialMarker, type SerialFrameEvent } from '../../codec/smp/serial-framing.ts';
+import { base64Pieces, buildSerialFrameBody, slicedLineSizes, serialLine } from '../../codec/smp/serial-lines.ts';
 import { concatBytes } from '../../core/bytes.ts';
 import type { ActiveFaults } from '../faults.ts';
 
@@ -71,4 +72,19 @@ export function serialFaultAction(faults: ActiveFaults, event: SerialFrameEvent,
   }
   if (event.kind === 'console') return faults.has('serial-console-breaks-packet') ? { kind: 'reset-decoder' } : { kind: 'none' };
   return faults.has('serial-framing-errors-answered') ? { kind: 'answer', packet: framingErrorAnswer() } : { kind: 'none' };
+}
+
+/** Reply packet size that `serial-crc-missing-at-91` frames without its CRC (Zephyr issue #37893). */
+const CRC_BUG_PACKET_BYTES = 91;
+
+/**
+ * `serial-crc-missing-at-91`: a reply of exactly 91 bytes goes out without its two CRC bytes (the
+ * length field still counts them), as firmware did in 2021; `undefined` for every other reply.
+ */
+export function replyWithoutCrc(faults: ActiveFaults, packet: Uint8Array): Uint8Array | undefined {
+  if (!faults.has('serial-crc-missing-at-91') || packet.length !== CRC_BUG_PACKET_BYTES) return undefined;
+  const full = buildSerialFrameBody(packet);
+  const body = full.subarray(0, full.length - 2);
+  const lines = base64Pieces(body, slicedLineSizes(body.length)).map((text, i) => serialLine(i === 0 ? SerialMarker.START : SerialMarker.CONTINUATION, text));
+  return concatBytes(...lines);
 }
