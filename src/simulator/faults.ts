@@ -148,6 +148,8 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'serial-console-breaks-packet', description: 'A console text line between the lines of a serial packet discards the packet.', caughtBy: ['SMP-SERIAL-CONSOLE-001'] },
   { name: 'serial-crlf-rejected', description: 'A serial packet whose lines end in \\r\\n is dropped.', caughtBy: ['SMP-SERIAL-CRLF-001'] },
   { name: 'serial-crc-missing-at-91', description: 'A serial reply of exactly 91 bytes is framed without its CRC (Zephyr issue #37893).', caughtBy: ['SMP-SERIAL-SIZE-001'], mayAlsoFail: ['SMP-SERIAL-*'] },
+  { name: 'serial-long-reply-bad-crc', description: 'Serial replies longer than one line carry a corrupted CRC-16 (one-line replies are intact).', caughtBy: ['SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002'], mayAlsoFail: ['SMP-SERIAL-*'] },
+  { name: 'serial-long-reply-length-without-crc', description: 'Serial replies longer than one line carry a length field without the 2 CRC bytes.', caughtBy: ['SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002'], mayAlsoFail: ['SMP-SERIAL-*'] },
   { name: 'serial-oversize-accepted', description: 'Serial packets larger than buf_size are processed instead of dropped.', caughtBy: ['SMP-BUF-SERIAL-001'] },
   // W3 (image state/erase/upload rules, file system): one behaviour of §3.2 and §3.5 each.
   { name: 'img-state-flags-wrong', description: 'Image state marks the secondary slot active and the running slot not active.', caughtBy: ['SMP-IMG-STATE-001', 'SMP-IMG-STATE-002', 'SMP-IMG-STATE-WRITE-007', 'SMP-IMG-STATE-WRITE-008', 'SMP-IMG-DFU-001', 'SMP-IMG-DFU-010'] },

@@ -8,7 +8,9 @@ import { encodeCborIndefinite } from '../../codec/cbor/writer.ts';
 import { MgmtErr, SmpOp } from '../../codec/smp/constants.ts';
 import { encodeSmpHeader } from '../../codec/smp/header.ts';
 import { SERIAL_MAX_LINE_BYTES, SerialMarker, type SerialFrameEvent } from '../../codec/smp/serial-framing.ts';
-import { base64Pieces, buildSerialFrameBody, slicedLineSizes, serialLine } from '../../codec/smp/serial-lines.ts';
+import { base64Pieces, buildSerialFrameBody, slicedLineSizes, serialLine, zephyrLineSizes } from '../../codec/smp/serial-lines.ts';
+import { crc16Xmodem } from '../../codec/smp/crc16.ts';
+import { encodeSerialFrameLinesUnchecked } from '../../codec/smp/serial-framing-unchecked.ts';
 import { concatBytes } from '../../core/bytes.ts';
 import type { ActiveFaults } from '../faults.ts';
 
@@ -87,4 +89,17 @@ export function replyWithoutCrc(faults: ActiveFaults, packet: Uint8Array): Uint8
   const body = full.subarray(0, full.length - 2);
   const lines = base64Pieces(body, slicedLineSizes(body.length)).map((text, i) => serialLine(i === 0 ? SerialMarker.START : SerialMarker.CONTINUATION, text));
   return concatBytes(...lines);
+}
+
+/**
+ * `serial-long-reply-bad-crc` / `serial-long-reply-length-without-crc`: replies that need more
+ * than one line carry a wrong CRC, or a length field without the CRC's 2 bytes (short replies
+ * stay intact, so a session can still start); `undefined` when neither applies.
+ */
+export function damagedLongReply(faults: ActiveFaults, packet: Uint8Array): Uint8Array | undefined {
+  if (zephyrLineSizes(packet.length).length < 2) return undefined;
+  const options = { style: 'zephyr' as const };
+  if (faults.has('serial-long-reply-bad-crc')) return concatBytes(...encodeSerialFrameLinesUnchecked(packet, { crc: crc16Xmodem(packet) ^ 0x5a5a }, options));
+  if (faults.has('serial-long-reply-length-without-crc')) return concatBytes(...encodeSerialFrameLinesUnchecked(packet, { lengthField: packet.length }, options));
+  return undefined;
 }

@@ -13,7 +13,7 @@ import type { SimDevice } from '../device.ts';
 import type { SmpServer } from '../smp-server.ts';
 import { LinePacer } from './line-pacer.ts';
 import { UartLineBuffers } from './uart-line-buffers.ts';
-import { CrlfWatch, linePieces, replyWithoutCrc, serialFaultAction, serialReceiveLimits } from './serial-faults.ts';
+import { CrlfWatch, damagedLongReply, linePieces, replyWithoutCrc, serialFaultAction, serialReceiveLimits } from './serial-faults.ts';
 
 /** How often a console log line is printed when console text is on. */
 const CONSOLE_PERIOD_MS = 2000;
@@ -93,8 +93,8 @@ function lineHandler(device: SimDevice, server: SmpServer, decoder: SerialFrameD
 /** Frame a response; the serial faults damage exactly the CRC or the length field. */
 function frame(device: SimDevice, packet: Uint8Array): Uint8Array {
   const options = { style: 'zephyr' as const };
-  const withoutCrc = replyWithoutCrc(device.faults, packet);
-  if (withoutCrc !== undefined) return withoutCrc;
+  const damaged = replyWithoutCrc(device.faults, packet) ?? damagedLongReply(device.faults, packet);
+  if (damaged !== undefined) return damaged;
   if (device.faults.has('bad-crc')) {
     return concatBytes(...encodeSerialFrameLinesUnchecked(packet, { crc: crc16Xmodem(packet) ^ 0x5a5a }, options));
   }

@@ -78,6 +78,8 @@ const CHECKS: Record<string, { check: Check; serial?: boolean }> = {
   },
   // An echo request of 90 bytes draws a 91-byte reply (zcbor's indefinite map is one byte longer).
   'serial-crc-missing-at-91': { serial: true, check: async (l) => expect(await l.ask(echoOfSize(90), 400)).toBeUndefined() },
+  'serial-long-reply-bad-crc': { serial: true, check: async (l) => expect(await l.ask(echo('k'.repeat(120)), 400)).toBeUndefined() },
+  'serial-long-reply-length-without-crc': { serial: true, check: async (l) => expect(await l.ask(echo('k'.repeat(120)), 400)).toBeUndefined() },
   'serial-oversize-accepted': { serial: true, check: async (l) => expect(await l.collect(echoOfSize(2049), 600)).toHaveLength(1) },
 };
 
