@@ -7,8 +7,10 @@ import { nowNs } from '../core/clock.ts';
 import type { ActiveFaults } from './faults.ts';
 import { buildMcubootImage, readSlotImage, type SlotImageInfo } from './mcuboot-image.ts';
 
-/** Size of each image slot, as in the capture's native_sim partitions. */
+/** Default size of each image slot, as in the capture's native_sim partitions. */
 export const SLOT_SIZE_BYTES = 0x69000;
+/** Bounds for a configured slot size: room for the initial image, and at most 64 MiB of RAM per slot. */
+export const SLOT_BYTES_RANGE = { min: 0x2000, max: 0x400_0000 } as const;
 /** `CONFIG_MCUMGR_GRP_OS_RESET_MS` default: the reply goes out, the reboot follows. */
 export const RESET_DELAY_MS = 250;
 /** Total bytes the simulated LittleFS at `/lfs1` holds. */
@@ -24,6 +26,8 @@ export interface DeviceOptions {
   errorForm: ErrorForm;
   processingMs: number;
   faults: ActiveFaults;
+  /** Size of each image slot (default SLOT_SIZE_BYTES). */
+  slotBytes?: number;
 }
 
 /** The single global image-upload context (§3.2.3). */
@@ -75,6 +79,8 @@ export interface DeviceCounters {
 export class SimDevice {
   readonly options: DeviceOptions;
   readonly bootNs = nowNs();
+  /** Size of each image slot, reported by slot info and enforced on upload. */
+  readonly slotBytes: number;
   slots: [Uint8Array, Uint8Array];
   boot: BootState = { swap: 'none', primaryImageOk: true, copyDone: false };
   upload: UploadContext | undefined;
@@ -95,7 +101,8 @@ export class SimDevice {
 
   constructor(options: DeviceOptions) {
     this.options = options;
-    this.slots = [new Uint8Array(SLOT_SIZE_BYTES).fill(0xff), new Uint8Array(SLOT_SIZE_BYTES).fill(0xff)];
+    this.slotBytes = options.slotBytes ?? SLOT_SIZE_BYTES;
+    this.slots = [new Uint8Array(this.slotBytes).fill(0xff), new Uint8Array(this.slotBytes).fill(0xff)];
     this.slots[0].set(initialImage());
   }
 

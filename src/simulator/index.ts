@@ -13,7 +13,7 @@
  */
 import { SMP_UDP_PORT } from '../codec/smp/constants.ts';
 import { ConfigError } from '../errors.ts';
-import { SimDevice, type ErrorForm } from './device.ts';
+import { SimDevice, SLOT_BYTES_RANGE, SLOT_SIZE_BYTES, type ErrorForm } from './device.ts';
 import { openSerialEndpoint, type SerialEndpoint } from './endpoints/serial.ts';
 import { openUdpEndpoint, type UdpEndpoint } from './endpoints/udp.ts';
 import { ActiveFaults } from './faults.ts';
@@ -50,6 +50,8 @@ export interface SimulatorOptions {
   bufCount?: number;
   /** Processing time per request buffer (default 0). */
   processingMs?: number;
+  /** Size of each image slot in bytes (default 0x69000, the capture's native_sim partition). */
+  slotBytes?: number;
   /** Zephyr-style log lines between serial frames (default true). */
   consoleText?: boolean;
 }
@@ -77,6 +79,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     errorForm: options.errorForm ?? 'v2',
     processingMs: Math.max(0, options.processingMs ?? 0),
     faults: faults.value,
+    slotBytes: slotBytes(options.slotBytes),
   });
   const server = new SmpServer(device);
   const closers: (() => Promise<void>)[] = [];
@@ -121,6 +124,12 @@ function stopAll(device: SimDevice, server: SmpServer, closers: (() => Promise<v
   device.dispose();
   const pending = closers.splice(0).map((close) => close().catch(() => undefined));
   return Promise.all(pending).then(() => undefined);
+}
+
+function slotBytes(value: number | undefined): number {
+  const bytes = positiveInt(value ?? SLOT_SIZE_BYTES, 'slotBytes', SLOT_BYTES_RANGE.min);
+  if (bytes > SLOT_BYTES_RANGE.max) throw new ConfigError(`slotBytes must be <= ${SLOT_BYTES_RANGE.max}, got ${bytes}`, '/slotBytes');
+  return bytes;
 }
 
 function positiveInt(value: number, name: string, min: number): number {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { bytesEqual } from '../../core/bytes.ts';
 import { MgmtErr } from '../../codec/smp/constants.ts';
-import { SLOT_SIZE_BYTES, type SimDevice } from '../device.ts';
+import type { SimDevice } from '../device.ts';
 import { compareImageVersions, IMAGE_MAGIC, readHeaderVersion, readSlotImage } from '../mcuboot-image.ts';
 import { decodeRequest } from '../request.ts';
 import { groupErr, okRsp, rcRsp, type HandlerContext, type HandlerResult } from '../types.ts';
@@ -50,7 +50,7 @@ export function upload(device: SimDevice, ctx: HandlerContext): HandlerResult {
 function chunkFaults(device: SimDevice, req: UploadRequest): HandlerResult | undefined {
   if (req.off === 0) return undefined;
   if (req.data.length === 0 && device.faults.has('upload-empty-chunk-refused')) return fail(device, rcRsp(MgmtErr.EINVAL));
-  if (device.upload !== undefined || !device.faults.has('upload-continuation-accepted') || req.off + req.data.length > SLOT_SIZE_BYTES) return undefined;
+  if (device.upload !== undefined || !device.faults.has('upload-continuation-accepted') || req.off + req.data.length > device.slotBytes) return undefined;
   device.slots[1].set(req.data, req.off);
   return okRsp({ off: req.off + req.data.length });
 }
@@ -80,10 +80,10 @@ function startUpload(device: SimDevice, req: UploadRequest): HandlerResult | und
     return okRsp({ off: current.off });
   }
   if ((req.image ?? 0) !== 0 || isSecondaryInUse(device)) return fail(device, groupErr(ImgErr.NO_FREE_SLOT));
-  if (total > SLOT_SIZE_BYTES && !device.faults.has('upload-too-large-accepted')) return fail(device, groupErr(ImgErr.INVALID_IMAGE_TOO_LARGE));
+  if (total > device.slotBytes && !device.faults.has('upload-too-large-accepted')) return fail(device, groupErr(ImgErr.INVALID_IMAGE_TOO_LARGE));
   if (req.upgrade === true && !isNewer(device, data)) return fail(device, groupErr(ImgErr.CURRENT_VERSION_IS_NEWER));
   if (device.faults.has('stale-state-hash') && device.staleSlotInfo === undefined) device.staleSlotInfo = slotInfos(device);
-  const len = Math.min(total, SLOT_SIZE_BYTES);
+  const len = Math.min(total, device.slotBytes);
   if (sha.length === MAX_SHA_BYTES && bytesEqual(sha256(device.slots[1].subarray(0, len)), sha)) {
     device.upload = undefined;
     return okRsp({ off: total, match: true });
@@ -105,10 +105,10 @@ function writeChunk(device: SimDevice, req: UploadRequest): HandlerResult {
   if (state === undefined) return okRsp({ off: 0 });
   const end = req.off + req.data.length;
   // Zephyr checks the overrun on continuation chunks only; the slot end bounds every write.
-  const isOverrun = (req.off > 0 && end > state.len) || end > SLOT_SIZE_BYTES;
+  const isOverrun = (req.off > 0 && end > state.len) || end > device.slotBytes;
   if (isOverrun && !device.faults.has('upload-overrun-accepted')) return fail(device, groupErr(ImgErr.INVALID_IMAGE_DATA_OVERRUN));
   // `upload-overrun-accepted`: the chunk is cut at the announced length instead of refused.
-  const data = isOverrun ? req.data.subarray(0, Math.max(0, Math.min(state.len, SLOT_SIZE_BYTES) - req.off)) : req.data;
+  const data = isOverrun ? req.data.subarray(0, Math.max(0, Math.min(state.len, device.slotBytes) - req.off)) : req.data;
   // An empty chunk writes nothing and never completes the upload (Zephyr's `len != 0` branch).
   if (data.length === 0) return okRsp({ off: state.off });
   device.slots[1].set(data, req.off);

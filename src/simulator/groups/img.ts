@@ -4,7 +4,7 @@
  */
 import { bytesEqual } from '../../core/bytes.ts';
 import { MgmtErr, MgmtGroup } from '../../codec/smp/constants.ts';
-import { SLOT_SIZE_BYTES, type SimDevice } from '../device.ts';
+import type { SimDevice } from '../device.ts';
 import { formatImageVersion } from '../mcuboot-image.ts';
 import { decodeRequest } from '../request.ts';
 import { groupErr, okRsp, rcRsp, type CommandHandlers, type GroupDefinition, type HandlerContext, type HandlerResult, type RspMap } from '../types.ts';
@@ -95,8 +95,8 @@ function erase(device: SimDevice, ctx: HandlerContext): HandlerResult {
 }
 
 function slotInfo(device: SimDevice): HandlerResult {
-  const primary = { slot: 0, size: SLOT_SIZE_BYTES };
-  const slots = device.faults.has('slot-info-missing-slot') ? [primary] : [primary, { slot: 1, size: SLOT_SIZE_BYTES, upload_image_id: 0 }];
+  const primary = { slot: 0, size: device.slotBytes };
+  const slots = device.faults.has('slot-info-missing-slot') ? [primary] : [primary, { slot: 1, size: device.slotBytes, upload_image_id: 0 }];
   return okRsp({ images: [{ image: 0, slots }] });
 }
 
