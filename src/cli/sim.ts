@@ -3,7 +3,7 @@
  * as connection strings, and stop cleanly on SIGINT/SIGTERM.
  */
 import { UsageError } from '../errors.ts';
-import { FAULT_PROFILES, startSimulator, type RunningSimulator, type SimulatorOptions } from '../simulator/index.ts';
+import { FAULT_PROFILES, SLOT_BYTES_RANGE, startSimulator, type RunningSimulator, type SimulatorOptions } from '../simulator/index.ts';
 import { formatConnectionString } from '../transport/connection-string.ts';
 import { type CliIo, type FlagSpecs, formatFlagHelp, integerFlag, parseFlags } from './args.ts';
 
@@ -14,11 +14,12 @@ const FLAGS = {
   baud: { type: 'string', valueName: 'N', description: 'emulate the line rate of an N-baud UART on the pseudo-terminal' },
   fault: { type: 'string', multiple: true, valueName: 'NAME', description: 'break one behaviour (repeatable; NAME:PARAM for a parameter)' },
   'error-form': { type: 'string', valueName: 'v1|v2', description: 'v2: Zephyr >= 3.4 (default); v1: an older server (ignores version bits, v1 rc errors)' },
+  'slot-bytes': { type: 'string', valueName: 'N', description: 'size of each image slot in bytes (default 430080 = 0x69000)' },
   'list-faults': { type: 'boolean', description: 'print the fault profiles and exit' },
   help: { type: 'boolean', description: 'show this help' },
 } as const satisfies FlagSpecs;
 
-const USAGE = `usage: mgmt-conformance sim [--udp PORT] [--udp6 PORT] [--serial] [--baud N] [--fault NAME]... [--error-form v1|v2]
+const USAGE = `usage: mgmt-conformance sim [--udp PORT] [--udp6 PORT] [--serial] [--baud N] [--fault NAME]... [--error-form v1|v2] [--slot-bytes N]
 
 Runs the reference SMP device (Zephyr smp_svr behaviour). Without --udp/--udp6/--serial it
 listens on udp://127.0.0.1:1337 and on a pseudo-terminal. Stop it with Ctrl+C.
@@ -49,6 +50,7 @@ export function simOptionsFromArgs(argv: readonly string[]): SimulatorOptions | 
     serial: hasSerial ? (baudRate === undefined ? true : { baudRate }) : false,
     faults: flags.fault ?? [],
     ...(errorForm === undefined ? {} : { errorForm }),
+    ...(flags['slot-bytes'] === undefined ? {} : { slotBytes: integerFlag('sim', 'slot-bytes', flags['slot-bytes'], SLOT_BYTES_RANGE.min, SLOT_BYTES_RANGE.max) }),
   };
 }
 

@@ -21,6 +21,7 @@ import { SmpServer } from './smp-server.ts';
 
 export { FAULT_PROFILES, type FaultProfile } from './faults.ts';
 export type { ErrorForm } from './device.ts';
+export { SLOT_BYTES_RANGE, SLOT_SIZE_BYTES } from './device.ts';
 
 /** Where a UDP endpoint listens. */
 export interface UdpEndpointOptions {

@@ -19,7 +19,13 @@ describe('simOptionsFromArgs', () => {
     });
   });
 
+  it('--slot-bytes sets the image slot size', () => {
+    expect(simOptionsFromArgs(['--udp', '0', '--slot-bytes', '1179648'])).toMatchObject({ slotBytes: 0x120000 });
+    expect(simOptionsFromArgs(['--udp', '0'])).not.toHaveProperty('slotBytes');
+  });
+
   it.each([
+    [['--slot-bytes', '100'], /^sim: --slot-bytes expects an integer 8192\.\.67108864, got '100'$/],
     [['--fault', 'nope'], /^sim: unknown fault 'nope' \(known: wrong-seq, /],
     [['--error-form', 'v3'], /^sim: --error-form expects v1 or v2, got 'v3'$/],
     [['--udp', '0', '--baud', '9600'], /^sim: --baud needs --serial$/],
