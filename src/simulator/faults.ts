@@ -29,9 +29,9 @@ export interface FaultProfile {
 /** Every fault profile the simulator knows. */
 export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must check that the response sequence number equals the request's (§1.6).
-  { name: 'wrong-seq', description: 'Responses carry the request sequence number + 1.', caughtBy: [] },
+  { name: 'wrong-seq', description: 'Responses carry the request sequence number + 1.', caughtBy: ['SMP-HDR-SEQ-001', 'SMP-HDR-SEQ-002', 'SMP-CAP-DISCOVERY-001'], mayAlsoFail: ['SMP-*'] },
   // A case must check the response op (1 for a read, 3 for a write) (§1.3).
-  { name: 'wrong-response-op', description: 'Responses repeat the request op instead of op+1 / 3.', caughtBy: [] },
+  { name: 'wrong-response-op', description: 'Responses repeat the request op instead of op+1 / 3.', caughtBy: ['SMP-HDR-OP-001', 'SMP-CAP-DISCOVERY-001'], mayAlsoFail: ['SMP-*'] },
   // A case must check that the header length equals the payload length (§1.1).
   { name: 'length-off-by-one', description: 'Response header length field is one more than the payload.', caughtBy: ['SMP-HDR-LEN-001', 'SMP-PROP-VALID-001'], mayAlsoFail: ['SMP-*'] },
   // A case must send a serial request and check the response CRC (§4.2).
