@@ -35,9 +35,9 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must check that the header length equals the payload length (§1.1).
   { name: 'length-off-by-one', description: 'Response header length field is one more than the payload.', caughtBy: ['SMP-HDR-LEN-001', 'SMP-PROP-VALID-001'], mayAlsoFail: ['SMP-*'] },
   // A case must send a serial request and check the response CRC (§4.2).
-  { name: 'bad-crc', description: 'Serial responses carry a corrupted CRC-16.', caughtBy: [] },
+  { name: 'bad-crc', description: 'Serial responses carry a corrupted CRC-16.', caughtBy: ['SMP-SERIAL-RSP-002', 'SMP-CAP-DISCOVERY-001'], mayAlsoFail: ['SMP-*'] },
   // A case must check the serial length field = len(packet) + 2 (§6.3 item 32, PR #40127).
-  { name: 'serial-length-without-crc', description: 'Serial length field omits the 2 CRC bytes (pre-2021 firmware bug).', caughtBy: [] },
+  { name: 'serial-length-without-crc', description: 'Serial length field omits the 2 CRC bytes (pre-2021 firmware bug).', caughtBy: ['SMP-SERIAL-RSP-002', 'SMP-CAP-DISCOVERY-001'], mayAlsoFail: ['SMP-*'] },
   // A case must upload a chunk at a wrong offset and expect {off: expected} with nothing written (§3.2.3 item 4).
   { name: 'ignore-offset-mismatch', description: 'Image upload writes a chunk at whatever offset it names.', caughtBy: ['SMP-IMG-DFU-005', 'SMP-IMG-UPLOAD-009', 'SMP-IMG-UPLOAD-010', 'SMP-IMG-UPLOAD-020'] },
   // A case must upload with a wrong sha and expect match false (§6.6 item 53).

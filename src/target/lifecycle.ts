@@ -111,13 +111,25 @@ async function attempt(client: SmpClient, attemptMs: number): Promise<{ isAnswer
   }
 }
 
+/** Link events saying a reply arrived but its frame was damaged (serial CRC or length field). */
+const DAMAGED_REPLY_EVENTS = new Set(['bad-crc', 'length-mismatch']);
+
+/** The first damaged-reply event the link reported since `mark`, as `kind: message`. */
+function damagedReplySince(client: SmpClient, mark: number): string | undefined {
+  const e = client.trace.since(mark).find((x) => x.direction === 'event' && x.note !== undefined && DAMAGED_REPLY_EVENTS.has(x.note));
+  return e ? `${e.note ?? ''}: ${typeof e.decoded === 'string' ? e.decoded : JSON.stringify(e.decoded ?? '')}` : undefined;
+}
+
 /**
  * Wait until the device answers (any SMP reply to MCUmgr params, even an error, means its SMP
  * server runs; packets that do not match the request count too, flagged as a mismatch), for at
- * most `readyTimeoutMs`. Throws a `TransportError` naming the endpoint.
+ * most `readyTimeoutMs`. A device that only ever sent damaged frames (every reply with a bad CRC
+ * or length field) is there but defective: flagged as a mismatch at the deadline, so the cases
+ * judge it. Throws a `TransportError` naming the endpoint when nothing came at all.
  */
 export async function waitUntilReady(client: SmpClient, options: { readyTimeoutMs: number; attemptMs?: number }): Promise<ReadyResult> {
   const startNs = nowNs();
+  const mark = client.trace.mark();
   const attemptMs = Math.min(options.attemptMs ?? 1000, options.readyTimeoutMs);
   let attempts = 0;
   for (;;) {
@@ -126,6 +138,9 @@ export async function waitUntilReady(client: SmpClient, options: { readyTimeoutM
     if (got.isAnswered) return got.mismatch === undefined ? { waitedMs: elapsedMs(startNs) } : { waitedMs: elapsedMs(startNs), mismatch: got.mismatch };
     const left = options.readyTimeoutMs - elapsedMs(startNs);
     if (left <= 0) {
+      // Waiting out the whole window first: one damaged frame among good ones is a line glitch, not a verdict.
+      const damaged = damagedReplySince(client, mark);
+      if (damaged !== undefined) return { waitedMs: elapsedMs(startNs), mismatch: `only damaged frames (${damaged})` };
       throw new TransportError(`no answer from ${client.endpoint} within ${options.readyTimeoutMs} ms (${attempts} attempts): is the device running and reachable?`);
     }
     await sleep(Math.min(100, left));
