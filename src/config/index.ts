@@ -15,4 +15,5 @@ export {
   type TargetsCheckOptions,
   type TargetsFile,
 } from './targets.ts';
+export { BUDGETS, BUDGET_NAMES, SIM_DEFAULT_BUDGETS, isBudgetName, type BudgetName } from './budgets.ts';
 export { locateJsonError, type JsonSyntaxProblem } from './json-locate.ts';

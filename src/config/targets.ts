@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { err, ok, type Result } from '../core/result.ts';
 import { ConfigError } from '../errors.ts';
+import { BUDGET_NAMES, SIM_DEFAULT_BUDGETS, isBudgetName } from './budgets.ts';
 import { ConfigChecker, childPointer, describeJson } from './checker.ts';
 import { locateJsonError } from './json-locate.ts';
 
@@ -45,6 +46,10 @@ export interface TargetConfig {
   capabilities: string[];
   timeoutMs: number;
   strict: boolean;
+  /**
+   * Timing budgets (names in `BUDGETS`, src/config/budgets.ts) the `SMP-TIME-*` cases enforce; a
+   * `sim` target without the key gets `SIM_DEFAULT_BUDGETS`, an empty object turns them off.
+   */
   budgets: Record<string, number>;
 }
 
@@ -90,7 +95,7 @@ export function builtInTargets(): TargetsFile {
     capabilities: [...SIM_DECLARED_CAPABILITIES],
     timeoutMs: DEFAULT_TIMEOUT_MS,
     strict: false,
-    budgets: {},
+    budgets: { ...SIM_DEFAULT_BUDGETS },
   };
   return { schemaVersion: 1, defaultTarget: 'sim', targets: { sim }, file: '(built-in)' };
 }
@@ -137,7 +142,7 @@ function checkTarget(c: ConfigChecker, name: string, raw: unknown, options: Targ
     capabilities: t['capabilities'] === undefined ? [] : (c.stringArray(t['capabilities'], `${at}/capabilities`, (s, p) => checkCapability(c, s, p, options.knownCapabilities)) ?? []),
     timeoutMs: t['timeoutMs'] === undefined ? DEFAULT_TIMEOUT_MS : (c.positiveNumber(t['timeoutMs'], `${at}/timeoutMs`) ?? 0),
     strict: t['strict'] === undefined ? false : (c.boolean(t['strict'], `${at}/strict`) ?? false),
-    budgets: t['budgets'] === undefined ? {} : checkBudgets(c, t['budgets'], `${at}/budgets`),
+    budgets: t['budgets'] === undefined ? (kind === 'sim' ? { ...SIM_DEFAULT_BUDGETS } : {}) : checkBudgets(c, t['budgets'], `${at}/budgets`),
   };
   if (t['description'] !== undefined) {
     const d = c.string(t['description'], `${at}/description`);
@@ -260,6 +265,10 @@ function checkBudgets(c: ConfigChecker, value: unknown, at: string): Record<stri
   const o = c.object(value, at);
   const out: Record<string, number> = {};
   for (const [key, v] of Object.entries(o ?? {})) {
+    if (!isBudgetName(key)) {
+      c.problem(childPointer(at, key), `unknown budget '${key}' (known: ${BUDGET_NAMES.join(', ')})`);
+      continue;
+    }
     const n = c.positiveNumber(v, childPointer(at, key));
     if (n !== undefined) out[key] = n;
   }

@@ -53,6 +53,11 @@ export interface CaseSession {
   /** SMP header versions the device answers: v1 = original protocol, v2 = version bits 01. */
   readonly smpVersions: { v1: boolean; v2: boolean };
   readonly timeouts: SessionTimeouts;
+  /**
+   * Timing budgets the target sets (targets.json `budgets`, names in src/config/budgets.ts:
+   * `smp.echo.rttMs`, …); a name absent here has no budget, and its timing case only records.
+   */
+  readonly budgets: Readonly<Record<string, number>>;
   /** What the device said about itself (os info, enum details), for reports. */
   readonly identity: Readonly<Record<string, unknown>>;
   /**

@@ -51,6 +51,8 @@ export class Session {
   readonly params: { bufSize: number; bufCount: number } | undefined;
   readonly smpVersions: { v1: boolean; v2: boolean };
   readonly timeouts: { responseMs: number; silenceMs: number };
+  /** Timing budgets of the target (targets.json `budgets`), enforced by the `SMP-TIME-*` cases. */
+  readonly budgets: Readonly<Record<string, number>>;
   readonly identity: Readonly<Record<string, unknown>>;
   /** Why capabilities could not be discovered (they are assumed present then). */
   readonly discoveryProblem: string | undefined;
@@ -80,6 +82,7 @@ export class Session {
     this.params = found.params;
     this.smpVersions = found.smpVersions;
     this.timeouts = { responseMs: target.timeoutMs, silenceMs: DEFAULT_SILENCE_MS };
+    this.budgets = { ...target.budgets };
     this.identity = found.identity;
     this.discoveryProblem = found.problem;
     this.#statuses = found.statuses;

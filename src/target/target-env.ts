@@ -3,6 +3,7 @@
  * (JSON; the CLI's `TargetEnvironment`). When `MGMT_TARGET` is absent, the worker uses the
  * built-in simulator, so `npx vitest run --project conformance` works on a fresh checkout.
  */
+import { SIM_DEFAULT_BUDGETS } from '../config/budgets.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { ConfigError } from '../errors.ts';
 
@@ -32,6 +33,11 @@ export interface ResolvedTarget {
   allowDestructive: boolean;
   /** How long to wait for the device's first answer. */
   readyTimeoutMs: number;
+  /**
+   * Timing budgets from targets.json (src/config/budgets.ts names them). Without a `budgets` key
+   * a `sim` target gets the simulator's defaults; other kinds get none (timing informational).
+   */
+  budgets: Record<string, number>;
 }
 
 const KINDS: readonly ResolvedTargetKind[] = ['sim', 'udp', 'serial', 'process'];
@@ -59,6 +65,16 @@ function strings(o: Record<string, unknown>, key: string): Result<string[], Conf
   if (v === undefined) return ok([]);
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return err(problem(`${key} must be a list of strings`, `/${key}`));
   return ok(v as string[]);
+}
+
+function budgets(o: Record<string, unknown>, kind: unknown): Result<Record<string, number>, ConfigError> {
+  const v = o['budgets'];
+  if (v === undefined) return ok(kind === 'sim' ? { ...SIM_DEFAULT_BUDGETS } : {});
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return err(problem('budgets must be an object of names to positive numbers', '/budgets'));
+  const entries = Object.entries(v as Record<string, unknown>);
+  const bad = entries.find(([, n]) => typeof n !== 'number' || !(n > 0));
+  if (bad) return err(problem(`budget ${bad[0]} must be a positive number`, `/budgets/${bad[0]}`));
+  return ok(Object.fromEntries(entries) as Record<string, number>);
 }
 
 /** A random run seed (31 bits, the range fast-check takes). */
@@ -90,6 +106,8 @@ export function parseTargetEnv(text: string | undefined, env: Record<string, str
   if (!capabilities.ok) return capabilities;
   const faults = strings(o, 'faults');
   if (!faults.ok) return faults;
+  const budgetsOf = budgets(o, kind);
+  if (!budgetsOf.ok) return budgetsOf;
   const seedText = env['MGMT_SEED'];
   const seed = seedText !== undefined && /^\d+$/.test(seedText) ? Number(seedText) : typeof o['seed'] === 'number' ? o['seed'] : randomSeed();
   return ok({
@@ -104,6 +122,7 @@ export function parseTargetEnv(text: string | undefined, env: Record<string, str
     faults: faults.value,
     allowDestructive: o['allowDestructive'] !== false && env['MGMT_NO_DESTRUCTIVE'] !== '1',
     readyTimeoutMs: readyTimeoutMs.value,
+    budgets: budgetsOf.value,
   });
 }
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtInTargets, loadTargets, parseTargets, resolveTarget } from '../../../src/config/targets.ts';
+import { SIM_DEFAULT_BUDGETS } from '../../../src/config/budgets.ts';
 import { locateJsonError } from '../../../src/config/json-locate.ts';
 import { ConfigError } from '../../../src/errors.ts';
 
@@ -95,12 +96,17 @@ const rows: { name: string; text: string; messages: string[] }[] = [
   },
   {
     name: 'bad capability and budget',
-    text: withTarget({ kind: 'sim', capabilities: ['SMP echo'], budgets: { echoRttMs: -1 }, strict: 'yes' }),
+    text: withTarget({ kind: 'sim', capabilities: ['SMP echo'], budgets: { 'smp.echo.rttMs': -1 }, strict: 'yes' }),
     messages: [
       'targets.json#/targets/t/capabilities/0: expected a capability name like "smp.os.echo", got "SMP echo"',
       'targets.json#/targets/t/strict: expected true or false, got "yes"',
-      'targets.json#/targets/t/budgets/echoRttMs: expected a positive number, got -1',
+      'targets.json#/targets/t/budgets/smp.echo.rttMs: expected a positive number, got -1',
     ],
+  },
+  {
+    name: 'unknown budget name',
+    text: withTarget({ kind: 'udp', smp: 'udp://127.0.0.1:1337', budgets: { echoRttMs: 5 } }),
+    messages: ["targets.json#/targets/t/budgets/echoRttMs: unknown budget 'echoRttMs' (known: smp.echo.rttMs, smp.img.state.rttMs)"],
   },
   {
     name: 'default target missing',
@@ -156,8 +162,17 @@ describe('parseTargets success', () => {
       capabilities: [],
       timeoutMs: 2000,
       strict: false,
-      budgets: {},
+      budgets: SIM_DEFAULT_BUDGETS,
     });
+  });
+
+  it('gives a board no budgets unless it sets some, and lets a sim target turn its defaults off', () => {
+    const board = parseTargets(withTarget({ kind: 'udp', smp: 'udp://127.0.0.1:1337' }), 'f');
+    expect(board.ok && board.value.targets['t']?.budgets).toEqual({});
+    const set = parseTargets(withTarget({ kind: 'udp', smp: 'udp://127.0.0.1:1337', budgets: { 'smp.img.state.rttMs': 300 } }), 'f');
+    expect(set.ok && set.value.targets['t']?.budgets).toEqual({ 'smp.img.state.rttMs': 300 });
+    const off = parseTargets(withTarget({ kind: 'sim', budgets: {} }), 'f');
+    expect(off.ok && off.value.targets['t']?.budgets).toEqual({});
   });
 
   it('accepts a process target', () => {
@@ -172,6 +187,9 @@ describe('parseTargets success', () => {
     for (const name of ['udp-board', 'serial-board']) {
       expect(file.targets[name]?.description).toMatch(/change 'smp'/);
     }
+    // The sim entry states the simulator's budgets, the same the built-in target carries.
+    expect(file.targets['sim']?.budgets).toEqual(builtInTargets().targets['sim']?.budgets);
+    expect(builtInTargets().targets['sim']?.budgets).toEqual(SIM_DEFAULT_BUDGETS);
   });
 });
 

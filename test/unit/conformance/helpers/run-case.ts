@@ -100,6 +100,7 @@ export function testTarget(overrides: Partial<ResolvedTarget> = {}): ResolvedTar
     faults: [],
     allowDestructive: true,
     readyTimeoutMs: 1500,
+    budgets: {},
     ...overrides,
   };
 }
