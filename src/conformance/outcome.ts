@@ -16,6 +16,8 @@ export interface CaseEnding {
   error: unknown;
   warnings: readonly string[];
   notes: readonly string[];
+  /** The case found nothing to judge on this target (`expect.informational`): the reason. */
+  informational?: string | undefined;
 }
 
 /** The verdict and what the test must do: pass, throw `error` (fail or broken), or skip. */
@@ -70,6 +72,9 @@ export function classifyEnding(ending: CaseEnding): Verdict {
     const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     const broken = hasErrorCode(e, 'E_CASE_BROKEN') ? e : new CaseBrokenError(text, { cause: e });
     return { outcome: 'broken', message: firstLine(broken.message), error: broken };
+  }
+  if (ending.informational !== undefined) {
+    return { outcome: 'informational', message: [ending.informational, ...ending.warnings, ...ending.notes].join('; ') };
   }
   if (ending.warnings.length > 0) {
     const message = ending.warnings.join('; ');

@@ -70,7 +70,8 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
     name: 'slow-replies',
     description: 'Every response is delayed.',
     params: { name: 'ms', defaultValue: 200, description: 'delay in milliseconds' },
-    caughtBy: [],
+    // Breaks the simulator's default budgets (targets.json / builtInTargets: echo 50 ms, state 100 ms).
+    caughtBy: ['SMP-TIME-ECHO-001', 'SMP-TIME-IMG-STATE-001'],
   },
   // A case must send several requests and expect an answer to each one.
   {

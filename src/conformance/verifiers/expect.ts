@@ -20,6 +20,8 @@ export interface CaseRecorder {
   readonly warnings: string[];
   /** Recorded behaviour (informational), no effect on the outcome. */
   readonly notes: string[];
+  /** Set by `expect.informational`: why the case has nothing to judge on this target. */
+  informational?: string | undefined;
 }
 
 /** What the link-level checks need. */
@@ -56,6 +58,11 @@ export interface Verifiers {
   warn(condition: boolean, message: string): boolean;
   /** Record observed behaviour (informational). */
   note(message: string): void;
+  /**
+   * The target sets nothing to judge this case against (no timing budget): the case records its
+   * figures and ends informational, whatever its level, unless a check fails.
+   */
+  informational(reason: string): void;
   /** A MUST-level check of anything the other verifiers do not cover. */
   that(condition: boolean, what: { expected: string; actual: string; check?: string; frame?: Uint8Array }): void;
 }
@@ -91,6 +98,9 @@ export function createVerifiers(scope: VerifierScope, link: VerifierLink, record
     },
     note(message) {
       recorder.notes.push(message);
+    },
+    informational(reason) {
+      recorder.informational = reason;
     },
     that(condition, what) {
       if (condition) return;

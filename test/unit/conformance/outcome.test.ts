@@ -8,7 +8,7 @@ const defect = (escalate = false): ConformanceAssertionError =>
   new ConformanceAssertionError({ caseId: 'X-Y-001', spec: 'doc §s', expected: ['a'], actual: 'b', ...(escalate ? { escalate } : {}) });
 const chai = Object.assign(new Error('expected 1 to be 2'), { name: 'AssertionError' });
 
-type Row = [string, { level: Level; isStrict?: boolean; error?: unknown; warnings?: string[]; notes?: string[] }, Outcome, 'throws-failed' | 'throws-broken' | 'passes' | 'skips'];
+type Row = [string, { level: Level; isStrict?: boolean; error?: unknown; warnings?: string[]; notes?: string[]; informational?: string }, Outcome, 'throws-failed' | 'throws-broken' | 'passes' | 'skips'];
 
 const rows: Row[] = [
   ['clean MUST', { level: 'MUST' }, 'pass', 'passes'],
@@ -27,6 +27,9 @@ const rows: Row[] = [
   ['warning in MUST', { level: 'MUST', warnings: ['slow'] }, 'nonStrict', 'passes'],
   ['warning in MUST, strict', { level: 'MUST', isStrict: true, warnings: ['slow'] }, 'fail', 'throws-failed'],
   ['warning in MAY, strict', { level: 'MAY', isStrict: true, warnings: ['slow'] }, 'informational', 'passes'],
+  ['nothing to judge on this target, MUST', { level: 'MUST', informational: 'no budget', notes: ['median 3 ms'] }, 'informational', 'passes'],
+  ['nothing to judge, strict, with a warning', { level: 'MUST', isStrict: true, informational: 'no budget', warnings: ['slow'] }, 'informational', 'passes'],
+  ['nothing to judge, but a check failed', { level: 'MUST', informational: 'no budget', error: defect() }, 'fail', 'throws-failed'],
   ['capability missing', { level: 'MUST', error: new CaseUnsupportedSignal('no slot 1') }, 'unsupported', 'skips'],
   ['transport trouble', { level: 'MUST', error: new TransportError('port vanished') }, 'broken', 'throws-broken'],
   ['harness bug', { level: 'SHOULD', error: new TypeError('x is undefined') }, 'broken', 'throws-broken'],
@@ -45,6 +48,11 @@ describe('classifyEnding', () => {
       expect(`${v.error?.name} ${v.error?.message}`).not.toMatch(/assert/i);
     }
     if (outcome !== 'pass') expect(v.message).not.toBe('');
+  });
+
+  it('an informational ending says why and keeps the recorded figures', () => {
+    const v = classifyEnding({ caseId: 'X-Y-001', spec: 'doc §s', level: 'MUST', isStrict: false, warnings: [], notes: ['median 3 ms'], error: undefined, informational: 'no budget' });
+    expect(v.message).toBe('no budget; median 3 ms');
   });
 
   it('keeps the first line of the failure as the message', () => {

@@ -1,0 +1,61 @@
+/**
+ * Timing budgets end to end: the timing suite run by a real vitest (conformance project) against
+ * the simulator with its default budgets, with replies slowed past them, and with the budgets
+ * turned off. Results are read from vitest's JSON report, meta included.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ConformanceMeta } from '../../../src/conformance/meta.ts';
+
+const root = resolve(import.meta.dirname, '../../..');
+const IDS = ['SMP-TIME-ECHO-001', 'SMP-TIME-IMG-STATE-001'];
+
+interface TestResult {
+  title: string;
+  status: string;
+  failureMessages: string[];
+  meta: { conformance?: ConformanceMeta };
+}
+
+async function runTiming(target: unknown): Promise<Map<string, TestResult>> {
+  const dir = mkdtempSync(join(tmpdir(), 'timing-run-'));
+  const out = join(dir, 'report.json');
+  const env: NodeJS.ProcessEnv = { ...process.env, MGMT_TARGET: JSON.stringify(target), MGMT_SEED: '1' };
+  delete env['VITEST_WORKER_ID'];
+  try {
+    await new Promise<void>((done) => {
+      const args = [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--project', 'conformance', 'suites/smp/timing.suite.ts', '--reporter=json', `--outputFile=${out}`];
+      execFile(process.execPath, args, { cwd: root, env, timeout: 120_000 }, () => done());
+    });
+    const report = JSON.parse(readFileSync(out, 'utf8')) as { testResults: { assertionResults: TestResult[] }[] };
+    const tests = report.testResults.flatMap((f) => f.assertionResults);
+    return new Map(tests.map((t) => [t.title.split(' ')[0] ?? '', t]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const outcomeOf = (r: Map<string, TestResult>, id: string): string | undefined => r.get(id)?.meta.conformance?.outcome;
+
+describe('timing suite against the simulator budgets', () => {
+  it('passes with the default budgets, fails when replies are slower, and only records without budgets', async () => {
+    const [healthy, slow, unbudgeted] = await Promise.all([
+      runTiming({ name: 'sim', kind: 'sim' }),
+      runTiming({ name: 'sim', kind: 'sim', faults: ['slow-replies:120'] }),
+      runTiming({ name: 'sim', kind: 'sim', budgets: {} }),
+    ]);
+    for (const id of IDS) {
+      expect(outcomeOf(healthy, id), id).toBe('pass');
+      expect(outcomeOf(slow, id), id).toBe('fail');
+      expect(outcomeOf(unbudgeted, id), id).toBe('informational');
+    }
+    expect(slow.get('SMP-TIME-ECHO-001')?.failureMessages[0]).toMatch(/budget smp\.echo\.rttMs.*median round trip ≤ 50 ms.*median 1\d\d\.\d ms over 11 exchanges/s);
+    const recorded = unbudgeted.get('SMP-TIME-IMG-STATE-001')?.meta.conformance;
+    expect(recorded?.message).toMatch(/^no "smp\.img\.state\.rttMs" budget for target sim; image state read round trip: median [\d.]+ ms over 11 exchanges/);
+    // Every exchange is timed and kept: 11 figures in the case log.
+    expect(recorded?.warnings.join('\n')).toMatch(/each: ([\d.]+, ){10}[\d.]+ ms/);
+  }, 150_000);
+});
