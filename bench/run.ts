@@ -1,58 +1,64 @@
 /**
- * `npm run bench`: codec throughput, SmpClient vs raw UDP echo round trips, the simulator's
- * own echo bench when present, and image upload throughput (bench/upload.ts). Prints JSON and
- * writes reports/bench.json; bounded in time.
+ * `npm run bench`: codec throughput, SmpClient vs raw UDP echo round trips, the simulator's echo
+ * rate over UDP and the pty (issue 3), malformed requests per second with liveness checks and the
+ * wall time of the full SMP run (issue 4), image upload throughput (issue 5), and a `goals`
+ * section judging each goal. Prints one JSON object and writes reports/bench.json. Every part
+ * has its own time bound (together under 4 minutes), and the process exits when done, so work a
+ * bound gave up on cannot keep it alive.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { benchCodecs } from './codec-throughput.ts';
 import { benchEchoRtt } from './echo-rtt.ts';
+import { FULL_RUN_BUDGET_MS, benchFullRun } from './full-run.ts';
+import { benchGoals } from './goals.ts';
+import { benchMalformed } from './malformed.ts';
+import { benchSimulatorEcho } from './simulator-echo.ts';
 import { benchUpload } from './upload.ts';
 
-const SIMULATOR_BENCH_BUDGET_MS = 20_000;
+/** Time bounds per part; their sum plus the codec loops (about 4 s) is 214 s. */
+const BUDGET_MS = { echoRtt: 30_000, simulatorEcho: 15_000, malformed: 10_000, upload: 80_000, fullRun: FULL_RUN_BUDGET_MS + 5_000 } as const;
+/** Last resort, counted from process start (module loading included): report and exit. */
+const WATCHDOG_MS = 235_000;
 
-/** Run `work`, giving up after `ms` (the bench must end in bounded time). */
-async function within<T>(ms: number, work: Promise<T>): Promise<T> {
+/** Run `work`, giving up after `ms`; a failure or timeout becomes `{ error }` in the report. */
+async function within<T>(ms: number, work: () => Promise<T>): Promise<T | { error: string }> {
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`gave up after ${ms} ms`)), ms);
   });
   try {
-    return await Promise.race([work, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** helper S's simulator bench, when its file exists. */
-async function simulatorEcho(): Promise<unknown> {
-  const file = fileURLToPath(new URL('./simulator-echo.ts', import.meta.url));
-  if (!existsSync(file)) return { skipped: 'bench/simulator-echo.ts not present' };
-  const mod = (await import('./simulator-echo.ts')) as { benchSimulatorEcho?: () => Promise<unknown> };
-  if (typeof mod.benchSimulatorEcho !== 'function') return { skipped: 'bench/simulator-echo.ts exports no benchSimulatorEcho' };
-  try {
-    return await within(SIMULATOR_BENCH_BUDGET_MS, mod.benchSimulatorEcho());
+    return await Promise.race([work(), limit]);
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
   const codecs = benchCodecs(1000);
-  const echoRtt = await within(30_000, benchEchoRtt());
-  const simulator = await simulatorEcho();
-  const imageUpload = await within(90_000, benchUpload()).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
+  const echoRtt = await within(BUDGET_MS.echoRtt, () => benchEchoRtt());
+  const simulatorEcho = await within(BUDGET_MS.simulatorEcho, () => benchSimulatorEcho());
+  const malformed = await within(BUDGET_MS.malformed, () => benchMalformed());
+  const imageUpload = await within(BUDGET_MS.upload, () => benchUpload());
+  const fullRun = await within(BUDGET_MS.fullRun, () => benchFullRun());
+  const echoRatio = 'error' in echoRtt ? undefined : echoRtt.ratio;
+  const goals = benchGoals({ echoRatio, simulatorEcho, upload: imageUpload, malformed, fullRun });
   const result = {
-    schemaVersion: 1,
+    schemaVersion: 2,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
+    /** Since the process started: module loading (tsx transforms) included. */
+    processMs: Math.round(process.uptime() * 1000),
     machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' },
+    goals,
     codecs,
     echoRtt,
-    simulatorEcho: simulator,
+    simulatorEcho,
+    malformed,
+    fullRun,
     imageUpload,
   };
   const text = JSON.stringify(result, null, 2);
@@ -61,4 +67,10 @@ async function main(): Promise<void> {
   await writeFile('reports/bench.json', `${text}\n`);
 }
 
+const watchdog = setTimeout(() => {
+  process.stdout.write(`${JSON.stringify({ error: `bench still running after ${WATCHDOG_MS} ms; stopped` })}\n`);
+  process.exit(1);
+}, WATCHDOG_MS - process.uptime() * 1000);
+watchdog.unref();
 await main();
+process.exit(0);
