@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMainModule } from './is-main.ts';
 
 /** The run is killed (with its children) after this long. */
 export const FULL_RUN_BUDGET_MS = 70_000;
@@ -86,6 +87,6 @@ export async function benchFullRun(): Promise<FullRunFigures> {
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
+if (isMainModule(import.meta.url)) {
   process.stdout.write(`${JSON.stringify(await benchFullRun(), null, 2)}\n`);
 }

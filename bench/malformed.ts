@@ -12,6 +12,7 @@ import { decodeCbor } from '../src/codec/cbor/cbor.ts';
 import { arbMalformedPacket } from '../src/codec/smp/arbitraries.ts';
 import { decodeSmpPacket, encodeSmpPacket } from '../src/codec/smp/message.ts';
 import { startSimulator } from '../src/simulator/index.ts';
+import { isMainModule } from './is-main.ts';
 
 /** Malformed frames sent between two liveness checks. */
 export const WINDOW_FRAMES = 100;
@@ -123,6 +124,6 @@ export async function benchMalformed(): Promise<MalformedFigures> {
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
+if (isMainModule(import.meta.url)) {
   process.stdout.write(`${JSON.stringify(await benchMalformed(), null, 2)}\n`);
 }

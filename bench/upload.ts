@@ -19,6 +19,7 @@ import { signMcubootImage } from '../src/codec/image/index.ts';
 import { startSimulator, type SimulatorOptions } from '../src/simulator/index.ts';
 import { SerialTransport } from '../src/transport/serial.ts';
 import { UdpTransport } from '../src/transport/udp.ts';
+import { isMainModule } from './is-main.ts';
 
 /** Simulated device time per request buffer (flash write and bookkeeping). */
 export const PROCESSING_MS = 10;
@@ -211,7 +212,7 @@ export async function benchUpload(): Promise<UploadFigures> {
   };
 }
 
-if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
+if (isMainModule(import.meta.url)) {
   const started = Date.now();
   const figures = await benchUpload();
   process.stdout.write(`${JSON.stringify({ ...figures, benchDurationMs: Date.now() - started }, null, 2)}\n`);
