@@ -30,7 +30,10 @@ export interface MalformedFigures {
   framesSent: number;
   /** Packets that came back for malformed frames (error replies, or answers to frames that still parsed). */
   repliesToFrames: number;
-  /** Frames with no packet back (the device dropped them silently, as §6.2 allows for damage). */
+  /**
+   * Frames sent minus packets back: frames the device dropped silently (as §6.2 allows for
+   * damage). A lower bound, since a frame carrying two packets can be answered twice.
+   */
   silentFrames: number;
   livenessChecks: number;
   livenessPassed: number;
