@@ -29,6 +29,8 @@ export interface TargetEnvironment {
   smp: string;
   transport: string;
   capabilities: string[];
+  /** Timing budgets from targets.json (name → milliseconds); `{}` turns the simulator's defaults off. */
+  budgets: Record<string, number>;
   timeoutMs: number;
   strict: boolean;
   seed: number;
@@ -101,6 +103,7 @@ export function targetEnvironment(plan: TargetRunPlan, smp: string): TargetEnvir
     smp,
     transport: plan.transport,
     capabilities: plan.target.capabilities,
+    budgets: { ...plan.target.budgets },
     timeoutMs: plan.target.timeoutMs,
     strict: plan.isStrict,
     seed: plan.seed,
