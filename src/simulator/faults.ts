@@ -22,6 +22,11 @@ export interface FaultProfile {
    * any failure outside `caughtBy` and these patterns is a false alarm.
    */
   readonly mayAlsoFail?: readonly string[];
+  /**
+   * The one link this profile breaks, when it only acts there (the serial endpoint's framing):
+   * over other transports it changes nothing, so the self-test runs it on this link alone.
+   */
+  readonly link?: 'serial';
   /** True when the device stops answering by design (robustness properties skip the liveness check). */
   readonly isCrash?: boolean;
 }
@@ -35,9 +40,9 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   // A case must check that the header length equals the payload length (§1.1).
   { name: 'length-off-by-one', description: 'Response header length field is one more than the payload.', caughtBy: ['SMP-HDR-LEN-001', 'SMP-PROP-VALID-001'], mayAlsoFail: ['SMP-*'] },
   // A case must send a serial request and check the response CRC (§4.2).
-  { name: 'bad-crc', description: 'Serial responses carry a corrupted CRC-16.', caughtBy: ['SMP-SERIAL-RSP-002', 'SMP-CAP-DISCOVERY-001'], mayAlsoFail: ['SMP-*'] },
+  { name: 'bad-crc', link: 'serial', description: 'Serial responses carry a corrupted CRC-16.', caughtBy: ['SMP-SERIAL-RSP-002', 'SMP-CAP-DISCOVERY-001'], mayAlsoFail: ['SMP-*'] },
   // A case must check the serial length field = len(packet) + 2 (§6.3 item 32, PR #40127).
-  { name: 'serial-length-without-crc', description: 'Serial length field omits the 2 CRC bytes (pre-2021 firmware bug).', caughtBy: ['SMP-SERIAL-RSP-002', 'SMP-CAP-DISCOVERY-001'], mayAlsoFail: ['SMP-*'] },
+  { name: 'serial-length-without-crc', link: 'serial', description: 'Serial length field omits the 2 CRC bytes (pre-2021 firmware bug).', caughtBy: ['SMP-SERIAL-RSP-002', 'SMP-CAP-DISCOVERY-001'], mayAlsoFail: ['SMP-*'] },
   // A case must upload a chunk at a wrong offset and expect {off: expected} with nothing written (§3.2.3 item 4).
   { name: 'ignore-offset-mismatch', description: 'Image upload writes a chunk at whatever offset it names.', caughtBy: ['SMP-IMG-DFU-005', 'SMP-IMG-UPLOAD-009', 'SMP-IMG-UPLOAD-010', 'SMP-IMG-UPLOAD-020'] },
   // A case must upload with a wrong sha and expect match false (§6.6 item 53).
@@ -143,15 +148,15 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'reject-indefinite-maps', description: 'Indefinite-length request maps are refused with rc 3.', caughtBy: ['SMP-CBOR-INDEF-001'] },
   { name: 'strict-request-keys', description: 'Request maps with a key the command does not define are refused with rc 3.', caughtBy: ['SMP-CBOR-UNKNOWN-001', 'SMP-CBOR-UNKNOWN-002', 'SMP-CBOR-UNKNOWN-003'] },
   { name: 'rx-buffer-off-by-one', description: 'A request filling the receive buffer (min(UDP MTU, buf_size)) loses its last byte.', caughtBy: ['SMP-BUF-UDP-001'] },
-  { name: 'serial-framing-errors-answered', description: 'Serial framing errors (CRC, base64, length, orphan or restarted lines) are answered with {"rc": 9}.', caughtBy: ['SMP-SERIAL-CRC-001', 'SMP-SERIAL-B64-001', 'SMP-SERIAL-B64-002', 'SMP-SERIAL-LEN-001', 'SMP-SERIAL-LEN-002', 'SMP-SERIAL-ORPHAN-001', 'SMP-SERIAL-RESTART-001', 'SMP-PROP-SERIAL-001'] },
-  { name: 'serial-multi-line-dropped', description: 'Serial packets spanning more than one line are dropped.', caughtBy: ['SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002', 'SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-CONSOLE-001', 'SMP-SERIAL-CRLF-001', 'SMP-PROP-SERIAL-002'] },
-  { name: 'serial-line-limit-126', description: 'Serial lines of exactly 127 bytes are dropped as too long.', caughtBy: ['SMP-SERIAL-LINE-001', 'SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002', 'SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-CONSOLE-001', 'SMP-PROP-SERIAL-002'] },
-  { name: 'serial-console-breaks-packet', description: 'A console text line between the lines of a serial packet discards the packet.', caughtBy: ['SMP-SERIAL-CONSOLE-001'] },
-  { name: 'serial-crlf-rejected', description: 'A serial packet whose lines end in \\r\\n is dropped.', caughtBy: ['SMP-SERIAL-CRLF-001'] },
-  { name: 'serial-crc-missing-at-91', description: 'A serial reply of exactly 91 bytes is framed without its CRC (Zephyr issue #37893).', caughtBy: ['SMP-SERIAL-SIZE-001'], mayAlsoFail: ['SMP-SERIAL-*'] },
-  { name: 'serial-long-reply-bad-crc', description: 'Serial replies longer than one line carry a corrupted CRC-16 (one-line replies are intact).', caughtBy: ['SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002'], mayAlsoFail: ['SMP-SERIAL-*'] },
-  { name: 'serial-long-reply-length-without-crc', description: 'Serial replies longer than one line carry a length field without the 2 CRC bytes.', caughtBy: ['SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002'], mayAlsoFail: ['SMP-SERIAL-*'] },
-  { name: 'serial-oversize-accepted', description: 'Serial packets larger than buf_size are processed instead of dropped.', caughtBy: ['SMP-BUF-SERIAL-001'] },
+  { name: 'serial-framing-errors-answered', link: 'serial', description: 'Serial framing errors (CRC, base64, length, orphan or restarted lines) are answered with {"rc": 9}.', caughtBy: ['SMP-SERIAL-CRC-001', 'SMP-SERIAL-B64-001', 'SMP-SERIAL-B64-002', 'SMP-SERIAL-LEN-001', 'SMP-SERIAL-LEN-002', 'SMP-SERIAL-ORPHAN-001', 'SMP-SERIAL-RESTART-001', 'SMP-PROP-SERIAL-001'] },
+  { name: 'serial-multi-line-dropped', link: 'serial', description: 'Serial packets spanning more than one line are dropped.', caughtBy: ['SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002', 'SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-CONSOLE-001', 'SMP-SERIAL-CRLF-001', 'SMP-PROP-SERIAL-002'] },
+  { name: 'serial-line-limit-126', link: 'serial', description: 'Serial lines of exactly 127 bytes are dropped as too long.', caughtBy: ['SMP-SERIAL-LINE-001', 'SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002', 'SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-CONSOLE-001', 'SMP-PROP-SERIAL-002'] },
+  { name: 'serial-console-breaks-packet', link: 'serial', description: 'A console text line between the lines of a serial packet discards the packet.', caughtBy: ['SMP-SERIAL-CONSOLE-001'] },
+  { name: 'serial-crlf-rejected', link: 'serial', description: 'A serial packet whose lines end in \\r\\n is dropped.', caughtBy: ['SMP-SERIAL-CRLF-001'] },
+  { name: 'serial-crc-missing-at-91', link: 'serial', description: 'A serial reply of exactly 91 bytes is framed without its CRC (Zephyr issue #37893).', caughtBy: ['SMP-SERIAL-SIZE-001'], mayAlsoFail: ['SMP-SERIAL-*'] },
+  { name: 'serial-long-reply-bad-crc', link: 'serial', description: 'Serial replies longer than one line carry a corrupted CRC-16 (one-line replies are intact).', caughtBy: ['SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002'], mayAlsoFail: ['SMP-SERIAL-*'] },
+  { name: 'serial-long-reply-length-without-crc', link: 'serial', description: 'Serial replies longer than one line carry a length field without the 2 CRC bytes.', caughtBy: ['SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002'], mayAlsoFail: ['SMP-SERIAL-*'] },
+  { name: 'serial-oversize-accepted', link: 'serial', description: 'Serial packets larger than buf_size are processed instead of dropped.', caughtBy: ['SMP-BUF-SERIAL-001'] },
   // W3 (image state/erase/upload rules, file system): one behaviour of §3.2 and §3.5 each.
   { name: 'img-state-flags-wrong', description: 'Image state marks the secondary slot active and the running slot not active.', caughtBy: ['SMP-IMG-STATE-001', 'SMP-IMG-STATE-002', 'SMP-IMG-STATE-WRITE-007', 'SMP-IMG-STATE-WRITE-008', 'SMP-IMG-DFU-001', 'SMP-IMG-DFU-010'] },
   { name: 'state-write-hash-unchecked', description: 'Image state write answers the state list (changing nothing) to a missing, wrong-length or unknown hash.', caughtBy: ['SMP-IMG-STATE-WRITE-001', 'SMP-IMG-STATE-WRITE-002', 'SMP-IMG-STATE-WRITE-003', 'SMP-IMG-STATE-WRITE-005', 'SMP-IMG-STATE-WRITE-006', 'SMP-IMG-STATE-WRITE-010', 'SMP-IMG-STATE-WRITE-011'] },

@@ -111,10 +111,12 @@ async function runAllProfiles(): Promise<void> {
   const profiles = PROFILES.filter(runnable);
   // Two CLI runs at a time, each with up to two target processes: much of a faulty run is spent
   // waiting out timeouts, so four processes keep 2 cores busy without starving each other.
-  await pool([runClean, ...batches(profiles).map((b) => () => runBatch(b.profiles, 'udp', b.suites))], CONCURRENCY);
-  // A fault of the serial link (framing, CRC), or cases that run over the pty only, show up on
-  // the pseudo-terminal: repeat there every profile not fully caught over UDP.
-  const again = profiles.filter((p) => uncaughtCatchers(p, profileRuns.get(p.name)?.[0]?.summary).length > 0);
+  // A profile that only breaks the serial link changes nothing over UDP: it runs on the pty alone.
+  const overUdp = profiles.filter((p) => p.link !== 'serial');
+  await pool([runClean, ...batches(overUdp).map((b) => () => runBatch(b.profiles, 'udp', b.suites))], CONCURRENCY);
+  // Cases that run over the pty only show up there too: repeat on the pseudo-terminal every
+  // profile not fully caught over UDP.
+  const again = profiles.filter((p) => p.link === 'serial' || uncaughtCatchers(p, profileRuns.get(p.name)?.[0]?.summary).length > 0);
   await pool(
     batches(again).map((b) => () => runBatch(b.profiles, 'serial', b.suites)),
     CONCURRENCY,
