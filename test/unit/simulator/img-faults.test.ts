@@ -2,15 +2,15 @@
  * The image DFU fault profiles (src/simulator/groups/img-faults.ts) on the wire: each check
  * passes with its profile on and fails against a conforming simulator.
  */
-import { describe, expect, it } from 'vitest';
-import { startSimulator } from '../../../src/simulator/index.ts';
+import { expect } from 'vitest';
 import { testImage, uploadAll } from './image-fixtures.ts';
-import { body, req, SimLink } from './sim-link.ts';
+import { describeFaultsOnTheWire, type FaultWireCheck } from './fault-wire-checks.ts';
+import { body, req, type SimLink } from './sim-link.ts';
 
 const R = 0;
 const W = 2;
 
-type Check = (link: SimLink) => Promise<void>;
+type Check = FaultWireCheck;
 
 /** One wire check per image DFU profile (shaped like faults.test.ts's CHECKS, to merge there). */
 export const IMG_FAULT_CHECKS: Record<string, Check> = {
@@ -43,20 +43,4 @@ export const IMG_FAULT_CHECKS: Record<string, Check> = {
   },
 };
 
-describe('image DFU fault profiles on the wire', () => {
-  for (const [name, check] of Object.entries(IMG_FAULT_CHECKS)) {
-    it(`${name}: effect visible on the wire; the same exchange conforms without it`, async () => {
-      for (const faults of [[name], []]) {
-        const sim = await startSimulator({ udp: { port: 0 }, serial: false, faults });
-        const link = await SimLink.udp(sim);
-        try {
-          if (faults.length > 0) await check(link);
-          else await expect(check(link)).rejects.toThrow();
-        } finally {
-          await link.close();
-          await sim.stop();
-        }
-      }
-    }, 15_000);
-  }
-});
+describeFaultsOnTheWire('image DFU fault profiles on the wire', IMG_FAULT_CHECKS);
