@@ -4,24 +4,9 @@
  * @see ../../../../shared/spec/smp.md §1.7 (RFC 8949 §3)
  */
 import { err, ok, type DecodeFailure, type Result } from '../../core/result.ts';
+import { CBOR_BREAK, CborAi, CborMajor } from './constants.ts';
 
-/** CBOR major types (RFC 8949 §3.1). */
-export const CborMajor = {
-  UINT: 0,
-  NINT: 1,
-  BSTR: 2,
-  TSTR: 3,
-  ARRAY: 4,
-  MAP: 5,
-  TAG: 6,
-  SIMPLE_FLOAT: 7,
-} as const;
-
-/** Additional-information value meaning "indefinite length" (or break with major 7). */
-export const CBOR_AI_INDEFINITE = 31;
-
-/** The break stop code ending an indefinite-length item. */
-export const CBOR_BREAK = 0xff;
+export { CBOR_BREAK, CborMajor };
 
 /** One decoded head: major type, additional information and the argument it carries. */
 export interface CborHead {
@@ -68,7 +53,7 @@ export function readCborHead(bytes: Uint8Array, at: number): Result<CborHead, De
     }
     return ok({ major, info, argument: readArgument(bytes, at + 1, width), indefinite: false, start: at, end: at + 1 + width });
   }
-  if (info !== CBOR_AI_INDEFINITE) {
+  if (info !== CborAi.INDEFINITE) {
     return err({ kind: 'invalid', at, message: `reserved additional information ${info} in initial byte 0x${initial.toString(16)}` });
   }
   if (major === CborMajor.UINT || major === CborMajor.NINT || major === CborMajor.TAG) {

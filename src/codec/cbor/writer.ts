@@ -7,29 +7,9 @@
  * @see ../../../../shared/spec/smp.md §1.7 (indefinite-length responses), RFC 8949 §3
  */
 
-/** CBOR major types (RFC 8949 §3.1). */
-export const CborMajor = {
-  UINT: 0,
-  NINT: 1,
-  BSTR: 2,
-  TSTR: 3,
-  ARRAY: 4,
-  MAP: 5,
-  TAG: 6,
-  SIMPLE: 7,
-} as const;
+import { CBOR_BREAK, CborAi, CborMajor } from './constants.ts';
 
-/** Additional-information values with a fixed meaning. */
-export const CborAi = {
-  UINT8: 24,
-  UINT16: 25,
-  UINT32: 26,
-  UINT64: 27,
-  INDEFINITE: 31,
-} as const;
-
-/** The one-byte break code that closes an indefinite-length item. */
-export const CBOR_BREAK = 0xff;
+export { CBOR_BREAK, CborAi, CborMajor };
 
 /**
  * Width of a head's argument: `'shortest'` (preferred serialisation), `0` (argument inside the

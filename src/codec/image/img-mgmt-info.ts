@@ -12,17 +12,18 @@
  */
 import { err, ok, type Result } from '../../core/result.ts';
 import { IMAGE_MAGIC, IMAGE_TLV_INFO_MAGIC, IMAGE_TLV_PROT_INFO_MAGIC, ImageTlv } from './constants.ts';
+import { ImgMgmtErr } from '../smp/groups/img.ts';
 import type { ImageVersion } from './types.ts';
 
-/** img_mgmt group error codes `img_mgmt_read_info` returns. @see spec/smp.md §2.4 */
+/** img_mgmt group error codes `img_mgmt_read_info` returns (values from `ImgMgmtErr`). @see spec/smp.md §2.4 */
 export const ImgMgmtReadInfoErr = {
-  NO_IMAGE: 3,
-  NO_TLVS: 4,
-  INVALID_TLV: 5,
-  TLV_MULTIPLE_HASHES_FOUND: 6,
-  TLV_INVALID_SIZE: 7,
-  HASH_NOT_FOUND: 8,
-  INVALID_IMAGE_HEADER_MAGIC: 23,
+  NO_IMAGE: ImgMgmtErr.NO_IMAGE,
+  NO_TLVS: ImgMgmtErr.NO_TLVS,
+  INVALID_TLV: ImgMgmtErr.INVALID_TLV,
+  TLV_MULTIPLE_HASHES_FOUND: ImgMgmtErr.TLV_MULTIPLE_HASHES_FOUND,
+  TLV_INVALID_SIZE: ImgMgmtErr.TLV_INVALID_SIZE,
+  HASH_NOT_FOUND: ImgMgmtErr.HASH_NOT_FOUND,
+  INVALID_IMAGE_HEADER_MAGIC: ImgMgmtErr.INVALID_IMAGE_HEADER_MAGIC,
 } as const;
 
 /** A slot img_mgmt lists: header version and flags, and the 32-byte SHA-256 TLV value. */

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { bytesEqual } from '../../core/bytes.ts';
 import { MgmtErr } from '../../codec/smp/constants.ts';
+import type { ImageUploadReq } from '../../codec/smp/groups/img.ts';
 import type { SimDevice } from '../device.ts';
 import { compareImageVersions, IMAGE_MAGIC, readHeaderVersion, readSlotImage } from '../mcuboot-image.ts';
 import { decodeRequest } from '../request.ts';
@@ -16,14 +17,8 @@ const SCHEMA = { image: 'u32', len: 'uint', off: 'uint', sha: 'bstr', data: 'bst
 const HEADER_BYTES = 32;
 const MAX_SHA_BYTES = 32;
 
-interface UploadRequest {
-  image?: number;
-  len?: number;
-  off: number;
-  sha?: Uint8Array;
-  data: Uint8Array;
-  upgrade?: boolean;
-}
+/** The upload request fields, as the codec types them (§3.2.3). */
+type UploadRequest = ImageUploadReq;
 
 /** Upload one chunk. Every error clears the upload state (§3.2.3 item 7). */
 export function upload(device: SimDevice, ctx: HandlerContext): HandlerResult {
