@@ -5,13 +5,21 @@
  */
 import { existsSync } from 'node:fs';
 import { SmpClient } from '../client/smp-client.ts';
-import { builtInTargets, loadTargets, resolveTarget } from '../config/targets.ts';
+import { builtInTargets, loadTargets, resolveTarget, type TargetConfig } from '../config/targets.ts';
 import type { Transport } from '../core/transport.ts';
 import { ResponseTimeoutError, TransportError, UsageError } from '../errors.ts';
+import type { RunningSimulator } from '../simulator/index.ts';
+import { CAPABILITY_NAMES } from '../target/capability-catalogue.ts';
 import { parseConnectionString, type ConnectionSpec } from '../transport/connection-string.ts';
 import { openTransport } from '../transport/open.ts';
 import { integerFlag, type FlagSpecs } from './args.ts';
-import { connectionFromFlag } from './probe.ts';
+
+/** Parse a connection string given on the command line; errors name the flag. */
+export function connectionFromFlag(flag: string, value: string): ConnectionSpec {
+  const spec = parseConnectionString(value);
+  if (!spec.ok) throw new UsageError(`${flag} '${value}': ${spec.error}`);
+  return spec.value;
+}
 
 /** The flags every device command accepts. */
 export const DEVICE_FLAGS = {
@@ -36,7 +44,13 @@ export interface DeviceLink {
   timeoutMs: number;
 }
 
-type Where = { spec: ConnectionSpec; timeoutMs: number } | { sim: { faults: string[]; bufSize: number; bufCount: number }; timeoutMs: number };
+/** Where to talk: a connection string, or a simulator target to start first. */
+type Where = { spec: ConnectionSpec; timeoutMs: number } | { sim: TargetConfig; timeoutMs: number };
+
+function connectionProblem(s: string): string | undefined {
+  const r = parseConnectionString(s);
+  return r.ok ? undefined : r.error;
+}
 
 async function resolveWhere(command: string, flags: DeviceFlags): Promise<Where> {
   const timeoutFlag = flags.timeout === undefined ? undefined : integerFlag(command, 'timeout', flags.timeout, 1, 600_000);
@@ -44,15 +58,20 @@ async function resolveWhere(command: string, flags: DeviceFlags): Promise<Where>
     if (flags.target !== undefined) throw new UsageError(`${command}: give --smp or --target, not both`);
     return { spec: connectionFromFlag('--smp', flags.smp), timeoutMs: timeoutFlag ?? 2000 };
   }
-  const checks = { checkConnection: (s: string) => { const r = parseConnectionString(s); return r.ok ? undefined : r.error; } };
+  const checks = { checkConnection: connectionProblem, knownCapabilities: CAPABILITY_NAMES };
   const file = flags.targets !== undefined || existsSync('targets.json') ? await loadTargets(flags.targets ?? 'targets.json', checks) : builtInTargets();
   const target = resolveTarget(file, flags.target);
   const timeoutMs = timeoutFlag ?? target.timeoutMs;
-  if (target.kind === 'sim') {
-    const o = target.sim;
-    return { sim: { faults: o?.faults ?? [], bufSize: o?.bufSize ?? 2048, bufCount: o?.bufCount ?? 2 }, timeoutMs };
-  }
+  if (target.kind === 'sim') return { sim: target, timeoutMs };
   return { spec: connectionFromFlag(`target '${target.name}' smp`, target.smp ?? ''), timeoutMs };
+}
+
+/** The endpoint of the sim target's first transport, as a connection spec. */
+function simEndpoint(sim: RunningSimulator): ConnectionSpec {
+  if (sim.udp) return { scheme: 'udp', host: sim.udp.host, port: sim.udp.port };
+  if (sim.udp6) return { scheme: 'udp', host: sim.udp6.host, port: sim.udp6.port };
+  if (sim.serialPath) return { scheme: 'serial', path: sim.serialPath, baudRate: 115200, raw: false };
+  throw new TransportError('simulator started without an endpoint');
 }
 
 /** Turn silence into a one-line setup error naming the endpoint. */
@@ -75,12 +94,18 @@ async function runOn<T>(transport: Transport, timeoutMs: number, body: (link: De
 export async function withDevice<T>(command: string, flags: DeviceFlags, body: (link: DeviceLink) => Promise<T>): Promise<T> {
   const where = await resolveWhere(command, flags);
   if ('spec' in where) return runOn(await openTransport(where.spec), where.timeoutMs, body);
+  const o = where.sim.sim;
+  const first = o?.transports[0] ?? 'udp';
   // The simulator loads only for a sim target: talking to hardware never needs it.
   const { startSimulator } = await import('../simulator/index.ts');
-  const sim = await startSimulator({ udp: { port: 0 }, udp6: false, serial: false, ...where.sim });
+  const sim = await startSimulator({
+    udp: first === 'udp' ? { port: 0 } : false,
+    udp6: first === 'udp6' ? { port: 0 } : false,
+    serial: first === 'serial',
+    ...(o ? { faults: o.faults, errorForm: o.errorForm, bufSize: o.bufSize, bufCount: o.bufCount } : {}),
+  });
   try {
-    if (!sim.udp) throw new TransportError('simulator started without a UDP endpoint');
-    return await runOn(await openTransport({ scheme: 'udp', host: sim.udp.host, port: sim.udp.port }), where.timeoutMs, body);
+    return await runOn(await openTransport(simEndpoint(sim)), where.timeoutMs, body);
   } finally {
     await sim.stop();
   }
