@@ -25,13 +25,15 @@ export interface FootprintAttribution {
   subsystems: SubsystemShare[];
   /** Bytes per layer (every layer present, zero when empty). */
   layers: Record<FootprintLayer, number>;
-  /** Bytes placed in a named subsystem (not hidden, not unattributed). */
+  /** Bytes placed in a named subsystem (not hidden, not unattributed, not emulation). */
   namedBytes: number;
+  /** Bytes a real board would have: the total without the `emulation` layer. */
+  deviceBytes: number;
   /** The largest unattributed symbols, for telling what a rule misses. */
   largestUnattributed: FootprintSymbol[];
 }
 
-const LAYERS: readonly FootprintLayer[] = ['management', 'transport', 'services', 'kernel', 'libc', 'platform', 'application', 'hidden', 'unattributed'];
+const LAYERS: readonly FootprintLayer[] = ['management', 'transport', 'services', 'kernel', 'libc', 'platform', 'application', 'emulation', 'hidden', 'unattributed'];
 
 /** Does `path` match a rule path pattern (prefix, or `**\/x` anywhere at a segment start)? */
 export function pathMatches(pattern: string, path: string): boolean {
@@ -52,8 +54,11 @@ export function symbolMatches(pattern: string, name: string): boolean {
   return re.test(name);
 }
 
-/** The rule that places `symbol`, if any: path rules first, then symbol-name rules. */
+/** The rule that places `symbol`, if any: section rules, then path rules, then symbol-name rules. */
 export function ruleFor(symbol: FootprintSymbol, rules: readonly SubsystemRule[] = SUBSYSTEM_RULES): SubsystemRule | undefined {
+  const { section } = symbol;
+  const bySection = section === undefined ? undefined : rules.find((r) => r.sections?.includes(section));
+  if (bySection) return bySection;
   if (symbol.path) {
     const byPath = rules.find((r) => r.paths?.some((p) => pathMatches(p, symbol.path)));
     if (byPath) return byPath;
@@ -83,9 +88,10 @@ export function attributeFootprint(report: FootprintReport, rules: readonly Subs
     if (layer === 'unattributed') unattributed.push(symbol);
   }
   const subsystems = [...shares.values()].filter((s) => s.bytes > 0).sort((a, b) => b.bytes - a.bytes || a.subsystem.localeCompare(b.subsystem));
-  const namedBytes = subsystems.filter((s) => s.layer !== 'hidden' && s.layer !== 'unattributed').reduce((n, s) => n + s.bytes, 0);
+  const namedBytes = subsystems.filter((s) => !['hidden', 'unattributed', 'emulation'].includes(s.layer)).reduce((n, s) => n + s.bytes, 0);
   return {
     memory: report.memory, totalBytes: report.totalBytes, subsystems, layers, namedBytes,
+    deviceBytes: report.totalBytes - layers.emulation,
     largestUnattributed: unattributed.sort((a, b) => b.sizeBytes - a.sizeBytes).slice(0, 10),
   };
 }

@@ -18,6 +18,7 @@ export type FootprintLayer =
   | 'libc' // C library, POSIX options and the compiler runtime
   | 'platform' // drivers, arch, SoC, board, generated tables
   | 'application' // the sample's own code
+  | 'emulation' // memory standing in for hardware on an emulated board (the flash simulator's store)
   | 'hidden' // bytes the size tool could not give to any symbol
   | 'unattributed'; // symbols no rule places
 
@@ -27,6 +28,8 @@ export interface SubsystemRule {
   layer: FootprintLayer;
   paths?: readonly string[];
   symbols?: readonly string[];
+  /** Output sections (as the size tool names them) whose every symbol belongs here. */
+  sections?: readonly string[];
 }
 
 const MCUMGR = 'subsys/mgmt/mcumgr';
@@ -34,6 +37,9 @@ const LWM2M = 'subsys/net/lib/lwm2m';
 
 /** The attribution table, most specific first. */
 export const SUBSYSTEM_RULES: readonly SubsystemRule[] = [
+  // drivers/flash/flash_simulator.c keeps its backing store in a SIMFLASH region that the RAM
+  // report counts; on a real board that memory is the flash chip.
+  { subsystem: 'flash_sim.store', layer: 'emulation', sections: ['SIMFLASH'] },
   // MCUmgr SMP transports (before the core: they share the mcumgr tree).
   { subsystem: 'mcumgr.transport.uart', layer: 'transport', paths: [`${MCUMGR}/transport/src/smp_uart.c`, 'drivers/console/uart_mcumgr.c'] },
   { subsystem: 'mcumgr.transport.shell', layer: 'transport', paths: [`${MCUMGR}/transport/src/smp_shell.c`] },
