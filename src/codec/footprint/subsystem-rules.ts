@@ -72,7 +72,10 @@ export const SUBSYSTEM_RULES: readonly SubsystemRule[] = [
   // Network stack.
   { subsystem: 'net.sockets', layer: 'transport', paths: ['subsys/net/lib/sockets/', 'include/zephyr/net/socket'], symbols: ['zsock_*', '*_sock_fd_op_vtable', '__net_socket_register_*'] },
   { subsystem: 'net.l2', layer: 'transport', paths: ['subsys/net/l2/', 'include/zephyr/net/ethernet'], symbols: ['_net_l2_*', 'ethernet_*'] },
-  { subsystem: 'net.ip', layer: 'transport', paths: ['subsys/net/ip/', 'include/zephyr/net/'], symbols: ['net_*', 'in6addr_*', 'all_nodes_mcast_group*', 'tcp_*', 'udp_*', 'icmp*'] },
+  { subsystem: 'net.ip', layer: 'transport', paths: ['subsys/net/ip/', 'include/zephyr/net/'], symbols: [
+      'net_if*', 'net_pkt*', 'net_context*', 'net_route*', 'net_neighbor*', 'net_nbr*', 'net_ipv*', 'net_icmp*', 'net_mgmt*',
+      'net_conn*', 'net_tc*', 'net_udp*', 'net_tcp*', 'net_addr*', 'in6addr_*', 'all_nodes_mcast_group*', 'tcp_*', 'udp_*', 'icmp*',
+    ], },
   { subsystem: 'net.lib', layer: 'transport', paths: ['subsys/net/lib/', 'subsys/net/conn_mgr/', 'subsys/net/'], symbols: ['conn_mgr_*', 'dns_*'] },
   // Services the management stacks rely on.
   { subsystem: 'crypto', layer: 'services', paths: ['**/modules/mbedtls/', '**/modules/crypto/', '**/tinycrypt/', 'modules/mbedtls/', 'subsys/psa/', 'subsys/random/', 'subsys/crypto/'], symbols: ['mbedtls_*', 'psa_*', 'tc_*'] },
