@@ -84,7 +84,8 @@ async function loadDirectory(dir: string): Promise<{ rom?: FootprintReport; ram?
 }
 
 /** Load one build from a directory, a ROM (or RAM) report, or an ELF; `ramPath` overrides the sibling. */
-async function loadBuild(path: string, notes: Notes, ramPath?: string): Promise<Omit<FootprintBuild, 'name'>> {
+async function loadBuild(path: string, notes: Notes, ramPath?: string, isElfInput = false): Promise<Omit<FootprintBuild, 'name'>> {
+  if (isElfInput) return attribute(await readElf(path), notes);
   const info = await stat(path).catch((cause: unknown) => {
     throw new InputFileError(path, `cannot read build: ${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (cause as Error).message}`, { cause });
   });
@@ -149,7 +150,7 @@ export async function footprintCommand(argv: string[], io: CliIo): Promise<numbe
   const builds: FootprintBuild[] = [];
   const notes: Notes = [];
   for (const [i, path] of paths.entries()) {
-    builds.push({ name: names[i]!, ...(await loadBuild(path, notes, i === 0 ? positionals[1] : undefined)) });
+    builds.push({ name: names[i]!, ...(await loadBuild(path, notes, i === 0 ? positionals[1] : undefined, i === 0 && flags.elf !== undefined)) });
   }
   for (const note of notes) io.stderr(`mgmt-conformance footprint: warning: ${note}`);
   const verdict = budget ? evaluateFootprintBudget(builds[0]!, budget) : undefined;

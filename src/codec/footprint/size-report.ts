@@ -148,8 +148,10 @@ export function parseSizeReport(input: string | unknown, memory: MemoryKind, sou
     try {
       doc = JSON.parse(input);
     } catch (e) {
-      const at = /position (\d+)/.exec((e as Error).message)?.[1];
-      return err({ kind: 'json', pointer: '', ...(at !== undefined ? { offset: Number(at) } : {}), message: `not JSON: ${(e as Error).message}` });
+      const message = (e as Error).message;
+      // V8 names the position, except for input that ends early ("Unexpected end of JSON input").
+      const at = /position (\d+)/.exec(message)?.[1] ?? (/end of JSON input/.test(message) ? String(input.length) : undefined);
+      return err({ kind: 'json', pointer: '', ...(at !== undefined ? { offset: Number(at) } : {}), message: `not JSON: ${message}` });
     }
   }
   if (!isRecord(doc)) return err(shapeError('', 'expected an object {"symbols": TREE, "total_size": N}'));
