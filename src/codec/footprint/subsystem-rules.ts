@@ -45,7 +45,11 @@ export const SUBSYSTEM_RULES: readonly SubsystemRule[] = [
   { subsystem: 'mcumgr.transport.shell', layer: 'transport', paths: [`${MCUMGR}/transport/src/smp_shell.c`] },
   { subsystem: 'mcumgr.transport.udp', layer: 'transport', paths: [`${MCUMGR}/transport/src/smp_udp.c`] },
   { subsystem: 'mcumgr.transport.bt', layer: 'transport', paths: [`${MCUMGR}/transport/src/smp_bt.c`] },
-  { subsystem: 'mcumgr.transport', layer: 'transport', paths: [`${MCUMGR}/transport/`], symbols: ['smp_*transport*'] },
+  { subsystem: 'mcumgr.transport.serial', layer: 'transport', paths: [`${MCUMGR}/transport/src/serial_util.c`] },
+  // The bearer-independent transport core holds the SMP packet buffer pool and the work queue
+  // that runs every group handler: management machinery, like the LwM2M engine's message pool
+  // and thread (which live in lwm2m_engine.c), so it counts as management, not transport.
+  { subsystem: 'mcumgr.transport_core', layer: 'management', paths: [`${MCUMGR}/transport/`], symbols: ['smp_*transport*'] },
   // MCUmgr groups.
   { subsystem: 'mcumgr.os', layer: 'management', paths: [`${MCUMGR}/grp/os_mgmt/`], symbols: ['os_mgmt_*'] },
   { subsystem: 'mcumgr.img', layer: 'management', paths: [`${MCUMGR}/grp/img_mgmt/`], symbols: ['img_mgmt_*', 'g_img_mgmt_*'] },
