@@ -1,6 +1,6 @@
 /** `mgmt-conformance footprint`: tables from the shipped reports, compare, JSON, budgets, ELF, input errors. */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -138,6 +138,21 @@ describe('footprint input errors: exit 2, one line naming the file and where', (
       expect(r.err.split('\n')).toHaveLength(1);
     });
   }
+});
+
+describe('the README footprint tables', () => {
+  it('are what the command prints for the shipped reports', async () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Memory footprint'));
+    const layers = ['--layers', '--markdown'];
+    const smp = await run(report('hello_world'), '--compare', report('smp_uart_stock'), '--compare', report('smp_uart'), '--compare', report('smp_udp'), ...layers);
+    const lwm2m = await run(report('hello_world'), '--compare', report('lwm2m_lean'), '--compare', report('lwm2m'), '--compare', report('lwm2m11'), ...layers);
+    const growth = await run(report('lwm2m'), '--compare', report('lwm2m11'), '--markdown');
+    expect(section).toContain(smp.out);
+    expect(section).toContain(lwm2m.out);
+    // The README leaves out the growth rows that did not change.
+    expect(section).toContain(growth.out.split('\n').filter((l) => !l.endsWith('| 0 | 0 |')).join('\n'));
+  });
 });
 
 describe('footprint through bin/mgmt-conformance.js', () => {

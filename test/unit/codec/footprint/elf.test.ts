@@ -81,7 +81,7 @@ describe('parseElf on the checked-in fixtures', () => {
       });
     });
 
-    it.runIf(has('readelf') && has('size'))(`ELF${elfClass}: section and symbol sizes equal readelf -S -s and size -A`, () => {
+    it.runIf(has('readelf') && has('size'))(`ELF${elfClass}: section and symbol sizes equal readelf -S -s and size -A (runs where binutils is installed)`, () => {
       crossCheck(path, elfClass);
     });
   }
@@ -100,7 +100,7 @@ describe('parseElf on the checked-in fixtures', () => {
   });
 });
 
-describe.runIf(has('cc') && has('readelf') && has('size'))('parseElf on an ELF compiled now with cc', () => {
+describe.runIf(has('cc') && has('readelf') && has('size'))('parseElf on an ELF compiled now with cc (runs where gcc and binutils are installed)', () => {
   it('a fresh executable and object file read the same as readelf and size say', () => {
     const dir = mkdtempSync(join(tmpdir(), 'footprint-elf-'));
     const source = resolve(FIXTURES, 'elf/tiny.c');
