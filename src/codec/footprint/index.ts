@@ -14,3 +14,7 @@ export {
 } from './budget.ts';
 export { compareFootprints, growthOf, type FootprintGrowth, type GrowthRow } from './growth.ts';
 export { footprintTableCells, formatBudgetVerdict, formatFootprintMarkdown, formatFootprintTable, type FootprintTableOptions } from './format.ts';
+export {
+  deviceMemoryFromLwm2m, evaluateRuntimeMemory, poolsFromMpstat, TASKSTAT_WORD_BYTES, threadStacksFromTaskstat,
+  type DeviceMemory, type PoolUsage, type RuntimeFinding, type RuntimeMemoryBudget, type RuntimeMemorySample, type ThreadStackUsage,
+} from './runtime.ts';
