@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError, InputFileError, UsageError } from '../errors.ts';
 import {
-  attributeFootprint, compareFootprints, elfFootprintReport, evaluateFootprintBudget, formatBudgetVerdict, formatFootprintMarkdown,
+  compareFootprints, footprintBuild, elfFootprintReport, evaluateFootprintBudget, formatBudgetVerdict, formatFootprintMarkdown,
   formatFootprintTable, formatSizeReportError, parseElf, parseFootprintBudget, parseSizeReport,
   type FootprintBuild, type FootprintReport, type MemoryKind,
 } from '../codec/footprint/index.ts';
@@ -27,7 +27,7 @@ const USAGE = [
 const FLAGS = {
   elf: { type: 'string', valueName: 'zephyr.elf', description: 'read section and symbol sizes from an ELF file instead of size reports' },
   compare: { type: 'string', multiple: true, valueName: 'OTHER', description: 'another build (dir, rom.json or ELF) to print side by side, with the delta for two builds' },
-  budget: { type: 'string', valueName: 'FILE', description: 'budget JSON {romBytes?, ramBytes?, subsystems?: {NAME: {romBytes?, ramBytes?}}}: exit 1 when over' },
+  budget: { type: 'string', valueName: 'FILE', description: 'budget JSON {romBytes?, ramBytes?, subsystems?: {NAME: {romBytes?, ramBytes?}}} checked against the first build: exit 1 when over' },
   layers: { type: 'boolean', description: 'print only the layer rows (management, transport, services, kernel, ...)' },
   json: { type: 'boolean', description: 'print builds, attribution, growth and budget verdict as JSON' },
   markdown: { type: 'boolean', description: 'print the table as Markdown' },
@@ -103,7 +103,8 @@ type Notes = string[];
 
 function attribute(reports: { rom?: FootprintReport; ram?: FootprintReport }, notes?: Notes): Omit<FootprintBuild, 'name'> {
   for (const r of [reports.rom, reports.ram]) for (const f of r?.findings ?? []) notes?.push(`${r?.source ?? ''}: ${f.pointer}: ${f.message}`);
-  return { ...(reports.rom ? { rom: attributeFootprint(reports.rom) } : {}), ...(reports.ram ? { ram: attributeFootprint(reports.ram) } : {}) };
+  const { name: _name, ...build } = footprintBuild('', reports);
+  return build;
 }
 
 /** Short build names: file names without `.rom.json`, and without the prefix and suffix all share. */

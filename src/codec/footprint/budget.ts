@@ -4,9 +4,9 @@
  * quotes the figures of its findings.
  */
 import { err, ok, type Result } from '../../core/result.ts';
-import { FOOTPRINT_LAYERS, subsystemBytes, type FootprintAttribution } from './attribute.ts';
+import { attributeFootprint, FOOTPRINT_LAYERS, subsystemBytes, type FootprintAttribution } from './attribute.ts';
 import { SUBSYSTEM_RULES, type FootprintLayer } from './subsystem-rules.ts';
-import type { MemoryKind } from './types.ts';
+import type { FootprintReport, MemoryKind } from './types.ts';
 
 /** Limits for one scope; absent limits are not checked. */
 export interface MemoryLimits {
@@ -71,7 +71,16 @@ function judge(build: FootprintBuild, scope: string, memory: MemoryKind, limitBy
   return { scope, memory, limitBytes, actualBytes, status: pass ? 'pass' : 'fail', message };
 }
 
-/** Judge every limit of `budget` against `build`. */
+/** A build from its reports (either may be missing), attributed by the rule table. */
+export function footprintBuild(name: string, reports: { rom?: FootprintReport; ram?: FootprintReport }): FootprintBuild {
+  return { name, ...(reports.rom ? { rom: attributeFootprint(reports.rom) } : {}), ...(reports.ram ? { ram: attributeFootprint(reports.ram) } : {}) };
+}
+
+/**
+ * Judge every limit of `budget` against `build`. A conformance case reads the target's reports,
+ * calls `evaluateFootprintBudget(footprintBuild(name, reports), budget)` and quotes each finding's
+ * `message` (it carries the measured bytes, the limit and the margin).
+ */
 export function evaluateFootprintBudget(build: FootprintBuild, budget: FootprintBudget): BudgetVerdict {
   const findings: BudgetFinding[] = [];
   const scopes: [string, MemoryLimits][] = [['total', budget], ...Object.entries(budget.subsystems ?? {})];

@@ -81,6 +81,8 @@ function fits(bytes: Uint8Array, at: number, length: number): boolean {
   return Number.isSafeInteger(at) && Number.isSafeInteger(length) && at >= 0 && length >= 0 && at + length <= bytes.length;
 }
 
+const NAME_DECODER = new TextDecoder('utf-8', { fatal: false });
+
 /** A NUL-terminated name from a string table section. */
 function readName(bytes: Uint8Array, table: ElfSection | undefined, index: number): string | undefined {
   if (!table) return index === 0 ? '' : undefined;
@@ -88,7 +90,7 @@ function readName(bytes: Uint8Array, table: ElfSection | undefined, index: numbe
   const start = table.offset + index;
   const end = bytes.indexOf(0, start);
   if (end < 0 || end >= table.offset + table.sizeBytes) return undefined;
-  return new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(start, end));
+  return NAME_DECODER.decode(bytes.subarray(start, end));
 }
 
 function memoryOf(type: number, flags: number): ElfMemory {

@@ -9,7 +9,7 @@ export {
   UNATTRIBUTED_SUBSYSTEM, type FootprintAttribution, type SubsystemShare,
 } from './attribute.ts';
 export {
-  evaluateFootprintBudget, isKnownBudgetScope, parseFootprintBudget, scopeBytes,
+  evaluateFootprintBudget, footprintBuild, isKnownBudgetScope, parseFootprintBudget, scopeBytes,
   type BudgetError, type BudgetFinding, type BudgetVerdict, type FootprintBudget, type FootprintBuild, type MemoryLimits,
 } from './budget.ts';
 export { compareFootprints, growthOf, type FootprintGrowth, type GrowthRow } from './growth.ts';

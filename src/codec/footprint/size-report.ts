@@ -90,7 +90,9 @@ function noteChildrenSum(node: ReportNode, pointer: string, sum: number, origin:
   if (sum === node.size) return;
   if (sum < node.size) {
     out.findings.push({ kind: 'children-sum', pointer, message: `'${node.identifier}' is ${node.size} bytes but its children add up to ${sum}; ${node.size - sum} bytes kept as (unaccounted)` });
-    out.symbols.push({ name: '(unaccounted)', sizeBytes: node.size - sum, origin, path });
+    // Kept at the node itself: a directory path ends in `/` so directory rules match it.
+    const at = path && !/\.[A-Za-z0-9]+$/.test(path) && !path.endsWith('/') ? `${path}/` : path;
+    out.symbols.push({ name: '(unaccounted)', sizeBytes: node.size - sum, origin, path: at });
   } else {
     out.findings.push({ kind: 'children-exceed', pointer, message: `'${node.identifier}' is ${node.size} bytes but its children add up to ${sum}` });
   }
@@ -141,8 +143,8 @@ function walkRoot(root: ReportNode, out: Walk): SizeReportError | undefined {
   return undefined;
 }
 
-/** Parse `rom.json` / `ram.json` text (or an already-parsed value) into a footprint report. */
-export function parseSizeReport(input: string | unknown, memory: MemoryKind, source?: string): Result<FootprintReport, SizeReportError> {
+/** Parse `rom.json` / `ram.json` text (a string) or an already-parsed document into a footprint report. */
+export function parseSizeReport(input: unknown, memory: MemoryKind, source?: string): Result<FootprintReport, SizeReportError> {
   let doc: unknown = input;
   if (typeof input === 'string') {
     try {

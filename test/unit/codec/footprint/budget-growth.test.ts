@@ -1,9 +1,9 @@
 /** Budgets judged against real builds, and growth between builds per subsystem. */
 import { describe, expect, it } from 'vitest';
 import {
-  compareFootprints, evaluateFootprintBudget, growthOf, parseFootprintBudget, scopeBytes, subsystemBytes, type FootprintBuild,
+  compareFootprints, evaluateFootprintBudget, footprintBuild, growthOf, parseFootprintBudget, scopeBytes, subsystemBytes, type FootprintBuild,
 } from '../../../../src/codec/footprint/index.ts';
-import { loadBuild } from './report-fixtures.ts';
+import { loadBuild, loadReport } from './report-fixtures.ts';
 
 describe('evaluateFootprintBudget on real builds', () => {
   const smp = loadBuild('smp_uart_stock');
@@ -32,7 +32,8 @@ describe('evaluateFootprintBudget on real builds', () => {
   });
 
   it('a budget on a memory the build has no report for is missing, not passed', () => {
-    const romOnly: FootprintBuild = { name: 'rom-only', rom };
+    const romOnly: FootprintBuild = footprintBuild('rom-only', { rom: loadReport('smp_uart_stock', 'rom') });
+    expect(romOnly.rom).toEqual(rom);
     const verdict = evaluateFootprintBudget(romOnly, { ramBytes: 1_000_000 });
     expect(verdict).toMatchObject({ pass: false, findings: [{ status: 'missing' }] });
   });
