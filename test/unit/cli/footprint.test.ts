@@ -79,6 +79,17 @@ describe('footprint table', () => {
     expect(row(r.out, 'total')).toEqual(['total', '55810', '17293']);
   });
 
+  it('a build directory with only zephyr/zephyr.elf is read from the ELF', async () => {
+    const build = join(dir, 'build-elf');
+    mkdirSync(join(build, 'zephyr'), { recursive: true });
+    copyFileSync(join(fixtures, 'elf/tiny-elf32-i386.elf'), join(build, 'zephyr/zephyr.elf'));
+    const r = await run(build, '--json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out) as { builds: { rom: { totalBytes: number }; ram: { totalBytes: number } }[] };
+    // .text 114 + .rodata 18 + .got.plt 12 + .data 64 in ROM; .got.plt, .data, .bss 96, .noinit 32 in RAM.
+    expect([doc.builds[0]!.rom.totalBytes, doc.builds[0]!.ram.totalBytes]).toEqual([114 + 18 + 12 + 64, 12 + 64 + 96 + 32]);
+  });
+
   it('ROM.json RAM.json given explicitly; --elf reads an ELF', async () => {
     const r = await run(report('hello_world'), report('hello_world', 'ram'));
     expect(row(r.out, 'total')).toEqual(['total', '11596', '4363']);
