@@ -10,7 +10,7 @@ import { ConfigError, InputFileError, UsageError } from '../errors.ts';
 import {
   compareFootprints, footprintBuild, elfFootprintReport, evaluateFootprintBudget, formatBudgetVerdict, formatFootprintMarkdown,
   formatFootprintTable, formatSizeReportError, parseElf, parseFootprintBudget, parseSizeReport,
-  type FootprintBuild, type FootprintReport, type MemoryKind,
+  type FootprintBudget, type FootprintBuild, type FootprintReport, type MemoryKind,
 } from '../codec/footprint/index.ts';
 import { formatFlagHelp, parseFlags, type CliIo, type FlagSpecs } from './args.ts';
 
@@ -83,6 +83,9 @@ async function loadDirectory(dir: string): Promise<{ rom?: FootprintReport; ram?
   throw new InputFileError(dir, 'no rom.json, ram.json or zephyr.elf in it or in its zephyr/ folder (west build -t rom_report -t ram_report writes the reports)');
 }
 
+/** Findings of the reports read so far (sizes that do not add up), printed as warnings. */
+type Notes = string[];
+
 /** Load one build from a directory, a ROM (or RAM) report, or an ELF; `ramPath` overrides the sibling. */
 async function loadBuild(path: string, notes: Notes, ramPath?: string, isElfInput = false): Promise<Omit<FootprintBuild, 'name'>> {
   if (isElfInput) return attribute(await readElf(path), notes);
@@ -97,9 +100,6 @@ async function loadBuild(path: string, notes: Notes, ramPath?: string, isElfInpu
   const ram = sibling !== undefined && (ramPath !== undefined || (await exists(sibling))) ? await readReport(sibling, 'ram') : undefined;
   return attribute({ rom: await readReport(path, 'rom'), ...(ram ? { ram } : {}) }, notes);
 }
-
-/** Findings of the reports read so far (sizes that do not add up), printed as warnings. */
-type Notes = string[];
 
 function attribute(reports: { rom?: FootprintReport; ram?: FootprintReport }, notes?: Notes): Omit<FootprintBuild, 'name'> {
   for (const r of [reports.rom, reports.ram]) for (const f of r?.findings ?? []) notes?.push(`${r?.source ?? ''}: ${f.pointer}: ${f.message}`);
@@ -121,7 +121,7 @@ export function buildNames(paths: readonly string[]): string[] {
   return new Set(names).size === names.length ? names : raw;
 }
 
-async function readBudget(path: string): Promise<ReturnType<typeof parseFootprintBudget> & { ok: true }> {
+async function readBudget(path: string): Promise<FootprintBudget> {
   const text = (await readInput(path, 'budget')).toString('utf8');
   let doc: unknown;
   try {
@@ -131,7 +131,7 @@ async function readBudget(path: string): Promise<ReturnType<typeof parseFootprin
   }
   const budget = parseFootprintBudget(doc);
   if (!budget.ok) throw new ConfigError(budget.error.message, budget.error.pointer, path);
-  return budget;
+  return budget.value;
 }
 
 /** Entry point of `mgmt-conformance footprint`. */
@@ -145,7 +145,7 @@ export async function footprintCommand(argv: string[], io: CliIo): Promise<numbe
   const main = flags.elf ?? positionals[0];
   if (main === undefined) throw new UsageError('footprint: missing BUILD_DIR, ROM.json or --elf FILE (see mgmt-conformance footprint --help)');
   if (flags.elf !== undefined && positionals.length > 0) throw new UsageError('footprint: give either --elf FILE or BUILD_DIR|ROM.json, not both');
-  const budget = flags.budget !== undefined ? (await readBudget(flags.budget)).value : undefined;
+  const budget = flags.budget !== undefined ? await readBudget(flags.budget) : undefined;
   const paths = [main, ...(flags.compare ?? [])];
   const names = buildNames(paths);
   const builds: FootprintBuild[] = [];
