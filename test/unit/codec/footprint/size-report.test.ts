@@ -108,6 +108,27 @@ describe('parseSizeReport on malformed reports: one error naming the JSON pointe
   });
 });
 
+describe('parseSizeReport: a WORKSPACE root (west workspace given to the size tool)', () => {
+  it('reads its relative paths against the workspace, then relative to ZEPHYR_BASE', () => {
+    const file = (id: string, sym: string, size: number) => ({ name: id.split('/').pop(), identifier: id, size, children: [{ name: sym, identifier: `${id}/${sym}`, size, address: 0, section: 'text' }] });
+    const r = parseSizeReport({
+      symbols: {
+        name: 'Root', identifier: 'root', size: 30, children: [
+          { name: 'ZEPHYR_BASE', identifier: '/ws/zephyr', size: 10, children: [file('kernel/sem.c', 'z_impl_k_sem_give', 10)] },
+          { name: 'WORKSPACE', identifier: '/ws', size: 20, children: [file('modules/lib/zcbor/src/zcbor_encode.c', 'zcbor_uint32_put', 20)] },
+        ],
+      },
+      total_size: 30,
+    }, 'rom');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.symbols.map((s) => [s.name, s.origin, s.path])).toEqual([
+      ['z_impl_k_sem_give', 'zephyr', 'kernel/sem.c'],
+      ['zcbor_uint32_put', 'workspace', '../modules/lib/zcbor/src/zcbor_encode.c'],
+    ]);
+  });
+});
+
 describe('parseSizeReport findings: sizes that do not add up', () => {
   it('children smaller than their parent: a finding, and the difference kept as (unaccounted)', () => {
     const r = parseSizeReport(doc([{ name: 'kernel', identifier: 'kernel', size: 10, children: [leaf('a', 6)] }]), 'ram');
