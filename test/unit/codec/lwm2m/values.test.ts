@@ -121,6 +121,9 @@ describe('LwM2M CBOR and CBOR single values', () => {
 
   it('accepts time with tag 1 and writes integers, floats and object links', () => {
     expect(decodeCborSingleValue('time', hex('c11a6b0a931f'))).toEqual({ ok: true, value: { type: 'time', value: 1795855135n } });
+    const zephyrTime = Buffer.concat([Buffer.from('c078', 'hex'), Buffer.from([25]), Buffer.from('2026-11-28T08:04:56-00:00')]);
+    expect(decodeCborSingleValue('time', new Uint8Array(zephyrTime))).toEqual({ ok: true, value: { type: 'time', value: BigInt(Date.UTC(2026, 10, 28, 8, 4, 56) / 1000) } });
+    expect(decodeCborSingleValue('time', hex('c06161'))).toMatchObject({ ok: false });
     expect(Buffer.from(encodeCborSingleValue({ type: 'float', value: 23.5 })).toString('hex')).toBe('fa41bc0000');
     expect(Buffer.from(encodeCborSingleValue({ type: 'float', value: 0.1 })).toString('hex')).toBe('fb3fb999999999999a');
     expect(Buffer.from(encodeCborSingleValue({ type: 'objlnk', value: { objectId: 16, instanceId: 0 } })).toString()).toContain('16:0');
@@ -153,5 +156,14 @@ describe('LwM2M JSON (11543)', () => {
     const bytes = encodeLwm2mJson([{ path: [1, 0, 1], value: { type: 'integer', value: 120n } }, { path: [1, 0, 6], value: { type: 'boolean', value: true } }], '/1/0/');
     expect(Buffer.from(bytes).toString()).toBe('{"bn":"/1/0/","e":[{"n":"1","v":120},{"n":"6","bv":true}]}');
     expect(Buffer.from(encodeContent(ContentFormat.LWM2M_JSON, [{ path: [5, 0, 0], value: { type: 'opaque', value: Uint8Array.of(1, 2) } }], [5, 0, 0])).toString()).toBe('{"bn":"/5/0/","e":[{"n":"0","sv":"AQI="}]}');
+  });
+});
+
+describe('large payloads', () => {
+  it('a SenML CBOR pack of 5000 records decodes (item limit follows the input length)', () => {
+    const records = Array.from({ length: 5000 }, (_, i) => ({ path: [3303, i % 65534, 5700], value: { type: 'float' as const, value: i / 4 } }));
+    const bytes = encodeContent(ContentFormat.SENML_CBOR, records, [3303]);
+    const decoded = decodeContent(ContentFormat.SENML_CBOR, bytes, [3303], typeOf);
+    expect(decoded.ok && decoded.value.length).toBe(5000);
   });
 });
