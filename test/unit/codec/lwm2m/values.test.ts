@@ -167,3 +167,14 @@ describe('large payloads', () => {
     expect(decoded.ok && decoded.value.length).toBe(5000);
   });
 });
+
+describe('unknown resources', () => {
+  it('CBOR infers the value from the data item; text reads a string', () => {
+    expect(decodeContent(ContentFormat.CBOR, hex('6161'), [31024, 0, 1], typeOf)).toEqual({ ok: true, value: [{ path: [31024, 0, 1], value: { type: 'string', value: 'a' } }] });
+    expect(decodeContent(ContentFormat.CBOR, hex('182a'), [31024, 0, 1], typeOf)).toEqual({ ok: true, value: [{ path: [31024, 0, 1], value: { type: 'integer', value: 42n } }] });
+    expect(decodeContent(ContentFormat.TEXT_PLAIN, utf8('42'), [31024, 0, 1], typeOf)).toEqual({ ok: true, value: [{ path: [31024, 0, 1], value: { type: 'string', value: '42' } }] });
+  });
+  it('a base time of 0 still gives every later record a time', () => {
+    expect(senmlToLwm2m([{ bn: '/3/0/', bt: 0, n: '0', vs: 'a' }, { n: '1', vs: 'b' }], typeOf)).toMatchObject({ ok: true, value: [{ time: 0 }, { time: 0 }] });
+  });
+});
