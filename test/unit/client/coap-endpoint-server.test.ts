@@ -1,0 +1,121 @@
+/** CoapEndpoint as server over real loopback UDP: routing, piggybacked and separate responses, duplicates, RST. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fromHex, toHex } from '../../../src/core/bytes.ts';
+import { CoapEndpoint } from '../../../src/client/coap-endpoint.ts';
+import { encodeCoapUnchecked, locationPath, locationPathOptions, uriPathOptions, uriQueryOptions, uintOptionValue } from '../../../src/codec/coap/index.ts';
+import { CoapTestPeer, msg } from './coap-fixtures.ts';
+
+let endpoint: CoapEndpoint;
+let peer: CoapTestPeer;
+beforeEach(async () => {
+  endpoint = await CoapEndpoint.open({ host: '127.0.0.1', port: 0 }, { parameters: { ackTimeoutMs: 60, ackRandomFactor: 1, maxRetransmit: 2 }, piggybackWindowMs: 30 });
+  peer = await CoapTestPeer.open(endpoint.address());
+});
+afterEach(async () => {
+  peer.close();
+  await endpoint.close();
+});
+
+const register = (messageId: number) =>
+  msg({
+    type: 'CON', code: '0.02', messageId, token: fromHex('8a905863'),
+    options: [...uriPathOptions('/rd'), uintOptionValue(12, 40), ...uriQueryOptions(['ep=node1', 'lt=30', 'lwm2m=1.1'])],
+    payload: new TextEncoder().encode('</1/0>,</3/0>'),
+  });
+
+describe('CoapEndpoint as server', () => {
+  it('dispatches a Register to its handler and answers with a piggybacked 2.01 echoing MID and token', async () => {
+    const seen: string[][] = [];
+    endpoint.handle({ path: ['rd'], methods: ['0.02'] }, (req) => {
+      seen.push([...req.path, ...req.query, new TextDecoder().decode(req.message.payload)]);
+      return { code: '2.01', options: locationPathOptions(['rd', '5a3f']) };
+    });
+    peer.send(register(0x1234));
+    const reply = await peer.next();
+    expect(seen).toEqual([['rd', 'ep=node1', 'lt=30', 'lwm2m=1.1', '</1/0>,</3/0>']]);
+    expect([reply.message.type, reply.message.code, reply.message.messageId, toHex(reply.message.token)]).toEqual(['ACK', '2.01', 0x1234, '8a905863']);
+    expect(locationPath(reply.message)).toEqual(['rd', '5a3f']);
+  });
+
+  it('answers a duplicate CON with the same bytes without running the handler again, and traces it', async () => {
+    let calls = 0;
+    endpoint.handle({ path: ['rd'] }, () => ({ code: '2.01', options: locationPathOptions(['rd', String(++calls)]) }));
+    peer.send(register(7));
+    const first = await peer.next();
+    peer.send(register(7));
+    const second = await peer.next();
+    expect(calls).toBe(1);
+    expect(toHex(second.bytes)).toBe(toHex(first.bytes));
+    expect(endpoint.duplicatesReceived).toBe(1);
+    expect(endpoint.trace.entries.filter((e) => e.direction === 'in' && e.note?.includes('duplicate'))).toHaveLength(1);
+    peer.send(register(8));
+    expect(locationPath((await peer.next()).message)).toEqual(['rd', '2']);
+  });
+
+  it('sends an empty ACK then a separate CON response when the handler is slow, and stops once ACKed', async () => {
+    endpoint.handle({ path: ['rd'] }, async () => {
+      await new Promise((r) => setTimeout(r, 80));
+      return { code: '2.04' };
+    });
+    peer.send(register(21));
+    const ack = await peer.next();
+    expect([ack.message.type, ack.message.code, ack.message.messageId, ack.bytes.length]).toEqual(['ACK', '0.00', 21, 4]);
+    const separate = await peer.next();
+    expect([separate.message.type, separate.message.code, toHex(separate.message.token)]).toEqual(['CON', '2.04', '8a905863']);
+    expect(separate.message.messageId).not.toBe(21);
+    peer.send(msg({ type: 'ACK', code: '0.00', messageId: separate.message.messageId }));
+    expect(await peer.quiet(250)).toEqual([]);
+  });
+
+  it('retransmits an unacknowledged separate response on the RFC 7252 schedule', async () => {
+    endpoint.handle({ path: ['rd'], separate: true }, () => ({ code: '2.04' }));
+    peer.send(register(22));
+    expect((await peer.next()).message.code).toBe('0.00');
+    const copies = [await peer.next(), await peer.next(), await peer.next()];
+    expect(new Set(copies.map((c) => c.message.messageId)).size).toBe(1);
+    expect(copies[1]!.atMs - copies[0]!.atMs).toBeGreaterThanOrEqual(55);
+    expect(copies[2]!.atMs - copies[1]!.atMs).toBeGreaterThanOrEqual(115);
+    expect(await peer.quiet(300)).toEqual([]);
+  });
+
+  it('answers a NON request with a NON response carrying a fresh MID', async () => {
+    endpoint.handle({ path: ['dp'] }, () => ({ code: '2.04' }));
+    peer.send(msg({ type: 'NON', code: '0.02', messageId: 99, token: fromHex('01'), options: uriPathOptions('/dp') }));
+    const r = await peer.next();
+    expect([r.message.type, r.message.code, toHex(r.message.token)]).toEqual(['NON', '2.04', '01']);
+    expect(r.message.messageId).not.toBe(99);
+  });
+
+  it('answers 4.04 for an unknown path, 4.05 for a method without handler, 4.02 for an unknown critical option', async () => {
+    endpoint.handle({ path: ['rd'], methods: ['0.02'] }, () => ({ code: '2.01' }));
+    peer.send(msg({ type: 'CON', code: '0.02', messageId: 1, options: uriPathOptions('/bs') }));
+    expect((await peer.next()).message.code).toBe('4.04');
+    peer.send(msg({ type: 'CON', code: '0.03', messageId: 2, options: uriPathOptions('/rd') }));
+    expect((await peer.next()).message.code).toBe('4.05');
+    peer.send(msg({ type: 'CON', code: '0.02', messageId: 3, options: [...uriPathOptions('/rd'), { number: 9999, value: fromHex('01') }] }));
+    expect((await peer.next()).message.code).toBe('4.02');
+  });
+
+  it('answers 5.00 when a handler throws', async () => {
+    endpoint.handle({ path: [] }, () => {
+      throw new Error('broken handler');
+    });
+    peer.send(register(5));
+    expect((await peer.next()).message.code).toBe('5.00');
+  });
+
+  it('answers a ping and a malformed CON with RST carrying their MID; ignores a malformed NON', async () => {
+    peer.send(fromHex('40000042'));
+    expect(toHex((await peer.next()).bytes)).toBe('70000042');
+    peer.send(encodeCoapUnchecked({ type: 'CON', code: '0.01', messageId: 0x0102, token: new Uint8Array(9), tokenLength: 9, options: [] }));
+    expect(toHex((await peer.next()).bytes)).toBe('70000102');
+    peer.send(encodeCoapUnchecked({ type: 'NON', code: '0.01', messageId: 0x0103, token: new Uint8Array(9), tokenLength: 9, options: [] }));
+    expect(await peer.quiet(150)).toEqual([]);
+  });
+
+  it('answers a response for an unknown token with RST', async () => {
+    peer.send(msg({ type: 'CON', code: '2.05', messageId: 77, token: fromHex('dead'), options: [uintOptionValue(6, 3)] }));
+    const r = await peer.next();
+    expect([r.message.type, r.message.messageId]).toEqual(['RST', 77]);
+  });
+});
