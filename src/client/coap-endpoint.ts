@@ -10,18 +10,18 @@ import { elapsedMs, nowNs } from '../core/clock.ts';
 import { toHex } from '../core/bytes.ts';
 import { TraceLog } from '../core/trace.ts';
 import type { DatagramListenerTransport, DatagramPeer } from '../core/transport.ts';
-import { uriPathOptions, uriQueryOptions, uriPath, uriQuery } from '../codec/coap/access.ts';
+import { uriPath, uriPathOptions, uriQueryOptions } from '../codec/coap/access.ts';
 import { isRequestCode, isResponseCode } from '../codec/coap/codes.ts';
 import { describeCoapBytes } from '../codec/coap/describe.ts';
 import { decodeCoap, encodeCoap, type CoapMessage, type CoapOptionValue } from '../codec/coap/message.ts';
-import { coapOptionDefinition, isCriticalOption } from '../codec/coap/options.ts';
 import { ResponseTimeoutError, TransportClosedError } from '../errors.ts';
 import { UdpListener, formatPeer } from '../transport/udp-listener.ts';
 import { ConfirmableQueue, type ConfirmableEnd } from './coap/confirmable.ts';
 import { DuplicateCache, dedupKey, type SeenMessage } from './coap/dedup.ts';
 import { CoapObservation, type ObservationHost } from './coap/observation.ts';
 import { exchangeLifetimeMs, maxTransmitWaitMs, nonLifetimeMs, transmissionParameters, type TransmissionParameters } from './coap/params.ts';
-import { CoapRouter, type CoapIncomingRequest, type CoapRequestHandler, type CoapResponseSpec, type CoapRoute } from './coap/router.ts';
+import { CoapResponder, emptyMessage, type ResponderHost } from './coap/responder.ts';
+import { CoapRouter, type CoapRequestHandler, type CoapRoute } from './coap/router.ts';
 import type { CoapIncoming, CoapOutcome, CoapRequestOptions, CoapRequestSpec } from './coap/types.ts';
 import { LazyTraceEntry } from './packet-view.ts';
 
@@ -49,11 +49,12 @@ interface AwaitingResponse {
 const peerKey = (peer: DatagramPeer, suffix: string): string => `${peer.address}|${peer.port}|${suffix}`;
 
 /** The CoAP endpoint bound to one datagram socket; it owns the socket and closes it. */
-export class CoapEndpoint implements ObservationHost {
+export class CoapEndpoint implements ObservationHost, ResponderHost {
   readonly trace: TraceLog;
   readonly parameters: TransmissionParameters;
   readonly #socket: DatagramListenerTransport;
   readonly #router = new CoapRouter();
+  readonly #responder: CoapResponder;
   readonly #dedup = new DuplicateCache();
   readonly #cons: ConfirmableQueue;
   readonly #awaiting = new Map<string, AwaitingResponse>();
@@ -61,7 +62,6 @@ export class CoapEndpoint implements ObservationHost {
   readonly #subscribers = new Set<(m: CoapIncoming) => void>();
   readonly #tokenPrefix: Uint8Array;
   readonly #tokenBytes: number;
-  readonly #piggybackWindowMs: number;
   #tokenCounter = 0;
   #messageId: number;
   #duplicates = 0;
@@ -76,8 +76,8 @@ export class CoapEndpoint implements ObservationHost {
     this.#tokenBytes = tokenBytes;
     this.#tokenPrefix = randomBytes(8);
     this.#messageId = randomBytes(2).readUInt16BE(0);
-    this.#piggybackWindowMs = options.piggybackWindowMs ?? this.parameters.ackTimeoutMs / 2;
     this.#cons = new ConfirmableQueue((b, p, note) => this.#transmit(b, p, note), () => this.parameters, options.random ?? Math.random);
+    this.#responder = new CoapResponder(this, this.#router, options.piggybackWindowMs ?? this.parameters.ackTimeoutMs / 2);
     socket.onDatagram((bytes, peer, atNs) => this.#onDatagram(bytes, peer, atNs));
   }
 
@@ -259,14 +259,10 @@ export class CoapEndpoint implements ObservationHost {
   }
 
   /** Reply to a received message and remember the reply for its duplicates. */
-  #reply(seen: SeenMessage | undefined, message: CoapMessage, peer: DatagramPeer, note: string): void {
+  reply(seen: SeenMessage | undefined, message: CoapMessage, peer: DatagramPeer, note: string): void {
     const bytes = encodeCoap(message);
     if (seen) seen.reply = bytes;
     this.#transmit(bytes, peer, note);
-  }
-
-  #empty(type: 'ACK' | 'RST', messageId: number): CoapMessage {
-    return { type, code: '0.00', messageId, token: new Uint8Array(0), options: [], payload: new Uint8Array(0) };
   }
 
   #onDatagram(raw: Uint8Array, peer: DatagramPeer, atNs: bigint): void {
@@ -277,7 +273,7 @@ export class CoapEndpoint implements ObservationHost {
       this.#publish({ bytes, message: undefined, error: decoded.error.message, peer, atNs, duplicate: false });
       // A CON with a format error is rejected with RST (RFC 7252 §4.2); anything else is ignored.
       if (bytes.length >= 4 && bytes[0]! >> 6 === 1 && ((bytes[0]! >> 4) & 3) === 0) {
-        this.#reply(undefined, this.#empty('RST', (bytes[2]! << 8) | bytes[3]!), peer, 'RST (format error)');
+        this.reply(undefined, emptyMessage('RST', (bytes[2]! << 8) | bytes[3]!), peer, 'RST (format error)');
       }
       return;
     }
@@ -297,11 +293,11 @@ export class CoapEndpoint implements ObservationHost {
     const entry = this.#dedup.remember(key, m.type === 'CON' ? exchangeLifetimeMs(this.parameters) : nonLifetimeMs(this.parameters), Date.now());
     if (m.code === '0.00') {
       // An Empty CON is a ping; an Empty NON has no meaning. Both are answered with RST.
-      return this.#reply(entry, this.#empty('RST', m.messageId), peer, m.type === 'CON' ? 'RST (ping)' : 'RST (empty NON)');
+      return this.reply(entry, emptyMessage('RST', m.messageId), peer, m.type === 'CON' ? 'RST (ping)' : 'RST (empty NON)');
     }
-    if (isRequestCode(m.code)) return void this.#onRequest(m, bytes, peer, atNs, entry);
+    if (isRequestCode(m.code)) return void this.#responder.answer(m, bytes, peer, atNs, entry);
     if (isResponseCode(m.code)) return this.#onResponseMessage(m, bytes, peer, atNs, entry);
-    this.#reply(entry, this.#empty('RST', m.messageId), peer, `RST (reserved code ${m.code})`);
+    this.reply(entry, emptyMessage('RST', m.messageId), peer, `RST (reserved code ${m.code})`);
   }
 
   #publish(m: CoapIncoming): void {
@@ -326,79 +322,20 @@ export class CoapEndpoint implements ObservationHost {
     const observation = waiting ? undefined : this.#observations.get(tokenKey);
     if (!waiting && !observation) {
       // Unknown token: RST, which is also how an observer cancels passively (RFC 7641 §3.6).
-      return this.#reply(entry, this.#empty('RST', m.messageId), peer, 'RST (unknown token)');
+      return this.reply(entry, emptyMessage('RST', m.messageId), peer, 'RST (unknown token)');
     }
-    if (m.type === 'CON') this.#reply(entry, this.#empty('ACK', m.messageId), peer, 'ACK');
+    if (m.type === 'CON') this.reply(entry, emptyMessage('ACK', m.messageId), peer, 'ACK');
     if (waiting) return waiting.deliver(m, bytes, atNs);
     observation!.notify(m, bytes, atNs);
     if (!observation!.isActive) this.forget(observation!);
   }
 
-  async #onRequest(m: CoapMessage, bytes: Uint8Array, peer: DatagramPeer, atNs: bigint, entry: SeenMessage): Promise<void> {
-    const path = uriPath(m);
-    const request: CoapIncomingRequest = { message: m, bytes, peer, path, query: uriQuery(m), atNs };
-    const unknownCritical = m.options.find((o) => isCriticalOption(o.number) && !coapOptionDefinition(o.number));
-    const route = this.#router.match(path, m.code);
-    let early: CoapResponseSpec | undefined;
-    if (unknownCritical) early = { code: '4.02' };
-    else if (route.kind === 'no-path') early = { code: '4.04' };
-    else if (route.kind === 'no-method') early = { code: '4.05' };
-    if (early || route.kind !== 'handler') return this.#respond(m, peer, entry, early ?? { code: '5.00' }, true);
-    const result = this.#runHandler(route.handler, request);
-    if (m.type !== 'CON') return this.#respond(m, peer, entry, await result, false);
-    const inTime = route.route.separate ? undefined : await this.#within(result, this.#piggybackWindowMs);
-    if (inTime) return this.#respond(m, peer, entry, inTime, true);
-    this.#reply(entry, this.#empty('ACK', m.messageId), peer, 'empty ACK (separate response follows)');
-    this.#sendSeparate(m, peer, await result);
-  }
-
-  async #runHandler(handler: CoapRequestHandler, request: CoapIncomingRequest): Promise<CoapResponseSpec> {
-    try {
-      return await handler(request);
-    } catch (error) {
-      this.trace.add({ direction: 'event', atNs: nowNs(), hex: '', note: `handler for /${request.path.join('/')} threw: ${String(error)}` });
-      return { code: '5.00' };
-    }
-  }
-
-  #within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), ms);
-      void work.then((v) => {
-        clearTimeout(timer);
-        resolve(v);
-      });
-    });
-  }
-
-  /** Piggybacked ACK for a CON; a NON request gets a NON response with a fresh MID. */
-  #respond(req: CoapMessage, peer: DatagramPeer, entry: SeenMessage, spec: CoapResponseSpec, piggyback: boolean): void {
-    const isCon = req.type === 'CON' && piggyback;
-    const message: CoapMessage = {
-      type: isCon ? 'ACK' : 'NON',
-      code: spec.code,
-      messageId: isCon ? req.messageId : this.nextMessageId(),
-      token: req.token,
-      options: [...(spec.options ?? [])].sort((a, b) => a.number - b.number),
-      payload: spec.payload ?? new Uint8Array(0),
-    };
-    this.#reply(entry, message, peer, isCon ? 'piggybacked response' : 'NON response');
-  }
-
-  /** A separate CON response after an empty ACK, retransmitted until the peer ACKs it. */
-  #sendSeparate(req: CoapMessage, peer: DatagramPeer, spec: CoapResponseSpec): void {
+  /** Send a CON of ours (a separate response) and retransmit it until ACKed; give-up or RST goes to the trace. */
+  sendConfirmable(message: CoapMessage, peer: DatagramPeer, note: string): void {
     if (this.#closed) return;
-    const message: CoapMessage = {
-      type: 'CON',
-      code: spec.code,
-      messageId: this.nextMessageId(),
-      token: req.token,
-      options: [...(spec.options ?? [])].sort((a, b) => a.number - b.number),
-      payload: spec.payload ?? new Uint8Array(0),
-    };
-    this.#cons.start(peerKey(peer, String(message.messageId)), encodeCoap(message), peer, 'separate response', (end) => {
+    this.#cons.start(peerKey(peer, String(message.messageId)), encodeCoap(message), peer, note, (end) => {
       if (end.kind === 'give-up' || end.kind === 'reset') {
-        this.trace.add({ direction: 'event', atNs: nowNs(), hex: '', note: `separate response MID ${message.messageId} to ${formatPeer(peer)}: ${end.kind}` });
+        this.trace.add({ direction: 'event', atNs: nowNs(), hex: '', note: `${note} MID ${message.messageId} to ${formatPeer(peer)}: ${end.kind}` });
       }
     });
   }

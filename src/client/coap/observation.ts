@@ -4,7 +4,7 @@
  * cancel (RST on the next notification, or GET with Observe 1 on the same token).
  * @see docs/spec/lwm2m.md §1.9
  */
-import { nowNs, elapsedMs } from '../../core/clock.ts';
+import { elapsedMs } from '../../core/clock.ts';
 import type { DatagramPeer } from '../../core/transport.ts';
 import { observeOption } from '../../codec/coap/access.ts';
 import { codeClass } from '../../codec/coap/codes.ts';
@@ -135,10 +135,5 @@ export class CoapObservation {
 
   #pathText(): string {
     return this.request.options.filter((o) => o.number === 11).map((o) => new TextDecoder().decode(o.value)).join('/');
-  }
-
-  /** Time since registration, for reports. */
-  sinceStartMs(): number {
-    return this.#first ? elapsedMs(this.#first.sentAtNs, nowNs()) : 0;
   }
 }

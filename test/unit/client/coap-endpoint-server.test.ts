@@ -119,3 +119,21 @@ describe('CoapEndpoint as server', () => {
     expect([r.message.type, r.message.messageId]).toEqual(['RST', 77]);
   });
 });
+
+describe('CoapEndpoint trace', () => {
+  it('records every datagram in and out with hrtime stamps, decoded on read', async () => {
+    endpoint.handle({ path: ['rd'] }, () => ({ code: '2.01', options: locationPathOptions(['rd', '1']) }));
+    const mark = endpoint.trace.mark();
+    peer.send(register(0x0a0b));
+    await peer.next();
+    const entries = endpoint.trace.since(mark);
+    expect(entries.map((e) => e.direction)).toEqual(['in', 'out']);
+    expect(entries[1]!.atNs).toBeGreaterThanOrEqual(entries[0]!.atNs);
+    expect(entries[0]!.note).toBe(`from 127.0.0.1:${peer.address.port}`);
+    expect(entries[1]!.note).toBe(`piggybacked response to 127.0.0.1:${peer.address.port}`);
+    const inbound = entries[0]!.decoded as { type: string; codeName: string; messageId: number; options: { name: string; value?: string | number }[] };
+    expect([inbound.type, inbound.codeName, inbound.messageId]).toEqual(['CON', 'POST', 0x0a0b]);
+    expect(inbound.options.map((o) => `${o.name}=${String(o.value)}`)).toEqual(['Uri-Path=rd', 'Content-Format=40', 'Uri-Query=ep=node1', 'Uri-Query=lt=30', 'Uri-Query=lwm2m=1.1']);
+    expect(entries[1]!.hex).toBe(toHex(peer.received.at(-1)!.bytes));
+  });
+});
