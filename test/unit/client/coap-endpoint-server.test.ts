@@ -52,6 +52,46 @@ describe('CoapEndpoint as server', () => {
     expect(locationPath((await peer.next()).message)).toEqual(['rd', '2']);
   });
 
+  it('runs the handler once for a duplicate that arrives while it is still running', async () => {
+    let calls = 0;
+    endpoint.handle({ path: ['rd'] }, async () => {
+      calls++;
+      await new Promise((r) => setTimeout(r, 80));
+      return { code: '2.04' };
+    });
+    peer.send(register(30));
+    peer.send(register(30));
+    const ack = await peer.next();
+    expect([ack.message.type, ack.message.code]).toEqual(['ACK', '0.00']);
+    peer.send(register(30));
+    const again = await peer.next();
+    expect([again.message.type, again.message.code, again.message.messageId]).toEqual(['ACK', '0.00', 30]);
+    const separate = await peer.next();
+    expect([separate.message.type, separate.message.code]).toEqual(['CON', '2.04']);
+    expect([calls, endpoint.duplicatesReceived]).toEqual([1, 2]);
+  });
+
+  it('handles a reused MID again once EXCHANGE_LIFETIME has passed', async () => {
+    // MAX_LATENCY and PROCESSING_DELAY 0: EXCHANGE_LIFETIME = MAX_TRANSMIT_SPAN = 60 × 3 ms.
+    const short = await CoapEndpoint.open({ port: 0 }, { parameters: { ackTimeoutMs: 60, ackRandomFactor: 1, maxRetransmit: 2, maxLatencyMs: 0, processingDelayMs: 0 } });
+    const device = await CoapTestPeer.open(short.address());
+    try {
+      let calls = 0;
+      short.handle({ path: ['rd'] }, () => ({ code: '2.01', options: locationPathOptions(['rd', String(++calls)]) }));
+      device.send(register(40));
+      await device.next();
+      device.send(register(40));
+      await device.next();
+      await new Promise((r) => setTimeout(r, 220));
+      device.send(register(40));
+      expect(locationPath((await device.next()).message)).toEqual(['rd', '2']);
+      expect(short.duplicatesReceived).toBe(1);
+    } finally {
+      device.close();
+      await short.close();
+    }
+  });
+
   it('sends an empty ACK then a separate CON response when the handler is slow, and stops once ACKed', async () => {
     endpoint.handle({ path: ['rd'] }, async () => {
       await new Promise((r) => setTimeout(r, 80));
