@@ -44,6 +44,8 @@ interface AwaitingResponse {
   /** Key of our CON in the retransmission queue, while it waits for its ACK. */
   conKey: string | undefined;
   deliver: (message: CoapMessage, bytes: Uint8Array, atNs: bigint) => void;
+  /** End the wait with an error (the endpoint closes). */
+  abort: (error: Error) => void;
 }
 
 const peerKey = (peer: DatagramPeer, suffix: string): string => `${peer.address}|${peer.port}|${suffix}`;
@@ -183,6 +185,7 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
           if (waiting.conKey) this.#cons.cancel(waiting.conKey);
           respond(message, bytes, atNs, false);
         },
+        abort: (error) => finish(error),
       };
       this.#awaiting.set(tokenKey, waiting);
       if (!conKey) {
@@ -237,10 +240,8 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
     if (this.#closed) return;
     this.#closed = true;
     this.#cons.cancelAll();
-    for (const [key, w] of [...this.#awaiting]) {
-      this.#awaiting.delete(key);
-      w.deliver = () => undefined;
-    }
+    for (const w of [...this.#awaiting.values()]) w.abort(new TransportClosedError(`${this.description} closed while waiting for a response`));
+    this.#awaiting.clear();
     this.#observations.clear();
     this.#subscribers.clear();
     await this.#socket.close();

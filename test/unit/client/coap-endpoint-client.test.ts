@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../../src/core/bytes.ts';
 import { CoapEndpoint } from '../../../src/client/coap-endpoint.ts';
-import { ResponseTimeoutError } from '../../../src/errors.ts';
+import { ResponseTimeoutError, TransportClosedError } from '../../../src/errors.ts';
 import { observeOption, uintOptionValue, uriPath } from '../../../src/codec/coap/index.ts';
 import { CoapTestPeer, msg } from './coap-fixtures.ts';
 
@@ -148,5 +148,20 @@ describe('Observe', () => {
     peer.send(msg({ type: 'NON', code: '4.04', messageId: 5, token: peer.received[0]!.message.token }));
     const n = await obs.next(1000);
     expect([n.message.code, obs.ended]).toEqual(['4.04', { kind: 'error-notification', code: '4.04' }]);
+  });
+});
+
+describe('CoapEndpoint close', () => {
+  it('rejects a request waiting for its ACK and one waiting for a separate response', async () => {
+    const silent = endpoint.request(peer.address, { method: '0.01', path: '/3/0' });
+    peer.serve((d) => (d.message.code === '0.02' ? msg({ type: 'ACK', code: '0.00', messageId: d.message.messageId }) : undefined));
+    const acked = endpoint.request(peer.address, { method: '0.02', path: '/3/0/4' });
+    await new Promise((r) => setTimeout(r, 30));
+    const started = performance.now();
+    await endpoint.close();
+    await expect(silent).rejects.toBeInstanceOf(TransportClosedError);
+    await expect(acked).rejects.toBeInstanceOf(TransportClosedError);
+    expect(performance.now() - started).toBeLessThan(100);
+    await expect(endpoint.request(peer.address, { method: '0.01', path: '/3/0' })).rejects.toBeInstanceOf(TransportClosedError);
   });
 });
