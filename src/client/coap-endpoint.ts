@@ -12,6 +12,7 @@ import { TraceLog } from '../core/trace.ts';
 import type { DatagramListenerTransport, DatagramPeer } from '../core/transport.ts';
 import { uriPath, uriPathOptions, uriQueryOptions } from '../codec/coap/access.ts';
 import { isRequestCode, isResponseCode } from '../codec/coap/codes.ts';
+import { CoapOption } from '../codec/coap/options.ts';
 import { describeCoapBytes } from '../codec/coap/describe.ts';
 import { decodeCoap, encodeCoap, type CoapMessage, type CoapOptionValue } from '../codec/coap/message.ts';
 import { ResponseTimeoutError, TransportClosedError } from '../errors.ts';
@@ -214,7 +215,7 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
    * @see docs/spec/lwm2m.md §1.9
    */
   async observe(peer: DatagramPeer, spec: CoapRequestSpec, options: CoapRequestOptions = {}): Promise<CoapObservation> {
-    const request = this.buildRequest({ ...spec, options: [...(spec.options ?? []), { number: 6, value: new Uint8Array(0) }] });
+    const request = this.buildRequest({ ...spec, options: [...(spec.options ?? []), { number: CoapOption.OBSERVE, value: new Uint8Array(0) }] });
     const observation = new CoapObservation(this, peer, request);
     const first = await this.exchange(peer, request, options);
     observation.start(first);
