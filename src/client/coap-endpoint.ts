@@ -51,6 +51,14 @@ interface AwaitingResponse {
 
 const peerKey = (peer: DatagramPeer, suffix: string): string => `${peer.address}|${peer.port}|${suffix}`;
 
+/** Rule breaks in a response to `request` (RFC 7252 §5.3.2 token echo, §12.1 code classes). */
+export function responseProblems(request: CoapMessage, response: CoapMessage): string[] {
+  const problems: string[] = [];
+  if (toHex(response.token) !== toHex(request.token)) problems.push(`token ${toHex(response.token)} does not echo the request's ${toHex(request.token)}`);
+  if (!isResponseCode(response.code)) problems.push(`code ${response.code} is not a response code (classes 2, 4, 5)`);
+  return problems;
+}
+
 /** The CoAP endpoint bound to one datagram socket; it owns the socket and closes it. */
 export class CoapEndpoint implements ObservationHost, ResponderHost {
   readonly trace: TraceLog;
@@ -172,8 +180,7 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
       };
       const base = (atNs: bigint) => ({ peer, request, requestBytes, sentAtNs, receivedAtNs: atNs, rttMs: elapsedMs(sentAtNs, atNs), transmissions });
       const respond = (message: CoapMessage, bytes: Uint8Array, atNs: bigint, piggybacked: boolean): void => {
-        const problems = toHex(message.token) === toHex(request.token) ? [] : [`token ${toHex(message.token)} does not echo the request's ${toHex(request.token)}`];
-        finish({ ...base(atNs), kind: 'response', response: message, responseBytes: bytes, piggybacked, problems });
+        finish({ ...base(atNs), kind: 'response', response: message, responseBytes: bytes, piggybacked, problems: responseProblems(request, message) });
       };
       const waitSeparately = (): void => {
         responseTimer = setTimeout(() => finish(new ResponseTimeoutError(`${what} (separate response)`, responseTimeoutMs)), responseTimeoutMs);

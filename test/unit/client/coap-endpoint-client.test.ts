@@ -35,6 +35,12 @@ describe('CoapEndpoint as client', () => {
     expect(out.kind === 'response' && out.problems[0]).toMatch(/does not echo/);
   });
 
+  it('flags a piggybacked answer carrying a request code', async () => {
+    peer.serve((d) => msg({ type: 'ACK', code: '0.01', messageId: d.message.messageId, token: d.message.token }));
+    const out = await endpoint.request(peer.address, { method: '0.01', path: '/3/0' });
+    expect(out.kind === 'response' && out.problems).toEqual(['code 0.01 is not a response code (classes 2, 4, 5)']);
+  });
+
   it('retransmits a CON at T, 3T, 7T (doubling) until answered, same MID and bytes', async () => {
     peer.serve((d) => (peer.received.length < 3 ? undefined : msg({ type: 'ACK', code: '2.04', messageId: d.message.messageId, token: d.message.token })));
     const out = await endpoint.request(peer.address, { method: '0.03', path: '/1/0/1', payload: fromHex('313230') });
