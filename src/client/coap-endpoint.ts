@@ -31,7 +31,7 @@ export interface CoapEndpointOptions {
   /** RFC 7252 §4.8 parameters; the defaults are the RFC's. */
   parameters?: Partial<TransmissionParameters>;
   trace?: TraceLog;
-  /** Token length of our requests, 1-8 (default 8: 4 random bytes then a counter). */
+  /** Token length of our requests, 1-8 (default 8: 4 random bytes then a 4-byte counter). */
   tokenBytes?: number;
   /** Source of randomness for the retransmission band (default `Math.random`). */
   random?: () => number;
@@ -128,11 +128,15 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
     return this.#messageId;
   }
 
-  /** A fresh token: random prefix plus a counter, so tokens are unique and hard to guess. */
+  /**
+   * A fresh token: a random prefix (fixed per endpoint) then a counter in the last half (at most
+   * 4 bytes), so tokens stay unique for a long run and are hard to guess (RFC 7252 §5.3.1).
+   */
   nextToken(): Uint8Array {
     const t = this.#tokenPrefix.slice(0, this.#tokenBytes);
+    const counterBytes = Math.min(4, Math.ceil(t.length / 2));
     let c = this.#tokenCounter++;
-    for (let i = t.length - 1; i >= Math.max(0, t.length - 4); i--, c = Math.floor(c / 256)) t[i] = c & 0xff;
+    for (let i = t.length - 1; i >= t.length - counterBytes; i--, c = Math.floor(c / 256)) t[i] = c & 0xff;
     return t;
   }
 
