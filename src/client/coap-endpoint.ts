@@ -88,7 +88,7 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
     this.#tokenPrefix = randomBytes(8);
     this.#messageId = randomBytes(2).readUInt16BE(0);
     this.#cons = new ConfirmableQueue((b, p, note) => this.#transmit(b, p, note), () => this.parameters, options.random ?? Math.random);
-    this.#responder = new CoapResponder(this, this.#router, options.piggybackWindowMs ?? this.parameters.ackTimeoutMs / 2);
+    this.#responder = new CoapResponder(this, this.#router, options.piggybackWindowMs ?? this.parameters.ackTimeoutMs / 2, exchangeLifetimeMs(this.parameters));
     socket.onDatagram((bytes, peer, atNs) => this.#onDatagram(bytes, peer, atNs));
   }
 
