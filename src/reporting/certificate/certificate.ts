@@ -112,13 +112,13 @@ export function identityRows(identity: SummaryTarget['identity']): IdentityRow[]
 }
 
 /** Write `certificate.html` and `.md` for every target under `<dir>/<key>/`; returns the paths. */
-export function writeCertificates(summary: ExtendedSummary, dir: string, allureFor: (target: SummaryTarget) => AllureLinks | undefined = () => undefined): string[] {
+export function writeCertificates(summary: ExtendedSummary, dir: string, allureFor: (target: SummaryTarget, folder: string) => AllureLinks | undefined = () => undefined): string[] {
   const keys = targetKeys(summary.targets);
   const written: string[] = [];
   summary.targets.forEach((target, i) => {
     const folder = join(dir, keys[i] ?? `target-${i}`);
     mkdirSync(folder, { recursive: true });
-    const model = certificateModel(summary, target, allureFor(target));
+    const model = certificateModel(summary, target, allureFor(target, folder));
     writeFileAtomic(join(folder, 'certificate.html'), renderCertificateHtml(model));
     writeFileAtomic(join(folder, 'certificate.md'), renderCertificateMarkdown(model));
     written.push(join(folder, 'certificate.html'), join(folder, 'certificate.md'));

@@ -23,14 +23,14 @@ export function escapeHtml(text: string): string {
 
 /**
  * Text for a Markdown table cell or paragraph: one line, no code spans, links, emphasis, raw HTML
- * or cell breaks of its own (CommonMark backslash escapes; `<`, `>`, `&` as entities).
+ * or cell breaks of its own (CommonMark backslash escapes; `<`, `>`, `&` as entities). Meant for
+ * inline places (cells, headings after their marker), where `#`, `-` and `+` mean nothing.
  */
 export function escapeMarkdown(text: string): string {
   return showControls(text)
     .replace(/[\r\n\t]+/g, ' ')
-    .replace(/\\/g, '\\\\')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/[`*_[\]()#!|~{}+=-]/g, (c) => `\\${c}`);
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`);
 }

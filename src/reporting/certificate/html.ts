@@ -24,7 +24,7 @@ code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;over
 .meta td:first-child{width:220px;color:#57606a}details{margin:4px 0}summary{cursor:pointer;font-weight:600}
 svg.latency .grid{stroke:#e3e6ea}svg.latency .axis,svg.latency .label{font:11px system-ui,sans-serif;fill:#1d2330}
 svg.latency .p50{fill:#4a7bd0}svg.latency .p95{stroke:#4a7bd0;stroke-width:2}svg.latency .max{stroke:#cf222e;stroke-width:2}
-.legend{color:#57606a;font-size:12px}.v-text-pass{color:#1f883d}.v-text-pass-with-deviations{color:#9a6700;font-weight:600}.v-text-fail{color:#cf222e;font-weight:700}footer{margin-top:32px;color:#57606a;font-size:12px}
+.legend{color:#57606a;font-size:12px}.v-text-pass{color:#1f883d}.v-text-pass-with-deviations{color:#9a6700;font-weight:600}.v-text-fail{color:#cf222e;font-weight:700}.v-text-not-applicable{color:#6e7781}.v-not-applicable{background:#6e7781}footer{margin-top:32px;color:#57606a;font-size:12px}
 `;
 
 function row(cells: readonly string[], tag = 'td'): string {
@@ -129,7 +129,7 @@ function caseRow(m: CertificateModel, c: CaseGroup['cases'][number]): string {
 function caseDetails(m: CertificateModel): string {
   const head = row(['Case', 'Level', 'Outcome', 'Checks that', 'Spec', 'Notes'], 'th');
   const sections = m.groups.map((g) => {
-    const open = g.verdict !== 'pass' ? ' open' : '';
+    const open = g.verdict === 'fail' || g.verdict === 'pass-with-deviations' ? ' open' : '';
     return `<details id="g-${e(g.protocol)}-${e(g.group)}"${open}><summary>${e(g.protocol)} ${e(g.group)}: ${g.cases.length} cases, ${VERDICT_TEXT[g.verdict]}</summary><table>${head}${g.cases.map((c) => caseRow(m, c)).join('\n')}</table></details>`;
   });
   return `<h2>Cases</h2>\n${sections.join('\n')}`;

@@ -6,8 +6,11 @@
 import { type CaseSummary, LEVELS, type Level, type OutcomeClass, totalsOf, type Totals } from '../summary.ts';
 import type { CommandTiming, SummaryTarget } from './summary-file.ts';
 
-/** Overall verdict of a target: a failing or broken MUST case (or a run error) fails it. */
-export type Verdict = 'pass' | 'pass-with-deviations' | 'fail';
+/**
+ * Verdict of a target or group: a failing or broken MUST case (or a run error) fails it; a group
+ * whose cases are all unsupported is not applicable.
+ */
+export type Verdict = 'pass' | 'pass-with-deviations' | 'fail' | 'not-applicable';
 
 /** Counts of one requirement level within a group. */
 export interface LevelCount {
@@ -66,7 +69,8 @@ export function groupCases(cases: readonly CaseSummary[]): CaseGroup[] {
     .map(([key, list]) => {
       const [protocol = '', group = ''] = key.split('\u0000');
       const levels = Object.fromEntries(LEVELS.map((l) => [l, levelCount(list, l)])) as Record<Level, LevelCount>;
-      return { protocol, group, cases: list, totals: totalsOf(list), levels, verdict: verdictOf(list) };
+      const verdict = list.every((c) => c.outcome === 'unsupported') ? 'not-applicable' : verdictOf(list);
+      return { protocol, group, cases: list, totals: totalsOf(list), levels, verdict };
     });
 }
 
@@ -103,6 +107,7 @@ export const VERDICT_TEXT: Readonly<Record<Verdict, string>> = {
   pass: 'PASS',
   'pass-with-deviations': 'PASS WITH DEVIATIONS',
   fail: 'FAIL',
+  'not-applicable': 'NOT APPLICABLE',
 };
 
 /** Outcome text as printed. */
