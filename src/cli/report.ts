@@ -1,6 +1,6 @@
 /**
  * `mgmt-conformance report [DIR]`: render the Allure HTML report from `DIR/allure-results` (the
- * `allure` package, no Java) and a certificate per target for each summary.json found (`DIR` and
+ * `allure` package, no Java; one self-contained HTML file) and a certificate per target for each summary.json found (`DIR` and
  * its direct sub-folders), then print where they are. Certificates are written even when the
  * Allure render fails; that failure is named and the exit code is 1.
  */
@@ -37,11 +37,12 @@ function allureCli(): string {
   return join(dirname(createRequire(import.meta.url).resolve('allure')), '..', 'cli.js');
 }
 
-/** Run `allure generate`; resolves to an error text, or undefined when it worked. */
+/** Render the Allure report (one HTML file); resolves to an error text, or undefined when it worked. */
 export function renderAllure(resultsDir: string, reportDir: string, timeoutMs: number): Promise<string | undefined> {
   if (!existsSync(resultsDir)) return Promise.resolve(`no Allure results at ${resultsDir} (run 'mgmt-conformance run' first)`);
   return new Promise((done) => {
-    const args = [allureCli(), 'generate', resultsDir, '--output', reportDir, '--name', 'mgmt-conformance'];
+    // One self-contained index.html: it opens from the file system, no server needed.
+    const args = [allureCli(), 'awesome', resultsDir, '--single-file', '--output', reportDir, '--name', 'mgmt-conformance'];
     const child = spawn(process.execPath, args, { cwd: dirname(resultsDir), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const keep = (chunk: Buffer): void => void (output = (output + chunk.toString('utf8')).slice(-4000));
@@ -55,8 +56,8 @@ export function renderAllure(resultsDir: string, reportDir: string, timeoutMs: n
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const last = output.trim().split('\n').slice(-3).join(' / ');
-      if (signal !== null) done(`allure generate stopped after ${Math.round(timeoutMs / 1000)} s (${signal})`);
-      else done(code === 0 ? undefined : `allure generate exited with ${code}${last ? `: ${last}` : ''}`);
+      if (signal !== null) done(`allure awesome stopped after ${Math.round(timeoutMs / 1000)} s (${signal})`);
+      else done(code === 0 ? undefined : `allure awesome exited with ${code}${last ? `: ${last}` : ''}`);
     });
   });
 }
@@ -85,7 +86,7 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   const reportDir = join(dir, 'allure-report');
   const allureError = flags['no-allure'] ? undefined : await renderAllure(join(dir, 'allure-results'), reportDir, timeoutS * 1000);
   const rendered = !flags['no-allure'] && allureError === undefined;
-  const ids = rendered ? readAllureResultIds(reportDir) : new Map<string, Map<string, string>>();
+  const ids = rendered ? readAllureResultIds(join(dir, 'allure-results')) : new Map<string, Map<string, string>>();
   const lines: string[] = [];
   if (rendered) lines.push(`Allure report: ${join(reportDir, 'index.html')}`);
   for (const { path, summary } of parsed) {

@@ -1,9 +1,10 @@
 /**
- * `mgmt-conformance report`: a real Allure render (the `allure` package, no Java) of results
+ * `mgmt-conformance report`: a real single-file Allure render (the `allure` package, no Java) of results
  * written in Allure's format, certificates linking into it, and the failure paths (no results:
  * certificates still written, exit 1; no summary: exit 2).
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,10 +52,15 @@ describe('mgmt-conformance report', () => {
     const html = readFileSync(join(dir, 'board-udp', 'certificate.html'), 'utf8');
     const link = /<a href="\.\.\/allure-report\/index\.html#\/([0-9a-f]+)"><code>SMP-OS-ECHO-002<\/code><\/a>/.exec(html);
     expect(link, 'case link into the Allure report').not.toBeNull();
-    // The linked result is that case on that target.
-    const result = JSON.parse(readFileSync(join(dir, 'allure-report', 'data', 'test-results', `${link![1]}.json`), 'utf8')) as { name: string; parameters: { name: string; value: string }[] };
-    expect(result.name.startsWith('SMP-OS-ECHO-002 ')).toBe(true);
-    expect(result.parameters.map((p) => `${p.name}=${p.value}`)).toEqual(expect.arrayContaining(['target=board', 'transport=udp']));
+    // The linked result is that case on that target: the id of the result file written for it.
+    const files = readdirSync(join(dir, 'allure-results')).filter((f) => f.endsWith('-result.json'));
+    const written = files.map((f) => JSON.parse(readFileSync(join(dir, 'allure-results', f), 'utf8')) as { uuid: string; name: string; parameters: { name: string; value: string }[] });
+    const echoUdp = written.find((w) => w.name.startsWith('SMP-OS-ECHO-002 ') && w.parameters.some((p) => p.name === 'transport' && p.value === 'udp'))!;
+    expect(link![1]).toBe(createHash('md5').update(echoUdp.uuid).digest('hex'));
+    // …and the rendered report holds a result under that id with that name, in its one HTML file.
+    const byId = (JSON.parse(readFileSync(join(dir, 'allure-report', 'test-results.json'), 'utf8')) as { byId: Record<string, { name: string }> }).byId;
+    expect(byId[link![1]!]?.name).toBe(echoUdp.name);
+    expect(readFileSync(join(dir, 'allure-report', 'index.html'), 'utf8')).toContain(`data/test-results/${link![1]}.json`);
   });
 
   it('without Allure results: certificates still written, the reason named, exit 1', async () => {

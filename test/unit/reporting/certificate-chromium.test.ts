@@ -1,15 +1,18 @@
 /**
  * The certificate in a real browser: headless Chromium (Debian package `chromium`) parses the page
  * of a device whose strings try to be markup, and must find the verdict table and no script or
- * image element; a screenshot is kept under reports/test-artifacts/ for people to look at.
+ * image element; a screenshot is kept under reports/test-artifacts/ for people to look at; and a
+ * certificate's case link opens that case in the single-file Allure report, from the file system.
  * Every browser process is bounded by a timeout and killed with its whole process group.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.ts';
+import { writeAllureResultFromRecord } from '../../../src/reporting/allure-missing.ts';
 import { writeCertificates } from '../../../src/reporting/certificate/certificate.ts';
 import { readSummaryFile } from '../../../src/reporting/certificate/summary-file.ts';
 
@@ -22,7 +25,7 @@ const work = mkdtempSync(join(tmpdir(), 'certificate-chromium-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Run the browser in its own process group; the group is killed on timeout and after exit. */
-function runBrowser(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
+function runBrowser(args: string[], timeoutMs = BROWSER_TIMEOUT_MS): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
   return new Promise((done) => {
     const child = spawn(browser!, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', `--user-data-dir=${join(work, 'profile')}`, ...args], {
       detached: true,
@@ -43,7 +46,7 @@ function runBrowser(args: string[]): Promise<{ code: number | null; stdout: stri
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup();
-    }, BROWSER_TIMEOUT_MS);
+    }, timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
       killGroup();
@@ -87,5 +90,31 @@ describe.skipIf(browser === undefined)('certificate in headless Chromium (Debian
     expect(r.code, r.stderr).toBe(0);
     expect(statSync(shot).size).toBeGreaterThan(20_000);
     expect(pngSize(readFileSync(shot))).toEqual({ width: 1200, height: 2600 });
+  });
+
+  it('a case link in the certificate opens that case on that target in the Allure report', { timeout: 200_000 }, async () => {
+    const dir = join(work, 'reports');
+    mkdirSync(dir, { recursive: true });
+    const fixture = join(ROOT, 'test/fixtures/summaries/current.json');
+    cpSync(fixture, join(dir, 'summary.json'));
+    for (const t of readSummaryFile(fixture).targets) {
+      for (const c of t.cases) {
+        const base = { protocol: 'smp', group: 'os', command: '', requirement: '', stimulus: '', suite: 'smp/os' };
+        writeAllureResultFromRecord(join(dir, 'allure-results'), { ...c, ...base }, { name: t.name, transport: t.transport });
+      }
+    }
+    const quiet = { stdout: () => undefined, stderr: () => undefined };
+    expect(await main(['report', dir], quiet)).toBe(0);
+    const certificate = readFileSync(join(dir, 'board-udp', 'certificate.html'), 'utf8');
+    const href = /<a href="([^"]+)"><code>SMP-OS-ECHO-002<\/code><\/a>/.exec(certificate)?.[1];
+    expect(href).toMatch(/^\.\.\/allure-report\/index\.html#\/[0-9a-f]{32}$/);
+    const r = await runBrowser(['--virtual-time-budget=15000', '--dump-dom', new URL(href!, pathToFileURL(join(dir, 'board-udp', 'certificate.html'))).href], 150_000);
+    expect(r.timedOut, r.stderr).toBe(false);
+    // The Allure app is a large script; on a loaded machine it takes a while.
+    // The case page: its full title, and the target and transport parameters of this run.
+    expect(r.stdout).toContain('SMP-OS-ECHO-002 echo of an empty string returns an empty string');
+    expect(r.stdout).toContain('>board<');
+    expect(r.stdout).toContain('>udp<');
+    expect(r.stdout).toContain('echo of "" answered with r = "x"');
   });
 });
