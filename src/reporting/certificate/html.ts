@@ -61,7 +61,7 @@ function identity(m: CertificateModel): string {
   });
   const caps = m.target.capabilities.map((c) => `<code>${e(c)}</code>`).join(' ');
   rows.push(`<tr><td>Capabilities</td><td>${caps || 'none recorded'}</td></tr>`);
-  if (m.target.identity && Object.keys(m.target.identity).length === 0) rows.unshift('<tr><td colspan="2">The device gave no identity (unreachable or not asked).</td></tr>');
+  if (Object.keys(m.target.identity).length === 0) rows.unshift('<tr><td colspan="2">The device gave no identity (unreachable or not asked).</td></tr>');
   return `<h2>Target identity</h2>\n<table class="meta">${rows.join('\n')}</table>`;
 }
 
