@@ -14,6 +14,7 @@ import { renderCertificateHtml } from '../../../src/reporting/certificate/html.t
 import { renderCertificateMarkdown } from '../../../src/reporting/certificate/markdown.ts';
 import { groupCases, percentile, timingOf, verdictOf } from '../../../src/reporting/certificate/model.ts';
 import { readSummaryFile, targetKeys, type SummaryTarget } from '../../../src/reporting/certificate/summary-file.ts';
+import { latencySvg } from '../../../src/reporting/certificate/svg-latency.ts';
 import type { CaseSummary } from '../../../src/reporting/summary.ts';
 
 const fixtures = join(import.meta.dirname, '../../fixtures/summaries');
@@ -52,6 +53,37 @@ describe('certificate model', () => {
   it('gives each target a unique, path-safe folder name', () => {
     expect(targetKeys([{ name: 'sim', transport: 'udp' }, { name: 'sim', transport: 'serial' }, { name: 'a/../b', transport: 'udp' }])).toEqual(['sim-udp', 'sim-serial', 'a_.._b']);
     expect(targetKeys([{ name: '..', transport: 'udp' }])).toEqual(['_']);
+  });
+});
+
+describe('latency plot', () => {
+  const rows = [
+    { name: 'smp/os/echo', count: 10, p50: 2, p95: 9, max: 12 },
+    { name: 'a<b>&"c"', count: 3, p50: 100, p95: 900, max: 2500 },
+  ];
+  const svg = latencySvg(rows, 'latency per command');
+
+  it('draws one bar per row, with median, 95th percentile and maximum in order on a log axis', () => {
+    expect(svg.match(/<rect /g)).toHaveLength(2);
+    const num = (re: RegExp): number[] => [...svg.matchAll(re)].map((m) => Number(m[1]));
+    const barEnds = [...svg.matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/g)].map((m) => Number(m[1]) + Number(m[2]));
+    const whiskers = [...svg.matchAll(/<line x1="([\d.]+)" y1="[\d.]+" x2="([\d.]+)" y2="[\d.]+" class="p95"/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    const maxTicks = num(/<line x1="([\d.]+)" y1="[\d.]+" x2="[\d.]+" y2="[\d.]+" class="max"/g);
+    rows.forEach((_, i) => {
+      expect(whiskers[i]![0]).toBeCloseTo(barEnds[i]!, 0);
+      expect(whiskers[i]![1]).toBeGreaterThan(whiskers[i]![0]!);
+      expect(maxTicks[i]).toBeGreaterThan(whiskers[i]![1]!);
+    });
+    // Decades from 1 ms to 10 s: 5 grid lines, labelled.
+    expect(svg.match(/class="grid"/g)).toHaveLength(5);
+    expect(svg).toContain('>1 ms<');
+    expect(svg).toContain('>10 s<');
+  });
+
+  it('escapes row names and draws nothing for no rows', () => {
+    expect(svg).toContain('a&lt;b&gt;&amp;&quot;c&quot;');
+    expect(svg).not.toContain('a<b>');
+    expect(latencySvg([], 'empty')).toBe('');
   });
 });
 
