@@ -26,5 +26,15 @@ export {
   type TargetSummary,
   type Totals,
 } from './summary.ts';
+export { certificateModel, identityRows, writeCertificates, type AllureLinks, type CertificateModel } from './certificate/certificate.ts';
+export { allureLinksFor, allureResultId, readAllureResultIds } from './certificate/allure-links.ts';
+export { escapeHtml, escapeMarkdown, showControls } from './certificate/escape.ts';
+export { securityFindings, type SecurityFinding, type Severity } from './certificate/findings.ts';
+export { renderCertificateHtml } from './certificate/html.ts';
+export { renderCertificateMarkdown } from './certificate/markdown.ts';
+export { groupCases, protocolAndGroup, verdictOf, type CaseGroup, type TimingRow, type Verdict } from './certificate/model.ts';
+export { parseExtendedSummary, readSummaryFile, targetKeys, type CommandTiming, type CrashRecord, type ExtendedSummary, type FootprintRow, type SummaryTarget } from './certificate/summary-file.ts';
+export { DEFAULT_DIFF_OPTIONS, diffSummaries, diffTarget, targetRegressed, type CaseChange, type CaseOnlyIn, type DiffOptions, type FootprintGrowth, type SummaryDiff, type TargetDiff, type TimingRegression } from './diff.ts';
+export { renderSummaryDiff } from './diff-text.ts';
 // The vitest reporters (./vitest-reporters.ts) are left out on purpose: they load vitest/node and
 // allure-vitest, which code running inside a test worker must not pull in through this index.
