@@ -16,9 +16,11 @@ import { DmHandler } from './dm-handler.ts';
 import type { Lwm2mFaults } from './faults.ts';
 import { FirmwareUpdate, FwResult, FwState } from './firmware.ts';
 import { encodeContent } from './formats.ts';
-import { ObjectStore, type ObjectHooks, type Refusal } from './object-store.ts';
+import { compositeRecords, encodeComposite } from './dm-composite.ts';
+import { ObjectStore, type ObjectHooks, type Refusal, type ValueRecord } from './object-store.ts';
 import { ObservationTable, type Observation } from './observe.ts';
-import { RegistrationClient } from './registration.ts';
+import { newToken, RegistrationClient } from './registration.ts';
+import { ContentFormat } from '../../codec/coap/content-format.ts';
 import { firmwareInstance, registerLinks, sampleObjects, supportedFormats, type AnnouncedObject, type Lwm2mVersion } from './sample.ts';
 import { tlvLengthOffByOne } from './wire-faults.ts';
 
@@ -54,6 +56,7 @@ export class Lwm2mClient {
   readonly #startedMs = Date.now();
   readonly #announced: AnnouncedObject[];
   readonly #handler: DmHandler;
+  readonly #dm: DmContext;
   readonly #timers = new Set<NodeJS.Timeout>();
   #socket: CoapSocket | undefined;
 
@@ -68,11 +71,12 @@ export class Lwm2mClient {
     this.observations = new ObservationTable({
       attributes: (p) => this.attributes.effective(p, { pmin: this.#serverInt(2), pmax: this.#serverInt(3) }),
       notify: (o) => this.#notify(o),
-      read: (p) => { const r = this.store.read(p); return r.ok ? r.value : undefined; },
+      read: (o) => this.#observedRecords(o),
       ignoresPmin: settings.faults.has('lwm2m-notify-before-pmin'),
       nowMs: () => Date.now(),
     });
-    this.#handler = new DmHandler(this.#context());
+    this.#dm = this.#context();
+    this.#handler = new DmHandler(this.#dm);
     this.registration = new RegistrationClient({
       endpoint: settings.endpoint,
       version: settings.version,
@@ -120,6 +124,20 @@ export class Lwm2mClient {
     this.observations.clear();
     this.firmware.dispose();
     await this.#socket?.close();
+  }
+
+  /**
+   * Send (1.1): CON POST /dp with the values of `paths` in SenML CBOR. Resolves with the
+   * server's response code, or `muted` when Server /1/0/23 Mute Send is true.
+   */
+  async send(paths: readonly Lwm2mPath[]): Promise<string> {
+    if (this.settings.version === '1.0') throw new Error('Send needs LwM2M 1.1');
+    const mute = this.store.read([1, 0, 23]);
+    if (mute.ok && mute.value[0]?.value.type === 'boolean' && mute.value[0].value.value) return 'muted';
+    const payload = encodeComposite(ContentFormat.SENML_CBOR, compositeRecords(this.#dm, paths));
+    const options = [{ number: CoapOption.URI_PATH, value: new TextEncoder().encode('dp') }, uintOpt(CoapOption.CONTENT_FORMAT, ContentFormat.SENML_CBOR)];
+    const outcome = await this.#socket!.sendCon({ code: '0.02', token: newToken(), options, payload });
+    return outcome.kind === 'response' ? outcome.message.code : outcome.kind;
   }
 
   #serverInt(rid: number): number {
@@ -201,13 +219,19 @@ export class Lwm2mClient {
     await this.registration.stop(true);
   }
 
+  #observedRecords(o: Pick<Observation, 'path' | 'composite'>): ValueRecord[] | undefined {
+    if (o.composite !== undefined) return compositeRecords(this.#dm, o.composite);
+    const r = this.store.read(o.path);
+    return r.ok ? r.value : undefined;
+  }
+
   async #notify(o: Observation): Promise<boolean> {
-    const records = this.store.read(o.path);
-    if (!records.ok) return false;
-    const payload = encodeContent(o.format, records.value, o.path);
+    const records = this.#observedRecords(o);
+    if (records === undefined) return false;
+    const payload = o.composite !== undefined ? { ok: true as const, value: encodeComposite(o.format, records) } : encodeContent(o.format, records, o.path);
     if (!payload.ok) return false;
     const seq = this.settings.faults.has('lwm2m-observe-seq-stuck') ? 1 : o.seq;
-    const rsp = content(this.#context(), o.format, this.#wirePayload(o.format, payload.value), [uintOpt(CoapOption.OBSERVE, seq)]);
+    const rsp = content(this.#dm, o.format, this.#wirePayload(o.format, payload.value), [uintOpt(CoapOption.OBSERVE, seq)]);
     const outcome = await this.#socket!.sendCon({ code: '2.05', token: o.token, options: rsp.options, payload: rsp.payload }, { isEmptyAckFinal: true });
     if (this.settings.faults.has('lwm2m-cancel-ignored')) return true;
     return outcome.kind === 'response';

@@ -15,6 +15,7 @@ import { CoapOption, isCriticalOption } from '../../codec/coap/options.ts';
 import { blockSize, encodeBlockValue } from '../../codec/coap/values.ts';
 import { parseSegments, type Lwm2mPath } from '../../codec/lwm2m/path.ts';
 import { codeOnly, type DmContext, type DmResponse } from './dm-context.ts';
+import { handleFetch, handleIpatch } from './dm-composite.ts';
 import { handleDiscover, handleObserve, handleRead, handleWriteAttributes } from './dm-read.ts';
 import { handleCreate, handleDelete, handleExecute, handleWrite } from './dm-write.ts';
 
@@ -47,6 +48,8 @@ export class DmHandler {
     if (!parsed.ok) return codeOnly(uriPath(request).length > 4 ? '4.04' : '4.00');
     const path = parsed.value;
     if (path[0] === 0) return codeOnly('4.01');
+    // Zephyr refuses Block1 on Write-Composite with 5.01 (§1.8).
+    if (request.code === '0.07' && blockOption(request, CoapOption.BLOCK1) !== undefined) return codeOnly('5.01');
     if (path.length > 0 && this.#ctx.store.object(path[0]!) === undefined && this.#ctx.faults.has('lwm2m-unknown-object-bad-request')) return codeOnly('4.00');
     if (blockOption(request, CoapOption.BLOCK1) !== undefined) return this.#block1(request, path, peerKey);
     return this.#dispatch(request, path, request.payload);
@@ -54,6 +57,11 @@ export class DmHandler {
 
   #dispatch(request: CoapMessage, path: Lwm2mPath, body: Uint8Array): DmResponse {
     const ctx = this.#ctx;
+    if (request.code === '0.05') {
+      const observe = observeOption(request);
+      return handleFetch(ctx, request, observe?.ok === true ? observe.value : undefined);
+    }
+    if (request.code === '0.07') return handleIpatch(ctx, request);
     if (path.length === 0) return codeOnly('4.05');
     switch (request.code) {
       case '0.01': {

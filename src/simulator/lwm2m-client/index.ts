@@ -11,6 +11,7 @@
  * 2.31 Continue with Block1 M=0, 5.00 when no instance slot is free, no `b=` for plain UDP.
  * @see docs/spec/lwm2m.md; captures lwm2m-registrations.jsonl, lwm2m-operations.jsonl
  */
+import { parsePath, type Lwm2mPath } from '../../codec/lwm2m/path.ts';
 import { ConfigError } from '../../errors.ts';
 import { Lwm2mClient, type RebootMode } from './client.ts';
 import { DEFAULT_CON_TIMING, type ConTiming, type Peer } from './coap-socket.ts';
@@ -62,6 +63,8 @@ export interface RunningLwm2mClient {
   readonly events: readonly RegistrationEvent[];
   /** Wait for the next registration event of a kind (rejects after `timeoutMs`). */
   waitFor(kind: RegistrationEvent['kind'], timeoutMs?: number): Promise<RegistrationEvent>;
+  /** Send (1.1) the values of these paths (`/3/0/0` form) to the server's /dp; resolves with its response code or `muted`. */
+  send(paths: readonly string[]): Promise<string>;
   /** The client itself (data model, firmware state) for in-process tests. */
   readonly client: Lwm2mClient;
   /** De-register (when registered) and close. Safe to call twice. */
@@ -106,8 +109,15 @@ export async function startLwm2mClientSimulator(options: Lwm2mClientSimulatorOpt
     events: client.registration.events,
     client,
     waitFor: (kind, timeoutMs = 10_000) => waitForEvent(client, kind, timeoutMs),
+    send: (paths) => client.send(paths.map(parseSendPath)),
     stop: () => (stopping ??= client.stop()),
   };
+}
+
+function parseSendPath(text: string): Lwm2mPath {
+  const parsed = parsePath(text);
+  if (!parsed.ok) throw new ConfigError(`bad LwM2M path "${text}"`, '/paths');
+  return parsed.value;
 }
 
 function waitForEvent(client: Lwm2mClient, kind: RegistrationEvent['kind'], timeoutMs: number): Promise<RegistrationEvent> {

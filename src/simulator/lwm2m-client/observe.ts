@@ -13,6 +13,8 @@ import type { ValueRecord } from './object-store.ts';
 export interface Observation {
   readonly token: Uint8Array;
   readonly path: Lwm2mPath;
+  /** Observe-Composite: the paths observed together (`path` is then the root). */
+  readonly composite?: readonly Lwm2mPath[];
   /** Content format of the notifications (the Observe request's Accept or the default). */
   readonly format: number;
   /** Observe value of the last notification (0 = the registration response). */
@@ -31,7 +33,7 @@ export interface ObserveDeps {
   /** Build and send one notification; resolves false when the server reset or never acknowledged it. */
   notify: (o: Observation) => Promise<boolean>;
   /** Read the observed records (for gt/lt/st). */
-  read: (path: Lwm2mPath) => ValueRecord[] | undefined;
+  read: (o: Pick<Observation, 'path' | 'composite'>) => ValueRecord[] | undefined;
   /** Ignore pmin (fault). */
   ignoresPmin: boolean;
   nowMs: () => number;
@@ -47,10 +49,10 @@ export class ObservationTable {
   }
 
   /** Start (or restart, for the same token) an observation; the 2.05 response carries Observe 0. */
-  add(token: Uint8Array, path: Lwm2mPath, format: number): Observation {
+  add(token: Uint8Array, path: Lwm2mPath, format: number, composite?: readonly Lwm2mPath[]): Observation {
     this.remove(token);
-    const records = this.#deps.read(path);
-    const o: Observation = { token, path, format, seq: 0, lastSentMs: this.#deps.nowMs(), lastNumber: numberOf(records), isChangePending: false, timer: undefined };
+    const records = this.#deps.read({ path, ...(composite === undefined ? {} : { composite }) });
+    const o: Observation = { token, path, ...(composite === undefined ? {} : { composite }), format, seq: 0, lastSentMs: this.#deps.nowMs(), lastNumber: numberOf(records), isChangePending: false, timer: undefined };
     this.#byToken.set(key(token), o);
     this.#schedule(o);
     return o;
@@ -77,8 +79,9 @@ export class ObservationTable {
 
   /** A value at `path` changed: observations covering it notify as their attributes allow. */
   changed(path: Lwm2mPath): void {
+    const covers = (p: Lwm2mPath): boolean => pathStartsWith(path, p) || pathStartsWith(p, path);
     for (const o of this.all()) {
-      if (!pathStartsWith(path, o.path) && !pathStartsWith(o.path, path)) continue;
+      if (!(o.composite === undefined ? covers(o.path) : o.composite.some(covers))) continue;
       if (!this.#passesValueConditions(o)) continue;
       o.isChangePending = true;
       this.#schedule(o);
@@ -88,7 +91,7 @@ export class ObservationTable {
   #passesValueConditions(o: Observation): boolean {
     const a = this.#deps.attributes(o.path);
     if (a.gt === undefined && a.lt === undefined && a.st === undefined) return true;
-    const now = numberOf(this.#deps.read(o.path));
+    const now = numberOf(this.#deps.read(o));
     const last = o.lastNumber;
     if (now === undefined || last === undefined) return true;
     const crossed = (t: number | undefined): boolean => t !== undefined && (last - t) * (now - t) < 0;
@@ -112,7 +115,7 @@ export class ObservationTable {
     o.seq = (o.seq + 1) & 0xffffff;
     o.lastSentMs = this.#deps.nowMs();
     o.isChangePending = false;
-    o.lastNumber = numberOf(this.#deps.read(o.path));
+    o.lastNumber = numberOf(this.#deps.read(o));
     this.#schedule(o);
     const isAlive = await this.#deps.notify(o);
     if (!isAlive) this.remove(o.token);
