@@ -122,10 +122,11 @@ function parseSendPath(text: string): Lwm2mPath {
 
 function waitForEvent(client: Lwm2mClient, kind: RegistrationEvent['kind'], timeoutMs: number): Promise<RegistrationEvent> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${kind} event within ${timeoutMs} ms`)), timeoutMs);
-    client.registration.onEvent((e) => {
+    const timer = setTimeout(() => { stop(); reject(new Error(`no ${kind} event within ${timeoutMs} ms`)); }, timeoutMs);
+    const stop = client.registration.onEvent((e) => {
       if (e.kind !== kind) return;
       clearTimeout(timer);
+      stop();
       resolve(e);
     });
   });

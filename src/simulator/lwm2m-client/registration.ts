@@ -67,9 +67,10 @@ export class RegistrationClient {
     this.#deps = deps;
   }
 
-  /** Follow events. */
-  onEvent(listener: (e: RegistrationEvent) => void): void {
+  /** Follow events; returns the function that stops following. */
+  onEvent(listener: (e: RegistrationEvent) => void): () => void {
     this.#listeners.push(listener);
+    return () => { this.#listeners = this.#listeners.filter((l) => l !== listener); };
   }
 
   /** Start by registering. */
