@@ -3,7 +3,7 @@
  * tree nodes, and writing numbers in the forms the formats use.
  * @see docs/spec/lwm2m.md §3.6, §3.7
  */
-import type { CborNode } from '../cbor/tree.ts';
+import type { CborNode, CborTreeLimits } from '../cbor/tree.ts';
 import type { CborWriter } from '../cbor/writer.ts';
 import { fitsFloat32 } from './tlv-values.ts';
 
@@ -41,4 +41,13 @@ export function writeCborNumber(writer: CborWriter, value: number | bigint): voi
   else if (Number.isSafeInteger(value) && !Object.is(value, -0)) writer.int(value);
   else if (fitsFloat32(value)) writer.float32(value);
   else writer.float64(value);
+}
+
+/**
+ * Tree limits for LwM2M payloads: nesting 16 (LwM2M CBOR needs at most 6), and an item limit
+ * that only the input length bounds (every item takes at least one byte), so a large Send or
+ * object read is never refused for its record count.
+ */
+export function lwm2mCborLimits(bytes: Uint8Array): CborTreeLimits {
+  return { maxDepth: 16, maxItems: Math.max(10_000, bytes.length) };
 }

@@ -2,14 +2,15 @@
  * LwM2M CBOR (Content-Format 11544, LwM2M 1.2): nested maps keyed by path segments, where a key
  * may be an array of segments (path compression, e.g. `[3, 0]`); and plain CBOR (Content-Format
  * 60): one data item for one resource value. Values: integers as CBOR integers, time as an
- * integer (tag 1 accepted on input), floats as floats, strings as text, opaque as bytes,
+ * integer (accepted on input also with tag 1, or as tag 0 date/time text, which Zephyr writes in
+ * CBOR 60 because the format leaves it open), floats as floats, strings as text, opaque as bytes,
  * boolean as true/false, objlnk as text `oid:iid`.
  * @see docs/spec/lwm2m.md §3.7
  */
 import { err, ok, type Result } from '../../core/result.ts';
 import { decodeCborTree, type CborNode } from '../cbor/tree.ts';
 import { CborWriter } from '../cbor/writer.ts';
-import { cborBoolean, cborNumber, cborText, writeCborNumber } from './cbor-values.ts';
+import { lwm2mCborLimits, cborBoolean, cborNumber, cborText, writeCborNumber } from './cbor-values.ts';
 import { isValidPath, type Lwm2mPath } from './path.ts';
 import { decodeTextValue, formatTextValue } from './text.ts';
 import type { Lwm2mFormatFailure, Lwm2mRecord, Lwm2mValue, ResourceType, ResourceTypeOf } from './types.ts';
@@ -26,7 +27,16 @@ function inferredType(node: CborNode): ResourceType | undefined {
   return cborBoolean(node) === undefined ? undefined : 'boolean';
 }
 
+/** Tag 0 date/time text (Zephyr writes Time this way in CBOR 60) as Unix seconds. */
+function dateTimeSeconds(node: CborNode): bigint | undefined {
+  const text = node.kind === 'tag' && node.tag === 0 ? cborText(node.content) : undefined;
+  const ms = text !== undefined && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isFinite(ms) ? BigInt(Math.floor(ms / 1000)) : undefined;
+}
+
 function integerValue(type: 'integer' | 'unsigned' | 'time', node: CborNode): Lwm2mValue | string {
+  const dateTime = type === 'time' ? dateTimeSeconds(node) : undefined;
+  if (dateTime !== undefined) return { type, value: dateTime };
   const inner = type === 'time' && node.kind === 'tag' && node.tag === 1 ? node.content : node;
   const n = cborNumber(inner);
   if (n === undefined || (inner.kind !== 'uint' && inner.kind !== 'nint')) return `${type} must be a CBOR integer`;
@@ -94,7 +104,7 @@ export function writeCborValue(w: CborWriter, value: Lwm2mValue): void {
 
 /** Decode a CBOR (60) single-value payload as the given type. Never throws. */
 export function decodeCborSingleValue(type: ResourceType, bytes: Uint8Array): Result<Lwm2mValue, Lwm2mFormatFailure> {
-  const tree = decodeCborTree(bytes);
+  const tree = decodeCborTree(bytes, lwm2mCborLimits(bytes));
   if (!tree.ok) return err(tree.error);
   if (tree.value.trailing !== 0) return invalid(tree.value.end, `${tree.value.trailing} bytes after the CBOR item`);
   const value = cborNodeValue(tree.value, type);
@@ -135,7 +145,7 @@ function walk(node: CborNode, prefix: Lwm2mPath, typeOf: ResourceTypeOf, out: Lw
 
 /** Decode a LwM2M CBOR payload into records (paths are absolute from the root map). Never throws. */
 export function decodeLwm2mCbor(bytes: Uint8Array, typeOf: ResourceTypeOf): Result<Lwm2mRecord[], Lwm2mFormatFailure> {
-  const tree = decodeCborTree(bytes);
+  const tree = decodeCborTree(bytes, lwm2mCborLimits(bytes));
   if (!tree.ok) return err(tree.error);
   if (tree.value.trailing !== 0) return invalid(tree.value.end, `${tree.value.trailing} bytes after the LwM2M CBOR map`);
   if (tree.value.kind !== 'map') return invalid(0, 'LwM2M CBOR must be a map');

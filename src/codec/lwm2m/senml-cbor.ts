@@ -7,7 +7,7 @@
 import { err, ok, type Result } from '../../core/result.ts';
 import { decodeCborTree, type CborNode } from '../cbor/tree.ts';
 import { CborWriter } from '../cbor/writer.ts';
-import { cborBoolean, cborKey, cborNumber, cborText, writeCborNumber } from './cbor-values.ts';
+import { lwm2mCborLimits, cborBoolean, cborKey, cborNumber, cborText, writeCborNumber } from './cbor-values.ts';
 import type { SenmlRecord } from './senml.ts';
 import type { Lwm2mFormatFailure } from './types.ts';
 
@@ -55,7 +55,7 @@ function readRecord(node: CborNode, index: number): Result<SenmlRecord, Lwm2mFor
 
 /** Decode a SenML CBOR pack; `at` is a byte offset. Never throws. */
 export function decodeSenmlCbor(bytes: Uint8Array): Result<SenmlRecord[], Lwm2mFormatFailure> {
-  const tree = decodeCborTree(bytes);
+  const tree = decodeCborTree(bytes, lwm2mCborLimits(bytes));
   if (!tree.ok) return err(tree.error);
   if (tree.value.trailing !== 0) return invalid(tree.value.end, `${tree.value.trailing} bytes after the SenML pack`);
   if (tree.value.kind !== 'array') return invalid(0, 'SenML CBOR must be an array of records');

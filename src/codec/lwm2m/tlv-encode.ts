@@ -90,7 +90,9 @@ function pushRecords(entries: readonly TlvEntry[], parent: Lwm2mPath, typeOf: Re
 
 /**
  * Decode a TLV payload answering (or sent to) `requestPath` into typed records. Values of
- * resources `typeOf` does not know stay opaque.
+ * resources `typeOf` does not know stay opaque. A Create whose payload holds bare resource TLVs
+ * (no object-instance wrapper) is decoded with the instance the client assigns:
+ * `requestPath = [objectId, newInstanceId]`.
  */
 export function decodeTlvRecords(bytes: Uint8Array, requestPath: Lwm2mPath, typeOf: ResourceTypeOf): Result<Lwm2mRecord[], Lwm2mFormatFailure> {
   const entries = decodeTlv(bytes);

@@ -46,7 +46,7 @@ function toMessage(f: VectorFields): CoapMessage {
 describe('golden vectors (test/fixtures/vectors/coap.jsonl)', () => {
   it('holds captures of every client and the RFC examples', () => {
     expect(vectors.length).toBeGreaterThanOrEqual(50);
-    for (const client of ['zephyr-lwm2m-', 'zephyr-lwm2m11-', 'wakaama-lwm2m-', 'anjay-lwm2m-', 'rfc7252-', 'rfc7959-', 'digest-']) {
+    for (const client of ['zephyr-lwm2m-', 'zephyr-lwm2m11-', 'wakaama-lwm2m-', 'anjay-lwm2m-', 'rfc7252-', 'rfc7959-', 'rfc7641-', 'digest-']) {
       expect(vectors.some((v) => v.name.startsWith(client)), client).toBe(true);
     }
   });
