@@ -15,6 +15,7 @@ import { content, uintOpt, type DmContext, type DmResponse } from './dm-context.
 import { DmHandler } from './dm-handler.ts';
 import type { Lwm2mFaults } from './faults.ts';
 import { FirmwareUpdate, FwResult, FwState } from './firmware.ts';
+import { coapPackageDownloader } from './firmware-pull.ts';
 import { encodeContent } from './formats.ts';
 import { compositeRecords, encodeComposite } from './dm-composite.ts';
 import { ObjectStore, type ObjectHooks, type Refusal, type ValueRecord } from './object-store.ts';
@@ -62,7 +63,8 @@ export class Lwm2mClient {
 
   constructor(settings: ClientSettings) {
     this.settings = settings;
-    this.firmware = new FirmwareUpdate({ maxPackageBytes: settings.maxPackageBytes, updateMs: 100, onChange: () => { this.#changed([5, 0, 3]); this.#changed([5, 0, 5]); } });
+    const downloader = coapPackageDownloader({ localAddress: settings.localAddress, timing: settings.timing, maxBytes: settings.maxPackageBytes });
+    this.firmware = new FirmwareUpdate({ maxPackageBytes: settings.maxPackageBytes, updateMs: 100, downloader, onChange: () => { this.#changed([5, 0, 3]); this.#changed([5, 0, 5]); } });
     const fw = this.firmware;
     const firmware = firmwareInstance(() => fw.state, () => fw.result, () => fw.packageUri);
     const serverUri = `coap://${settings.server.address}:${settings.server.port}`;
