@@ -180,7 +180,7 @@ export class Lwm2mClient {
     return new Map<number, ObjectHooks>([
       [1, {
         execute: execute([
-          [4, () => this.#later(0, () => void this.#disable())],
+          [4, () => this.#later(0, () => this.registration.disable(this.#serverInt(5)))],
           [8, () => this.#later(0, () => this.registration.triggerUpdate())],
         ]),
         afterWrite: (_iid, rid) => { if (rid === 1) this.#later(this.settings.updateDelayMs, () => this.registration.triggerUpdate()); },
@@ -215,10 +215,6 @@ export class Lwm2mClient {
       this.attributes.clear();
       this.registration.reregister();
     });
-  }
-
-  async #disable(): Promise<void> {
-    await this.registration.stop(true);
   }
 
   #observedRecords(o: Pick<Observation, 'path' | 'composite'>): ValueRecord[] | undefined {
