@@ -6,7 +6,8 @@
  */
 import { elapsedMs } from '../../core/clock.ts';
 import type { DatagramPeer } from '../../core/transport.ts';
-import { observeOption } from '../../codec/coap/access.ts';
+import { observeOption, uriPath } from '../../codec/coap/access.ts';
+import { CoapOption } from '../../codec/coap/options.ts';
 import { codeClass } from '../../codec/coap/codes.ts';
 import type { CoapMessage } from '../../codec/coap/message.ts';
 import { isNewerObserve } from '../../codec/coap/values.ts';
@@ -124,7 +125,7 @@ export class CoapObservation {
     this.#host.forget(this);
     if (!this.#ended) this.#end({ kind: 'cancelled', mode });
     if (mode === 'reset') return undefined;
-    const options1 = this.request.options.map((o) => (o.number === 6 ? { number: 6, value: Uint8Array.of(1) } : o));
+    const options1 = this.request.options.map((o) => (o.number === CoapOption.OBSERVE ? { number: CoapOption.OBSERVE, value: Uint8Array.of(1) } : o));
     const request: CoapMessage = { ...this.request, type: 'CON', messageId: this.#host.nextMessageId(), options: options1 };
     return this.#host.exchange(this.peer, request, options);
   }
@@ -134,6 +135,6 @@ export class CoapObservation {
   }
 
   #pathText(): string {
-    return this.request.options.filter((o) => o.number === 11).map((o) => new TextDecoder().decode(o.value)).join('/');
+    return uriPath(this.request).join('/');
   }
 }

@@ -6,7 +6,7 @@
 import { toHex } from '../../core/bytes.ts';
 import { coapCodeName } from './codes.ts';
 import { decodeCoap, type CoapMessage } from './message.ts';
-import { coapOptionDefinition, coapOptionName } from './options.ts';
+import { CoapOption, coapOptionDefinition, coapOptionName } from './options.ts';
 import { decodeBlockValue, decodeStringValue, decodeUintValue } from './values.ts';
 
 /** One option as shown in a trace. */
@@ -26,7 +26,7 @@ function describeOption(o: CoapMessage['options'][number]): DescribedOption {
     const v = decodeUintValue(o.value);
     if (v.ok) out.value = v.value;
   }
-  if (o.number === 23 || o.number === 27) {
+  if (o.number === CoapOption.BLOCK2 || o.number === CoapOption.BLOCK1) {
     const b = decodeBlockValue(o.value);
     if (b.ok) out.block = { num: b.value.num, more: b.value.more, size: 1 << (b.value.szx + 4) };
   }

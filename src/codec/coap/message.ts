@@ -17,8 +17,9 @@ export const COAP_VERSION = 1;
 export const PAYLOAD_MARKER = 0xff;
 /** Longest token (RFC 7252 §3). */
 export const MAX_TOKEN_BYTES = 8;
-/** Largest option number and value length the 2-byte extension can express (65535 + 269). */
+/** Largest option number (the registry's 16-bit space; RFC 7252 §12.2). */
 export const MAX_OPTION_NUMBER = 0xffff;
+/** Largest value length the 2-byte length extension can express (65535 + 269). */
 export const MAX_OPTION_LENGTH = 0xffff + 269;
 
 /** One option as on the wire: its number and raw value bytes. */

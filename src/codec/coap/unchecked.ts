@@ -10,7 +10,7 @@ import { COAP_TYPES, PAYLOAD_MARKER, type CoapMessage, type CoapType } from './m
 
 /** One option as the builder writes it: nibbles and extensions may be given explicitly. */
 export interface RawOption {
-  /** Option delta to write (not the absolute number); out-of-order = negative is not encodable, use `rawBytes`. */
+  /** Option delta to write (not the absolute number); deltas cannot be negative, see `optionsOutOfOrder`. */
   delta: number;
   value: Uint8Array;
   /** Length to claim instead of `value.length` (a lie). */

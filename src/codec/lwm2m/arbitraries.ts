@@ -6,9 +6,11 @@
  */
 import fc from 'fast-check';
 import { ContentFormat } from '../coap/content-format.ts';
+import { encodeContent, isSingleValueFormat, type ValueFormat } from './content.ts';
 import { OBJECT_DEFINITIONS } from './definitions/lookup.ts';
 import type { ObjectDefinition, ResourceDefinition } from './definitions/model.ts';
 import { MAX_LWM2M_ID, type Lwm2mPath } from './path.ts';
+import { encodeTlvUnchecked } from './tlv-encode.ts';
 import { INT64_MAX, INT64_MIN, UINT64_MAX, type Lwm2mRecord, type Lwm2mValue, type ResourceType } from './types.ts';
 
 /** A path segment 0..65534. */
@@ -120,3 +122,27 @@ export function arbSingleValueSample(limits: ValueLimits = {}, onlyType?: Resour
     .chain(([[object, r], iid]) => arbResourceRecords(object.id, iid, r, limits))
     .map((records) => ({ requestPath: records[0]?.path ?? [], records: records.slice(0, 1) }));
 }
+
+/** A sample with its payload bytes in one content format. */
+export interface EncodedSample extends ContentSample {
+  format: ValueFormat;
+  bytes: Uint8Array;
+}
+
+/** Valid payloads per format: hierarchical formats get any sample, single-value formats one value. */
+export function arbPayload(format: ValueFormat): fc.Arbitrary<EncodedSample> {
+  const limits = formatLimits(format);
+  const samples =
+    format === ContentFormat.OCTET_STREAM ? arbSingleValueSample(limits, 'opaque')
+    : isSingleValueFormat(format) ? arbSingleValueSample(limits)
+    : arbHierarchicalSample(limits);
+  return samples.map((sample) => ({ ...sample, format, bytes: encodeContent(format, sample.records, sample.requestPath) }));
+}
+
+/**
+ * A single-resource TLV whose header claims `extra` (1..300) more value bytes than follow,
+ * built with the unchecked encoder: every decoder must answer `incomplete`.
+ */
+export const arbTlvWithLyingLength: fc.Arbitrary<{ bytes: Uint8Array; extra: number }> = fc
+  .tuple(fc.integer({ min: 0, max: 0xffff }), fc.uint8Array({ maxLength: 40 }), fc.integer({ min: 1, max: 300 }))
+  .map(([id, value, extra]) => ({ bytes: encodeTlvUnchecked({ kind: 'resource', id, value, claimedLength: value.length + extra }), extra }));

@@ -31,9 +31,10 @@ export function isSingleValueFormat(format: number): boolean {
 
 function singleValue(format: number, bytes: Uint8Array, path: Lwm2mPath, typeOf: ResourceTypeOf): Result<Lwm2mRecord[], Lwm2mFormatFailure> {
   if (path.length < 3) return err({ kind: 'invalid', at: 0, message: `format ${format} holds a single value; ${formatPath(path)} is not a resource path` });
-  const type = typeOf(path) ?? (format === ContentFormat.TEXT_PLAIN ? 'string' : 'opaque');
+  const type = typeOf(path);
   if (format === ContentFormat.OCTET_STREAM) return ok([{ path, value: decodeOpaqueValue(bytes) }]);
-  const value = format === ContentFormat.TEXT_PLAIN ? decodeTextValue(type, bytes) : decodeCborSingleValue(type, bytes);
+  // Unknown resources: text/plain reads as a string, CBOR as whatever its data item is.
+  const value = format === ContentFormat.TEXT_PLAIN ? decodeTextValue(type ?? 'string', bytes) : decodeCborSingleValue(type, bytes);
   return value.ok ? ok([{ path, value: value.value }]) : value;
 }
 

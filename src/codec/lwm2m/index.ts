@@ -8,6 +8,7 @@ export * from './types.ts';
 export * from './path.ts';
 export * from './link-format.ts';
 export * from './registration.ts';
+export * from './attributes.ts';
 export * from './tlv.ts';
 export * from './tlv-values.ts';
 export * from './tlv-encode.ts';

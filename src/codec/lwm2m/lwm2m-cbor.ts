@@ -102,8 +102,8 @@ export function writeCborValue(w: CborWriter, value: Lwm2mValue): void {
   }
 }
 
-/** Decode a CBOR (60) single-value payload as the given type. Never throws. */
-export function decodeCborSingleValue(type: ResourceType, bytes: Uint8Array): Result<Lwm2mValue, Lwm2mFormatFailure> {
+/** Decode a CBOR (60) single-value payload as the given type (inferred when undefined). Never throws. */
+export function decodeCborSingleValue(type: ResourceType | undefined, bytes: Uint8Array): Result<Lwm2mValue, Lwm2mFormatFailure> {
   const tree = decodeCborTree(bytes, lwm2mCborLimits(bytes));
   if (!tree.ok) return err(tree.error);
   if (tree.value.trailing !== 0) return invalid(tree.value.end, `${tree.value.trailing} bytes after the CBOR item`);

@@ -45,7 +45,7 @@ function failure(index: number, message: string): { ok: false; error: Lwm2mForma
  */
 export function resolveSenml(records: readonly SenmlRecord[]): Result<ResolvedSenmlRecord[], Lwm2mFormatFailure> {
   let baseName = '';
-  let baseTime = 0;
+  let baseTime: number | undefined;
   const out: ResolvedSenmlRecord[] = [];
   for (const [index, record] of records.entries()) {
     if (record.bn !== undefined) baseName = record.bn;
@@ -55,7 +55,7 @@ export function resolveSenml(records: readonly SenmlRecord[]): Result<ResolvedSe
     const name = baseName + (record.n ?? '');
     const path = parsePath(name);
     if (!path.ok) return failure(index, `name "${name}" is not a LwM2M path: ${path.error.message}`);
-    const time = record.t !== undefined || record.bt !== undefined || baseTime !== 0 ? baseTime + (record.t ?? 0) : undefined;
+    const time = record.t !== undefined || baseTime !== undefined ? (baseTime ?? 0) + (record.t ?? 0) : undefined;
     out.push(time === undefined ? { index, name, path: path.value, record } : { index, name, path: path.value, record, time });
   }
   return ok(out);

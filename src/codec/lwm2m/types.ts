@@ -33,7 +33,10 @@ export type Lwm2mValue =
 export interface Lwm2mRecord {
   path: Lwm2mPath;
   value: Lwm2mValue;
-  /** Absolute time in seconds (SenML `bt` + `t`), when the payload carried one. */
+  /**
+   * Time in seconds as carried (SenML `bt` + `t`, LwM2M JSON `bt` + `t`); RFC 8428 reads values
+   * below 2^28 as relative to now, which is left to the caller.
+   */
   time?: number;
 }
 

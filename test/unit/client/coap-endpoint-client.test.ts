@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../../src/core/bytes.ts';
 import { CoapEndpoint } from '../../../src/client/coap-endpoint.ts';
-import { ResponseTimeoutError } from '../../../src/errors.ts';
+import { ResponseTimeoutError, TransportClosedError } from '../../../src/errors.ts';
 import { observeOption, uintOptionValue, uriPath } from '../../../src/codec/coap/index.ts';
 import { CoapTestPeer, msg } from './coap-fixtures.ts';
 
@@ -33,6 +33,12 @@ describe('CoapEndpoint as client', () => {
     peer.serve((d) => msg({ type: 'ACK', code: '2.05', messageId: d.message.messageId, token: fromHex('ffffffff') }));
     const out = await endpoint.request(peer.address, { method: '0.01', path: '/3/0' });
     expect(out.kind === 'response' && out.problems[0]).toMatch(/does not echo/);
+  });
+
+  it('flags a piggybacked answer carrying a request code', async () => {
+    peer.serve((d) => msg({ type: 'ACK', code: '0.01', messageId: d.message.messageId, token: d.message.token }));
+    const out = await endpoint.request(peer.address, { method: '0.01', path: '/3/0' });
+    expect(out.kind === 'response' && out.problems).toEqual(['code 0.01 is not a response code (classes 2, 4, 5)']);
   });
 
   it('retransmits a CON at T, 3T, 7T (doubling) until answered, same MID and bytes', async () => {
@@ -148,5 +154,37 @@ describe('Observe', () => {
     peer.send(msg({ type: 'NON', code: '4.04', messageId: 5, token: peer.received[0]!.message.token }));
     const n = await obs.next(1000);
     expect([n.message.code, obs.ended]).toEqual(['4.04', { kind: 'error-notification', code: '4.04' }]);
+  });
+});
+
+describe('CoapEndpoint close', () => {
+  it('rejects a request waiting for its ACK and one waiting for a separate response', async () => {
+    const silent = endpoint.request(peer.address, { method: '0.01', path: '/3/0' });
+    peer.serve((d) => (d.message.code === '0.02' ? msg({ type: 'ACK', code: '0.00', messageId: d.message.messageId }) : undefined));
+    const acked = endpoint.request(peer.address, { method: '0.02', path: '/3/0/4' });
+    await new Promise((r) => setTimeout(r, 30));
+    const started = performance.now();
+    await endpoint.close();
+    await expect(silent).rejects.toBeInstanceOf(TransportClosedError);
+    await expect(acked).rejects.toBeInstanceOf(TransportClosedError);
+    expect(performance.now() - started).toBeLessThan(100);
+    await expect(endpoint.request(peer.address, { method: '0.01', path: '/3/0' })).rejects.toBeInstanceOf(TransportClosedError);
+  });
+});
+
+describe('tokens and message IDs', () => {
+  it('are unique per request, with a random prefix shared by the endpoint', async () => {
+    const tokens = Array.from({ length: 300 }, () => toHex(endpoint.nextToken()));
+    expect(new Set(tokens).size).toBe(300);
+    expect(new Set(tokens.map((t) => t.slice(0, 4))).size).toBe(1);
+    const other = await CoapEndpoint.open({ port: 0 }, { tokenBytes: 8 });
+    try {
+      const [a, b] = [toHex(other.nextToken()), toHex(other.nextToken())];
+      expect([a.length, a.slice(0, 8) === b.slice(0, 8), a.slice(8) !== b.slice(8)]).toEqual([16, true, true]);
+    } finally {
+      await other.close();
+    }
+    const ids = Array.from({ length: 5 }, () => endpoint.nextMessageId());
+    expect(ids.slice(1).map((id, i) => (id - ids[i]! + 0x10000) & 0xffff)).toEqual([1, 1, 1, 1]);
   });
 });

@@ -1,4 +1,5 @@
 /** CoapEndpoint as server over real loopback UDP: routing, piggybacked and separate responses, duplicates, RST. */
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../../src/core/bytes.ts';
 import { CoapEndpoint } from '../../../src/client/coap-endpoint.ts';
@@ -179,5 +180,28 @@ describe('CoapEndpoint trace', () => {
     expect([inbound.type, inbound.codeName, inbound.messageId]).toEqual(['CON', 'POST', 0x0a0b]);
     expect(inbound.options.map((o) => `${o.name}=${String(o.value)}`)).toEqual(['Uri-Path=rd', 'Content-Format=40', 'Uri-Query=ep=node1', 'Uri-Query=lt=30', 'Uri-Query=lwm2m=1.1']);
     expect(entries[1]!.hex).toBe(toHex(peer.received.at(-1)!.bytes));
+  });
+});
+
+describe('CoapEndpoint with captured Register datagrams', () => {
+  const registers = readFileSync(new URL('../../fixtures/vectors/coap.jsonl', import.meta.url), 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('-register-request'))
+    .map((l) => JSON.parse(l) as { name: string; hex: string });
+
+  it.each(registers.map((r) => [r.name, r] as const))('%s reaches the /rd handler with its parameters and payload', async (_name, r) => {
+    const got: { query: string[]; payload: string }[] = [];
+    endpoint.handle({ path: ['rd'], methods: ['0.02'] }, (req) => {
+      got.push({ query: req.query, payload: new TextDecoder().decode(req.message.payload) });
+      return { code: '2.01', options: locationPathOptions(['rd', '1']) };
+    });
+    const request = fromHex(r.hex);
+    peer.send(request);
+    const reply = await peer.next();
+    expect(got).toHaveLength(1);
+    expect(got[0]!.query.some((q) => q.startsWith('ep='))).toBe(true);
+    expect(got[0]!.payload).toMatch(/^<\//);
+    expect([reply.message.type, reply.message.code, reply.message.messageId]).toEqual(['ACK', '2.01', (request[2]! << 8) | request[3]!]);
+    expect(toHex(reply.message.token)).toBe(toHex(request.subarray(4, 4 + (request[0]! & 0xf))));
   });
 });

@@ -3,7 +3,7 @@ import { compareVersions, definitionTypeOf, OBJECT_DEFINITIONS, objectDefinition
 
 describe('object definitions', () => {
   it('hold the core objects 0-7 and the IPSO objects', () => {
-    expect(OBJECT_DEFINITIONS.map((o) => o.id)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 3300, 3303, 3304, 3311, 3316, 3328, 3342]);
+    expect(OBJECT_DEFINITIONS.map((o) => o.id)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 3300, 3303, 3304, 3311, 3313, 3316, 3323, 3328, 3338, 3340, 3342, 3347]);
     for (const object of OBJECT_DEFINITIONS) {
       const ids = object.resources.map((r) => r.id);
       expect(new Set(ids).size).toBe(ids.length);

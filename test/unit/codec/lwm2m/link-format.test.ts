@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  discoverAttributes, formatLinkFormat, formatRegisterQuery, interpretRegistration, parseLinkFormat, parseRegisterQuery, pathLink,
+  discoverAttributes, formatLinkFormat, formatRegisterQuery, formatWriteAttributes, interpretRegistration, parseLinkFormat, parseRegisterQuery, parseWriteAttributes, pathLink,
 } from '../../../../src/codec/lwm2m/index.ts';
 
 describe('link format parsing', () => {
@@ -18,6 +18,15 @@ describe('link format parsing', () => {
       { objectId: 3, instances: [0] },
       { objectId: 31024, version: '1.1', instances: [10, 11] },
     ]);
+  });
+
+  it('takes a bare </> as the root and lists objects without instances (Zephyr 1.1 capture)', () => {
+    const text = '</>;ct=112,</6/0>,</4/0>,</3>;ver=1.0,</3/0>,</5/0>,</1/0>,</3313>,</3347>,</3338>,</3300>,</3304>,</3311/0>,</3323>,</3342>,</3303/0>,</3340/0>';
+    const content = interpretRegistration(parseLinkFormat(text).links);
+    expect(content.rootPath).toBe('/');
+    expect(content.contentFormats).toEqual([112]);
+    expect(content.objects.find((o) => o.objectId === 3)).toEqual({ objectId: 3, version: '1.0', instances: [0] });
+    expect(content.objects.filter((o) => o.instances.length === 0).map((o) => o.objectId)).toEqual([3313, 3347, 3338, 3300, 3304, 3323, 3342]);
   });
 
   it('reads a quoted list of content formats and an alternate root', () => {
@@ -79,5 +88,22 @@ describe('Register query parameters', () => {
 
   it('builds queries in the usual order', () => {
     expect(formatRegisterQuery({ endpoint: 'n', lifetime: 60, lwm2mVersion: '1.1', binding: 'U', queueMode: true })).toEqual(['ep=n', 'lt=60', 'lwm2m=1.1', 'b=U', 'Q']);
+  });
+});
+
+describe('Write-Attributes query parameters', () => {
+  it('reads the capture server queries and removals', () => {
+    expect(parseWriteAttributes(['pmin=1', 'pmax=3'])).toEqual({ changes: [{ name: 'pmin', value: 1 }, { name: 'pmax', value: 3 }], findings: [] });
+    expect(parseWriteAttributes(['gt=4200.5', 'lt=-1', 'st', 'epmin=2']).changes).toEqual([
+      { name: 'gt', value: 4200.5 }, { name: 'lt', value: -1 }, { name: 'st', value: null }, { name: 'epmin', value: 2 },
+    ]);
+  });
+  it('reports unknown, read-only, duplicate and badly typed attributes', () => {
+    const { changes, findings } = parseWriteAttributes(['pmin=-1', 'dim=2', 'foo=1', 'pmax=10', 'pmax=11', 'gt=x']);
+    expect(changes).toEqual([{ name: 'pmax', value: 10 }, { name: 'pmax', value: 11 }]);
+    expect(findings.map((f) => [f.kind, f.index])).toEqual([['bad-value', 0], ['read-only', 1], ['unknown', 2], ['duplicate', 4], ['bad-value', 5]]);
+  });
+  it('builds queries', () => {
+    expect(formatWriteAttributes([{ name: 'pmin', value: 1 }, { name: 'st', value: 0.5 }, { name: 'pmax', value: null }])).toEqual(['pmin=1', 'st=0.5', 'pmax']);
   });
 });

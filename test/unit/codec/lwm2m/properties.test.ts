@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  arbHierarchicalSample, arbPath, arbSingleValueSample, ContentFormat, decodeContent, decodeLwm2mCbor, decodeSenmlCbor, decodeSenmlJson, decodeTlv,
+  arbHierarchicalSample, arbPath, arbPayload, arbTlvWithLyingLength, decodeTlvRecords, arbSingleValueSample, ContentFormat, decodeContent, decodeLwm2mCbor, decodeSenmlCbor, decodeSenmlJson, decodeTlv,
   definitionTypeOf, encodeContent, formatLimits, formatPath, parseLinkFormat, parsePath, parseRegisterQuery, VALUE_FORMATS, type ContentSample, type ValueFormat,
 } from '../../../../src/codec/lwm2m/index.ts';
 
@@ -65,6 +65,26 @@ describe('decoders never throw on arbitrary input', () => {
         expect(Array.isArray(parseRegisterQuery(queries).findings)).toBe(true);
       }),
       { numRuns: 5000 },
+    );
+  });
+});
+
+describe('payload arbitraries', () => {
+  it('every format\'s payloads decode back to their records', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...VALUE_FORMATS).chain(arbPayload), (payload) => {
+        expect(decodeContent(payload.format, payload.bytes, payload.requestPath, typeOf)).toEqual({ ok: true, value: payload.records });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+  it('a TLV that claims more bytes than follow is incomplete', () => {
+    fc.assert(
+      fc.property(arbTlvWithLyingLength, ({ bytes }) => {
+        expect(decodeTlv(bytes)).toMatchObject({ ok: false, error: { kind: 'incomplete', at: 0 } });
+        expect(decodeTlvRecords(bytes, [3, 0], typeOf).ok).toBe(false);
+      }),
+      { numRuns: 2000 },
     );
   });
 });
