@@ -63,21 +63,21 @@ describe('attribute store', () => {
 
   it('sets, removes and validates attributes', () => {
     const a = new AttributeStore();
-    expect(a.write([3, 0, 9], [['pmin', '1'], ['pmax', '3'], ['gt', '50']], batteryLevel)).toBeUndefined();
+    expect(a.write([3, 0, 9], ['pmin=1', 'pmax=3', 'gt=50'], batteryLevel)).toBeUndefined();
     expect(a.get([3, 0, 9])).toEqual({ pmin: 1, pmax: 3, gt: 50 });
-    expect(a.write([3, 0, 9], [['pmax', undefined]], batteryLevel)).toBeUndefined();
+    expect(a.write([3, 0, 9], ['pmax'], batteryLevel)).toBeUndefined();
     expect(a.get([3, 0, 9])).toEqual({ pmin: 1, gt: 50 });
-    expect(a.write([3, 0, 9], [['lt', '49'], ['st', '1']], batteryLevel)).toMatchObject({ code: '4.00' });
-    expect(a.write([3, 0, 0], [['gt', '1']], manufacturer)).toMatchObject({ code: '4.00' });
-    expect(a.write([3, 0], [['epmin', '1']], undefined)).toMatchObject({ code: '4.00' });
-    expect(a.write([3, 0], [['pmin', '-1']], undefined)).toMatchObject({ code: '4.00' });
+    expect(a.write([3, 0, 9], ['lt=49', 'st=1'], batteryLevel)).toMatchObject({ code: '4.00' });
+    expect(a.write([3, 0, 0], ['gt=1'], manufacturer)).toMatchObject({ code: '4.00' });
+    expect(a.write([3, 0], ['epmin=1'], undefined)).toMatchObject({ code: '4.00' });
+    expect(a.write([3, 0], ['pmin=-1'], undefined)).toMatchObject({ code: '4.00' });
     expect(a.get([3, 0, 9])).toEqual({ pmin: 1, gt: 50 });
   });
 
   it('takes each effective attribute from the nearest level, then the server defaults', () => {
     const a = new AttributeStore();
-    a.write([3], [['pmax', '60']], undefined);
-    a.write([3, 0], [['pmin', '2']], undefined);
+    a.write([3], ['pmax=60'], undefined);
+    a.write([3, 0], ['pmin=2'], undefined);
     expect(a.effective([3, 0, 9], { pmin: 0, pmax: 0 })).toEqual({ pmin: 2, pmax: 60 });
     expect(a.effective([1, 0, 1], { pmin: 5, pmax: 10 })).toEqual({ pmin: 5, pmax: 10 });
   });
