@@ -122,7 +122,12 @@ export class Lwm2mClient {
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     this.observations.clear();
-    await this.registration.stop(true);
+    // A De-register the server never answers must not hold the stop for the whole
+    // retransmission budget (93 s): closing the socket ends it as a timeout.
+    let bound: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<void>((resolve) => { bound = setTimeout(resolve, this.settings.timing.ackTimeoutMs * 2); });
+    await Promise.race([this.registration.stop(true), giveUp]);
+    clearTimeout(bound);
     this.observations.clear();
     this.firmware.dispose();
     await this.#socket?.close();
