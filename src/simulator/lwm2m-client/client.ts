@@ -246,6 +246,7 @@ export class Lwm2mClient {
   }
 
   #answer(request: CoapMessage, peer: Peer): HandlerAnswer {
+    if (request.type === 'NON' && this.settings.faults.has('lwm2m-ignores-non')) return { kind: 'silent' };
     const rsp: DmResponse = this.#handler.handle(request, `${peer.address}|${peer.port}`);
     const format = uintOptionOrUndefined(rsp, CoapOption.CONTENT_FORMAT);
     const message = { ...rsp, payload: format === undefined ? rsp.payload : this.#wirePayload(format, rsp.payload) };
