@@ -1,15 +1,16 @@
 /** CoapEndpoint as server over real loopback UDP: routing, piggybacked and separate responses, duplicates, RST. */
+import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fromHex, toHex } from '../../../src/core/bytes.ts';
 import { CoapEndpoint } from '../../../src/client/coap-endpoint.ts';
 import { encodeCoapUnchecked, locationPath, locationPathOptions, uriPathOptions, uriQueryOptions, uintOptionValue } from '../../../src/codec/coap/index.ts';
-import { CoapTestPeer, msg } from './coap-fixtures.ts';
+import { CoapTestPeer, msg, openPair } from './coap-fixtures.ts';
 
 let endpoint: CoapEndpoint;
 let peer: CoapTestPeer;
 beforeEach(async () => {
-  endpoint = await CoapEndpoint.open({ host: '127.0.0.1', port: 0 }, { parameters: { ackTimeoutMs: 60, ackRandomFactor: 1, maxRetransmit: 2 }, piggybackWindowMs: 30 });
+  endpoint = await CoapEndpoint.open({ host: '127.0.0.1', port: 0 }, { parameters: { ackTimeoutMs: 300, ackRandomFactor: 1, maxRetransmit: 2 }, piggybackWindowMs: 30 });
   peer = await CoapTestPeer.open(endpoint.address());
 });
 afterEach(async () => {
@@ -109,18 +110,24 @@ describe('CoapEndpoint as server', () => {
   });
 
   it('retransmits an unacknowledged separate response on the RFC 7252 schedule', async () => {
-    endpoint.handle({ path: ['rd'], separate: true }, () => ({ code: '2.04' }));
-    peer.send(register(22));
-    expect((await peer.next()).message.code).toBe('0.00');
-    const copies = [await peer.next(), await peer.next(), await peer.next()];
-    expect(new Set(copies.map((c) => c.message.messageId)).size).toBe(1);
-    expect(await peer.quiet(300)).toEqual([]);
-    // Send times from the trace (arrival times at the peer add scheduling jitter): waits T, 2T.
-    const sent = endpoint.trace.entries.filter((e) => e.direction === 'out' && e.note?.startsWith('separate response')).map((e) => Number(e.atNs / 1_000_000n));
-    expect(sent).toHaveLength(3);
-    expect(sent[1]! - sent[0]!).toBeGreaterThanOrEqual(59);
-    expect(sent[2]! - sent[1]!).toBeGreaterThanOrEqual(119);
-    expect(endpoint.trace.entries.some((e) => e.direction === 'event' && e.note?.endsWith('give-up'))).toBe(true);
+    const fast = await openPair({ parameters: { ackTimeoutMs: 60, ackRandomFactor: 1, maxRetransmit: 2 } });
+    try {
+      const { endpoint: server, peer: device } = fast;
+      server.handle({ path: ['rd'], separate: true }, () => ({ code: '2.04' }));
+      device.send(register(22));
+      expect((await device.next()).message.code).toBe('0.00');
+      const copies = [await device.next(), await device.next(), await device.next()];
+      expect(new Set(copies.map((c) => c.message.messageId)).size).toBe(1);
+      expect(await device.quiet(300)).toEqual([]);
+      // Send times from the trace (arrival times at the peer add scheduling jitter): waits T, 2T.
+      const sent = server.trace.entries.filter((e) => e.direction === 'out' && e.note?.startsWith('separate response')).map((e) => Number(e.atNs / 1_000_000n));
+      expect(sent).toHaveLength(3);
+      expect(sent[1]! - sent[0]!).toBeGreaterThanOrEqual(59);
+      expect(sent[2]! - sent[1]!).toBeGreaterThanOrEqual(119);
+      expect(server.trace.entries.some((e) => e.direction === 'event' && e.note?.endsWith('give-up'))).toBe(true);
+    } finally {
+      await fast.close();
+    }
   });
 
   it('answers a NON request with a NON response carrying a fresh MID', async () => {
@@ -203,5 +210,30 @@ describe('CoapEndpoint with captured Register datagrams', () => {
     expect(got[0]!.payload).toMatch(/^<\//);
     expect([reply.message.type, reply.message.code, reply.message.messageId]).toEqual(['ACK', '2.01', (request[2]! << 8) | request[3]!]);
     expect(toHex(reply.message.token)).toBe(toHex(request.subarray(4, 4 + (request[0]! & 0xf))));
+  });
+});
+
+describe('CoapEndpoint over IPv6 loopback', () => {
+  it('answers a request from an IPv6 peer and sends one back to it', async () => {
+    const v6 = await CoapEndpoint.open({ host: '::1', port: 0 }, { parameters: { ackTimeoutMs: 100 } });
+    const device = createSocket('udp6');
+    try {
+      await new Promise<void>((r) => device.bind(0, '::1', () => r()));
+      v6.handle({ path: ['rd'] }, () => ({ code: '2.01' }));
+      const inbox: Buffer[] = [];
+      device.on('message', (m) => {
+        inbox.push(m);
+        if (m[1] === 0x01) device.send(Uint8Array.of(0x60, 0x45, m[2]!, m[3]!), v6.address().port, '::1');
+      });
+      device.send(encodeCoapUnchecked({ type: 'CON', code: '0.02', messageId: 9, token: new Uint8Array(0), options: [{ delta: 11, value: new TextEncoder().encode('rd') }] }), v6.address().port, '::1');
+      await vi.waitFor(() => expect(inbox.length).toBeGreaterThan(0), { timeout: 2000 });
+      expect(toHex(inbox[0]!)).toBe('60410009');
+      const out = await v6.request({ address: '::1', port: device.address().port, family: 'IPv6' }, { method: '0.01', path: '/3/0' });
+      expect(out.kind === 'response' && out.response.code).toBe('2.05');
+      expect(v6.description).toMatch(/^coap:\/\/\[::1\]:\d+$/);
+    } finally {
+      device.close();
+      await v6.close();
+    }
   });
 });
