@@ -9,6 +9,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { benchCodecs } from './codec-throughput.ts';
+import { benchCoap } from './coap.ts';
 import { benchEchoRtt } from './echo-rtt.ts';
 import { FULL_RUN_BUDGET_MS, benchFullRun } from './full-run.ts';
 import { benchGoals } from './goals.ts';
@@ -39,6 +40,7 @@ async function within<T>(ms: number, work: () => Promise<T>): Promise<T | { erro
 async function main(): Promise<void> {
   const started = Date.now();
   const codecs = benchCodecs(1000);
+  const coap = benchCoap(1000);
   const echoRtt = await within(BUDGET_MS.echoRtt, () => benchEchoRtt());
   const simulatorEcho = await within(BUDGET_MS.simulatorEcho, () => benchSimulatorEcho());
   const malformed = await within(BUDGET_MS.malformed, () => benchMalformed());
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
     machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' },
     goals,
     codecs,
+    coap,
     echoRtt,
     simulatorEcho,
     malformed,

@@ -3,3 +3,7 @@ export { SmpClient, type SmpClientOptions, type SmpReply, type ReceivedPacket } 
 export { describePacket, viewReceivedPacket, LazyTraceEntry } from './packet-view.ts';
 export { probeDevice, describeErrorBody, type DeviceProbe, type ProbeItem, type ProbedGroup } from './device-probe.ts';
 export { uploadImage, UploadRejectedError, type UploadOptions, type UploadProgress, type UploadResult } from './image-upload.ts';
+export { CoapEndpoint, responseProblems, type CoapEndpointOptions, type CoapOutcome, type CoapRequestSpec, type CoapRequestOptions, type CoapIncoming, type CoapRoute, type CoapRequestHandler, type CoapResponseSpec, type CoapIncomingRequest } from './coap-endpoint.ts';
+export { CoapObservation, type CoapNotification, type ObservationEnd } from './coap/observation.ts';
+export { fetchBlockwise, pushBlockwise, type BlockwiseResult } from './coap/blockwise.ts';
+export { DEFAULT_TRANSMISSION_PARAMETERS, exchangeLifetimeMs, maxTransmitSpanMs, maxTransmitWaitMs, nonLifetimeMs, retransmissionWaits, transmissionParameters, type TransmissionParameters } from './coap/params.ts';

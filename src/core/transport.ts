@@ -39,3 +39,33 @@ export interface Transport {
   close(): Promise<void>;
   readonly isClosed: boolean;
 }
+
+/** Where a datagram came from or goes to. */
+export interface DatagramPeer {
+  /** IPv4 or IPv6 address (no brackets). */
+  address: string;
+  port: number;
+  family: 'IPv4' | 'IPv6';
+}
+
+export type DatagramListener = (bytes: Uint8Array, peer: DatagramPeer, atNs: bigint) => void;
+
+/**
+ * The server form of a datagram transport: one bound socket that receives from any peer and
+ * sends to a peer it names (the LwM2M server side of CoAP/UDP). `close` is idempotent.
+ */
+export interface DatagramListenerTransport {
+  readonly kind: string;
+  /** Bound address in connection string form (`coap://127.0.0.1:5683`). */
+  readonly description: string;
+  /** The bound host and port (port 0 at open becomes the ephemeral port chosen). */
+  address(): DatagramPeer;
+  /** Send one datagram to `peer`, exactly as given. */
+  send(bytes: Uint8Array, peer: DatagramPeer): Promise<void>;
+  /** Subscribe to received datagrams; returns an unsubscribe function. */
+  onDatagram(listener: DatagramListener): () => void;
+  /** Subscribe to socket problems (send errors, ICMP); returns an unsubscribe function. */
+  onEvent(listener: LinkEventListener): () => void;
+  close(): Promise<void>;
+  readonly isClosed: boolean;
+}

@@ -1,0 +1,257 @@
+/**
+ * One simulated LwM2M client: its socket, data model, registration, observations and firmware
+ * state machine wired together, with the object hooks of the Zephyr sample (Lifetime write →
+ * Update, Registration Update Trigger, Disable, Reboot, firmware Update) and the wire-level
+ * fault profiles (token, payload marker). Several clients run side by side, each on its own port.
+ * @see docs/spec/lwm2m.md §2; captures lwm2m-operations.jsonl (update after writes, reboot)
+ */
+import { encodeCoap, type CoapMessage } from '../../codec/coap/message.ts';
+import { encodeCoapUnchecked, rawOptionsOf } from '../../codec/coap/unchecked.ts';
+import { CoapOption } from '../../codec/coap/options.ts';
+import type { Lwm2mPath } from '../../codec/lwm2m/path.ts';
+import { AttributeStore } from './attributes.ts';
+import { CoapSocket, type ConTiming, type HandlerAnswer, type Peer } from './coap-socket.ts';
+import { content, uintOpt, type DmContext, type DmResponse } from './dm-context.ts';
+import { DmHandler } from './dm-handler.ts';
+import type { Lwm2mFaults } from './faults.ts';
+import { FirmwareUpdate, FwResult, FwState } from './firmware.ts';
+import { encodeContent } from './formats.ts';
+import { compositeRecords, encodeComposite } from './dm-composite.ts';
+import { ObjectStore, type ObjectHooks, type Refusal, type ValueRecord } from './object-store.ts';
+import { ObservationTable, type Observation } from './observe.ts';
+import { newToken, RegistrationClient } from './registration.ts';
+import { ContentFormat } from '../../codec/coap/content-format.ts';
+import { firmwareInstance, registerLinks, sampleObjects, supportedFormats, type AnnouncedObject, type Lwm2mVersion } from './sample.ts';
+import { tlvLengthOffByOne } from './wire-faults.ts';
+
+/** What a reboot (Execute /3/0/4) does: `restart` registers anew; `log` only answers, as the Zephyr sample does. */
+export type RebootMode = 'restart' | 'log';
+
+/** Settings of one client. */
+export interface ClientSettings {
+  server: Peer;
+  endpoint: string;
+  lifetimeS: number;
+  version: Lwm2mVersion;
+  faults: Lwm2mFaults;
+  localAddress: string;
+  localPort: number;
+  timing: ConTiming;
+  rebootMode: RebootMode;
+  registerRetryMs: number;
+  /** Delay of the Update that follows a Lifetime write or an object-list change (Zephyr: about 220 ms). */
+  updateDelayMs: number;
+  blockSizeBytes: number;
+  maxPackageBytes: number;
+}
+
+/** A running simulated client. */
+export class Lwm2mClient {
+  readonly settings: ClientSettings;
+  readonly store = new ObjectStore();
+  readonly attributes = new AttributeStore();
+  readonly firmware: FirmwareUpdate;
+  readonly observations: ObservationTable;
+  readonly registration: RegistrationClient;
+  readonly #startedMs = Date.now();
+  readonly #announced: AnnouncedObject[];
+  readonly #handler: DmHandler;
+  readonly #dm: DmContext;
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #socket: CoapSocket | undefined;
+
+  constructor(settings: ClientSettings) {
+    this.settings = settings;
+    this.firmware = new FirmwareUpdate({ maxPackageBytes: settings.maxPackageBytes, updateMs: 100, onChange: () => { this.#changed([5, 0, 3]); this.#changed([5, 0, 5]); } });
+    const fw = this.firmware;
+    const firmware = firmwareInstance(() => fw.state, () => fw.result, () => fw.packageUri);
+    const serverUri = `coap://${settings.server.address}:${settings.server.port}`;
+    this.#announced = sampleObjects({ version: settings.version, serverUri, lifetimeS: settings.lifetimeS, uptimeMs: () => Date.now() - this.#startedMs }, firmware, this.#hooks());
+    for (const a of this.#announced) this.store.add(a.object);
+    this.observations = new ObservationTable({
+      attributes: (p) => this.attributes.effective(p, { pmin: this.#serverInt(2), pmax: this.#serverInt(3) }),
+      notify: (o) => this.#notify(o),
+      read: (o) => this.#observedRecords(o),
+      ignoresPmin: settings.faults.has('lwm2m-notify-before-pmin'),
+      nowMs: () => Date.now(),
+    });
+    this.#dm = this.#context();
+    this.#handler = new DmHandler(this.#dm);
+    this.registration = new RegistrationClient({
+      endpoint: settings.endpoint,
+      version: settings.version,
+      lifetimeS: () => this.#serverInt(1),
+      objectLinks: () => registerLinks(this.#announced, settings.version),
+      sendCon: (m) => this.#socket!.sendCon(m),
+      onRegistered: () => this.observations.clear(),
+      retryDelayMs: settings.registerRetryMs,
+      timeScale: 1,
+      faults: {
+        omitVersionQuery: settings.faults.has('lwm2m-register-without-version'),
+        neverUpdate: settings.faults.has('lwm2m-no-update-before-expiry'),
+        updateToRd: settings.faults.has('lwm2m-update-to-rd'),
+        noReregisterAfter404: settings.faults.has('lwm2m-no-reregister-after-404'),
+        brokenLinks: settings.faults.has('lwm2m-bad-register-links'),
+      },
+    });
+  }
+
+  /** Open the socket and register. */
+  async start(): Promise<void> {
+    this.#socket = await CoapSocket.open({
+      server: this.settings.server,
+      localAddress: this.settings.localAddress,
+      localPort: this.settings.localPort,
+      timing: this.settings.timing,
+      hasDedup: !this.settings.faults.has('lwm2m-duplicate-executed-twice'),
+      onRequest: (m, peer) => this.#answer(m, peer),
+      onReset: () => undefined,
+    });
+    this.registration.start();
+  }
+
+  /** The bound local address. */
+  get local(): Peer {
+    return this.#socket!.local;
+  }
+
+  /** De-register (when registered) and close everything. */
+  async stop(): Promise<void> {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.observations.clear();
+    await this.registration.stop(true);
+    this.observations.clear();
+    this.firmware.dispose();
+    await this.#socket?.close();
+  }
+
+  /**
+   * Send (1.1): CON POST /dp with the values of `paths` in SenML CBOR. Resolves with the
+   * server's response code, or `muted` when Server /1/0/23 Mute Send is true.
+   */
+  async send(paths: readonly Lwm2mPath[]): Promise<string> {
+    if (this.settings.version === '1.0') throw new Error('Send needs LwM2M 1.1');
+    const mute = this.store.read([1, 0, 23]);
+    if (mute.ok && mute.value[0]?.value.type === 'boolean' && mute.value[0].value.value) return 'muted';
+    const payload = encodeComposite(ContentFormat.SENML_CBOR, compositeRecords(this.#dm, paths));
+    const options = [{ number: CoapOption.URI_PATH, value: new TextEncoder().encode('dp') }, uintOpt(CoapOption.CONTENT_FORMAT, ContentFormat.SENML_CBOR)];
+    const outcome = await this.#socket!.sendCon({ code: '0.02', token: newToken(), options, payload });
+    return outcome.kind === 'response' ? outcome.message.code : outcome.kind;
+  }
+
+  #serverInt(rid: number): number {
+    const r = this.store.read([1, 0, rid]);
+    const v = r.ok ? r.value[0]?.value : undefined;
+    return v !== undefined && (v.type === 'integer' || v.type === 'unsigned') ? Number(v.value) : 0;
+  }
+
+  #later(ms: number, run: () => void): void {
+    const t = setTimeout(() => { this.#timers.delete(t); run(); }, ms);
+    this.#timers.add(t);
+  }
+
+  #changed(path: Lwm2mPath): void {
+    this.observations.changed(path);
+  }
+
+  #context(): DmContext {
+    const s = this.settings;
+    return {
+      version: s.version,
+      store: this.store,
+      attributes: this.attributes,
+      observations: this.observations,
+      faults: s.faults,
+      formats: supportedFormats(s.version),
+      announcedVersions: new Map(this.#announced.flatMap((a) => (a.announcedVersion === undefined ? [] : [[a.object.def.id, a.announcedVersion] as const]))),
+      blockSizeBytes: s.blockSizeBytes,
+      maxBodyBytes: 4096,
+      packageBlock: (offset, data, isLast) => this.firmware.writePackageBlock(offset, data, isLast),
+      objectsChanged: () => this.#later(s.updateDelayMs, () => this.registration.triggerUpdate()),
+      valueChanged: (p) => this.#changed(p),
+    };
+  }
+
+  #hooks(): Map<number, ObjectHooks> {
+    const execute = (entries: [number, (iid: number) => Refusal | void][]): ReadonlyMap<number, (iid: number, args: string) => Refusal | void> => new Map(entries);
+    return new Map<number, ObjectHooks>([
+      [1, {
+        execute: execute([
+          [4, () => this.#later(0, () => void this.#disable())],
+          [8, () => this.#later(0, () => this.registration.triggerUpdate())],
+        ]),
+        afterWrite: (_iid, rid) => { if (rid === 1) this.#later(this.settings.updateDelayMs, () => this.registration.triggerUpdate()); },
+      }],
+      [3, { execute: execute([[4, () => this.#reboot()], [5, () => undefined], [12, () => undefined]]) }],
+      [5, {
+        execute: execute([[2, () => this.#executeFirmwareUpdate()]]),
+        afterWrite: (_iid, rid) => { if (rid === 1) this.firmware.writePackageUri(this.#packageUri()); },
+      }],
+    ]);
+  }
+
+  #packageUri(): string {
+    const r = this.store.read([5, 0, 1]);
+    const v = r.ok ? r.value[0]?.value : undefined;
+    return v?.type === 'string' ? v.value : '';
+  }
+
+  #executeFirmwareUpdate(): Refusal | void {
+    if (this.settings.faults.has('lwm2m-fw-update-any-state') && this.firmware.state !== FwState.DOWNLOADED) {
+      this.firmware.result = FwResult.SUCCESS;
+      this.#changed([5, 0, 5]);
+      return;
+    }
+    return this.firmware.executeUpdate();
+  }
+
+  #reboot(): void {
+    if (this.settings.rebootMode === 'log') return;
+    this.#later(50, () => {
+      this.observations.clear();
+      this.attributes.clear();
+      this.registration.reregister();
+    });
+  }
+
+  async #disable(): Promise<void> {
+    await this.registration.stop(true);
+  }
+
+  #observedRecords(o: Pick<Observation, 'path' | 'composite'>): ValueRecord[] | undefined {
+    if (o.composite !== undefined) return compositeRecords(this.#dm, o.composite);
+    const r = this.store.read(o.path);
+    return r.ok ? r.value : undefined;
+  }
+
+  async #notify(o: Observation): Promise<boolean> {
+    const records = this.#observedRecords(o);
+    if (records === undefined) return false;
+    const payload = o.composite !== undefined ? { ok: true as const, value: encodeComposite(o.format, records) } : encodeContent(o.format, records, o.path);
+    if (!payload.ok) return false;
+    const seq = this.settings.faults.has('lwm2m-observe-seq-stuck') ? 1 : o.seq;
+    const rsp = content(this.#dm, o.format, this.#wirePayload(o.format, payload.value), [uintOpt(CoapOption.OBSERVE, seq)]);
+    const outcome = await this.#socket!.sendCon({ code: '2.05', token: o.token, options: rsp.options, payload: rsp.payload }, { isEmptyAckFinal: true });
+    if (this.settings.faults.has('lwm2m-cancel-ignored')) return true;
+    return outcome.kind === 'response';
+  }
+
+  #wirePayload(format: number, payload: Uint8Array): Uint8Array {
+    return this.settings.faults.has('lwm2m-tlv-length-off-by-one') && (format === 11542 || format === 1542) ? tlvLengthOffByOne(payload) : payload;
+  }
+
+  #answer(request: CoapMessage, peer: Peer): HandlerAnswer {
+    const rsp: DmResponse = this.#handler.handle(request, `${peer.address}|${peer.port}`);
+    const format = rsp.options.find((o) => o.number === CoapOption.CONTENT_FORMAT);
+    const payload = format === undefined ? rsp.payload : this.#wirePayload(format.value.reduce((n, b) => n * 256 + b, 0), rsp.payload);
+    const message = { ...rsp, payload };
+    const f = this.settings.faults;
+    const isEmptyContent = rsp.code === '2.05' && payload.length === 0;
+    if (!f.has('lwm2m-wrong-token') && !(f.has('lwm2m-empty-payload-marker') && isEmptyContent)) return { kind: 'response', message };
+    const token = f.has('lwm2m-wrong-token') && request.token.length > 0 ? Uint8Array.from(request.token, (b, i) => (i === request.token.length - 1 ? b ^ 1 : b)) : request.token;
+    const full: CoapMessage = { ...message, type: request.type === 'CON' ? 'ACK' : 'NON', messageId: request.type === 'CON' ? request.messageId : this.#socket!.nextMessageId(), token };
+    if (!(f.has('lwm2m-empty-payload-marker') && isEmptyContent)) return { kind: 'raw', bytes: encodeCoap(full) };
+    return { kind: 'raw', bytes: encodeCoapUnchecked({ type: full.type, code: full.code, messageId: full.messageId, token, options: rawOptionsOf([...full.options].sort((a, b) => a.number - b.number)), marker: true }) };
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Dispatch of server requests to the device-management operations, as Zephyr's
+ * `handle_request` maps them: unknown critical options 4.02, Security object 4.01, GET →
+ * Read / Discover (Accept 40) / Observe, PUT → Write replace (Content-Format) or
+ * Write-Attributes (none), POST → Create (object) / partial Write (instance) / Execute
+ * (resource) / Write (resource instance), DELETE → Delete. Block1 bodies are assembled here
+ * (the firmware Package is streamed block by block), answering 2.31 Continue per block with
+ * Block1 M=0, as Zephyr v4.0 does (capture fw-push-block-*).
+ * @see docs/spec/lwm2m.md §1.5, §1.8, §2.2, §5
+ */
+import { blockOption, observeOption, uintOptionOrUndefined, uriPath } from '../../codec/coap/access.ts';
+import { ContentFormat } from '../../codec/coap/content-format.ts';
+import type { CoapMessage } from '../../codec/coap/message.ts';
+import { CoapOption, isCriticalOption } from '../../codec/coap/options.ts';
+import { blockSize, encodeBlockValue } from '../../codec/coap/values.ts';
+import { parseSegments, type Lwm2mPath } from '../../codec/lwm2m/path.ts';
+import { codeOnly, type DmContext, type DmResponse } from './dm-context.ts';
+import { handleFetch, handleIpatch } from './dm-composite.ts';
+import { handleDiscover, handleObserve, handleRead, handleWriteAttributes } from './dm-read.ts';
+import { handleCreate, handleDelete, handleExecute, handleWrite } from './dm-write.ts';
+
+/** Options the client understands; any other critical option is refused with 4.02. */
+const UNDERSTOOD_OPTIONS = new Set<number>([
+  CoapOption.URI_HOST, CoapOption.OBSERVE, CoapOption.URI_PORT, CoapOption.URI_PATH, CoapOption.CONTENT_FORMAT,
+  CoapOption.URI_QUERY, CoapOption.ACCEPT, CoapOption.BLOCK2, CoapOption.BLOCK1, CoapOption.SIZE2, CoapOption.SIZE1,
+]);
+
+interface Block1Transfer {
+  nextOffset: number;
+  parts: Uint8Array[];
+  readonly isPackage: boolean;
+}
+
+/** Answers server requests for one client. */
+export class DmHandler {
+  readonly #ctx: DmContext;
+  readonly #transfers = new Map<string, Block1Transfer>();
+
+  constructor(ctx: DmContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Answer one request (`peerKey` separates block transfers of different peers). */
+  handle(request: CoapMessage, peerKey: string): DmResponse {
+    const critical = request.options.find((o) => isCriticalOption(o.number) && !UNDERSTOOD_OPTIONS.has(o.number));
+    if (critical !== undefined && !this.#ctx.faults.has('lwm2m-critical-option-ignored')) return codeOnly('4.02');
+    const parsed = parseSegments(uriPath(request));
+    if (!parsed.ok) return codeOnly(uriPath(request).length > 4 ? '4.04' : '4.00');
+    const path = parsed.value;
+    if (path[0] === 0) return codeOnly('4.01');
+    // Zephyr refuses Block1 on Write-Composite with 5.01 (§1.8).
+    if (request.code === '0.07' && blockOption(request, CoapOption.BLOCK1) !== undefined) return codeOnly('5.01');
+    if (path.length > 0 && this.#ctx.store.object(path[0]!) === undefined && this.#ctx.faults.has('lwm2m-unknown-object-bad-request')) return codeOnly('4.00');
+    if (blockOption(request, CoapOption.BLOCK1) !== undefined) return this.#block1(request, path, peerKey);
+    return this.#dispatch(request, path, request.payload);
+  }
+
+  #dispatch(request: CoapMessage, path: Lwm2mPath, body: Uint8Array): DmResponse {
+    const ctx = this.#ctx;
+    if (request.code === '0.05') {
+      const observe = observeOption(request);
+      return handleFetch(ctx, request, observe?.ok === true ? observe.value : undefined);
+    }
+    if (request.code === '0.07') return handleIpatch(ctx, request);
+    if (path.length === 0) return codeOnly('4.05');
+    switch (request.code) {
+      case '0.01': {
+        const observe = observeOption(request);
+        if (observe !== undefined) return observe.ok && observe.value <= 1 ? handleObserve(ctx, request, path, observe.value) : codeOnly('4.00');
+        if (uintOptionOrUndefined(request, CoapOption.ACCEPT) === ContentFormat.LINK_FORMAT) return handleDiscover(ctx, path);
+        return handleRead(ctx, request, path);
+      }
+      case '0.03':
+        if (uintOptionOrUndefined(request, CoapOption.CONTENT_FORMAT) === undefined) return handleWriteAttributes(ctx, request, path);
+        return path.length < 2 ? codeOnly('4.05') : handleWrite(ctx, request, path, body, true);
+      case '0.02':
+        if (path.length === 1) return handleCreate(ctx, request, path[0]!, body);
+        if (path.length === 3) return handleExecute(ctx, path, body);
+        return handleWrite(ctx, request, path, body, false);
+      case '0.04':
+        return handleDelete(ctx, path);
+      default:
+        return codeOnly('4.05');
+    }
+  }
+
+  #block1(request: CoapMessage, path: Lwm2mPath, peerKey: string): DmResponse {
+    const block = blockOption(request, CoapOption.BLOCK1)!;
+    if (!block.ok) return codeOnly('4.00');
+    const { num, more, szx } = block.value;
+    const size = blockSize(szx);
+    const key = `${peerKey}|${Buffer.from(request.token).toString('hex')}|${path.join('/')}`;
+    const isPackage = path.join('/') === '5/0/0' && request.code === '0.03';
+    let transfer = this.#transfers.get(key);
+    if (num === 0) {
+      const total = uintOptionOrUndefined(request, CoapOption.SIZE1);
+      if (!isPackage && total !== undefined && total > this.#ctx.maxBodyBytes) return codeOnly('4.13');
+      transfer = { nextOffset: 0, parts: [], isPackage };
+      this.#transfers.set(key, transfer);
+    }
+    const offset = num * size;
+    if (transfer === undefined || offset !== transfer.nextOffset) return codeOnly('4.08');
+    if (more && request.payload.length !== size) return codeOnly('4.00');
+    const echo = { number: CoapOption.BLOCK1, value: encodeBlockValue({ num, more: false, szx }) };
+    let response: DmResponse;
+    if (transfer.isPackage) {
+      const refused = this.#ctx.packageBlock(offset, request.payload, !more);
+      response = refused ? codeOnly(refused.code) : codeOnly(more ? '2.31' : '2.04');
+    } else {
+      transfer.parts.push(request.payload.slice());
+      if (offset + request.payload.length > this.#ctx.maxBodyBytes) response = codeOnly('4.13');
+      else response = more ? codeOnly('2.31') : this.#dispatch(request, path, joined(transfer.parts));
+    }
+    transfer.nextOffset = offset + request.payload.length;
+    if (!more || !response.code.startsWith('2.')) this.#transfers.delete(key);
+    if (response.code === '2.31' && this.#ctx.faults.has('lwm2m-block1-no-continue')) response = codeOnly('2.04');
+    return { ...response, options: [...response.options, echo] };
+  }
+}
+
+function joined(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

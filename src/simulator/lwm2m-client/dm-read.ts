@@ -1,0 +1,96 @@
+/**
+ * Read, Discover, Observe / cancel and Write-Attributes, answered as Zephyr's engine does:
+ * Accept chooses the format (4.06 when the build lacks it), no Accept means the build's
+ * hierarchical default, Discover lists links with attributes, Observe answers 2.05 with
+ * Observe 0 and starts notifications, Observe 1 answers 2.05 without Observe.
+ * @see docs/spec/lwm2m.md §2.5, §2.6, §3.2
+ */
+import { blockOption, uintOptionOrUndefined, uriQueryParams } from '../../codec/coap/access.ts';
+import { ContentFormat } from '../../codec/coap/content-format.ts';
+import type { CoapMessage } from '../../codec/coap/message.ts';
+import { CoapOption } from '../../codec/coap/options.ts';
+import { encodeBlockValue, szxForSize, blockSize } from '../../codec/coap/values.ts';
+import type { Lwm2mPath } from '../../codec/lwm2m/path.ts';
+import { AttributeStore, discoverLinks } from './attributes.ts';
+import { codeOnly, content, refusal, uintOpt, type DmContext, type DmResponse } from './dm-context.ts';
+import { encodeContent } from './formats.ts';
+
+/** The format a read answers in, or the 4.06 refusal. */
+export function readFormat(ctx: DmContext, request: CoapMessage): number | DmResponse {
+  const accept = uintOptionOrUndefined(request, CoapOption.ACCEPT);
+  if (accept === undefined || ctx.faults.has('lwm2m-ignores-accept')) return ctx.formats.defaultHierarchical;
+  return ctx.formats.read.includes(accept) ? accept : codeOnly('4.06');
+}
+
+/** Read (GET without Observe, Accept ≠ 40). */
+export function handleRead(ctx: DmContext, request: CoapMessage, path: Lwm2mPath): DmResponse {
+  const format = readFormat(ctx, request);
+  if (typeof format !== 'number') return format;
+  const records = ctx.store.read(path);
+  if (!records.ok) return refusal(records);
+  const payload = encodeContent(format, records.value, path);
+  if (!payload.ok) return refusal(payload);
+  return blockwise(ctx, request, content(ctx, format, payload.value));
+}
+
+/** Discover (GET, Accept 40) on an object, instance or resource. */
+export function handleDiscover(ctx: DmContext, path: Lwm2mPath): DmResponse {
+  if (path.length === 0 || path.length > 3) return codeOnly(path.length === 0 ? '4.05' : '4.04');
+  const found = ctx.store.resolve(path);
+  if (!found.ok) return refusal(found);
+  const attrs = ctx.faults.has('lwm2m-discover-without-attributes') ? new AttributeStore() : ctx.attributes;
+  const version = ctx.announcedVersions.get(path[0]!);
+  const text = discoverLinks(ctx.store, attrs, path, { ...(version === undefined ? {} : { objectVersion: version }), listResourceInstances: ctx.version === '1.1' });
+  return content(ctx, ContentFormat.LINK_FORMAT, new TextEncoder().encode(text));
+}
+
+/** Observe (GET with Observe 0) or cancel (Observe 1). */
+export function handleObserve(ctx: DmContext, request: CoapMessage, path: Lwm2mPath, action: number): DmResponse {
+  const format = readFormat(ctx, request);
+  if (typeof format !== 'number') return format;
+  // Zephyr maps an observation without a token to -EINVAL, answered 5.00 (§1.4).
+  if (action === 0 && request.token.length === 0) return codeOnly('5.00');
+  const records = ctx.store.read(path);
+  if (!records.ok) return refusal(records);
+  const payload = encodeContent(format, records.value, path);
+  if (!payload.ok) return refusal(payload);
+  if (action === 1) {
+    if (!ctx.faults.has('lwm2m-cancel-ignored')) ctx.observations.remove(request.token);
+    return content(ctx, format, payload.value);
+  }
+  ctx.observations.add(request.token.slice(), path, format);
+  return content(ctx, format, payload.value, [uintOpt(CoapOption.OBSERVE, 0)]);
+}
+
+/** Write-Attributes (PUT without Content-Format): queries set or remove attributes; 2.04. */
+export function handleWriteAttributes(ctx: DmContext, request: CoapMessage, path: Lwm2mPath): DmResponse {
+  if (path.length === 0) return codeOnly('4.05');
+  const found = ctx.store.resolve(path.slice(0, 3));
+  if (!found.ok) return refusal(found);
+  const refused = ctx.attributes.write(path, uriQueryParams(request), found.value.resource);
+  if (refused) return refusal(refused);
+  for (const o of ctx.observations.all()) ctx.valueChanged(o.path);
+  return codeOnly('2.04');
+}
+
+/**
+ * Split a large 2.05 into Block2 blocks (the block the request asks for, default 0, in the
+ * smaller of the asked and the configured size).
+ */
+export function blockwise(ctx: DmContext, request: CoapMessage, response: DmResponse): DmResponse {
+  const asked = blockOption(request, CoapOption.BLOCK2);
+  if (asked !== undefined && !asked.ok) return codeOnly('4.02');
+  const own = szxForSize(ctx.blockSizeBytes) ?? 6;
+  const szx = Math.min(own, asked?.value.szx ?? own);
+  const size = blockSize(szx);
+  const num = asked?.value.num ?? 0;
+  if (asked === undefined && response.payload.length <= ctx.blockSizeBytes) return response;
+  const start = num * size;
+  if (start >= response.payload.length && !(start === 0 && response.payload.length === 0)) return codeOnly('4.02');
+  const more = start + size < response.payload.length;
+  return {
+    code: response.code,
+    options: [...response.options, { number: CoapOption.BLOCK2, value: encodeBlockValue({ num, more, szx }) }],
+    payload: response.payload.subarray(start, start + size),
+  };
+}

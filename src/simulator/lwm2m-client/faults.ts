@@ -1,0 +1,87 @@
+/**
+ * LwM2M fault profiles of the simulated client: each one breaks exactly one behaviour, so the
+ * self-test can prove that the case checking it fails. Same shape as the SMP profiles
+ * (`../faults.ts`); chosen by name, combined freely. `caughtBy` names the LwM2M case ids that
+ * must fail with the profile on.
+ * @see docs/spec/lwm2m.md §1 (CoAP rules), §2 (interfaces), §5 (error responses)
+ */
+import type { FaultProfile } from '../faults.ts';
+
+/** Every LwM2M fault profile. */
+export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
+  // A Read must answer 2.05 Content (§2.5).
+  { name: 'lwm2m-read-answers-changed', description: 'Reads are answered 2.04 Changed instead of 2.05 Content (payload unchanged).', caughtBy: ['LWM2M-DM-READ-001', 'LWM2M-DM-READ-002'], mayAlsoFail: ['LWM2M-DM-*', 'LWM2M-FMT-*', 'LWM2M-FW-*'] },
+  // A Read with an Accept the client supports must answer in that format; unsupported → 4.06 (§3.2).
+  { name: 'lwm2m-ignores-accept', description: 'Reads ignore Accept and always answer in the default format (TLV in 1.0, SenML CBOR in 1.1).', caughtBy: ['LWM2M-FMT-ACCEPT-001', 'LWM2M-FMT-ACCEPT-002'], mayAlsoFail: ['LWM2M-FMT-*'] },
+  // TLV lengths must match the value bytes (§3.4).
+  { name: 'lwm2m-tlv-length-off-by-one', description: 'The first TLV header of every TLV payload claims one byte more than its value.', caughtBy: ['LWM2M-FMT-TLV-001'], mayAlsoFail: ['LWM2M-FMT-*', 'LWM2M-DM-*'] },
+  // The client must send an Update before its lifetime expires (§2.4).
+  { name: 'lwm2m-no-update-before-expiry', description: 'No periodic Update is sent: the registration lapses at the end of its lifetime.', caughtBy: ['LWM2M-REG-UPDATE-001'] },
+  // Update and De-register must go to the Location-Path the Register response gave (§2.4).
+  { name: 'lwm2m-update-to-rd', description: 'Updates are sent to /rd instead of the Location-Path the server returned.', caughtBy: ['LWM2M-REG-UPDATE-002'], mayAlsoFail: ['LWM2M-REG-*'] },
+  // A duplicate CON (same MID) must get the same answer and not run again (§1.4).
+  { name: 'lwm2m-duplicate-executed-twice', description: 'No duplicate detection: a retransmitted CON request is executed again.', caughtBy: ['LWM2M-COAP-DEDUP-001'] },
+  // An unknown critical option must be refused with 4.02 (§1.5).
+  { name: 'lwm2m-critical-option-ignored', description: 'Unknown critical options (e.g. If-None-Match) are ignored; the request is served.', caughtBy: ['LWM2M-COAP-OPT-001'] },
+  // Responses must echo the request token (§1.4).
+  { name: 'lwm2m-wrong-token', description: 'Piggybacked responses carry the request token with its last byte flipped.', caughtBy: ['LWM2M-COAP-TOKEN-001'], mayAlsoFail: ['LWM2M-*'] },
+  // A 1.1 Register must carry lwm2m= (§2.4).
+  { name: 'lwm2m-register-without-version', description: 'The Register request omits the lwm2m= query.', caughtBy: ['LWM2M-REG-002'] },
+  // The Register payload must be valid CoRE link format (§2.4).
+  { name: 'lwm2m-bad-register-links', description: 'The Register payload starts without "<": not valid link format.', caughtBy: ['LWM2M-REG-LINK-001'], mayAlsoFail: ['LWM2M-REG-*'] },
+  // A Read of an unknown object must answer 4.04 (§5).
+  { name: 'lwm2m-unknown-object-bad-request', description: 'Requests on an unknown object are answered 4.00 instead of 4.04.', caughtBy: ['LWM2M-DM-READ-003'] },
+  // A write to a read-only resource must be refused with 4.05 (§5, ETS int-256).
+  { name: 'lwm2m-read-only-write-accepted', description: 'Writes to read-only resources are accepted (2.04) and stored.', caughtBy: ['LWM2M-DM-WRITE-004'] },
+  // Notifications must respect pmin (§2.6).
+  { name: 'lwm2m-notify-before-pmin', description: 'Changes are notified at once, ignoring pmin.', caughtBy: ['LWM2M-INFO-OBSERVE-003'] },
+  // Notification Observe values must increase (RFC 7641 §4.4).
+  { name: 'lwm2m-observe-seq-stuck', description: 'Every notification carries Observe 1.', caughtBy: ['LWM2M-INFO-OBSERVE-002'] },
+  // 2.05 responses must carry Content-Format (§3).
+  { name: 'lwm2m-no-content-format', description: '2.05 responses carry no Content-Format option.', caughtBy: ['LWM2M-FMT-CF-001'], mayAlsoFail: ['LWM2M-FMT-*', 'LWM2M-DM-*', 'LWM2M-INFO-*'] },
+  // Execute on a non-executable resource must be refused with 4.05 (§5).
+  { name: 'lwm2m-execute-anything', description: 'Execute on a non-executable resource is answered 2.04.', caughtBy: ['LWM2M-DM-EXEC-002'] },
+  // Zephyr v4.0 answers Execute on a non-executable resource with 4.04 (capture execute-3-0-0-not-executable).
+  { name: 'lwm2m-execute-not-found', description: 'Execute on a non-executable resource is answered 4.04, as Zephyr v4.0 does, instead of 4.05.', caughtBy: ['LWM2M-DM-EXEC-002'] },
+  // A response with no payload must not carry the payload marker (RFC 7252 §3); Zephyr v4.0 sends one on empty strings.
+  { name: 'lwm2m-empty-payload-marker', description: 'Empty 2.05 payloads are sent as a 0xFF marker with nothing after it, as Zephyr v4.0 does.', caughtBy: ['LWM2M-COAP-MSG-001'] },
+  // A write in an unsupported Content-Format must be refused with 4.15 (§5).
+  { name: 'lwm2m-unsupported-format-accepted', description: 'Writes in a Content-Format the client does not support are answered 2.04 (nothing stored).', caughtBy: ['LWM2M-FMT-CF-002'] },
+  // After 4.04 on Update the client must register again (§2.4, ETS int-105).
+  { name: 'lwm2m-no-reregister-after-404', description: 'An Update refused with 4.04 is retried as an Update later, never as a new Register.', caughtBy: ['LWM2M-REG-REREG-001'] },
+  // Non-final Block1 blocks must be answered 2.31 Continue (RFC 7959 §2.3).
+  { name: 'lwm2m-block1-no-continue', description: 'Intermediate Block1 blocks are answered 2.04 instead of 2.31 Continue.', caughtBy: ['LWM2M-FW-PUSH-001'] },
+  // Execute Update outside Downloaded must be refused with 4.05 (§4.6, ETS 772).
+  { name: 'lwm2m-fw-update-any-state', description: 'Firmware Update (/5/0/2) runs in any state: 2.04 and Update Result 1 even with no package.', caughtBy: ['LWM2M-FW-UPDATE-002'] },
+  // A cancelled observation must stop notifying (§2.6, ETS int-302/303).
+  { name: 'lwm2m-cancel-ignored', description: 'Observe=1 and RST do not end an observation: notifications continue.', caughtBy: ['LWM2M-INFO-CANCEL-001', 'LWM2M-INFO-CANCEL-002'] },
+  // Discover must show attributes set by Write-Attributes (§2.5).
+  { name: 'lwm2m-discover-without-attributes', description: 'Discover lists links without the attributes Write-Attributes set.', caughtBy: ['LWM2M-DM-DISCOVER-002'] },
+];
+
+/** The active LwM2M faults of one client. */
+export class Lwm2mFaults {
+  readonly #names: ReadonlySet<string>;
+
+  private constructor(names: ReadonlySet<string>) {
+    this.#names = names;
+  }
+
+  /** Parse profile names; unknown names are reported as a message, not thrown. */
+  static parse(names: readonly string[]): { ok: true; value: Lwm2mFaults } | { ok: false; error: string } {
+    for (const name of names) {
+      if (!LWM2M_FAULT_PROFILES.some((p) => p.name === name)) return { ok: false, error: `unknown LwM2M fault profile "${name}"` };
+    }
+    return { ok: true, value: new Lwm2mFaults(new Set(names)) };
+  }
+
+  /** True when the profile is on. */
+  has(name: string): boolean {
+    return this.#names.has(name);
+  }
+
+  /** Names of the active profiles. */
+  get names(): string[] {
+    return [...this.#names];
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The reference LwM2M client: Zephyr v4.0's `lwm2m_client` sample (LwM2M 1.0 or 1.1 build) as
+ * a process-local simulator over real UDP. It registers with the server it is given, answers
+ * device-management requests, notifies observers, accepts block-wise firmware pushes, and can
+ * carry LwM2M fault profiles. Several clients can run at once (distinct endpoints and ports).
+ *
+ * Where Zephyr v4.0 breaks a rule the harness checks, the simulator follows the rule and the
+ * Zephyr behaviour is a fault profile: Execute on a non-executable resource (Zephyr 4.04,
+ * `lwm2m-execute-not-found`), a payload marker before an empty payload (`lwm2m-empty-payload-marker`).
+ * Zephyr's other choices are kept: TLV default in 1.0 and SenML CBOR in 1.1, CON notifications,
+ * 2.31 Continue with Block1 M=0, 5.00 when no instance slot is free, no `b=` for plain UDP.
+ * @see docs/spec/lwm2m.md; captures lwm2m-registrations.jsonl, lwm2m-operations.jsonl
+ */
+import { parsePath, type Lwm2mPath } from '../../codec/lwm2m/path.ts';
+import { ConfigError } from '../../errors.ts';
+import { Lwm2mClient, type RebootMode } from './client.ts';
+import { DEFAULT_CON_TIMING, type ConTiming, type Peer } from './coap-socket.ts';
+import { Lwm2mFaults } from './faults.ts';
+import type { RegistrationEvent } from './registration.ts';
+import type { Lwm2mVersion } from './sample.ts';
+
+export { LWM2M_FAULT_PROFILES } from './faults.ts';
+export type { Lwm2mVersion } from './sample.ts';
+export type { RegistrationEvent } from './registration.ts';
+export type { RebootMode } from './client.ts';
+
+/** How to start one simulated client. */
+export interface Lwm2mClientSimulatorOptions {
+  /** The LwM2M server: `coap://HOST:PORT` or a host/port pair. */
+  server: string | { host: string; port: number };
+  /** Endpoint client name (`ep=`); default `native_sim` (1.0) or `native_sim_lwm2m11` (1.1). */
+  endpoint?: string;
+  /** Registration lifetime in seconds (default 30, as the captured sample). */
+  lifetimeS?: number;
+  /** Enabler version (default 1.1). */
+  version?: Lwm2mVersion;
+  /** LwM2M fault profile names. */
+  faults?: string[];
+  /** Local address to bind (default 127.0.0.1, or ::1 for an IPv6 server); port 0 = any. */
+  localAddress?: string;
+  localPort?: number;
+  /** CON retransmission timing (RFC 7252 defaults). */
+  timing?: Partial<ConTiming>;
+  /** Execute /3/0/4: `restart` (default) registers anew; `log` only answers 2.04, as the Zephyr sample does. */
+  reboot?: RebootMode;
+  /** Wait before retrying a refused or unanswered Register (default 5000 ms). */
+  registerRetryMs?: number;
+  /** Delay of the Update after a Lifetime write or Create/Delete (default 220 ms, as captured). */
+  updateDelayMs?: number;
+  /** Largest response payload before Block2 (default 1024). */
+  blockSizeBytes?: number;
+  /** Largest firmware package (default 1 MiB). */
+  maxPackageBytes?: number;
+}
+
+/** A started simulated client. */
+export interface RunningLwm2mClient {
+  readonly endpoint: string;
+  readonly version: Lwm2mVersion;
+  /** The client's bound UDP address. */
+  readonly localAddress: { host: string; port: number };
+  /** Registration events so far (register, update, failures, de-register). */
+  readonly events: readonly RegistrationEvent[];
+  /** Wait for the next registration event of a kind (rejects after `timeoutMs`). */
+  waitFor(kind: RegistrationEvent['kind'], timeoutMs?: number): Promise<RegistrationEvent>;
+  /** Send (1.1) the values of these paths (`/3/0/0` form) to the server's /dp; resolves with its response code or `muted`. */
+  send(paths: readonly string[]): Promise<string>;
+  /** The client itself (data model, firmware state) for in-process tests. */
+  readonly client: Lwm2mClient;
+  /** De-register (when registered) and close. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Parse `coap://HOST:PORT` (IPv6 in brackets). */
+export function parseServerUri(uri: string): Peer {
+  const m = /^coap:\/\/(\[[0-9a-fA-F:.]+\]|[^:/[\]]+):(\d{1,5})\/?$/.exec(uri);
+  const port = Number(m?.[2]);
+  if (m === null || port < 1 || port > 65535) throw new ConfigError(`server must be coap://HOST:PORT, got "${uri}"`, '/server');
+  return { address: m[1]!.replace(/^\[|\]$/g, ''), port };
+}
+
+/** Start one simulated client; it registers at once. Throws ConfigError for bad options. */
+export async function startLwm2mClientSimulator(options: Lwm2mClientSimulatorOptions): Promise<RunningLwm2mClient> {
+  const server = typeof options.server === 'string' ? parseServerUri(options.server) : { address: options.server.host, port: options.server.port };
+  const faults = Lwm2mFaults.parse(options.faults ?? []);
+  if (!faults.ok) throw new ConfigError(faults.error, '/faults');
+  const version = options.version ?? '1.1';
+  if (version !== '1.0' && version !== '1.1') throw new ConfigError(`version must be 1.0 or 1.1, got "${String(version)}"`, '/version');
+  const lifetimeS = options.lifetimeS ?? 30;
+  if (!Number.isInteger(lifetimeS) || lifetimeS < 1) throw new ConfigError(`lifetimeS must be an integer >= 1, got ${lifetimeS}`, '/lifetimeS');
+  const endpoint = options.endpoint ?? (version === '1.0' ? 'native_sim' : 'native_sim_lwm2m11');
+  const client = new Lwm2mClient({
+    server, endpoint, lifetimeS, version, faults: faults.value,
+    localAddress: options.localAddress ?? (server.address.includes(':') ? '::1' : '127.0.0.1'),
+    localPort: options.localPort ?? 0,
+    timing: { ...DEFAULT_CON_TIMING, ...options.timing },
+    rebootMode: options.reboot ?? 'restart',
+    registerRetryMs: options.registerRetryMs ?? 5000,
+    updateDelayMs: options.updateDelayMs ?? 220,
+    blockSizeBytes: options.blockSizeBytes ?? 1024,
+    maxPackageBytes: options.maxPackageBytes ?? 1 << 20,
+  });
+  await client.start();
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoint,
+    version,
+    localAddress: { host: client.local.address, port: client.local.port },
+    events: client.registration.events,
+    client,
+    waitFor: (kind, timeoutMs = 10_000) => waitForEvent(client, kind, timeoutMs),
+    send: (paths) => client.send(paths.map(parseSendPath)),
+    stop: () => (stopping ??= client.stop()),
+  };
+}
+
+function parseSendPath(text: string): Lwm2mPath {
+  const parsed = parsePath(text);
+  if (!parsed.ok) throw new ConfigError(`bad LwM2M path "${text}"`, '/paths');
+  return parsed.value;
+}
+
+function waitForEvent(client: Lwm2mClient, kind: RegistrationEvent['kind'], timeoutMs: number): Promise<RegistrationEvent> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { stop(); reject(new Error(`no ${kind} event within ${timeoutMs} ms`)); }, timeoutMs);
+    const stop = client.registration.onEvent((e) => {
+      if (e.kind !== kind) return;
+      clearTimeout(timer);
+      stop();
+      resolve(e);
+    });
+  });
+}

@@ -1,0 +1,162 @@
+/**
+ * Every LwM2M fault profile, shown on the wire: each check passes against a client with the
+ * profile on and fails against a healthy one (so the check really tells the two apart). All
+ * exchanges are real loopback UDP between the simulator and the test server.
+ */
+import { describe, expect, it } from 'vitest';
+import { observeOption, uriPath, uriQuery } from '../../../../src/codec/coap/access.ts';
+import { decodeCoap, type CoapMessage } from '../../../../src/codec/coap/message.ts';
+import { CoapOption } from '../../../../src/codec/coap/options.ts';
+import { encodeBlockValue } from '../../../../src/codec/coap/values.ts';
+import { decodeTlv } from '../../../../src/codec/lwm2m/tlv.ts';
+import { LWM2M_FAULT_PROFILES } from '../../../../src/simulator/lwm2m-client/faults.ts';
+import { startLwm2mClientSimulator, type Lwm2mClientSimulatorOptions, type RunningLwm2mClient } from '../../../../src/simulator/lwm2m-client/index.ts';
+import { hex, stringOption, TestServer, uintOption } from './test-server.ts';
+
+type Check = (s: TestServer, sim: RunningLwm2mClient) => Promise<void>;
+interface FaultCheck { check: Check; options?: Partial<Lwm2mClientSimulatorOptions>; timeoutMs?: number }
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const text = (b: Uint8Array): string => new TextDecoder().decode(b);
+const enc = (t: string): Uint8Array => new TextEncoder().encode(t);
+const accept = (f: number) => uintOption(CoapOption.ACCEPT, f);
+const cf = (f: number) => uintOption(CoapOption.CONTENT_FORMAT, f);
+const query = (q: string) => stringOption(CoapOption.URI_QUERY, q);
+const code = async (p: Promise<{ message: CoapMessage | undefined }>): Promise<string | undefined> => (await p).message?.code;
+const seqOf = (m: CoapMessage | undefined): number | undefined => { const o = m === undefined ? undefined : observeOption(m); return o?.ok ? o.value : undefined; };
+const notes = (s: TestServer, token: Uint8Array) => s.received.filter((r) => r.message?.code === '2.05' && r.message.type === 'CON' && hex(r.message.token) === hex(token));
+const isRegister = (m: CoapMessage | undefined): boolean => m?.code === '0.02' && uriPath(m).join('/') === 'rd' && uriQuery(m).some((q) => q.startsWith('ep='));
+const isUpdate = (m: CoapMessage | undefined): boolean => m?.code === '0.02' && !isRegister(m) && uriPath(m)[0] === 'rd';
+
+async function observeWithPmax(s: TestServer, path: string, attrs: string[]): Promise<Uint8Array> {
+  await s.request('0.03', path, { options: attrs.map(query) });
+  const token = s.nextToken();
+  await s.request('0.01', path, { token, options: [uintOption(CoapOption.OBSERVE, 0), accept(0)] });
+  return token;
+}
+
+const CHECKS: Record<string, FaultCheck> = {
+  'lwm2m-read-answers-changed': { check: async (s) => expect(await code(s.request('0.01', '/3/0/0', { options: [accept(0)] }))).toBe('2.04') },
+  'lwm2m-ignores-accept': {
+    check: async (s) => expect((await s.request('0.01', '/3/0/0', { options: [accept(0)] })).message!.options.find((o) => o.number === CoapOption.CONTENT_FORMAT)?.value).toEqual(Uint8Array.of(112)),
+  },
+  'lwm2m-tlv-length-off-by-one': {
+    options: { version: '1.0' },
+    check: async (s) => expect(decodeTlv((await s.request('0.01', '/3/0', { options: [accept(11542)] })).message!.payload).ok).toBe(false),
+  },
+  'lwm2m-no-update-before-expiry': {
+    options: { lifetimeS: 2 },
+    check: async (s) => { await sleep(1600); expect(s.received.some((r) => isUpdate(r.message))).toBe(false); },
+  },
+  'lwm2m-update-to-rd': {
+    options: { lifetimeS: 2 },
+    check: async (s) => expect((await s.waitFor((r) => r.message?.code === '0.02' && uriPath(r.message).join('/') === 'rd' && !isRegister(r.message), 1600)).message!.payload.length).toBe(0),
+  },
+  'lwm2m-duplicate-executed-twice': {
+    options: { version: '1.0' },
+    check: async (s) => {
+      await s.request('0.04', '/3303/0');
+      const create = s.build('0.02', '/3303', { options: [cf(11542)], payload: Uint8Array.of(0, 0) });
+      const first = await s.exchange(create);
+      const again = await s.exchange(create);
+      expect(hex(again.bytes)).not.toBe(hex(first.bytes));
+    },
+  },
+  'lwm2m-critical-option-ignored': { check: async (s) => expect(await code(s.request('0.01', '/3/0/0', { options: [accept(0), { number: CoapOption.IF_NONE_MATCH, value: new Uint8Array(0) }] }))).toBe('2.05') },
+  'lwm2m-wrong-token': {
+    check: async (s) => {
+      const token = s.nextToken();
+      expect(hex((await s.request('0.01', '/3/0/0', { token, options: [accept(0)] })).message!.token)).not.toBe(hex(token));
+    },
+  },
+  'lwm2m-register-without-version': { check: async (s) => expect(uriQuery((await s.waitFor((r) => isRegister(r.message))).message!).some((q) => q.startsWith('lwm2m='))).toBe(false) },
+  'lwm2m-bad-register-links': { check: async (s) => expect(text((await s.waitFor((r) => isRegister(r.message))).message!.payload).startsWith('<')).toBe(false) },
+  'lwm2m-unknown-object-bad-request': { check: async (s) => expect(await code(s.request('0.01', '/9999/0'))).toBe('4.00') },
+  'lwm2m-read-only-write-accepted': { check: async (s) => expect(await code(s.request('0.03', '/1/0/0', { options: [cf(0)], payload: enc('5') }))).toBe('2.04') },
+  'lwm2m-notify-before-pmin': {
+    check: async (s) => {
+      const token = await observeWithPmax(s, '/1/0/3', ['pmin=2', 'pmax=30']);
+      await s.request('0.03', '/1/0/3', { options: [cf(0)], payload: enc('9') });
+      await sleep(700);
+      expect(notes(s, token).length).toBe(1);
+    },
+  },
+  'lwm2m-observe-seq-stuck': {
+    timeoutMs: 10_000,
+    check: async (s) => {
+      const token = await observeWithPmax(s, '/3/0/9', ['pmax=1']);
+      await sleep(2300);
+      expect(notes(s, token).map((n) => seqOf(n.message))).toEqual([1, 1]);
+    },
+  },
+  'lwm2m-no-content-format': { check: async (s) => expect((await s.request('0.01', '/3/0/0', { options: [accept(0)] })).message!.options.some((o) => o.number === CoapOption.CONTENT_FORMAT)).toBe(false) },
+  'lwm2m-execute-anything': { check: async (s) => expect(await code(s.request('0.02', '/3/0/0'))).toBe('2.04') },
+  'lwm2m-execute-not-found': { check: async (s) => expect(await code(s.request('0.02', '/3/0/0'))).toBe('4.04') },
+  'lwm2m-empty-payload-marker': {
+    check: async (s) => {
+      const request = s.build('0.01', '/3/0/14', { options: [accept(0)] });
+      s.sendRaw(request);
+      const rsp = await s.waitFor((r) => r.bytes[2] === request[2] && r.bytes[3] === request[3], 1000);
+      expect(rsp.bytes.at(-1)).toBe(0xff);
+      expect(decodeCoap(rsp.bytes).ok).toBe(false);
+    },
+  },
+  'lwm2m-unsupported-format-accepted': { check: async (s) => expect(await code(s.request('0.03', '/1/0/1', { options: [cf(11542)], payload: Uint8Array.of(0xc1, 1, 60) }))).toBe('2.04') },
+  'lwm2m-no-reregister-after-404': {
+    options: { lifetimeS: 2 },
+    timeoutMs: 10_000,
+    check: async (s) => {
+      s.reply = (m) => (isUpdate(m) ? { code: '4.04' } : undefined);
+      await sleep(2600);
+      expect(s.received.filter((r) => isUpdate(r.message)).length).toBeGreaterThanOrEqual(2);
+      expect(s.received.filter((r) => isRegister(r.message)).length).toBe(1);
+    },
+  },
+  'lwm2m-block1-no-continue': {
+    check: async (s) => {
+      const options = [cf(42), { number: CoapOption.BLOCK1, value: encodeBlockValue({ num: 0, more: true, szx: 2 }) }];
+      expect(await code(s.request('0.03', '/5/0/0', { options, payload: new Uint8Array(64).fill(7) }))).toBe('2.04');
+    },
+  },
+  'lwm2m-fw-update-any-state': { check: async (s) => expect(await code(s.request('0.02', '/5/0/2'))).toBe('2.04') },
+  'lwm2m-cancel-ignored': {
+    timeoutMs: 10_000,
+    check: async (s) => {
+      const token = await observeWithPmax(s, '/3/0/9', ['pmax=1']);
+      await s.request('0.01', '/3/0/9', { token, options: [uintOption(CoapOption.OBSERVE, 1), accept(0)] });
+      await sleep(1400);
+      expect(notes(s, token).length).toBeGreaterThan(0);
+    },
+  },
+  'lwm2m-discover-without-attributes': {
+    check: async (s) => {
+      await s.request('0.03', '/3/0/13', { options: [query('pmin=1')] });
+      expect(text((await s.request('0.01', '/3/0', { options: [accept(40)] })).message!.payload)).not.toContain('pmin=1');
+    },
+  },
+};
+
+describe('LwM2M fault profiles on the wire', () => {
+  it('has a wire check for every profile, and at least 15 profiles', () => {
+    expect(Object.keys(CHECKS).sort()).toEqual(LWM2M_FAULT_PROFILES.map((p) => p.name).sort());
+    expect(LWM2M_FAULT_PROFILES.length).toBeGreaterThanOrEqual(15);
+  });
+
+  for (const [name, { check, options, timeoutMs }] of Object.entries(CHECKS)) {
+    it(`${name}: effect visible on the wire; the same exchange conforms without it`, async () => {
+      for (const faults of [[name], []]) {
+        const server = await TestServer.open();
+        const sim = await startLwm2mClientSimulator({ server: server.uri, registerRetryMs: 200, ...options, faults });
+        try {
+          await server.waitFor((r) => isRegister(r.message));
+          await sleep(20);
+          if (faults.length > 0) await check(server, sim);
+          else await expect(check(server, sim)).rejects.toThrow();
+        } finally {
+          await sim.stop();
+          await server.close();
+        }
+      }
+    }, timeoutMs ?? 8000);
+  }
+});
