@@ -7,3 +7,4 @@ export { CoapEndpoint, responseProblems, type CoapEndpointOptions, type CoapOutc
 export { CoapObservation, type CoapNotification, type ObservationEnd } from './coap/observation.ts';
 export { fetchBlockwise, pushBlockwise, type BlockwiseResult } from './coap/blockwise.ts';
 export { DEFAULT_TRANSMISSION_PARAMETERS, exchangeLifetimeMs, maxTransmitSpanMs, maxTransmitWaitMs, nonLifetimeMs, retransmissionWaits, transmissionParameters, type TransmissionParameters } from './coap/params.ts';
+export { Lwm2mServer, Lwm2mObservation, type Lwm2mServerOptions, type Lwm2mNotification, type Lwm2mBody, type Lwm2mOperationOptions, type Lwm2mReadOptions, type Lwm2mWriteOptions, type DiscoveredLink, type Lwm2mDecoded, type Lwm2mPayloadProblem, type Lwm2mResponse, type Lwm2mPathInput, type Lwm2mTarget, type Lwm2mRegistration, type Lwm2mSendReport, type Lwm2mServerEvent, type RegistrationFinding, type RegistrationHistoryEntry } from './lwm2m-server.ts';
