@@ -134,48 +134,48 @@ export class Lwm2mServer {
   }
 
   /** Read a path (Accept optional). */
-  read(target: Lwm2mTarget, path: Lwm2mPathInput, options?: Lwm2mReadOptions): Promise<Lwm2mResponse<Lwm2mRecord[]>> {
-    return this.#dm.read(this.target(target), path, options);
+  async read(target: Lwm2mTarget, path: Lwm2mPathInput, options?: Lwm2mReadOptions): Promise<Lwm2mResponse<Lwm2mRecord[]>> {
+    return await this.#dm.read(this.target(target), path, options);
   }
 
   /** Discover a path (Accept 40). */
-  discover(target: Lwm2mTarget, path: Lwm2mPathInput, options?: Lwm2mOperationOptions): Promise<Lwm2mResponse<DiscoveredLink[]>> {
-    return this.#dm.discover(this.target(target), path, options);
+  async discover(target: Lwm2mTarget, path: Lwm2mPathInput, options?: Lwm2mOperationOptions): Promise<Lwm2mResponse<DiscoveredLink[]>> {
+    return await this.#dm.discover(this.target(target), path, options);
   }
 
   /** Write replace (PUT), or partial update (POST) with `options.partial`. */
-  write(target: Lwm2mTarget, path: Lwm2mPathInput, body: Lwm2mBody, options?: Lwm2mWriteOptions): Promise<Lwm2mResponse<undefined>> {
-    return this.#dm.write(this.target(target), path, body, options);
+  async write(target: Lwm2mTarget, path: Lwm2mPathInput, body: Lwm2mBody, options?: Lwm2mWriteOptions): Promise<Lwm2mResponse<undefined>> {
+    return await this.#dm.write(this.target(target), path, body, options);
   }
 
   /** Write-Attributes (PUT with Uri-Query). */
-  writeAttributes(target: Lwm2mTarget, path: Lwm2mPathInput, attributes: readonly AttributeChange[] | readonly string[], options?: Lwm2mOperationOptions): Promise<Lwm2mResponse<undefined>> {
-    return this.#dm.writeAttributes(this.target(target), path, attributes, options);
+  async writeAttributes(target: Lwm2mTarget, path: Lwm2mPathInput, attributes: readonly AttributeChange[] | readonly string[], options?: Lwm2mOperationOptions): Promise<Lwm2mResponse<undefined>> {
+    return await this.#dm.writeAttributes(this.target(target), path, attributes, options);
   }
 
   /** Execute (POST on a resource) with optional arguments. */
-  execute(target: Lwm2mTarget, path: Lwm2mPathInput, args?: string, options?: Lwm2mOperationOptions): Promise<Lwm2mResponse<undefined>> {
-    return this.#dm.execute(this.target(target), path, args, options);
+  async execute(target: Lwm2mTarget, path: Lwm2mPathInput, args?: string, options?: Lwm2mOperationOptions): Promise<Lwm2mResponse<undefined>> {
+    return await this.#dm.execute(this.target(target), path, args, options);
   }
 
   /** Create an instance (POST on an object); decoded: the new instance path. */
-  create(target: Lwm2mTarget, path: Lwm2mPathInput, body?: Lwm2mBody, options?: Lwm2mWriteOptions): Promise<Lwm2mResponse<Lwm2mPath>> {
-    return this.#dm.create(this.target(target), path, body, options);
+  async create(target: Lwm2mTarget, path: Lwm2mPathInput, body?: Lwm2mBody, options?: Lwm2mWriteOptions): Promise<Lwm2mResponse<Lwm2mPath>> {
+    return await this.#dm.create(this.target(target), path, body, options);
   }
 
   /** Delete an instance. */
-  delete(target: Lwm2mTarget, path: Lwm2mPathInput, options?: Lwm2mOperationOptions): Promise<Lwm2mResponse<undefined>> {
-    return this.#dm.delete(this.target(target), path, options);
+  async delete(target: Lwm2mTarget, path: Lwm2mPathInput, options?: Lwm2mOperationOptions): Promise<Lwm2mResponse<undefined>> {
+    return await this.#dm.delete(this.target(target), path, options);
   }
 
   /** Read-Composite (1.1, FETCH). */
-  readComposite(target: Lwm2mTarget, paths: readonly Lwm2mPath[], options?: Lwm2mOperationOptions & { format?: 110 | 112; accept?: number }): Promise<Lwm2mResponse<Lwm2mRecord[]>> {
-    return this.#dm.readComposite(this.target(target), paths, options);
+  async readComposite(target: Lwm2mTarget, paths: readonly Lwm2mPath[], options?: Lwm2mOperationOptions & { format?: 110 | 112; accept?: number }): Promise<Lwm2mResponse<Lwm2mRecord[]>> {
+    return await this.#dm.readComposite(this.target(target), paths, options);
   }
 
   /** Write-Composite (1.1, iPATCH). */
-  writeComposite(target: Lwm2mTarget, body: Lwm2mBody, options?: Lwm2mWriteOptions): Promise<Lwm2mResponse<undefined>> {
-    return this.#dm.writeComposite(this.target(target), body, options);
+  async writeComposite(target: Lwm2mTarget, body: Lwm2mBody, options?: Lwm2mWriteOptions): Promise<Lwm2mResponse<undefined>> {
+    return await this.#dm.writeComposite(this.target(target), body, options);
   }
 
   /** Observe a path (GET, Observe 0, Accept optional); resolves once the client answers. */
@@ -198,7 +198,7 @@ export class Lwm2mServer {
     return new Lwm2mObservation(coap, [], registrationTypeOf(r));
   }
 
-  /** The active registration a target names (NotRegisteredError when there is none). */
+  /** The active registration a target names (throws NotRegisteredError when there is none; operations reject with it). */
   target(target: Lwm2mTarget): Lwm2mRegistration {
     const endpoint = typeof target === 'string' ? target : target.endpoint;
     const active = this.registry.active(endpoint);

@@ -109,7 +109,7 @@ export class DeviceManagement {
     return this.#send(r, { method: CoapMethod.POST, path: segments, options, payload }, undefined, opts);
   }
 
-  /** Create (POST on an object); decoded: the new instance's path from the Location-Path. */
+  /** Create (POST on an object); decoded: the new instance's path from the Location-Path (absent when the payload named the instance). */
   async create(r: Lwm2mRegistration, input: Lwm2mPathInput, body?: Lwm2mBody, opts: Lwm2mWriteOptions = {}): Promise<Lwm2mResponse<Lwm2mPath>> {
     const { segments, path } = resolvePath(r, input);
     const encoded = body ? bodyBytes(body, path ?? []) : { format: undefined, payload: new Uint8Array(0) };
@@ -151,8 +151,11 @@ export class DeviceManagement {
   }
 }
 
-function createdPath(outcome: CoapOutcome, rootDepth: number): Lwm2mDecoded<Lwm2mPath> {
-  const segments = outcome.kind === 'response' ? locationPath(outcome.response).slice(rootDepth) : [];
+/** The new instance from the Location-Path; undefined when there is none (the request named the instance). */
+function createdPath(outcome: CoapOutcome, rootDepth: number): Lwm2mDecoded<Lwm2mPath> | undefined {
+  const location = outcome.kind === 'response' ? locationPath(outcome.response) : [];
+  if (location.length === 0) return undefined;
+  const segments = location.slice(rootDepth);
   const parsed = parseSegments(segments);
   if (!parsed.ok || parsed.value.length !== 2) return { ok: false, error: { kind: 'undecodable', message: `Location-Path "${segments.join('/')}" is not /<object>/<instance>` } };
   return parsed;

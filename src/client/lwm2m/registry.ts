@@ -47,7 +47,15 @@ export class RegistrationRegistry {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * Deliver an event once the current answer is on its way: a suite that reacts to
+   * `registered` by sending a request must not overtake the 2.01 the client is waiting for.
+   */
   emit(event: Lwm2mServerEvent): void {
+    setImmediate(() => this.#deliver(event));
+  }
+
+  #deliver(event: Lwm2mServerEvent): void {
     for (const l of [...this.#listeners]) {
       try {
         l(event);
