@@ -31,7 +31,7 @@ export interface CoapEndpointOptions {
   /** RFC 7252 §4.8 parameters; the defaults are the RFC's. */
   parameters?: Partial<TransmissionParameters>;
   trace?: TraceLog;
-  /** Token length of our requests, 1-8 (default 8: 4 random bytes then a counter). */
+  /** Token length of our requests, 1-8 (default 8: 4 random bytes then a 4-byte counter). */
   tokenBytes?: number;
   /** Source of randomness for the retransmission band (default `Math.random`). */
   random?: () => number;
@@ -47,6 +47,22 @@ interface AwaitingResponse {
   deliver: (message: CoapMessage, bytes: Uint8Array, atNs: bigint) => void;
   /** End the wait with an error (the endpoint closes). */
   abort: (error: Error) => void;
+}
+
+/** One request of ours from send to outcome. */
+interface PendingRequest {
+  peer: DatagramPeer;
+  request: CoapMessage;
+  requestBytes: Uint8Array;
+  /** For error messages: `CON 0.01 /3/0 to 127.0.0.1:5683`. */
+  what: string;
+  tokenKey: string;
+  sentAtNs: bigint;
+  transmissions: number;
+  responseTimeoutMs: number;
+  timer: NodeJS.Timeout | undefined;
+  settle: (outcome: CoapOutcome | Error) => void;
+  waiting: AwaitingResponse | undefined;
 }
 
 const peerKey = (peer: DatagramPeer, suffix: string): string => `${peer.address}|${peer.port}|${suffix}`;
@@ -88,7 +104,7 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
     this.#tokenPrefix = randomBytes(8);
     this.#messageId = randomBytes(2).readUInt16BE(0);
     this.#cons = new ConfirmableQueue((b, p, note) => this.#transmit(b, p, note), () => this.parameters, options.random ?? Math.random);
-    this.#responder = new CoapResponder(this, this.#router, options.piggybackWindowMs ?? this.parameters.ackTimeoutMs / 2);
+    this.#responder = new CoapResponder(this, this.#router, options.piggybackWindowMs ?? this.parameters.ackTimeoutMs / 2, exchangeLifetimeMs(this.parameters));
     socket.onDatagram((bytes, peer, atNs) => this.#onDatagram(bytes, peer, atNs));
   }
 
@@ -128,11 +144,15 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
     return this.#messageId;
   }
 
-  /** A fresh token: random prefix plus a counter, so tokens are unique and hard to guess. */
+  /**
+   * A fresh token: a random prefix (fixed per endpoint) then a counter in the last half (at most
+   * 4 bytes), so tokens stay unique for a long run and are hard to guess (RFC 7252 §5.3.1).
+   */
   nextToken(): Uint8Array {
     const t = this.#tokenPrefix.slice(0, this.#tokenBytes);
+    const counterBytes = Math.min(4, Math.ceil(t.length / 2));
     let c = this.#tokenCounter++;
-    for (let i = t.length - 1; i >= Math.max(0, t.length - 4); i--, c = Math.floor(c / 256)) t[i] = c & 0xff;
+    for (let i = t.length - 1; i >= t.length - counterBytes; i--, c = Math.floor(c / 256)) t[i] = c & 0xff;
     return t;
   }
 
@@ -164,56 +184,70 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
   exchange(peer: DatagramPeer, request: CoapMessage, options: CoapRequestOptions = {}): Promise<CoapOutcome> {
     if (this.#closed) return Promise.reject(new TransportClosedError(`${this.description} is closed`));
     const requestBytes = encodeCoap(request);
-    const responseTimeoutMs = options.responseTimeoutMs ?? maxTransmitWaitMs(this.parameters);
-    const what = `${request.type} ${request.code} /${uriPath(request).join('/')} to ${formatPeer(peer)}`;
+    const conKey = request.type === 'CON' ? peerKey(peer, String(request.messageId)) : undefined;
     return new Promise<CoapOutcome>((resolve, reject) => {
-      const tokenKey = peerKey(peer, toHex(request.token));
-      const conKey = request.type === 'CON' ? peerKey(peer, String(request.messageId)) : undefined;
-      const sentAtNs = nowNs();
-      let transmissions = 1;
-      let responseTimer: NodeJS.Timeout | undefined;
-      const finish = (outcome: CoapOutcome | Error): void => {
-        clearTimeout(responseTimer);
-        if (this.#awaiting.get(tokenKey) === waiting) this.#awaiting.delete(tokenKey);
-        if (outcome instanceof Error) reject(outcome);
-        else resolve(outcome);
+      const p: PendingRequest = {
+        peer,
+        request,
+        requestBytes,
+        what: `${request.type} ${request.code} /${uriPath(request).join('/')} to ${formatPeer(peer)}`,
+        tokenKey: peerKey(peer, toHex(request.token)),
+        sentAtNs: nowNs(),
+        transmissions: 1,
+        responseTimeoutMs: options.responseTimeoutMs ?? maxTransmitWaitMs(this.parameters),
+        timer: undefined,
+        settle: (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome)),
+        waiting: undefined,
       };
-      const base = (atNs: bigint) => ({ peer, request, requestBytes, sentAtNs, receivedAtNs: atNs, rttMs: elapsedMs(sentAtNs, atNs), transmissions });
-      const respond = (message: CoapMessage, bytes: Uint8Array, atNs: bigint, piggybacked: boolean): void => {
-        finish({ ...base(atNs), kind: 'response', response: message, responseBytes: bytes, piggybacked, problems: responseProblems(request, message) });
-      };
-      const waitSeparately = (): void => {
-        responseTimer = setTimeout(() => finish(new ResponseTimeoutError(`${what} (separate response)`, responseTimeoutMs)), responseTimeoutMs);
-      };
-      const waiting: AwaitingResponse = {
+      p.waiting = {
         peer,
         conKey,
         deliver: (message, bytes, atNs) => {
           // A separate response also acknowledges our CON when its ACK was lost (RFC 7252 §5.2.2).
-          if (waiting.conKey) this.#cons.cancel(waiting.conKey);
-          respond(message, bytes, atNs, false);
+          if (p.waiting?.conKey) this.#cons.cancel(p.waiting.conKey);
+          this.#answer(p, message, bytes, atNs, false);
         },
-        abort: (error) => finish(error),
+        abort: (error) => this.#finish(p, error),
       };
-      this.#awaiting.set(tokenKey, waiting);
+      this.#awaiting.set(p.tokenKey, p.waiting);
       if (!conKey) {
         this.#transmit(requestBytes, peer, 'request');
-        waitSeparately();
-        return;
+        return this.#waitSeparately(p);
       }
-      this.#cons.start(conKey, requestBytes, peer, 'request', (end: ConfirmableEnd) => {
-        waiting.conKey = undefined;
-        transmissions = end.transmissions;
-        if (end.kind === 'give-up') return finish(new ResponseTimeoutError(`${what} (no ACK after ${end.transmissions} transmissions)`, end.waitedMs));
-        if (end.kind === 'reset') return finish({ ...base(end.atNs), kind: 'reset', reset: end.message });
-        if (end.kind === 'cancelled') {
-          if (this.#closed) finish(new TransportClosedError(`${this.description} closed during ${what}`));
-          return;
-        }
-        if (end.message.code !== '0.00') return respond(end.message, end.bytes, end.atNs, true);
-        waitSeparately();
-      });
+      this.#cons.start(conKey, requestBytes, peer, 'request', (end) => this.#onConfirmableEnd(p, end));
     });
+  }
+
+  #finish(p: PendingRequest, outcome: CoapOutcome | Error): void {
+    clearTimeout(p.timer);
+    if (this.#awaiting.get(p.tokenKey) === p.waiting) this.#awaiting.delete(p.tokenKey);
+    p.settle(outcome);
+  }
+
+  #outcomeBase(p: PendingRequest, atNs: bigint) {
+    return { peer: p.peer, request: p.request, requestBytes: p.requestBytes, sentAtNs: p.sentAtNs, receivedAtNs: atNs, rttMs: elapsedMs(p.sentAtNs, atNs), transmissions: p.transmissions };
+  }
+
+  #answer(p: PendingRequest, message: CoapMessage, bytes: Uint8Array, atNs: bigint, piggybacked: boolean): void {
+    this.#finish(p, { ...this.#outcomeBase(p, atNs), kind: 'response', response: message, responseBytes: bytes, piggybacked, problems: responseProblems(p.request, message) });
+  }
+
+  #waitSeparately(p: PendingRequest): void {
+    p.timer = setTimeout(() => this.#finish(p, new ResponseTimeoutError(`${p.what} (separate response)`, p.responseTimeoutMs)), p.responseTimeoutMs);
+  }
+
+  /** Our CON got its ACK (piggybacked response or empty), an RST, or no answer at all. */
+  #onConfirmableEnd(p: PendingRequest, end: ConfirmableEnd): void {
+    if (p.waiting) p.waiting.conKey = undefined;
+    p.transmissions = end.transmissions;
+    if (end.kind === 'give-up') return this.#finish(p, new ResponseTimeoutError(`${p.what} (no ACK after ${end.transmissions} transmissions)`, end.waitedMs));
+    if (end.kind === 'reset') return this.#finish(p, { ...this.#outcomeBase(p, end.atNs), kind: 'reset', reset: end.message });
+    if (end.kind === 'cancelled') {
+      if (this.#closed) this.#finish(p, new TransportClosedError(`${this.description} closed during ${p.what}`));
+      return;
+    }
+    if (end.message.code !== '0.00') return this.#answer(p, end.message, end.bytes, end.atNs, true);
+    this.#waitSeparately(p);
   }
 
   /**

@@ -1,8 +1,9 @@
 /**
  * The server half of the endpoint: answers an incoming request through its handler, as a
  * piggybacked ACK when the handler is quick, as an empty ACK plus a separate CON response when
- * it is slow (or its route asks for that), and as a NON response to a NON request.
- * @see docs/spec/lwm2m.md §1.2, §1.3, §1.5
+ * it is slow (or its route asks for that), and as a NON response to a NON request. A body sent
+ * in Block1 blocks is reassembled first, so the handler sees it whole.
+ * @see docs/spec/lwm2m.md §1.2, §1.3, §1.5, §1.8
  */
 import { nowNs } from '../../core/clock.ts';
 import type { TraceLog } from '../../core/trace.ts';
@@ -10,6 +11,7 @@ import type { DatagramPeer } from '../../core/transport.ts';
 import { uriPath, uriQuery } from '../../codec/coap/access.ts';
 import type { CoapMessage } from '../../codec/coap/message.ts';
 import { coapOptionDefinition, isCriticalOption } from '../../codec/coap/options.ts';
+import { Block1Assembly, block1Echo } from './block1-assembly.ts';
 import type { SeenMessage } from './dedup.ts';
 import type { CoapIncomingRequest, CoapRequestHandler, CoapResponseSpec, CoapRouter } from './router.ts';
 
@@ -55,11 +57,14 @@ export class CoapResponder {
   readonly #host: ResponderHost;
   readonly #router: CoapRouter;
   readonly #piggybackWindowMs: number;
+  readonly #block1: Block1Assembly;
 
-  constructor(host: ResponderHost, router: CoapRouter, piggybackWindowMs: number) {
+  /** `transferLifetimeMs`: how long a Block1 transfer waits for its next block. */
+  constructor(host: ResponderHost, router: CoapRouter, piggybackWindowMs: number, transferLifetimeMs: number) {
     this.#host = host;
     this.#router = router;
     this.#piggybackWindowMs = piggybackWindowMs;
+    this.#block1 = new Block1Assembly(transferLifetimeMs);
   }
 
   /**
@@ -73,8 +78,13 @@ export class CoapResponder {
     if (unknownCritical) return this.#respond(m, peer, entry, { code: '4.02' });
     if (route.kind === 'no-path') return this.#respond(m, peer, entry, { code: '4.04' });
     if (route.kind === 'no-method') return this.#respond(m, peer, entry, { code: '4.05' });
-    const request: CoapIncomingRequest = { message: m, bytes, peer, path, query: uriQuery(m), atNs };
-    const result = this.#run(route.handler, request);
+    const blocks = this.#block1.step(m, peer, Date.now());
+    if (blocks?.kind === 'reply') return this.#respond(m, peer, entry, blocks.response);
+    const whole = blocks?.message ?? m;
+    const request: CoapIncomingRequest = { message: whole, bytes, peer, path, query: uriQuery(m), atNs };
+    const handled = this.#run(route.handler, request);
+    // The final response of a Block1 transfer echoes the last block (RFC 7959 §2.3).
+    const result = blocks ? handled.then((r) => ({ ...r, options: [...(r.options ?? []), block1Echo(blocks.block)] })) : handled;
     if (m.type !== 'CON') return this.#respond(m, peer, entry, await result);
     const inTime = route.route.separate ? undefined : await within(result, this.#piggybackWindowMs);
     if (inTime) return this.#respond(m, peer, entry, inTime);

@@ -8,8 +8,9 @@ import type { CoapMessage, CoapOptionValue } from '../../codec/coap/message.ts';
 
 /** A request as a handler sees it. */
 export interface CoapIncomingRequest {
+  /** The request; for a Block1 transfer, the last block with the whole body as payload. */
   message: CoapMessage;
-  /** Exact bytes received. */
+  /** Exact bytes received (for a Block1 transfer, those of the last block). */
   bytes: Uint8Array;
   peer: DatagramPeer;
   /** Uri-Path segments. */

@@ -134,13 +134,16 @@ function sortedOptions(options: readonly CoapOptionValue[]): readonly CoapOption
 /**
  * Encode a well-formed message. Options are sorted by number (stable, so repeated options keep
  * their order). Throws `RangeError` on fields no valid message can hold (TKL > 8, unknown code
- * syntax, message id out of 16 bits, option numbers or lengths beyond the encoding); build
- * malformed messages with `encodeCoapUnchecked`.
+ * syntax, message id out of 16 bits, option numbers or lengths beyond the encoding, an Empty
+ * message with content); build malformed messages with `encodeCoapUnchecked`.
  */
 export function encodeCoap(m: CoapMessage): Uint8Array {
   const codeByte = codeToByte(m.code);
   if (codeByte === undefined) throw new RangeError(`CoAP code "${m.code}" is not c.dd with class 0-7 and detail 0-31`);
   if (m.token.length > MAX_TOKEN_BYTES) throw new RangeError(`CoAP token of ${m.token.length} bytes (at most 8)`);
+  if (codeByte === 0 && (m.token.length > 0 || m.options.length > 0 || m.payload.length > 0)) {
+    throw new RangeError('CoAP Empty message (0.00) must have no token, options or payload (RFC 7252 §4.1)');
+  }
   if (!Number.isInteger(m.messageId) || m.messageId < 0 || m.messageId > 0xffff) throw new RangeError(`CoAP message id ${m.messageId} out of 0-65535`);
   for (const o of m.options) {
     if (!Number.isInteger(o.number) || o.number < 0 || o.number > MAX_OPTION_NUMBER) throw new RangeError(`CoAP option number ${o.number} out of 0-65535`);

@@ -4,6 +4,7 @@
  * instance > object > Server object defaults).
  * @see docs/spec/lwm2m.md §2.5 (Write-Attributes table, Discover), §2.6
  */
+import { parseWriteAttributes } from '../../codec/lwm2m/attributes.ts';
 import { formatPath } from '../../codec/lwm2m/path.ts';
 import { isExecutable, type ResourceDef } from './definitions.ts';
 import { refuse, type LwPath, type ObjectStore, type Refusal } from './object-store.ts';
@@ -27,25 +28,24 @@ export class AttributeStore {
   }
 
   /**
-   * Apply Write-Attributes queries (`pmin=1`, `pmax`, ...) on `path`. Unknown names, bad
-   * numbers, value attributes above resource level or on non-numeric resources, and lt ≥ gt
-   * give 4.00; nothing changes on a refusal.
+   * Apply Write-Attributes queries (`pmin=1`, `pmax`, ...) on `path`, parsed by the codec.
+   * Unknown or read-only names, bad numbers, attributes Zephyr lacks (epmin/epmax and the 1.2
+   * ones), value attributes above resource level or on non-numeric resources, and lt ≥ gt give
+   * 4.00; nothing changes on a refusal.
    */
-  write(path: LwPath, queries: readonly [string, string | undefined][], resource: ResourceDef | undefined): Refusal | void {
+  write(path: LwPath, queries: readonly string[], resource: ResourceDef | undefined): Refusal | void {
+    const parsed = parseWriteAttributes(queries);
+    const finding = parsed.findings[0];
+    if (finding !== undefined) return refuse('4.00', finding.message);
     const next: AttributeSet = { ...this.get(path) };
-    for (const [name, raw] of queries) {
+    for (const { name, value } of parsed.changes) {
       if (!(ATTRIBUTE_NAMES as readonly string[]).includes(name)) return refuse('4.00', `attribute "${name}" not supported`);
       const key = name as AttributeName;
       const isValueAttr = key === 'gt' || key === 'lt' || key === 'st';
       if (isValueAttr && (resource === undefined || !NUMERIC_TYPES.has(resource.type))) return refuse('4.00', `${key} needs a numeric resource`);
-      if (raw === undefined) {
-        delete next[key];
-        continue;
-      }
-      const value = Number(raw);
-      const isValid = raw !== '' && Number.isFinite(value) && (isValueAttr ? key !== 'st' || value >= 0 : Number.isInteger(value) && value >= 0);
-      if (!isValid) return refuse('4.00', `${key}=${raw} is not a valid value`);
-      next[key] = value;
+      if (key === 'st' && value !== null && value < 0) return refuse('4.00', 'st must not be negative');
+      if (value === null) delete next[key];
+      else next[key] = value;
     }
     if (next.lt !== undefined && next.gt !== undefined && (next.lt >= next.gt || next.lt + 2 * (next.st ?? 0) >= next.gt)) return refuse('4.00', 'lt must be below gt by more than 2*st');
     this.#byPath.set(formatPath(path), next);

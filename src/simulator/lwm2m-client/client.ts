@@ -15,6 +15,7 @@ import { content, uintOpt, type DmContext, type DmResponse } from './dm-context.
 import { DmHandler } from './dm-handler.ts';
 import type { Lwm2mFaults } from './faults.ts';
 import { FirmwareUpdate, FwResult, FwState } from './firmware.ts';
+import { coapPackageDownloader } from './firmware-pull.ts';
 import { encodeContent } from './formats.ts';
 import { compositeRecords, encodeComposite } from './dm-composite.ts';
 import { ObjectStore, type ObjectHooks, type Refusal, type ValueRecord } from './object-store.ts';
@@ -62,7 +63,8 @@ export class Lwm2mClient {
 
   constructor(settings: ClientSettings) {
     this.settings = settings;
-    this.firmware = new FirmwareUpdate({ maxPackageBytes: settings.maxPackageBytes, updateMs: 100, onChange: () => { this.#changed([5, 0, 3]); this.#changed([5, 0, 5]); } });
+    const downloader = coapPackageDownloader({ localAddress: settings.localAddress, timing: settings.timing, maxBytes: settings.maxPackageBytes });
+    this.firmware = new FirmwareUpdate({ maxPackageBytes: settings.maxPackageBytes, updateMs: 100, downloader, onChange: () => { this.#changed([5, 0, 3]); this.#changed([5, 0, 5]); } });
     const fw = this.firmware;
     const firmware = firmwareInstance(() => fw.state, () => fw.result, () => fw.packageUri);
     const serverUri = `coap://${settings.server.address}:${settings.server.port}`;
@@ -178,7 +180,7 @@ export class Lwm2mClient {
     return new Map<number, ObjectHooks>([
       [1, {
         execute: execute([
-          [4, () => this.#later(0, () => void this.#disable())],
+          [4, () => this.#later(0, () => this.registration.disable(this.#serverInt(5)))],
           [8, () => this.#later(0, () => this.registration.triggerUpdate())],
         ]),
         afterWrite: (_iid, rid) => { if (rid === 1) this.#later(this.settings.updateDelayMs, () => this.registration.triggerUpdate()); },
@@ -213,10 +215,6 @@ export class Lwm2mClient {
       this.attributes.clear();
       this.registration.reregister();
     });
-  }
-
-  async #disable(): Promise<void> {
-    await this.registration.stop(true);
   }
 
   #observedRecords(o: Pick<Observation, 'path' | 'composite'>): ValueRecord[] | undefined {

@@ -5,7 +5,7 @@
  * Observe 0 and starts notifications, Observe 1 answers 2.05 without Observe.
  * @see docs/spec/lwm2m.md §2.5, §2.6, §3.2
  */
-import { blockOption, uintOptionOrUndefined, uriQueryParams } from '../../codec/coap/access.ts';
+import { blockOption, uintOptionOrUndefined, uriQuery } from '../../codec/coap/access.ts';
 import { ContentFormat } from '../../codec/coap/content-format.ts';
 import type { CoapMessage } from '../../codec/coap/message.ts';
 import { CoapOption } from '../../codec/coap/options.ts';
@@ -67,7 +67,7 @@ export function handleWriteAttributes(ctx: DmContext, request: CoapMessage, path
   if (path.length === 0) return codeOnly('4.05');
   const found = ctx.store.resolve(path.slice(0, 3));
   if (!found.ok) return refusal(found);
-  const refused = ctx.attributes.write(path, uriQueryParams(request), found.value.resource);
+  const refused = ctx.attributes.write(path, uriQuery(request), found.value.resource);
   if (refused) return refusal(refused);
   for (const o of ctx.observations.all()) ctx.valueChanged(o.path);
   return codeOnly('2.04');

@@ -88,6 +88,15 @@ export class RegistrationClient {
     this.#queue(() => this.#register());
   }
 
+  /** Disable (Server /1/x/4): De-register, stay away `seconds`, then register again. */
+  disable(seconds: number): void {
+    this.#queue(async () => {
+      this.#clearTimer();
+      if (this.state === 'registered') await this.#deregister();
+      this.#after(seconds, () => this.#register());
+    });
+  }
+
   /** De-register (when registered) and stop all timers. */
   async stop(deregister: boolean): Promise<void> {
     this.#clearTimer();

@@ -123,3 +123,32 @@ describe('Block1 (pushing a large request)', () => {
     expect([r.complete, r.body.length, r.final.kind === 'response' && r.final.response.code]).toEqual([false, 256, '5.03']);
   });
 });
+
+describe('Block1 from the peer (a large Send or Register)', () => {
+  const send = (num: number, more: boolean, chunk: Uint8Array) =>
+    msg({ type: 'CON', code: '0.02', messageId: 500 + num, token: Uint8Array.of(0x77), options: [{ number: CoapOption.URI_PATH, value: new TextEncoder().encode('dp') }, { number: CoapOption.BLOCK1, value: encodeBlockValue({ num, more, szx: 4 }) }], payload: chunk });
+
+  it('acknowledges blocks with 2.31 and hands the whole body to the handler once', async () => {
+    const bodies: string[] = [];
+    endpoint.handle({ path: ['dp'] }, (req) => {
+      bodies.push(toHex(req.message.payload));
+      return { code: '2.04' };
+    });
+    const data = body.subarray(0, 600);
+    const replies: CoapMessage[] = [];
+    for (const [num, more] of [[0, true], [1, true], [2, false]] as const) {
+      peer.send(send(num, more, data.subarray(num * 256, num * 256 + 256)));
+      replies.push((await peer.next()).message);
+    }
+    expect(replies.map((r) => r.code)).toEqual(['2.31', '2.31', '2.04']);
+    const echoes = replies.map((r) => blockOption(r, CoapOption.BLOCK1)).map((b) => (b?.ok ? [b.value.num, b.value.more] : undefined));
+    expect(echoes).toEqual([[0, true], [1, true], [2, false]]);
+    expect(bodies).toEqual([toHex(data)]);
+  });
+
+  it('answers 4.08 to a block that does not continue a transfer', async () => {
+    endpoint.handle({ path: ['dp'] }, () => ({ code: '2.04' }));
+    peer.send(send(3, true, new Uint8Array(256)));
+    expect((await peer.next()).message.code).toBe('4.08');
+  });
+});

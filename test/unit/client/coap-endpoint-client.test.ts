@@ -171,3 +171,20 @@ describe('CoapEndpoint close', () => {
     await expect(endpoint.request(peer.address, { method: '0.01', path: '/3/0' })).rejects.toBeInstanceOf(TransportClosedError);
   });
 });
+
+describe('tokens and message IDs', () => {
+  it('are unique per request, with a random prefix shared by the endpoint', async () => {
+    const tokens = Array.from({ length: 300 }, () => toHex(endpoint.nextToken()));
+    expect(new Set(tokens).size).toBe(300);
+    expect(new Set(tokens.map((t) => t.slice(0, 4))).size).toBe(1);
+    const other = await CoapEndpoint.open({ port: 0 }, { tokenBytes: 8 });
+    try {
+      const [a, b] = [toHex(other.nextToken()), toHex(other.nextToken())];
+      expect([a.length, a.slice(0, 8) === b.slice(0, 8), a.slice(8) !== b.slice(8)]).toEqual([16, true, true]);
+    } finally {
+      await other.close();
+    }
+    const ids = Array.from({ length: 5 }, () => endpoint.nextMessageId());
+    expect(ids.slice(1).map((id, i) => (id - ids[i]! + 0x10000) & 0xffff)).toEqual([1, 1, 1, 1]);
+  });
+});

@@ -1,6 +1,7 @@
 /** CoapEndpoint as server over real loopback UDP: routing, piggybacked and separate responses, duplicates, RST. */
+import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fromHex, toHex } from '../../../src/core/bytes.ts';
 import { CoapEndpoint } from '../../../src/client/coap-endpoint.ts';
 import { encodeCoapUnchecked, locationPath, locationPathOptions, uriPathOptions, uriQueryOptions, uintOptionValue } from '../../../src/codec/coap/index.ts';
@@ -203,5 +204,30 @@ describe('CoapEndpoint with captured Register datagrams', () => {
     expect(got[0]!.payload).toMatch(/^<\//);
     expect([reply.message.type, reply.message.code, reply.message.messageId]).toEqual(['ACK', '2.01', (request[2]! << 8) | request[3]!]);
     expect(toHex(reply.message.token)).toBe(toHex(request.subarray(4, 4 + (request[0]! & 0xf))));
+  });
+});
+
+describe('CoapEndpoint over IPv6 loopback', () => {
+  it('answers a request from an IPv6 peer and sends one back to it', async () => {
+    const v6 = await CoapEndpoint.open({ host: '::1', port: 0 }, { parameters: { ackTimeoutMs: 100 } });
+    const device = createSocket('udp6');
+    try {
+      await new Promise<void>((r) => device.bind(0, '::1', () => r()));
+      v6.handle({ path: ['rd'] }, () => ({ code: '2.01' }));
+      const inbox: Buffer[] = [];
+      device.on('message', (m) => {
+        inbox.push(m);
+        if (m[1] === 0x01) device.send(Uint8Array.of(0x60, 0x45, m[2]!, m[3]!), v6.address().port, '::1');
+      });
+      device.send(encodeCoapUnchecked({ type: 'CON', code: '0.02', messageId: 9, token: new Uint8Array(0), options: [{ delta: 11, value: new TextEncoder().encode('rd') }] }), v6.address().port, '::1');
+      await vi.waitFor(() => expect(inbox.length).toBeGreaterThan(0), { timeout: 2000 });
+      expect(toHex(inbox[0]!)).toBe('60410009');
+      const out = await v6.request({ address: '::1', port: device.address().port, family: 'IPv6' }, { method: '0.01', path: '/3/0' });
+      expect(out.kind === 'response' && out.response.code).toBe('2.05');
+      expect(v6.description).toMatch(/^coap:\/\/\[::1\]:\d+$/);
+    } finally {
+      device.close();
+      await v6.close();
+    }
   });
 });

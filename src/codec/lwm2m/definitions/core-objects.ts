@@ -2,7 +2,9 @@
  * Core LwM2M objects 0-7 as data. Names, ids, types, operations, instance counts, mandatory
  * flags, ranges and units follow the OMA LwM2M Registry XML (0.xml … 7.xml and version_history,
  * newest versions 0:1.2, 1:1.2, 2:1.1, 3:1.2, 4:1.3, 5:1.2, 6:1.0, 7:1.0); `since` marks the
- * object version that added a resource.
+ * object version that added a resource. Kept as data here because the registry's npm type
+ * package (`@nordicsemiconductor/lwm2m-types`) has no operations, leaves out executable resources
+ * and Security (0), types every number as `number`, and describes only the newest version.
  * @see docs/spec/lwm2m.md §4.1-§4.6
  */
 import { resources, type ObjectDefinition } from './model.ts';

@@ -82,6 +82,7 @@ describe('encodeCoap / decodeCoap', () => {
     expect(() => encodeCoap({ ...base, code: '2.5' })).toThrow(/c\.dd/);
     expect(() => encodeCoap({ ...base, code: '8.00' })).toThrow(/c\.dd/);
     expect(() => encodeCoap({ ...base, messageId: 0x10000 })).toThrow(/message id/);
+    expect(() => encodeCoap({ ...base, code: '0.00', token: Uint8Array.of(1) })).toThrow(/Empty message/);
     expect(() => encodeCoap({ ...base, options: [{ number: 0x10000, value: new Uint8Array(0) }] })).toThrow(/option number/);
   });
 });

@@ -20,6 +20,15 @@ describe('link format parsing', () => {
     ]);
   });
 
+  it('takes a bare </> as the root and lists objects without instances (Zephyr 1.1 capture)', () => {
+    const text = '</>;ct=112,</6/0>,</4/0>,</3>;ver=1.0,</3/0>,</5/0>,</1/0>,</3313>,</3347>,</3338>,</3300>,</3304>,</3311/0>,</3323>,</3342>,</3303/0>,</3340/0>';
+    const content = interpretRegistration(parseLinkFormat(text).links);
+    expect(content.rootPath).toBe('/');
+    expect(content.contentFormats).toEqual([112]);
+    expect(content.objects.find((o) => o.objectId === 3)).toEqual({ objectId: 3, version: '1.0', instances: [0] });
+    expect(content.objects.filter((o) => o.instances.length === 0).map((o) => o.objectId)).toEqual([3313, 3347, 3338, 3300, 3304, 3323, 3342]);
+  });
+
   it('reads a quoted list of content formats and an alternate root', () => {
     const { links } = parseLinkFormat('</lwm2m>;rt="oma.lwm2m";ct="60 110 112 11542",</lwm2m/3/0>');
     const content = interpretRegistration(links);

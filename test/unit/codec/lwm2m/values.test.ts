@@ -160,11 +160,11 @@ describe('LwM2M JSON (11543)', () => {
 });
 
 describe('large payloads', () => {
-  it('a SenML CBOR pack of 5000 records decodes (item limit follows the input length)', () => {
-    const records = Array.from({ length: 5000 }, (_, i) => ({ path: [3303, i % 65534, 5700], value: { type: 'float' as const, value: i / 4 } }));
+  it('a SenML CBOR pack of 1500 records (10 500 CBOR items, past the tree decoder default of 10 000) decodes', () => {
+    const records = Array.from({ length: 1500 }, (_, i) => ({ path: [3303, i % 65534, 5700], value: { type: 'float' as const, value: i / 4 } }));
     const bytes = encodeContent(ContentFormat.SENML_CBOR, records, [3303]);
     const decoded = decodeContent(ContentFormat.SENML_CBOR, bytes, [3303], typeOf);
-    expect(decoded.ok && decoded.value.length).toBe(5000);
+    expect(decoded.ok && decoded.value.length).toBe(1500);
   });
 });
 

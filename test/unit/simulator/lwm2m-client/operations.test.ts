@@ -5,7 +5,7 @@
  * answered once, NON requests answered with NON.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { uriPath } from '../../../../src/codec/coap/access.ts';
+import { blockOption, uriPath } from '../../../../src/codec/coap/access.ts';
 import { decodeCoap } from '../../../../src/codec/coap/message.ts';
 import { CoapOption } from '../../../../src/codec/coap/options.ts';
 import { encodeBlockValue } from '../../../../src/codec/coap/values.ts';
@@ -94,6 +94,28 @@ describe('LwM2M client device management', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(text((await s.request('0.01', '/5/0/3', { options: [accept(0)] })).message!.payload)).toBe('0');
     expect(text((await s.request('0.01', '/5/0/5', { options: [accept(0)] })).message!.payload)).toBe('1');
+  });
+
+  it('pulls a package from a coap:// Package URI block by block (Block2), and refuses other schemes with Result 9', async () => {
+    const s = await setup('1.0');
+    const blob = Uint8Array.from({ length: 2500 }, (_, i) => i & 0xff);
+    s.reply = (m) => {
+      if (uriPath(m).join('/') !== 'fw/pkg') return undefined;
+      const asked = blockOption(m, CoapOption.BLOCK2);
+      const { num, szx } = asked?.ok === true ? asked.value : { num: 0, szx: 6 };
+      const size = 16 << szx;
+      const more = (num + 1) * size < blob.length;
+      return { code: '2.05', options: [{ number: CoapOption.BLOCK2, value: encodeBlockValue({ num, more, szx }) }], payload: blob.subarray(num * size, (num + 1) * size) };
+    };
+    expect(await codeOf(s.request('0.03', '/5/0/1', { options: [cf(0)], payload: enc(`coap://127.0.0.1:${s.port}/fw/pkg`) }))).toBe('2.04');
+    for (let i = 0; i < 50 && sim!.client.firmware.state !== 2; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(sim!.client.firmware.state).toBe(2);
+    expect(hex(sim!.client.firmware.image!)).toBe(hex(blob));
+    expect(s.received.filter((r) => r.message !== undefined && uriPath(r.message).join('/') === 'fw/pkg').length).toBe(3);
+    await s.request('0.03', '/5/0/1', { options: [cf(0)], payload: new Uint8Array(0) });
+    expect(await codeOf(s.request('0.03', '/5/0/1', { options: [cf(0)], payload: enc('http://127.0.0.1/fw') }))).toBe('2.04');
+    expect(text((await s.request('0.01', '/5/0/5', { options: [accept(0)] })).message!.payload)).toBe('9');
+    expect(text((await s.request('0.01', '/5/0/3', { options: [accept(0)] })).message!.payload)).toBe('0');
   });
 
   it('refuses a Block1 transfer that starts past block 0 with 4.08', async () => {

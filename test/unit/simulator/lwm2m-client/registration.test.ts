@@ -34,7 +34,7 @@ describe('LwM2M client registration', () => {
     const update = await server.waitFor((r) => r.message?.code === '0.02' && uriPath(r.message).join('/') === 'rd/1', 3000);
     const elapsed = update.atMs - register.atMs;
     expect(elapsed).toBeGreaterThan(800);
-    expect(elapsed).toBeLessThan(1500);
+    expect(elapsed).toBeLessThan(1900);
     expect(uriQuery(update.message!)).toEqual([]);
     expect(update.message!.payload.length).toBe(0);
     await sim.stop();
@@ -81,6 +81,19 @@ describe('LwM2M client registration', () => {
     const again = await sim.waitFor('registered', 3000);
     expect(again.kind).toBe('registered');
     expect(server.received.filter((r) => r.message?.code === '0.02' && uriPath(r.message).join('/') === 'rd').length).toBe(2);
+  });
+
+  it('sends an Update on Execute /1/0/8 and de-registers for the Disable Timeout on Execute /1/0/4', async () => {
+    const { sim, server } = await setup({ lifetimeS: 30 });
+    await sim.waitFor('registered');
+    expect((await server.request('0.02', '/1/0/8')).message!.code).toBe('2.04');
+    await sim.waitFor('updated', 2000);
+    expect((await server.request('0.03', '/1/0/5', { options: [uintOption(CoapOption.CONTENT_FORMAT, 0)], payload: new TextEncoder().encode('1') })).message!.code).toBe('2.04');
+    expect((await server.request('0.02', '/1/0/4')).message!.code).toBe('2.04');
+    const dereg = await server.waitFor((r) => r.message?.code === '0.04', 2000);
+    const again = await server.waitFor((r) => r.message?.code === '0.02' && uriPath(r.message).join('/') === 'rd', 3000, server.received.indexOf(dereg));
+    expect(again.atMs - dereg.atMs).toBeGreaterThanOrEqual(900);
+    await sim.waitFor('registered', 2000);
   });
 
   it('retries the Register when the server refuses it', async () => {

@@ -19,7 +19,7 @@ export interface Received {
 }
 
 /** How the server answers a client request: a code (and options), or silence. */
-export type ServerReply = { code: string; options?: CoapOptionValue[] } | 'silent';
+export type ServerReply = { code: string; options?: CoapOptionValue[]; payload?: Uint8Array } | 'silent';
 
 /** Loopback LwM2M server for tests. */
 export class TestServer {
@@ -128,7 +128,7 @@ export class TestServer {
       return;
     }
     if (m.type !== 'CON' || !m.code.startsWith('0.') || m.code === '0.00') return;
-    this.client = from;
+    if (uriPath(m)[0] === 'rd') this.client = from;
     const custom = this.reply(m);
     if (custom === 'silent') return;
     const segments = uriPath(m);
@@ -136,7 +136,7 @@ export class TestServer {
       ? { code: '2.01', options: ['rd', '1'].map((s) => ({ number: CoapOption.LOCATION_PATH, value: encodeStringValue(s) })) }
       : { code: m.code === '0.04' ? '2.02' : '2.04' };
     const answer = custom ?? fallback;
-    this.#socket.send(encodeCoap({ type: 'ACK', code: answer.code, messageId: m.messageId, token: m.token, options: answer.options ?? [], payload: empty }), from.port, from.address);
+    this.#socket.send(encodeCoap({ type: 'ACK', code: answer.code, messageId: m.messageId, token: m.token, options: answer.options ?? [], payload: answer.payload ?? empty }), from.port, from.address);
   }
 }
 
