@@ -9,7 +9,8 @@ import { uintOptionOrUndefined } from '../../codec/coap/access.ts';
 import { ContentFormat } from '../../codec/coap/content-format.ts';
 import { CoapOption } from '../../codec/coap/options.ts';
 import type { CoapMessage } from '../../codec/coap/message.ts';
-import { parseLinkFormat, type CoreLink } from '../../codec/lwm2m/link-format.ts';
+import { linkParam, parseLinkFormat, type CoreLink } from '../../codec/lwm2m/link-format.ts';
+import { parsePath } from '../../codec/lwm2m/path.ts';
 import { interpretRegistration, parseRegisterQuery, type RegisterParams, type RegistrationContent } from '../../codec/lwm2m/registration.ts';
 import type { RegistrationFinding } from './registration-types.ts';
 
@@ -39,6 +40,20 @@ export function isQueueMode(params: RegisterParams): boolean {
   return params.queueMode || (params.binding !== undefined && QUEUE_BINDING_10.test(params.binding));
 }
 
+/**
+ * Links with their object paths read below an alternate root (`</lwm2m/3/0>` under
+ * `</lwm2m>;rt="oma.lwm2m"` is object 3 instance 0); targets stay as sent.
+ */
+export function belowRoot(links: readonly CoreLink[]): CoreLink[] {
+  const root = links.find((l) => linkParam(l, 'rt') === 'oma.lwm2m')?.target;
+  if (root === undefined || root === '/') return [...links];
+  return links.map((link) => {
+    if (!link.target.startsWith(`${root}/`)) return link;
+    const parsed = parsePath(link.target.slice(root.length));
+    return parsed.ok ? { ...link, path: parsed.value } : link;
+  });
+}
+
 function judgePayload(message: CoapMessage, required: boolean, findings: FindingDraft[]): { links: CoreLink[]; content: RegistrationContent } | undefined {
   const format = uintOptionOrUndefined(message, CoapOption.CONTENT_FORMAT);
   if (message.payload.length === 0) {
@@ -56,7 +71,7 @@ function judgePayload(message: CoapMessage, required: boolean, findings: Finding
     if (parsed.links.length === 0 && parsed.findings.length === 0) findings.push({ kind: 'bad-payload', message: 'object list has no links' });
     return undefined;
   }
-  const content = interpretRegistration(parsed.links);
+  const content = interpretRegistration(belowRoot(parsed.links));
   if (content.objects.some((o) => o.objectId === 0)) findings.push({ kind: 'security-object-listed', message: 'object list names the Security object (0), which must not be listed' });
   return { links: parsed.links, content };
 }
