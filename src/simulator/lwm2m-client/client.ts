@@ -5,8 +5,8 @@
  * fault profiles (token, payload marker). Several clients run side by side, each on its own port.
  * @see docs/spec/lwm2m.md §2; captures lwm2m-operations.jsonl (update after writes, reboot)
  */
-import { encodeCoap, type CoapMessage } from '../../codec/coap/message.ts';
-import { encodeCoapUnchecked, rawOptionsOf } from '../../codec/coap/unchecked.ts';
+import type { CoapMessage } from '../../codec/coap/message.ts';
+import { uintOptionOrUndefined } from '../../codec/coap/access.ts';
 import { CoapOption } from '../../codec/coap/options.ts';
 import type { Lwm2mPath } from '../../codec/lwm2m/path.ts';
 import { AttributeStore } from './attributes.ts';
@@ -23,7 +23,7 @@ import { ObservationTable, type Observation } from './observe.ts';
 import { newToken, RegistrationClient } from './registration.ts';
 import { ContentFormat } from '../../codec/coap/content-format.ts';
 import { firmwareInstance, registerLinks, sampleObjects, supportedFormats, type AnnouncedObject, type Lwm2mVersion } from './sample.ts';
-import { tlvLengthOffByOne } from './wire-faults.ts';
+import { answerWithWireFaults, tlvLengthOffByOne } from './wire-faults.ts';
 
 /** What a reboot (Execute /3/0/4) does: `restart` registers anew; `log` only answers, as the Zephyr sample does. */
 export type RebootMode = 'restart' | 'log';
@@ -122,7 +122,12 @@ export class Lwm2mClient {
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     this.observations.clear();
-    await this.registration.stop(true);
+    // A De-register the server never answers must not hold the stop for the whole
+    // retransmission budget (93 s): closing the socket ends it as a timeout.
+    let bound: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<void>((resolve) => { bound = setTimeout(resolve, this.settings.timing.ackTimeoutMs * 2); });
+    await Promise.race([this.registration.stop(true), giveUp]);
+    clearTimeout(bound);
     this.observations.clear();
     this.firmware.dispose();
     await this.#socket?.close();
@@ -236,20 +241,15 @@ export class Lwm2mClient {
   }
 
   #wirePayload(format: number, payload: Uint8Array): Uint8Array {
-    return this.settings.faults.has('lwm2m-tlv-length-off-by-one') && (format === 11542 || format === 1542) ? tlvLengthOffByOne(payload) : payload;
+    const isTlv = format === ContentFormat.LWM2M_TLV || format === ContentFormat.LWM2M_TLV_LEGACY;
+    return isTlv && this.settings.faults.has('lwm2m-tlv-length-off-by-one') ? tlvLengthOffByOne(payload) : payload;
   }
 
   #answer(request: CoapMessage, peer: Peer): HandlerAnswer {
+    if (request.type === 'NON' && this.settings.faults.has('lwm2m-ignores-non')) return { kind: 'silent' };
     const rsp: DmResponse = this.#handler.handle(request, `${peer.address}|${peer.port}`);
-    const format = rsp.options.find((o) => o.number === CoapOption.CONTENT_FORMAT);
-    const payload = format === undefined ? rsp.payload : this.#wirePayload(format.value.reduce((n, b) => n * 256 + b, 0), rsp.payload);
-    const message = { ...rsp, payload };
-    const f = this.settings.faults;
-    const isEmptyContent = rsp.code === '2.05' && payload.length === 0;
-    if (!f.has('lwm2m-wrong-token') && !(f.has('lwm2m-empty-payload-marker') && isEmptyContent)) return { kind: 'response', message };
-    const token = f.has('lwm2m-wrong-token') && request.token.length > 0 ? Uint8Array.from(request.token, (b, i) => (i === request.token.length - 1 ? b ^ 1 : b)) : request.token;
-    const full: CoapMessage = { ...message, type: request.type === 'CON' ? 'ACK' : 'NON', messageId: request.type === 'CON' ? request.messageId : this.#socket!.nextMessageId(), token };
-    if (!(f.has('lwm2m-empty-payload-marker') && isEmptyContent)) return { kind: 'raw', bytes: encodeCoap(full) };
-    return { kind: 'raw', bytes: encodeCoapUnchecked({ type: full.type, code: full.code, messageId: full.messageId, token, options: rawOptionsOf([...full.options].sort((a, b) => a.number - b.number)), marker: true }) };
+    const format = uintOptionOrUndefined(rsp, CoapOption.CONTENT_FORMAT);
+    const message = { ...rsp, payload: format === undefined ? rsp.payload : this.#wirePayload(format, rsp.payload) };
+    return answerWithWireFaults(request, message, this.settings.faults, () => this.#socket!.nextMessageId());
   }
 }

@@ -48,8 +48,8 @@ export function handleDiscover(ctx: DmContext, path: Lwm2mPath): DmResponse {
 export function handleObserve(ctx: DmContext, request: CoapMessage, path: Lwm2mPath, action: number): DmResponse {
   const format = readFormat(ctx, request);
   if (typeof format !== 'number') return format;
-  // Zephyr maps an observation without a token to -EINVAL, answered 5.00 (§1.4).
-  if (action === 0 && request.token.length === 0) return codeOnly('5.00');
+  // An observation needs a token to be told apart; Zephyr answers 5.00 here (fault profile), Wakaama 4.00 (§1.4).
+  if (action === 0 && request.token.length === 0) return codeOnly(ctx.faults.has('lwm2m-observe-empty-token-5-00') ? '5.00' : '4.00');
   const records = ctx.store.read(path);
   if (!records.ok) return refusal(records);
   const payload = encodeContent(format, records.value, path);

@@ -57,6 +57,10 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'lwm2m-cancel-ignored', description: 'Observe=1 and RST do not end an observation: notifications continue.', caughtBy: ['LWM2M-INFO-CANCEL-001', 'LWM2M-INFO-CANCEL-002'] },
   // Discover must show attributes set by Write-Attributes (§2.5).
   { name: 'lwm2m-discover-without-attributes', description: 'Discover lists links without the attributes Write-Attributes set.', caughtBy: ['LWM2M-DM-DISCOVER-002'] },
+  // NON requests must be handled like CON ones (RFC 7252 §4.3); Zephyr v4.0 drops them (docs/spec/lwm2m.md §5).
+  { name: 'lwm2m-ignores-non', description: 'NON requests get no answer at all, as Zephyr v4.0 does.', caughtBy: ['LWM2M-COAP-NON-001'] },
+  // An Observe without a token is a bad request (4.00); Zephyr v4.0 maps it to -EINVAL and 5.00 (§1.4).
+  { name: 'lwm2m-observe-empty-token-5-00', description: 'An Observe with an empty token is answered 5.00, as Zephyr v4.0 does, instead of 4.00.', caughtBy: ['LWM2M-INFO-OBSERVE-004'] },
 ];
 
 /** The active LwM2M faults of one client. */

@@ -6,7 +6,9 @@
  *
  * Where Zephyr v4.0 breaks a rule the harness checks, the simulator follows the rule and the
  * Zephyr behaviour is a fault profile: Execute on a non-executable resource (Zephyr 4.04,
- * `lwm2m-execute-not-found`), a payload marker before an empty payload (`lwm2m-empty-payload-marker`).
+ * `lwm2m-execute-not-found`), a payload marker before an empty payload (`lwm2m-empty-payload-marker`),
+ * NON requests dropped (`lwm2m-ignores-non`), 5.00 to an Observe without a token
+ * (`lwm2m-observe-empty-token-5-00`).
  * Zephyr's other choices are kept: TLV default in 1.0 and SenML CBOR in 1.1, CON notifications,
  * 2.31 Continue with Block1 M=0, 5.00 when no instance slot is free, no `b=` for plain UDP.
  * @see docs/spec/lwm2m.md; captures lwm2m-registrations.jsonl, lwm2m-operations.jsonl

@@ -1,9 +1,13 @@
 /**
  * Byte-level damage the fault profiles put into otherwise valid payloads.
- * @see docs/spec/lwm2m.md §3.4 (TLV lengths)
+ * @see docs/spec/lwm2m.md §1.4 (token echo), §1.1 (payload marker), §3.4 (TLV lengths)
  */
+import { encodeCoap, type CoapMessage } from '../../codec/coap/message.ts';
+import { encodeCoapUnchecked, rawOptionsOf } from '../../codec/coap/unchecked.ts';
 import { decodeTlv } from '../../codec/lwm2m/tlv.ts';
 import { encodeTlvUnchecked } from '../../codec/lwm2m/tlv-encode.ts';
+import type { HandlerAnswer } from './coap-socket.ts';
+import type { Lwm2mFaults } from './faults.ts';
 
 /** The same TLV payload with the first entry's header claiming one value byte more than it has. */
 export function tlvLengthOffByOne(payload: Uint8Array): Uint8Array {
@@ -16,4 +20,22 @@ export function tlvLengthOffByOne(payload: Uint8Array): Uint8Array {
   out.set(header);
   out.set(payload.subarray(first.end), header.length);
   return out;
+}
+
+/**
+ * The answer to `request` as the socket sends it, with the message-level faults applied: a
+ * token whose last byte is flipped (`lwm2m-wrong-token`), a payload marker before an empty 2.05
+ * payload (`lwm2m-empty-payload-marker`, Zephyr v4.0's form).
+ */
+export function answerWithWireFaults(request: CoapMessage, message: Pick<CoapMessage, 'code' | 'options' | 'payload'>, faults: Lwm2mFaults, nextMessageId: () => number): HandlerAnswer {
+  const hasWrongToken = faults.has('lwm2m-wrong-token') && request.token.length > 0;
+  const hasEmptyMarker = faults.has('lwm2m-empty-payload-marker') && message.code === '2.05' && message.payload.length === 0;
+  if (!hasWrongToken && !hasEmptyMarker) return { kind: 'response', message };
+  const last = request.token.length - 1;
+  const token = hasWrongToken ? Uint8Array.from(request.token, (b, i) => (i === last ? b ^ 1 : b)) : request.token;
+  const isCon = request.type === 'CON';
+  const full: CoapMessage = { ...message, type: isCon ? 'ACK' : 'NON', messageId: isCon ? request.messageId : nextMessageId(), token };
+  if (!hasEmptyMarker) return { kind: 'raw', bytes: encodeCoap(full) };
+  const options = rawOptionsOf([...full.options].sort((a, b) => a.number - b.number));
+  return { kind: 'raw', bytes: encodeCoapUnchecked({ type: full.type, code: full.code, messageId: full.messageId, token, options, marker: true }) };
 }

@@ -5,12 +5,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fromHex, toHex } from '../../../src/core/bytes.ts';
 import { CoapEndpoint } from '../../../src/client/coap-endpoint.ts';
 import { encodeCoapUnchecked, locationPath, locationPathOptions, uriPathOptions, uriQueryOptions, uintOptionValue } from '../../../src/codec/coap/index.ts';
-import { CoapTestPeer, msg } from './coap-fixtures.ts';
+import { CoapTestPeer, msg, openPair } from './coap-fixtures.ts';
 
 let endpoint: CoapEndpoint;
 let peer: CoapTestPeer;
 beforeEach(async () => {
-  endpoint = await CoapEndpoint.open({ host: '127.0.0.1', port: 0 }, { parameters: { ackTimeoutMs: 60, ackRandomFactor: 1, maxRetransmit: 2 }, piggybackWindowMs: 30 });
+  endpoint = await CoapEndpoint.open({ host: '127.0.0.1', port: 0 }, { parameters: { ackTimeoutMs: 300, ackRandomFactor: 1, maxRetransmit: 2 }, piggybackWindowMs: 30 });
   peer = await CoapTestPeer.open(endpoint.address());
 });
 afterEach(async () => {
@@ -110,18 +110,24 @@ describe('CoapEndpoint as server', () => {
   });
 
   it('retransmits an unacknowledged separate response on the RFC 7252 schedule', async () => {
-    endpoint.handle({ path: ['rd'], separate: true }, () => ({ code: '2.04' }));
-    peer.send(register(22));
-    expect((await peer.next()).message.code).toBe('0.00');
-    const copies = [await peer.next(), await peer.next(), await peer.next()];
-    expect(new Set(copies.map((c) => c.message.messageId)).size).toBe(1);
-    expect(await peer.quiet(300)).toEqual([]);
-    // Send times from the trace (arrival times at the peer add scheduling jitter): waits T, 2T.
-    const sent = endpoint.trace.entries.filter((e) => e.direction === 'out' && e.note?.startsWith('separate response')).map((e) => Number(e.atNs / 1_000_000n));
-    expect(sent).toHaveLength(3);
-    expect(sent[1]! - sent[0]!).toBeGreaterThanOrEqual(59);
-    expect(sent[2]! - sent[1]!).toBeGreaterThanOrEqual(119);
-    expect(endpoint.trace.entries.some((e) => e.direction === 'event' && e.note?.endsWith('give-up'))).toBe(true);
+    const fast = await openPair({ parameters: { ackTimeoutMs: 60, ackRandomFactor: 1, maxRetransmit: 2 } });
+    try {
+      const { endpoint: server, peer: device } = fast;
+      server.handle({ path: ['rd'], separate: true }, () => ({ code: '2.04' }));
+      device.send(register(22));
+      expect((await device.next()).message.code).toBe('0.00');
+      const copies = [await device.next(), await device.next(), await device.next()];
+      expect(new Set(copies.map((c) => c.message.messageId)).size).toBe(1);
+      expect(await device.quiet(300)).toEqual([]);
+      // Send times from the trace (arrival times at the peer add scheduling jitter): waits T, 2T.
+      const sent = server.trace.entries.filter((e) => e.direction === 'out' && e.note?.startsWith('separate response')).map((e) => Number(e.atNs / 1_000_000n));
+      expect(sent).toHaveLength(3);
+      expect(sent[1]! - sent[0]!).toBeGreaterThanOrEqual(59);
+      expect(sent[2]! - sent[1]!).toBeGreaterThanOrEqual(119);
+      expect(server.trace.entries.some((e) => e.direction === 'event' && e.note?.endsWith('give-up'))).toBe(true);
+    } finally {
+      await fast.close();
+    }
   });
 
   it('answers a NON request with a NON response carrying a fresh MID', async () => {

@@ -5,6 +5,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { decodeCoap, encodeCoap, type CoapMessage } from '../../../src/codec/coap/message.ts';
 import type { DatagramPeer } from '../../../src/core/transport.ts';
+import { CoapEndpoint, type CoapEndpointOptions } from '../../../src/client/coap-endpoint.ts';
 
 export interface PeerDatagram {
   message: CoapMessage;
@@ -79,4 +80,18 @@ export class CoapTestPeer {
 /** Shorthand for a message with defaults. */
 export function msg(m: Partial<CoapMessage> & Pick<CoapMessage, 'type' | 'code' | 'messageId'>): CoapMessage {
   return { token: new Uint8Array(0), options: [], payload: new Uint8Array(0), ...m };
+}
+
+/** An endpoint on an ephemeral loopback port with a peer aimed at it; `close` ends both. */
+export async function openPair(options: CoapEndpointOptions): Promise<{ endpoint: CoapEndpoint; peer: CoapTestPeer; close: () => Promise<void> }> {
+  const endpoint = await CoapEndpoint.open({ host: '127.0.0.1', port: 0 }, options);
+  const peer = await CoapTestPeer.open(endpoint.address());
+  return {
+    endpoint,
+    peer,
+    close: async () => {
+      peer.close();
+      await endpoint.close();
+    },
+  };
 }

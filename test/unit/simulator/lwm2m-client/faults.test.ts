@@ -128,6 +128,17 @@ const CHECKS: Record<string, FaultCheck> = {
       expect(notes(s, token).length).toBeGreaterThan(0);
     },
   },
+  'lwm2m-ignores-non': {
+    check: async (s) => {
+      const request = s.build('0.01', '/3/0/0', { options: [accept(0)] });
+      request[0] = (request[0]! & 0xcf) | 0x10;
+      s.sendRaw(request);
+      await expect(s.waitFor((r) => r.message?.type === 'NON' && r.message.code === '2.05', 500)).rejects.toThrow();
+    },
+  },
+  'lwm2m-observe-empty-token-5-00': {
+    check: async (s) => expect(await code(s.request('0.01', '/3/0/9', { token: new Uint8Array(0), options: [uintOption(CoapOption.OBSERVE, 0)] }))).toBe('5.00'),
+  },
   'lwm2m-discover-without-attributes': {
     check: async (s) => {
       await s.request('0.03', '/3/0/13', { options: [query('pmin=1')] });

@@ -51,6 +51,7 @@ describe('LwM2M client device management', () => {
     expect(await codeOf(s.request('0.03', '/1/0/1', { options: [cf(0)], payload: enc('abc') }))).toBe('4.00');
     expect(await codeOf(s.request('0.01', '/3/0/0', { options: [{ number: CoapOption.IF_NONE_MATCH, value: new Uint8Array(0) }] }))).toBe('4.02');
     expect(await codeOf(s.request('0.04', '/3/0'))).toBe('4.05');
+    expect(await codeOf(s.request('0.01', '/3/0/9', { token: new Uint8Array(0), options: [uintOption(CoapOption.OBSERVE, 0)] }))).toBe('4.00');
     expect(await codeOf(s.request('0.03', '/3/0/0', { options: [{ number: CoapOption.URI_QUERY, value: enc('gt=1') }] }))).toBe('4.00');
     expect(await codeOf(s.request('0.03', '/3/0/9', { options: [{ number: CoapOption.URI_QUERY, value: enc('gt=1') }] }))).toBe('2.04');
     // Nothing was changed by the refused write.
