@@ -17,6 +17,11 @@ export interface RegistryOptions {
   lifetimeGraceMs?: number;
   /** Root of the registration resource (default `rd`). */
   rdPath?: string;
+  /**
+   * Registration ids to hand out (default: a counter plus random hex). Lets a run reproduce
+   * captured Location-Paths, or test long ones; an id reused for a new registration replaces the old record.
+   */
+  registrationId?: (endpoint: string, sequence: number) => string;
 }
 
 const samePeer = (a: DatagramPeer, b: DatagramPeer): boolean => a.address === b.address && a.port === b.port;
@@ -34,11 +39,13 @@ export class RegistrationRegistry {
   readonly #listeners = new Set<(e: Lwm2mServerEvent) => void>();
   readonly #graceMs: number;
   readonly rdPath: string;
+  readonly #newId: (endpoint: string, sequence: number) => string;
   #sequence = 0;
 
   constructor(options: RegistryOptions = {}) {
     this.#graceMs = options.lifetimeGraceMs ?? 0;
     this.rdPath = options.rdPath ?? 'rd';
+    this.#newId = options.registrationId ?? ((_, sequence) => `${sequence.toString(36)}${randomBytes(3).toString('hex')}`);
   }
 
   /** Follow events; returns the function that stops following. */
@@ -124,7 +131,7 @@ export class RegistrationRegistry {
     if (judged.code || !endpoint || !judged.content || !judged.links) return this.#record(request, 'register', endpoint, judged.code ?? '4.00', this.#findings(judged, endpoint));
     const previous = this.#active.get(endpoint);
     if (previous) this.#end(previous, 'replaced');
-    const id = `${(++this.#sequence).toString(36)}${randomBytes(3).toString('hex')}`;
+    const id = this.#newId(endpoint, ++this.#sequence);
     const lifetimeS = judged.params.lifetime ?? DEFAULT_LIFETIME_S;
     const now = Date.now();
     const registration: Lwm2mRegistration = {
