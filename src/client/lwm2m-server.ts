@@ -26,6 +26,7 @@ import { Lwm2mObservation } from './lwm2m/observation.ts';
 import type { Lwm2mRegistration, Lwm2mSendReport, Lwm2mServerEvent, RegistrationFinding, RegistrationHistoryEntry } from './lwm2m/registration-types.ts';
 import { RegistrationRegistry, type RegistryOptions } from './lwm2m/registry.ts';
 import { judgeSend } from './lwm2m/send.ts';
+import { parseListenUri } from './lwm2m/listen-uri.ts';
 
 /** Options of an `Lwm2mServer`. */
 export interface Lwm2mServerOptions extends CoapEndpointOptions, RegistryOptions {}
@@ -54,6 +55,11 @@ export class Lwm2mServer {
   /** Bind a UDP socket (`port` 0 = ephemeral; LwM2M's default is 5683) and serve on it. */
   static async open(bind: { host?: string; port: number }, options: Lwm2mServerOptions = {}): Promise<Lwm2mServer> {
     return new Lwm2mServer(await CoapEndpoint.open(bind, options), options);
+  }
+
+  /** Listen on `coap://HOST[:PORT]` (port 5683 when omitted); ConnectionStringError for a bad URI. */
+  static async listen(uri: string, options: Lwm2mServerOptions = {}): Promise<Lwm2mServer> {
+    return Lwm2mServer.open(parseListenUri(uri), options);
   }
 
   /** The bound address. */
@@ -223,3 +229,4 @@ export type { DiscoveredLink, Lwm2mDecoded, Lwm2mPayloadProblem, Lwm2mResponse }
 export type { Lwm2mPathInput, Lwm2mTarget } from './lwm2m/dm-target.ts';
 export type { Lwm2mRegistration, Lwm2mSendReport, Lwm2mServerEvent, RegistrationFinding, RegistrationHistoryEntry } from './lwm2m/registration-types.ts';
 export { Lwm2mObservation, type Lwm2mNotification } from './lwm2m/observation.ts';
+export { parseListenUri, DEFAULT_COAP_PORT } from './lwm2m/listen-uri.ts';

@@ -198,4 +198,30 @@ describe('Lwm2mServer LwM2M 1.1 operations', () => {
     expect(read.decoded?.ok === false && read.decoded.error.kind).toBe('undecodable');
     expect(read.payload.length).toBeGreaterThan(0);
   });
+
+  it('reads a response larger than the client block size through Block2', async () => {
+    server = await Lwm2mServer.open({ host: '127.0.0.1', port: 0 });
+    sim = await startLwm2mClientSimulator({ server: { host: '127.0.0.1', port: server.address().port }, version: '1.1', endpoint: 'small-blocks', blockSizeBytes: 64 });
+    await server.waitForRegistration('small-blocks', 5000);
+    const read = await server.read('small-blocks', '/3/0', { accept: ContentFormat.SENML_JSON });
+    expect(read.code).toBe('2.05');
+    expect(read.exchanges.length).toBeGreaterThan(2);
+    expect(read.payload.length).toBeGreaterThan(64 * 2);
+    expect(values(read).get('/3/0/0')).toBe('Zephyr');
+  });
+
+  it('observes a composite and cancels it with FETCH Observe 1', async () => {
+    const { s, ep } = await setup('1.1');
+    const o = await s.observeComposite(ep, [[3, 0, 14], [3, 0, 15]], { format: ContentFormat.SENML_JSON });
+    expect(o.first.code).toBe('2.05');
+    expect(o.first.exchanges[0]!.request.code).toBe('0.05');
+    await s.write(ep, '/3/0/15', { format: 0, records: [{ path: [3, 0, 15], value: { type: 'string', value: 'Asia/Tokyo' } }] });
+    const n = await o.next(3000);
+    expect(n.contentFormat).toBe(ContentFormat.SENML_JSON);
+    expect(n.decoded?.ok && n.decoded.value.map((r) => formatPath(r.path)).sort()).toEqual(['/3/0/14', '/3/0/15']);
+    const cancel = await o.cancel('deregister');
+    expect(cancel?.exchanges[0]!.request.code).toBe('0.05');
+    expect(cancel?.code).toBe('2.05');
+  });
 });
+

@@ -10,8 +10,8 @@ import { locationPath, uriPath, uriQueryOptions, uintOptionValue } from '../../.
 import { decodeCoap, encodeCoap, type CoapMessage } from '../../../src/codec/coap/message.ts';
 import { CoapOption } from '../../../src/codec/coap/options.ts';
 import { encodeStringValue } from '../../../src/codec/coap/values.ts';
-import { Lwm2mServer, type Lwm2mServerEvent } from '../../../src/client/lwm2m-server.ts';
-import { RegistrationTimeoutError } from '../../../src/errors.ts';
+import { Lwm2mServer, parseListenUri, type Lwm2mServerEvent } from '../../../src/client/lwm2m-server.ts';
+import { ConnectionStringError, RegistrationTimeoutError } from '../../../src/errors.ts';
 import { startLwm2mClientSimulator, type RunningLwm2mClient } from '../../../src/simulator/lwm2m-client/index.ts';
 
 let server: Lwm2mServer | undefined;
@@ -237,5 +237,16 @@ describe('Lwm2mServer registration with the simulated client', () => {
     const answer = await peer.send({ ...post(['dp'], []), options: [{ number: CoapOption.URI_PATH, value: text('dp') }, uintOptionValue(CoapOption.CONTENT_FORMAT, 110)], payload: text('[{"n":"/3/0/0","vs":"x"}]') });
     expect(answer.code).toBe('4.00');
     expect(s.sends[0]).toMatchObject({ endpoint: undefined, answered: '4.00', records: { ok: true } });
+    const tlv = await peer.send({ ...post(['dp'], []), options: [{ number: CoapOption.URI_PATH, value: text('dp') }, uintOptionValue(CoapOption.CONTENT_FORMAT, 11542)], payload: Uint8Array.of(0xc1, 0, 1) });
+    expect(tlv.code).toBe('4.15');
+  });
+
+  it('listens on a coap:// URI and refuses others with a clear error', async () => {
+    server = await Lwm2mServer.listen('coap://127.0.0.1:0');
+    expect(server.address().port).toBeGreaterThan(0);
+    expect(parseListenUri('coap://[::1]')).toEqual({ host: '::1', port: 5683 });
+    expect(() => parseListenUri('coaps://127.0.0.1:5684')).toThrow(ConnectionStringError);
+    expect(() => parseListenUri('coap://localhost:5683')).toThrow(/not an IPv4 or bracketed IPv6 address/);
+    expect(() => parseListenUri('coap://127.0.0.1:70000')).toThrow(/above 65535/);
   });
 });
