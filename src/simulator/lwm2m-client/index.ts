@@ -63,8 +63,11 @@ export interface RunningLwm2mClient {
   readonly localAddress: { host: string; port: number };
   /** Registration events so far (register, update, failures, de-register). */
   readonly events: readonly RegistrationEvent[];
-  /** Wait for the next registration event of a kind (rejects after `timeoutMs`). */
-  waitFor(kind: RegistrationEvent['kind'], timeoutMs?: number): Promise<RegistrationEvent>;
+  /**
+   * The first registration event of a kind at index `since` or later in `events` (default 0:
+   * an event already seen counts), waiting for it when there is none yet; rejects after `timeoutMs`.
+   */
+  waitFor(kind: RegistrationEvent['kind'], timeoutMs?: number, since?: number): Promise<RegistrationEvent>;
   /** Send (1.1) the values of these paths (`/3/0/0` form) to the server's /dp; resolves with its response code or `muted`. */
   send(paths: readonly string[]): Promise<string>;
   /** The client itself (data model, firmware state) for in-process tests. */
@@ -110,7 +113,7 @@ export async function startLwm2mClientSimulator(options: Lwm2mClientSimulatorOpt
     localAddress: { host: client.local.address, port: client.local.port },
     events: client.registration.events,
     client,
-    waitFor: (kind, timeoutMs = 10_000) => waitForEvent(client, kind, timeoutMs),
+    waitFor: (kind, timeoutMs = 10_000, since = 0) => waitForEvent(client, kind, timeoutMs, since),
     send: (paths) => client.send(paths.map(parseSendPath)),
     stop: () => (stopping ??= client.stop()),
   };
@@ -122,7 +125,9 @@ function parseSendPath(text: string): Lwm2mPath {
   return parsed.value;
 }
 
-function waitForEvent(client: Lwm2mClient, kind: RegistrationEvent['kind'], timeoutMs: number): Promise<RegistrationEvent> {
+function waitForEvent(client: Lwm2mClient, kind: RegistrationEvent['kind'], timeoutMs: number, since: number): Promise<RegistrationEvent> {
+  const seen = client.registration.events.slice(since).find((e) => e.kind === kind);
+  if (seen !== undefined) return Promise.resolve(seen);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { stop(); reject(new Error(`no ${kind} event within ${timeoutMs} ms`)); }, timeoutMs);
     const stop = client.registration.onEvent((e) => {

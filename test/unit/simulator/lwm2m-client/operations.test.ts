@@ -185,8 +185,9 @@ describe('LwM2M client device management', () => {
 
   it('registers again after Execute Reboot (restart mode)', async () => {
     const s = await setup('1.1', { reboot: 'restart' });
+    const before = sim!.events.length;
     expect(await codeOf(s.request('0.02', '/3/0/4'))).toBe('2.04');
-    await sim!.waitFor('registered', 2000);
+    await sim!.waitFor('registered', 2000, before);
     expect(s.received.filter((r) => r.message?.code === '0.02' && uriPath(r.message).join('/') === 'rd').length).toBe(2);
   });
 });
