@@ -47,10 +47,8 @@ export interface Lwm2mWriteOptions extends Lwm2mOperationOptions {
   blockSzx?: number;
 }
 
-/** What the operations need: the endpoint's request methods and the registration to address. */
-export interface DmHost extends BlockwiseHost {
-  request(peer: Lwm2mRegistration['peer'], spec: CoapRequestSpec, options?: CoapRequestOptions): Promise<CoapOutcome>;
-}
+/** What the operations need from the endpoint: requests and fresh tokens. */
+export type DmHost = BlockwiseHost;
 
 const cf = (format: number): CoapOptionValue => uintOptionValue(CoapOption.CONTENT_FORMAT, format);
 const accept = (format: number): CoapOptionValue => uintOptionValue(CoapOption.ACCEPT, format);

@@ -24,6 +24,8 @@ export interface RegistryOptions {
   registrationId?: (endpoint: string, sequence: number) => string;
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const samePeer = (a: DatagramPeer, b: DatagramPeer): boolean => a.address === b.address && a.port === b.port;
 
 /** Registrations, their history and findings. */
@@ -199,7 +201,9 @@ export class RegistrationRegistry {
 
   #arm(registration: Lwm2mRegistration): void {
     clearTimeout(this.#timers.get(registration.id));
-    const timer = setTimeout(() => this.#expire(registration), Math.max(0, registration.expiresAtMs - Date.now()) + this.#graceMs);
+    const dueInMs = Math.max(0, registration.expiresAtMs - Date.now()) + this.#graceMs;
+    // Lifetimes beyond setTimeout's 2^31-1 ms range wake up early and re-arm.
+    const timer = setTimeout(() => (dueInMs > MAX_TIMER_MS ? this.#arm(registration) : this.#expire(registration)), Math.min(dueInMs, MAX_TIMER_MS));
     timer.unref();
     this.#timers.set(registration.id, timer);
   }

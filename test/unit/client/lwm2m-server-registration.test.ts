@@ -139,6 +139,15 @@ describe('Lwm2mServer registration interface (hand-built messages)', () => {
     expect(s.coap.duplicatesReceived).toBe(1);
   });
 
+  it('keeps a registration whose lifetime is beyond the timer range', async () => {
+    const s = await open();
+    const peer = await rawPeer(s);
+    expect((await peer.send(post(['rd'], ['ep=long', 'lt=4000000000', 'lwm2m=1.1'], '</1/0>'))).code).toBe('2.01');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(s.registration('long')?.lifetimeS).toBe(4_000_000_000);
+    expect(s.history.map((h) => h.kind)).toEqual(['register']);
+  });
+
   it('re-maps the client address on an Update from a new port, and takes a new object list', async () => {
     const s = await open();
     const [a, b] = [await rawPeer(s), await rawPeer(s)];
