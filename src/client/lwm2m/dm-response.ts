@@ -72,7 +72,7 @@ export function responseOf<T>(result: CoapOutcome | BlockwiseResult, decode: (r:
 
 /** Decode LwM2M values by the response's Content-Format. */
 export function decodeValues(contentFormat: number | undefined, payload: Uint8Array, path: Lwm2mPath, typeOf: ResourceTypeOf): Lwm2mDecoded<Lwm2mRecord[]> {
-  if (contentFormat === undefined) return problem('no-content-format', 'response carries a payload but no Content-Format');
+  if (contentFormat === undefined) return problem('no-content-format', payload.length === 0 ? 'response carries neither a payload nor a Content-Format' : 'response carries a payload but no Content-Format');
   const decoded = decodeContent(contentFormat, payload, path, typeOf);
   if (decoded.ok) return decoded;
   return problem('undecodable', `${contentFormat} payload: ${decoded.error.message}`, decoded.error);

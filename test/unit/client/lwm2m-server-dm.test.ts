@@ -188,6 +188,17 @@ describe('Lwm2mServer LwM2M 1.1 operations', () => {
     expect(s.sends[0]).toMatchObject({ endpoint: ep, answered: '2.04', records: { ok: true, value: [{ path: [3, 0, 0], value: { type: 'string', value: 'Zephyr' } }] } });
   });
 
+  it('reports a payload without Content-Format as a decode problem, keeping the bytes', async () => {
+    server = await Lwm2mServer.open({ host: '127.0.0.1', port: 0 });
+    sim = await startLwm2mClientSimulator({ server: { host: '127.0.0.1', port: server.address().port }, version: '1.1', endpoint: 'no-cf', faults: ['lwm2m-no-content-format'] });
+    await server.waitForRegistration('no-cf', 5000);
+    const read = await server.read('no-cf', '/3/0/0', { accept: 0 });
+    expect(read.code).toBe('2.05');
+    expect(read.contentFormat).toBeUndefined();
+    expect(new TextDecoder().decode(read.payload)).toBe('Zephyr');
+    expect(read.decoded).toEqual({ ok: false, error: { kind: 'no-content-format', message: 'response carries a payload but no Content-Format' } });
+  });
+
   it('decodes a malformed payload as a value (TLV length off by one)', async () => {
     server = await Lwm2mServer.open({ host: '127.0.0.1', port: 0 });
     sim = await startLwm2mClientSimulator({ server: { host: '127.0.0.1', port: server.address().port }, version: '1.0', endpoint: 'bad-tlv', faults: ['lwm2m-tlv-length-off-by-one'] });
