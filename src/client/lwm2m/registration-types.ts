@@ -67,6 +67,11 @@ export interface RegistrationHistoryEntry {
   answered: string | undefined;
   /** Rule breaks found in this message (also in `findings`). */
   findings: string[];
+  /**
+   * For an Update to an active registration: how much of its lifetime was left when the
+   * Update arrived ("Update sent before lifetime expiry"); 0 for an expiry; else undefined.
+   */
+  lifetimeLeftMs: number | undefined;
 }
 
 /** A rule break in a client's registration traffic, as a server judges it. */

@@ -146,7 +146,7 @@ export class RegistrationRegistry {
     this.#active.set(endpoint, registration);
     this.registerCounts.set(endpoint, (this.registerCounts.get(endpoint) ?? 0) + 1);
     this.#arm(registration);
-    const response = this.#record(request, 'register', registration, '2.01', this.#findings(judged, endpoint), locationPathOptions(registration.location));
+    const response = this.#record(request, 'register', registration, '2.01', this.#findings(judged, endpoint), { options: locationPathOptions(registration.location) });
     this.emit({ kind: 'registered', registration, reregistration: previous !== undefined });
     return response;
   }
@@ -158,16 +158,17 @@ export class RegistrationRegistry {
       const finding = { kind: 'unknown-registration' as const, message: `Update to unknown registration ${this.rdPath}/${id}` };
       return this.#record(request, 'update', known, '4.04', [this.#finding(finding, known?.endpoint)]);
     }
+    const lifetimeLeftMs = registration.expiresAtMs - Date.now();
     const refusals = this.#refuseUpdates.get(registration.endpoint) ?? 0;
     if (refusals > 0) {
       this.#refuseUpdates.set(registration.endpoint, refusals - 1);
       this.#end(registration, 'removed');
       this.emit({ kind: 'update-refused', endpoint: registration.endpoint, registrationId: id, code: '4.04' });
-      return this.#record(request, 'update', registration, '4.04', []);
+      return this.#record(request, 'update', registration, '4.04', [], { lifetimeLeftMs });
     }
     const judged = judgeUpdate(request.message, request.query);
     const findings = this.#findings(judged, registration.endpoint);
-    if (judged.code) return this.#record(request, 'update', registration, judged.code, findings);
+    if (judged.code) return this.#record(request, 'update', registration, judged.code, findings, { lifetimeLeftMs });
     const remapped = !samePeer(registration.peer, request.peer);
     registration.peer = request.peer;
     if (judged.params.lifetime !== undefined) registration.lifetimeS = judged.params.lifetime;
@@ -182,7 +183,7 @@ export class RegistrationRegistry {
     registration.expiresAtMs = registration.lastRefreshAtMs + registration.lifetimeS * 1000;
     registration.updates++;
     this.#arm(registration);
-    const response = this.#record(request, 'update', registration, '2.04', findings);
+    const response = this.#record(request, 'update', registration, '2.04', findings, { lifetimeLeftMs });
     this.emit({ kind: 'updated', registration, remapped });
     return response;
   }
@@ -211,7 +212,7 @@ export class RegistrationRegistry {
   #expire(registration: Lwm2mRegistration): void {
     if (registration.ended) return;
     this.#end(registration, 'expired');
-    this.history.push({ kind: 'expired', endpoint: registration.endpoint, registrationId: registration.id, atMs: Date.now(), atNs: process.hrtime.bigint(), peer: undefined, message: undefined, bytes: undefined, answered: undefined, findings: [] });
+    this.history.push({ kind: 'expired', endpoint: registration.endpoint, registrationId: registration.id, atMs: Date.now(), atNs: process.hrtime.bigint(), peer: undefined, message: undefined, bytes: undefined, answered: undefined, findings: [], lifetimeLeftMs: 0 });
     this.emit({ kind: 'expired', registration });
   }
 
@@ -232,12 +233,12 @@ export class RegistrationRegistry {
     return judged.findings.map((f) => this.#finding(f, endpoint));
   }
 
-  #record(request: CoapIncomingRequest, kind: RegistrationMessageKind, subject: Lwm2mRegistration | string | undefined, code: string, findings: RegistrationFinding[], options: CoapResponseSpec['options'] = []): CoapResponseSpec {
+  #record(request: CoapIncomingRequest, kind: RegistrationMessageKind, subject: Lwm2mRegistration | string | undefined, code: string, findings: RegistrationFinding[], extra: { options?: CoapResponseSpec['options']; lifetimeLeftMs?: number } = {}): CoapResponseSpec {
     const registration = typeof subject === 'string' ? undefined : subject;
     this.history.push({
       kind, endpoint: typeof subject === 'string' ? subject : subject?.endpoint, registrationId: registration?.id, atMs: Date.now(), atNs: request.atNs, peer: request.peer,
-      message: request.message, bytes: request.bytes, answered: code, findings: findings.map((f) => f.message),
+      message: request.message, bytes: request.bytes, answered: code, findings: findings.map((f) => f.message), lifetimeLeftMs: extra.lifetimeLeftMs,
     });
-    return { code, options };
+    return { code, options: extra.options ?? [] };
   }
 }

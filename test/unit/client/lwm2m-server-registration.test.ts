@@ -187,6 +187,9 @@ describe('Lwm2mServer registration with the simulated client', () => {
     expect(register?.kind).toBe('register');
     expect(update).toMatchObject({ kind: 'update', answered: '2.04', registrationId: r.id });
     expect(update!.atMs - register!.atMs).toBeLessThan(2000);
+    expect(update!.lifetimeLeftMs).toBeGreaterThan(0);
+    expect(update!.lifetimeLeftMs).toBeLessThan(2000);
+    expect(register!.lifetimeLeftMs).toBeUndefined();
     expect(r.ended).toBeUndefined();
   });
 
