@@ -173,7 +173,7 @@ describe('Lwm2mServer registration with the simulated client', () => {
     expect((error as RegistrationTimeoutError).code).toBe('E_NO_REGISTRATION');
     expect((error as Error).message).toBe('no registration from ghost within 0.4 s');
     expect(waited).toBeGreaterThanOrEqual(395);
-    expect(waited).toBeLessThan(1000);
+    expect(waited).toBeLessThan(2000);
     await other;
     expect(s.registration('someone-else')).toBeDefined();
   });
