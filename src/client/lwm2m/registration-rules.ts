@@ -96,7 +96,8 @@ function judgeQuery(queries: readonly string[], isRegister: boolean, findings: F
   if (params.lwm2mVersion !== undefined && params.lwm2mVersion !== '1.0' && params.binding?.includes('Q')) {
     findings.push({ kind: 'version-mismatch', message: `b=${params.binding} with lwm2m=${params.lwm2mVersion}: from 1.1 queue mode is the Q parameter` });
   }
-  if (params.queueMode && (params.lwm2mVersion === undefined || params.lwm2mVersion === '1.0')) {
+  // An Update carries no lwm2m=, so only a Register can show the version the Q flag contradicts.
+  if (isRegister && params.queueMode && (params.lwm2mVersion === undefined || params.lwm2mVersion === '1.0')) {
     findings.push({ kind: 'version-mismatch', message: 'Q parameter with LwM2M 1.0, which signals queue mode in b=' });
   }
   return { params, refuse };
