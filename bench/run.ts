@@ -13,6 +13,7 @@ import { benchCoap } from './coap.ts';
 import { benchEchoRtt } from './echo-rtt.ts';
 import { FULL_RUN_BUDGET_MS, benchFullRun } from './full-run.ts';
 import { benchGoals } from './goals.ts';
+import { benchLwm2m } from './lwm2m.ts';
 import { benchMalformed } from './malformed.ts';
 import { benchSimulatorEcho } from './simulator-echo.ts';
 import { benchUpload } from './upload.ts';
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
   const malformed = await within(BUDGET_MS.malformed, () => benchMalformed());
   const imageUpload = await within(BUDGET_MS.upload, () => benchUpload());
   const fullRun = await within(BUDGET_MS.fullRun, () => benchFullRun());
+  const lwm2m = await within(20_000, () => benchLwm2m(2000, 200, 12_000));
   const echoRatio = 'error' in echoRtt ? undefined : echoRtt.ratio;
   const goals = benchGoals({ echoRatio, simulatorEcho, upload: imageUpload, malformed, fullRun });
   const result = {
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
     malformed,
     fullRun,
     imageUpload,
+    lwm2m,
   };
   const text = JSON.stringify(result, null, 2);
   process.stdout.write(`${text}\n`);

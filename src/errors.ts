@@ -84,3 +84,23 @@ export class InputFileError extends HarnessError {
     this.path = path;
   }
 }
+
+/** An LwM2M client did not register (or register again) within the wait. */
+export class RegistrationTimeoutError extends HarnessError {
+  readonly endpoint: string;
+  readonly timeoutMs: number;
+  constructor(endpoint: string, timeoutMs: number, what = 'registration') {
+    super('E_NO_REGISTRATION', `no ${what} from ${endpoint} within ${Number((timeoutMs / 1000).toFixed(3))} s`);
+    this.endpoint = endpoint;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** An LwM2M operation names an endpoint that has no active registration. */
+export class NotRegisteredError extends HarnessError {
+  readonly endpoint: string;
+  constructor(endpoint: string) {
+    super('E_NOT_REGISTERED', `${endpoint} has no active registration`);
+    this.endpoint = endpoint;
+  }
+}

@@ -5,6 +5,8 @@ import {
   DecodeError,
   HarnessError,
   InputFileError,
+  NotRegisteredError,
+  RegistrationTimeoutError,
   ResponseTimeoutError,
   TransportClosedError,
   TransportError,
@@ -22,6 +24,8 @@ const table: Array<[HarnessError, string, string]> = [
   [new ResponseTimeoutError('os.echo seq 3', 250), 'E_TIMEOUT', 'no response to os.echo seq 3 within 250 ms'],
   [new DecodeError('bad map', 12), 'E_DECODE', 'bad map (at byte 12)'],
   [new InputFileError('a.bin', 'not an MCUboot image'), 'E_INPUT_FILE', 'a.bin: not an MCUboot image'],
+  [new RegistrationTimeoutError('native_sim', 30_000), 'E_NO_REGISTRATION', 'no registration from native_sim within 30 s'],
+  [new NotRegisteredError('native_sim'), 'E_NOT_REGISTERED', 'native_sim has no active registration'],
 ];
 
 describe('errors', () => {
