@@ -2,7 +2,7 @@
  * Image DFU flows (group 1): upload → image state → test / confirm → reset → erase, re-upload,
  * resume, downgrade prevention, slots that cannot be written, and every corrupt variant of the
  * image codec's corruptor with the verdict a correct img_mgmt gives.
- * @see /work/shared/spec/smp.md §3.2, §5.7, §6.6
+ * @see docs/spec/smp.md §3.2, §5.7, §6.6
  */
 import {
   CORRUPTIONS, corruptImage, generateImageKeyPem, signMcubootImage, type CorruptionKind, type ImgMgmtSlotError, type ImgMgmtSlotInfo,
