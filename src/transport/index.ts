@@ -7,3 +7,4 @@ export { parseConnectionString, formatConnectionString, DEFAULT_BAUD_RATE, type 
 export { openTransport } from './open.ts';
 export { RawPacketSplitter, type RawSplitResult } from './raw-splitter.ts';
 export { TransportListeners } from './listeners.ts';
+export * from './dtls/index.ts';
