@@ -92,6 +92,11 @@ export class DtlsClient implements Transport {
     return this.closeReason !== undefined;
   }
 
+  /** The PSK identity hint the server sent in ServerKeyExchange, if any. */
+  get identityHint(): Uint8Array | undefined {
+    return this.connection.identityHint;
+  }
+
   /** Why the association ended, once it has. */
   get closedBecause(): DtlsCloseReason | undefined {
     return this.closeReason;
