@@ -3,7 +3,7 @@
  * @see RFC 6347 §4.1 (record layer), §4.1.1 (records per datagram)
  */
 import { concatBytes } from '../../core/bytes.ts';
-import { err, ok, type DecodeFailure, type Result } from '../../core/result.ts';
+import type { DecodeFailure, Result } from '../../core/result.ts';
 import { DTLS_MAX_RECORD_PAYLOAD_BYTES, DTLS_RECORD_HEADER_BYTES } from './constants.ts';
 import { readWire, uintBytes } from './reader.ts';
 
@@ -62,19 +62,4 @@ export function splitDtlsDatagram(datagram: Uint8Array): { records: DtlsRecord[]
     at += decoded.value.size;
   }
   return { records };
-}
-
-/** The first record's header fields without its body, when a datagram has at least one header. */
-export function peekDtlsRecordHeader(datagram: Uint8Array): Result<Omit<DtlsRecord, 'fragment'> & { length: number }, DecodeFailure> {
-  if (datagram.length < DTLS_RECORD_HEADER_BYTES) {
-    return err({ kind: 'incomplete', at: datagram.length, message: `record header needs ${DTLS_RECORD_HEADER_BYTES} bytes` });
-  }
-  const decoded = readWire(datagram.subarray(0, DTLS_RECORD_HEADER_BYTES), 'incomplete', (r) => ({
-    type: r.uint(1, 'type'),
-    version: r.uint(2, 'version'),
-    epoch: r.uint(2, 'epoch'),
-    sequenceNumber: r.uint(6, 'sequence number'),
-    length: r.uint(2, 'length'),
-  }));
-  return decoded.ok ? ok(decoded.value) : decoded;
 }

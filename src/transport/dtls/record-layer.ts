@@ -3,9 +3,8 @@
  * epoch 1 on, and a replay window per read epoch.
  * @see RFC 6347 §4.1 (epoch, sequence number), §4.1.2.6 (replay), §4.1.2.7 (invalid records)
  */
-import { DtlsVersion } from '../../codec/dtls/constants.ts';
+import { DTLS_MAX_SEQUENCE_NUMBER, DtlsVersion } from '../../codec/dtls/constants.ts';
 import { encodeDtlsRecord, type DtlsRecord } from '../../codec/dtls/record.ts';
-import { DTLS_MAX_SEQUENCE_NUMBER } from '../../codec/dtls/constants.ts';
 import type { CcmKeys } from './key-schedule.ts';
 import { openCcm8, sealCcm8, type CcmDirectionKeys } from './record-protection.ts';
 import { ReplayWindow } from './replay-window.ts';
@@ -13,7 +12,7 @@ import { ReplayWindow } from './replay-window.ts';
 /** What became of an incoming record. */
 export type OpenedRecord =
   | { kind: 'ok'; type: number; epoch: number; plaintext: Uint8Array }
-  | { kind: 'dropped'; reason: 'replay' | 'too-old' | 'wrong-epoch' | 'bad-record-mac' };
+  | { kind: 'dropped'; reason: 'replay' | 'too-old' | 'wrong-epoch' | 'wrong-version' | 'bad-record-mac' };
 
 /** Epoch 0 (plaintext) and epoch 1 (AES-128-CCM_8) for one role. */
 export class RecordLayer {
@@ -76,6 +75,8 @@ export class RecordLayer {
    */
   read(record: DtlsRecord): OpenedRecord {
     const { epoch, sequenceNumber } = record;
+    // DTLS 1.0 appears on a client's first hello record (RFC 6347 §4.1); any other version is not DTLS.
+    if (record.version !== DtlsVersion.DTLS_1_2 && record.version !== DtlsVersion.DTLS_1_0) return { kind: 'dropped', reason: 'wrong-version' };
     const isOldPlaintext = epoch === 0 && this.readEpoch === 1;
     if (epoch !== this.readEpoch && !isOldPlaintext) return { kind: 'dropped', reason: 'wrong-epoch' };
     const window = this.windows[epoch]!;

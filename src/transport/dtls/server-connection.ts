@@ -137,10 +137,9 @@ export class DtlsServerConnection extends DtlsConnection {
   }
 
   protected override onChangeCipherSpec(): void {
-    if (this.step !== 'wait-change-cipher-spec') {
-      this.fail(AlertDescription.unexpected_message, `ChangeCipherSpec while ${this.step}`);
-      return;
-    }
+    // Early (the message before it was lost) or repeated: ignore it; the peer's retransmission
+    // brings the flight again in order.
+    if (this.step !== 'wait-change-cipher-spec') return;
     this.records.activateRead();
     this.step = 'wait-finished';
   }

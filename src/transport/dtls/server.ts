@@ -206,27 +206,28 @@ export class DtlsServer {
 
   private startSession(initial: InitialHello, peer: DtlsPeerAddress, key: string): void {
     const startedAtMs = performance.now();
-    const session: Session = { peer, startedAtMs, lastActiveMs: Date.now(), connection: undefined as unknown as DtlsServerConnection };
-    session.connection = new DtlsServerConnection({
+    // The sink's callbacks first run in `start`, after `connection` and `session` exist.
+    const connection: DtlsServerConnection = new DtlsServerConnection({
       sendDatagram: (bytes) => {
         if (!this.closed) this.socket.send(bytes, peer.port, peer.address);
       },
       onEstablished: () => {
-        const identity = session.connection.identity!;
+        const identity = connection.identity!;
         this.emitSession({ kind: 'established', peer: { ...peer, identity }, handshakeMs: performance.now() - startedAtMs });
       },
       onApplicationData: (data) => {
-        const identity = session.connection.identity!;
+        const identity = connection.identity!;
         const atNs = nowNs();
         for (const listener of this.datagramListeners) listener(data, { ...peer, identity }, atNs);
       },
       onClosed: (reason) => {
         if (this.sessions.get(key) === session) this.sessions.delete(key);
-        this.emitSession({ kind: 'closed', peer, identity: session.connection.identity, reason });
+        this.emitSession({ kind: 'closed', peer, identity: connection.identity, reason });
       },
     }, this.options, initial.hello);
+    const session: Session = { peer, startedAtMs, lastActiveMs: Date.now(), connection };
     this.sessions.set(key, session);
-    session.connection.start(initial.message, initial.recordSeq);
+    connection.start(initial.message, initial.recordSeq);
   }
 
   private emitSession(event: DtlsSessionEvent): void {
