@@ -12,15 +12,20 @@ import { ContentType, DtlsVersion, HandshakeType } from '../../codec/dtls/consta
 import { decodeHandshakeFragments, encodeHandshakeMessage } from '../../codec/dtls/handshake.ts';
 import { decodeClientHello, encodeHelloVerifyRequest, type ClientHello } from '../../codec/dtls/messages.ts';
 import { encodeDtlsRecord, splitDtlsDatagram } from '../../codec/dtls/record.ts';
+import type { LinkEventListener } from '../../core/transport.ts';
+import { TransportListeners } from '../listeners.ts';
 import { CookieJar } from './cookie.ts';
+import { describeDtlsClose } from './errors.ts';
 import type { DtlsCloseReason, DtlsConnectionOptions } from './options.ts';
 import type { HandshakeMessage } from './reassembly.ts';
 import { DtlsServerConnection, type PskLookup } from './server-connection.ts';
 
-/** A peer's UDP address. */
+/** A peer's UDP address (the same shape as the datagram transports' peer). */
 export interface DtlsPeerAddress {
+  /** IPv4 or IPv6 address, no brackets. */
   address: string;
   port: number;
+  family: 'IPv4' | 'IPv6';
 }
 
 /** A peer with an established association. */
@@ -64,7 +69,7 @@ interface InitialHello {
   recordSeq: number;
 }
 
-function peerKey(peer: DtlsPeerAddress): string {
+function peerKey(peer: Pick<DtlsPeerAddress, 'address' | 'port'>): string {
   return `${peer.address}|${peer.port}`;
 }
 
@@ -87,17 +92,22 @@ export class DtlsServer {
   private readonly datagramListeners = new Set<(datagram: Uint8Array, peer: DtlsPeer, atNs: bigint) => void>();
   private readonly sessionListeners = new Set<(event: DtlsSessionEvent) => void>();
   private readonly sweeper: NodeJS.Timeout;
+  private readonly listeners = new TransportListeners();
   private closed = false;
+  readonly kind = 'dtls';
+  /** Bound address in connection string form (`coaps://127.0.0.1:5684`). */
+  readonly description: string;
 
   private constructor(
     private readonly socket: Socket,
     private readonly options: DtlsServerOptions,
-    /** The bound address and port. */
-    readonly address: DtlsPeerAddress,
+    private readonly bound: DtlsPeerAddress,
   ) {
+    const shown = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+    this.description = `coaps://${shown}:${bound.port}`;
     this.cookies = new CookieJar(options.cookieRotateMs ?? 60_000);
-    socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.onMessage(new Uint8Array(msg), { address: rinfo.address, port: rinfo.port }));
-    socket.on('error', () => undefined);
+    socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.onMessage(new Uint8Array(msg), { address: rinfo.address, port: rinfo.port, family: rinfo.family === 'IPv6' ? 'IPv6' : 'IPv4' }));
+    socket.on('error', (error) => this.listeners.emitEvent({ kind: 'socket-error', message: `${this.description}: ${String(error)}` }));
     const idleMs = options.idleTimeoutMs ?? 600_000;
     this.sweeper = setInterval(() => this.dropIdle(idleMs), Math.max(100, Math.min(idleMs / 4, 30_000)));
     this.sweeper.unref();
@@ -120,7 +130,21 @@ export class DtlsServer {
       throw new TransportError(`dtls server ${host}:${options.port ?? 0}: cannot bind (${String(cause)})`, { cause });
     }
     const bound = socket.address();
-    return new DtlsServer(socket, options, { address: bound.address, port: bound.port });
+    return new DtlsServer(socket, options, { address: bound.address, port: bound.port, family: bound.family === 'IPv6' ? 'IPv6' : 'IPv4' });
+  }
+
+  /** The bound address and port (port 0 at listen becomes the port chosen). */
+  address(): DtlsPeerAddress {
+    return { ...this.bound };
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Subscribe to link events (associations established or closed, socket errors); returns an unsubscribe function. */
+  onEvent(listener: LinkEventListener): () => void {
+    return this.listeners.onEvent(listener);
   }
 
   /** Subscribe to decrypted application datagrams; returns an unsubscribe function. */
@@ -145,7 +169,7 @@ export class DtlsServer {
   }
 
   /** Send one application datagram to a peer with an established association. */
-  send(datagram: Uint8Array, peer: DtlsPeerAddress): Promise<void> {
+  send(datagram: Uint8Array, peer: Pick<DtlsPeerAddress, 'address' | 'port'>): Promise<void> {
     if (this.closed) return Promise.reject(new TransportClosedError('dtls server is closed'));
     const session = this.sessions.get(peerKey(peer));
     if (!session?.connection.isEstablished) {
@@ -156,12 +180,12 @@ export class DtlsServer {
   }
 
   /** Send close_notify to a peer and forget its association. */
-  closeSession(peer: DtlsPeerAddress): void {
+  closeSession(peer: Pick<DtlsPeerAddress, 'address' | 'port'>): void {
     this.sessions.get(peerKey(peer))?.connection.close();
   }
 
   /** Send raw bytes to an address, bypassing DTLS (for malformed traffic). */
-  sendRaw(bytes: Uint8Array, peer: DtlsPeerAddress): void {
+  sendRaw(bytes: Uint8Array, peer: Pick<DtlsPeerAddress, 'address' | 'port'>): void {
     if (!this.closed) this.socket.send(bytes, peer.port, peer.address);
   }
 
@@ -231,6 +255,10 @@ export class DtlsServer {
   }
 
   private emitSession(event: DtlsSessionEvent): void {
+    const who = `${event.peer.address}:${event.peer.port}`;
+    this.listeners.emitEvent(event.kind === 'established'
+      ? { kind: 'dtls-established', message: `${this.description}: ${who} established in ${event.handshakeMs.toFixed(1)} ms` }
+      : { kind: 'dtls-closed', message: `${this.description}: ${who} ${describeDtlsClose(event.reason)}` });
     for (const listener of this.sessionListeners) listener(event);
   }
 
@@ -249,6 +277,7 @@ export class DtlsServer {
     clearInterval(this.sweeper);
     this.datagramListeners.clear();
     this.sessionListeners.clear();
+    this.listeners.clear();
     return new Promise((resolve) => {
       try {
         this.socket.close(() => resolve());

@@ -47,7 +47,7 @@ for (const tool of ['coap-client-openssl', 'coap-client-gnutls']) {
   describe.skipIf(!hasTool(tool, ['-h']))(`${tool} against DtlsServer`, () => {
     it('GETs a resource over coaps and prints the 2.05 payload', async () => {
       const { server, events, requests } = await coapResponder();
-      const run = startTool(tool, ['-m', 'get', '-u', 'dev1', '-k', KEY_TEXT, '-B', '5', `coaps://127.0.0.1:${server.address.port}/test`]);
+      const run = startTool(tool, ['-m', 'get', '-u', 'dev1', '-k', KEY_TEXT, '-B', '5', `coaps://127.0.0.1:${server.address().port}/test`]);
       cleanups.push(() => run.kill());
       expect(await exitWithin(run, 8000)).toBe(0);
       expect(run.output()).toContain(PAYLOAD);
@@ -61,7 +61,7 @@ for (const tool of ['coap-client-openssl', 'coap-client-gnutls']) {
 
     it('a wrong key gets a decrypt_error alert and no request is delivered', async () => {
       const { server, events, requests } = await coapResponder();
-      const run = startTool(tool, ['-m', 'get', '-u', 'dev1', '-k', 'wrong-key', '-B', '3', `coaps://127.0.0.1:${server.address.port}/test`]);
+      const run = startTool(tool, ['-m', 'get', '-u', 'dev1', '-k', 'wrong-key', '-B', '3', `coaps://127.0.0.1:${server.address().port}/test`]);
       cleanups.push(() => run.kill());
       await exitWithin(run, 8000);
       expect(run.output()).toMatch(/decrypt error|Alert '51'/i);

@@ -64,7 +64,7 @@ async function proxy(serverPort: number, filter?: Parameters<typeof startUdpProx
 describe('DTLS over loopback', () => {
   it('completes a handshake and carries datagrams both ways with the PSK identity', async () => {
     const { server, events, received } = await echoServer();
-    const client = await connect(server.address.port);
+    const client = await connect(server.address().port);
     expect(client.handshakeMs).toBeGreaterThan(0);
     const reply = nextPacket(client);
     await client.send(text('ping'));
@@ -77,10 +77,24 @@ describe('DTLS over loopback', () => {
     expect(events.at(-1)).toMatchObject({ kind: 'closed', reason: { kind: 'close-notify-received' } });
   });
 
+  it('serves IPv6 loopback and reports link events', async () => {
+    const { server } = await echoServer({ host: '::1' });
+    const seen: string[] = [];
+    server.onEvent((e) => seen.push(e.kind));
+    expect(server.address()).toMatchObject({ address: '::1', family: 'IPv6' });
+    expect(server.description).toBe(`coaps://[::1]:${server.address().port}`);
+    const client = await connect(server.address().port, { host: '::1' });
+    const reply = nextPacket(client);
+    await client.send(text('v6'));
+    expect(await reply).toBe('echo v6');
+    expect(server.peers()[0]).toMatchObject({ address: '::1', family: 'IPv6' });
+    expect(seen).toContain('dtls-established');
+  });
+
   it('refuses a wrong key with decrypt_error, promptly', async () => {
     const { server, events } = await echoServer();
     const started = performance.now();
-    const error = await DtlsClient.connect({ host: '127.0.0.1', port: server.address.port, identity: 'dev1', psk: new Uint8Array(16), retransmit: FAST }).catch((e: unknown) => e);
+    const error = await DtlsClient.connect({ host: '127.0.0.1', port: server.address().port, identity: 'dev1', psk: new Uint8Array(16), retransmit: FAST }).catch((e: unknown) => e);
     expect(performance.now() - started).toBeLessThan(1000);
     expect(error).toBeInstanceOf(DtlsHandshakeError);
     expect((error as DtlsHandshakeError).reason).toMatchObject({ kind: 'alert-received', level: 2, name: 'decrypt_error' });
@@ -90,14 +104,14 @@ describe('DTLS over loopback', () => {
 
   it('refuses an unknown identity with unknown_psk_identity', async () => {
     const { server } = await echoServer();
-    const error = await DtlsClient.connect({ host: '127.0.0.1', port: server.address.port, identity: 'stranger', psk: KEY, retransmit: FAST }).catch((e: unknown) => e);
+    const error = await DtlsClient.connect({ host: '127.0.0.1', port: server.address().port, identity: 'stranger', psk: KEY, retransmit: FAST }).catch((e: unknown) => e);
     expect((error as DtlsHandshakeError).reason).toMatchObject({ kind: 'alert-received', description: 115 });
   });
 
   it('recovers from a lost ServerHello flight by retransmission after the initial timeout', async () => {
     const { server } = await echoServer();
     // to-client #0 is the HelloVerifyRequest, #1 the ServerHello flight.
-    const p = await proxy(server.address.port, (dir, _d, n) => (dir === 'to-client' && n === 1 ? 'drop' : 'pass'));
+    const p = await proxy(server.address().port, (dir, _d, n) => (dir === 'to-client' && n === 1 ? 'drop' : 'pass'));
     const client = await connect(p.port);
     expect(client.handshakeMs).toBeGreaterThanOrEqual(FAST.initialTimeoutMs * 0.9);
     const reply = nextPacket(client);
@@ -107,7 +121,7 @@ describe('DTLS over loopback', () => {
 
   it('recovers from a lost server Finished: the client resends its flight and the server answers again', async () => {
     const { server } = await echoServer();
-    const p = await proxy(server.address.port, (dir, _d, n) => (dir === 'to-client' && n === 2 ? 'drop' : 'pass'));
+    const p = await proxy(server.address().port, (dir, _d, n) => (dir === 'to-client' && n === 2 ? 'drop' : 'pass'));
     const client = await connect(p.port);
     expect(p.counts['to-client']).toBeGreaterThanOrEqual(4);
     const reply = nextPacket(client);
@@ -117,7 +131,7 @@ describe('DTLS over loopback', () => {
 
   it('gives up after the bounded number of transmissions when the server stops answering', async () => {
     const { server, events } = await echoServer();
-    const p = await proxy(server.address.port, (dir, _d, n) => (dir === 'to-client' && n >= 1 ? 'drop' : 'pass'));
+    const p = await proxy(server.address().port, (dir, _d, n) => (dir === 'to-client' && n >= 1 ? 'drop' : 'pass'));
     const started = performance.now();
     const error = await DtlsClient.connect({ host: '127.0.0.1', port: p.port, identity: 'dev1', psk: KEY, retransmit: FAST }).catch((e: unknown) => e);
     const elapsed = performance.now() - started;
@@ -131,7 +145,7 @@ describe('DTLS over loopback', () => {
 
   it('delivers a replayed application record once', async () => {
     const { server, received } = await echoServer();
-    const p = await proxy(server.address.port, (dir, d) => (dir === 'to-server' && d[0] === ContentType.application_data ? 'duplicate' : 'pass'));
+    const p = await proxy(server.address().port, (dir, d) => (dir === 'to-server' && d[0] === ContentType.application_data ? 'duplicate' : 'pass'));
     const client = await connect(p.port);
     const reply = nextPacket(client);
     await client.send(text('once'));
@@ -143,7 +157,7 @@ describe('DTLS over loopback', () => {
   it('fragments its flight to fit a small datagram size and sends the identity hint', async () => {
     const { server } = await echoServer({ maxDatagramBytes: 60, identityHint: text('lwm2m-server') });
     const sizes: number[] = [];
-    const p = await proxy(server.address.port, (dir, d) => {
+    const p = await proxy(server.address().port, (dir, d) => {
       if (dir === 'to-client') sizes.push(d.length);
       return 'pass';
     });
@@ -158,7 +172,7 @@ describe('DTLS over loopback', () => {
 
   it('replaces the association when the same address starts a new handshake (a rebooted device)', async () => {
     const { server, events } = await echoServer();
-    const p = await proxy(server.address.port);
+    const p = await proxy(server.address().port);
     const first = await connect(p.port);
     await first.send(text('one'));
     const second = await connect(p.port);
@@ -171,7 +185,7 @@ describe('DTLS over loopback', () => {
 
   it('drops an idle association', async () => {
     const { server, events } = await echoServer({ idleTimeoutMs: 200 });
-    await connect(server.address.port);
+    await connect(server.address().port);
     await until(() => events.some((e) => e.kind === 'closed'), 2000);
     expect(server.peers()).toHaveLength(0);
   });
@@ -181,11 +195,11 @@ describe('DTLS over loopback', () => {
     const raw = createSocket('udp4');
     cleanups.push(() => new Promise((r) => raw.close(() => r())));
     for (const bytes of [Uint8Array.of(1, 2, 3), new Uint8Array(13).fill(23), Uint8Array.of(23, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0)]) {
-      raw.send(bytes, server.address.port, '127.0.0.1');
+      raw.send(bytes, server.address().port, '127.0.0.1');
     }
     await new Promise((r) => setTimeout(r, 100));
     expect(events).toEqual([]);
-    const client = await connect(server.address.port);
+    const client = await connect(server.address().port);
     const reply = nextPacket(client);
     await client.send(text('still fine'));
     expect(await reply).toBe('echo still fine');

@@ -51,7 +51,7 @@ function sClient(port: number, keyHex: string, identity: string): ToolRun {
 describe.skipIf(!hasOpenssl)('OpenSSL s_client against DtlsServer', () => {
   it('handshakes with PSK-AES128-CCM8 and extended master secret, and exchanges data', async () => {
     const { server, events, received } = await echoServer();
-    const run = sClient(server.address.port, KEY_HEX, 'dev1');
+    const run = sClient(server.address().port, KEY_HEX, 'dev1');
     await until(() => events.some((e) => e.kind === 'established'), 5000);
     run.child.stdin.write('hello from s_client\n');
     await waitForText(run.output, /pong:hello from s_client/, 5000);
@@ -67,7 +67,7 @@ describe.skipIf(!hasOpenssl)('OpenSSL s_client against DtlsServer', () => {
   it('refuses a wrong key with a decrypt_error alert that s_client reports, in bounded time', async () => {
     const { server, events } = await echoServer();
     const started = Date.now();
-    const run = sClient(server.address.port, 'ffffffffffffffffffffffffffffffff', 'dev1');
+    const run = sClient(server.address().port, 'ffffffffffffffffffffffffffffffff', 'dev1');
     const code = await exitWithin(run, 5000);
     expect(code).not.toBe(0);
     expect(run.output()).toMatch(/alert decrypt error/);
@@ -77,7 +77,7 @@ describe.skipIf(!hasOpenssl)('OpenSSL s_client against DtlsServer', () => {
 
   it('refuses an unknown identity with unknown_psk_identity', async () => {
     const { server } = await echoServer();
-    const run = sClient(server.address.port, KEY_HEX, 'nobody');
+    const run = sClient(server.address().port, KEY_HEX, 'nobody');
     expect(await exitWithin(run, 5000)).not.toBe(0);
     expect(run.output()).toMatch(/alert unknown psk identity/);
   });
