@@ -1,6 +1,12 @@
 /**
  * The server side of a plain-PSK DTLS 1.2 handshake, started by a ClientHello whose cookie the
  * server already verified (so no state exists before the peer proved its address).
+ *
+ * Extensions: an empty renegotiation_info is echoed whenever the client signals RFC 5746 (by the
+ * extension or the SCSV): OpenSSL 3 clients abort a handshake with a server that does not
+ * (legacy server connect is off by default). Extended master secret (RFC 7627) is used when the
+ * client offers it; OpenSSL, GnuTLS and mbedTLS do, and a client without it still connects with
+ * the classic master secret. Renegotiation itself is refused with a no_renegotiation warning.
  * @see RFC 6347 §4.2.1, RFC 5246 §7.3 (handshake flow), RFC 4279 §2 (PSK key exchange)
  */
 import { randomBytes } from 'node:crypto';
