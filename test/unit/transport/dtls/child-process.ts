@@ -19,8 +19,8 @@ export function hasTool(command: string, probeArgs: string[]): boolean {
 }
 
 /** Start a tool; stdout and stderr are merged into `output()`. */
-export function startTool(command: string, args: string[]): ToolRun {
-  const child = spawn(command, args, { stdio: 'pipe' });
+export function startTool(command: string, args: string[], env: Record<string, string> = {}): ToolRun {
+  const child = spawn(command, args, { stdio: 'pipe', env: { ...process.env, ...env } });
   let text = '';
   child.stdout.on('data', (d: Buffer) => (text += d.toString('latin1')));
   child.stderr.on('data', (d: Buffer) => (text += d.toString('latin1')));

@@ -3,6 +3,9 @@
  * `s_client` against DtlsServer and `s_server` against DtlsClient, with application data both
  * ways, and wrong keys refused.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DtlsClient, DtlsHandshakeError, DtlsServer, type DtlsSessionEvent } from '../../../../src/transport/dtls/index.ts';
 import { exitWithin, freeUdpPort, hasTool, startTool, waitForText, type ToolRun } from './child-process.ts';
@@ -44,8 +47,26 @@ async function until(check: () => boolean, timeoutMs: number): Promise<void> {
   }
 }
 
-function sClient(port: number, keyHex: string, identity: string): ToolRun {
-  return track(startTool('openssl', ['s_client', '-dtls1_2', '-psk', keyHex, '-psk_identity', identity, '-cipher', CIPHER, '-connect', `127.0.0.1:${port}`]));
+/** An OpenSSL configuration that turns extended master secret off, to reach the classic derivation. */
+function noEmsConfig(): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'dtls-openssl-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'no-ems.cnf');
+  writeFileSync(file, [
+    'openssl_conf = openssl_init',
+    '[openssl_init]',
+    'ssl_conf = ssl_sect',
+    '[ssl_sect]',
+    'system_default = system_default_sect',
+    '[system_default_sect]',
+    'Options = -ExtendedMasterSecret',
+    '',
+  ].join('\n'));
+  return { OPENSSL_CONF: file };
+}
+
+function sClient(port: number, keyHex: string, identity: string, env: Record<string, string> = {}): ToolRun {
+  return track(startTool('openssl', ['s_client', '-dtls1_2', '-psk', keyHex, '-psk_identity', identity, '-cipher', CIPHER, '-connect', `127.0.0.1:${port}`], env));
 }
 
 describe.skipIf(!hasOpenssl)('OpenSSL s_client against DtlsServer', () => {
@@ -62,6 +83,15 @@ describe.skipIf(!hasOpenssl)('OpenSSL s_client against DtlsServer', () => {
     expect(await exitWithin(run, 5000)).toBe(0);
     await until(() => events.some((e) => e.kind === 'closed'), 2000);
     expect(events.find((e) => e.kind === 'closed')).toMatchObject({ reason: { kind: 'close-notify-received' } });
+  });
+
+  it('derives the classic master secret when the client does not offer extended master secret', async () => {
+    const { server, events } = await echoServer();
+    const run = sClient(server.address().port, KEY_HEX, 'dev1', noEmsConfig());
+    await until(() => events.some((e) => e.kind === 'established'), 5000);
+    run.child.stdin.write('classic\n');
+    await waitForText(run.output, /pong:classic/, 5000);
+    expect(run.output()).toMatch(/Extended master secret: no/);
   });
 
   it('refuses a wrong key with a decrypt_error alert that s_client reports, in bounded time', async () => {
@@ -84,15 +114,15 @@ describe.skipIf(!hasOpenssl)('OpenSSL s_client against DtlsServer', () => {
 });
 
 describe.skipIf(!hasOpenssl)('DtlsClient against OpenSSL s_server', () => {
-  async function sServer(): Promise<{ run: ToolRun; port: number }> {
+  async function sServer(env: Record<string, string> = {}): Promise<{ run: ToolRun; port: number }> {
     const port = await freeUdpPort();
-    const run = track(startTool('openssl', ['s_server', '-dtls1_2', '-psk', KEY_HEX, '-psk_identity', 'dev1', '-nocert', '-cipher', CIPHER, '-accept', String(port), '-naccept', '1']));
+    const run = track(startTool('openssl', ['s_server', '-dtls1_2', '-psk', KEY_HEX, '-psk_identity', 'dev1', '-nocert', '-cipher', CIPHER, '-accept', String(port), '-naccept', '1'], env));
     await waitForText(run.output, /ACCEPT/, 5000);
     return { run, port };
   }
 
-  it('handshakes and exchanges data both ways', async () => {
-    const { run, port } = await sServer();
+  for (const ems of [true, false]) it(`handshakes and exchanges data both ways (extended master secret ${ems ? 'on' : 'off'})`, async () => {
+    const { run, port } = await sServer(ems ? {} : noEmsConfig());
     const client = await DtlsClient.connect({ host: '127.0.0.1', port, identity: 'dev1', psk: KEY });
     cleanups.push(() => client.close());
     const got: string[] = [];
