@@ -149,6 +149,7 @@ export class DtlsClientConnection extends DtlsConnection {
     if (!verifyData.ok) return this.fail(AlertDescription.decode_error, `Finished: ${verifyData.error.message}`);
     const expected = finishedVerifyData(this.master!, 'server', this.transcriptHash(true));
     if (!bytesEqual(expected, verifyData.value)) return this.fail(AlertDescription.decrypt_error, 'server Finished verify_data does not match');
+    this.flightAcknowledged();
     this.step = 'done';
     this.markEstablished();
   }

@@ -187,7 +187,7 @@ export abstract class DtlsConnection {
   protected sendFlight(expectsReply: boolean): void {
     this.lastFlight = this.pending;
     this.pending = [];
-    this.transmissions = 0;
+    this.transmissions = 1;
     this.stopTimer();
     this.transmitFlight(this.lastFlight);
     if (expectsReply) this.armTimer(this.retransmit.initialTimeoutMs);
@@ -201,6 +201,7 @@ export abstract class DtlsConnection {
         this.teardown({ kind: 'handshake-timeout', transmissions: this.transmissions });
         return;
       }
+      this.transmissions++;
       this.transmitFlight(this.lastFlight);
       this.armTimer(Math.min(timeoutMs * 2, this.retransmit.maxTimeoutMs));
     }, timeoutMs);
@@ -215,7 +216,6 @@ export abstract class DtlsConnection {
   /** Seal the flight's records and pack them into as few datagrams as fit. */
   private transmitFlight(flight: FlightRecord[]): void {
     if (flight.length === 0) return;
-    this.transmissions++;
     let datagram: Uint8Array[] = [];
     let size = 0;
     for (const r of flight) {
@@ -229,6 +229,16 @@ export abstract class DtlsConnection {
       size += bytes.length;
     }
     if (datagram.length > 0) this.sink.sendDatagram(concatBytes(...datagram));
+  }
+
+  /**
+   * The peer's answer proves our last flight arrived: forget it, so a late copy of the peer's
+   * flight is not answered (the receiver of the final flight never retransmits, RFC 6347 §4.2.4;
+   * answering would bounce copies between the two ends).
+   */
+  protected flightAcknowledged(): void {
+    this.stopTimer();
+    this.lastFlight = [];
   }
 
   /** The handshake completed on our side. */

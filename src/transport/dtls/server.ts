@@ -51,6 +51,8 @@ export interface DtlsServerOptions extends DtlsConnectionOptions {
   idleTimeoutMs?: number;
   /** Most associations kept at once; ClientHellos beyond it get no answer (default 10 000). */
   maxSessions?: number;
+  /** Socket receive buffer to ask for (default 4 MiB). */
+  recvBufferBytes?: number;
   /** Cookie secret lifetime (default 60 s). */
   cookieRotateMs?: number;
 }
@@ -116,7 +118,9 @@ export class DtlsServer {
   /** Bind a UDP socket and serve DTLS on it. */
   static async listen(options: DtlsServerOptions): Promise<DtlsServer> {
     const host = options.host ?? '127.0.0.1';
-    const socket = createSocket({ type: isIP(host) === 6 ? 'udp6' : 'udp4' });
+    // A burst of hellos from many devices overflows the default receive buffer (about 200 kB);
+    // the kernel caps the request at net.core.rmem_max.
+    const socket = createSocket({ type: isIP(host) === 6 ? 'udp6' : 'udp4', recvBufferSize: options.recvBufferBytes ?? 4 * 1024 * 1024 });
     try {
       await new Promise<void>((resolve, reject) => {
         socket.once('error', reject);

@@ -143,6 +143,19 @@ describe('DTLS over loopback', () => {
     expect(events.find((e) => e.kind === 'closed')).toMatchObject({ reason: { kind: 'handshake-timeout' } });
   });
 
+  it('falls quiet after a handshake in which every datagram was duplicated (no retransmission ping-pong)', async () => {
+    const { server } = await echoServer();
+    const p = await proxy(server.address().port, () => 'duplicate');
+    const client = await connect(p.port);
+    await new Promise((r) => setTimeout(r, 300));
+    const settled = { ...p.counts };
+    await new Promise((r) => setTimeout(r, 400));
+    expect(p.counts).toEqual(settled);
+    const reply = nextPacket(client);
+    await client.send(text('quiet'));
+    expect(await reply).toBe('echo quiet');
+  });
+
   it('delivers a replayed application record once', async () => {
     const { server, received } = await echoServer();
     const p = await proxy(server.address().port, (dir, d) => (dir === 'to-server' && d[0] === ContentType.application_data ? 'duplicate' : 'pass'));
