@@ -81,6 +81,10 @@ export abstract class DtlsConnection {
         this.onDroppedRecord(opened.reason, record.epoch);
         continue;
       }
+      if (opened.epoch < this.records.currentReadEpoch) {
+        peerRetransmitted = this.isRetransmittedPlaintext(opened.type, opened.plaintext) || peerRetransmitted;
+        continue;
+      }
       if (opened.type === ContentType.handshake) peerRetransmitted = this.onHandshakeRecord(opened.plaintext) || peerRetransmitted;
       else if (opened.type === ContentType.change_cipher_spec) this.onChangeCipherSpecRecord(opened.plaintext, opened.epoch);
       else if (opened.type === ContentType.alert) this.onAlertRecord(opened.plaintext);
@@ -101,6 +105,17 @@ export abstract class DtlsConnection {
     if (reason === 'bad-record-mac' && epoch === 1 && this.phase === 'handshaking') {
       this.fail(AlertDescription.decrypt_error, 'a record under the negotiated keys failed authentication (wrong pre-shared key?)');
     }
+  }
+
+  /**
+   * An epoch-0 record after the peer's ChangeCipherSpec is unauthenticated: it can only be a copy
+   * of the peer's last flight (then answered with ours), never an alert or a new message that
+   * could end or steer the association.
+   */
+  private isRetransmittedPlaintext(type: number, plaintext: Uint8Array): boolean {
+    if (type !== ContentType.handshake) return false;
+    const fragments = decodeHandshakeFragments(plaintext);
+    return fragments.ok && fragments.value.some((f) => f.messageSeq < this.reassembler.nextMessageSeq);
   }
 
   /** Returns true when the record repeated a message already received. */
@@ -125,7 +140,7 @@ export abstract class DtlsConnection {
   }
 
   private onChangeCipherSpecRecord(plaintext: Uint8Array, epoch: number): void {
-    if (epoch !== 0 || this.records.currentReadEpoch !== 0) return; // a retransmitted CCS
+    if (epoch !== 0) return; // a ChangeCipherSpec under the new keys means nothing in DTLS 1.2
     if (plaintext.length !== 1 || plaintext[0] !== 1) {
       this.fail(AlertDescription.decode_error, 'ChangeCipherSpec body is not the single byte 1');
       return;

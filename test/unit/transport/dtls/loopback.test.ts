@@ -196,6 +196,20 @@ describe('DTLS over loopback', () => {
     expect(server.peers()).toHaveLength(1);
   });
 
+  it('ignores a plaintext fatal alert spoofed into an established association', async () => {
+    const { server, events } = await echoServer();
+    const p = await proxy(server.address().port);
+    const client = await connect(p.port);
+    // Same source address as the client (the relay's upstream socket), epoch 0, fatal handshake_failure.
+    const alert = Uint8Array.of(ContentType.alert, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 99, 0, 2, 2, 40);
+    await p.sendToServer(alert);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(events.map((e) => e.kind)).toEqual(['established']);
+    const reply = nextPacket(client);
+    await client.send(text('alive'));
+    expect(await reply).toBe('echo alive');
+  });
+
   it('drops an idle association', async () => {
     const { server, events } = await echoServer({ idleTimeoutMs: 200 });
     await connect(server.address().port);

@@ -9,6 +9,8 @@ export type ProxyFilter = (direction: 'to-server' | 'to-client', datagram: Uint8
 export interface UdpProxy {
   port: number;
   counts: { 'to-server': number; 'to-client': number };
+  /** Inject a datagram to the server from the relay's upstream address (as if the client sent it). */
+  sendToServer(bytes: Uint8Array): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function startUdpProxy(serverPort: number, filter: ProxyFilter = ()
   return {
     port: front.address().port,
     counts,
+    sendToServer: (bytes) => new Promise((r) => upstream.send(bytes, serverPort, '127.0.0.1', () => r())),
     close: () => Promise.all([new Promise<void>((r) => front.close(() => r())), new Promise<void>((r) => upstream.close(() => r()))]).then(() => undefined),
   };
 }
