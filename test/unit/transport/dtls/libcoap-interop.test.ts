@@ -49,7 +49,7 @@ for (const tool of ['coap-client-openssl', 'coap-client-gnutls']) {
       const { server, events, requests } = await coapResponder();
       const run = startTool(tool, ['-m', 'get', '-u', 'dev1', '-k', KEY_TEXT, '-B', '5', `coaps://127.0.0.1:${server.address().port}/test`]);
       cleanups.push(() => run.kill());
-      expect(await exitWithin(run, 8000)).toBe(0);
+      expect(await exitWithin(run, 15_000)).toBe(0);
       expect(run.output()).toContain(PAYLOAD);
       // CON (type 0), code 0.01 GET, Uri-Path "test" somewhere in the options.
       const request = requests[0]!;
@@ -63,7 +63,7 @@ for (const tool of ['coap-client-openssl', 'coap-client-gnutls']) {
       const { server, events, requests } = await coapResponder();
       const run = startTool(tool, ['-m', 'get', '-u', 'dev1', '-k', 'wrong-key', '-B', '3', `coaps://127.0.0.1:${server.address().port}/test`]);
       cleanups.push(() => run.kill());
-      await exitWithin(run, 8000);
+      await exitWithin(run, 15_000);
       expect(run.output()).toMatch(/decrypt error|Alert '51'/i);
       expect(requests).toEqual([]);
       expect(events).toContainEqual(expect.objectContaining({ kind: 'closed', reason: expect.objectContaining({ name: 'decrypt_error' }) }));
