@@ -95,7 +95,8 @@ describe('DTLS over loopback', () => {
     const { server, events } = await echoServer();
     const started = performance.now();
     const error = await DtlsClient.connect({ host: '127.0.0.1', port: server.address().port, identity: 'dev1', psk: new Uint8Array(16), retransmit: FAST }).catch((e: unknown) => e);
-    expect(performance.now() - started).toBeLessThan(1000);
+    // Bounded (no hang); the reason below shows the alert ended it, not the retransmission timer.
+    expect(performance.now() - started).toBeLessThan(3000);
     expect(error).toBeInstanceOf(DtlsHandshakeError);
     expect((error as DtlsHandshakeError).reason).toMatchObject({ kind: 'alert-received', level: 2, name: 'decrypt_error' });
     await until(() => events.length > 0);
@@ -138,7 +139,7 @@ describe('DTLS over loopback', () => {
     expect((error as DtlsHandshakeError).reason).toEqual({ kind: 'handshake-timeout', transmissions: FAST.maxTransmissions });
     // 100 + 200 + 400 + 400 ms of waiting, plus scheduling slack.
     expect(elapsed).toBeGreaterThanOrEqual(1000);
-    expect(elapsed).toBeLessThan(3000);
+    expect(elapsed).toBeLessThan(6000);
     await until(() => events.some((e) => e.kind === 'closed'), 3000);
     expect(events.find((e) => e.kind === 'closed')).toMatchObject({ reason: { kind: 'handshake-timeout' } });
   });
