@@ -3,7 +3,7 @@
  * test can reorder, drop and split flights datagram by datagram.
  */
 import { describe, expect, it } from 'vitest';
-import { ContentType, decodeClientHello, decodeHandshakeFragments, splitDtlsDatagram } from '../../../../src/codec/dtls/index.ts';
+import { ContentType, decodeClientHello, decodeHandshakeFragments, encodeClientHello, splitDtlsDatagram } from '../../../../src/codec/dtls/index.ts';
 import { DtlsClientConnection } from '../../../../src/transport/dtls/client-connection.ts';
 import type { ConnectionSink } from '../../../../src/transport/dtls/connection.ts';
 import type { DtlsCloseReason } from '../../../../src/transport/dtls/options.ts';
@@ -124,5 +124,23 @@ describe('associations in memory', () => {
     });
     expect(p.c.closed).toMatchObject({ kind: 'alert-sent', name: 'decrypt_error' });
     expect(p.c.established).toBe(false);
+  });
+
+  it('a server refuses a hello without the PSK CCM_8 suite, or older than DTLS 1.2, with the matching alert', () => {
+    const base = { clientVersion: 0xfefd, random: new Uint8Array(32), sessionId: new Uint8Array(0), cookie: new Uint8Array(0), cipherSuites: [0xc0a8], compressionMethods: Uint8Array.of(0), extensions: undefined };
+    const cases = [
+      { hello: { ...base, cipherSuites: [0xc0ae, 0x00ff] }, alert: 'handshake_failure' },
+      { hello: { ...base, clientVersion: 0xfeff }, alert: 'protocol_version' },
+      { hello: { ...base, compressionMethods: Uint8Array.of(1) }, alert: 'handshake_failure' },
+    ];
+    for (const { hello, alert } of cases) {
+      const s = side();
+      const server = new DtlsServerConnection(s.sink, { pskLookup: () => KEY }, hello);
+      server.start({ msgType: 1, messageSeq: 1, body: encodeClientHello(hello) }, 1);
+      expect(s.closed).toMatchObject({ kind: 'alert-sent', name: alert });
+      // One datagram: the plaintext fatal alert.
+      expect(s.outbox).toHaveLength(1);
+      expect(splitDtlsDatagram(s.outbox[0]!).records[0]).toMatchObject({ type: ContentType.alert, epoch: 0 });
+    }
   });
 });
