@@ -6,7 +6,7 @@
 import { concatBytes } from '../../core/bytes.ts';
 import { err, ok, type DecodeFailure, type Result } from '../../core/result.ts';
 import { MAX_CBOR_BODY_BYTES, encodeCbor, isCborMap, type CborValue } from '../cbor/cbor.ts';
-import { cborWireFindings, describeCborWireFinding, type CborWireFinding } from '../cbor/findings.ts';
+import { cborWireFindings, type CborWireFinding } from '../cbor/findings.ts';
 import { cborNodeToValue } from '../cbor/tree-access.ts';
 import { decodeCborTree } from '../cbor/tree.ts';
 import { SMP_HEADER_BYTES, SmpVersion } from './constants.ts';
@@ -101,7 +101,10 @@ export function classifyResponseBody(payload: Uint8Array): SmpResponseBody {
   if (root.trailing > 0) return { kind: 'malformed', reason: `CBOR: ${root.trailing} trailing byte(s) after the CBOR item`, at: root.end };
   const findings = cborWireFindings(root, payload);
   const duplicate = findings.find((f) => f.kind === 'duplicate-key');
-  if (duplicate !== undefined) return { kind: 'malformed', reason: `CBOR body: ${describeCborWireFinding(duplicate)}`, at: duplicate.at, findings };
+  if (duplicate !== undefined) {
+    const where = `byte ${duplicate.at} of the CBOR body (packet byte ${duplicate.at + SMP_HEADER_BYTES}), first at body byte ${duplicate.firstAt}`;
+    return { kind: 'malformed', reason: `duplicate map key ${duplicate.key} at ${where}; RFC 8949 §5.6: a map with duplicate keys is not valid`, at: duplicate.at, findings };
+  }
   const body = classifyResponseValue(cborNodeToValue(root));
   return findings.length === 0 ? body : { ...body, findings };
 }
