@@ -27,11 +27,11 @@ export type CborWireFinding =
 
 /** Argument bytes after the initial byte that the preferred (shortest) head uses. */
 function preferredWidth(argument: number | bigint): number {
-  const v = BigInt(argument);
-  if (v < 24n) return 0;
-  if (v < 0x100n) return 1;
-  if (v < 0x10000n) return 2;
-  if (v < 0x100000000n) return 4;
+  if (typeof argument === 'bigint') return argument < 0x100000000n ? preferredWidth(Number(argument)) : 8;
+  if (argument < 24) return 0;
+  if (argument < 0x100) return 1;
+  if (argument < 0x10000) return 2;
+  if (argument < 0x100000000) return 4;
   return 8;
 }
 
@@ -41,7 +41,7 @@ function headArgument(node: CborNode): number | bigint | undefined {
     case 'uint':
       return node.value;
     case 'nint':
-      return -1n - BigInt(node.value);
+      return typeof node.value === 'number' && node.value > Number.MIN_SAFE_INTEGER ? -1 - node.value : -1n - BigInt(node.value);
     case 'bstr':
     case 'tstr':
       return node.indefinite ? undefined : node.end - node.headerEnd;
