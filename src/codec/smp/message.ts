@@ -106,7 +106,8 @@ export function classifyResponseBody(payload: Uint8Array): SmpResponseBody {
     return { kind: 'malformed', reason: `duplicate map key ${duplicate.key} at ${where}; RFC 8949 §5.6: a map with duplicate keys is not valid`, at: duplicate.at, findings };
   }
   const body = classifyResponseValue(cborNodeToValue(root));
-  return findings.length === 0 ? body : { ...body, findings };
+  if (findings.length > 0) body.findings = findings;
+  return body;
 }
 
 /** Classify an already decoded response body. */
