@@ -83,7 +83,8 @@ export async function benchFullRun(): Promise<FullRunFigures> {
       targets,
     };
   } finally {
-    await rm(out, { recursive: true, force: true });
+    // Retried: a vitest worker that is slow to exit may still write its journal while the folder goes.
+    await rm(out, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 }
 

@@ -3,6 +3,7 @@
  * version, OS info, bootloader, buffers, image slots, groups).
  */
 import { probeDevice, type DeviceProbe, type ProbeItem } from '../client/device-probe.ts';
+import { mcubootModeName } from '../codec/smp/groups/os.ts';
 import { type CliIo, type FlagSpecs, formatFlagHelp, parseFlags } from './args.ts';
 import { DEVICE_FLAGS, firstRequest, withDevice } from './device-connection.ts';
 
@@ -19,21 +20,6 @@ management groups. Exit 0 on an answer, 2 when the device is unreachable or the 
 
 ${formatFlagHelp(FLAGS)}`;
 
-/** MCUboot modes as bootloader info reports them. @see ../../../shared/spec/smp.md §3.1.8 */
-const BOOT_MODES: Record<number, string> = {
-  [-1]: 'unknown',
-  0: 'single application slot',
-  1: 'swap using scratch',
-  2: 'overwrite only',
-  3: 'swap without scratch (swap-move)',
-  4: 'direct-XIP without revert',
-  5: 'direct-XIP with revert',
-  6: 'RAM load',
-  7: 'firmware loader',
-  8: 'single slot RAM load',
-  9: 'swap using offset',
-};
-
 function itemText<T>(item: ProbeItem<T>, show: (v: T) => string): string {
   return item.ok ? show(item.value) : `(${item.error})`;
 }
@@ -45,7 +31,7 @@ export function formatProbe(p: DeviceProbe): string[] {
     `smp         ${p.smpVersion} (a v2 request was answered with version bits ${p.responseVersionBits.toString(2).padStart(2, '0')}${p.smpVersion === 'v1' ? ': the device ignores them, like Zephyr < 3.4 or MCUboot serial recovery' : ''})`,
     `os info     ${itemText(p.osInfo, (v) => v)}`,
     `bootloader  ${itemText(p.bootloader, (v) => v ?? '(not named)')}`,
-    `boot mode   ${itemText(p.bootloaderMode, (v) => (v === undefined ? '(not given)' : `${v} (${BOOT_MODES[v] ?? 'not a known mode'})`))}`,
+    `boot mode   ${itemText(p.bootloaderMode, (v) => (v === undefined ? '(not given)' : `${v} (${mcubootModeName(v) ?? 'not a known mode'})`))}`,
     `buffers     ${itemText(p.mcumgrParams, (v) => `${v.buf_count} × ${v.buf_size} bytes`)}`,
   ];
   if (p.images.ok) {

@@ -31,7 +31,7 @@ export function simOptionsFromArgs(argv: readonly string[]): SimulatorOptions | 
   const { flags } = parseFlags('sim', argv, FLAGS);
   if (flags.help) return 'help';
   if (flags['list-faults']) return 'list-faults';
-  const known = FAULT_PROFILES.map((f) => f.name);
+  const known: readonly string[] = FAULT_PROFILES.map((f) => f.name);
   for (const fault of flags.fault ?? []) {
     const name = fault.split(':')[0] ?? fault;
     if (!known.includes(name)) throw new UsageError(`sim: unknown fault '${name}' (known: ${known.join(', ')})`);

@@ -8,6 +8,7 @@ import type { TraceDirection, TraceEntry } from '../core/trace.ts';
 import { decodeCbor } from '../codec/cbor/cbor.ts';
 import { annotateCbor } from '../codec/cbor/annotate.ts';
 import { cborDiagnostic } from '../codec/cbor/diagnostic.ts';
+import { cborWireFindings, describeCborWireFinding } from '../codec/cbor/findings.ts';
 import { decodeCborTree } from '../codec/cbor/tree.ts';
 import { SMP_HEADER_BYTES, groupName } from '../codec/smp/constants.ts';
 import { decodeSmpHeader, type SmpHeader } from '../codec/smp/header.ts';
@@ -44,7 +45,8 @@ export function viewReceivedPacket(bytes: Uint8Array, atNs: bigint): ReceivedPac
 
 /**
  * Decoded form of a packet for traces: header, body as data, CBOR diagnostic notation (shows
- * indefinite lengths: `{_ "r": "hi"}`), annotated hex of the body, and problems found.
+ * indefinite lengths: `{_ "r": "hi"}`), annotated hex of the body, problems found, and the
+ * body's wire findings (duplicate keys, indefinite lengths, non-preferred heads; packet offsets).
  */
 export function describePacket(bytes: Uint8Array): unknown {
   const h = decodeSmpHeader(bytes);
@@ -58,10 +60,11 @@ export function describePacket(bytes: Uint8Array): unknown {
   const claimed = h.value.length > 0 && h.value.length <= payload.length ? payload.subarray(0, h.value.length) : payload;
   const tree = decodeCborTree(claimed);
   const diag = tree.ok ? cborDiagnostic(tree.value) : undefined;
+  const findings = tree.ok ? cborWireFindings(tree.value, claimed).map((f) => describeCborWireFinding(f, SMP_HEADER_BYTES)) : [];
   const annotated = annotateCbor(claimed);
   const body = decodeCbor(claimed);
-  if (!body.ok) return { header, body: undefined, diag, annotated, problems: [...problems, `CBOR ${body.error.kind}: ${body.error.message}`] };
-  return { header, body: body.value, diag, annotated, problems };
+  if (!body.ok) return { header, body: undefined, diag, annotated, problems: [...problems, `CBOR ${body.error.kind}: ${body.error.message}`], findings };
+  return { header, body: body.value, diag, annotated, problems, findings };
 }
 
 /**

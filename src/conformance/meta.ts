@@ -7,23 +7,19 @@
  */
 import type { TraceDirection, TraceEntry } from '../core/trace.ts';
 import { toHex } from '../core/bytes.ts';
-
-/** Requirement levels (RFC 2119 keywords). */
-export const LEVELS = ['MUST', 'SHOULD', 'MAY'] as const;
-
-/** One requirement level. */
-export type Level = (typeof LEVELS)[number];
+import type { Level, OutcomeClass } from '../reporting/summary.ts';
 
 /**
- * Outcome classes, after Autobahn: `nonStrict` = a SHOULD violated (passes with a warning unless
- * strict mode), `informational` = a MAY recorded (never fails), `unsupported` = the target lacks a
- * capability (skipped with the reason), `broken` = harness or transport trouble, not a verdict.
- * Spelled exactly as `OutcomeClass` in src/reporting/summary.ts.
+ * Requirement levels and outcome classes are defined once, with the summary.json contract they
+ * are written to; the case kit uses the same names. Outcome classes follow Autobahn:
+ * `nonStrict` = a SHOULD violated (passes with a warning unless strict mode), `informational` =
+ * a MAY recorded (never fails), `unsupported` = the target lacks a capability (skipped with the
+ * reason), `broken` = harness or transport trouble, not a verdict.
  */
-export const OUTCOMES = ['pass', 'fail', 'nonStrict', 'informational', 'unsupported', 'broken'] as const;
+export { LEVELS, OUTCOME_CLASSES as OUTCOMES, type Level } from '../reporting/summary.ts';
 
-/** One outcome class. */
-export type Outcome = (typeof OUTCOMES)[number];
+/** One outcome class (the summary.json `OutcomeClass`). */
+export type Outcome = OutcomeClass;
 
 /** Protocols a suite can belong to (Allure epic). */
 export type Protocol = 'SMP' | 'LwM2M' | 'CoAP';

@@ -3,10 +3,11 @@
  * A transport moves whole SMP packets: UDP maps one packet to one datagram; serial applies the
  * SMP console framing (or none in raw mode) and delivers decoded packets.
  */
+import type { LinkEventKind } from './link-events.ts';
 
 /** Something that happened on the link that is not a packet (framing damage, console text). */
 export interface LinkEvent {
-  kind: string;
+  kind: LinkEventKind;
   message: string;
   /** Raw bytes involved, when there are any. */
   bytes?: Uint8Array;

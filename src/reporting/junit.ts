@@ -1,6 +1,8 @@
 /**
  * JUnit XML, one file per target. Written from the case records rather than by vitest's built-in
- * `junit` reporter, because that one cannot carry per-test properties (spec, level, requirement).
+ * `junit` reporter, because that one knows only vitest's passed/failed/skipped: the harness's
+ * outcome classes need their own mapping (a broken case is an <error>, not a <failure>; a
+ * non-strict pass keeps its warning), and a target whose run died still gets a file naming why.
  * Outcome mapping: fail → <failure>, broken → <error>, unsupported → <skipped>; non-strict and
  * informational pass, with their message in <system-out>.
  */

@@ -2,14 +2,15 @@
  * Fault profiles of the dispatcher's header and request-body rules, kept apart from the
  * conforming code path so each fault stays one visible decision: header bits and sequence
  * numbers in replies, odd ops and versions, unknown commands, short buffers, strict bodies,
- * repeated sequence numbers, several requests per buffer.
+ * repeated sequence numbers, several requests per buffer, a reply map with a duplicate key.
  * @see ../../../shared/spec/smp.md §1.3–1.7, §6.1, §6.2
  */
 import { decodeCborTree } from '../codec/cbor/tree.ts';
-import { encodeCborIndefinite } from '../codec/cbor/writer.ts';
+import { CborWriter, encodeCborIndefinite } from '../codec/cbor/writer.ts';
 import { concatBytes } from '../core/bytes.ts';
-import { MgmtErr, SMP_HEADER_BYTES, SMP_UDP_MTU_BYTES, SmpOp } from '../codec/smp/constants.ts';
+import { MgmtErr, MgmtGroup, SMP_HEADER_BYTES, SMP_UDP_MTU_BYTES, SmpOp } from '../codec/smp/constants.ts';
 import { findCommand } from '../codec/smp/groups/index.ts';
+import { OsCmd } from '../codec/smp/groups/os.ts';
 import { encodeSmpHeader, type SmpHeader } from '../codec/smp/header.ts';
 import type { SimDevice } from './device.ts';
 import { okRsp, rcRsp, type CommandHandlers, type HandlerContext, type HandlerResult } from './types.ts';
@@ -101,4 +102,18 @@ export function rememberResponses(device: SimDevice, buffer: Uint8Array, respons
 
 function requestKey(buffer: Uint8Array): string {
   return `${(buffer[4]! << 8) | buffer[5]!}/${buffer[7]!}/${buffer[6]!}`;
+}
+
+/**
+ * `echo-duplicate-key`: an echo of text with non-ASCII characters is answered
+ * `{_ "r": <text with "?" for each non-ASCII character>, "r": <text>}`. A decoder that keeps
+ * the last value of a key sees a correct echo; the map is not valid CBOR (RFC 8949 §5.6).
+ */
+export function duplicateKeyBody(device: SimDevice, request: SmpHeader, result: HandlerResult): Uint8Array | undefined {
+  if (!device.faults.has('echo-duplicate-key') || result.kind !== 'ok') return undefined;
+  if (request.group !== MgmtGroup.OS || request.id !== OsCmd.ECHO) return undefined;
+  const r = result.body['r'];
+  if (typeof r !== 'string' || !/[^\u0000-\u007f]/u.test(r)) return undefined;
+  const ascii = r.replace(/[^\u0000-\u007f]/gu, '?');
+  return new CborWriter().mapHeader('indefinite').text('r').text(ascii).text('r').text(r).break().toBytes();
 }

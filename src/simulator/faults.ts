@@ -3,13 +3,15 @@
  * harness's self-test can prove that the case checking that behaviour fails. Profiles are
  * chosen by name (`slow-replies:200` passes a parameter) and combine freely.
  *
- * `caughtBy` lists the conformance case ids that must flag the profile; the suite writers fill
- * it in. Until then each entry's comment names the behaviour a case has to check.
+ * `caughtBy` lists the conformance case ids that must flag the profile (the self-test in
+ * test/selftest checks exactly that); an entry's comment names the behaviour those cases check.
+ * Profile names are a closed union (`FaultName`), so a misspelt name in `faults.has(…)` does
+ * not compile.
  */
 
-/** One fault profile. */
-export interface FaultProfile {
-  readonly name: string;
+/** One fault profile; `N` narrows the name to the known profiles. */
+export interface FaultProfile<N extends string = string> {
+  readonly name: N;
   readonly description: string;
   /** Parameter after the colon (`drop-every-nth:5`), with its default. */
   readonly params?: { readonly name: string; readonly defaultValue: number; readonly description: string };
@@ -31,8 +33,8 @@ export interface FaultProfile {
   readonly isCrash?: boolean;
 }
 
-/** Every fault profile the simulator knows. */
-export const FAULT_PROFILES: readonly FaultProfile[] = [
+/** The profile table as written, names kept as literal types. */
+const PROFILE_TABLE = [
   // A case must check that the response sequence number equals the request's (§1.6).
   { name: 'wrong-seq', description: 'Responses carry the request sequence number + 1.', caughtBy: ['SMP-HDR-SEQ-001', 'SMP-HDR-SEQ-002', 'SMP-CAP-DISCOVERY-001'], mayAlsoFail: ['SMP-*'] },
   // A case must check the response op (1 for a read, 3 for a write) (§1.3).
@@ -51,7 +53,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'accept-bad-magic', description: 'Image upload accepts a first chunk without the MCUboot magic.', caughtBy: ['SMP-IMG-DFU-101', 'SMP-IMG-DFU-102', 'SMP-IMG-DFU-103', 'SMP-IMG-UPLOAD-004', 'SMP-IMG-UPLOAD-007'] },
   // A case must read image state after an upload and find the new image's hash (§3.2.1).
   { name: 'stale-state-hash', description: 'Image state keeps reporting the slot contents from before the last upload.', caughtBy: ['SMP-IMG-DFU-001', 'SMP-IMG-DFU-002', 'SMP-IMG-DFU-009', 'SMP-IMG-DFU-010', 'SMP-IMG-DFU-104', 'SMP-IMG-DFU-105', 'SMP-IMG-DFU-107', 'SMP-IMG-DFU-108', 'SMP-IMG-DFU-109', 'SMP-IMG-DFU-110', 'SMP-IMG-DFU-112', 'SMP-IMG-DFU-113', 'SMP-IMG-DFU-114', 'SMP-IMG-STATE-002', 'SMP-IMG-ERASE-003', 'SMP-IMG-STATE-WRITE-012', 'SMP-IMG-STATE-WRITE-013', 'SMP-IMG-DFU-005'] },
-  // Image DFU faults (helper U): each breaks one behaviour an SMP-IMG-DFU case checks.
+  // Image DFU faults: each breaks one behaviour an SMP-IMG-DFU case checks (§3.2, §5.7).
   { name: 'ignores-upgrade-flag', description: 'Image upload ignores "upgrade": true, so an older image is accepted (no downgrade prevention).', caughtBy: ['SMP-IMG-DFU-007'] },
   { name: 'upload-resume-from-zero', description: 'A chunk at an unexpected offset makes the device drop the upload and answer off 0 instead of the offset it expects.', caughtBy: ['SMP-IMG-DFU-005'] },
   { name: 'lists-invalid-images', description: 'Image state lists slots whose TLV area img_mgmt rejects (no, two or a malformed SHA-256 TLV), with a computed hash.', caughtBy: ['SMP-IMG-DFU-106', 'SMP-IMG-DFU-111', 'SMP-IMG-DFU-115'] },
@@ -133,7 +135,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'enum-single-lenient', description: 'Enumeration single answers the last group when the index is missing or not a uint.', caughtBy: ['SMP-ENUM-SINGLE-002', 'SMP-ENUM-SINGLE-004'] },
   // A case must show a live statistics group twice and see its counters move (§3.3).
   { name: 'stat-counters-frozen', description: 'Stat show repeats the values it answered the first time for each group.', caughtBy: ['SMP-STAT-SHOW-005'] },
-  // W1 (header, CBOR, serial framing, buffer suites): one behaviour of §1, §4.2–4.7, §6.1–6.3 each.
+  // Header, CBOR body, serial framing and buffer faults: one behaviour of §1, §4.2–4.7, §6.1–6.3 each.
   { name: 'seq-7-bit', description: 'Responses carry only the low 7 bits of the request sequence number.', caughtBy: ['SMP-HDR-SEQ-001', 'SMP-HDR-SEQ-002', 'SMP-PROP-HEADER-001'], mayAlsoFail: ['SMP-PROP-*'] },
   { name: 'replay-cache-by-seq', description: 'A request repeating the previous group/id/seq is not executed again; the previous responses are re-sent.', caughtBy: ['SMP-HDR-SEQ-003'] },
   { name: 'error-rsp-op-unchanged', description: 'Error responses repeat the request op instead of op 1 / 3.', caughtBy: ['SMP-HDR-OP-001', 'SMP-HDR-OP-002', 'SMP-HDR-OP-004', 'SMP-PROP-HEADER-001'], mayAlsoFail: ['SMP-HDR-*', 'SMP-PROP-*'] },
@@ -157,7 +159,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'serial-long-reply-bad-crc', link: 'serial', description: 'Serial replies longer than one line carry a corrupted CRC-16 (one-line replies are intact).', caughtBy: ['SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002'], mayAlsoFail: ['SMP-SERIAL-*'] },
   { name: 'serial-long-reply-length-without-crc', link: 'serial', description: 'Serial replies longer than one line carry a length field without the 2 CRC bytes.', caughtBy: ['SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002'], mayAlsoFail: ['SMP-SERIAL-*'] },
   { name: 'serial-oversize-accepted', link: 'serial', description: 'Serial packets larger than buf_size are processed instead of dropped.', caughtBy: ['SMP-BUF-SERIAL-001'] },
-  // W3 (image state/erase/upload rules, file system): one behaviour of §3.2 and §3.5 each.
+  // Image state/erase/upload rules and file system faults: one behaviour of §3.2 and §3.5 each.
   { name: 'img-state-flags-wrong', description: 'Image state marks the secondary slot active and the running slot not active.', caughtBy: ['SMP-IMG-STATE-001', 'SMP-IMG-STATE-002', 'SMP-IMG-STATE-WRITE-007', 'SMP-IMG-STATE-WRITE-008', 'SMP-IMG-DFU-001', 'SMP-IMG-DFU-010'] },
   { name: 'state-write-hash-unchecked', description: 'Image state write answers the state list (changing nothing) to a missing, wrong-length or unknown hash.', caughtBy: ['SMP-IMG-STATE-WRITE-001', 'SMP-IMG-STATE-WRITE-002', 'SMP-IMG-STATE-WRITE-003', 'SMP-IMG-STATE-WRITE-005', 'SMP-IMG-STATE-WRITE-006', 'SMP-IMG-STATE-WRITE-010', 'SMP-IMG-STATE-WRITE-011'] },
   { name: 'test-active-allowed', description: 'Image state write accepts a test of the running image (answers the list) instead of err 33.', caughtBy: ['SMP-IMG-STATE-WRITE-007'] },
@@ -184,13 +186,25 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'fs-close-refused', description: 'File close answers err{8, 1}.', caughtBy: ['SMP-FS-CLOSE-001'] },
   { name: 'fs-request-checks-skipped', description: 'File download without "off" reads from 0, and a first upload chunk without "len" is accepted, instead of rc 3.', caughtBy: ['SMP-FS-UPLOAD-004', 'SMP-FS-DOWNLOAD-003'] },
   { name: 'fs-missing-file-empty', description: 'A missing file reads as an empty one (status len 0, empty download, hash err 16).', caughtBy: ['SMP-FS-MISSING-001', 'SMP-FS-MISSING-002', 'SMP-FS-MISSING-003'] },
-];
+  // A case must judge the reply's bytes, not the values a last-key-wins decoder makes of them (RFC 8949 §5.6).
+  {
+    name: 'echo-duplicate-key',
+    description: 'Echo replies to text with non-ASCII characters carry "r" twice: first the text with "?" for each non-ASCII character, then the text itself.',
+    caughtBy: ['SMP-OS-ECHO-006', 'SMP-OS-ECHO-009'],
+  },
+] as const satisfies readonly FaultProfile[];
+
+/** Name of a fault profile the simulator knows. */
+export type FaultName = (typeof PROFILE_TABLE)[number]['name'];
+
+/** Every fault profile the simulator knows. */
+export const FAULT_PROFILES: readonly FaultProfile<FaultName>[] = PROFILE_TABLE;
 
 /** The active faults of one simulator, with their parameters. */
 export class ActiveFaults {
-  readonly #params: ReadonlyMap<string, number>;
+  readonly #params: ReadonlyMap<FaultName, number>;
 
-  private constructor(params: ReadonlyMap<string, number>) {
+  private constructor(params: ReadonlyMap<FaultName, number>) {
     this.#params = params;
   }
 
@@ -204,7 +218,7 @@ export class ActiveFaults {
    * reported as a message, not thrown.
    */
   static parse(specs: readonly string[]): { ok: true; value: ActiveFaults } | { ok: false; error: string } {
-    const params = new Map<string, number>();
+    const params = new Map<FaultName, number>();
     for (const spec of specs) {
       const [name = '', raw] = spec.split(':', 2);
       const profile = FAULT_PROFILES.find((p) => p.name === name);
@@ -212,23 +226,23 @@ export class ActiveFaults {
       if (raw !== undefined && profile.params === undefined) return { ok: false, error: `fault "${name}" takes no parameter` };
       const value = raw === undefined ? (profile.params?.defaultValue ?? 0) : Number(raw);
       if (!Number.isFinite(value) || value < 0) return { ok: false, error: `fault "${name}": bad parameter "${raw ?? ''}"` };
-      params.set(name, value);
+      params.set(profile.name, value);
     }
     return { ok: true, value: new ActiveFaults(params) };
   }
 
   /** True when the profile is on. */
-  has(name: string): boolean {
+  has(name: FaultName): boolean {
     return this.#params.has(name);
   }
 
   /** The profile's parameter (its default when none was given), or undefined when off. */
-  param(name: string): number | undefined {
+  param(name: FaultName): number | undefined {
     return this.#params.get(name);
   }
 
   /** Names of the active profiles, as given (without parameters). */
-  get names(): string[] {
+  get names(): FaultName[] {
     return [...this.#params.keys()];
   }
 

@@ -54,8 +54,10 @@ function mapToValue(entries: readonly { key: CborNode; value: CborNode }[]): Cbo
   }
   const out: { [key: string]: CborValue } = {};
   for (const { key, value } of entries) {
-    // defineProperty, so a "__proto__" key from the wire is data, not a prototype change.
-    Object.defineProperty(out, (key as { value: string }).value, { value: cborNodeToValue(value), enumerable: true, writable: true, configurable: true });
+    const name = (key as { value: string }).value;
+    // defineProperty for "__proto__", so a key from the wire is data, not a prototype change.
+    if (name === '__proto__') Object.defineProperty(out, name, { value: cborNodeToValue(value), enumerable: true, writable: true, configurable: true });
+    else out[name] = cborNodeToValue(value);
   }
   return out;
 }

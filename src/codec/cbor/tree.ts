@@ -5,7 +5,8 @@
  * @see ../../../../shared/spec/smp.md §1.7, §6.2
  */
 import { err, ok, type DecodeFailure, type Result } from '../../core/result.ts';
-import { CBOR_BREAK, CborMajor, decodeCborFloat, readCborHead, type CborHead } from './head.ts';
+import { CBOR_BREAK, CborMajor } from './constants.ts';
+import { decodeCborFloat, readCborHead, type CborHead } from './head.ts';
 
 export { cborNodeToValue, mapGet, mapKeyProblems, type CborMapKeyProblems } from './tree-access.ts';
 
@@ -54,22 +55,34 @@ export interface CborTreeLimits {
   maxItems?: number;
 }
 
+// Read once: the hot switch below compares plain numbers rather than going through the module binding.
+const { UINT, NINT, BSTR, TSTR, ARRAY, MAP, TAG } = CborMajor;
+
 const SIMPLE_NAMES: Record<number, CborSimpleName> = { 20: 'false', 21: 'true', 22: 'null', 23: 'undefined' };
-const FAILURE_KINDS = new Set(['incomplete', 'invalid', 'limit']);
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 const utf8Lenient = new TextDecoder('utf-8');
+/** Short ASCII text is built directly: a TextDecoder call costs more than the loop for SMP's small strings. */
+const ASCII_FAST_PATH_BYTES = 64;
 
 type Step<T> = T | CborTreeFailure;
 
+/** Only a failure carries `message` (nodes and heads never do). */
 function failed<T extends object>(step: Step<T>): step is CborTreeFailure {
-  return FAILURE_KINDS.has((step as { kind: string }).kind);
+  return (step as { message?: unknown }).message !== undefined;
 }
 
-function decodeUtf8(bytes: Uint8Array): { text: string; isValid: boolean } {
+function decodeUtf8(bytes: Uint8Array, start: number, end: number): { text: string; isValid: boolean } {
+  if (end - start <= ASCII_FAST_PATH_BYTES) {
+    let text = '';
+    let i = start;
+    for (; i < end && bytes[i]! < 0x80; i++) text += String.fromCharCode(bytes[i]!);
+    if (i === end) return { text, isValid: true };
+  }
+  const raw = bytes.subarray(start, end);
   try {
-    return { text: utf8Strict.decode(bytes), isValid: true };
+    return { text: utf8Strict.decode(raw), isValid: true };
   } catch {
-    return { text: utf8Lenient.decode(bytes), isValid: false };
+    return { text: utf8Lenient.decode(raw), isValid: false };
   }
 }
 
@@ -83,6 +96,12 @@ class TreeReader {
   ) {}
 
   head(at: number): Step<CborHead> {
+    const initial = this.bytes[at];
+    // One-byte heads (most of an SMP body) need no argument bytes: skip the general reader.
+    if (initial !== undefined && (initial & 0x1f) < 24) {
+      if (++this.items > this.maxItems) return { kind: 'limit', at, message: `more than ${this.maxItems} CBOR items` };
+      return { major: initial >> 5, info: initial & 0x1f, argument: initial & 0x1f, indefinite: false, start: at, end: at + 1 };
+    }
     const head = readCborHead(this.bytes, at);
     if (!head.ok) return head.error as CborTreeFailure;
     if (++this.items > this.maxItems) return { kind: 'limit', at, message: `more than ${this.maxItems} CBOR items` };
@@ -93,20 +112,21 @@ class TreeReader {
     if (this.bytes[at] === CBOR_BREAK) return { kind: 'invalid', at, message: 'break (0xff) outside an indefinite-length item' };
     const head = this.head(at);
     if (failed(head)) return head;
-    const span = { start: at, headerEnd: head.end, end: head.end };
+    // Nodes are built field by field, without object spread: Node 20's V8 spreads slowly, and
+    // spreads here cost more than decoding a small reply.
     switch (head.major) {
-      case CborMajor.UINT:
-        return { kind: 'uint', value: head.argument, ...span };
-      case CborMajor.NINT:
-        return { kind: 'nint', value: negative(head.argument), ...span };
-      case CborMajor.BSTR:
-      case CborMajor.TSTR:
+      case UINT:
+        return { kind: 'uint', value: head.argument, start: at, headerEnd: head.end, end: head.end };
+      case NINT:
+        return { kind: 'nint', value: negative(head.argument), start: at, headerEnd: head.end, end: head.end };
+      case BSTR:
+      case TSTR:
         return head.indefinite ? this.chunkedString(head) : this.string(head);
-      case CborMajor.ARRAY:
-      case CborMajor.MAP:
+      case ARRAY:
+      case MAP:
         if (depth >= this.maxDepth) return { kind: 'limit', at, message: `nesting deeper than ${this.maxDepth}` };
-        return head.major === CborMajor.ARRAY ? this.array(head, depth + 1) : this.map(head, depth + 1);
-      case CborMajor.TAG:
+        return head.major === ARRAY ? this.array(head, depth + 1) : this.map(head, depth + 1);
+      case TAG:
         return this.tag(head, depth);
       default:
         return this.simpleOrFloat(head);
@@ -118,11 +138,9 @@ class TreeReader {
     const left = this.bytes.length - head.end;
     if (head.argument > left) return { kind: 'incomplete', at: head.start, message: `string claims ${head.argument} bytes, ${left} remain` };
     const end = head.end + Number(head.argument);
-    const raw = this.bytes.slice(head.end, end);
-    const span = { start: head.start, headerEnd: head.end, end };
-    if (head.major === CborMajor.BSTR) return { kind: 'bstr', value: raw, indefinite: false, ...span };
-    const { text, isValid } = decodeUtf8(raw);
-    return { kind: 'tstr', value: text, isValidUtf8: isValid, indefinite: false, ...span };
+    if (head.major === BSTR) return { kind: 'bstr', value: this.bytes.slice(head.end, end), indefinite: false, start: head.start, headerEnd: head.end, end };
+    const { text, isValid } = decodeUtf8(this.bytes, head.end, end);
+    return { kind: 'tstr', value: text, isValidUtf8: isValid, indefinite: false, start: head.start, headerEnd: head.end, end };
   }
 
   /** An indefinite string: definite chunks of the same major type up to a break. */
@@ -133,7 +151,7 @@ class TreeReader {
       const chunkHead = this.head(at);
       if (failed(chunkHead)) return chunkHead;
       if (chunkHead.major !== head.major || chunkHead.indefinite) {
-        return { kind: 'invalid', at, message: `chunk of an indefinite ${head.major === CborMajor.BSTR ? 'byte' : 'text'} string must be a definite string of the same type` };
+        return { kind: 'invalid', at, message: `chunk of an indefinite ${head.major === BSTR ? 'byte' : 'text'} string must be a definite string of the same type` };
       }
       const chunk = this.string(chunkHead);
       if (failed(chunk)) return chunk;
@@ -190,12 +208,12 @@ class TreeReader {
   }
 
   simpleOrFloat(head: CborHead): Step<CborNode> {
-    const span = { start: head.start, headerEnd: head.end, end: head.end };
+    const { start, end } = head;
     if (head.indefinite) return { kind: 'invalid', at: head.start, message: 'break (0xff) outside an indefinite-length item' };
-    if (head.info >= 25) return { kind: 'float', value: decodeCborFloat(head), bits: head.info === 25 ? 16 : head.info === 26 ? 32 : 64, ...span };
+    if (head.info >= 25) return { kind: 'float', value: decodeCborFloat(head), bits: head.info === 25 ? 16 : head.info === 26 ? 32 : 64, start, headerEnd: end, end };
     const value = Number(head.argument);
     if (head.info === 24 && value < 32) return { kind: 'invalid', at: head.start, message: `simple value ${value} must use the one-byte form` };
-    return { kind: 'simple', value, name: SIMPLE_NAMES[value] ?? 'simple', ...span };
+    return { kind: 'simple', value, name: SIMPLE_NAMES[value] ?? 'simple', start, headerEnd: end, end };
   }
 }
 
@@ -207,14 +225,14 @@ function negative(argument: number | bigint): number | bigint {
 
 /** The value of an indefinite string is its chunks joined; each text chunk must be valid UTF-8 on its own. */
 function joinChunks(head: CborHead, chunks: CborNode[], end: number): CborNode {
-  const span = { start: head.start, headerEnd: head.end, end };
-  if (head.major === CborMajor.BSTR) {
+  const { start, end: headerEnd } = head;
+  if (head.major === BSTR) {
     const value = new Uint8Array(Buffer.concat(chunks.map((c) => (c.kind === 'bstr' ? c.value : new Uint8Array(0)))));
-    return { kind: 'bstr', value, indefinite: true, chunks, ...span };
+    return { kind: 'bstr', value, indefinite: true, chunks, start, headerEnd, end };
   }
   const isValid = chunks.every((c) => c.kind === 'tstr' && c.isValidUtf8);
   const value = chunks.map((c) => (c.kind === 'tstr' ? c.value : '')).join('');
-  return { kind: 'tstr', value, isValidUtf8: isValid, indefinite: true, chunks, ...span };
+  return { kind: 'tstr', value, isValidUtf8: isValid, indefinite: true, chunks, start, headerEnd, end };
 }
 
 /**
@@ -230,5 +248,8 @@ export function decodeCborTree(bytes: Uint8Array, limits: CborTreeLimits = {}): 
   const reader = new TreeReader(bytes, maxDepth, Math.max(0, limits.maxItems ?? 10_000));
   const node = reader.item(0, 0);
   if (failed(node)) return err(node);
-  return ok({ ...node, trailing: bytes.length - node.end });
+  // The node is this call's own: mark it as the root in place rather than copying it.
+  const root = node as CborRoot;
+  root.trailing = bytes.length - node.end;
+  return ok(root);
 }

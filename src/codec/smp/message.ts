@@ -5,7 +5,10 @@
  */
 import { concatBytes } from '../../core/bytes.ts';
 import { err, ok, type DecodeFailure, type Result } from '../../core/result.ts';
-import { decodeCbor, encodeCbor, isCborMap, type CborValue } from '../cbor/cbor.ts';
+import { MAX_CBOR_BODY_BYTES, encodeCbor, isCborMap, type CborValue } from '../cbor/cbor.ts';
+import { cborWireFindings, type CborWireFinding } from '../cbor/findings.ts';
+import { cborNodeToValue } from '../cbor/tree-access.ts';
+import { decodeCborTree } from '../cbor/tree.ts';
 import { SMP_HEADER_BYTES, SmpVersion } from './constants.ts';
 import { decodeSmpHeader, encodeSmpHeader, type SmpHeader } from './header.ts';
 
@@ -63,20 +66,48 @@ export function decodeSmpPacket(bytes: Uint8Array): Result<SmpPacket, DecodeFail
 }
 
 /** A response body classified the way the SMP spec defines success and the two error forms. */
-export type SmpResponseBody =
+export type SmpResponseBody = (
   | { kind: 'ok'; rsp: { [key: string]: CborValue } }
   | { kind: 'errV1'; rc: number; rsn?: string; rsp: { [key: string]: CborValue } }
   | { kind: 'errV2'; group: number; rc: number; rsp: { [key: string]: CborValue } }
-  | { kind: 'malformed'; reason: string; at: number };
+  | { kind: 'malformed'; reason: string; at: number }
+) & {
+  /**
+   * What the body's bytes show beyond its values (offsets relative to the body); absent when
+   * the body was not decoded.
+   * @see ../cbor/findings.ts for the level of each kind
+   */
+  findings?: readonly CborWireFinding[];
+};
+
+/** Deepest nesting a reply may use; SMP replies nest 3–4 levels (enum details, state lists). */
+const REPLY_MAX_DEPTH = 64;
 
 /**
- * Classify a response payload. Success = a map with no non-zero `rc` and no `err`. `rc: 0`
- * (legacy-rc builds) is success. Never throws.
+ * Classify a response payload from its exact bytes (the project's tree decoder, not a
+ * last-value-wins one). Success = a map with no non-zero `rc` and no `err`; `rc: 0`
+ * (legacy-rc builds) is success. A map with a duplicate key anywhere is `malformed`, naming the
+ * key and its offset (RFC 8949 §5.6); indefinite lengths and non-preferred heads are valid CBOR
+ * and only listed in `findings`. Never throws.
  */
 export function classifyResponseBody(payload: Uint8Array): SmpResponseBody {
-  const decoded = decodeCbor(payload);
-  if (!decoded.ok) return { kind: 'malformed', reason: `CBOR: ${decoded.error.message}`, at: decoded.error.at };
-  return classifyResponseValue(decoded.value);
+  if (payload.length === 0) return { kind: 'malformed', reason: 'CBOR: empty CBOR body', at: 0 };
+  if (payload.length > MAX_CBOR_BODY_BYTES) {
+    return { kind: 'malformed', reason: `CBOR: body of ${payload.length} bytes exceeds ${MAX_CBOR_BODY_BYTES}`, at: 0 };
+  }
+  const tree = decodeCborTree(payload, { maxDepth: REPLY_MAX_DEPTH, maxItems: payload.length });
+  if (!tree.ok) return { kind: 'malformed', reason: `CBOR: ${tree.error.message}`, at: tree.error.at };
+  const root = tree.value;
+  if (root.trailing > 0) return { kind: 'malformed', reason: `CBOR: ${root.trailing} trailing byte(s) after the CBOR item`, at: root.end };
+  const findings = cborWireFindings(root, payload);
+  const duplicate = findings.find((f) => f.kind === 'duplicate-key');
+  if (duplicate !== undefined) {
+    const where = `byte ${duplicate.at} of the CBOR body (packet byte ${duplicate.at + SMP_HEADER_BYTES}), first at body byte ${duplicate.firstAt}`;
+    return { kind: 'malformed', reason: `duplicate map key ${duplicate.key} at ${where}; RFC 8949 §5.6: a map with duplicate keys is not valid`, at: duplicate.at, findings };
+  }
+  const body = classifyResponseValue(cborNodeToValue(root));
+  if (findings.length > 0) body.findings = findings;
+  return body;
 }
 
 /** Classify an already decoded response body. */

@@ -6,6 +6,7 @@
  * @see ../../../../shared/spec/smp.md §4.2–4.4, §6.3
  */
 import { concatBytes } from '../../core/bytes.ts';
+import type { SerialFrameProblem } from '../../core/link-events.ts';
 import { crc16Xmodem } from './crc16.ts';
 import {
   base64Pieces,
@@ -51,15 +52,9 @@ export function encodeSerialFrames(packet: Uint8Array, options: SerialFrameOptio
   return concatBytes(...encodeSerialFrameLines(packet, options));
 }
 
-/** Kinds of framing problems the decoder reports (all silent on a Zephyr device). */
-export type SerialFrameProblem =
-  | 'bad-crc'
-  | 'bad-base64'
-  | 'line-too-long'
-  | 'length-mismatch'
-  | 'orphan-continuation'
-  | 'restarted'
-  | 'too-short';
+// Kinds of framing problems the decoder reports (all silent on a Zephyr device): one list in core,
+// shared with the transports that turn them into link events.
+export { SERIAL_FRAME_PROBLEMS, isSerialFrameProblem, type SerialFrameProblem } from '../../core/link-events.ts';
 
 /**
  * What the decoder saw: a complete packet (CRC checked and stripped), a console line that is

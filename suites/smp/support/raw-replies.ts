@@ -6,6 +6,7 @@
  */
 import { decodeSmpHeader, type SmpHeader } from '../../../src/codec/smp/header.ts';
 import type { SmpCommand } from '../../../src/codec/smp/command.ts';
+import { isSerialFrameProblem } from '../../../src/codec/smp/serial-framing.ts';
 import { replyFromPacket, type CaseContext } from '../../../src/conformance/index.ts';
 
 /** A received packet as the SMP client reports it. */
@@ -36,9 +37,6 @@ export function asReply<Rsp = unknown>(packet: Packet, requestBytes: Uint8Array,
   return replyFromPacket(packet, requestBytes, request, packet.atNs, command);
 }
 
-/** Framing problems the serial decoder can report (console lines are not problems). */
-const FRAMING_PROBLEMS = new Set(['bad-crc', 'bad-base64', 'line-too-long', 'length-mismatch', 'orphan-continuation', 'restarted', 'too-short']);
-
 /** A position in the session trace, for `framingProblemsSince` and `packetsSince`. */
 export function traceMark(ctx: CaseContext): number {
   return ctx.session.trace.mark();
@@ -48,7 +46,7 @@ export function traceMark(ctx: CaseContext): number {
 export function framingProblemsSince(ctx: CaseContext, mark: number): string[] {
   return ctx.session.trace
     .since(mark)
-    .filter((e) => e.direction === 'event' && e.note !== undefined && FRAMING_PROBLEMS.has(e.note))
+    .filter((e) => e.direction === 'event' && isSerialFrameProblem(e.note))
     .map((e) => `${e.note ?? ''}: ${typeof e.decoded === 'string' ? e.decoded : JSON.stringify(e.decoded ?? '')}`);
 }
 

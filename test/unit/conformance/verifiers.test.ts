@@ -94,6 +94,33 @@ describe('smpOk', () => {
   });
 });
 
+describe('a reply with a duplicate map key', () => {
+  // Echo request {"d": "hi"} (v2, seq 5) and replies whose maps repeat a key.
+  const request = '0a000006000005 00 a1 6164 62 6869';
+
+  it('fails smpOk even though a last-key-wins decoder reads a correct echo, naming the key and offset', () => {
+    const { v } = kit();
+    const reply = replyOf(request, '0b00000b000005 00 a2 6172 62 6869 6172 62 6869', osCommands.echo);
+    const e = failure(() => v.smpOk(reply).field('r').toBe('hi'));
+    expect(e.details.actual).toContain('duplicate map key "r" at byte 6 of the CBOR body (packet byte 14), first at body byte 1');
+    expect(e.details.actual).toContain('RFC 8949 §5.6');
+    expect(e.message).toContain('Frame:');
+  });
+
+  it('fails mgmtErr on {"rc": 3, "rc": 0}, which is neither the error nor a success', () => {
+    const { v } = kit();
+    const reply = replyOf(request, '0b000009000005 00 a2 627263 03 627263 00');
+    const e = failure(() => v.mgmtErr(reply, { rc: 3 }));
+    expect(e.details.actual).toContain('duplicate map key "rc" at byte 5 of the CBOR body (packet byte 13), first at body byte 1');
+  });
+
+  it('passes the same reply without the repeated key', () => {
+    const { v } = kit();
+    expect(v.smpOk(replyOf(request, '0b000006000005 00 a1 6172 62 6869', osCommands.echo)).r).toBe('hi');
+    expect(v.mgmtErr(replyOf(request, '0b000005000005 00 a1 627263 03'), { rc: 3 }).index).toBe(0);
+  });
+});
+
 describe('mgmtErr', () => {
   it('accepts a captured rc 8 and returns which outcome matched', () => {
     const { v } = kit();

@@ -81,6 +81,16 @@ const CHECKS: Record<string, { check: Check; serial?: boolean }> = {
   'serial-long-reply-bad-crc': { serial: true, check: async (l) => expect(await l.ask(echo('k'.repeat(120)), 400)).toBeUndefined() },
   'serial-long-reply-length-without-crc': { serial: true, check: async (l) => expect(await l.ask(echo('k'.repeat(120)), 400)).toBeUndefined() },
   'serial-oversize-accepted': { serial: true, check: async (l) => expect(await l.collect(echoOfSize(2049), 600)).toHaveLength(1) },
+  'echo-duplicate-key': {
+    check: async (l) => {
+      const packet = await l.ask(echo('grüß'));
+      // {_ "r": "gr??", "r": "grüß"}: the exact bytes, since a plain decoder merges the two keys.
+      expect(Buffer.from(packet?.subarray(8) ?? []).toString('hex')).toBe('bf' + '6172' + '6467723f3f' + '6172' + '666772c3bcc39f' + 'ff');
+      expect(header(packet).length).toBe((packet?.length ?? 0) - 8);
+      // ASCII text is echoed as usual, so liveness and readiness checks are untouched.
+      expect(body(await l.ask(echo('plain')))).toEqual({ r: 'plain' });
+    },
+  },
 };
 
 describe('dispatcher and serial receive fault profiles', () => {

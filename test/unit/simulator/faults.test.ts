@@ -257,6 +257,14 @@ describe('ActiveFaults.parse', () => {
     expect(ActiveFaults.parse(['drop-every-nth:x']).ok).toBe(false);
   });
 
+  it('takes only known profile names in has/param (a misspelt name does not compile)', () => {
+    const none = ActiveFaults.none();
+    // @ts-expect-error -- 'wrong-seqq' is not a FaultName
+    expect(none.has('wrong-seqq')).toBe(false);
+    // @ts-expect-error -- 'slow-reply' is not a FaultName
+    expect(none.param('slow-reply')).toBeUndefined();
+  });
+
   it('startSimulator refuses an unknown profile with a ConfigError', async () => {
     await expect(startSimulator({ udp: false, faults: ['nope'] })).rejects.toThrow(/unknown fault profile/);
   });

@@ -1,6 +1,6 @@
 /**
  * The simulator's own MCUboot image builder and slot reader: golden vectors from smp.md §5.6,
- * and a differential property against helper I's independent `readImgMgmtInfo` model
+ * and a differential property against the independent `readImgMgmtInfo` model in src/codec/image
  * (valid and corrupted images from its arbitraries).
  */
 import fc from 'fast-check';

@@ -1,5 +1,5 @@
 /**
- * Cross-check with the harness side: helper C's SmpClient and helper G's typed group codecs
+ * Cross-check with the harness side: the SmpClient and the typed group codecs
  * talk to the simulator over the real UDP socket and the real pty. Every success response
  * must decode without field problems (a mismatch is a bug on one of the two sides).
  */

@@ -93,6 +93,29 @@ export interface InfoRsp {
 export interface BootloaderInfoReq {
   query?: string;
 }
+/**
+ * MCUboot modes as bootloader info reports them in `mode` (MCUboot's mode enum).
+ * @see ../../../../docs/spec/smp.md §3.1.8
+ */
+export const MCUBOOT_MODES: Readonly<Record<number, string>> = {
+  [-1]: 'unknown',
+  0: 'single application slot',
+  1: 'swap using scratch',
+  2: 'overwrite only',
+  3: 'swap without scratch (swap-move)',
+  4: 'direct-XIP without revert',
+  5: 'direct-XIP with revert',
+  6: 'RAM load',
+  7: 'firmware loader',
+  8: 'single slot RAM load',
+  9: 'swap using offset',
+};
+
+/** The name of an MCUboot mode number, or undefined when MCUboot defines no such mode. */
+export function mcubootModeName(mode: number): string | undefined {
+  return Object.hasOwn(MCUBOOT_MODES, mode) ? MCUBOOT_MODES[mode] : undefined;
+}
+
 /** Bootloader info response: `bootloader` for no query, `mode` (+ `no-downgrade`) for "mode". */
 export interface BootloaderInfoRsp {
   bootloader?: string;

@@ -53,4 +53,36 @@ describe('classifyResponseBody', () => {
   ])('%s', (hex, expected) => {
     expect(classifyResponseBody(fromHex(hex))).toMatchObject(expected);
   });
+
+  it('refuses {"rc": 3, "rc": 0} (a last-key-wins decoder reads success), naming the key and offsets', () => {
+    const body = classifyResponseBody(fromHex('a2 627263 03 627263 00'));
+    expect(body).toMatchObject({ kind: 'malformed', at: 5 });
+    expect(body.kind === 'malformed' && body.reason).toBe(
+      'duplicate map key "rc" at byte 5 of the CBOR body (packet byte 13), first at body byte 1; RFC 8949 §5.6: a map with duplicate keys is not valid',
+    );
+  });
+
+  it('finds a duplicate key inside the v2 err map too', () => {
+    const body = classifyResponseBody(fromHex('bf 63657272 a3 6567726f7570 01 627263 09 627263 00 ff'));
+    expect(body).toMatchObject({ kind: 'malformed', at: 17 });
+    expect(body.kind === 'malformed' && body.reason).toContain('duplicate map key "rc" at byte 17');
+  });
+
+  it('classifies zcbor\'s indefinite map as valid and lists it as a finding', () => {
+    expect(classifyResponseBody(fromHex('bf 6172 62 6869 ff'))).toEqual({
+      kind: 'ok',
+      rsp: { r: 'hi' },
+      findings: [{ kind: 'indefinite-length', item: 'map', at: 0 }],
+    });
+    expect(classifyResponseBody(fromHex('a1 6172 62 6869'))).toEqual({ kind: 'ok', rsp: { r: 'hi' } });
+  });
+
+  it('classifies a body with a non-preferred head as valid and lists it', () => {
+    const body = classifyResponseBody(fromHex('a1 627263 1808'));
+    expect(body).toMatchObject({ kind: 'errV1', rc: 8, findings: [{ kind: 'non-preferred-head', at: 4, width: 1, preferredWidth: 0 }] });
+  });
+
+  it('refuses trailing bytes after the body', () => {
+    expect(classifyResponseBody(fromHex('a0 00'))).toMatchObject({ kind: 'malformed', at: 1 });
+  });
 });
