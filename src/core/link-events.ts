@@ -26,6 +26,10 @@ export const LINK_EVENT_KINDS = [
   'disconnected',
   /** A packet listener threw. */
   'listener-error',
+  /** A DTLS session finished its handshake. */
+  'dtls-established',
+  /** A DTLS session ended (close_notify, alert, idle timeout). */
+  'dtls-closed',
 ] as const;
 
 /** One link event kind. */
