@@ -122,7 +122,8 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
     const maxBlockSzx = options.maxBlockSzx ?? MAX_UDP_SZX;
     if (!Number.isInteger(maxBlockSzx) || maxBlockSzx < 0 || maxBlockSzx > MAX_UDP_SZX) throw new RangeError(`maxBlockSzx ${maxBlockSzx} out of 0-${MAX_UDP_SZX}`);
     this.#maxBlockSzx = maxBlockSzx;
-    this.#tokenPrefix = randomBytes(8);
+    // A plain Uint8Array: Buffer#slice would return views, and every token would share (and overwrite) one buffer.
+    this.#tokenPrefix = new Uint8Array(randomBytes(8));
     this.#messageId = randomBytes(2).readUInt16BE(0);
     this.#cons = new ConfirmableQueue((b, p, note) => this.#transmit(b, p, note), () => this.parameters, options.random ?? Math.random);
     this.#responder = new CoapResponder(this, this.#router, options.piggybackWindowMs ?? this.parameters.ackTimeoutMs / 2, exchangeLifetimeMs(this.parameters));

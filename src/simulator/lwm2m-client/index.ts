@@ -171,3 +171,4 @@ function waitForBootstrapEvent(client: Lwm2mClient, kind: BootstrapEvent['kind']
     });
   });
 }
+export { startManyLwm2mClients, MAX_CLIENTS, type ManyLwm2mClients, type ManyLwm2mClientsOptions } from './many-clients.ts';

@@ -103,3 +103,13 @@ describe('CoapEndpoint Block2 serving', () => {
     expect(blockOption(big, CoapOption.BLOCK2)?.ok).toBe(true);
   });
 });
+
+describe('CoapEndpoint tokens', () => {
+  it('keeps every issued token intact while later ones are issued (no shared buffer)', () => {
+    const first = endpoint.nextToken();
+    const copy = toHex(first);
+    const later = Array.from({ length: 5 }, () => toHex(endpoint.nextToken()));
+    expect(toHex(first)).toBe(copy);
+    expect(new Set([copy, ...later]).size).toBe(6);
+  });
+});
