@@ -217,6 +217,7 @@ export class Lwm2mClient {
         execute: execute([
           [4, () => this.#later(0, () => this.registration.disable(this.#serverInt(5)))],
           [8, () => this.#later(0, () => this.registration.triggerUpdate())],
+          ...(this.settings.bootstrap === undefined ? [] : [[9, () => this.#later(0, () => this.#rebootstrap())] as [number, () => void]]),
         ]),
         afterWrite: (_iid, rid) => { if (rid === 1) this.#later(this.settings.updateDelayMs, () => this.registration.triggerUpdate()); },
       }],
@@ -226,6 +227,26 @@ export class Lwm2mClient {
         afterWrite: (_iid, rid) => { if (rid === 1) this.firmware.writePackageUri(this.#packageUri()); },
       }],
     ]);
+  }
+
+  /** Bootstrap-Request Trigger (/1/x/9, ETS int-5): de-register, bootstrap again, register with what it writes. */
+  #rebootstrap(): void {
+    const bootstrap = this.bootstrap;
+    if (bootstrap === undefined || bootstrap.isActive) return;
+    let isDone = false;
+    const proceed = (): void => {
+      if (isDone) return;
+      isDone = true;
+      stop();
+      this.observations.clear();
+      this.#socket?.retarget(this.settings.bootstrap!);
+      bootstrap.start();
+    };
+    const stop = this.registration.onEvent((e) => { if (e.kind === 'deregistered') proceed(); });
+    // An unanswered De-register must not hold the bootstrap back.
+    this.#later(this.settings.timing.ackTimeoutMs * 4, proceed);
+    // Disable keeps the registration client quiet until the bootstrap hands over a server (re-registering ends it).
+    this.registration.disable(86_400);
   }
 
   #packageUri(): string {

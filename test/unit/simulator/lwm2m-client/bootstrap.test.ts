@@ -96,4 +96,18 @@ describe('simulated client bootstrap', () => {
     await bs.waitForEvent((e): e is Extract<typeof e, { kind: 'bootstrap-request' }> => e.kind === 'bootstrap-request', 1000, 'bs-client', 'second request');
     expect(bs.sessions.length).toBeGreaterThanOrEqual(2);
   });
+
+  it('bootstraps again on Bootstrap-Request Trigger (/1/x/9) and registers anew (ETS int-5)', async () => {
+    const dm = await Lwm2mServer.open({ host: '127.0.0.1', port: 0 });
+    const bs = await Lwm2mBootstrapServer.open({ host: '127.0.0.1', port: 0 }, { autoProvision: dmServerPlan(`coap://127.0.0.1:${dm.address().port}`, { lifetimeS: 60 }) });
+    cleanups.push(() => bs.close(), () => dm.close());
+    const sim = await startLwm2mClientSimulator({ bootstrap: bs.uri, endpoint: 'bs-trigger', registerRetryMs: 150, timing: { ackTimeoutMs: 200 } });
+    cleanups.push(() => sim.stop());
+    await dm.waitForRegistration('bs-trigger', 2000);
+    expect((await dm.execute('bs-trigger', '/1/0/9')).code).toBe('2.04');
+    await dm.waitForNewRegistration('bs-trigger', 3000);
+    expect(bs.sessions.map((x) => x.finishCode)).toEqual(['2.04', '2.04']);
+    expect(dm.history.filter((h) => h.kind === 'deregister').map((h) => h.answered)).toEqual(['2.02']);
+    expect(dm.registerCount('bs-trigger')).toBe(2);
+  });
 });
