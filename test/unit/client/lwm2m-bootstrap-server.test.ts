@@ -124,4 +124,17 @@ describe('automatic provisioning', () => {
     await Promise.all(['auto-a', 'auto-b'].map((ep) => dm.waitForRegistration(ep, 3000)));
     expect(Object.fromEntries(outcomes)).toEqual({ 'auto-a': true, 'auto-b': true });
   });
+
+  it('shares one endpoint with the DM server: the client bootstraps from and registers with the same address', async () => {
+    const dm = await Lwm2mServer.open({ host: '127.0.0.1', port: 0 });
+    const { address, port } = dm.address();
+    const bs = new Lwm2mBootstrapServer(dm.coap, { autoProvision: dmServerPlan(`coap://${address}:${port}`) });
+    cleanups.push(() => dm.close(), () => bs.close());
+    expect(bs.uri).toBe(`coap://${address}:${port}`);
+    await simulator(bs, 'shared-1', '1.1');
+    const registration = await dm.waitForRegistration('shared-1', 3000);
+    expect(registration.peer.port).toBe(bs.sessions[0]!.peer.port);
+    await bs.close();
+    expect(dm.coap.isClosed).toBe(false);
+  });
 });
