@@ -49,6 +49,8 @@ export interface ClientSettings {
   bootstrap?: Peer;
   /** How long a bootstrap waits for Bootstrap-Finish before requesting again. */
   bootstrapTimeoutMs?: number;
+  /** Consecutive failed Registers before falling back to bootstrap (with `bootstrap` only). */
+  bootstrapAfterFailures?: number;
 }
 
 /** A running simulated client. */
@@ -106,6 +108,18 @@ export class Lwm2mClient {
       },
     });
     this.bootstrap = settings.bootstrap === undefined ? undefined : this.#bootstrapClient(settings.bootstrap);
+    if (this.bootstrap) this.#fallBackToBootstrap(settings.bootstrapAfterFailures ?? 3);
+  }
+
+  /** After `limit` consecutive failed Registers, bootstrap again (ETS int-7). */
+  #fallBackToBootstrap(limit: number): void {
+    let failures = 0;
+    this.registration.onEvent((e) => {
+      if (e.kind === 'registered') failures = 0;
+      if (e.kind !== 'register-failed' || ++failures < limit) return;
+      failures = 0;
+      this.#later(0, () => this.#rebootstrap());
+    });
   }
 
   #bootstrapClient(bootstrap: Peer): BootstrapClient {
@@ -242,11 +256,12 @@ export class Lwm2mClient {
       this.#socket?.retarget(this.settings.bootstrap!);
       bootstrap.start();
     };
+    const isRegistered = this.registration.state === 'registered';
     const stop = this.registration.onEvent((e) => { if (e.kind === 'deregistered') proceed(); });
-    // An unanswered De-register must not hold the bootstrap back.
-    this.#later(this.settings.timing.ackTimeoutMs * 4, proceed);
     // Disable keeps the registration client quiet until the bootstrap hands over a server (re-registering ends it).
     this.registration.disable(86_400);
+    // Without a registration there is nothing to de-register; an unanswered De-register must not hold the bootstrap back.
+    this.#later(isRegistered ? this.settings.timing.ackTimeoutMs * 4 : 0, proceed);
   }
 
   #packageUri(): string {

@@ -37,6 +37,8 @@ export interface Lwm2mClientSimulatorOptions {
   bootstrap?: string | { host: string; port: number };
   /** How long a bootstrap waits for Bootstrap-Finish before requesting again (default 60 000 ms). */
   bootstrapTimeoutMs?: number;
+  /** With `bootstrap`: consecutive refused or unanswered Registers before falling back to bootstrap (default 3; ETS int-7). */
+  bootstrapAfterFailures?: number;
   /** Endpoint client name (`ep=`); default `native_sim` (1.0) or `native_sim_lwm2m11` (1.1). */
   endpoint?: string;
   /** Registration lifetime in seconds (default 30, as the captured sample). */
@@ -118,7 +120,7 @@ export async function startLwm2mClientSimulator(options: Lwm2mClientSimulatorOpt
     updateDelayMs: options.updateDelayMs ?? 220,
     blockSizeBytes: options.blockSizeBytes ?? 1024,
     maxPackageBytes: options.maxPackageBytes ?? 1 << 20,
-    ...(bootstrap === undefined ? {} : { bootstrap, bootstrapTimeoutMs: options.bootstrapTimeoutMs ?? 60_000 }),
+    ...(bootstrap === undefined ? {} : { bootstrap, bootstrapTimeoutMs: options.bootstrapTimeoutMs ?? 60_000, bootstrapAfterFailures: options.bootstrapAfterFailures ?? 3 }),
   });
   await client.start();
   let stopping: Promise<void> | undefined;

@@ -110,4 +110,19 @@ describe('simulated client bootstrap', () => {
     expect(dm.history.filter((h) => h.kind === 'deregister').map((h) => h.answered)).toEqual(['2.02']);
     expect(dm.registerCount('bs-trigger')).toBe(2);
   });
+
+  it('falls back to bootstrap after failed Registers with the written server, then registers with the next one (ETS int-7)', async () => {
+    const dm = await Lwm2mServer.open({ host: '127.0.0.1', port: 0 });
+    const dead = await Lwm2mServer.open({ host: '127.0.0.1', port: 0 });
+    const deadUri = `coap://127.0.0.1:${dead.address().port}`;
+    await dead.close();
+    const plans = [dmServerPlan(deadUri), dmServerPlan(`coap://127.0.0.1:${dm.address().port}`)];
+    const bs = await Lwm2mBootstrapServer.open({ host: '127.0.0.1', port: 0 }, { autoProvision: (session) => plans[Math.min(bs.sessions.indexOf(session), 1)] });
+    cleanups.push(() => bs.close(), () => dm.close());
+    const sim = await startLwm2mClientSimulator({ bootstrap: bs.uri, endpoint: 'bs-fallback', registerRetryMs: 50, bootstrapAfterFailures: 2, timing: { ackTimeoutMs: 40, ackRandomFactor: 1, maxRetransmit: 1 } });
+    cleanups.push(() => sim.stop());
+    await dm.waitForRegistration('bs-fallback', 4000);
+    expect(sim.events.filter((e) => e.kind === 'register-failed').map((e) => e.kind === 'register-failed' && e.code)).toEqual(['timeout', 'timeout']);
+    expect(bs.sessions).toHaveLength(2);
+  });
 });
