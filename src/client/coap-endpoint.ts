@@ -38,6 +38,8 @@ export interface CoapEndpointOptions {
   random?: () => number;
   /** A handler slower than this gets an empty ACK and its response sent separately (default ACK_TIMEOUT / 2). */
   piggybackWindowMs?: number;
+  /** Kernel receive buffer of the socket `open` binds (bytes), for many clients at once. */
+  receiveBufferBytes?: number;
   /** Largest Block2 SZX the endpoint serves (default 6: 1024-byte blocks); larger answers go block-wise. */
   maxBlockSzx?: number;
 }
@@ -132,7 +134,7 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
 
   /** Bind a UDP socket (`port` 0 = ephemeral) and wrap it. */
   static async open(bind: { host?: string; port: number }, options: CoapEndpointOptions = {}): Promise<CoapEndpoint> {
-    return new CoapEndpoint(await UdpListener.open({ ...bind, scheme: 'coap' }), options);
+    return new CoapEndpoint(await UdpListener.open({ ...bind, scheme: 'coap', ...(options.receiveBufferBytes === undefined ? {} : { receiveBufferBytes: options.receiveBufferBytes }) }), options);
   }
 
   /** The bound address. */
