@@ -19,6 +19,7 @@ import type { CoapIncomingRequest, CoapResponseSpec } from './coap/router.ts';
 import { securityRecords, serverRecords, type SecurityAccount, type ServerAccount } from './lwm2m/bootstrap-config.ts';
 import { BootstrapOperations, type BootstrapOperationOptions, type BootstrapStep, type Lwm2mBootstrapSession } from './lwm2m/bootstrap-operations.ts';
 import { judgeBootstrapRequest, type BootstrapRequestRecord } from './lwm2m/bootstrap-request.ts';
+import type { Lwm2mBody } from './lwm2m/device-management.ts';
 import type { DiscoveredLink, Lwm2mResponse } from './lwm2m/dm-response.ts';
 import { parseListenUri } from './lwm2m/listen-uri.ts';
 
@@ -163,7 +164,7 @@ export class Lwm2mBootstrapServer {
   }
 
   /** Bootstrap-Write of records (or raw bytes, malformed on purpose). */
-  write(session: Lwm2mBootstrapSession, path: string, body: Parameters<BootstrapOperations['write']>[2], options?: BootstrapOperationOptions & { blockSzx?: number }): Promise<Lwm2mResponse<undefined>> {
+  write(session: Lwm2mBootstrapSession, path: string, body: Lwm2mBody, options?: BootstrapOperationOptions & { blockSzx?: number }): Promise<Lwm2mResponse<undefined>> {
     return this.#ops.write(session, path, body, options);
   }
 
