@@ -1,7 +1,9 @@
 /**
- * A small strict flag parser: `--name value`, `--name=value`, boolean `--name`, repeatable flags.
- * Every mistake becomes a one-line `UsageError` naming the flag and the command.
+ * A strict flag parser on `node:util` `parseArgs`: `--name value`, `--name=value`, boolean
+ * `--name`, repeatable flags, `--` before positionals. Every mistake becomes a one-line
+ * `UsageError` naming the flag and the command.
  */
+import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.ts';
 
 /** Where a command writes; a text without a final newline gets one. */
@@ -33,42 +35,39 @@ export function parseFlags<S extends FlagSpecs>(
   specs: S,
   maxPositionals = 0,
 ): { flags: ParsedFlags<S>; positionals: string[] } {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
+  for (const [name, spec] of Object.entries(specs)) options[name] = spec.multiple ? { type: spec.type, multiple: true } : { type: spec.type };
+  // Not strict: node's own messages name neither the command nor --help, so each mistake is
+  // found here, in argument order, from the tokens.
+  const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const flags: Record<string, string | string[] | boolean> = {};
   const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('--')) {
-      if (arg.startsWith('-') && arg.length > 1) throw new UsageError(`${command}: unknown option ${arg} (see mgmt-conformance ${command} --help)`);
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
-    const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
-    if (!spec) throw new UsageError(`${command}: unknown option --${name} (see mgmt-conformance ${command} --help)`);
-    if (spec.type === 'boolean') {
-      if (eq >= 0) throw new UsageError(`${command}: --${name} takes no value`);
-      flags[name] = true;
-      continue;
-    }
-    let value: string | undefined = eq >= 0 ? arg.slice(eq + 1) : argv[i + 1];
-    if (eq < 0) {
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`${command}: --${name} needs a value (${spec.valueName ?? 'VALUE'})`);
-      i++;
-    }
-    value ??= '';
-    if (spec.multiple) flags[name] = [...((flags[name] as string[] | undefined) ?? []), value];
-    else if (name in flags) throw new UsageError(`${command}: --${name} given twice`);
-    else flags[name] = value;
+  for (const token of tokens) {
+    if (token.kind === 'positional') positionals.push(token.value);
+    if (token.kind !== 'option') continue;
+    const spec = Object.hasOwn(specs, token.name) ? specs[token.name] : undefined;
+    const shown = token.rawName.startsWith('--') ? token.rawName : (argv[token.index] ?? token.rawName);
+    if (!spec || !token.rawName.startsWith('--')) throw new UsageError(`${command}: unknown option ${shown} (see mgmt-conformance ${command} --help)`);
+    flags[token.name] = flagValue(command, token.name, spec, token, flags[token.name]);
   }
   if (positionals.length > maxPositionals) {
     throw new UsageError(`${command}: unexpected argument '${positionals[maxPositionals]!}' (see mgmt-conformance ${command} --help)`);
   }
   return { flags: flags as ParsedFlags<S>, positionals };
+}
+
+/** The value of one flag occurrence, given what earlier occurrences left (`previous`). */
+function flagValue(command: string, name: string, spec: FlagSpec, token: { value?: string | undefined; inlineValue?: boolean | undefined }, previous: string | string[] | boolean | undefined): string | string[] | boolean {
+  if (spec.type === 'boolean') {
+    if (token.inlineValue) throw new UsageError(`${command}: --${name} takes no value`);
+    return true;
+  }
+  const value = token.value;
+  // `--smp --json`: the next flag is not a value, even though node would take it as one.
+  if (value === undefined || (!token.inlineValue && value.startsWith('--'))) throw new UsageError(`${command}: --${name} needs a value (${spec.valueName ?? 'VALUE'})`);
+  if (spec.multiple) return [...((previous as string[] | undefined) ?? []), value];
+  if (previous !== undefined) throw new UsageError(`${command}: --${name} given twice`);
+  return value;
 }
 
 /** An integer flag value within [min, max]; anything else is a `UsageError`. */

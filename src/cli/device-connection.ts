@@ -5,11 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import { SmpClient } from '../client/smp-client.ts';
-import { builtInTargets, loadTargets, resolveTarget, type TargetConfig } from '../config/targets.ts';
+import { builtInTargets, DEFAULT_TIMEOUT_MS, loadTargets, resolveTarget, type TargetConfig } from '../config/index.ts';
 import type { Transport } from '../core/transport.ts';
 import { ResponseTimeoutError, TransportError, UsageError } from '../errors.ts';
-import type { RunningSimulator } from '../simulator/index.ts';
-import { CAPABILITY_NAMES } from '../target/capability-catalogue.ts';
+import { startSimulatorDevice } from '../target/device-start.ts';
+import { CAPABILITY_NAMES } from '../target/index.ts';
 import { parseConnectionString, type ConnectionSpec } from '../transport/connection-string.ts';
 import { openTransport } from '../transport/open.ts';
 import { integerFlag, type FlagSpecs } from './args.ts';
@@ -26,7 +26,7 @@ export const DEVICE_FLAGS = {
   smp: { type: 'string', valueName: 'CONN', description: 'device: udp://HOST:PORT or serial:///dev/PATH?baud=N' },
   target: { type: 'string', valueName: 'NAME', description: 'a target from targets.json instead of --smp (default: its defaultTarget)' },
   targets: { type: 'string', valueName: 'FILE', description: 'targets file (default ./targets.json, else the built-in simulator)' },
-  timeout: { type: 'string', valueName: 'MS', description: "per-request timeout (default: the target's timeoutMs, 2000)" },
+  timeout: { type: 'string', valueName: 'MS', description: `per-request timeout (default: the target's timeoutMs, ${DEFAULT_TIMEOUT_MS})` },
 } as const satisfies FlagSpecs;
 
 /** Parsed device flags. */
@@ -56,7 +56,7 @@ async function resolveWhere(command: string, flags: DeviceFlags): Promise<Where>
   const timeoutFlag = flags.timeout === undefined ? undefined : integerFlag(command, 'timeout', flags.timeout, 1, 600_000);
   if (flags.smp !== undefined) {
     if (flags.target !== undefined) throw new UsageError(`${command}: give --smp or --target, not both`);
-    return { spec: connectionFromFlag('--smp', flags.smp), timeoutMs: timeoutFlag ?? 2000 };
+    return { spec: connectionFromFlag('--smp', flags.smp), timeoutMs: timeoutFlag ?? DEFAULT_TIMEOUT_MS };
   }
   const checks = { checkConnection: connectionProblem, knownCapabilities: CAPABILITY_NAMES };
   const file = flags.targets !== undefined || existsSync('targets.json') ? await loadTargets(flags.targets ?? 'targets.json', checks) : builtInTargets();
@@ -64,14 +64,6 @@ async function resolveWhere(command: string, flags: DeviceFlags): Promise<Where>
   const timeoutMs = timeoutFlag ?? target.timeoutMs;
   if (target.kind === 'sim') return { sim: target, timeoutMs };
   return { spec: connectionFromFlag(`target '${target.name}' smp`, target.smp ?? ''), timeoutMs };
-}
-
-/** The endpoint of the sim target's first transport, as a connection spec. */
-function simEndpoint(sim: RunningSimulator): ConnectionSpec {
-  if (sim.udp) return { scheme: 'udp', host: sim.udp.host, port: sim.udp.port };
-  if (sim.udp6) return { scheme: 'udp', host: sim.udp6.host, port: sim.udp6.port };
-  if (sim.serialPath) return { scheme: 'serial', path: sim.serialPath, baudRate: 115200, raw: false };
-  throw new TransportError('simulator started without an endpoint');
 }
 
 /** Turn silence into a one-line setup error naming the endpoint. */
@@ -94,20 +86,12 @@ async function runOn<T>(transport: Transport, timeoutMs: number, body: (link: De
 export async function withDevice<T>(command: string, flags: DeviceFlags, body: (link: DeviceLink) => Promise<T>): Promise<T> {
   const where = await resolveWhere(command, flags);
   if ('spec' in where) return runOn(await openTransport(where.spec), where.timeoutMs, body);
-  const o = where.sim.sim;
-  const first = o?.transports[0] ?? 'udp';
-  // The simulator loads only for a sim target: talking to hardware never needs it.
-  const { startSimulator } = await import('../simulator/index.ts');
-  const sim = await startSimulator({
-    udp: first === 'udp' ? { port: 0 } : false,
-    udp6: first === 'udp6' ? { port: 0 } : false,
-    serial: first === 'serial',
-    ...(o ? { faults: o.faults, errorForm: o.errorForm, bufSize: o.bufSize, bufCount: o.bufCount } : {}),
-  });
+  const sim = where.sim;
+  const device = await startSimulatorDevice({ transport: sim.sim?.transports[0] ?? 'udp', faults: sim.sim?.faults ?? [], sim: sim.sim });
   try {
-    return await runOn(await openTransport(simEndpoint(sim)), where.timeoutMs, body);
+    return await runOn(await openTransport(connectionFromFlag(`target '${sim.name}'`, device.smp)), where.timeoutMs, body);
   } finally {
-    await sim.stop();
+    await device.stop();
   }
 }
 

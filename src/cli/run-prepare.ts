@@ -1,13 +1,14 @@
 /**
- * Start what a target run needs. The CLI process owns the simulator (the vitest worker only
- * connects to it, exactly as it would to a board), so a harness crash cannot take the device
- * down with it and the device's state survives across suite files.
+ * Start what a target run needs, in two phases: first bind what must listen (a protocol server
+ * the device connects to, such as the LwM2M server socket, whose bound port the device must be
+ * told), then start the device with those addresses. The target-run process owns the device
+ * (the vitest worker only connects to it, exactly as it would to a board), so a harness crash
+ * cannot take the device down with it and the device's state survives across suite files.
+ * @see docs/architecture.md "Listeners before devices"
  */
-import { spawn } from 'node:child_process';
-import { formatConnectionString } from '../transport/connection-string.ts';
+import { runTargetOf, type ListenAddresses, type RunTarget, type TargetConfig } from '../config/index.ts';
 import { FAULT_PROFILES } from '../simulator/faults.ts';
-import { startSimulator } from '../simulator/index.ts';
-import type { PreparedTarget } from './run-target.ts';
+import { startProcessDevice, startSimulatorDevice, type StartedDevice } from '../target/device-start.ts';
 import type { TargetRunPlan } from './run-targets.ts';
 
 /** Names of the simulator's fault profiles (for `--fault` checks). */
@@ -15,64 +16,103 @@ export function knownFaultNames(): string[] {
   return FAULT_PROFILES.map((p) => p.name);
 }
 
-const SIM_SERIAL_BAUD = 115_200;
+/** A started target: the connection string the session opens, and how to stop it. */
+export type PreparedTarget = StartedDevice;
 
-async function startSimTarget(plan: TargetRunPlan): Promise<PreparedTarget> {
-  const sim = plan.target.sim;
-  const sim6 = plan.transport === 'udp6';
-  const running = await startSimulator({
-    udp: plan.transport === 'udp' ? { host: '127.0.0.1', port: 0 } : false,
-    udp6: sim6 ? { host: '::1', port: 0 } : false,
-    serial: plan.transport === 'serial',
-    faults: plan.faults,
-    ...(sim ? { errorForm: sim.errorForm, bufSize: sim.bufSize, bufCount: sim.bufCount } : {}),
-  });
-  const endpoint = sim6 ? running.udp6 : running.udp;
-  let smp: string | undefined;
-  if (plan.transport === 'serial' && running.serialPath) {
-    smp = formatConnectionString({ scheme: 'serial', path: running.serialPath, baudRate: SIM_SERIAL_BAUD, raw: false });
-  } else if (endpoint) {
-    smp = formatConnectionString({ scheme: 'udp', host: endpoint.host, port: endpoint.port });
-  }
-  if (smp === undefined) {
-    await running.stop();
-    throw new Error(`the simulator did not open a ${plan.transport} endpoint`);
-  }
-  return { smp, stop: () => running.stop() };
+/** Starts the target's device (the simulator, a process) or just names its endpoint; gets the bound listen addresses. */
+export type PrepareTarget = (plan: TargetRunPlan, listening: ListenAddresses) => Promise<PreparedTarget>;
+
+/** One bound listening socket. */
+export interface BoundListener {
+  /** The address as bound (`coap://127.0.0.1:40123`: port 0 resolved). */
+  address: string;
+  close(): Promise<void>;
 }
 
-/** Grace between SIGTERM and SIGKILL when stopping a target process. */
-const PROCESS_STOP_MS = 3000;
+/** Binds one protocol's listening socket for the targets that configure one. */
+export interface ListenerBinder {
+  protocol: keyof ListenAddresses;
+  /** The configured listen address of `target`, or undefined when it has none for this protocol. */
+  addressOf(target: TargetConfig): string | undefined;
+  bind(address: string): Promise<BoundListener>;
+}
+
+/** Listeners a target run bound, by protocol. */
+export interface BoundListeners {
+  addresses: ListenAddresses;
+  /** Close every listener; never throws. */
+  close(): Promise<void>;
+}
+
+/** Binds the listeners of a target run before its device starts. */
+export type ListenTarget = (plan: TargetRunPlan) => Promise<BoundListeners>;
 
 /**
- * Start a `process` target (e.g. a native_sim build) and reach it at its `smp` address. Whether
- * it is ready is the session's business (it waits for the first answer, bounded).
+ * Listener binders of the protocols the harness serves. None yet: the LwM2M server binder joins
+ * here (docs/architecture.md "Protocol drivers" says how).
  */
-function startProcessTarget(plan: TargetRunPlan, smp: string): PreparedTarget {
-  const options = plan.target.process;
-  const [command, ...args] = options?.command ?? [];
-  if (command === undefined) throw new Error(`target '${plan.target.name}' has no process command`);
-  const child = spawn(command, args, { cwd: options?.cwd, stdio: 'ignore' });
-  let exited = false;
-  child.on('exit', () => (exited = true));
-  child.on('error', () => (exited = true));
-  return {
-    smp,
-    stop: async () => {
-      if (exited) return;
-      const gone = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), PROCESS_STOP_MS);
-      await gone;
-      clearTimeout(timer);
-    },
+export const LISTENER_BINDERS: readonly ListenerBinder[] = [];
+
+/** A listen phase over `binders`: binds, in order, every one the target configures. */
+export function listenWith(binders: readonly ListenerBinder[]): ListenTarget {
+  return async (plan) => {
+    const bound: BoundListener[] = [];
+    const addresses: ListenAddresses = {};
+    const close = async (): Promise<void> => {
+      for (const b of bound.splice(0).reverse()) await b.close().catch(() => undefined);
+    };
+    try {
+      for (const binder of binders) {
+        const wanted = binder.addressOf(plan.target);
+        if (wanted === undefined) continue;
+        const b = await binder.bind(wanted);
+        bound.push(b);
+        addresses[binder.protocol] = b.address;
+      }
+    } catch (e) {
+      await close();
+      throw e;
+    }
+    return { addresses, close };
   };
 }
 
-/** Default preparation: start the simulator or the target's process; udp/serial targets are reached as configured. */
-export async function defaultPrepareTarget(plan: TargetRunPlan): Promise<PreparedTarget> {
-  if (plan.target.kind === 'sim') return startSimTarget(plan);
-  if (plan.target.smp === undefined) throw new Error(`target '${plan.target.name}' has no smp connection string`);
-  if (plan.target.kind === 'process') return startProcessTarget(plan, plan.target.smp);
-  return { smp: plan.target.smp, stop: async () => undefined };
+/** Default listen phase: the harness's own binders. */
+export const defaultListenTarget: ListenTarget = listenWith(LISTENER_BINDERS);
+
+/** Default device start: the simulator or the target's process; udp/serial targets are reached as configured. */
+export async function defaultPrepareTarget(plan: TargetRunPlan, listening: ListenAddresses): Promise<PreparedTarget> {
+  const target = plan.target;
+  if (target.kind === 'sim') return startSimulatorDevice({ transport: plan.transport, faults: plan.faults, sim: target.sim });
+  if (target.smp === undefined) throw new Error(`target '${target.name}' has no smp connection string`);
+  if (target.kind === 'process') return startProcessDevice(target.name, target.process, target.smp, listening);
+  return { smp: target.smp, stop: async () => undefined };
+}
+
+/** A target run's target, started: what the worker gets in `MGMT_TARGET`, and how to stop everything. */
+export interface StartedTargetRun {
+  target: RunTarget;
+  stop(): Promise<void>;
+}
+
+/**
+ * Listeners first, then the device with their addresses; the worker's target carries both the
+ * device's endpoint and the bound addresses. Nothing stays open when a phase fails.
+ */
+export async function startTargetRun(plan: TargetRunPlan, phases: { listen: ListenTarget; prepare: PrepareTarget }): Promise<StartedTargetRun> {
+  const listeners = await phases.listen(plan);
+  let device: PreparedTarget;
+  try {
+    device = await phases.prepare(plan, listeners.addresses);
+  } catch (e) {
+    await listeners.close();
+    throw e;
+  }
+  return {
+    target: runTargetOf(plan.target, { ...plan, smp: device.smp, listening: listeners.addresses }),
+    stop: async () => {
+      await device.stop();
+      await listeners.close();
+    },
+  };
 }

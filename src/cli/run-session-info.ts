@@ -1,15 +1,13 @@
 /**
  * A vitest setup file the `run` command adds to the conformance project: after each suite file,
  * it writes what the target session learned (identity, capabilities, parameters) to the file
- * named by `MGMT_SESSION_INFO_FILE`, so summary.json can carry it. It runs inside the worker, where
- * the session lives; the CLI process only reads the file.
+ * named by `MGMT_SESSION_INFO_FILE` (`SESSION_INFO_FILE_ENV`), so summary.json can carry it. It
+ * runs inside the worker, where the session lives; the CLI process only reads the file.
+ * @see docs/architecture.md "Session and run model"
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { afterAll } from 'vitest';
-
-// Same global slot as src/conformance/session-port.ts (SESSION_PROVIDER_KEY); read by name so this
-// file stays independent of the kit's module instance.
-const PROVIDER_KEY = Symbol.for('mgmt-conformance.session-provider');
+import { SESSION_INFO_FILE_ENV, SESSION_PROVIDER_KEY } from '../config/run-target.ts';
 
 interface SessionLike {
   identity?: unknown;
@@ -36,8 +34,8 @@ function anyCaseOpenedSession(tasks: readonly { meta?: unknown; tasks?: unknown 
 
 // vitest insists on a destructuring pattern for the (unused) context argument.
 afterAll(async ({}, file) => {
-  const path = process.env['MGMT_SESSION_INFO_FILE'];
-  const provider = (globalThis as Record<symbol, unknown>)[PROVIDER_KEY];
+  const path = process.env[SESSION_INFO_FILE_ENV];
+  const provider = (globalThis as Record<symbol, unknown>)[SESSION_PROVIDER_KEY];
   // Asking for the session when no case got one would try to open an unreachable target again.
   if (!path || typeof provider !== 'function' || !anyCaseOpenedSession(file.tasks)) return;
   try {

@@ -10,17 +10,12 @@ import { buildTargetSummary, type CaseRecord, type JsonValue, missingCaseRecord,
 import { writeAllureResultFromRecord } from '../reporting/allure-missing.ts';
 import { junitFileName, renderJUnit } from '../reporting/junit.ts';
 import { CaseCollector, ConformanceAllureReporter } from '../reporting/vitest-reporters.ts';
-import { type TargetRunPlan, targetEnvironment } from './run-targets.ts';
+import { encodeRunTarget, RUN_TARGET_ENV, SESSION_INFO_FILE_ENV } from '../config/index.ts';
+import { defaultListenTarget, type ListenTarget, type PrepareTarget, startTargetRun, type StartedTargetRun } from './run-prepare.ts';
+import type { TargetRunPlan } from './run-targets.ts';
 import { PACKAGE_ROOT, runConformanceProject } from './run-vitest.ts';
 
-/** A started target: the connection string the session opens, and how to stop it. */
-export interface PreparedTarget {
-  smp: string;
-  stop(): Promise<void>;
-}
-
-/** Starts what a target run needs (the simulator, a process) or just names its endpoint. */
-export type PrepareTarget = (plan: TargetRunPlan) => Promise<PreparedTarget>;
+export type { PreparedTarget, PrepareTarget } from './run-prepare.ts';
 
 /** What a target run needs besides its plan. */
 export interface TargetRunContext {
@@ -31,6 +26,8 @@ export interface TargetRunContext {
   pattern: RegExp;
   outDir: string;
   prepare: PrepareTarget;
+  /** Binds the target's listeners before `prepare` starts the device (default: the harness's binders). */
+  listen?: ListenTarget;
   runTimeoutMs: number;
   /** Suite files that failed to load at selection: their cases are missing, so the run fails. */
   loadProblems?: readonly string[];
@@ -84,15 +81,17 @@ function readSessionInfo(path: string): { identity: Identity; capabilities: stri
 }
 
 async function runWithTarget(plan: TargetRunPlan, ctx: TargetRunContext, collector: CaseCollector, sessionFile: string): Promise<string | undefined> {
-  let prepared: PreparedTarget;
+  let started: StartedTargetRun;
   try {
-    prepared = await bounded(ctx.prepare(plan), PREPARE_BOUND_MS, `starting target '${plan.target.name}'`);
+    const phases = { listen: ctx.listen ?? defaultListenTarget, prepare: ctx.prepare };
+    started = await bounded(startTargetRun(plan, phases), PREPARE_BOUND_MS, `starting target '${plan.target.name}'`);
   } catch (e) {
     return `target could not be started: ${e instanceof Error ? e.message : String(e)}`;
   }
-  const saved = { target: process.env['MGMT_TARGET'], info: process.env['MGMT_SESSION_INFO_FILE'] };
-  process.env['MGMT_TARGET'] = JSON.stringify(targetEnvironment(plan, prepared.smp));
-  process.env['MGMT_SESSION_INFO_FILE'] = sessionFile;
+  const saved = { target: process.env[RUN_TARGET_ENV], info: process.env[SESSION_INFO_FILE_ENV] };
+  // The forked vitest worker inherits both: the target it opens, and where to write what it learned.
+  process.env[RUN_TARGET_ENV] = encodeRunTarget(started.target);
+  process.env[SESSION_INFO_FILE_ENV] = sessionFile;
   try {
     const allure = new ConformanceAllureReporter({
       resultsDir: join(ctx.outDir, 'allure-results'),
@@ -102,9 +101,9 @@ async function runWithTarget(plan: TargetRunPlan, ctx: TargetRunContext, collect
     const end = await runConformanceProject({ root: ctx.root, pattern: ctx.pattern, reporters: [sessionInfoInjector(), collector, allure], timeoutMs: ctx.runTimeoutMs });
     return end.problems.length > 0 ? end.problems.join('; ') : undefined;
   } finally {
-    restoreEnv('MGMT_TARGET', saved.target);
-    restoreEnv('MGMT_SESSION_INFO_FILE', saved.info);
-    await bounded(prepared.stop(), 15_000, 'stopping the target').catch(() => undefined);
+    restoreEnv(RUN_TARGET_ENV, saved.target);
+    restoreEnv(SESSION_INFO_FILE_ENV, saved.info);
+    await bounded(started.stop(), 15_000, 'stopping the target').catch(() => undefined);
   }
 }
 

@@ -4,12 +4,15 @@
  * seed, strictness and faults. Configuration mistakes surface here, before anything starts.
  */
 import { existsSync } from 'node:fs';
-import { builtInTargets, loadTargets, resolveTarget, type TargetConfig, type TargetsFile } from '../config/index.ts';
+import { builtInTargets, DEFAULT_TIMEOUT_MS, loadTargets, resolveTarget, type TargetConfig, type TargetsFile } from '../config/index.ts';
 import { ConfigError, UsageError } from '../errors.ts';
 import { parseConnectionString } from '../transport/connection-string.ts';
 import type { RunOptions } from './run-options.ts';
 
-/** One target run: one vitest run, one JUnit file, one entry in summary.json. */
+/**
+ * One target run: one vitest run, one JUnit file, one entry in summary.json. It carries the
+ * validated target as it is; the worker gets it back as a `RunTarget` (src/config/run-target.ts).
+ */
 export interface TargetRunPlan {
   /** Unique within the run: `sim-udp`, `board1`. Used in file names. */
   key: string;
@@ -19,24 +22,6 @@ export interface TargetRunPlan {
   faults: string[];
   isStrict: boolean;
   seed: number;
-}
-
-/** What the case kit reads from `MGMT_TARGET` (the resolved target as JSON). */
-export interface TargetEnvironment {
-  name: string;
-  kind: TargetConfig['kind'];
-  /** Connection string the session opens; for the simulator, the endpoint it was started on. */
-  smp: string;
-  transport: string;
-  capabilities: string[];
-  /** Timing budgets from targets.json (name → milliseconds); `{}` turns the simulator's defaults off. */
-  budgets: Record<string, number>;
-  timeoutMs: number;
-  strict: boolean;
-  seed: number;
-  faults: string[];
-  /** How long the session waits for the device's first answer (process targets boot first). */
-  readyTimeoutMs?: number;
 }
 
 function transportOfConnection(conn: string): string {
@@ -88,26 +73,9 @@ export async function planTargetRuns(options: RunOptions, knownFaults: readonly 
   if (options.smp !== undefined) {
     if (options.faults.length > 0) throw new UsageError('run: --fault applies to simulator targets only, not to --smp');
     if (options.transport) throw new UsageError('run: --transport applies to simulator targets only, not to --smp');
-    return plansFor(adHocTarget(options.smp, 2000), options);
+    return plansFor(adHocTarget(options.smp, DEFAULT_TIMEOUT_MS), options);
   }
   const file = await loadFile(options, knownFaults);
   const names = options.targets.length > 0 ? [...new Set(options.targets)] : [file.defaultTarget];
   return names.flatMap((name) => plansFor(resolveTarget(file, name), options));
-}
-
-/** The `MGMT_TARGET` value for a run whose target is reachable at `smp`. */
-export function targetEnvironment(plan: TargetRunPlan, smp: string): TargetEnvironment {
-  return {
-    name: plan.target.name,
-    kind: plan.target.kind,
-    smp,
-    transport: plan.transport,
-    capabilities: plan.target.capabilities,
-    budgets: { ...plan.target.budgets },
-    timeoutMs: plan.target.timeoutMs,
-    strict: plan.isStrict,
-    seed: plan.seed,
-    faults: plan.faults,
-    ...(plan.target.process?.readyTimeoutMs !== undefined ? { readyTimeoutMs: plan.target.process.readyTimeoutMs } : {}),
-  };
 }

@@ -1,7 +1,7 @@
 /**
  * Drive vitest's `conformance` project programmatically: collect the cases (for selection and
  * `list`) and run the selected ones for one target, bounded by a global timeout.
- * @see /work/shared/DESIGN.md "One session per target"
+ * @see docs/architecture.md "Session and run model"
  */
 import { resolve } from 'node:path';
 import { createVitest, type Reporter, type Vitest } from 'vitest/node';

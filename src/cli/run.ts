@@ -4,7 +4,7 @@
  * `summary.json` (rewritten atomically as each target run ends), `junit-<target run>.xml`,
  * `allure-results/`, and a console table. Exit 0 when nothing failed, 1 when a case failed or
  * broke, 2 on usage or config errors.
- * @see /work/shared/DESIGN.md "Reports", "One session per target"
+ * @see docs/architecture.md "Data flow", "Session and run model"
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';

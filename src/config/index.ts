@@ -5,6 +5,7 @@ export {
   parseTargets,
   resolveTarget,
   DEFAULT_TIMEOUT_MS,
+  SIM_DECLARED_CAPABILITIES,
   SIM_TRANSPORTS,
   TARGET_KINDS,
   type ProcessTargetOptions,
@@ -17,3 +18,17 @@ export {
 } from './targets.ts';
 export { BUDGETS, BUDGET_NAMES, SIM_DEFAULT_BUDGETS, isBudgetName, type BudgetName } from './budgets.ts';
 export { locateJsonError, type JsonSyntaxProblem } from './json-locate.ts';
+export { checkLwm2m, DEFAULT_REGISTRATION_TIMEOUT_MS, parseListenAddress, type Lwm2mTargetOptions } from './lwm2m-target.ts';
+export {
+  DEFAULT_READY_TIMEOUT_MS,
+  RUN_TARGET_ENV,
+  SESSION_INFO_FILE_ENV,
+  SESSION_PROVIDER_KEY,
+  encodeRunTarget,
+  randomSeed,
+  runTargetFromEnv,
+  runTargetOf,
+  type ListenAddresses,
+  type RunChoices,
+  type RunTarget,
+} from './run-target.ts';

@@ -8,6 +8,7 @@ import { ConfigError } from '../errors.ts';
 import { BUDGET_NAMES, SIM_DEFAULT_BUDGETS, isBudgetName } from './budgets.ts';
 import { ConfigChecker, childPointer, describeJson } from './checker.ts';
 import { locateJsonError } from './json-locate.ts';
+import { checkLwm2m, type Lwm2mTargetOptions } from './lwm2m-target.ts';
 
 /** How a target is reached. */
 export type TargetKind = 'sim' | 'udp' | 'serial' | 'process';
@@ -42,6 +43,8 @@ export interface TargetConfig {
   smp?: string;
   sim?: SimTargetOptions;
   process?: ProcessTargetOptions;
+  /** The LwM2M side: the harness is the server the device registers with (any kind). */
+  lwm2m?: Lwm2mTargetOptions;
   /** Capabilities the target declares; a declared one the device lacks is a failure. */
   capabilities: string[];
   timeoutMs: number;
@@ -72,10 +75,11 @@ export interface TargetsCheckOptions {
   knownCapabilities?: readonly string[];
 }
 
+/** Per-request timeout of a target that names none (targets.json `timeoutMs`, `--timeout`). */
 export const DEFAULT_TIMEOUT_MS = 2000;
 const SIM_DEFAULTS: SimTargetOptions = { transports: ['udp', 'serial'], faults: [], errorForm: 'v2', bufSize: 2048, bufCount: 2 };
 const TOP_KEYS = ['schemaVersion', 'defaultTarget', 'targets'] as const;
-const TARGET_KEYS = ['description', 'kind', 'smp', 'sim', 'process', 'capabilities', 'timeoutMs', 'strict', 'budgets'] as const;
+const TARGET_KEYS = ['description', 'kind', 'smp', 'sim', 'process', 'lwm2m', 'capabilities', 'timeoutMs', 'strict', 'budgets'] as const;
 const SIM_KEYS = ['transports', 'faults', 'errorForm', 'bufSize', 'bufCount'] as const;
 const PROCESS_KEYS = ['command', 'cwd', 'readyTimeoutMs'] as const;
 const CAPABILITY_NAME = /^[a-z][a-z0-9]*(?:\.[a-z0-9][a-z0-9_-]*)+$/;
@@ -149,6 +153,10 @@ function checkTarget(c: ConfigChecker, name: string, raw: unknown, options: Targ
     if (d !== undefined) out.description = d;
   }
   if (kind !== undefined) checkKindFields(c, kind, t, at, out, options);
+  if (t['lwm2m'] !== undefined) {
+    const lwm2m = checkLwm2m(c, t['lwm2m'], `${at}/lwm2m`);
+    if (lwm2m) out.lwm2m = lwm2m;
+  }
   return c.errors.length === before ? out : undefined;
 }
 

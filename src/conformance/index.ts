@@ -4,7 +4,7 @@
  * Writing cases (see suites/smp/os-echo.suite.ts):
  * - `defineSuite({ id, protocol, feature, title }, (s) => { s.case({...}); s.property({...}) })`;
  *   ids are UPPER-KEBAB and unique across all suites, `spec.doc` is a key of `SPEC_DOCS`,
- *   `requires` names capabilities from src/target/capability-catalogue.ts.
+ *   `requires` names capabilities from src/target/smp/capability-catalogue.ts.
  * - Judge replies with `ctx.expect`: `smpOk(reply).field('x').toBe(v)`, `mgmtErr(reply, [{ rc: 3 },
  *   { v2: { group, rc } }])`, `smpShape`, `silence(ms, { send })`, `oneOf([...])`, `that(...)`,
  *   `warn(...)` (SHOULD), `note(...)`; then `alive()` (or `ready()` after a reset) for the state
@@ -12,6 +12,8 @@
  *   verifiers. A missing required answer is a failure; transport or harness trouble is broken.
  * - Levels: MUST fails; SHOULD is non-strict (fails with strict mode); MAY is informational.
  *   A dead device after the case fails whatever the level.
+ * - Image uploads: `uploadImageSteps(ctx, image, { stopAt, from, sha, upgrade })` sends the chunks
+ *   (sized by `uploadChunkBytes(ctx)`, the client's exact arithmetic), judging each reply.
  * - Properties: `numRuns: { udp, serial }`, `arbitrary` (or a function of ctx), `predicate`;
  *   the seed is in the meta; replay one case with `MGMT_REPLAY=<id>:<seed>:<path>`, a whole run
  *   with `MGMT_SEED` (or `run --seed`).
@@ -50,6 +52,8 @@ export {
   type SessionProvider,
   type SessionTimeouts,
 } from './session-port.ts';
+export { ASSUMED_BUF_SIZE_BYTES, askTwice, sha256, uploadChunkBytes, uploadImageSteps, type UploadSteps } from './upload-steps.ts';
+export type { ReceivedPacket, SmpReply } from '../client/smp-client.ts';
 export { SPEC_DOCS, isSpecDocKey, specUrl, type SpecDoc, type SpecDocKey } from './spec-registry.ts';
 export { annotateFrame, describeBody } from './verifiers/describe.ts';
 export type { Verifiers, CaseRecorder } from './verifiers/expect.ts';

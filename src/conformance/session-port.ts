@@ -4,9 +4,10 @@
  * vitest environment installs a provider under a well-known global symbol, and the kit asks it
  * for the session on each case. A global is also what keeps one session per worker when vitest
  * loads the environment and the suites through separate module runners.
- * @see /work/shared/DESIGN.md "One session per target"
+ * @see docs/architecture.md "Session and run model"
  */
 import type { SmpClient } from '../client/smp-client.ts';
+import { SESSION_PROVIDER_KEY } from '../config/run-target.ts';
 import type { TraceLog } from '../core/trace.ts';
 import { CaseBrokenError, hasErrorCode } from './errors.ts';
 
@@ -48,6 +49,11 @@ export interface CaseSession {
   readonly allowsDestructive: boolean;
   /** The SMP client, when the target speaks SMP. */
   readonly smp: SmpClient | undefined;
+  /**
+   * Is the device still there? Each protocol driver asks its harmless request (SMP: echo, else
+   * MCUmgr params); `dead` names what was expected and what came.
+   */
+  alive?(): Promise<{ kind: 'alive' } | { kind: 'dead'; expected: string; actual: string } | { kind: 'unchecked'; reason: string }>;
   readonly trace: TraceLog;
   readonly params: McumgrParams | undefined;
   /** SMP header versions the device answers: v1 = original protocol, v2 = version bits 01. */
@@ -76,11 +82,10 @@ export interface CaseSession {
   awaitReady(options?: { timeoutMs?: number }): Promise<number>;
 }
 
+export { SESSION_PROVIDER_KEY };
+
 /** Something that yields the session for the current target (rejects when it cannot be opened). */
 export type SessionProvider = () => Promise<CaseSession>;
-
-/** The global slot the conformance environment fills; the same string is used in src/target. */
-export const SESSION_PROVIDER_KEY = Symbol.for('mgmt-conformance.session-provider');
 
 type ProviderSlot = { [SESSION_PROVIDER_KEY]?: SessionProvider };
 

@@ -3,10 +3,10 @@
  * conformance project runs one worker without isolation), closed at teardown. The registry sits
  * on a global because vitest loads the environment and the suites through separate module
  * runners; both must see the same session.
- * @see /work/shared/DESIGN.md "One session per target"
+ * @see docs/architecture.md "Session and run model"
  */
 import { Session, type SessionOpenOptions } from './session.ts';
-import { targetFromEnv, type ResolvedTarget } from './target-env.ts';
+import { runTargetFromEnv, type RunTarget } from '../config/index.ts';
 
 const SESSIONS_KEY = Symbol.for('mgmt-conformance.sessions');
 
@@ -22,7 +22,7 @@ function sessions(): Map<string, Entry> {
 }
 
 /** The session for `target` (default: `MGMT_TARGET`), opened on first use. */
-export function getSession(target: ResolvedTarget = targetFromEnv(), options: SessionOpenOptions = {}): Promise<Session> {
+export function getSession(target: RunTarget = runTargetFromEnv(), options: SessionOpenOptions = {}): Promise<Session> {
   const map = sessions();
   const existing = map.get(target.name);
   if (existing) return existing.promise;

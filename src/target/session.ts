@@ -1,143 +1,176 @@
 /**
- * A Session: one open target with its SMP client, discovered capabilities, MCUmgr parameters and
- * trace, shared by every case of the worker. It implements the case kit's `CaseSession`
- * (src/conformance/session-port.ts) structurally; a unit test checks the fit.
- * @see /work/shared/DESIGN.md "One session per target"
+ * A Session: one open target with its protocol drivers (SMP today; LwM2M plugs in beside it),
+ * discovered capabilities, MCUmgr parameters and trace, shared by every case of the worker. It
+ * implements the case kit's `CaseSession` (src/conformance/session-port.ts) structurally; a unit
+ * test checks the fit.
+ * @see docs/architecture.md "Session and run model", "Protocol drivers"
  */
-import { SmpClient } from '../client/smp-client.ts';
+import type { SmpClient } from '../client/smp-client.ts';
+import type { ListenAddresses, RunTarget } from '../config/index.ts';
 import type { TraceLog } from '../core/trace.ts';
 import type { Transport } from '../core/transport.ts';
-import { ResponseTimeoutError, TransportClosedError, TransportError } from '../errors.ts';
-import { assumedCapabilities, discoverCapabilities, unknownCapability, type CapabilityStatus, type DiscoveryResult } from './capabilities.ts';
-import { openTarget, reopenLink, waitUntilReady } from './lifecycle.ts';
-import type { ResolvedTarget } from './target-env.ts';
+import { TransportClosedError } from '../errors.ts';
+import type { StartedDevice } from './device-start.ts';
+import { driversFor } from './drivers.ts';
+import { startDeviceInWorker } from './lifecycle.ts';
+import type { AliveResult, CapabilityStatus, ProtocolDriver } from './protocol-driver.ts';
+import { unknownCapability } from './smp/capabilities.ts';
+import { SmpDriver } from './smp/driver.ts';
 
 /** Default window of a silence check when a case gives none. */
 export const DEFAULT_SILENCE_MS = 300;
 
-/**
- * Discover capabilities; a device that answers but not to the requests (readiness saw only
- * mismatched packets, or discovery stops getting replies) gets assumed capabilities and a
- * recorded problem instead of an unreachable verdict.
- */
-async function discover(smp: SmpClient, target: ResolvedTarget, transportKind: string, mismatch: string | undefined): Promise<DiscoveryResult> {
-  const declared = target.capabilities;
-  if (mismatch !== undefined) return assumedCapabilities({ transportKind, declared, problem: `the device answered with ${mismatch}` });
-  try {
-    return await discoverCapabilities(smp, { transportKind, declared, isReferenceSimulator: target.kind === 'sim' });
-  } catch (e) {
-    if (!(e instanceof ResponseTimeoutError)) throw e;
-    return assumedCapabilities({ transportKind, declared, problem: `the device stopped answering during capability discovery (${e.message})` });
-  }
-}
+/** Starts the device after the listen phase, when the run has not (undefined: already running). */
+export type StartDevice = (target: RunTarget, listening: ListenAddresses) => Promise<StartedDevice | undefined>;
 
 /** How to open a session besides the target itself. */
 export interface SessionOpenOptions {
-  /** Use this transport instead of opening the target's (unit tests: a memory pair). */
+  /** Use this transport for SMP instead of opening the target's (unit tests: a memory pair). */
   transport?: Transport;
   /** Kind reported for an injected transport (default: its `kind`). */
   transportKind?: string;
+  /** The drivers to run (default: `driversFor(target)`). */
+  drivers?: ProtocolDriver[];
+  /** Device start between the listen and open phases (default: a worker-started simulator when needed). */
+  startDevice?: StartDevice;
+}
+
+/** Open every driver in phase order: listen → start the device → open → ready → discover. */
+async function openDrivers(target: RunTarget, drivers: readonly ProtocolDriver[], startDevice: StartDevice, keep: (device: StartedDevice) => void): Promise<{ statuses: Map<string, CapabilityStatus>; identity: Record<string, unknown>; problem: string | undefined }> {
+  let listening: ListenAddresses = { ...target.listening };
+  for (const d of drivers) listening = { ...listening, ...(await d.listen()) };
+  const device = await startDevice(target, listening);
+  if (device) keep(device);
+  const statuses = new Map<string, CapabilityStatus>();
+  const identity: Record<string, unknown> = {};
+  let problem: string | undefined;
+  for (const d of drivers) {
+    await d.open({ target, smp: device?.smp ?? target.smp, listening });
+    const ready = await d.waitReady({ timeoutMs: target.readyTimeoutMs });
+    const found = await d.discover(ready);
+    for (const [name, s] of found.statuses) statuses.set(name, s);
+    Object.assign(identity, found.identity);
+    problem ??= found.problem;
+  }
+  return { statuses, identity, problem };
 }
 
 /** One open target. */
 export class Session {
-  readonly target: ResolvedTarget;
+  readonly target: RunTarget;
   readonly targetName: string;
-  readonly transportKind: string;
-  readonly connection: string;
   readonly isStrict: boolean;
   readonly seed: number;
   readonly allowsDestructive: boolean;
-  readonly params: { bufSize: number; bufCount: number } | undefined;
-  readonly smpVersions: { v1: boolean; v2: boolean };
   readonly timeouts: { responseMs: number; silenceMs: number };
   /** Timing budgets of the target (targets.json `budgets`), enforced by the `SMP-TIME-*` cases. */
   readonly budgets: Readonly<Record<string, number>>;
   readonly identity: Readonly<Record<string, unknown>>;
   /** Why capabilities could not be discovered (they are assumed present then). */
   readonly discoveryProblem: string | undefined;
+  readonly #drivers: readonly ProtocolDriver[];
   readonly #statuses: Map<string, CapabilityStatus>;
-  readonly #stopSimulator: () => Promise<void>;
-  /** Injected transports (unit tests) cannot be reopened from the connection string. */
-  readonly #canReopen: boolean;
-  #smp: SmpClient;
-  #transport: Transport;
+  readonly #device: StartedDevice | undefined;
   #isClosed = false;
 
-  private constructor(
-    target: ResolvedTarget,
-    link: { smp: SmpClient; transport: Transport; kind: string; connection: string; stop: () => Promise<void>; canReopen: boolean },
-    found: DiscoveryResult,
-  ) {
+  private constructor(target: RunTarget, drivers: readonly ProtocolDriver[], found: Awaited<ReturnType<typeof openDrivers>>, device: StartedDevice | undefined) {
     this.target = target;
     this.targetName = target.name;
-    this.transportKind = link.kind;
-    this.connection = link.connection;
     this.isStrict = target.strict;
     this.seed = target.seed;
     this.allowsDestructive = target.allowDestructive;
-    this.#smp = link.smp;
-    this.#transport = link.transport;
-    this.#canReopen = link.canReopen;
-    this.params = found.params;
-    this.smpVersions = found.smpVersions;
     this.timeouts = { responseMs: target.timeoutMs, silenceMs: DEFAULT_SILENCE_MS };
     this.budgets = { ...target.budgets };
     this.identity = found.identity;
     this.discoveryProblem = found.problem;
+    this.#drivers = drivers;
     this.#statuses = found.statuses;
-    this.#stopSimulator = link.stop;
+    this.#device = device;
   }
 
   /**
-   * Open the target: link, wait until ready, discover capabilities. Rejects with a
-   * `TransportError` (or the transport's own error) when the target is unreachable; nothing
-   * stays open then.
+   * Open the target: listeners, the device (when the worker must start it), then each driver's
+   * link, readiness and discovery. Rejects with a `TransportError` (or the transport's own error)
+   * when the target is unreachable; nothing stays open then.
    */
-  static async open(target: ResolvedTarget, options: SessionOpenOptions = {}): Promise<Session> {
-    const opened = options.transport
-      ? { transport: options.transport, transportKind: options.transportKind ?? options.transport.kind, connection: options.transport.description, stopSimulator: async () => undefined }
-      : await openTarget(target);
-    const smp = new SmpClient(opened.transport, { timeoutMs: target.timeoutMs });
+  static async open(target: RunTarget, options: SessionOpenOptions = {}): Promise<Session> {
+    const drivers = options.drivers ?? driversFor(target, { transport: options.transport, transportKind: options.transportKind });
+    let device: StartedDevice | undefined;
     try {
-      const ready = await waitUntilReady(smp, { readyTimeoutMs: target.readyTimeoutMs, attemptMs: Math.min(target.timeoutMs, 1000) });
-      const found = await discover(smp, target, opened.transportKind, ready.mismatch);
-      const link = { smp, transport: opened.transport, kind: opened.transportKind, connection: opened.connection, stop: opened.stopSimulator, canReopen: !options.transport };
-      return new Session(target, link, found);
+      const start = options.startDevice ?? (options.transport ? async () => undefined : startDeviceInWorker);
+      const found = await openDrivers(target, drivers, start, (d) => (device = d));
+      return new Session(target, drivers, found, device);
     } catch (e) {
-      await smp.close();
-      await opened.stopSimulator();
+      for (const d of drivers) await d.close();
+      await device?.stop();
       throw e;
     }
   }
 
-  /** The SMP client (a new one after `awaitReady` had to reopen the link). */
-  get smp(): SmpClient {
-    return this.#smp;
+  /** The SMP side, when the target speaks SMP. */
+  get smpDriver(): SmpDriver | undefined {
+    return this.#drivers.find((d): d is SmpDriver => d instanceof SmpDriver);
   }
 
-  /** The SMP client's trace: every frame in and out, for per-case evidence (kept across reopens). */
+  /** The LwM2M side, when the target has an `lwm2m` block (its driver plugs in through `driversFor`). */
+  get lwm2m(): ProtocolDriver | undefined {
+    return this.#drivers.find((d) => d.name === 'lwm2m');
+  }
+
+  /** The SMP client (a new one after `awaitReady` had to reopen the link). */
+  get smp(): SmpClient | undefined {
+    return this.smpDriver?.client;
+  }
+
+  /** `udp`, `serial`, `memory`: the SMP link's kind (else the first driver's protocol). */
+  get transportKind(): string {
+    return this.smpDriver?.transportKind ?? this.#drivers[0]?.name ?? '';
+  }
+
+  /** Connection string of the SMP link. */
+  get connection(): string {
+    return this.smpDriver?.connection ?? '';
+  }
+
+  get params(): { bufSize: number; bufCount: number } | undefined {
+    return this.smpDriver?.params;
+  }
+
+  /** SMP header versions the device answers. */
+  get smpVersions(): { v1: boolean; v2: boolean } {
+    return this.smpDriver?.smpVersions ?? { v1: false, v2: false };
+  }
+
+  /** The trace of the first driver (SMP when present): every frame in and out, kept across reopens. */
   get trace(): TraceLog {
-    return this.#smp.trace;
+    const first = this.smpDriver ?? this.#drivers[0];
+    if (!first) throw new TransportClosedError(`session ${this.targetName} has no protocol`);
+    return first.trace;
   }
 
   /**
-   * Wait until the device answers again (after a reset): reopens the link first when it closed
-   * (a USB serial port that re-enumerated), then retries until `timeoutMs` (default the target's
-   * ready timeout). Resolves with the milliseconds waited; rejects with a `TransportError`.
+   * Wait until the device answers again (after a reset): reopens a closed link first (a USB
+   * serial port that re-enumerated), then retries until `timeoutMs` (default the target's ready
+   * timeout). Resolves with the milliseconds waited; rejects with a `TransportError`.
    */
   async awaitReady(options: { timeoutMs?: number } = {}): Promise<number> {
     if (this.#isClosed) throw new TransportClosedError(`session ${this.targetName} is closed`);
-    if (this.#transport.isClosed) {
-      if (!this.#canReopen) throw new TransportError(`the link to ${this.targetName} closed and cannot be reopened`);
-      const transport = await reopenLink(this.connection);
-      const old = this.#smp;
-      this.#smp = new SmpClient(transport, { timeoutMs: this.target.timeoutMs, trace: old.trace });
-      this.#transport = transport;
-      await old.close().catch(() => undefined);
+    await this.smpDriver?.reopenIfClosed(this.targetName);
+    let waitedMs = 0;
+    for (const d of this.#drivers) waitedMs = Math.max(waitedMs, (await d.waitReady({ timeoutMs: options.timeoutMs ?? this.target.readyTimeoutMs })).waitedMs);
+    return waitedMs;
+  }
+
+  /** Is the device still there? Every driver asks its harmless request; the first not alive answers. */
+  async alive(): Promise<AliveResult> {
+    const options = { timeoutMs: this.timeouts.responseMs, hasCapability: (name: string) => this.capability(name).present };
+    let result: AliveResult = { kind: 'unchecked', reason: 'the target has no protocol driver' };
+    for (const d of this.#drivers) {
+      const r = await d.alive(options);
+      if (r.kind === 'dead') return r;
+      if (r.kind === 'alive' || result.kind === 'unchecked') result = r;
     }
-    const ready = await waitUntilReady(this.#smp, { readyTimeoutMs: options.timeoutMs ?? this.target.readyTimeoutMs, attemptMs: Math.min(this.target.timeoutMs, 1000) });
-    return ready.waitedMs;
+    return result;
   }
 
   get isClosed(): boolean {
@@ -154,11 +187,11 @@ export class Session {
     return [...this.#statuses.values()];
   }
 
-  /** Close the client (and its transport) and stop a worker-started simulator. Idempotent, never throws. */
+  /** Close every driver and stop a worker-started device. Idempotent, never throws. */
   async close(): Promise<void> {
     if (this.#isClosed) return;
     this.#isClosed = true;
-    await this.#smp.close().catch(() => undefined);
-    await this.#stopSimulator().catch(() => undefined);
+    for (const d of this.#drivers) await d.close();
+    await this.#device?.stop().catch(() => undefined);
   }
 }

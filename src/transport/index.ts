@@ -8,3 +8,4 @@ export { openTransport } from './open.ts';
 export { RawPacketSplitter, type RawSplitResult } from './raw-splitter.ts';
 export { TransportListeners } from './listeners.ts';
 export { UdpListener, formatPeer, type UdpListenerOptions } from './udp-listener.ts';
+export * from './dtls/index.ts';

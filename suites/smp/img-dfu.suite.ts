@@ -2,7 +2,7 @@
  * Image DFU flows (group 1): upload → image state → test / confirm → reset → erase, re-upload,
  * resume, downgrade prevention, slots that cannot be written, and every corrupt variant of the
  * image codec's corruptor with the verdict a correct img_mgmt gives.
- * @see /work/shared/spec/smp.md §3.2, §5.7, §6.6
+ * @see docs/spec/smp.md §3.2, §5.7, §6.6
  */
 import {
   CORRUPTIONS, corruptImage, generateImageKeyPem, signMcubootImage, type CorruptionKind, type ImgMgmtSlotError, type ImgMgmtSlotInfo,
@@ -10,8 +10,8 @@ import {
 import { smpRequest } from '../../src/codec/smp/command.ts';
 import { ImgMgmtErr, imgCommands } from '../../src/codec/smp/groups/img.ts';
 import { MgmtGroup } from '../../src/codec/smp/constants.ts';
-import { defineSuite, type CaseContext, type SuiteBuilder } from '../../src/conformance/index.ts';
-import { ask, bytesEqual, chunkBytes, clearSecondary, expectResetReboots, fileSha, resetAndWait, slotState, stateHash, upload } from './img-dfu-flow.ts';
+import { defineSuite, uploadChunkBytes, uploadImageSteps, type CaseContext, type SuiteBuilder } from '../../src/conformance/index.ts';
+import { ask, bytesEqual, expectResetReboots, freeSecondarySlot, resetAndWait, sha256, slotState, stateHashOf } from './img-helpers.ts';
 
 const IMG = MgmtGroup.IMAGE;
 const UPLOAD = ['smp.img.upload', 'smp.img.state'];
@@ -20,7 +20,7 @@ const NEW_VERSION = { major: 9, minor: 1, revision: 0, build: 0 };
 
 /** A hash-only image of about two and a half chunks. */
 function dfuImage(ctx: CaseContext, label: string, version = NEW_VERSION): Uint8Array {
-  return ctx.fixtures.image(Math.floor(chunkBytes(ctx) * 2.5), { version, label });
+  return ctx.fixtures.image(Math.floor(uploadChunkBytes(ctx) * 2.5), { version, label });
 }
 
 function hex(bytes: Uint8Array | undefined): string {
@@ -30,7 +30,7 @@ function hex(bytes: Uint8Array | undefined): string {
 /** Slot `slot` must be listed with `image`'s SHA-256 TLV value. */
 async function expectListed(ctx: CaseContext, slot: number, image: Uint8Array): Promise<void> {
   const listed = await slotState(ctx, slot);
-  const want = stateHash(image);
+  const want = stateHashOf(image);
   ctx.expect.that(listed !== undefined && want !== undefined && bytesEqual(listed.hash, want), {
     check: `image state slot ${slot}`, expected: `slot ${slot} listed with "hash" ${hex(want)} (the SHA-256 TLV, not the file hash)`,
     actual: listed ? `slot ${slot} "hash" ${hex(listed.hash)}` : `slot ${slot} not listed`,
@@ -48,7 +48,7 @@ const SIGNING_KEY = generateImageKeyPem('ecdsa-p256').privatePem;
 
 /** A signed base image (ECDSA P-256) for the variants; deterministic body per case. */
 function signedImage(ctx: CaseContext): Uint8Array {
-  const built = signMcubootImage({ payload: ctx.fixtures.bytes(Math.floor(chunkBytes(ctx) * 2.5), 'corrupt-base'), version: NEW_VERSION, key: SIGNING_KEY });
+  const built = signMcubootImage({ payload: ctx.fixtures.bytes(Math.floor(uploadChunkBytes(ctx) * 2.5), 'corrupt-base'), version: NEW_VERSION, key: SIGNING_KEY });
   if (!built.ok) throw new RangeError(built.error);
   return built.value;
 }
@@ -62,8 +62,8 @@ defineSuite({ id: 'smp/img-dfu', protocol: 'SMP', feature: 'img', title: 'Image 
     requirement: 'Every chunk answered with the next offset; slot 1 listed with "hash" = the image\'s SHA-256 TLV (§5.7), its version, and neither pending, active nor confirmed.',
     async run(ctx) {
       const image = dfuImage(ctx, 'dfu-001');
-      await clearSecondary(ctx);
-      const last = ctx.expect.smpOk(await upload(ctx, image));
+      await freeSecondarySlot(ctx, 'note');
+      const last = ctx.expect.smpOk(await uploadImageSteps(ctx, image));
       ctx.expect.that(last.match !== false, { expected: '"match" absent or true for a correct sha', actual: '"match": false' });
       await expectListed(ctx, 1, image);
       const slot1 = await slotState(ctx, 1);
@@ -81,9 +81,9 @@ defineSuite({ id: 'smp/img-dfu', protocol: 'SMP', feature: 'img', title: 'Image 
     requirement: 'The second upload ends with "off" = len (image-check builds answer the first chunk with off = len and "match": true, PR #50478); slot 1 still lists the image\'s hash.',
     async run(ctx) {
       const image = dfuImage(ctx, 'dfu-002');
-      await clearSecondary(ctx);
-      ctx.expect.smpOk(await upload(ctx, image));
-      const again = ctx.expect.smpOk(await upload(ctx, image));
+      await freeSecondarySlot(ctx, 'note');
+      ctx.expect.smpOk(await uploadImageSteps(ctx, image));
+      const again = ctx.expect.smpOk(await uploadImageSteps(ctx, image));
       again.field('off').toBe(image.length);
       ctx.expect.note(again.match === true ? 'answered at once: off = len, match true' : 'image rewritten');
       await expectListed(ctx, 1, image);
@@ -98,9 +98,9 @@ defineSuite({ id: 'smp/img-dfu', protocol: 'SMP', feature: 'img', title: 'Image 
     requirement: 'No error: the upload completes (off = len); with image check the last reply has "match": false (AuTerm#64 had this inverted). Without "match" the device does not check (informational).',
     async run(ctx) {
       const image = dfuImage(ctx, 'dfu-003');
-      await clearSecondary(ctx);
-      const wrong = fileSha(image).map((b) => b ^ 0xff);
-      const last = ctx.expect.smpOk(await upload(ctx, image, { sha: wrong }));
+      await freeSecondarySlot(ctx, 'note');
+      const wrong = sha256(image).map((b) => b ^ 0xff);
+      const last = ctx.expect.smpOk(await uploadImageSteps(ctx, image, { sha: wrong }));
       last.field('off').toBe(image.length);
       if (last.match === undefined) ctx.expect.note('no "match" in the last reply: image check not built in');
       else last.field('match').toBe(false);
@@ -115,7 +115,7 @@ defineSuite({ id: 'smp/img-dfu', protocol: 'SMP', feature: 'img', title: 'Image 
     requirement: 'Erase answers {} and slot 1 is no longer listed (an erased slot has no valid header).',
     async run(ctx) {
       const image = dfuImage(ctx, 'dfu-004');
-      ctx.expect.smpOk(await upload(ctx, image));
+      ctx.expect.smpOk(await uploadImageSteps(ctx, image));
       ctx.expect.smpOk(await ask(ctx, smpRequest(imgCommands.erase, { slot: 1 }), Math.max(ctx.session.timeouts.responseMs, 5000)));
       const listed = await slotState(ctx, 1);
       ctx.expect.that(listed === undefined, { expected: 'slot 1 not listed after erase', actual: `slot 1 listed, "hash" ${hex(listed?.hash)}` });
@@ -130,16 +130,16 @@ defineSuite({ id: 'smp/img-dfu', protocol: 'SMP', feature: 'img', title: 'Image 
     requirement: 'The repeated first chunk is answered with the current offset (resume, nothing rewritten); the skipping chunk with {"off": expected} and nothing written; the finished image is listed with its hash.',
     async run(ctx) {
       const image = dfuImage(ctx, 'dfu-005');
-      await clearSecondary(ctx);
+      await freeSecondarySlot(ctx, 'note');
       // Two chunks in: a device that restarts instead of resuming would answer the end of one.
-      const first = ctx.expect.smpOk(await upload(ctx, image, { stopAt: 2 * chunkBytes(ctx) }));
-      const again = { len: image.length, off: 0, sha: fileSha(image), data: image.subarray(0, chunkBytes(ctx)) };
+      const first = ctx.expect.smpOk(await uploadImageSteps(ctx, image, { stopAt: 2 * uploadChunkBytes(ctx) }));
+      const again = { len: image.length, off: 0, sha: sha256(image), data: image.subarray(0, uploadChunkBytes(ctx)) };
       const resumed = ctx.expect.smpOk(await ask(ctx, smpRequest(imgCommands.upload, again)));
       resumed.field('off').toBe(first.off);
       const skip = first.off + 64;
       const mismatch = ctx.expect.smpOk(await ask(ctx, smpRequest(imgCommands.upload, { off: skip, data: image.subarray(skip, skip + 64) })));
       mismatch.field('off').toBe(first.off);
-      ctx.expect.smpOk(await upload(ctx, image, { from: mismatch.off }));
+      ctx.expect.smpOk(await uploadImageSteps(ctx, image, { from: mismatch.off }));
       await expectListed(ctx, 1, image);
     },
   });
@@ -151,7 +151,7 @@ defineSuite({ id: 'smp/img-dfu', protocol: 'SMP', feature: 'img', title: 'Image 
     stimulus: 'First upload chunk with "image": 7 (Zephyr has at most 2 images, 4 slots; with direct upload 7 means slot 6).',
     requirement: 'A group error: 9 NO_FREE_SLOT (expected; older firmware rc 5 "no slot"); 14 INVALID_SLOT is accepted too. Nothing is written.',
     async run(ctx) {
-      const reply = await upload(ctx, dfuImage(ctx, 'dfu-006'), { image: 7 });
+      const reply = await uploadImageSteps(ctx, dfuImage(ctx, 'dfu-006'), { image: 7 });
       ctx.expect.mgmtErr(reply, [{ v2: { group: IMG, rc: ImgMgmtErr.NO_FREE_SLOT } }, { v2: { group: IMG, rc: ImgMgmtErr.INVALID_SLOT } }, { rc: 5 }]);
     },
   });
@@ -164,10 +164,10 @@ defineSuite({ id: 'smp/img-dfu', protocol: 'SMP', feature: 'img', title: 'Image 
     requirement: 'Group error 27 CURRENT_VERSION_IS_NEWER (v1: rc 6); nothing written.',
     async run(ctx) {
       const older = dfuImage(ctx, 'dfu-007', { major: 0, minor: 0, revision: 1, build: 0 });
-      await clearSecondary(ctx);
-      ctx.expect.mgmtErr(await upload(ctx, older, { upgrade: true }), { v2: { group: IMG, rc: ImgMgmtErr.CURRENT_VERSION_IS_NEWER } });
+      await freeSecondarySlot(ctx, 'note');
+      ctx.expect.mgmtErr(await uploadImageSteps(ctx, older, { upgrade: true }), { v2: { group: IMG, rc: ImgMgmtErr.CURRENT_VERSION_IS_NEWER } });
       const listed = await slotState(ctx, 1);
-      const refused = stateHash(older);
+      const refused = stateHashOf(older);
       ctx.expect.that(!(listed && refused && bytesEqual(listed.hash, refused)), { expected: 'the refused image is not in slot 1', actual: `slot 1 holds it (version ${listed?.version ?? ''})` });
     },
   });
@@ -195,8 +195,8 @@ function defineCorruptCases(s: SuiteBuilder): void {
       async run(ctx) {
         const variant = corruptImage(signedImage(ctx), c.kind, { key: SIGNING_KEY });
         if (!variant.ok) return ctx.skip(`variant not applicable: ${variant.error}`);
-        await clearSecondary(ctx);
-        const reply = await upload(ctx, variant.value.bytes);
+        await freeSecondarySlot(ctx, 'note');
+        const reply = await uploadImageSteps(ctx, variant.value.bytes);
         if (isRejected) {
           ctx.expect.mgmtErr(reply, { v2: { group: IMG, rc: c.verdict.imgMgmtErr?.rc ?? 0 } });
           return;
@@ -218,7 +218,7 @@ async function expectStateVerdict(ctx: CaseContext, bytes: Uint8Array, model: { 
     });
     return;
   }
-  const computed = fileSha(bytes);
+  const computed = sha256(bytes);
   ctx.expect.that(listed === undefined, {
     check: 'image state slot 1', expected: `slot 1 not listed (img_mgmt_read_info: ${model.error.name} at byte ${model.error.at})`,
     actual: `slot 1 listed, "hash" ${hex(listed?.hash)}${listed && bytesEqual(listed.hash, computed) ? ' (the file hash)' : ''}`,
@@ -234,12 +234,12 @@ function defineSwapCases(s: SuiteBuilder): void {
     stimulus: 'Check a reset reboots; upload a newer image; state write {hash, confirm: false}; reset; read state; reset again; read state; erase slot 1.',
     requirement: 'After test: slot 1 pending, not permanent. After the first reset: slot 0 runs the new image, not confirmed. After the second: the old image runs again, confirmed (MCUboot revert, §5.8).',
     async run(ctx) {
-      await clearSecondary(ctx);
+      await freeSecondarySlot(ctx, 'note');
       await expectResetReboots(ctx, dfuImage(ctx, 'dfu-009-probe'));
       const before = await slotState(ctx, 0);
       const image = dfuImage(ctx, 'dfu-009');
-      ctx.expect.smpOk(await upload(ctx, image));
-      const tested = ctx.expect.smpOk(await ask(ctx, smpRequest(imgCommands.stateWrite, { hash: stateHash(image)!, confirm: false })));
+      ctx.expect.smpOk(await uploadImageSteps(ctx, image));
+      const tested = ctx.expect.smpOk(await ask(ctx, smpRequest(imgCommands.stateWrite, { hash: stateHashOf(image)!, confirm: false })));
       const slot1 = tested.images.find((x) => x.slot === 1);
       ctx.expect.that(slot1?.pending === true && slot1.permanent !== true, { expected: 'slot 1 pending, not permanent', actual: JSON.stringify({ ...slot1, hash: undefined }) });
       await resetAndWait(ctx);
@@ -248,7 +248,7 @@ function defineSwapCases(s: SuiteBuilder): void {
       await resetAndWait(ctx);
       const after = await slotState(ctx, 0);
       ctx.expect.that(after !== undefined && before !== undefined && bytesEqual(after.hash, before.hash), { expected: `reverted: slot 0 "hash" ${hex(before?.hash)}`, actual: `slot 0 "hash" ${hex(after?.hash)}` });
-      await clearSecondary(ctx);
+      await freeSecondarySlot(ctx, 'note');
     },
   });
 
@@ -259,12 +259,12 @@ function defineSwapCases(s: SuiteBuilder): void {
     stimulus: 'Check a reset reboots; upload a newer image; state write {hash, confirm: true}; reset; read state; then restore the old image (test it, reset, confirm the running image).',
     requirement: 'After confirm: slot 1 pending and permanent. After the reset: slot 0 runs the new image, confirmed and active.',
     async run(ctx) {
-      await clearSecondary(ctx);
+      await freeSecondarySlot(ctx, 'note');
       await expectResetReboots(ctx, dfuImage(ctx, 'dfu-010-probe'));
       const old = await slotState(ctx, 0);
       const image = dfuImage(ctx, 'dfu-010');
-      ctx.expect.smpOk(await upload(ctx, image));
-      const confirmed = ctx.expect.smpOk(await ask(ctx, smpRequest(imgCommands.stateWrite, { hash: stateHash(image)!, confirm: true })));
+      ctx.expect.smpOk(await uploadImageSteps(ctx, image));
+      const confirmed = ctx.expect.smpOk(await ask(ctx, smpRequest(imgCommands.stateWrite, { hash: stateHashOf(image)!, confirm: true })));
       const slot1 = confirmed.images.find((x) => x.slot === 1);
       ctx.expect.that(slot1?.pending === true && slot1.permanent === true, { expected: 'slot 1 pending and permanent', actual: JSON.stringify({ ...slot1, hash: undefined }) });
       await resetAndWait(ctx);
@@ -282,5 +282,5 @@ async function restore(ctx: CaseContext, hash: Uint8Array): Promise<void> {
   ctx.expect.smpOk(await ask(ctx, smpRequest(imgCommands.stateWrite, { hash, confirm: false })));
   await resetAndWait(ctx);
   ctx.expect.smpOk(await ask(ctx, smpRequest(imgCommands.stateWrite, { confirm: true })));
-  await clearSecondary(ctx);
+  await freeSecondarySlot(ctx, 'note');
 }

@@ -1,7 +1,7 @@
 /**
  * Image management (group 1): erase rules (active, pending, missing and default slots, wrong
  * types) and slot info.
- * @see /work/shared/spec/smp.md §3.2.4, §3.2.5, §6.6 items 58, 60, 62
+ * @see docs/spec/smp.md §3.2.4, §3.2.5, §6.6 items 58, 60, 62
  */
 import { smpRequest } from '../../src/codec/smp/command.ts';
 import { MgmtErr, MgmtGroup, SmpVersion } from '../../src/codec/smp/constants.ts';

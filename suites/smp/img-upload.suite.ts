@@ -2,13 +2,13 @@
  * Image upload protocol rules (group 1, id 1): request checks on the first chunk, offsets,
  * overrun, empty chunks, resume by sha, and the upload state an erase clears. Full DFU flows are
  * in img-dfu.suite.ts.
- * @see /work/shared/spec/smp.md §3.2.3, §6.6 items 48–58, 62
+ * @see docs/spec/smp.md §3.2.3, §6.6 items 48–58, 62
  */
 import fc from 'fast-check';
 import { smpRequest } from '../../src/codec/smp/command.ts';
 import { MgmtErr, MgmtGroup, SmpVersion } from '../../src/codec/smp/constants.ts';
 import { imgCommands, ImgMgmtErr } from '../../src/codec/smp/groups/index.ts';
-import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
+import { defineSuite, uploadImageSteps, type CaseContext } from '../../src/conformance/index.ts';
 import { CHUNK_BYTES, eraseTimeoutMs, firstChunk, freeSecondarySlot, IMAGE_PAYLOAD_BYTES, sha256, uploadImage } from './img-helpers.ts';
 
 const IMG = MgmtGroup.IMAGE;
@@ -25,11 +25,8 @@ async function rawUpload(ctx: CaseContext, body: Record<string, unknown>, versio
 async function startUpload(ctx: CaseContext, chunks: number, label = 'image'): Promise<Uint8Array> {
   const image = ctx.fixtures.image(IMAGE_PAYLOAD_BYTES, { label });
   await freeSecondarySlot(ctx);
-  ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, firstChunk(image)))).field('off').toBe(CHUNK_BYTES);
-  for (let i = 1; i < chunks; i++) {
-    const off = i * CHUNK_BYTES;
-    ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, { off, data: image.subarray(off, off + CHUNK_BYTES) }))).field('off').toBe(off + CHUNK_BYTES);
-  }
+  const last = await uploadImageSteps(ctx, image, { image: 0, chunkBytes: CHUNK_BYTES, stopAt: chunks * CHUNK_BYTES });
+  ctx.expect.smpOk(last).field('off').toBe(Math.min(chunks * CHUNK_BYTES, image.length));
   return image;
 }
 

@@ -92,4 +92,43 @@ describe('architecture', () => {
     }
     expect(violations).toEqual([]);
   });
+
+  it('one target type: only src/config describes a target and reads MGMT_TARGET', () => {
+    const violations: string[] = [];
+    for (const file of files) {
+      const rel = relative(root, file);
+      const text = readFileSync(file, 'utf8');
+      // A target description: an interface or object type declaring the target's own fields.
+      const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+      for (const block of code.matchAll(/(?:interface\s+(\w+)[^{]*|type\s+(\w+)\s*=\s*)\{([^}]*)\}/g)) {
+        const body = block[3] ?? '';
+        const isTarget = /\bcapabilities\??:/.test(body) && /\btimeoutMs\??:/.test(body) && /\bkind\??:/.test(body);
+        if (isTarget && rel !== join('src', 'config', 'targets.ts')) violations.push(`${rel}: ${block[1] ?? block[2] ?? '?'} describes a target again (use TargetConfig / RunTarget from src/config)`);
+      }
+      // The kind union is written once.
+      if (/'sim'\s*\|\s*'udp'\s*\|\s*'serial'\s*\|\s*'process'/.test(text) && rel !== join('src', 'config', 'targets.ts')) violations.push(`${rel}: repeats the target kinds`);
+      // Only src/config reads or writes the worker's target variable.
+      if (/\[\s*['"]MGMT_TARGET['"]\s*\]/.test(text) && !rel.startsWith(join('src', 'config'))) violations.push(`${rel}: reads MGMT_TARGET itself (use runTargetFromEnv)`);
+      // The session provider slot has one definition.
+      if (/Symbol\.for\(\s*['"]mgmt-conformance\.session-provider['"]/.test(text) && rel !== join('src', 'config', 'run-target.ts')) violations.push(`${rel}: defines the session provider symbol again (use SESSION_PROVIDER_KEY)`);
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('suites carry no copy of client logic: no upload loop, no chunk sizing, no own SHA-256', () => {
+    const violations: string[] = [];
+    for (const file of sourceFiles(join(root, 'suites'))) {
+      const rel = relative(root, file);
+      const lines = readFileSync(file, 'utf8').split('\n');
+      lines.forEach((line, i) => {
+        // A loop whose next lines send upload chunks is an upload engine: use uploadImageSteps.
+        if (/\b(?:for|while)\s*\(/.test(line) && lines.slice(i, i + 8).some((l) => /imgCommands\.upload\b/.test(l))) violations.push(`${rel}:${i + 1}: upload loop`);
+        // Chunk sizing from the link and buffer belongs to src/client/chunk-size.ts (via uploadChunkBytes).
+        if (/\bmaxChunkData\b|\bmaxRequestBytes\b|FIELD_OVERHEAD|UDP_LIMIT/.test(line)) violations.push(`${rel}:${i + 1}: chunk sizing`);
+        if (/createHash\(\s*['"]sha256['"]\s*\)/.test(line) && /img-/.test(rel)) violations.push(`${rel}:${i + 1}: own SHA-256 (use sha256 from the case kit)`);
+      });
+    }
+    expect(violations).toEqual([]);
+  });
 });
+

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { builtInTargets, loadTargets, parseTargets, resolveTarget } from '../../../src/config/targets.ts';
 import { SIM_DEFAULT_BUDGETS } from '../../../src/config/budgets.ts';
 import { locateJsonError } from '../../../src/config/json-locate.ts';
+import { parseListenAddress } from '../../../src/config/lwm2m-target.ts';
 import { ConfigError } from '../../../src/errors.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -42,7 +43,7 @@ const rows: { name: string; text: string; messages: string[] }[] = [
     name: 'unknown target key (typo)',
     text: withTarget({ kind: 'sim', timeoutMS: 5 }),
     messages: [
-      "targets.json#/targets/t/timeoutMS: unknown key 'timeoutMS' (allowed: description, kind, smp, sim, process, capabilities, timeoutMs, strict, budgets)",
+      "targets.json#/targets/t/timeoutMS: unknown key 'timeoutMS' (allowed: description, kind, smp, sim, process, lwm2m, capabilities, timeoutMs, strict, budgets)",
     ],
   },
   {
@@ -109,6 +110,31 @@ const rows: { name: string; text: string; messages: string[] }[] = [
     messages: ["targets.json#/targets/t/budgets/echoRttMs: unknown budget 'echoRttMs' (known: smp.echo.rttMs, smp.img.state.rttMs)"],
   },
   {
+    name: 'lwm2m listen address not coap:// with host and port',
+    text: withTarget({ kind: 'udp', smp: 'udp://127.0.0.1:1337', lwm2m: { listen: 'udp://127.0.0.1:5683', endpoint: 'dev' } }),
+    messages: ["targets.json#/targets/t/lwm2m/listen: unknown scheme 'udp' (expected coap://)"],
+  },
+  {
+    name: 'lwm2m listen address without port',
+    text: withTarget({ kind: 'sim', lwm2m: { listen: 'coap://127.0.0.1', endpoint: 'dev' } }),
+    messages: ['targets.json#/targets/t/lwm2m/listen: "coap://127.0.0.1" has no port (use :0 for an ephemeral one)'],
+  },
+  {
+    name: 'lwm2m fields missing, empty, mistyped or unknown',
+    text: withTarget({ kind: 'sim', lwm2m: { endpoint: '', registrationTimeoutMs: 1.5, bootstrap: true } }),
+    messages: [
+      "targets.json#/targets/t/lwm2m/bootstrap: unknown key 'bootstrap' (allowed: listen, endpoint, registrationTimeoutMs)",
+      'targets.json#/targets/t/lwm2m/listen: needs the server address to listen on, like coap://127.0.0.1:5683',
+      'targets.json#/targets/t/lwm2m/endpoint: expected a non-empty string, got ""',
+      'targets.json#/targets/t/lwm2m/registrationTimeoutMs: expected a positive integer, got 1.5',
+    ],
+  },
+  {
+    name: 'lwm2m not an object',
+    text: withTarget({ kind: 'sim', lwm2m: 'coap://127.0.0.1:5683' }),
+    messages: ['targets.json#/targets/t/lwm2m: expected an object, got "coap://127.0.0.1:5683"'],
+  },
+  {
     name: 'default target missing',
     text: JSON.stringify({ schemaVersion: 1, defaultTarget: 'board', targets: { sim: { kind: 'sim' } } }),
     messages: ["targets.json#/defaultTarget: no target named 'board' (known: sim)"],
@@ -173,6 +199,15 @@ describe('parseTargets success', () => {
     expect(set.ok && set.value.targets['t']?.budgets).toEqual({ 'smp.img.state.rttMs': 300 });
     const off = parseTargets(withTarget({ kind: 'sim', budgets: {} }), 'f');
     expect(off.ok && off.value.targets['t']?.budgets).toEqual({});
+  });
+
+  it('accepts an lwm2m block on any kind, port 0 and IPv6 included, with the registration timeout defaulted', () => {
+    const r = parseTargets(withTarget({ kind: 'sim', lwm2m: { listen: 'coap://[::1]:0', endpoint: 'urn:dev:1' } }), 'targets.json');
+    expect(r.ok && r.value.targets['t']?.lwm2m).toEqual({ listen: 'coap://[::1]:0', endpoint: 'urn:dev:1', registrationTimeoutMs: 30_000 });
+    const b = parseTargets(withTarget({ kind: 'udp', smp: 'udp://127.0.0.1:1337', lwm2m: { listen: 'coap://127.0.0.1:5683', endpoint: 'e', registrationTimeoutMs: 500 } }), 'targets.json');
+    expect(b.ok && b.value.targets['t']?.lwm2m?.registrationTimeoutMs).toBe(500);
+    expect(parseListenAddress('coap://127.0.0.1:0')).toEqual({ host: '127.0.0.1', port: 0 });
+    expect(parseListenAddress('coap://127.0.0.1:5683/rd')).toMatch(/only coap:\/\/HOST:PORT/);
   });
 
   it('accepts a process target', () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireSession, SESSION_PROVIDER_KEY } from '../../../src/conformance/session-port.ts';
 import { TransportError } from '../../../src/errors.ts';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator/index.ts';
-import { conformanceEnvironment, installConformanceSessions, SESSION_PROVIDER_SLOT } from '../../../src/target/conformance-environment.ts';
+import { conformanceEnvironment, installConformanceSessions } from '../../../src/target/conformance-environment.ts';
 import type { Session } from '../../../src/target/session.ts';
 import { closeAllSessions, getSession, sessionCount } from '../../../src/target/session-registry.ts';
 import { testTarget } from '../conformance/helpers/run-case.ts';
@@ -24,8 +24,14 @@ afterAll(async () => {
 });
 
 describe('conformance environment and session registry', () => {
-  it('uses the symbol the kit reads', () => {
-    expect(SESSION_PROVIDER_SLOT).toBe(SESSION_PROVIDER_KEY);
+  it('installs the provider in the slot the kit reads', async () => {
+    const teardown = installConformanceSessions();
+    try {
+      expect(typeof (globalThis as Record<symbol, unknown>)[SESSION_PROVIDER_KEY]).toBe('function');
+    } finally {
+      await teardown();
+    }
+    expect((globalThis as Record<symbol, unknown>)[SESSION_PROVIDER_KEY]).toBeUndefined();
   });
 
   it('provides one shared session from MGMT_TARGET and closes it at teardown', async () => {

@@ -69,7 +69,7 @@ describe('Session against the simulator', () => {
     const session = await Session.open(testTarget({ smp }));
     await session.close();
     expect(session.isClosed).toBe(true);
-    await expect(session.smp.request(smpRequest(osCommands.echo, { d: 'x' }))).rejects.toBeInstanceOf(TransportClosedError);
+    await expect(session.smp!.request(smpRequest(osCommands.echo, { d: 'x' }))).rejects.toBeInstanceOf(TransportClosedError);
     await expect(session.close()).resolves.toBeUndefined();
   });
 
@@ -85,14 +85,14 @@ describe('Session against the simulator', () => {
   it('waits for the device after a reset, and reopens a link that closed', async () => {
     const session = await Session.open(testTarget({ smp, timeoutMs: 500 }));
     try {
-      const reset = await session.smp.request(smpRequest(osCommands.reset, {}));
+      const reset = await session.smp!.request(smpRequest(osCommands.reset, {}));
       expect(reset.body.kind).toBe('ok');
       expect(await session.awaitReady({ timeoutMs: 3000 })).toBeLessThan(3000);
-      const before = session.smp;
+      const before = session.smp!;
       await before.close();
       await session.awaitReady({ timeoutMs: 3000 });
       expect(session.smp).not.toBe(before);
-      const echo = await session.smp.request(smpRequest(osCommands.echo, { d: 'back' }));
+      const echo = await session.smp!.request(smpRequest(osCommands.echo, { d: 'back' }));
       expect(echo.body).toMatchObject({ kind: 'ok', rsp: { r: 'back' } });
       expect(session.trace.entries.some((e) => e.note === 'mark' || e.direction === 'in')).toBe(true);
     } finally {

@@ -10,7 +10,7 @@ import type { ConformanceMeta } from '../../../../src/conformance/meta.ts';
 import { runPropertyLoop } from '../../../../src/conformance/property-runner.ts';
 import { installSessionProvider, type CaseSession } from '../../../../src/conformance/session-port.ts';
 import { Session } from '../../../../src/target/session.ts';
-import type { ResolvedTarget } from '../../../../src/target/target-env.ts';
+import type { RunTarget } from '../../../../src/config/index.ts';
 import type { ScriptedDevice } from './scripted-device.ts';
 
 /** What happened to a case. */
@@ -87,7 +87,7 @@ export async function runPropertyWith<T>(session: CaseSession, decl: PropertyDec
 }
 
 /** A resolved target for tests, reached through an injected transport. */
-export function testTarget(overrides: Partial<ResolvedTarget> = {}): ResolvedTarget {
+export function testTarget(overrides: Partial<RunTarget> = {}): RunTarget {
   return {
     name: 'scripted',
     kind: 'udp',
@@ -101,11 +101,12 @@ export function testTarget(overrides: Partial<ResolvedTarget> = {}): ResolvedTar
     allowDestructive: true,
     readyTimeoutMs: 1500,
     budgets: {},
+    listening: {},
     ...overrides,
   };
 }
 
 /** Open a real Session over a scripted device. */
-export function sessionOver(dev: ScriptedDevice, overrides: Partial<ResolvedTarget> = {}): Promise<Session> {
+export function sessionOver(dev: ScriptedDevice, overrides: Partial<RunTarget> = {}): Promise<Session> {
   return Session.open(testTarget(overrides), { transport: dev.transport, transportKind: 'udp' });
 }

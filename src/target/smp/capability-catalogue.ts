@@ -2,11 +2,11 @@
  * Capability names and how each is discovered. A case's `requires` names capabilities from this
  * list; the session decides each one at start. Only harmless requests are used to discover: a
  * command whose only form changes the device (reset, storage erase) is taken from targets.json.
- * @see /work/shared/spec/smp.md §3.0 (group ids), §3 (Kconfig per command), §7
+ * @see docs/spec/smp.md §3.0 (group ids), §3 (Kconfig per command), §7
  */
-import { smpRequest, type SmpRequest } from '../codec/smp/command.ts';
-import { MgmtGroup } from '../codec/smp/constants.ts';
-import { enumCommands, fsCommands, imgCommands, osCommands, statCommands } from '../codec/smp/groups/index.ts';
+import { smpRequest, type SmpRequest } from '../../codec/smp/command.ts';
+import { MgmtGroup } from '../../codec/smp/constants.ts';
+import { enumCommands, fsCommands, imgCommands, osCommands, statCommands } from '../../codec/smp/groups/index.ts';
 
 /** How a capability is decided. */
 export type Discovery =

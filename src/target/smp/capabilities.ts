@@ -3,24 +3,19 @@
  * where enabled, else one harmless request per group), one harmless request per optional command,
  * the SMP versions it answers and its MCUmgr parameters. Declared capabilities come from
  * targets.json; a declared one the device lacks is reported (SMP-CAP-DECLARED-001 fails on it).
- * @see /work/shared/spec/smp.md §1.4, §3.0, §3.1.6, §3.7, §7
+ * @see docs/spec/smp.md §1.4, §3.0, §3.1.6, §3.7, §7
  */
-import { probeDevice, type DeviceProbe } from '../client/device-probe.ts';
-import type { SmpClient } from '../client/smp-client.ts';
-import { smpRequest } from '../codec/smp/command.ts';
-import { MgmtErr, SmpVersion, groupName, mgmtErrName } from '../codec/smp/constants.ts';
-import { osCommands } from '../codec/smp/groups/index.ts';
-import type { SmpResponseBody } from '../codec/smp/message.ts';
-import { ResponseTimeoutError } from '../errors.ts';
+import { probeDevice, type DeviceProbe } from '../../client/device-probe.ts';
+import type { SmpClient } from '../../client/smp-client.ts';
+import { smpRequest } from '../../codec/smp/command.ts';
+import { MgmtErr, SmpVersion, groupName, mgmtErrName } from '../../codec/smp/constants.ts';
+import { osCommands } from '../../codec/smp/groups/index.ts';
+import type { SmpResponseBody } from '../../codec/smp/message.ts';
+import { ResponseTimeoutError } from '../../errors.ts';
+import type { CapabilityStatus } from '../protocol-driver.ts';
 import { CAPABILITIES, CAPABILITY_BY_NAME, type CapabilityDef } from './capability-catalogue.ts';
 
-/** Whether the target has a capability and why (same shape as the case kit's `CapabilityStatus`). */
-export interface CapabilityStatus {
-  name: string;
-  present: boolean;
-  declared: boolean;
-  reason: string;
-}
+export type { CapabilityStatus };
 
 /** What discovery learned. */
 export interface DiscoveryResult {

@@ -1,0 +1,81 @@
+/**
+ * Starting a device: the one place that maps a target's options onto the built-in simulator
+ * (`run` for every simulator target run, the worker for a direct vitest run, the device commands
+ * for `--target sim`) and that starts a `process` target, handing it the addresses the run
+ * listens on. Whether a started device is ready is the session's business.
+ * @see docs/architecture.md "Listeners before devices"
+ */
+import { spawn } from 'node:child_process';
+import type { ListenAddresses, SimTargetOptions } from '../config/index.ts';
+import type { ProcessTargetOptions } from '../config/targets.ts';
+import { TransportError } from '../errors.ts';
+import { formatConnectionString } from '../transport/connection-string.ts';
+
+/** A started device: the SMP connection string it answers on, and how to stop it. */
+export interface StartedDevice {
+  smp: string;
+  /** Stops the device; never throws. */
+  stop(): Promise<void>;
+}
+
+/** What a simulator start needs: which endpoint, which faults, and the target's `sim` options. */
+export interface SimulatorStart {
+  /** `udp`, `udp6` or `serial`. */
+  transport: string;
+  faults: readonly string[];
+  sim?: SimTargetOptions | undefined;
+}
+
+/** Baud rate the simulator's pseudo-terminal is reached with. */
+export const SIM_SERIAL_BAUD = 115_200;
+
+/** Start the built-in simulator on one endpoint (loopback, ephemeral port or a fresh pty). */
+export async function startSimulatorDevice(start: SimulatorStart): Promise<StartedDevice> {
+  // Loaded only here: a board run never needs the simulator's code.
+  const { startSimulator } = await import('../simulator/index.ts');
+  const { transport, sim } = start;
+  const running = await startSimulator({
+    udp: transport === 'udp' ? { host: '127.0.0.1', port: 0 } : false,
+    udp6: transport === 'udp6' ? { host: '::1', port: 0 } : false,
+    serial: transport === 'serial',
+    faults: [...start.faults],
+    ...(sim ? { errorForm: sim.errorForm, bufSize: sim.bufSize, bufCount: sim.bufCount } : {}),
+  });
+  const stop = (): Promise<void> => running.stop().catch(() => undefined);
+  const endpoint = transport === 'udp6' ? running.udp6 : running.udp;
+  if (transport === 'serial' && running.serialPath) return { smp: formatConnectionString({ scheme: 'serial', path: running.serialPath, baudRate: SIM_SERIAL_BAUD, raw: false }), stop };
+  if (transport !== 'serial' && endpoint) return { smp: formatConnectionString({ scheme: 'udp', host: endpoint.host, port: endpoint.port }), stop };
+  await stop();
+  throw new TransportError(`the simulator did not open a ${transport} endpoint`);
+}
+
+/** Grace between SIGTERM and SIGKILL when stopping a target process. */
+const PROCESS_STOP_MS = 3000;
+
+/** Environment variable a `process` target finds the LwM2M server address in (when the target listens for one). */
+export const LWM2M_SERVER_ENV = 'MGMT_LWM2M_SERVER';
+
+/**
+ * Start a `process` target (e.g. a native_sim build) reached at `smp`. The addresses the run
+ * bound before (`listening`) are in its environment, so the device can be pointed at them.
+ */
+export function startProcessDevice(name: string, options: ProcessTargetOptions | undefined, smp: string, listening: ListenAddresses = {}): StartedDevice {
+  const [command, ...args] = options?.command ?? [];
+  if (command === undefined) throw new TransportError(`target '${name}' has no process command`);
+  const env = { ...process.env, ...(listening.lwm2m !== undefined ? { [LWM2M_SERVER_ENV]: listening.lwm2m } : {}) };
+  const child = spawn(command, args, { cwd: options?.cwd, stdio: 'ignore', env });
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  child.on('error', () => (exited = true));
+  return {
+    smp,
+    stop: async () => {
+      if (exited) return;
+      const gone = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), PROCESS_STOP_MS);
+      await gone;
+      clearTimeout(timer);
+    },
+  };
+}
