@@ -4,6 +4,7 @@
  * notifications arriving, and one stop that de-registers them all.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { Lwm2mBootstrapServer, dmServerPlan } from '../../../../src/client/lwm2m-bootstrap-server.ts';
 import { Lwm2mServer } from '../../../../src/client/lwm2m-server.ts';
 import { startManyLwm2mClients, type ManyLwm2mClients } from '../../../../src/simulator/lwm2m-client/index.ts';
 
@@ -38,6 +39,20 @@ describe('startManyLwm2mClients', () => {
     expect(notes).toHaveLength(50);
     await many.stop();
     expect(server.history.filter((h) => h.kind === 'deregister' && h.answered === '2.02')).toHaveLength(50);
+  });
+
+  it('starts every client from a bootstrap server that provisions the DM server', { timeout: 20_000 }, async () => {
+    server = await Lwm2mServer.open({ host: '127.0.0.1', port: 0 });
+    const bs = await Lwm2mBootstrapServer.open({ host: '127.0.0.1', port: 0 }, { autoProvision: dmServerPlan(`coap://127.0.0.1:${server.address().port}`) });
+    try {
+      many = await startManyLwm2mClients({ bootstrap: bs.uri, count: 20, endpointPrefix: 'bs-many-', spreadMs: 100 });
+      await many.waitAllRegistered(5000);
+      expect(new Set(bs.sessions.map((x) => x.endpoint)).size).toBe(20);
+      expect(many.endpoints.every((ep) => server!.registration(ep) !== undefined)).toBe(true);
+    } finally {
+      await many?.stop();
+      await bs.close();
+    }
   });
 
   it('refuses a count outside 1-10000 before starting anything', async () => {
