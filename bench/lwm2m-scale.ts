@@ -6,7 +6,7 @@
  * server's 2.01), observe and read response latency (p50/p95/max, requests kept `concurrency`
  * at a time), notifications per second, and the process's peak RSS. Bounded by `budgetMs`.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { Lwm2mServer } from '../src/client/lwm2m-server.ts';
 import type { Lwm2mObservation } from '../src/client/lwm2m-server.ts';
 import { startManyLwm2mClients, type ManyLwm2mClients } from '../src/simulator/lwm2m-client/index.ts';
@@ -31,6 +31,8 @@ export interface Lwm2mScaleFigures {
   peakRssMiB: number;
   /** RSS with every client registered and observed, measured at the end of the load window. */
   rssUnderLoadMiB: number;
+  /** Open file descriptors under load (one UDP socket per client; Linux /proc/self/fd), when readable. */
+  openFdsUnderLoad: number | undefined;
   goal: { p95Ms: number; observeMet: boolean; readMet: boolean };
 }
 
@@ -104,7 +106,8 @@ async function readUnderLoad(server: Lwm2mServer, endpoints: readonly string[], 
   const rest = windowMs - (performance.now() - started);
   if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
   const elapsed = performance.now() - started;
-  return { reads, received: notifications() - before, windowMs: elapsed, rssMiB: round2(process.memoryUsage().rss / 1048576) };
+  const openFds = await readdir('/proc/self/fd').then((names) => names.length, () => undefined);
+  return { reads, received: notifications() - before, windowMs: elapsed, rssMiB: round2(process.memoryUsage().rss / 1048576), openFds };
 }
 
 /** Receive buffer of the server socket. */
@@ -147,6 +150,7 @@ export async function benchLwm2mScale(count = 1000, options: { spreadMs?: number
       udpReceiveBufferDrops: dropsBefore === undefined ? undefined : (await udpReceiveBufferErrors())! - dropsBefore,
       peakRssMiB: round2(process.resourceUsage().maxRSS / 1024),
       rssUnderLoadMiB: load.rssMiB,
+      openFdsUnderLoad: load.openFds,
       goal: { p95Ms: SCALE_P95_GOAL_MS, observeMet: observeLatency.p95Ms <= SCALE_P95_GOAL_MS, readMet: readLatency.p95Ms <= SCALE_P95_GOAL_MS },
     };
   } finally {
