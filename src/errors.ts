@@ -104,3 +104,14 @@ export class NotRegisteredError extends HarnessError {
     this.endpoint = endpoint;
   }
 }
+
+/** An LwM2M client did not send a Bootstrap-Request within the wait. */
+export class BootstrapTimeoutError extends HarnessError {
+  readonly endpoint: string;
+  readonly timeoutMs: number;
+  constructor(endpoint: string, timeoutMs: number, what = 'bootstrap request') {
+    super('E_NO_BOOTSTRAP', `no ${what} from ${endpoint} within ${Number((timeoutMs / 1000).toFixed(3))} s`);
+    this.endpoint = endpoint;
+    this.timeoutMs = timeoutMs;
+  }
+}

@@ -17,12 +17,13 @@ import { describeCoapBytes } from '../codec/coap/describe.ts';
 import { decodeCoap, encodeCoap, type CoapMessage, type CoapOptionValue } from '../codec/coap/message.ts';
 import { ResponseTimeoutError, TransportClosedError } from '../errors.ts';
 import { UdpListener, formatPeer } from '../transport/udp-listener.ts';
+import { MAX_UDP_SZX, resourceHandler, withBlock2, type ServedBody } from './coap/block2-server.ts';
 import { ConfirmableQueue, type ConfirmableEnd } from './coap/confirmable.ts';
 import { DuplicateCache, dedupKey, type SeenMessage } from './coap/dedup.ts';
 import { CoapObservation, type ObservationHost } from './coap/observation.ts';
 import { exchangeLifetimeMs, maxTransmitWaitMs, nonLifetimeMs, transmissionParameters, type TransmissionParameters } from './coap/params.ts';
 import { CoapResponder, emptyMessage, type ResponderHost } from './coap/responder.ts';
-import { CoapRouter, type CoapRequestHandler, type CoapRoute } from './coap/router.ts';
+import { CoapRouter, type CoapIncomingRequest, type CoapRequestHandler, type CoapRoute } from './coap/router.ts';
 import type { CoapIncoming, CoapOutcome, CoapRequestOptions, CoapRequestSpec } from './coap/types.ts';
 import { LazyTraceEntry } from './packet-view.ts';
 
@@ -37,6 +38,24 @@ export interface CoapEndpointOptions {
   random?: () => number;
   /** A handler slower than this gets an empty ACK and its response sent separately (default ACK_TIMEOUT / 2). */
   piggybackWindowMs?: number;
+  /** Kernel receive buffer of the socket `open` binds (bytes), for many clients at once. */
+  receiveBufferBytes?: number;
+  /** Largest Block2 SZX the endpoint serves (default 6: 1024-byte blocks); larger answers go block-wise. */
+  maxBlockSzx?: number;
+}
+
+/** A body the endpoint serves at a path (`serveResource`). */
+export interface ServedResource {
+  /** Uri-Path segments. */
+  readonly path: readonly string[];
+  /** `coap://HOST:PORT/path` of the resource at the endpoint's bound address. */
+  readonly uri: string;
+  /** GET requests answered so far (one per block). */
+  readonly requests: CoapIncomingRequest[];
+  /** Replace the body (the ETag changes with it). */
+  replace(body: Uint8Array): void;
+  /** Stop serving (later requests get 4.04). */
+  stop(): void;
 }
 
 /** Response waiting for a token (separate response, NON response). */
@@ -93,6 +112,7 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
   #messageId: number;
   #duplicates = 0;
   #closed = false;
+  readonly #maxBlockSzx: number;
 
   constructor(socket: DatagramListenerTransport, options: CoapEndpointOptions = {}) {
     this.#socket = socket;
@@ -101,7 +121,11 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
     const tokenBytes = options.tokenBytes ?? 8;
     if (!Number.isInteger(tokenBytes) || tokenBytes < 1 || tokenBytes > 8) throw new RangeError(`tokenBytes ${tokenBytes} out of 1-8`);
     this.#tokenBytes = tokenBytes;
-    this.#tokenPrefix = randomBytes(8);
+    const maxBlockSzx = options.maxBlockSzx ?? MAX_UDP_SZX;
+    if (!Number.isInteger(maxBlockSzx) || maxBlockSzx < 0 || maxBlockSzx > MAX_UDP_SZX) throw new RangeError(`maxBlockSzx ${maxBlockSzx} out of 0-${MAX_UDP_SZX}`);
+    this.#maxBlockSzx = maxBlockSzx;
+    // A plain Uint8Array: Buffer#slice would return views, and every token would share (and overwrite) one buffer.
+    this.#tokenPrefix = new Uint8Array(randomBytes(8));
     this.#messageId = randomBytes(2).readUInt16BE(0);
     this.#cons = new ConfirmableQueue((b, p, note) => this.#transmit(b, p, note), () => this.parameters, options.random ?? Math.random);
     this.#responder = new CoapResponder(this, this.#router, options.piggybackWindowMs ?? this.parameters.ackTimeoutMs / 2, exchangeLifetimeMs(this.parameters));
@@ -110,7 +134,7 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
 
   /** Bind a UDP socket (`port` 0 = ephemeral) and wrap it. */
   static async open(bind: { host?: string; port: number }, options: CoapEndpointOptions = {}): Promise<CoapEndpoint> {
-    return new CoapEndpoint(await UdpListener.open({ ...bind, scheme: 'coap' }), options);
+    return new CoapEndpoint(await UdpListener.open({ ...bind, scheme: 'coap', ...(options.receiveBufferBytes === undefined ? {} : { receiveBufferBytes: options.receiveBufferBytes }) }), options);
   }
 
   /** The bound address. */
@@ -127,9 +151,27 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
     return this.#duplicates;
   }
 
-  /** Handle incoming requests under a path prefix; returns a function that removes the handler. */
+  /**
+   * Handle incoming requests under a path prefix; returns a function that removes the handler.
+   * An answer larger than one block (or to a request with Block2) is served block-wise.
+   */
   handle(route: CoapRoute, handler: CoapRequestHandler): () => void {
-    return this.#router.add(route, handler);
+    return this.#router.add(route, withBlock2(handler, () => this.#maxBlockSzx));
+  }
+
+  /**
+   * Serve `body` to GET at `path` (2.05, Content-Format when given), block-wise when it is larger
+   * than one block: a firmware package behind a `coap://` Package URI, for example.
+   * @see docs/spec/lwm2m.md §1.8, §4.6 (pull)
+   */
+  serveResource(path: string, body: Uint8Array, options: { contentFormat?: number } = {}): ServedResource {
+    const segments = uriPath({ options: uriPathOptions(path) });
+    const served: ServedBody = { body, ...(options.contentFormat === undefined ? {} : { contentFormat: options.contentFormat }) };
+    const requests: CoapIncomingRequest[] = [];
+    const stop = this.handle({ path: segments, methods: ['0.01'] }, resourceHandler(segments, served, (r) => requests.push(r)));
+    const { address, port } = this.address();
+    const host = address.includes(':') ? `[${address}]` : address;
+    return { path: segments, uri: `coap://${host}:${port}/${segments.join('/')}`, requests, replace: (b) => { served.body = b; }, stop };
   }
 
   /** See every received datagram (decoded, or with its decode error); returns an unsubscribe function. */

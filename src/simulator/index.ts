@@ -23,6 +23,7 @@ export { FAULT_PROFILES, type FaultProfile } from './faults.ts';
 export type { ErrorForm } from './device.ts';
 export { SLOT_BYTES_RANGE, SLOT_SIZE_BYTES } from './device.ts';
 export { startLwm2mClientSimulator, LWM2M_FAULT_PROFILES, type Lwm2mClientSimulatorOptions, type RunningLwm2mClient } from './lwm2m-client/index.ts';
+export { startManyLwm2mClients, type ManyLwm2mClients, type ManyLwm2mClientsOptions, type BootstrapEvent } from './lwm2m-client/index.ts';
 
 /** Where a UDP endpoint listens. */
 export interface UdpEndpointOptions {

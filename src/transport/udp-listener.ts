@@ -18,6 +18,8 @@ export interface UdpListenerOptions {
   port: number;
   /** URI scheme for `description` (default `coap`). */
   scheme?: string;
+  /** Kernel receive buffer (SO_RCVBUF) in bytes, for a socket many peers send to at once (capped by the OS). */
+  receiveBufferBytes?: number;
 }
 
 function errorCode(error: unknown): string {
@@ -60,7 +62,7 @@ export class UdpListener implements DatagramListenerTransport {
     if (family === 0) throw new TransportError(`udp listener host ${raw}: not an IPv4 or IPv6 address`);
     const { port } = options;
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TransportError(`udp listener port ${port}: out of range 0-65535`);
-    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6 });
+    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6, ...(options.receiveBufferBytes === undefined ? {} : { recvBufferSize: options.receiveBufferBytes }) });
     try {
       await new Promise<void>((resolve, reject) => {
         socket.once('error', reject);

@@ -24,6 +24,7 @@ import { newToken, RegistrationClient } from './registration.ts';
 import { ContentFormat } from '../../codec/coap/content-format.ts';
 import { firmwareInstance, registerLinks, sampleObjects, supportedFormats, type AnnouncedObject, type Lwm2mVersion } from './sample.ts';
 import { answerWithWireFaults, tlvLengthOffByOne } from './wire-faults.ts';
+import { BootstrapClient, useBootstrapAccount } from './bootstrap.ts';
 
 /** What a reboot (Execute /3/0/4) does: `restart` registers anew; `log` only answers, as the Zephyr sample does. */
 export type RebootMode = 'restart' | 'log';
@@ -44,6 +45,12 @@ export interface ClientSettings {
   updateDelayMs: number;
   blockSizeBytes: number;
   maxPackageBytes: number;
+  /** Start from this bootstrap server instead of registering with `server` (which then only matters to faults). */
+  bootstrap?: Peer;
+  /** How long a bootstrap waits for Bootstrap-Finish before requesting again. */
+  bootstrapTimeoutMs?: number;
+  /** Consecutive failed Registers before falling back to bootstrap (with `bootstrap` only). */
+  bootstrapAfterFailures?: number;
 }
 
 /** A running simulated client. */
@@ -54,12 +61,16 @@ export class Lwm2mClient {
   readonly firmware: FirmwareUpdate;
   readonly observations: ObservationTable;
   readonly registration: RegistrationClient;
+  /** The bootstrap phase, when the client starts from a bootstrap server. */
+  readonly bootstrap: BootstrapClient | undefined;
   readonly #startedMs = Date.now();
   readonly #announced: AnnouncedObject[];
   readonly #handler: DmHandler;
   readonly #dm: DmContext;
   readonly #timers = new Set<NodeJS.Timeout>();
   #socket: CoapSocket | undefined;
+  /** Server instance of the account in use (the one a bootstrap wrote, else /1/0). */
+  #serverIid = 0;
 
   constructor(settings: ClientSettings) {
     this.settings = settings;
@@ -96,12 +107,43 @@ export class Lwm2mClient {
         brokenLinks: settings.faults.has('lwm2m-bad-register-links'),
       },
     });
+    this.bootstrap = settings.bootstrap === undefined ? undefined : this.#bootstrapClient(settings.bootstrap);
+    if (this.bootstrap) this.#fallBackToBootstrap(settings.bootstrapAfterFailures ?? 3);
+  }
+
+  /** After `limit` consecutive failed Registers, bootstrap again (ETS int-7). */
+  #fallBackToBootstrap(limit: number): void {
+    let failures = 0;
+    this.registration.onEvent((e) => {
+      if (e.kind === 'registered') failures = 0;
+      if (e.kind !== 'register-failed' || ++failures < limit) return;
+      failures = 0;
+      this.#later(0, () => this.#rebootstrap());
+    });
+  }
+
+  #bootstrapClient(bootstrap: Peer): BootstrapClient {
+    const s = this.settings;
+    useBootstrapAccount(this.store, `coap://${bootstrap.address.includes(':') ? `[${bootstrap.address}]` : bootstrap.address}:${bootstrap.port}`);
+    return new BootstrapClient({
+      endpoint: s.endpoint, version: s.version, faults: s.faults, store: this.store, formats: supportedFormats(s.version),
+      sendCon: (m) => this.#socket!.sendCon(m), retryDelayMs: s.registerRetryMs, timeoutMs: s.bootstrapTimeoutMs ?? 60_000,
+      onFinished: (account) => {
+        if (account === 'unusable') return;
+        const written = parseAccountUri(account.uri);
+        // The fault keeps the server the client was configured with (or the bootstrap server when it has none).
+        const server = s.faults.has('lwm2m-bs-ignores-server-uri') || written === undefined ? s.server : written;
+        this.#serverIid = account.serverIid;
+        this.#socket?.retarget(server);
+        this.registration.start();
+      },
+    });
   }
 
   /** Open the socket and register. */
   async start(): Promise<void> {
     this.#socket = await CoapSocket.open({
-      server: this.settings.server,
+      server: this.settings.bootstrap ?? this.settings.server,
       localAddress: this.settings.localAddress,
       localPort: this.settings.localPort,
       timing: this.settings.timing,
@@ -109,7 +151,8 @@ export class Lwm2mClient {
       onRequest: (m, peer) => this.#answer(m, peer),
       onReset: () => undefined,
     });
-    this.registration.start();
+    if (this.bootstrap) this.bootstrap.start();
+    else this.registration.start();
   }
 
   /** The bound local address. */
@@ -122,6 +165,7 @@ export class Lwm2mClient {
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     this.observations.clear();
+    this.bootstrap?.stop();
     // A De-register the server never answers must not hold the stop for the whole
     // retransmission budget (93 s): closing the socket ends it as a timeout.
     let bound: NodeJS.Timeout | undefined;
@@ -148,7 +192,7 @@ export class Lwm2mClient {
   }
 
   #serverInt(rid: number): number {
-    const r = this.store.read([1, 0, rid]);
+    const r = this.store.read([1, this.#serverIid, rid]);
     const v = r.ok ? r.value[0]?.value : undefined;
     return v !== undefined && (v.type === 'integer' || v.type === 'unsigned') ? Number(v.value) : 0;
   }
@@ -187,6 +231,7 @@ export class Lwm2mClient {
         execute: execute([
           [4, () => this.#later(0, () => this.registration.disable(this.#serverInt(5)))],
           [8, () => this.#later(0, () => this.registration.triggerUpdate())],
+          ...(this.settings.bootstrap === undefined ? [] : [[9, () => this.#later(0, () => this.#rebootstrap())] as [number, () => void]]),
         ]),
         afterWrite: (_iid, rid) => { if (rid === 1) this.#later(this.settings.updateDelayMs, () => this.registration.triggerUpdate()); },
       }],
@@ -196,6 +241,27 @@ export class Lwm2mClient {
         afterWrite: (_iid, rid) => { if (rid === 1) this.firmware.writePackageUri(this.#packageUri()); },
       }],
     ]);
+  }
+
+  /** Bootstrap-Request Trigger (/1/x/9, ETS int-5): de-register, bootstrap again, register with what it writes. */
+  #rebootstrap(): void {
+    const bootstrap = this.bootstrap;
+    if (bootstrap === undefined || bootstrap.isActive) return;
+    let isDone = false;
+    const proceed = (): void => {
+      if (isDone) return;
+      isDone = true;
+      stop();
+      this.observations.clear();
+      this.#socket?.retarget(this.settings.bootstrap!);
+      bootstrap.start();
+    };
+    const isRegistered = this.registration.state === 'registered';
+    const stop = this.registration.onEvent((e) => { if (e.kind === 'deregistered') proceed(); });
+    // Disable keeps the registration client quiet until the bootstrap hands over a server (re-registering ends it).
+    this.registration.disable(86_400);
+    // Without a registration there is nothing to de-register; an unanswered De-register must not hold the bootstrap back.
+    this.#later(isRegistered ? this.settings.timing.ackTimeoutMs * 4 : 0, proceed);
   }
 
   #packageUri(): string {
@@ -247,9 +313,17 @@ export class Lwm2mClient {
 
   #answer(request: CoapMessage, peer: Peer): HandlerAnswer {
     if (request.type === 'NON' && this.settings.faults.has('lwm2m-ignores-non')) return { kind: 'silent' };
+    if (this.bootstrap?.isActive) return this.bootstrap.handle(request);
     const rsp: DmResponse = this.#handler.handle(request, `${peer.address}|${peer.port}`);
     const format = uintOptionOrUndefined(rsp, CoapOption.CONTENT_FORMAT);
     const message = { ...rsp, payload: format === undefined ? rsp.payload : this.#wirePayload(format, rsp.payload) };
     return answerWithWireFaults(request, message, this.settings.faults, () => this.#socket!.nextMessageId());
   }
+}
+
+/** `coap://HOST[:PORT]` of an account as a peer (5683 when the port is omitted); undefined when unparseable. */
+function parseAccountUri(uri: string): Peer | undefined {
+  const m = /^coap:\/\/(\[[0-9a-fA-F:.]+\]|[^:/[\]]+)(?::(\d{1,5}))?\/?$/.exec(uri);
+  const port = Number(m?.[2] ?? 5683);
+  return m === null || port < 1 || port > 65535 ? undefined : { address: m[1]!.replace(/^\[|\]$/g, ''), port };
 }

@@ -64,7 +64,7 @@ export interface CoapSocketOptions {
 /** The client's CoAP socket. */
 export class CoapSocket {
   readonly #socket: Socket;
-  readonly #options: CoapSocketOptions;
+  #options: CoapSocketOptions;
   readonly #pending = new Map<number, PendingCon>();
   readonly #answered = new Map<string, { bytes: Uint8Array | undefined; at: number }>();
   #nextMessageId: number;
@@ -101,6 +101,11 @@ export class CoapSocket {
   nextMessageId(): number {
     this.#nextMessageId = (this.#nextMessageId + 1) & 0xffff;
     return this.#nextMessageId;
+  }
+
+  /** Send later requests to another server (the DM server a bootstrap named). */
+  retarget(server: Peer): void {
+    this.#options = { ...this.#options, server };
   }
 
   /** Send raw bytes to the server. */

@@ -61,6 +61,19 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'lwm2m-ignores-non', description: 'NON requests get no answer at all, as Zephyr v4.0 does.', caughtBy: ['LWM2M-COAP-NON-001'] },
   // An Observe without a token is a bad request (4.00); Zephyr v4.0 maps it to -EINVAL and 5.00 (§1.4).
   { name: 'lwm2m-observe-empty-token-5-00', description: 'An Observe with an empty token is answered 5.00, as Zephyr v4.0 does, instead of 4.00.', caughtBy: ['LWM2M-INFO-OBSERVE-004'] },
+  // Bootstrap interface (§2.3): profiles of a client started from a bootstrap server.
+  // A Bootstrap-Request must carry the endpoint name (§2.3).
+  { name: 'lwm2m-bs-no-ep', description: 'The Bootstrap-Request (POST /bs) carries no ep= query.', caughtBy: ['LWM2M-BS-001'], mayAlsoFail: ['LWM2M-BS-*'] },
+  // Bootstrap-Finish must be answered (2.04 when the configuration is usable) (§2.3).
+  { name: 'lwm2m-bs-no-finish-ack', description: 'Bootstrap-Finish is never answered (the client still goes on to register).', caughtBy: ['LWM2M-BS-005'] },
+  // After bootstrap the client must register with the DM server the bootstrap wrote (§2.3, ETS int-0).
+  { name: 'lwm2m-bs-ignores-server-uri', description: 'After Bootstrap-Finish the client registers with the server it was configured with, not the one bootstrap wrote.', caughtBy: ['LWM2M-BS-006'] },
+  // Bootstrap-Finish without a usable DM server account must be refused with 4.06 (§2.3, §5).
+  { name: 'lwm2m-bs-finish-accepts-unusable', description: 'Bootstrap-Finish is answered 2.04 even with no usable DM server account.', caughtBy: ['LWM2M-BS-007'] },
+  // Bootstrap-Delete of / must remove every Server instance (§2.3, ETS int-4).
+  { name: 'lwm2m-bs-delete-keeps-servers', description: 'Bootstrap-Delete of / keeps the Server (1) instances.', caughtBy: ['LWM2M-BS-004'] },
+  // Bootstrap-Read is allowed on Server and Access Control only; Security holds keys (§2.2, §2.3).
+  { name: 'lwm2m-bs-read-security', description: 'Bootstrap-Read of the Security object (0) is answered 2.05 with every key instead of 4.05.', caughtBy: ['LWM2M-BS-008'] },
 ];
 
 /** The active LwM2M faults of one client. */

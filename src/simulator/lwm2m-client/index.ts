@@ -19,17 +19,26 @@ import { Lwm2mClient, type RebootMode } from './client.ts';
 import { DEFAULT_CON_TIMING, type ConTiming, type Peer } from './coap-socket.ts';
 import { Lwm2mFaults } from './faults.ts';
 import type { RegistrationEvent } from './registration.ts';
+import type { BootstrapEvent } from './bootstrap.ts';
 import type { Lwm2mVersion } from './sample.ts';
 
 export { LWM2M_FAULT_PROFILES } from './faults.ts';
 export type { Lwm2mVersion } from './sample.ts';
 export type { RegistrationEvent } from './registration.ts';
 export type { RebootMode } from './client.ts';
+export type { BootstrapEvent } from './bootstrap.ts';
+export type { DmAccount } from './bootstrap-handler.ts';
 
 /** How to start one simulated client. */
 export interface Lwm2mClientSimulatorOptions {
-  /** The LwM2M server: `coap://HOST:PORT` or a host/port pair. */
-  server: string | { host: string; port: number };
+  /** The LwM2M server: `coap://HOST:PORT` or a host/port pair (optional with `bootstrap`). */
+  server?: string | { host: string; port: number };
+  /** Start from this bootstrap server (`coap://HOST:PORT`): Bootstrap-Request, then register with the server it writes. */
+  bootstrap?: string | { host: string; port: number };
+  /** How long a bootstrap waits for Bootstrap-Finish before requesting again (default 60 000 ms). */
+  bootstrapTimeoutMs?: number;
+  /** With `bootstrap`: consecutive refused or unanswered Registers before falling back to bootstrap (default 3; ETS int-7). */
+  bootstrapAfterFailures?: number;
   /** Endpoint client name (`ep=`); default `native_sim` (1.0) or `native_sim_lwm2m11` (1.1). */
   endpoint?: string;
   /** Registration lifetime in seconds (default 30, as the captured sample). */
@@ -68,6 +77,10 @@ export interface RunningLwm2mClient {
    * an event already seen counts), waiting for it when there is none yet; rejects after `timeoutMs`.
    */
   waitFor(kind: RegistrationEvent['kind'], timeoutMs?: number, since?: number): Promise<RegistrationEvent>;
+  /** Bootstrap events so far (empty without `bootstrap`). */
+  readonly bootstrapEvents: readonly BootstrapEvent[];
+  /** The first bootstrap event of a kind (index `since` or later), waiting up to `timeoutMs`. */
+  waitForBootstrap(kind: BootstrapEvent['kind'], timeoutMs?: number, since?: number): Promise<BootstrapEvent>;
   /** Send (1.1) the values of these paths (`/3/0/0` form) to the server's /dp; resolves with its response code or `muted`. */
   send(paths: readonly string[]): Promise<string>;
   /** The client itself (data model, firmware state) for in-process tests. */
@@ -77,16 +90,19 @@ export interface RunningLwm2mClient {
 }
 
 /** Parse `coap://HOST:PORT` (IPv6 in brackets). */
-export function parseServerUri(uri: string): Peer {
+export function parseServerUri(uri: string, pointer = '/server'): Peer {
   const m = /^coap:\/\/(\[[0-9a-fA-F:.]+\]|[^:/[\]]+):(\d{1,5})\/?$/.exec(uri);
   const port = Number(m?.[2]);
-  if (m === null || port < 1 || port > 65535) throw new ConfigError(`server must be coap://HOST:PORT, got "${uri}"`, '/server');
+  if (m === null || port < 1 || port > 65535) throw new ConfigError(`${pointer.slice(1)} must be coap://HOST:PORT, got "${uri}"`, pointer);
   return { address: m[1]!.replace(/^\[|\]$/g, ''), port };
 }
 
 /** Start one simulated client; it registers at once. Throws ConfigError for bad options. */
 export async function startLwm2mClientSimulator(options: Lwm2mClientSimulatorOptions): Promise<RunningLwm2mClient> {
-  const server = typeof options.server === 'string' ? parseServerUri(options.server) : { address: options.server.host, port: options.server.port };
+  const bootstrap = options.bootstrap === undefined ? undefined : typeof options.bootstrap === 'string' ? parseServerUri(options.bootstrap, '/bootstrap') : { address: options.bootstrap.host, port: options.bootstrap.port };
+  const configured = options.server === undefined ? undefined : typeof options.server === 'string' ? parseServerUri(options.server) : { address: options.server.host, port: options.server.port };
+  const server = configured ?? bootstrap;
+  if (server === undefined) throw new ConfigError('server or bootstrap is required', '/server');
   const faults = Lwm2mFaults.parse(options.faults ?? []);
   if (!faults.ok) throw new ConfigError(faults.error, '/faults');
   const version = options.version ?? '1.1';
@@ -104,6 +120,7 @@ export async function startLwm2mClientSimulator(options: Lwm2mClientSimulatorOpt
     updateDelayMs: options.updateDelayMs ?? 220,
     blockSizeBytes: options.blockSizeBytes ?? 1024,
     maxPackageBytes: options.maxPackageBytes ?? 1 << 20,
+    ...(bootstrap === undefined ? {} : { bootstrap, bootstrapTimeoutMs: options.bootstrapTimeoutMs ?? 60_000, bootstrapAfterFailures: options.bootstrapAfterFailures ?? 3 }),
   });
   await client.start();
   let stopping: Promise<void> | undefined;
@@ -114,6 +131,8 @@ export async function startLwm2mClientSimulator(options: Lwm2mClientSimulatorOpt
     events: client.registration.events,
     client,
     waitFor: (kind, timeoutMs = 10_000, since = 0) => waitForEvent(client, kind, timeoutMs, since),
+    bootstrapEvents: client.bootstrap?.events ?? [],
+    waitForBootstrap: (kind, timeoutMs = 10_000, since = 0) => waitForBootstrapEvent(client, kind, timeoutMs, since),
     send: (paths) => client.send(paths.map(parseSendPath)),
     stop: () => (stopping ??= client.stop()),
   };
@@ -138,3 +157,20 @@ function waitForEvent(client: Lwm2mClient, kind: RegistrationEvent['kind'], time
     });
   });
 }
+
+function waitForBootstrapEvent(client: Lwm2mClient, kind: BootstrapEvent['kind'], timeoutMs: number, since: number): Promise<BootstrapEvent> {
+  const bootstrap = client.bootstrap;
+  if (bootstrap === undefined) return Promise.reject(new Error('the client was not started from a bootstrap server'));
+  const seen = bootstrap.events.slice(since).find((e) => e.kind === kind);
+  if (seen !== undefined) return Promise.resolve(seen);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { stop(); reject(new Error(`no ${kind} event within ${timeoutMs} ms`)); }, timeoutMs);
+    const stop = bootstrap.onEvent((e) => {
+      if (e.kind !== kind) return;
+      clearTimeout(timer);
+      stop();
+      resolve(e);
+    });
+  });
+}
+export { startManyLwm2mClients, MAX_CLIENTS, type ManyLwm2mClients, type ManyLwm2mClientsOptions } from './many-clients.ts';

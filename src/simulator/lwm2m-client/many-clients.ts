@@ -1,0 +1,78 @@
+/**
+ * Many simulated LwM2M clients in one process, so the server side can be measured at scale:
+ * distinct endpoint names and ports (one UDP socket each, so N clients hold N descriptors),
+ * start-ups spread over a window instead of all at once (no thundering herd of Registers), one
+ * stop that de-registers and closes them all.
+ * @see docs/spec/lwm2m.md §2.4, §8
+ */
+import { ConfigError } from '../../errors.ts';
+import { startLwm2mClientSimulator, type Lwm2mClientSimulatorOptions, type RunningLwm2mClient } from './index.ts';
+import type { Lwm2mVersion } from './sample.ts';
+
+/** Largest client count one call starts (each holds a socket and its timers). */
+export const MAX_CLIENTS = 10_000;
+
+/** How to start N clients; every other option applies to each client. */
+export interface ManyLwm2mClientsOptions extends Omit<Lwm2mClientSimulatorOptions, 'endpoint' | 'localPort' | 'version'> {
+  count: number;
+  /** Endpoint names are `<prefix><index>` (default `sim-`). */
+  endpointPrefix?: string;
+  /** Enabler version of every client, or `mixed` (1.1 for even indexes, 1.0 for odd). Default 1.1. */
+  version?: Lwm2mVersion | 'mixed';
+  /** Window over which the starts are spread evenly, ms (default 2 ms per client; 0 = all at once). */
+  spreadMs?: number;
+}
+
+/** The running clients. */
+export interface ManyLwm2mClients {
+  readonly clients: readonly RunningLwm2mClient[];
+  readonly endpoints: readonly string[];
+  /** `performance.now()` at each client's start, by index. */
+  readonly startedAtMs: readonly number[];
+  /** Resolves once every client has registered; rejects after `timeoutMs` saying how many did not. */
+  waitAllRegistered(timeoutMs: number): Promise<void>;
+  /** De-register and close every client. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Start `count` clients, spread over `spreadMs`. A failed start stops the ones already running and rethrows. */
+export async function startManyLwm2mClients(options: ManyLwm2mClientsOptions): Promise<ManyLwm2mClients> {
+  const { count, endpointPrefix = 'sim-', version = '1.1', spreadMs = count * 2, ...each } = options;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_CLIENTS) throw new ConfigError(`count must be an integer 1-${MAX_CLIENTS}, got ${count}`, '/count');
+  if (!(spreadMs >= 0)) throw new ConfigError(`spreadMs must be >= 0, got ${spreadMs}`, '/spreadMs');
+  const endpoints = Array.from({ length: count }, (_, i) => `${endpointPrefix}${i}`);
+  const slots: (RunningLwm2mClient | undefined)[] = new Array(count).fill(undefined);
+  const startedAtMs: number[] = new Array(count).fill(Number.NaN);
+  const origin = performance.now();
+  const starts = endpoints.map(async (endpoint, i) => {
+    const wait = origin + (spreadMs * i) / count - performance.now();
+    if (wait > 0) await sleep(wait);
+    startedAtMs[i] = performance.now();
+    const v: Lwm2mVersion = version === 'mixed' ? (i % 2 === 0 ? '1.1' : '1.0') : version;
+    slots[i] = await startLwm2mClientSimulator({ ...each, endpoint, version: v });
+  });
+  const settled = await Promise.allSettled(starts);
+  const started = slots.filter((c): c is RunningLwm2mClient => c !== undefined);
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) {
+    await Promise.all(started.map((c) => c.stop()));
+    throw failure.reason;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    clients: started,
+    endpoints,
+    startedAtMs,
+    waitAllRegistered: (timeoutMs) => waitAll(started, timeoutMs),
+    stop: () => (stopping ??= Promise.all(started.map((c) => c.stop())).then(() => undefined)),
+  };
+}
+
+async function waitAll(clients: readonly RunningLwm2mClient[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const outcomes = await Promise.allSettled(clients.map((c) => c.waitFor('registered', Math.max(1, deadline - Date.now()))));
+  const missing = outcomes.filter((o) => o.status === 'rejected').length;
+  if (missing > 0) throw new Error(`${missing} of ${clients.length} clients did not register within ${timeoutMs} ms`);
+}
