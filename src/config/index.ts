@@ -28,7 +28,10 @@ export {
   randomSeed,
   runTargetFromEnv,
   runTargetOf,
+  TARGET_PROTOCOLS,
   type ListenAddresses,
+  type SimLwm2mVersion,
+  type TargetProtocol,
   type RunChoices,
   type RunTarget,
 } from './run-target.ts';

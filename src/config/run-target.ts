@@ -28,8 +28,22 @@ export interface ListenAddresses {
   lwm2m?: string;
 }
 
+/** Protocols a target run can test. */
+export type TargetProtocol = 'smp' | 'lwm2m';
+export const TARGET_PROTOCOLS: readonly TargetProtocol[] = ['smp', 'lwm2m'];
+
+/** LwM2M enabler versions the simulated client speaks. */
+export type SimLwm2mVersion = '1.0' | '1.1';
+
 /** One target as its worker sees it: the validated target with the run's choices filled in. */
 export interface RunTarget extends TargetConfig {
+  /**
+   * The protocols this run tests (a simulator target's SMP and LwM2M runs are separate runs);
+   * absent: SMP, plus LwM2M when the target has an `lwm2m` block.
+   */
+  protocols?: TargetProtocol[];
+  /** Enabler version of the simulated LwM2M client (an LwM2M run of a `sim` target). */
+  simLwm2mVersion?: SimLwm2mVersion;
   /**
    * Connection string the session opens (overrides the configured one: for `sim`, the endpoint
    * the run started the simulator on); a `sim` target without it gets a worker-started simulator.
