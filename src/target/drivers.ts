@@ -3,7 +3,7 @@
  * target but an LwM2M-only one), LwM2M when it has an `lwm2m` block.
  * @see docs/architecture.md "Protocol drivers"
  */
-import type { RunTarget } from '../config/index.ts';
+import { targetProtocols, type RunTarget } from '../config/index.ts';
 import type { Transport } from '../core/transport.ts';
 import type { ProtocolDriver } from './protocol-driver.ts';
 import { Lwm2mDriver } from './lwm2m/driver.ts';
@@ -19,13 +19,13 @@ export interface DriverOverrides {
 export function driversFor(target: RunTarget, overrides: DriverOverrides = {}): ProtocolDriver[] {
   const drivers: ProtocolDriver[] = [];
   if (hasSmpSide(target) || overrides.transport) drivers.push(smpDriver(target, overrides));
-  if (target.lwm2m) drivers.push(new Lwm2mDriver({ lwm2m: target.lwm2m, timeoutMs: target.timeoutMs, declared: target.capabilities }));
+  if (target.lwm2m && (target.protocols ?? targetProtocols(target)).includes('lwm2m')) drivers.push(new Lwm2mDriver({ lwm2m: target.lwm2m, timeoutMs: target.timeoutMs, declared: target.capabilities }));
   return drivers;
 }
 
 /** Whether the target speaks SMP: every target but an LwM2M-only one (`protocols` without `smp`). */
 export function hasSmpSide(target: RunTarget): boolean {
-  return target.protocols === undefined ? true : target.protocols.includes('smp');
+  return (target.protocols ?? targetProtocols(target)).includes('smp');
 }
 
 function smpDriver(target: RunTarget, overrides: DriverOverrides): SmpDriver {
