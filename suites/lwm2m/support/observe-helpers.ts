@@ -4,9 +4,10 @@
  * the verdict; plus counting notifications that arrive for a token after it was cancelled.
  * @see docs/spec/lwm2m.md §2.6
  */
-import { toHex } from '../../../src/core/bytes.ts';
 import { collectIncoming } from '../../../src/conformance/verifiers/coap-raw.ts';
 import type { Lwm2mSide } from './lwm2m-data.ts';
+
+const toHex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 /** An established observation as `server.observe` returns it. */
 export type Observation = Awaited<ReturnType<Lwm2mSide['server']['observe']>>;
