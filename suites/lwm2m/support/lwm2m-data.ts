@@ -55,3 +55,8 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 export async function restoreText(side: Lwm2mSide, path: string, text: string): Promise<void> {
   await side.server.write(side.endpoint, path, { format: ContentFormat.TEXT_PLAIN, payload: utf8(text) }).catch(() => undefined);
 }
+
+/** The endpoint's interface messages (Register/Update/De-register) as the server recorded them. */
+export function historyOf(side: Lwm2mSide, kind?: string): Lwm2mSide['server']['history'][number][] {
+  return side.server.history.filter((h) => h.endpoint === side.endpoint && (kind === undefined || h.kind === kind));
+}
