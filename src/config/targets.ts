@@ -268,8 +268,9 @@ function checkSimLwm2m(c: ConfigChecker, value: unknown, at: string): SimLwm2mOp
   const out: SimLwm2mOptions = { versions: [...SIM_LWM2M_VERSIONS], lifetimeS: SIM_LWM2M_DEFAULT_LIFETIME_S };
   if (o['versions'] !== undefined) {
     const list = c.stringArray(o['versions'], `${at}/versions`, (s, p) => c.oneOf(s, p, SIM_LWM2M_VERSIONS) !== undefined);
-    if (list?.length === 0) c.problem(`${at}/versions`, 'expected at least one LwM2M version (or leave out "lwm2m" to run SMP only)');
-    if (list) out.versions = [...new Set(list)] as SimLwm2mVersion[];
+    const isEmpty = Array.isArray(o['versions']) && o['versions'].length === 0;
+    if (isEmpty) c.problem(`${at}/versions`, 'expected at least one LwM2M version (or leave out "lwm2m" to run SMP only)');
+    if (list && !isEmpty) out.versions = [...new Set(list)] as SimLwm2mVersion[];
   }
   if (o['lifetimeS'] !== undefined) out.lifetimeS = c.positiveInteger(o['lifetimeS'], `${at}/lifetimeS`) ?? out.lifetimeS;
   return out;

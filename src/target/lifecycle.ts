@@ -9,7 +9,7 @@
  * worker; it is stopped with the session.
  * @see docs/architecture.md "Session and run model"
  */
-import type { ListenAddresses, RunTarget } from '../config/index.ts';
+import { targetProtocols, type ListenAddresses, type RunTarget } from '../config/index.ts';
 import type { Transport } from '../core/transport.ts';
 import { TransportError } from '../errors.ts';
 import { parseConnectionString } from '../transport/connection-string.ts';
@@ -40,7 +40,8 @@ export function startsInWorker(target: Pick<RunTarget, 'kind' | 'lwm2m' | 'proto
  */
 export async function startDeviceInWorker(target: RunTarget, listening: ListenAddresses): Promise<StartedDevice | undefined> {
   if (startsInWorker(target)) return startLwm2mDevice(target, listening);
-  if (target.smp !== undefined) return undefined;
+  // A board reached only through its registration, or one whose SMP link the run named: running.
+  if (target.smp !== undefined || !(target.protocols ?? targetProtocols(target)).includes('smp')) return undefined;
   if (target.kind !== 'sim') throw new TransportError(`target ${target.name} has no connection string`);
   return startSimulatorDevice({ transport: target.transport, faults: target.faults, sim: target.sim });
 }

@@ -5,8 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CAPABILITY_NAMES } from '../../../src/target/index.ts';
-import { isLwm2mCapabilityName } from '../../../src/target/lwm2m/capability-catalogue.ts';
+import { CAPABILITY_NAMES, isLwm2mCapabilityName } from '../../../src/target/index.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 
