@@ -8,8 +8,7 @@ import { uintOptionValue } from '../../src/codec/coap/access.ts';
 import { ContentFormat } from '../../src/codec/coap/content-format.ts';
 import { encodeCoap } from '../../src/codec/coap/message.ts';
 import { CoapOption } from '../../src/codec/coap/options.ts';
-import { defineSuite } from '../../src/conformance/index.ts';
-import { coapAnswer, collectIncoming } from '../../src/conformance/verifiers/coap-raw.ts';
+import { coapAnswer, collectIncoming, defineSuite } from '../../src/conformance/index.ts';
 import { restoreText, sleep, type Lwm2mSide } from './support/lwm2m-data.ts';
 
 /** An option number no registry assigns; odd, so critical (RFC 7252 §5.4.6). */

@@ -6,8 +6,7 @@
 import { ContentFormat } from '../../src/codec/coap/content-format.ts';
 import { uintOptionValue } from '../../src/codec/coap/access.ts';
 import { CoapOption } from '../../src/codec/coap/options.ts';
-import { defineSuite } from '../../src/conformance/index.ts';
-import { coapAnswer } from '../../src/conformance/verifiers/coap-raw.ts';
+import { coapAnswer, defineSuite } from '../../src/conformance/index.ts';
 import { restoreText, utf8 } from './support/lwm2m-data.ts';
 import { notificationsAfter, withObservation } from './support/observe-helpers.ts';
 

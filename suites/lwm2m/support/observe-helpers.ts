@@ -4,7 +4,7 @@
  * the verdict; plus counting notifications that arrive for a token after it was cancelled.
  * @see docs/spec/lwm2m.md §2.6
  */
-import { collectIncoming } from '../../../src/conformance/verifiers/coap-raw.ts';
+import { collectIncoming } from '../../../src/conformance/index.ts';
 import type { Lwm2mSide } from './lwm2m-data.ts';
 
 const toHex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
