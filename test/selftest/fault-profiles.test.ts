@@ -141,6 +141,7 @@ async function runAllProfiles(): Promise<void> {
   );
 }
 
+// The bound covers the whole sweep, SMP and LwM2M profiles, on 2 shared cores.
 beforeAll(async () => {
   listRun = await runCli(['list', '--json'], 120_000);
   try {
@@ -150,7 +151,7 @@ beforeAll(async () => {
   }
   await runAllProfiles();
   writeJsonAtomic(join(PACKAGE_ROOT, 'reports', 'selftest.json'), { concurrency: CONCURRENCY, timings });
-}, 900_000);
+}, 1_200_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
