@@ -10,6 +10,9 @@ import { ConfigChecker, childPointer, describeJson } from './checker.ts';
 import { locateJsonError } from './json-locate.ts';
 import { checkLwm2m, type Lwm2mTargetOptions } from './lwm2m-target.ts';
 
+/** LwM2M enabler versions the simulated client speaks. */
+export type SimLwm2mVersion = '1.0' | '1.1';
+
 /** How a target is reached. */
 export type TargetKind = 'sim' | 'udp' | 'serial' | 'process';
 export const TARGET_KINDS: readonly TargetKind[] = ['sim', 'udp', 'serial', 'process'];
@@ -18,10 +21,24 @@ export const TARGET_KINDS: readonly TargetKind[] = ['sim', 'udp', 'serial', 'pro
 export type SimTransport = 'udp' | 'udp6' | 'serial';
 export const SIM_TRANSPORTS: readonly SimTransport[] = ['udp', 'udp6', 'serial'];
 
+/** LwM2M enabler versions of the simulated LwM2M client. */
+export const SIM_LWM2M_VERSIONS: readonly SimLwm2mVersion[] = ['1.0', '1.1'];
+
+/** The simulated LwM2M client of a `sim` target: one LwM2M run per version. */
+export interface SimLwm2mOptions {
+  versions: SimLwm2mVersion[];
+  /** Registration lifetime the client asks for (`lt=`), seconds. */
+  lifetimeS: number;
+}
+
 /** Options of the built-in simulator target (defaults filled in). */
 export interface SimTargetOptions {
+  /** SMP simulator endpoints: one SMP run each. */
   transports: SimTransport[];
+  /** Fault profiles (SMP and LwM2M names; each simulator takes its own). */
   faults: string[];
+  /** The simulated LwM2M client; absent: the target runs SMP only. */
+  lwm2m?: SimLwm2mOptions;
   errorForm: 'v1' | 'v2';
   bufSize: number;
   bufCount: number;
@@ -39,7 +56,7 @@ export interface TargetConfig {
   name: string;
   description?: string;
   kind: TargetKind;
-  /** Connection string (udp, serial and process kinds). */
+  /** SMP connection string (udp, serial and process kinds; optional for a target with only an `lwm2m` side). */
   smp?: string;
   sim?: SimTargetOptions;
   process?: ProcessTargetOptions;
@@ -71,18 +88,22 @@ export interface TargetsCheckOptions {
   checkConnection?: (s: string) => string | undefined;
   /** Fault profile names the simulator knows. */
   knownFaults?: readonly string[];
-  /** Capability names the harness knows; a declared name outside it is a typo. */
+  /** Capability names the harness knows (`lwm2m.obj.<id>` stands for every object id); a declared name outside it is a typo. */
   knownCapabilities?: readonly string[];
 }
 
 /** Per-request timeout of a target that names none (targets.json `timeoutMs`, `--timeout`). */
 export const DEFAULT_TIMEOUT_MS = 2000;
 const SIM_DEFAULTS: SimTargetOptions = { transports: ['udp', 'serial'], faults: [], errorForm: 'v2', bufSize: 2048, bufCount: 2 };
+/** Lifetime of the simulated LwM2M client, as the captured Zephyr sample asks for. */
+const SIM_LWM2M_DEFAULT_LIFETIME_S = 30;
 const TOP_KEYS = ['schemaVersion', 'defaultTarget', 'targets'] as const;
 const TARGET_KEYS = ['description', 'kind', 'smp', 'sim', 'process', 'lwm2m', 'capabilities', 'timeoutMs', 'strict', 'budgets'] as const;
-const SIM_KEYS = ['transports', 'faults', 'errorForm', 'bufSize', 'bufCount'] as const;
+const SIM_KEYS = ['transports', 'faults', 'errorForm', 'bufSize', 'bufCount', 'lwm2m'] as const;
+const SIM_LWM2M_KEYS = ['versions', 'lifetimeS'] as const;
 const PROCESS_KEYS = ['command', 'cwd', 'readyTimeoutMs'] as const;
-const CAPABILITY_NAME = /^[a-z][a-z0-9]*(?:\.[a-z0-9][a-z0-9_-]*)+$/;
+// `lwm2m` (registered) is a whole name; every other one is dotted (`smp.os.echo`, `lwm2m.obj.5`).
+const CAPABILITY_NAME = /^(?:lwm2m|[a-z][a-z0-9]*(?:\.[a-z0-9][a-z0-9_-]*)+)$/;
 
 /** What the built-in simulator declares: the capabilities discovery cannot probe harmlessly. */
 export const SIM_DECLARED_CAPABILITIES: readonly string[] = ['smp.os.reset', 'smp.zephyr.storage-erase'];
@@ -91,9 +112,9 @@ export const SIM_DECLARED_CAPABILITIES: readonly string[] = ['smp.os.reset', 'sm
 export function builtInTargets(): TargetsFile {
   const sim: TargetConfig = {
     name: 'sim',
-    description: 'Built-in reference simulator over UDP and a pseudo-terminal',
+    description: 'Built-in reference simulators: SMP over UDP and a pseudo-terminal, the LwM2M client in 1.0 and 1.1 modes',
     kind: 'sim',
-    sim: { ...SIM_DEFAULTS, transports: [...SIM_DEFAULTS.transports], faults: [] },
+    sim: { ...SIM_DEFAULTS, transports: [...SIM_DEFAULTS.transports], faults: [], lwm2m: { versions: [...SIM_LWM2M_VERSIONS], lifetimeS: SIM_LWM2M_DEFAULT_LIFETIME_S } },
     // Reset and storage erase cannot be probed without side effects, so a target declares them;
     // the simulator has both (same as the sim entry in the repository's targets.json).
     capabilities: [...SIM_DECLARED_CAPABILITIES],
@@ -172,8 +193,10 @@ function checkKindFields(c: ConfigChecker, kind: TargetKind, t: Record<string, u
   }
   misplaced('sim', '"sim"');
   if (kind !== 'process') misplaced('process', '"process"');
-  if (t['smp'] === undefined) c.problem(`${at}/smp`, `kind "${kind}" needs a connection string (udp://HOST:PORT or serial:///dev/PATH)`);
-  else {
+  if (t['smp'] === undefined) {
+    // A device that only speaks LwM2M (an lwm2m_client build) is reached through its registration.
+    if (t['lwm2m'] === undefined) c.problem(`${at}/smp`, `kind "${kind}" needs a connection string (udp://HOST:PORT or serial:///dev/PATH), or an "lwm2m" block for a device that only speaks LwM2M`);
+  } else {
     const smp = checkConnection(c, t['smp'], `${at}/smp`, kind, options);
     if (smp !== undefined) out.smp = smp;
   }
@@ -228,10 +251,29 @@ function checkSim(c: ConfigChecker, value: unknown, at: string, options: Targets
     };
     sim.faults = c.stringArray(o['faults'], `${at}/faults`, check) ?? [];
   }
+  if (o['lwm2m'] !== undefined) {
+    const lwm2m = checkSimLwm2m(c, o['lwm2m'], `${at}/lwm2m`);
+    if (lwm2m) sim.lwm2m = lwm2m;
+  }
   if (o['errorForm'] !== undefined) sim.errorForm = c.oneOf(o['errorForm'], `${at}/errorForm`, ['v1', 'v2'] as const) ?? 'v2';
   if (o['bufSize'] !== undefined) sim.bufSize = c.positiveInteger(o['bufSize'], `${at}/bufSize`) ?? sim.bufSize;
   if (o['bufCount'] !== undefined) sim.bufCount = c.positiveInteger(o['bufCount'], `${at}/bufCount`) ?? sim.bufCount;
   return sim;
+}
+
+function checkSimLwm2m(c: ConfigChecker, value: unknown, at: string): SimLwm2mOptions | undefined {
+  const o = c.object(value, at);
+  if (!o) return undefined;
+  c.onlyKeys(o, at, SIM_LWM2M_KEYS);
+  const out: SimLwm2mOptions = { versions: [...SIM_LWM2M_VERSIONS], lifetimeS: SIM_LWM2M_DEFAULT_LIFETIME_S };
+  if (o['versions'] !== undefined) {
+    const list = c.stringArray(o['versions'], `${at}/versions`, (s, p) => c.oneOf(s, p, SIM_LWM2M_VERSIONS) !== undefined);
+    const isEmpty = Array.isArray(o['versions']) && o['versions'].length === 0;
+    if (isEmpty) c.problem(`${at}/versions`, 'expected at least one LwM2M version (or leave out "lwm2m" to run SMP only)');
+    if (list && !isEmpty) out.versions = [...new Set(list)] as SimLwm2mVersion[];
+  }
+  if (o['lifetimeS'] !== undefined) out.lifetimeS = c.positiveInteger(o['lifetimeS'], `${at}/lifetimeS`) ?? out.lifetimeS;
+  return out;
 }
 
 function checkProcess(c: ConfigChecker, value: unknown, at: string): ProcessTargetOptions | undefined {
@@ -261,7 +303,8 @@ function checkCapability(c: ConfigChecker, s: string, at: string, known: readonl
     c.problem(at, `expected a capability name like "smp.os.echo", got ${describeJson(s)}`);
     return false;
   }
-  if (known && !known.includes(s)) {
+  const isKnown = (name: string): boolean => known === undefined || known.includes(name) || (/^lwm2m\.obj\.(0|[1-9]\d{0,4})$/.test(name) && known.includes('lwm2m.obj.<id>'));
+  if (known && !isKnown(s)) {
     const near = known.filter((k) => k.startsWith(s.split('.').slice(0, 2).join('.')));
     c.problem(at, `unknown capability '${s}'${near.length > 0 ? ` (did you mean one of: ${near.join(', ')})` : ` (known: ${known.join(', ')})`}`);
     return false;

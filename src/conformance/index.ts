@@ -7,7 +7,8 @@
  *   `requires` names capabilities from src/target/smp/capability-catalogue.ts.
  * - Judge replies with `ctx.expect`: `smpOk(reply).field('x').toBe(v)`, `mgmtErr(reply, [{ rc: 3 },
  *   { v2: { group, rc } }])`, `smpShape`, `silence(ms, { send })`, `oneOf([...])`, `that(...)`,
- *   `warn(...)` (SHOULD), `note(...)`; then `alive()` (or `ready()` after a reset) for the state
+ *   `warn(...)` (SHOULD), `note(...)`; LwM2M answers with `coapCode(rsp, ['4.04'])`, `lwm2mContent(rsp)`,
+ *   `lwm2mTypes`, `lwm2mValue`, `linkSet`, `timing` (see suites/lwm2m/); then `alive()` (or `ready()` after a reset) for the state
  *   afterwards. Malformed requests: `ctx.exchange(bytes)` returns an `SmpReply` for the same
  *   verifiers. A missing required answer is a failure; transport or harness trouble is broken.
  * - Levels: MUST fails; SHOULD is non-strict (fails with strict mode); MAY is informational.
@@ -47,6 +48,7 @@ export {
   acquireSession,
   installSessionProvider,
   type CapabilityStatus,
+  type CaseLwm2mSide,
   type CaseSession,
   type McumgrParams,
   type SessionProvider,
@@ -54,8 +56,11 @@ export {
 } from './session-port.ts';
 export { ASSUMED_BUF_SIZE_BYTES, askTwice, sha256, uploadChunkBytes, uploadImageSteps, type UploadSteps } from './upload-steps.ts';
 export type { ReceivedPacket, SmpReply } from '../client/smp-client.ts';
+export type { Lwm2mRegistration, Lwm2mResponse, Lwm2mServer, Lwm2mServerEvent, RegistrationHistoryEntry } from '../client/lwm2m-server.ts';
 export { SPEC_DOCS, isSpecDocKey, specUrl, type SpecDoc, type SpecDocKey } from './spec-registry.ts';
 export { annotateFrame, describeBody } from './verifiers/describe.ts';
 export type { Verifiers, CaseRecorder } from './verifiers/expect.ts';
+export type { CoapAnswer, Lwm2mVerifiers, TimingWindow } from './verifiers/lwm2m-expect.ts';
+export { coapAnswer, collectIncoming } from './verifiers/coap-raw.ts';
 export type { FieldExpectation, SmpOk } from './verifiers/field-checks.ts';
 export type { ErrExpectation, MatchedErr } from './verifiers/smp-verifiers.ts';

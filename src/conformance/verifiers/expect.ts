@@ -11,6 +11,7 @@ import { osCommands } from '../../codec/smp/groups/os.ts';
 import { isAssertionFailure, isResponseTimeout, isTransportFailure, type AssertionDetails } from '../errors.ts';
 import { annotateFrame, describeBody } from './describe.ts';
 import type { SmpOk } from './field-checks.ts';
+import { createLwm2mVerifiers, type Lwm2mVerifiers } from './lwm2m-expect.ts';
 import { failCheck, type VerifierScope } from './scope.ts';
 import { mgmtErr, packetShape, smpOk, smpShape, type ErrExpectation, type MatchedErr } from './smp-verifiers.ts';
 
@@ -34,10 +35,12 @@ export interface VerifierLink {
   silenceMs: number;
   /** Wait until the device answers again (the session's `awaitReady`). */
   awaitReady: (timeoutMs?: number) => Promise<number>;
+  /** The session's liveness check over every protocol driver; when absent, SMP echo/params here. */
+  alive?: () => Promise<{ kind: 'alive' } | { kind: 'dead'; expected: string; actual: string } | { kind: 'unchecked'; reason: string }>;
 }
 
 /** The verifiers a case body uses as `ctx.expect`. */
-export interface Verifiers {
+export interface Verifiers extends Lwm2mVerifiers {
   /** A success reply with a conforming header and spec-defined fields; chain `.field(name)` checks. */
   smpOk<Rsp>(reply: SmpReply<Rsp>): SmpOk<Rsp>;
   /** An error reply matching one of the acceptable outcomes, in the form the request version calls for. */
@@ -77,6 +80,7 @@ function noteOnce(recorder: CaseRecorder, note: string): void {
 /** Build the verifiers for one case. */
 export function createVerifiers(scope: VerifierScope, link: VerifierLink, recorder: CaseRecorder): Verifiers {
   return {
+    ...createLwm2mVerifiers(scope, { note: (m) => noteOnce(recorder, m) }),
     smpOk(reply) {
       const ok = smpOk(scope, reply);
       const extra = reply.decoded?.ok ? reply.decoded.value.unknownFields : [];
@@ -130,8 +134,14 @@ async function silence(
 }
 
 async function alive(scope: VerifierScope, link: VerifierLink, recorder: CaseRecorder): Promise<void> {
-  const smp = link.smp();
   const check = 'state afterwards';
+  if (link.alive) {
+    const r = await link.alive();
+    if (r.kind === 'dead') failCheck(scope, { check, escalate: true, expected: [r.expected], actual: r.actual });
+    if (r.kind === 'unchecked') recorder.notes.push(`state afterwards not checked: ${r.reason}`);
+    return;
+  }
+  const smp = link.smp();
   const d = `alive-${++aliveCounter}`;
   try {
     if (link.hasEcho) {
