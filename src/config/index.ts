@@ -1,14 +1,22 @@
 /** Public names of the config layer. */
 export {
   builtInTargets,
+  defaultReset,
   loadTargets,
+  resetOf,
+  RESET_METHODS,
   parseTargets,
   resolveTarget,
   DEFAULT_TIMEOUT_MS,
   SIM_DECLARED_CAPABILITIES,
   SIM_TRANSPORTS,
   TARGET_KINDS,
+  type BaselineReports,
+  type BuildOutputs,
   type ProcessTargetOptions,
+  type ReadinessSignal,
+  type ResetMethod,
+  type ResetOptions,
   type SimTargetOptions,
   type SimTransport,
   type TargetConfig,
@@ -16,7 +24,11 @@ export {
   type TargetsCheckOptions,
   type TargetsFile,
 } from './targets.ts';
-export { BUDGETS, BUDGET_NAMES, SIM_DEFAULT_BUDGETS, isBudgetName, type BudgetName } from './budgets.ts';
+export {
+  BUDGETS, BUDGET_NAMES, SIM_DEFAULT_BUDGETS, flattenBudgets, footprintBudgetOf, isBudgetName, timingBudgetFor,
+  type BudgetName, type BudgetsInput, type MemoryBytesBudget, type PercentileBudget,
+} from './budgets.ts';
+export { schemaProblems, targetsSchema, TARGETS_SCHEMA_URL } from './targets-schema.ts';
 export { locateJsonError, type JsonSyntaxProblem } from './json-locate.ts';
 export { checkLwm2m, DEFAULT_REGISTRATION_TIMEOUT_MS, parseListenAddress, type Lwm2mTargetOptions } from './lwm2m-target.ts';
 export {

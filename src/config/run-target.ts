@@ -72,7 +72,7 @@ export function runTargetOf(target: TargetConfig, run: RunChoices): RunTarget {
     seed: run.seed,
     faults: [...run.faults],
     allowDestructive: run.allowDestructive ?? true,
-    readyTimeoutMs: target.process?.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+    readyTimeoutMs: target.process?.readyTimeoutMs ?? target.process?.ready?.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
     listening: { ...run.listening },
   };
 }
