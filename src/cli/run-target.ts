@@ -83,7 +83,7 @@ function readSessionInfo(path: string): { identity: Identity; capabilities: stri
 async function runWithTarget(plan: TargetRunPlan, ctx: TargetRunContext, collector: CaseCollector, sessionFile: string): Promise<string | undefined> {
   let started: StartedTargetRun;
   try {
-    const phases = { listen: ctx.listen ?? defaultListenTarget, prepare: ctx.prepare };
+    const phases = { listen: ctx.listen ?? defaultListenTarget, prepare: ctx.prepare, outDir: ctx.outDir };
     started = await bounded(startTargetRun(plan, phases), PREPARE_BOUND_MS, `starting target '${plan.target.name}'`);
   } catch (e) {
     return `target could not be started: ${e instanceof Error ? e.message : String(e)}`;

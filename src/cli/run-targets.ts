@@ -58,7 +58,9 @@ function plansFor(target: TargetConfig, options: RunOptions): TargetRunPlan[] {
   if (target.kind !== 'sim') {
     if (options.faults.length > 0) throw new UsageError(`run: --fault applies to simulator targets only ('${target.name}' is ${target.kind})`);
     if (options.transport) throw new UsageError(`run: --transport applies to simulator targets only ('${target.name}' is ${target.kind})`);
-    return [{ ...base, key: target.name, transport: transportOfConnection(target.smp ?? ''), faults: [] }];
+    // A process target without `smp` is reached at the pseudo-terminal it prints.
+    const transport = target.smp === undefined && target.kind === 'process' ? 'serial' : transportOfConnection(target.smp ?? '');
+    return [{ ...base, key: target.name, transport, faults: [] }];
   }
   const sim = target.sim;
   const transports = (sim?.transports ?? ['udp', 'serial']).filter((t) => !options.transport || t === options.transport);

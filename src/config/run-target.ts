@@ -46,6 +46,8 @@ export interface RunTarget extends TargetConfig {
   readyTimeoutMs: number;
   /** Listeners bound before the device started (empty when no protocol listens). */
   listening: ListenAddresses;
+  /** A process target's files: its output log (report attachment) and the exit record the run writes when it ends. */
+  device?: { output: string; status: string };
 }
 
 /** What a run decided for a target. */
@@ -58,6 +60,7 @@ export interface RunChoices {
   smp?: string | undefined;
   allowDestructive?: boolean;
   listening?: ListenAddresses;
+  device?: { output: string; status: string };
 }
 
 /** The `RunTarget` for a validated target and the run's choices. */
@@ -74,6 +77,7 @@ export function runTargetOf(target: TargetConfig, run: RunChoices): RunTarget {
     allowDestructive: run.allowDestructive ?? true,
     readyTimeoutMs: target.process?.readyTimeoutMs ?? target.process?.ready?.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
     listening: { ...run.listening },
+    ...(run.device ? { device: { ...run.device } } : {}),
   };
 }
 
