@@ -106,12 +106,30 @@ function launch(target: TargetConfig, tail: OutputTail, listening: ListenAddress
       done();
       reject(new TransportError(`target '${target.name}': cannot start ${program}: ${e.message}`, { cause: e }));
     });
-    child.once('exit', (code, signal) => {
+    onExit(child, (code, signal) => {
       done();
       reject(new TransportError(`target '${target.name}': process exited (${signal ?? `code ${code}`}) before it printed a pseudo-terminal; last output: ${tail.last().join(' | ') || '(none)'}`));
     });
   });
   return { child, ready };
+}
+
+/** Grace for the output pipes to drain after the process exited (a grandchild may hold them open). */
+const OUTPUT_DRAIN_MS = 250;
+
+/** Calls `then` once the process exited and its output was read (or the drain grace passed). */
+function onExit(child: ChildProcess, then: (code: number | null, signal: NodeJS.Signals | null) => void): void {
+  child.once('exit', (code, signal) => {
+    let called = false;
+    const call = (): void => {
+      if (called) return;
+      called = true;
+      clearTimeout(timer);
+      then(code, signal);
+    };
+    const timer = setTimeout(call, OUTPUT_DRAIN_MS);
+    child.once('close', call);
+  });
 }
 
 function pointLink(link: string, path: string): void {
@@ -139,7 +157,7 @@ export async function startProcessTarget(target: TargetConfig, dir: string, list
     const { child, ready } = launch(target, tail, listening, target.smp);
     current = child;
     starts++;
-    child.once('exit', (code, signal) => {
+    onExit(child, (code, signal) => {
       tail.note(`exit: ${signal ?? `code ${code}`}`);
       if (stopping || current !== child) return;
       if (code === 0 && restarts) {
