@@ -54,13 +54,13 @@ export interface BudgetsInput {
   resetToReadyMs?: number;
   registrationMs?: number;
   footprint?: MemoryBytesBudget & { subsystems?: Record<string, MemoryBytesBudget>; growthBytes?: MemoryBytesBudget };
-  memory?: { stackUsedPercent?: number; poolUsedPercent?: number };
+  memory?: { maxStackUsePercent?: number; maxPoolPeakPercent?: number; minDeviceFreeKB?: number };
 }
 
 /**
  * One flat name per budget figure, so a case asks `session.budgets[name]`:
  * `timing.smp.os.*.p95`, `resetToReadyMs`, `footprint.subsystems.mcumgr.romBytes`,
- * `footprint.growthBytes.romBytes`, `memory.stackUsedPercent`.
+ * `footprint.growthBytes.romBytes`, `memory.maxStackUsePercent`.
  */
 export function flattenBudgets(input: BudgetsInput): Record<string, number> {
   const out: Record<string, number> = {};

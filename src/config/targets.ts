@@ -95,7 +95,7 @@ export interface TargetConfig {
   strict: boolean;
   /**
    * Budgets by flat name (src/config/budgets.ts): `smp.echo.rttMs`, `timing.smp.os.*.p95`,
-   * `resetToReadyMs`, `footprint.romBytes`, `memory.stackUsedPercent`, …; a `sim` target without
+   * `resetToReadyMs`, `footprint.romBytes`, `memory.maxStackUsePercent`, …; a `sim` target without
    * the key gets `SIM_DEFAULT_BUDGETS`, an empty object turns them off.
    */
   budgets: Record<string, number>;

@@ -54,7 +54,7 @@ const rows: { name: string; text: string; pointer: string; says: RegExp }[] = [
   { name: 'timing budget percentile a string', text: one({ ...board, budgets: { timing: { 'smp.os.echo': { p95: 'fast' } } } }), pointer: '/targets/t/budgets/timing/smp.os.echo/p95', says: /expected a positive number, got "fast"/ },
   { name: 'footprint budget not a number', text: one({ ...board, budgets: { footprint: { romBytes: '64k' } } }), pointer: '/targets/t/budgets/footprint/romBytes', says: /expected a positive integer, got "64k"/ },
   { name: 'footprint subsystem budget unknown key', text: one({ ...board, budgets: { footprint: { subsystems: { mcumgr: { rom: 1 } } } } }), pointer: '/targets/t/budgets/footprint/subsystems/mcumgr/rom', says: /unknown key 'rom' \(allowed: romBytes, ramBytes\)/ },
-  { name: 'memory budget over 100 %', text: one({ ...board, budgets: { memory: { stackUsedPercent: 120 } } }), pointer: '/targets/t/budgets/memory/stackUsedPercent', says: /a percentage in \(0, 100\], got 120/ },
+  { name: 'memory budget over 100 %', text: one({ ...board, budgets: { memory: { maxStackUsePercent: 120 } } }), pointer: '/targets/t/budgets/memory/maxStackUsePercent', says: /a percentage in \(0, 100\], got 120/ },
   { name: 'build empty', text: one({ ...board, build: {} }), pointer: '/targets/t/build', says: /naming at least one of dir, romReport, ramReport, elf/ },
   { name: 'build path a number', text: one({ ...board, build: { romReport: 5 } }), pointer: '/targets/t/build/romReport', says: /expected a non-empty string, got 5/ },
   { name: 'baseline with an elf', text: one({ ...board, baseline: { elf: 'a.elf' } }), pointer: '/targets/t/baseline/elf', says: /unknown key 'elf' \(allowed: romReport, ramReport\)/ },
