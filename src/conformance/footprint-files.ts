@@ -7,7 +7,7 @@
 import { stat, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { elfFootprintReport, footprintBuild, formatSizeReportError, parseElf, parseSizeReport, type FootprintBuild, type FootprintReport, type MemoryKind } from '../codec/footprint/index.ts';
-import type { BaselineReports, BuildOutputs } from '../config/index.ts';
+import { runTargetFromEnv, type BaselineReports, type BuildOutputs } from '../config/index.ts';
 import { InputFileError } from '../errors.ts';
 
 async function readInput(path: string, what: string): Promise<Buffer> {
@@ -96,4 +96,17 @@ export async function loadTargetBuild(name: string, build: BuildOutputs, notes?:
 /** The baseline build of a target's `baseline` reports. */
 export async function loadBaselineBuild(name: string, baseline: BaselineReports, notes?: Notes): Promise<FootprintBuild> {
   return loadTargetBuild(name, baseline, notes);
+}
+
+/** What the footprint cases need from the worker's target: its build outputs and baseline (absolute paths). */
+export interface TargetFootprintInputs {
+  name: string;
+  build?: BuildOutputs;
+  baseline?: BaselineReports;
+}
+
+/** The worker's target's build outputs and baseline (targets.json `build`, `baseline`, as the run handed them over). */
+export function targetFootprintInputs(): TargetFootprintInputs {
+  const target = runTargetFromEnv();
+  return { name: target.name, ...(target.build ? { build: target.build } : {}), ...(target.baseline ? { baseline: target.baseline } : {}) };
 }

@@ -59,3 +59,5 @@ export { annotateFrame, describeBody } from './verifiers/describe.ts';
 export type { Verifiers, CaseRecorder } from './verifiers/expect.ts';
 export type { FieldExpectation, SmpOk } from './verifiers/field-checks.ts';
 export type { ErrExpectation, MatchedErr } from './verifiers/smp-verifiers.ts';
+export { loadBaselineBuild, loadBuild, loadTargetBuild, targetFootprintInputs, type Notes, type TargetFootprintInputs } from './footprint-files.ts';
+export { footprintBudgetOf, timingBudgetFor, type PercentileBudget } from '../config/budgets.ts';
