@@ -22,14 +22,14 @@ interface TestResult {
   meta: { conformance?: ConformanceMeta };
 }
 
-async function runFootprint(target: Record<string, unknown>): Promise<Map<string, TestResult>> {
+async function runFootprint(target: Record<string, unknown>, suite = 'suites/footprint/footprint.suite.ts'): Promise<Map<string, TestResult>> {
   const dir = mkdtempSync(join(tmpdir(), 'footprint-run-'));
   const out = join(dir, 'report.json');
   const env: NodeJS.ProcessEnv = { ...process.env, MGMT_TARGET: JSON.stringify({ name: 'lwm2m-board', kind: 'sim', ...target }), MGMT_SEED: '1' };
   delete env['VITEST_WORKER_ID'];
   try {
     await new Promise<void>((done) => {
-      const args = [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--project', 'conformance', 'suites/footprint/footprint.suite.ts', '--reporter=json', `--outputFile=${out}`];
+      const args = [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--project', 'conformance', suite, '--reporter=json', `--outputFile=${out}`];
       execFile(process.execPath, args, { cwd: root, env, timeout: 150_000 }, () => done());
     });
     const parsed = JSON.parse(readFileSync(out, 'utf8')) as { testResults: { assertionResults: TestResult[] }[] };
@@ -62,5 +62,21 @@ describe('footprint suite on the shipped LwM2M reports', () => {
     expect(growthLog).toMatch(/ROM lwm2m\.formats: 5828 → 9928 bytes \(\+4100\)/);
     expect(growthLog).toMatch(/RAM lwm2m\.formats: 58 → 6418 bytes \(\+6360\)/);
     expect(growthLog).toMatch(/ROM zcbor: 0 → 3036 bytes \(\+3036\)/);
+  }, 200_000);
+});
+
+describe('runtime memory suite against the simulator', () => {
+  it('judges thread stack use against memory.maxStackUsePercent and only records without the budget', async () => {
+    const suite = 'suites/footprint/runtime-memory.suite.ts';
+    const [roomy, tight, unbudgeted] = await Promise.all([
+      runFootprint({ budgets: { 'memory.maxStackUsePercent': 100 } }, suite),
+      runFootprint({ budgets: { 'memory.maxStackUsePercent': 0.5 } }, suite),
+      runFootprint({ budgets: {} }, suite),
+    ]);
+    expect(outcome(roomy, 'FOOT-STACK-001'), roomy.get('FOOT-STACK-001')?.failureMessages.join('\n')).toBe('pass');
+    expect(outcome(tight, 'FOOT-STACK-001')).toBe('fail');
+    expect(tight.get('FOOT-STACK-001')?.failureMessages[0]).toMatch(/stack use \d+ of \d+ bytes \([\d.]+ %\), limit 0.5 %/);
+    expect(outcome(unbudgeted, 'FOOT-STACK-001')).toBe('informational');
+    expect(unbudgeted.get('FOOT-STACK-001')?.meta.conformance?.warnings.join('\n')).toMatch(/stack \d+ bytes, peak use \d+ bytes/);
   }, 200_000);
 });
