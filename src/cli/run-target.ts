@@ -65,16 +65,19 @@ function sessionInfoInjector(): Reporter {
 
 type Identity = { [key: string]: JsonValue };
 
-function readSessionInfo(path: string): { identity: Identity; capabilities: string[] } {
+type Timing = NonNullable<TargetSummary['timing']>;
+
+function readSessionInfo(path: string): { identity: Identity; capabilities: string[]; timing?: Timing } {
   try {
     if (!existsSync(path)) return { identity: {}, capabilities: [] };
-    const info = JSON.parse(readFileSync(path, 'utf8')) as { identity?: unknown; capabilities?: unknown; params?: unknown; smpVersions?: unknown };
+    const info = JSON.parse(readFileSync(path, 'utf8')) as { identity?: unknown; capabilities?: unknown; params?: unknown; smpVersions?: unknown; timing?: unknown };
     // Parsed JSON, so every value in it is a JsonValue.
     const identity: Identity = typeof info.identity === 'object' && info.identity !== null ? { ...(info.identity as Identity) } : {};
     if (info.params !== undefined) identity['mcumgrParams'] = info.params as JsonValue;
     if (info.smpVersions !== undefined) identity['smpVersions'] = info.smpVersions as JsonValue;
     const capabilities = Array.isArray(info.capabilities) ? info.capabilities.filter((c): c is string => typeof c === 'string') : [];
-    return { identity, capabilities };
+    const timing = typeof info.timing === 'object' && info.timing !== null ? (info.timing as Timing) : undefined;
+    return { identity, capabilities, ...(timing ? { timing } : {}) };
   } catch {
     return { identity: {}, capabilities: [] };
   }
@@ -161,6 +164,7 @@ export async function executeTargetRun(plan: TargetRunPlan, ctx: TargetRunContex
     transport: plan.transport,
     identity: info.identity,
     capabilities: info.capabilities,
+    ...(info.timing ? { timing: info.timing } : {}),
     cases: records.map(toCaseSummary),
     ...(error !== undefined ? { error } : {}),
   });

@@ -61,3 +61,4 @@ export type { FieldExpectation, SmpOk } from './verifiers/field-checks.ts';
 export type { ErrExpectation, MatchedErr } from './verifiers/smp-verifiers.ts';
 export { loadBaselineBuild, loadBuild, loadTargetBuild, targetFootprintInputs, type Notes, type TargetFootprintInputs } from './footprint-files.ts';
 export { footprintBudgetOf, timingBudgetFor, type PercentileBudget } from '../config/budgets.ts';
+export { RttHistograms, type CommandTiming } from '../client/timing/index.ts';

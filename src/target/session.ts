@@ -6,6 +6,7 @@
  * @see docs/architecture.md "Session and run model", "Protocol drivers"
  */
 import type { SmpClient } from '../client/smp-client.ts';
+import { mergeTimings, RttHistograms, type CommandTiming } from '../client/timing/index.ts';
 import type { ListenAddresses, RunTarget } from '../config/index.ts';
 import type { TraceLog } from '../core/trace.ts';
 import type { Transport } from '../core/transport.ts';
@@ -71,6 +72,8 @@ export class Session {
   readonly #drivers: readonly ProtocolDriver[];
   readonly #statuses: Map<string, CapabilityStatus>;
   readonly #device: StartedDevice | undefined;
+  /** Session-level figures: how long the device took to be ready again after each reset. */
+  readonly #timing = new RttHistograms();
   #isClosed = false;
 
   private constructor(target: RunTarget, drivers: readonly ProtocolDriver[], found: Awaited<ReturnType<typeof openDrivers>>, device: StartedDevice | undefined) {
@@ -158,7 +161,13 @@ export class Session {
     await this.smpDriver?.reopenIfClosed(this.targetName);
     let waitedMs = 0;
     for (const d of this.#drivers) waitedMs = Math.max(waitedMs, (await d.waitReady({ timeoutMs: options.timeoutMs ?? this.target.readyTimeoutMs })).waitedMs);
+    this.#timing.record('reset.ready', waitedMs);
     return waitedMs;
+  }
+
+  /** Round trips per command of every driver, plus reset-to-ready times (`reset.ready`), in ms. */
+  timingFigures(): Record<string, CommandTiming> {
+    return mergeTimings([...this.#drivers.map((d) => d.timing?.figures() ?? {}), this.#timing.figures()]);
   }
 
   /** Is the device still there? Every driver asks its harmless request; the first not alive answers. */
