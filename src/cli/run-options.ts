@@ -23,6 +23,8 @@ export interface RunOptions extends CaseFilter {
   /** targets.json path; `isTargetsFileExplicit` says whether the user named it. */
   targetsFile: string;
   isTargetsFileExplicit: boolean;
+  /** A twister hardware map to take the targets from instead of targets.json. */
+  hardwareMap?: string;
   smp?: string;
   out: string;
   isStrict: boolean;
@@ -50,6 +52,7 @@ const OUTPUT_FLAGS = {
 export const RUN_FLAGS = {
   target: { type: 'string', multiple: true, valueName: 'NAME', description: 'target from targets.json (repeatable; default: its defaultTarget)' },
   targets: { type: 'string', valueName: 'FILE', description: 'targets file (default ./targets.json, else the built-in simulator)' },
+  'hardware-map': { type: 'string', valueName: 'MAP.yml', description: 'take the targets from a Zephyr twister hardware map (serial boards)' },
   smp: { type: 'string', valueName: 'CONN', description: 'ad-hoc target: udp://host:port or serial:///dev/tty…?baud=N' },
   out: { type: 'string', valueName: 'DIR', description: 'report folder (default reports/)' },
   ...FILTER_FLAGS,
@@ -105,6 +108,7 @@ export function parseRunOptions(argv: readonly string[], randomSeed: () => numbe
     targets: flags.target ?? [],
     targetsFile: flags.targets ?? 'targets.json',
     isTargetsFileExplicit: flags.targets !== undefined,
+    ...(flags['hardware-map'] !== undefined ? { hardwareMap: flags['hardware-map'] } : {}),
     out: flags.out ?? 'reports',
     isStrict: flags.strict ?? false,
     seed: flags.seed === undefined ? randomSeed() : integerFlag('run', 'seed', flags.seed, 0, 0x7fffffff),

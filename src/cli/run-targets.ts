@@ -8,6 +8,12 @@ import { builtInTargets, DEFAULT_TIMEOUT_MS, loadTargets, resolveTarget, type Ta
 import { ConfigError, UsageError } from '../errors.ts';
 import { parseConnectionString } from '../transport/connection-string.ts';
 import type { RunOptions } from './run-options.ts';
+import { loadHardwareMapTargets } from './targets-twister.ts';
+
+function connectionProblem(s: string): string | undefined {
+  const r = parseConnectionString(s);
+  return r.ok ? undefined : r.error;
+}
 
 /**
  * One target run: one vitest run, one JUnit file, one entry in summary.json. It carries the
@@ -36,6 +42,10 @@ function adHocTarget(conn: string, timeoutMs: number): TargetConfig {
 }
 
 async function loadFile(options: RunOptions, knownFaults: readonly string[]): Promise<TargetsFile> {
+  if (options.hardwareMap !== undefined) {
+    if (options.isTargetsFileExplicit) throw new UsageError('run: give --targets or --hardware-map, not both');
+    return (await loadHardwareMapTargets(options.hardwareMap, { checkConnection: connectionProblem, knownFaults })).file;
+  }
   if (!options.isTargetsFileExplicit && !existsSync(options.targetsFile)) return builtInTargets();
   return loadTargets(options.targetsFile, {
     checkConnection: (s) => {

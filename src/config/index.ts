@@ -13,6 +13,7 @@ export {
   TARGET_KINDS,
   type BaselineReports,
   type BuildOutputs,
+  type HardwareInfo,
   type ProcessTargetOptions,
   type ReadinessSignal,
   type ResetMethod,

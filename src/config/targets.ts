@@ -78,6 +78,15 @@ export interface BaselineReports {
   ramReport?: string;
 }
 
+/** The board behind a target, as a twister hardware map names it. */
+export interface HardwareInfo {
+  id: string;
+  platform: string;
+  product?: string;
+  runner?: string;
+  fixtures?: string[];
+}
+
 /** One validated target, defaults filled in. */
 export interface TargetConfig {
   name: string;
@@ -103,6 +112,7 @@ export interface TargetConfig {
   reset?: ResetOptions;
   build?: BuildOutputs;
   baseline?: BaselineReports;
+  hardware?: HardwareInfo;
 }
 
 /** A validated targets.json. */
@@ -173,6 +183,7 @@ interface RawTarget {
   reset?: Partial<ResetOptions> & { method: ResetMethod };
   build?: BuildOutputs;
   baseline?: BaselineReports;
+  hardware?: HardwareInfo;
 }
 interface RawFile {
   defaultTarget?: string;
@@ -235,6 +246,7 @@ function checkTarget(c: ConfigChecker, name: string, t: RawTarget, base: string,
   }
   if (t.build !== undefined) out.build = resolvePaths(base, t.build);
   if (t.baseline !== undefined) out.baseline = resolvePaths(base, t.baseline);
+  if (t.hardware !== undefined) out.hardware = { ...t.hardware, ...(t.hardware.fixtures ? { fixtures: [...t.hardware.fixtures] } : {}) };
   return out;
 }
 
