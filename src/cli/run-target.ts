@@ -13,6 +13,7 @@ import { CaseCollector, ConformanceAllureReporter } from '../reporting/vitest-re
 import { encodeRunTarget, RUN_TARGET_ENV, SESSION_INFO_FILE_ENV } from '../config/index.ts';
 import { defaultListenTarget, type ListenTarget, type PrepareTarget, startTargetRun, type StartedTargetRun } from './run-prepare.ts';
 import type { TargetRunPlan } from './run-targets.ts';
+import { casesForProtocols, suiteFoldersFor, testNamePatternFor } from './run-selection.ts';
 import { PACKAGE_ROOT, runConformanceProject } from './run-vitest.ts';
 
 export type { PreparedTarget, PrepareTarget } from './run-prepare.ts';
@@ -101,7 +102,10 @@ async function runWithTarget(plan: TargetRunPlan, ctx: TargetRunContext, collect
       target: { name: plan.target.name, transport: plan.transport },
       environmentInfo: { node: process.version, seed: String(plan.seed) },
     });
-    const end = await runConformanceProject({ root: ctx.root, pattern: ctx.pattern, reporters: [sessionInfoInjector(), collector, allure], timeoutMs: ctx.runTimeoutMs });
+    // Only the suites of the run's protocols load, and only its selected cases run.
+    const pattern = testNamePatternFor(ctx.selected.map((c) => c.id));
+    const files = suiteFoldersFor(plan.protocols);
+    const end = await runConformanceProject({ root: ctx.root, pattern, files, reporters: [sessionInfoInjector(), collector, allure], timeoutMs: ctx.runTimeoutMs });
     return end.problems.length > 0 ? end.problems.join('; ') : undefined;
   } finally {
     restoreEnv(RUN_TARGET_ENV, saved.target);
@@ -143,7 +147,8 @@ export function completeRecordsWithAllure(
 }
 
 /** Run one target and write its JUnit file; never throws for target trouble. */
-export async function executeTargetRun(plan: TargetRunPlan, ctx: TargetRunContext): Promise<TargetRunResult> {
+export async function executeTargetRun(plan: TargetRunPlan, given: TargetRunContext): Promise<TargetRunResult> {
+  const ctx = { ...given, selected: casesForProtocols(given.selected, plan.protocols) };
   const startedAt = new Date().toISOString();
   const journalDir = join(ctx.outDir, '.journal');
   const sessionFile = join(journalDir, `${plan.key}.session.json`);

@@ -15,6 +15,7 @@ import { builtInTargets, loadTargets, resetOf, type TargetConfig, type TargetsFi
 import { ConfigError, UsageError } from '../errors.ts';
 import { startProcessDevice, startSimulatorDevice, type StartedDevice } from '../target/device-start.ts';
 import { openLink } from '../target/lifecycle.ts';
+import { LWM2M_CAPABILITY_NAMES } from '../target/lwm2m/capability-catalogue.ts';
 import { CAPABILITY_NAMES } from '../target/smp/capability-catalogue.ts';
 import { parseConnectionString } from '../transport/connection-string.ts';
 import { formatFlagHelp, parseFlags, type CliIo, type FlagSpecs } from './args.ts';
@@ -46,7 +47,7 @@ const checks = {
     const r = parseConnectionString(s);
     return r.ok ? undefined : r.error;
   },
-  knownCapabilities: CAPABILITY_NAMES,
+  knownCapabilities: [...CAPABILITY_NAMES, ...LWM2M_CAPABILITY_NAMES],
   knownFaults: knownFaultNames(),
 };
 
@@ -88,6 +89,7 @@ async function reach(t: TargetConfig, scratch: string): Promise<{ ok: boolean; l
   try {
     device = await reachable(t, scratch);
     const upMs = performance.now() - started;
+    if (device.smp === undefined) return { ok: true, line: `${t.name}: started; speaks only LwM2M (reached through its registration during a run)` };
     client = new SmpClient(await openLink(device.smp), { timeoutMs: t.timeoutMs });
     const reply = await client.request(smpRequest(osCommands.echo, { d: 'targets check' }));
     const answered = reply.body.kind === 'ok' ? 'SMP echo answered' : `SMP echo got ${reply.body.kind}`;

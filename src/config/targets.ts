@@ -15,6 +15,9 @@ import { locateJsonError } from './json-locate.ts';
 import { DEFAULT_REGISTRATION_TIMEOUT_MS, parseListenAddress, type Lwm2mTargetOptions } from './lwm2m-target.ts';
 import { schemaProblems } from './targets-schema.ts';
 
+/** LwM2M enabler versions the simulated client speaks. */
+export type SimLwm2mVersion = '1.0' | '1.1';
+
 /** How a target is reached. */
 export type TargetKind = 'sim' | 'udp' | 'serial' | 'process';
 export const TARGET_KINDS: readonly TargetKind[] = ['sim', 'udp', 'serial', 'process'];
@@ -23,10 +26,24 @@ export const TARGET_KINDS: readonly TargetKind[] = ['sim', 'udp', 'serial', 'pro
 export type SimTransport = 'udp' | 'udp6' | 'serial';
 export const SIM_TRANSPORTS: readonly SimTransport[] = ['udp', 'udp6', 'serial'];
 
+/** LwM2M enabler versions of the simulated LwM2M client. */
+export const SIM_LWM2M_VERSIONS: readonly SimLwm2mVersion[] = ['1.0', '1.1'];
+
+/** The simulated LwM2M client of a `sim` target: one LwM2M run per version. */
+export interface SimLwm2mOptions {
+  versions: SimLwm2mVersion[];
+  /** Registration lifetime the client asks for (`lt=`), seconds. */
+  lifetimeS: number;
+}
+
 /** Options of the built-in simulator target (defaults filled in). */
 export interface SimTargetOptions {
+  /** SMP simulator endpoints: one SMP run each. */
   transports: SimTransport[];
+  /** Fault profiles (SMP and LwM2M names; each simulator takes its own). */
   faults: string[];
+  /** The simulated LwM2M client; absent: the target runs SMP only. */
+  lwm2m?: SimLwm2mOptions;
   errorForm: 'v1' | 'v2';
   bufSize: number;
   bufCount: number;
@@ -92,7 +109,7 @@ export interface TargetConfig {
   name: string;
   description?: string;
   kind: TargetKind;
-  /** Connection string (udp, serial; for process targets optional: the printed pty is used). */
+  /** SMP connection string (udp, serial; optional for a process target, which prints its pty, and for a target with only an `lwm2m` side). */
   smp?: string;
   sim?: SimTargetOptions;
   process?: ProcessTargetOptions;
@@ -137,6 +154,8 @@ export interface TargetsCheckOptions {
 /** Per-request timeout of a target that names none (targets.json `timeoutMs`, `--timeout`). */
 export const DEFAULT_TIMEOUT_MS = 2000;
 const SIM_DEFAULTS: SimTargetOptions = { transports: ['udp', 'serial'], faults: [], errorForm: 'v2', bufSize: 2048, bufCount: 2 };
+/** Lifetime of the simulated LwM2M client, as the captured Zephyr sample asks for. */
+const SIM_LWM2M_DEFAULT_LIFETIME_S = 30;
 
 /** What the built-in simulator declares: the capabilities discovery cannot probe harmlessly. */
 export const SIM_DECLARED_CAPABILITIES: readonly string[] = ['smp.os.reset', 'smp.zephyr.storage-erase'];
@@ -155,9 +174,9 @@ export function resetOf(target: Pick<TargetConfig, 'kind' | 'reset'>): ResetOpti
 export function builtInTargets(): TargetsFile {
   const sim: TargetConfig = {
     name: 'sim',
-    description: 'Built-in reference simulator over UDP and a pseudo-terminal',
+    description: 'Built-in reference simulators: SMP over UDP and a pseudo-terminal, the LwM2M client in 1.0 and 1.1 modes',
     kind: 'sim',
-    sim: { ...SIM_DEFAULTS, transports: [...SIM_DEFAULTS.transports], faults: [] },
+    sim: { ...SIM_DEFAULTS, transports: [...SIM_DEFAULTS.transports], faults: [], lwm2m: { versions: [...SIM_LWM2M_VERSIONS], lifetimeS: SIM_LWM2M_DEFAULT_LIFETIME_S } },
     // Reset and storage erase cannot be probed without side effects, so a target declares them;
     // the simulator has both (same as the sim entry in the repository's targets.json).
     capabilities: [...SIM_DECLARED_CAPABILITIES],
@@ -173,7 +192,7 @@ interface RawTarget {
   description?: string;
   kind: TargetKind;
   smp?: string;
-  sim?: Partial<SimTargetOptions>;
+  sim?: Partial<Omit<SimTargetOptions, 'lwm2m'>> & { lwm2m?: Partial<SimLwm2mOptions> };
   process?: ProcessTargetOptions;
   lwm2m?: { listen: string; endpoint: string; registrationTimeoutMs?: number };
   capabilities?: string[];
@@ -263,7 +282,8 @@ function checkKindFields(c: ConfigChecker, t: RawTarget, at: string, out: Target
   }
   misplaced('sim', '"sim"');
   if (kind !== 'process') misplaced('process', '"process"');
-  if (t.smp === undefined && kind !== 'process') c.problem(`${at}/smp`, `kind "${kind}" needs a connection string (udp://HOST:PORT or serial:///dev/PATH)`);
+  // A device that only speaks LwM2M (an lwm2m_client build) is reached through its registration.
+  if (t.smp === undefined && kind !== 'process' && t.lwm2m === undefined) c.problem(`${at}/smp`, `kind "${kind}" needs a connection string (udp://HOST:PORT or serial:///dev/PATH), or an "lwm2m" block for a device that only speaks LwM2M`);
   else if (t.smp !== undefined && checkConnection(c, t.smp, `${at}/smp`, kind, options)) out.smp = t.smp;
   if (kind !== 'process') return;
   if (t.process === undefined) {
@@ -290,8 +310,13 @@ function checkConnection(c: ConfigChecker, s: string, at: string, kind: TargetKi
   return problem === undefined;
 }
 
-function checkSim(c: ConfigChecker, value: Partial<SimTargetOptions> | undefined, at: string, options: TargetsCheckOptions): SimTargetOptions {
-  const sim: SimTargetOptions = { ...SIM_DEFAULTS, transports: [...SIM_DEFAULTS.transports], ...value, faults: [...(value?.faults ?? [])] };
+function checkSim(c: ConfigChecker, value: RawTarget['sim'], at: string, options: TargetsCheckOptions): SimTargetOptions {
+  const { lwm2m, ...rest } = value ?? {};
+  const sim: SimTargetOptions = { ...SIM_DEFAULTS, transports: [...SIM_DEFAULTS.transports], ...rest, faults: [...(value?.faults ?? [])] };
+  if (lwm2m !== undefined) {
+    const versions = lwm2m.versions === undefined ? [...SIM_LWM2M_VERSIONS] : [...new Set(lwm2m.versions)];
+    sim.lwm2m = { versions, lifetimeS: lwm2m.lifetimeS ?? SIM_LWM2M_DEFAULT_LIFETIME_S };
+  }
   const known = options.knownFaults;
   sim.faults.forEach((s, i) => {
     // A profile may carry a parameter after a colon: `slow-replies:200`.
@@ -324,7 +349,9 @@ function checkRegex(c: ConfigChecker, source: string, at: string, needsGroup: bo
 }
 
 function checkCapability(c: ConfigChecker, s: string, at: string, known: readonly string[] | undefined): void {
-  if (!known || known.includes(s)) return;
+  // `lwm2m.obj.<id>` in the known names stands for every object id.
+  const isKnown = known === undefined || known.includes(s) || (/^lwm2m\.obj\.(0|[1-9]\d{0,4})$/.test(s) && known.includes('lwm2m.obj.<id>'));
+  if (!known || isKnown) return;
   const near = known.filter((k) => k.startsWith(s.split('.').slice(0, 2).join('.')));
   c.problem(at, `unknown capability '${s}'${near.length > 0 ? ` (did you mean one of: ${near.join(', ')})` : ` (known: ${known.join(', ')})`}`);
 }

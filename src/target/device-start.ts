@@ -5,16 +5,18 @@
  * listens on. Whether a started device is ready is the session's business.
  * @see docs/architecture.md "Listeners before devices"
  */
-import type { ListenAddresses, SimTargetOptions, TargetConfig } from '../config/index.ts';
+import type { ListenAddresses, SimLwm2mVersion, SimTargetOptions, TargetConfig } from '../config/index.ts';
 import { TransportError } from '../errors.ts';
+import { LWM2M_FAULT_PROFILES } from '../simulator/lwm2m-client/faults.ts';
 import { formatConnectionString } from '../transport/connection-string.ts';
 import { startProcessTarget, type ProcessFiles } from './process/process-device.ts';
 
 export { LWM2M_SERVER_ENV } from './process/process-device.ts';
+import { startLwm2mClientProcess } from './lwm2m/client-process.ts';
 
-/** A started device: the SMP connection string it answers on, and how to stop it. */
+/** A started device: the SMP connection string it answers on (none for an LwM2M-only device), and how to stop it. */
 export interface StartedDevice {
-  smp: string;
+  smp?: string | undefined;
   /** A process target's output log and exit record. */
   files?: ProcessFiles;
   /** Stops the device; never throws. */
@@ -29,6 +31,29 @@ export interface SimulatorStart {
   sim?: SimTargetOptions | undefined;
 }
 
+/** True for the name (or `name:param`) of an LwM2M fault profile; the others are the SMP simulator's. */
+export function isLwm2mFault(fault: string): boolean {
+  const name = fault.split(':')[0] ?? fault;
+  return LWM2M_FAULT_PROFILES.some((p) => p.name === name);
+}
+
+/** What an LwM2M simulator start needs: the server it registers with, its endpoint, version and faults. */
+export interface Lwm2mSimulatorStart {
+  /** The bound LwM2M server address (`coap://HOST:PORT`). */
+  server: string;
+  endpoint: string;
+  version: SimLwm2mVersion;
+  lifetimeS: number;
+  /** Fault profiles of the run (only the LwM2M ones are passed on). */
+  faults: readonly string[];
+}
+
+/** Start the simulated LwM2M client in its own process, pointed at the bound server. */
+export async function startLwm2mSimulatorDevice(start: Lwm2mSimulatorStart): Promise<StartedDevice> {
+  const client = await startLwm2mClientProcess({ ...start, faults: start.faults.filter(isLwm2mFault) });
+  return { stop: () => client.stop() };
+}
+
 /** Baud rate the simulator's pseudo-terminal is reached with. */
 export const SIM_SERIAL_BAUD = 115_200;
 
@@ -41,7 +66,7 @@ export async function startSimulatorDevice(start: SimulatorStart): Promise<Start
     udp: transport === 'udp' ? { host: '127.0.0.1', port: 0 } : false,
     udp6: transport === 'udp6' ? { host: '::1', port: 0 } : false,
     serial: transport === 'serial',
-    faults: [...start.faults],
+    faults: start.faults.filter((f) => !isLwm2mFault(f)),
     ...(sim ? { errorForm: sim.errorForm, bufSize: sim.bufSize, bufCount: sim.bufCount } : {}),
   });
   const stop = (): Promise<void> => running.stop().catch(() => undefined);

@@ -16,6 +16,7 @@ import { driversFor } from './drivers.ts';
 import { startDeviceInWorker } from './lifecycle.ts';
 import type { AliveResult, CapabilityStatus, ProtocolDriver } from './protocol-driver.ts';
 import { unknownCapability } from './smp/capabilities.ts';
+import { Lwm2mDriver } from './lwm2m/driver.ts';
 import { SmpDriver } from './smp/driver.ts';
 
 /** Default window of a silence check when a case gives none. */
@@ -115,9 +116,9 @@ export class Session {
     return this.#drivers.find((d): d is SmpDriver => d instanceof SmpDriver);
   }
 
-  /** The LwM2M side, when the target has an `lwm2m` block (its driver plugs in through `driversFor`). */
-  get lwm2m(): ProtocolDriver | undefined {
-    return this.#drivers.find((d) => d.name === 'lwm2m');
+  /** The LwM2M side, when the target has an `lwm2m` block (the case kit's `CaseLwm2mSide`). */
+  get lwm2m(): Lwm2mDriver | undefined {
+    return this.#drivers.find((d): d is Lwm2mDriver => d instanceof Lwm2mDriver);
   }
 
   /** The SMP client (a new one after `awaitReady` had to reopen the link). */

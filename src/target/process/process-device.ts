@@ -45,7 +45,8 @@ export interface ProcessFiles {
 
 /** A running process target. */
 export interface StartedProcess {
-  smp: string;
+  /** Undefined for a device that only speaks LwM2M (it registers; no SMP link). */
+  smp: string | undefined;
   files: ProcessFiles;
   /** Number of starts (1 + restarts after clean exits). */
   readonly starts: number;
@@ -149,12 +150,14 @@ export async function startProcessTarget(target: TargetConfig, dir: string, list
   rmSync(files.status, { force: true });
   const tail = new OutputTail(files.output);
   const restarts = resetOf(target).method === 'restart';
+  // A device that only speaks LwM2M registers with the harness: no SMP link to wait for.
+  const isLwm2mOnly = target.smp === undefined && target.lwm2m !== undefined && target.process?.ready?.pattern === undefined;
   let stopping = false;
   let starts = 0;
   let current: ChildProcess | undefined;
 
   const begin = async (): Promise<void> => {
-    const { child, ready } = launch(target, tail, listening, target.smp);
+    const { child, ready } = launch(target, tail, listening, isLwm2mOnly ? 'none' : target.smp);
     current = child;
     starts++;
     onExit(child, (code, signal) => {
@@ -174,7 +177,7 @@ export async function startProcessTarget(target: TargetConfig, dir: string, list
   };
 
   await begin();
-  const smp = target.smp ?? `serial://${files.pty}?baud=${PTY_BAUD}`;
+  const smp = target.smp ?? (isLwm2mOnly ? undefined : `serial://${files.pty}?baud=${PTY_BAUD}`);
   return {
     smp,
     files: { output: files.output, status: files.status },
