@@ -13,6 +13,7 @@ import type { Transport } from '../core/transport.ts';
 import { TransportClosedError } from '../errors.ts';
 import type { StartedDevice } from './device-start.ts';
 import { driversFor } from './drivers.ts';
+import { resetTarget } from './reset.ts';
 import { startDeviceInWorker } from './lifecycle.ts';
 import type { AliveResult, CapabilityStatus, ProtocolDriver } from './protocol-driver.ts';
 import { unknownCapability } from './smp/capabilities.ts';
@@ -164,6 +165,16 @@ export class Session {
     for (const d of this.#drivers) waitedMs = Math.max(waitedMs, (await d.waitReady({ timeoutMs: options.timeoutMs ?? this.target.readyTimeoutMs })).waitedMs);
     this.#timing.record('reset.ready', waitedMs);
     return waitedMs;
+  }
+
+  /**
+   * Reset the device by the target's `reset` method (targets.json) and wait until it is ready
+   * again; the time from the reset to ready is recorded as `reset.ready` and returned (ms).
+   */
+  async resetDevice(): Promise<number> {
+    const readyMs = await resetTarget({ target: this.target, smp: this.smp, awaitReady: (o) => this.awaitReady(o) });
+    this.#timing.record('reset.toReady', readyMs);
+    return readyMs;
   }
 
   /** Round trips per command of every driver, plus reset-to-ready times (`reset.ready`), in ms. */
