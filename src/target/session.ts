@@ -7,7 +7,7 @@
  */
 import type { SmpClient } from '../client/smp-client.ts';
 import { mergeTimings, RttHistograms, type CommandTiming } from '../client/timing/index.ts';
-import type { ListenAddresses, RunTarget } from '../config/index.ts';
+import { resetOf, type ListenAddresses, type RunTarget } from '../config/index.ts';
 import type { TraceLog } from '../core/trace.ts';
 import type { Transport } from '../core/transport.ts';
 import { TransportClosedError } from '../errors.ts';
@@ -171,6 +171,11 @@ export class Session {
    * Reset the device by the target's `reset` method (targets.json) and wait until it is ready
    * again; the time from the reset to ready is recorded as `reset.ready` and returned (ms).
    */
+  /** How the target is reset (targets.json `reset.method`). */
+  get resetMethod(): string {
+    return resetOf(this.target).method;
+  }
+
   async resetDevice(): Promise<number> {
     const readyMs = await resetTarget({ target: this.target, smp: this.smp, awaitReady: (o) => this.awaitReady(o) });
     this.#timing.record('reset.toReady', readyMs);
