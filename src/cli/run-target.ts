@@ -104,8 +104,10 @@ async function runWithTarget(plan: TargetRunPlan, ctx: TargetRunContext, collect
     });
     // Only the suites of the run's protocols load, and only its selected cases run.
     const pattern = testNamePatternFor(ctx.selected.map((c) => c.id));
-    const files = suiteFoldersFor(plan.protocols);
-    const end = await runConformanceProject({ root: ctx.root, pattern, files, reporters: [sessionInfoInjector(), collector, allure], timeoutMs: ctx.runTimeoutMs });
+    // A project without per-protocol suite folders loads every suite file (the pattern still selects).
+    const folders = suiteFoldersFor(plan.protocols).filter((f) => existsSync(join(ctx.root, f)));
+    const files = folders.length > 0 ? { files: folders } : {};
+    const end = await runConformanceProject({ root: ctx.root, pattern, ...files, reporters: [sessionInfoInjector(), collector, allure], timeoutMs: ctx.runTimeoutMs });
     return end.problems.length > 0 ? end.problems.join('; ') : undefined;
   } finally {
     restoreEnv(RUN_TARGET_ENV, saved.target);

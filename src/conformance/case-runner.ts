@@ -116,7 +116,11 @@ export function initialMeta(info: CaseInfo, suite: { id: string; protocol: Confo
  * A required answer that never came, stated as the device defect it is; when packets did arrive
  * that matched no request (wrong seq, op, group), the first one is the offending frame.
  */
-export function explainTimeout(e: Error, info: CaseInfo, entries: readonly TraceEntry[]): ConformanceAssertionError {
+export function explainTimeout(e: Error, info: CaseInfo, entries: readonly TraceEntry[], protocol: ConformanceMeta['protocol'] = 'SMP'): ConformanceAssertionError {
+  if (protocol !== 'SMP') {
+    // CoAP: the endpoint retransmitted a CON until it gave up, or waited out a separate response.
+    return new ConformanceAssertionError({ caseId: info.id, spec: specText(info), check: 'reply', expected: ['an ACK or a response echoing the request token'], actual: e.message });
+  }
   const stray = entries.filter((x) => x.direction === 'in' && x.note === 'unmatched');
   const first = stray[0];
   const actual = first ? `${e.message}; ${stray.length} packet(s) arrived that answer no request` : e.message;
@@ -163,7 +167,7 @@ export async function runCase(info: CaseInfo, level: Level, meta: ConformanceMet
     error = e;
   }
   const entries = session && mark !== undefined ? session.trace.since(mark) : [];
-  if (isResponseTimeout(error)) error = explainTimeout(error, info, entries);
+  if (isResponseTimeout(error)) error = explainTimeout(error, info, entries, meta.protocol);
   const verdict = classifyEnding({ caseId: info.id, spec: specText(info), level, isStrict: session?.isStrict ?? false, error, ...recorder });
   if (session && mark !== undefined) {
     const { evidence, dropped } = toEvidence(entries);

@@ -106,7 +106,7 @@ export interface PropertyDeclaration<T> extends CaseInfo {
 const CASE_ID = /^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$/;
 const SUITE_ID = /^[a-z][a-z0-9]*(?:[/-][a-z0-9]+)*$/;
 // `lwm2m` (registered) is a whole name; every other one is dotted (`smp.os.echo`, `lwm2m.obj.5`).
-const CAPABILITY = /^(?:lwm2m|[a-z][a-z0-9]*(?:\.[a-z0-9][a-z0-9_-]*)+)$|^lwm2m(?:\.[a-z0-9][a-z0-9_-]*)+$/;
+const CAPABILITY = /^(?:lwm2m|[a-z][a-z0-9]*(?:\.[a-z0-9][a-z0-9_-]*)+)$/;
 const TRANSPORTS: readonly TransportKind[] = ['udp', 'serial', 'memory'];
 
 function need(condition: boolean, where: string, message: string): void {
