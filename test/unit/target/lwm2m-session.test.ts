@@ -63,6 +63,10 @@ describe('LwM2M session against the simulated client (own process)', { timeout: 
     expect(await session.alive()).toEqual({ kind: 'alive' });
     const pings = session.trace.entries.filter((e) => e.direction === 'out' && e.hex.startsWith('40') && e.hex.length === 8);
     expect(pings.length).toBe(1);
+    // Closing stops the client first: its De-register still reaches the server, answered 2.02.
+    const server = side!.server;
+    await session.close();
+    expect(server.history.filter((h) => h.kind === 'deregister').map((h) => `${h.endpoint} ${h.answered}`)).toEqual(['native_sim_lwm2m11 2.02']);
   });
 
   it('1.0: no 1.1 capabilities; formats it does not announce are probed with Accept (4.06 = absent)', async () => {
