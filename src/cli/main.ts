@@ -19,6 +19,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   sim: { summary: 'run the built-in reference simulator on UDP and a pseudo-terminal; --lwm2m: the LwM2M client', load: async () => (await import('./sim.ts')).simCommand },
   image: { summary: 'MCUboot images: inspect, sign, corrupt (offline); list, upload, test, confirm, erase (device)', load: async () => (await import('./image.ts')).imageCommand },
   reset: { summary: 'ask a device to reboot (os reset)', load: async () => (await import('./reset.ts')).resetCommand },
+  targets: { summary: 'list and check targets.json (reach each target), import a twister hardware map', load: async () => (await import('./targets.ts')).targetsCommand },
   footprint: { summary: 'ROM/RAM of a Zephyr build by subsystem (size reports or ELF), compared, checked against a budget', load: async () => (await import('./footprint.ts')).footprintCommand },
   report: { summary: 'render the Allure HTML report and a certificate per target from a run\'s reports folder', load: async () => (await import('./report.ts')).reportCommand },
   diff: { summary: 'compare two summary.json files: new failures, fixed, unsupported, timing, footprint', load: async () => (await import('./diff.ts')).diffCommand },

@@ -23,6 +23,8 @@ export interface RunOptions extends CaseFilter {
   /** targets.json path; `isTargetsFileExplicit` says whether the user named it. */
   targetsFile: string;
   isTargetsFileExplicit: boolean;
+  /** A twister hardware map to take the targets from instead of targets.json. */
+  hardwareMap?: string;
   smp?: string;
   /** Ad-hoc LwM2M target: the address the harness listens on (`coap://HOST:PORT`). */
   lwm2m?: string;
@@ -54,6 +56,7 @@ const OUTPUT_FLAGS = {
 export const RUN_FLAGS = {
   target: { type: 'string', multiple: true, valueName: 'NAME', description: 'target from targets.json (repeatable; default: its defaultTarget)' },
   targets: { type: 'string', valueName: 'FILE', description: 'targets file (default ./targets.json, else the built-in simulator)' },
+  'hardware-map': { type: 'string', valueName: 'MAP.yml', description: 'take the targets from a Zephyr twister hardware map (serial boards)' },
   smp: { type: 'string', valueName: 'CONN', description: 'ad-hoc target: udp://host:port or serial:///dev/tty…?baud=N' },
   lwm2m: { type: 'string', valueName: 'URI', description: 'ad-hoc LwM2M target: listen on coap://HOST:PORT for its registration' },
   endpoint: { type: 'string', valueName: 'NAME', description: 'endpoint client name the --lwm2m device registers with' },
@@ -110,6 +113,7 @@ export function parseRunOptions(argv: readonly string[], randomSeed: () => numbe
     targets: flags.target ?? [],
     targetsFile: flags.targets ?? 'targets.json',
     isTargetsFileExplicit: flags.targets !== undefined,
+    ...(flags['hardware-map'] !== undefined ? { hardwareMap: flags['hardware-map'] } : {}),
     out: flags.out ?? 'reports',
     isStrict: flags.strict ?? false,
     seed: flags.seed === undefined ? randomSeed() : integerFlag('run', 'seed', flags.seed, 0, 0x7fffffff),

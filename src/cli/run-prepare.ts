@@ -6,6 +6,9 @@
  * cannot take the device down with it and the device's state survives across suite files.
  * @see docs/architecture.md "Listeners before devices"
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runTargetOf, type ListenAddresses, type RunTarget, type TargetConfig } from '../config/index.ts';
 import { FAULT_PROFILES } from '../simulator/faults.ts';
 import { LWM2M_FAULT_PROFILES } from '../simulator/lwm2m-client/faults.ts';
@@ -22,7 +25,7 @@ export function knownFaultNames(): string[] {
 export type PreparedTarget = StartedDevice;
 
 /** Starts the target's device (the simulator, a process) or just names its endpoint; gets the bound listen addresses. */
-export type PrepareTarget = (plan: TargetRunPlan, listening: ListenAddresses) => Promise<PreparedTarget>;
+export type PrepareTarget = (plan: TargetRunPlan, listening: ListenAddresses, where?: { outDir?: string | undefined }) => Promise<PreparedTarget>;
 
 /** One bound listening socket. */
 export interface BoundListener {
@@ -88,13 +91,14 @@ export const defaultListenTarget: ListenTarget = listenWith(LISTENER_BINDERS);
  * as configured. A device that registers with the worker's LwM2M server (the simulated LwM2M
  * client, a process target with an `lwm2m` block) is left to the worker, which binds first.
  */
-export async function defaultPrepareTarget(plan: TargetRunPlan, listening: ListenAddresses): Promise<PreparedTarget> {
+export async function defaultPrepareTarget(plan: TargetRunPlan, listening: ListenAddresses, where: { outDir?: string | undefined } = {}): Promise<PreparedTarget> {
   const target = plan.target;
   if (startsInWorker({ kind: target.kind, lwm2m: target.lwm2m, protocols: plan.protocols })) return { smp: target.smp, stop: async () => undefined };
   if (target.kind === 'sim') return startSimulatorDevice({ transport: plan.transport, faults: plan.faults, sim: target.sim });
+  // A process target's output log and exit record live beside the run's reports.
+  if (target.kind === 'process') return startProcessDevice(target, join(where.outDir ?? mkdtempSync(join(tmpdir(), 'mgmt-process-')), plan.key), listening);
   if (!plan.protocols.includes('smp')) return { stop: async () => undefined };
   if (target.smp === undefined) throw new Error(`target '${target.name}' has no smp connection string`);
-  if (target.kind === 'process') return startProcessDevice(target.name, target.process, target.smp, listening);
   return { smp: target.smp, stop: async () => undefined };
 }
 
@@ -108,17 +112,17 @@ export interface StartedTargetRun {
  * Listeners first, then the device with their addresses; the worker's target carries both the
  * device's endpoint and the bound addresses. Nothing stays open when a phase fails.
  */
-export async function startTargetRun(plan: TargetRunPlan, phases: { listen: ListenTarget; prepare: PrepareTarget }): Promise<StartedTargetRun> {
+export async function startTargetRun(plan: TargetRunPlan, phases: { listen: ListenTarget; prepare: PrepareTarget; outDir?: string }): Promise<StartedTargetRun> {
   const listeners = await phases.listen(plan);
   let device: PreparedTarget;
   try {
-    device = await phases.prepare(plan, listeners.addresses);
+    device = await phases.prepare(plan, listeners.addresses, { outDir: phases.outDir });
   } catch (e) {
     await listeners.close();
     throw e;
   }
   return {
-    target: runTargetOf(plan.target, { ...plan, smp: device.smp, listening: listeners.addresses }),
+    target: runTargetOf(plan.target, { ...plan, smp: device.smp, listening: listeners.addresses, ...(device.files ? { device: device.files } : {}) }),
     stop: async () => {
       await device.stop();
       await listeners.close();

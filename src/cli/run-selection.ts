@@ -65,7 +65,7 @@ export function casesForProtocols<C extends Pick<CaseRecord, 'suite' | 'protocol
   return cases.filter((c) => protocols.includes(caseProtocol(c)));
 }
 
-/** Suite folders of the protocols (vitest file filters: only these suite files load). */
+/** Suite folders of the protocols (vitest file filters: only these suite files load); the footprint cases ride with SMP. */
 export function suiteFoldersFor(protocols: readonly TargetProtocol[]): string[] {
-  return protocols.map((p) => `suites/${p}/`);
+  return protocols.flatMap((p) => (p === 'smp' ? ['suites/smp/', 'suites/footprint/'] : [`suites/${p}/`]));
 }

@@ -22,9 +22,8 @@ export type { PreparedTarget, PrepareTarget } from './run-prepare.ts';
 export interface TargetRunContext {
   /** Folder with vitest.config.ts and the suites. */
   root: string;
-  /** The selected cases as collected (outcome not yet known). */
+  /** The selected cases as collected (outcome not yet known); the run keeps those of its protocols. */
   selected: readonly CaseRecord[];
-  pattern: RegExp;
   outDir: string;
   prepare: PrepareTarget;
   /** Binds the target's listeners before `prepare` starts the device (default: the harness's binders). */
@@ -66,16 +65,19 @@ function sessionInfoInjector(): Reporter {
 
 type Identity = { [key: string]: JsonValue };
 
-function readSessionInfo(path: string): { identity: Identity; capabilities: string[] } {
+type Timing = NonNullable<TargetSummary['timing']>;
+
+function readSessionInfo(path: string): { identity: Identity; capabilities: string[]; timing?: Timing } {
   try {
     if (!existsSync(path)) return { identity: {}, capabilities: [] };
-    const info = JSON.parse(readFileSync(path, 'utf8')) as { identity?: unknown; capabilities?: unknown; params?: unknown; smpVersions?: unknown };
+    const info = JSON.parse(readFileSync(path, 'utf8')) as { identity?: unknown; capabilities?: unknown; params?: unknown; smpVersions?: unknown; timing?: unknown };
     // Parsed JSON, so every value in it is a JsonValue.
     const identity: Identity = typeof info.identity === 'object' && info.identity !== null ? { ...(info.identity as Identity) } : {};
     if (info.params !== undefined) identity['mcumgrParams'] = info.params as JsonValue;
     if (info.smpVersions !== undefined) identity['smpVersions'] = info.smpVersions as JsonValue;
     const capabilities = Array.isArray(info.capabilities) ? info.capabilities.filter((c): c is string => typeof c === 'string') : [];
-    return { identity, capabilities };
+    const timing = typeof info.timing === 'object' && info.timing !== null ? (info.timing as Timing) : undefined;
+    return { identity, capabilities, ...(timing ? { timing } : {}) };
   } catch {
     return { identity: {}, capabilities: [] };
   }
@@ -84,7 +86,7 @@ function readSessionInfo(path: string): { identity: Identity; capabilities: stri
 async function runWithTarget(plan: TargetRunPlan, ctx: TargetRunContext, collector: CaseCollector, sessionFile: string): Promise<string | undefined> {
   let started: StartedTargetRun;
   try {
-    const phases = { listen: ctx.listen ?? defaultListenTarget, prepare: ctx.prepare };
+    const phases = { listen: ctx.listen ?? defaultListenTarget, prepare: ctx.prepare, outDir: ctx.outDir };
     started = await bounded(startTargetRun(plan, phases), PREPARE_BOUND_MS, `starting target '${plan.target.name}'`);
   } catch (e) {
     return `target could not be started: ${e instanceof Error ? e.message : String(e)}`;
@@ -168,6 +170,7 @@ export async function executeTargetRun(plan: TargetRunPlan, given: TargetRunCont
     transport: plan.transport,
     identity: info.identity,
     capabilities: info.capabilities,
+    ...(info.timing ? { timing: info.timing } : {}),
     cases: records.map(toCaseSummary),
     ...(error !== undefined ? { error } : {}),
   });

@@ -24,6 +24,12 @@ import { CAPABILITY_NAMES } from '../target/smp/capability-catalogue.ts';
 import { ConfigError, UsageError } from '../errors.ts';
 import { parseConnectionString } from '../transport/connection-string.ts';
 import type { RunOptions } from './run-options.ts';
+import { loadHardwareMapTargets } from './targets-twister.ts';
+
+function connectionProblem(s: string): string | undefined {
+  const r = parseConnectionString(s);
+  return r.ok ? undefined : r.error;
+}
 
 /**
  * One target run: one vitest run, one JUnit file, one entry in summary.json. It carries the
@@ -70,6 +76,10 @@ function adHocLwm2mTarget(listen: string, endpoint: string | undefined): TargetC
 }
 
 async function loadFile(options: RunOptions, knownFaults: readonly string[]): Promise<TargetsFile> {
+  if (options.hardwareMap !== undefined) {
+    if (options.isTargetsFileExplicit) throw new UsageError('run: give --targets or --hardware-map, not both');
+    return (await loadHardwareMapTargets(options.hardwareMap, { checkConnection: connectionProblem, knownFaults })).file;
+  }
   if (!options.isTargetsFileExplicit && !existsSync(options.targetsFile)) return builtInTargets();
   return loadTargets(options.targetsFile, {
     checkConnection: (s) => {
@@ -93,7 +103,9 @@ function plansFor(target: TargetConfig, options: RunOptions): TargetRunPlan[] {
   if (target.kind !== 'sim') {
     if (options.faults.length > 0) throw new UsageError(`run: --fault applies to simulator targets only ('${target.name}' is ${target.kind})`);
     if (options.transport) throw new UsageError(`run: --transport applies to simulator targets only ('${target.name}' is ${target.kind})`);
-    const transport = target.smp !== undefined ? transportOfConnection(target.smp) : 'coap';
+    // A process target without `smp` is reached at the pseudo-terminal it prints (unless it only speaks LwM2M).
+    const printsPty = target.kind === 'process' && target.lwm2m === undefined;
+    const transport = target.smp !== undefined ? transportOfConnection(target.smp) : printsPty ? 'serial' : 'coap';
     return [{ ...base, target, key: target.name, transport, faults: [], protocols: targetProtocols(target) }];
   }
   const sim = target.sim;

@@ -1,7 +1,10 @@
 /** Public names of the config layer. */
 export {
   builtInTargets,
+  defaultReset,
   loadTargets,
+  resetOf,
+  RESET_METHODS,
   parseTargets,
   resolveTarget,
   DEFAULT_TIMEOUT_MS,
@@ -11,7 +14,13 @@ export {
   type SimLwm2mOptions,
   type SimLwm2mVersion,
   TARGET_KINDS,
+  type BaselineReports,
+  type BuildOutputs,
+  type HardwareInfo,
   type ProcessTargetOptions,
+  type ReadinessSignal,
+  type ResetMethod,
+  type ResetOptions,
   type SimTargetOptions,
   type SimTransport,
   type TargetConfig,
@@ -19,7 +28,11 @@ export {
   type TargetsCheckOptions,
   type TargetsFile,
 } from './targets.ts';
-export { BUDGETS, BUDGET_NAMES, SIM_DEFAULT_BUDGETS, isBudgetName, type BudgetName } from './budgets.ts';
+export {
+  BUDGETS, BUDGET_NAMES, SIM_DEFAULT_BUDGETS, flattenBudgets, footprintBudgetOf, isBudgetName, timingBudgetFor,
+  type BudgetName, type BudgetsInput, type MemoryBytesBudget, type PercentileBudget,
+} from './budgets.ts';
+export { schemaProblems, targetsSchema, TARGETS_SCHEMA_URL } from './targets-schema.ts';
 export { locateJsonError, type JsonSyntaxProblem } from './json-locate.ts';
 export { checkLwm2m, DEFAULT_REGISTRATION_TIMEOUT_MS, parseListenAddress, type Lwm2mTargetOptions } from './lwm2m-target.ts';
 export {

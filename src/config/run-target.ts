@@ -58,6 +58,8 @@ export interface RunTarget extends TargetConfig {
   readyTimeoutMs: number;
   /** Listeners bound before the device started (empty when no protocol listens). */
   listening: ListenAddresses;
+  /** A process target's files: its output log (report attachment) and the exit record the run writes when it ends. */
+  device?: { output: string; status: string };
 }
 
 /** What a run decided for a target. */
@@ -70,6 +72,7 @@ export interface RunChoices {
   smp?: string | undefined;
   allowDestructive?: boolean;
   listening?: ListenAddresses;
+  device?: { output: string; status: string };
   /** The protocols this run tests (default: every one the target has). */
   protocols?: readonly TargetProtocol[];
   /** Enabler version of the simulated LwM2M client (an LwM2M run of a `sim` target). */
@@ -94,8 +97,9 @@ export function runTargetOf(target: TargetConfig, run: RunChoices): RunTarget {
     seed: run.seed,
     faults: [...run.faults],
     allowDestructive: run.allowDestructive ?? true,
-    readyTimeoutMs: target.process?.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+    readyTimeoutMs: target.process?.readyTimeoutMs ?? target.process?.ready?.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
     listening: { ...run.listening },
+    ...(run.device ? { device: { ...run.device } } : {}),
     protocols: [...(run.protocols ?? targetProtocols(target))],
     ...(run.lwm2mVersion !== undefined ? { simLwm2mVersion: run.lwm2mVersion } : {}),
   };

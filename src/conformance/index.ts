@@ -15,6 +15,12 @@
  *   A dead device after the case fails whatever the level.
  * - Image uploads: `uploadImageSteps(ctx, image, { stopAt, from, sha, upgrade })` sends the chunks
  *   (sized by `uploadChunkBytes(ctx)`, the client's exact arithmetic), judging each reply.
+ * - LwM2M cases live under suites/lwm2m/ (suite ids `lwm2m/...`, protocol 'LwM2M' or 'CoAP'), so
+ *   only LwM2M target runs load them. `ctx.lwm2m` is the LwM2M side: `server` (the harness's
+ *   LwM2M server: `read`, `write`, `observe`, … with `ctx.lwm2m.endpoint` as the target, `history`,
+ *   `waitForNewRegistration`), `registration()`; `requires` names `lwm2m`, `lwm2m.v1.1`,
+ *   `lwm2m.obj.<id>`, `lwm2m.fmt.*`, `lwm2m.composite`, `lwm2m.send`
+ *   (src/target/lwm2m/capability-catalogue.ts). `expect.alive()` pings and reads /3/0.
  * - Properties: `numRuns: { udp, serial }`, `arbitrary` (or a function of ctx), `predicate`;
  *   the seed is in the meta; replay one case with `MGMT_REPLAY=<id>:<seed>:<path>`, a whole run
  *   with `MGMT_SEED` (or `run --seed`).
@@ -64,3 +70,6 @@ export type { CoapAnswer, Lwm2mVerifiers, TimingWindow } from './verifiers/lwm2m
 export { coapAnswer, collectIncoming } from './verifiers/coap-raw.ts';
 export type { FieldExpectation, SmpOk } from './verifiers/field-checks.ts';
 export type { ErrExpectation, MatchedErr } from './verifiers/smp-verifiers.ts';
+export { loadBaselineBuild, loadBuild, loadTargetBuild, targetFootprintInputs, type Notes, type TargetFootprintInputs } from './footprint-files.ts';
+export { footprintBudgetOf, timingBudgetFor, type PercentileBudget } from '../config/budgets.ts';
+export { RttHistograms, type CommandTiming } from '../client/timing/index.ts';

@@ -104,6 +104,10 @@ export interface CaseSession {
    * Resolves with the milliseconds waited; rejects (broken) when it does not come back in time.
    */
   awaitReady(options?: { timeoutMs?: number }): Promise<number>;
+  /** How the target is reset (targets.json `reset.method`: `smp`, `command`, `restart`, `none`). */
+  readonly resetMethod?: string;
+  /** Reset by the target's method and wait until ready; resolves with the ms from reset to ready. */
+  resetDevice?(): Promise<number>;
 }
 
 export { SESSION_PROVIDER_KEY };

@@ -10,6 +10,9 @@
  * @see docs/architecture.md "Session and run model"
  */
 import { targetProtocols, type ListenAddresses, type RunTarget } from '../config/index.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Transport } from '../core/transport.ts';
 import { TransportError } from '../errors.ts';
 import { parseConnectionString } from '../transport/connection-string.ts';
@@ -50,7 +53,7 @@ async function startLwm2mDevice(target: RunTarget, listening: ListenAddresses): 
   const server = listening.lwm2m;
   const lwm2m = target.lwm2m;
   if (server === undefined || lwm2m === undefined) throw new TransportError(`target ${target.name}: the LwM2M server is not listening`);
-  if (target.kind === 'process') return startProcessDevice(target.name, target.process, target.smp, listening);
+  if (target.kind === 'process') return startProcessDevice(target, mkdtempSync(join(tmpdir(), 'mgmt-process-')), listening);
   return startLwm2mSimulatorDevice({
     server,
     endpoint: lwm2m.endpoint,

@@ -6,12 +6,14 @@
  * @see docs/architecture.md "Session and run model", "Protocol drivers"
  */
 import type { SmpClient } from '../client/smp-client.ts';
-import type { ListenAddresses, RunTarget } from '../config/index.ts';
+import { mergeTimings, RttHistograms, type CommandTiming } from '../client/timing/index.ts';
+import { resetOf, type ListenAddresses, type RunTarget } from '../config/index.ts';
 import type { TraceLog } from '../core/trace.ts';
 import type { Transport } from '../core/transport.ts';
 import { TransportClosedError } from '../errors.ts';
 import type { StartedDevice } from './device-start.ts';
 import { driversFor } from './drivers.ts';
+import { resetTarget } from './reset.ts';
 import { startDeviceInWorker } from './lifecycle.ts';
 import type { AliveResult, CapabilityStatus, ProtocolDriver } from './protocol-driver.ts';
 import { unknownCapability } from './smp/capabilities.ts';
@@ -72,6 +74,8 @@ export class Session {
   readonly #drivers: readonly ProtocolDriver[];
   readonly #statuses: Map<string, CapabilityStatus>;
   readonly #device: StartedDevice | undefined;
+  /** Session-level figures: how long the device took to be ready again after each reset. */
+  readonly #timing = new RttHistograms();
   #isClosed = false;
 
   private constructor(target: RunTarget, drivers: readonly ProtocolDriver[], found: Awaited<ReturnType<typeof openDrivers>>, device: StartedDevice | undefined) {
@@ -102,8 +106,8 @@ export class Session {
       const found = await openDrivers(target, drivers, start, (d) => (device = d));
       return new Session(target, drivers, found, device);
     } catch (e) {
-      for (const d of drivers) await d.close();
       await device?.stop();
+      for (const d of drivers) await d.close();
       throw e;
     }
   }
@@ -159,7 +163,28 @@ export class Session {
     await this.smpDriver?.reopenIfClosed(this.targetName);
     let waitedMs = 0;
     for (const d of this.#drivers) waitedMs = Math.max(waitedMs, (await d.waitReady({ timeoutMs: options.timeoutMs ?? this.target.readyTimeoutMs })).waitedMs);
+    this.#timing.record('reset.ready', waitedMs);
     return waitedMs;
+  }
+
+  /**
+   * Reset the device by the target's `reset` method (targets.json) and wait until it is ready
+   * again; the time from the reset to ready is recorded as `reset.ready` and returned (ms).
+   */
+  /** How the target is reset (targets.json `reset.method`). */
+  get resetMethod(): string {
+    return resetOf(this.target).method;
+  }
+
+  async resetDevice(): Promise<number> {
+    const readyMs = await resetTarget({ target: this.target, smp: this.smp, awaitReady: (o) => this.awaitReady(o) });
+    this.#timing.record('reset.toReady', readyMs);
+    return readyMs;
+  }
+
+  /** Round trips per command of every driver, plus reset-to-ready times (`reset.ready`), in ms. */
+  timingFigures(): Record<string, CommandTiming> {
+    return mergeTimings([...this.#drivers.map((d) => d.timing?.figures() ?? {}), this.#timing.figures()]);
   }
 
   /** Is the device still there? Every driver asks its harmless request; the first not alive answers. */
@@ -188,11 +213,14 @@ export class Session {
     return [...this.#statuses.values()];
   }
 
-  /** Close every driver and stop a worker-started device. Idempotent, never throws. */
+  /**
+   * Stop a worker-started device, then close every driver: the device goes first, so a client
+   * that de-registers when stopped still finds the LwM2M server answering. Idempotent, never throws.
+   */
   async close(): Promise<void> {
     if (this.#isClosed) return;
     this.#isClosed = true;
-    for (const d of this.#drivers) await d.close();
     await this.#device?.stop().catch(() => undefined);
+    for (const d of this.#drivers) await d.close();
   }
 }

@@ -67,5 +67,6 @@ describe('cases by protocol', () => {
     expect(casesForProtocols(cases, ['smp', 'lwm2m'])).toHaveLength(3);
     expect(caseProtocol({ suite: 'lwm2m/x', protocol: '' })).toBe('lwm2m');
     expect(suiteFoldersFor(['lwm2m'])).toEqual(['suites/lwm2m/']);
+    expect(suiteFoldersFor(['smp'])).toEqual(['suites/smp/', 'suites/footprint/']);
   });
 });

@@ -37,13 +37,13 @@ const rows: { name: string; text: string; messages: string[] }[] = [
   {
     name: 'unknown top-level key',
     text: withTarget({ kind: 'sim' }, { defaultTargte: 'x' }),
-    messages: ["targets.json#/defaultTargte: unknown key 'defaultTargte' (allowed: schemaVersion, defaultTarget, targets)"],
+    messages: ["targets.json#/defaultTargte: unknown key 'defaultTargte' (allowed: $schema, schemaVersion, defaultTarget, targets)"],
   },
   {
     name: 'unknown target key (typo)',
     text: withTarget({ kind: 'sim', timeoutMS: 5 }),
     messages: [
-      "targets.json#/targets/t/timeoutMS: unknown key 'timeoutMS' (allowed: description, kind, smp, sim, process, lwm2m, capabilities, timeoutMs, strict, budgets)",
+      "targets.json#/targets/t/timeoutMS: unknown key 'timeoutMS' (allowed: description, kind, smp, sim, process, lwm2m, capabilities, timeoutMs, strict, budgets, reset, build, baseline, hardware)",
     ],
   },
   {
@@ -115,7 +115,7 @@ const rows: { name: string; text: string; messages: string[] }[] = [
   {
     name: 'unknown budget name',
     text: withTarget({ kind: 'udp', smp: 'udp://127.0.0.1:1337', budgets: { echoRttMs: 5 } }),
-    messages: ["targets.json#/targets/t/budgets/echoRttMs: unknown budget 'echoRttMs' (known: smp.echo.rttMs, smp.img.state.rttMs)"],
+    messages: ["targets.json#/targets/t/budgets/echoRttMs: unknown key 'echoRttMs' (allowed: smp.echo.rttMs, smp.img.state.rttMs, timing, resetToReadyMs, registrationMs, footprint, memory)"],
   },
   {
     name: 'lwm2m listen address not coap:// with host and port',
@@ -131,8 +131,8 @@ const rows: { name: string; text: string; messages: string[] }[] = [
     name: 'lwm2m fields missing, empty, mistyped or unknown',
     text: withTarget({ kind: 'sim', lwm2m: { endpoint: '', registrationTimeoutMs: 1.5, bootstrap: true } }),
     messages: [
-      "targets.json#/targets/t/lwm2m/bootstrap: unknown key 'bootstrap' (allowed: listen, endpoint, registrationTimeoutMs)",
       'targets.json#/targets/t/lwm2m/listen: needs the server address to listen on, like coap://127.0.0.1:5683',
+      "targets.json#/targets/t/lwm2m/bootstrap: unknown key 'bootstrap' (allowed: listen, endpoint, registrationTimeoutMs)",
       'targets.json#/targets/t/lwm2m/endpoint: expected a non-empty string, got ""',
       'targets.json#/targets/t/lwm2m/registrationTimeoutMs: expected a positive integer, got 1.5',
     ],
