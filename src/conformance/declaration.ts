@@ -48,6 +48,12 @@ export interface CaseInfo {
   transports?: readonly TransportKind[];
   /** Test timeout (default: the project's). */
   timeoutMs?: number;
+  /**
+   * LwM2M: the case judges only the Register requests the client sent (their query and payload),
+   * so it runs even when the server refused them and no registration exists — a client whose
+   * Register is malformed must fail the case that names the rule, not end every case broken.
+   */
+  judgesRegisterRequests?: boolean;
 }
 
 /** What a case body gets. */

@@ -5,7 +5,7 @@
  */
 import type { CaseInfo } from './declaration.ts';
 import type { Protocol } from './meta.ts';
-import type { CaseSession } from './session-port.ts';
+import type { CaseLwm2mSide, CaseSession } from './session-port.ts';
 
 /** Why the case cannot run on this session, or `undefined` when it can. */
 export function unsupportedReason(info: CaseInfo, session: CaseSession): string | undefined {
@@ -30,8 +30,15 @@ export function unsupportedReason(info: CaseInfo, session: CaseSession): string 
  * an LwM2M side but its endpoint never registered. Decided once at session start, so every LwM2M
  * case ends at once with the same reason instead of waiting for a registration of its own.
  */
-export function lwm2mBrokenReason(protocol: Protocol, info: Pick<CaseInfo, 'requires'>, session: CaseSession): string | undefined {
+export function lwm2mBrokenReason(protocol: Protocol, info: Pick<CaseInfo, 'requires' | 'judgesRegisterRequests'>, session: CaseSession): string | undefined {
   const isLwm2m = protocol === 'LwM2M' || info.requires.some((n) => n === 'lwm2m' || n.startsWith('lwm2m.'));
   if (!isLwm2m) return undefined;
-  return session.lwm2m?.unreachable;
+  const side = session.lwm2m;
+  if (side?.unreachable !== undefined && info.judgesRegisterRequests === true && hasRegisterRequest(side)) return undefined;
+  return side?.unreachable;
+}
+
+/** True when the server recorded at least one Register request from the side's endpoint. */
+export function hasRegisterRequest(side: CaseLwm2mSide): boolean {
+  return side.server.history.some((h) => h.kind === 'register' && h.endpoint === side.endpoint);
 }

@@ -98,7 +98,9 @@ defineSuite({ id: 'lwm2m/registration', protocol: 'LwM2M', feature: 'registratio
     spec: { doc: 'lwm2m-digest', section: '2.4 Client Registration interface' },
     stimulus: 'None: the Register payload the client sent.',
     requirement: 'Content-Format 40; every link parses and targets /oid or /oid/iid (or the root); /0 is absent.',
-    requires: ['lwm2m'],
+    // Judged on the Register request itself, so it runs even when the server refused it.
+    requires: [],
+    judgesRegisterRequests: true,
     story: 'register',
     run({ lwm2m, expect }) {
       const message = lastRegister(lwm2m);

@@ -28,7 +28,9 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   // A 1.1 Register must carry lwm2m= (§2.4).
   { name: 'lwm2m-register-without-version', description: 'The Register request omits the lwm2m= query.', caughtBy: ['LWM2M-REG-002'] },
   // The Register payload must be valid CoRE link format (§2.4).
-  { name: 'lwm2m-bad-register-links', description: 'The Register payload starts without "<": not valid link format.', caughtBy: ['LWM2M-REG-LINK-001'], mayAlsoFail: ['LWM2M-REG-*'] },
+  // The server refuses such a Register (4.00), so the client never registers: every other case ends
+  // broken with that reason; only LWM2M-REG-LINK-001, which judges the Register request, runs.
+  { name: 'lwm2m-bad-register-links', description: 'The Register payload starts without "<": not valid link format.', caughtBy: ['LWM2M-REG-LINK-001'], mayAlsoFail: ['LWM2M-*'] },
   // A Read of an unknown object must answer 4.04 (§5).
   { name: 'lwm2m-unknown-object-bad-request', description: 'Requests on an unknown object are answered 4.00 instead of 4.04.', caughtBy: ['LWM2M-DM-READ-003', 'LWM2M-DM-CREATE-002'] },
   // A write to a read-only resource must be refused with 4.05 (§5, ETS int-256).

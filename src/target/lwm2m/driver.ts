@@ -89,7 +89,10 @@ export class Lwm2mDriver implements ProtocolDriver {
     } catch (e) {
       if (!(e instanceof RegistrationTimeoutError)) throw e;
       const others = [...new Set(this.server.history.filter((h) => h.kind === 'register' && h.endpoint !== this.endpoint).map((h) => h.endpoint ?? '(no ep)'))];
-      const detail = others.length > 0 ? ` (Register requests came from: ${others.join(', ')})` : '';
+      const refused = this.server.history.filter((h) => h.kind === 'register' && h.endpoint === this.endpoint && h.answered !== undefined && !h.answered.startsWith('2.'));
+      const detail = refused.length > 0
+        ? ` (its ${refused.length} Register request(s) were refused with ${[...new Set(refused.map((h) => h.answered))].join(', ')})`
+        : others.length > 0 ? ` (Register requests came from: ${others.join(', ')})` : '';
       if (!isFirst) throw new TransportError(`${e.message}${detail}`, { cause: e });
       this.#unreachable = `${e.message}${detail}`;
       return { waitedMs: Date.now() - started };
