@@ -9,7 +9,7 @@ import { describeErrorBody } from '../client/device-probe.ts';
 import { uploadImage, UploadRejectedError, type UploadProgress, type UploadResult } from '../client/image-upload.ts';
 import type { SmpReply } from '../client/smp-client.ts';
 import { fromHex, toHex } from '../core/bytes.ts';
-import { parseMcubootImage } from '../codec/image/index.ts';
+import { parseMcubootImage } from '../codec/image/parse.ts';
 import { smpRequest } from '../codec/smp/command.ts';
 import { imgCommands, type ImageStateRsp } from '../codec/smp/groups/img.ts';
 import { InputFileError, UsageError } from '../errors.ts';
