@@ -18,7 +18,7 @@ function cachePath(path, stat) {
 async function transpile(path) {
   esbuild ??= await import('esbuild');
   const source = readFileSync(path, 'utf8');
-  // Inline source maps: stack traces name the .ts lines (bin turns source maps on).
+  // Inline source maps: with --enable-source-maps, stack traces name the .ts lines.
   const out = await esbuild.transform(source, { loader: 'ts', format: 'esm', target: 'es2022', sourcemap: 'inline', sourcefile: path });
   return out.code;
 }
