@@ -33,7 +33,7 @@ export function topSelfTime(profile: { nodes: ProfileNode[]; samples: number[]; 
 
 function run(args: string[], name: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', join(OUT, name), ...args], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${join(OUT, name)}`, ...args], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
     child.stdout?.resume();
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited ${code}`))));
   });
