@@ -8,8 +8,8 @@ import { SmpClient } from '../client/smp-client.ts';
 import { builtInTargets, DEFAULT_TIMEOUT_MS, loadTargets, resolveTarget, type TargetConfig } from '../config/index.ts';
 import type { Transport } from '../core/transport.ts';
 import { ResponseTimeoutError, TransportError, UsageError } from '../errors.ts';
-import { startSimulatorDevice } from '../target/device-start.ts';
-import { CAPABILITY_NAMES, LWM2M_CAPABILITY_NAMES } from '../target/index.ts';
+import { CAPABILITY_NAMES } from '../target/smp/capability-catalogue.ts';
+import { LWM2M_CAPABILITY_NAMES } from '../target/lwm2m/capability-catalogue.ts';
 import { parseConnectionString, type ConnectionSpec } from '../transport/connection-string.ts';
 import { openTransport } from '../transport/open.ts';
 import { integerFlag, type FlagSpecs } from './args.ts';
@@ -88,6 +88,8 @@ export async function withDevice<T>(command: string, flags: DeviceFlags, body: (
   const where = await resolveWhere(command, flags);
   if ('spec' in where) return runOn(await openTransport(where.spec), where.timeoutMs, body);
   const sim = where.sim;
+  // The simulator loads only when the built-in one is the device.
+  const { startSimulatorDevice } = await import('../target/device-start.ts');
   const device = await startSimulatorDevice({ transport: sim.sim?.transports[0] ?? 'udp', faults: sim.sim?.faults ?? [], sim: sim.sim });
   try {
     return await runOn(await openTransport(connectionFromFlag(`target '${sim.name}'`, device.smp ?? '')), where.timeoutMs, body);

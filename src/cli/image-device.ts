@@ -9,7 +9,7 @@ import { describeErrorBody } from '../client/device-probe.ts';
 import { uploadImage, UploadRejectedError, type UploadProgress, type UploadResult } from '../client/image-upload.ts';
 import type { SmpReply } from '../client/smp-client.ts';
 import { fromHex, toHex } from '../core/bytes.ts';
-import { parseMcubootImage } from '../codec/image/index.ts';
+import { parseMcubootImage } from '../codec/image/parse.ts';
 import { smpRequest } from '../codec/smp/command.ts';
 import { imgCommands, type ImageStateRsp } from '../codec/smp/groups/img.ts';
 import { InputFileError, UsageError } from '../errors.ts';
@@ -107,10 +107,15 @@ async function readImageFile(path: string): Promise<Uint8Array> {
 function progressReporter(io: CliIo, isJson: boolean | undefined): (p: UploadProgress) => void {
   const isTty = process.stderr.isTTY === true && process.env['CI'] !== 'true';
   let lastTenth = -1;
+  let lastDrawMs = Number.NEGATIVE_INFINITY;
   return (p) => {
     const fraction = p.totalBytes === 0 ? 1 : p.ackedBytes / p.totalBytes;
     const rate = `${(p.bytesPerSec / 1024).toFixed(1)} KiB/s`;
     if (isTty && !isJson) {
+      // Redraw at most every 100 ms (and at the end): a write per chunk would cost more than the chunk.
+      const now = performance.now();
+      if (fraction < 1 && now - lastDrawMs < 100) return;
+      lastDrawMs = now;
       const width = 30;
       const full = Math.round(fraction * width);
       const eta = Number.isFinite(p.etaMs) ? `, ${(p.etaMs / 1000).toFixed(1)} s left` : '';

@@ -7,11 +7,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { InputFileError, UsageError } from '../errors.ts';
 import { toHex } from '../core/bytes.ts';
-import {
-  CORRUPTIONS, corruptImage, corruptionInfo, formatImageReport, IMAGE_MAGIC, IMAGE_MAGIC_NONE, IMAGE_MAGIC_V1,
-  imageReportJson, loadImageKey, parseImageHeader, signMcubootImage, verifyMcubootImage,
-  type CorruptionKind, type ImageHashAlg, type ImageVersion,
-} from '../codec/image/index.ts';
+// The codec's modules, not its index: the index also exports the fast-check arbitraries, whose
+// loading would cost every `image` command start-up time.
+import { IMAGE_MAGIC, IMAGE_MAGIC_NONE, IMAGE_MAGIC_V1, type ImageHashAlg } from '../codec/image/constants.ts';
+import { CORRUPTIONS, corruptImage, corruptionInfo, type CorruptionKind } from '../codec/image/corrupt.ts';
+import { loadImageKey } from '../codec/image/keys.ts';
+import { parseImageHeader } from '../codec/image/parse.ts';
+import { formatImageReport, imageReportJson } from '../codec/image/report.ts';
+import { signMcubootImage } from '../codec/image/sign.ts';
+import type { ImageVersion } from '../codec/image/types.ts';
+import { verifyMcubootImage } from '../codec/image/verify.ts';
 import { formatFlagHelp, integerFlag, parseFlags, type CliIo, type FlagSpecs } from './args.ts';
 
 /**

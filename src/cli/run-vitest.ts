@@ -4,7 +4,7 @@
  * @see docs/architecture.md "Session and run model"
  */
 import { resolve } from 'node:path';
-import { createVitest, type Reporter, type Vitest } from 'vitest/node';
+import type { Reporter, Vitest } from 'vitest/node';
 import { caseRecordFromTest, type CaseRecord } from '../reporting/index.ts';
 import { finishedFromTestCase } from '../reporting/vitest-reporters.ts';
 
@@ -16,6 +16,8 @@ const CLOSE_BOUND_MS = 15_000;
 const CANCEL_BOUND_MS = 5_000;
 
 async function openVitest(root: string, reporters: Reporter[], testNamePattern?: RegExp): Promise<Vitest> {
+  // Loaded here, not at the top: vitest's node API is most of `run`'s start-up (`run --help` needs none of it).
+  const { createVitest } = await import('vitest/node');
   return createVitest('test', {
     root,
     config: resolve(root, 'vitest.config.ts'),
