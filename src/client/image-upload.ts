@@ -6,6 +6,7 @@
  * device says), optional erase first, and the device's `match` verdict.
  * @see ../../../shared/spec/smp.md §3.2.3, §3.2.4, §4.1, §4.7, §6.6
  */
+import { DEFAULT_RESPONSE_TIMEOUT_MS } from '../core/timeouts.ts';
 import { createHash } from 'node:crypto';
 import { elapsedMs, nowNs } from '../core/clock.ts';
 import { smpRequest } from '../codec/smp/command.ts';
@@ -94,7 +95,7 @@ interface Flight {
 
 type Outcome = { kind: 'reply'; off: number; match?: boolean } | { kind: 'timeout' } | { kind: 'error'; error: Error };
 
-const DEFAULT_TIMEOUT_MS = 2000;
+const DEFAULT_TIMEOUT_MS = DEFAULT_RESPONSE_TIMEOUT_MS;
 
 /** Link limits guessed from the endpoint string when the caller gives none. */
 function linkFromEndpoint(endpoint: string): LinkLimits {

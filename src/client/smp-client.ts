@@ -3,6 +3,7 @@
  * (seq, group, id) and the response op, limits requests in flight, and traces every packet.
  * @see ../../../shared/spec/smp.md §1.3, §1.6, §7
  */
+import { DEFAULT_RESPONSE_TIMEOUT_MS } from '../core/timeouts.ts';
 import { elapsedMs, nowNs } from '../core/clock.ts';
 import type { Result } from '../core/result.ts';
 import { TraceLog } from '../core/trace.ts';
@@ -53,7 +54,7 @@ interface Collector {
   finish: () => void;
 }
 
-const DEFAULT_TIMEOUT_MS = 2000;
+const DEFAULT_TIMEOUT_MS = DEFAULT_RESPONSE_TIMEOUT_MS;
 
 /** An SMP client bound to one transport; it owns the transport and closes it on `close()`. */
 export class SmpClient {

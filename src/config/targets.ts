@@ -5,6 +5,7 @@
  * regular expressions that compile) is checked here. Every problem names its place in the file
  * as a JSON pointer; unknown keys are errors (typos must not pass).
  */
+import { DEFAULT_RESPONSE_TIMEOUT_MS } from '../core/timeouts.ts';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { err, ok, type Result } from '../core/result.ts';
@@ -152,7 +153,7 @@ export interface TargetsCheckOptions {
 }
 
 /** Per-request timeout of a target that names none (targets.json `timeoutMs`, `--timeout`). */
-export const DEFAULT_TIMEOUT_MS = 2000;
+export const DEFAULT_TIMEOUT_MS = DEFAULT_RESPONSE_TIMEOUT_MS;
 const SIM_DEFAULTS: SimTargetOptions = { transports: ['udp', 'serial'], faults: [], errorForm: 'v2', bufSize: 2048, bufCount: 2 };
 /** Lifetime of the simulated LwM2M client, as the captured Zephyr sample asks for. */
 const SIM_LWM2M_DEFAULT_LIFETIME_S = 30;

@@ -4,6 +4,7 @@
  * frames, mean a device that is there but defective.
  * @see docs/spec/smp.md §3.1.6
  */
+import type { SerialFrameProblem } from '../../core/link-events.ts';
 import type { ReceivedPacket, SmpClient } from '../../client/smp-client.ts';
 import { smpRequest } from '../../codec/smp/command.ts';
 import { osCommands } from '../../codec/smp/groups/index.ts';
@@ -32,7 +33,7 @@ async function attempt(client: SmpClient, attemptMs: number): Promise<{ isAnswer
 }
 
 /** Link events saying a reply arrived but its frame was damaged (serial CRC or length field). */
-const DAMAGED_REPLY_EVENTS = new Set(['bad-crc', 'length-mismatch']);
+const DAMAGED_REPLY_EVENTS: ReadonlySet<string> = new Set<SerialFrameProblem>(['bad-crc', 'length-mismatch']);
 
 /** The first damaged-reply event the link reported since `mark`, as `kind: message`. */
 function damagedReplySince(client: SmpClient, mark: number): string | undefined {
