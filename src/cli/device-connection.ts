@@ -9,7 +9,7 @@ import { builtInTargets, DEFAULT_TIMEOUT_MS, loadTargets, resolveTarget, type Ta
 import type { Transport } from '../core/transport.ts';
 import { ResponseTimeoutError, TransportError, UsageError } from '../errors.ts';
 import { startSimulatorDevice } from '../target/device-start.ts';
-import { CAPABILITY_NAMES } from '../target/index.ts';
+import { CAPABILITY_NAMES, LWM2M_CAPABILITY_NAMES } from '../target/index.ts';
 import { parseConnectionString, type ConnectionSpec } from '../transport/connection-string.ts';
 import { openTransport } from '../transport/open.ts';
 import { integerFlag, type FlagSpecs } from './args.ts';
@@ -58,12 +58,13 @@ async function resolveWhere(command: string, flags: DeviceFlags): Promise<Where>
     if (flags.target !== undefined) throw new UsageError(`${command}: give --smp or --target, not both`);
     return { spec: connectionFromFlag('--smp', flags.smp), timeoutMs: timeoutFlag ?? DEFAULT_TIMEOUT_MS };
   }
-  const checks = { checkConnection: connectionProblem, knownCapabilities: CAPABILITY_NAMES };
+  const checks = { checkConnection: connectionProblem, knownCapabilities: [...CAPABILITY_NAMES, ...LWM2M_CAPABILITY_NAMES] };
   const file = flags.targets !== undefined || existsSync('targets.json') ? await loadTargets(flags.targets ?? 'targets.json', checks) : builtInTargets();
   const target = resolveTarget(file, flags.target);
   const timeoutMs = timeoutFlag ?? target.timeoutMs;
   if (target.kind === 'sim') return { sim: target, timeoutMs };
-  return { spec: connectionFromFlag(`target '${target.name}' smp`, target.smp ?? ''), timeoutMs };
+  if (target.smp === undefined) throw new UsageError(`${command}: target '${target.name}' has no SMP connection string (it only speaks LwM2M)`);
+  return { spec: connectionFromFlag(`target '${target.name}' smp`, target.smp), timeoutMs };
 }
 
 /** Turn silence into a one-line setup error naming the endpoint. */
@@ -89,7 +90,7 @@ export async function withDevice<T>(command: string, flags: DeviceFlags, body: (
   const sim = where.sim;
   const device = await startSimulatorDevice({ transport: sim.sim?.transports[0] ?? 'udp', faults: sim.sim?.faults ?? [], sim: sim.sim });
   try {
-    return await runOn(await openTransport(connectionFromFlag(`target '${sim.name}'`, device.smp)), where.timeoutMs, body);
+    return await runOn(await openTransport(connectionFromFlag(`target '${sim.name}'`, device.smp ?? '')), where.timeoutMs, body);
   } finally {
     await device.stop();
   }

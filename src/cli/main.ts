@@ -15,10 +15,11 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   run: { summary: 'run the conformance suites against targets (default: the built-in simulator)', load: async () => (await import('./run.ts')).runCommand },
   list: { summary: 'list the conformance cases (id, level, title, spec reference)', load: async () => (await import('./list.ts')).listCommand },
-  probe: { summary: 'ask a device what it is: SMP version, OS, bootloader, buffers, images, groups', load: async () => (await import('./probe.ts')).probeCommand },
-  sim: { summary: 'run the built-in reference simulator on UDP and a pseudo-terminal', load: async () => (await import('./sim.ts')).simCommand },
+  probe: { summary: 'ask a device what it is: SMP version, OS, bootloader, buffers, images, groups; --lwm2m: an LwM2M client', load: async () => (await import('./probe.ts')).probeCommand },
+  sim: { summary: 'run the built-in reference simulator on UDP and a pseudo-terminal; --lwm2m: the LwM2M client', load: async () => (await import('./sim.ts')).simCommand },
   image: { summary: 'MCUboot images: inspect, sign, corrupt (offline); list, upload, test, confirm, erase (device)', load: async () => (await import('./image.ts')).imageCommand },
   reset: { summary: 'ask a device to reboot (os reset)', load: async () => (await import('./reset.ts')).resetCommand },
+  targets: { summary: 'list and check targets.json (reach each target), import a twister hardware map', load: async () => (await import('./targets.ts')).targetsCommand },
   footprint: { summary: 'ROM/RAM of a Zephyr build by subsystem (size reports or ELF), compared, checked against a budget', load: async () => (await import('./footprint.ts')).footprintCommand },
   report: { summary: 'render the Allure HTML report and a certificate per target from a run\'s reports folder', load: async () => (await import('./report.ts')).reportCommand },
   diff: { summary: 'compare two summary.json files: new failures, fixed, unsupported, timing, footprint', load: async () => (await import('./diff.ts')).diffCommand },
@@ -38,7 +39,7 @@ function help(): string {
   return [
     'usage: mgmt-conformance <command> [options]   (mgmt-conformance <command> --help for its options)',
     '',
-    'Conformance harness for Zephyr SMP (MCUmgr) devices.',
+    'Conformance harness for Zephyr device management: SMP (MCUmgr) and LwM2M.',
     '',
     'commands:',
     ...rows,

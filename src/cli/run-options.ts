@@ -23,7 +23,13 @@ export interface RunOptions extends CaseFilter {
   /** targets.json path; `isTargetsFileExplicit` says whether the user named it. */
   targetsFile: string;
   isTargetsFileExplicit: boolean;
+  /** A twister hardware map to take the targets from instead of targets.json. */
+  hardwareMap?: string;
   smp?: string;
+  /** Ad-hoc LwM2M target: the address the harness listens on (`coap://HOST:PORT`). */
+  lwm2m?: string;
+  /** Endpoint client name of the `--lwm2m` device. */
+  endpoint?: string;
   out: string;
   isStrict: boolean;
   seed: number;
@@ -50,7 +56,10 @@ const OUTPUT_FLAGS = {
 export const RUN_FLAGS = {
   target: { type: 'string', multiple: true, valueName: 'NAME', description: 'target from targets.json (repeatable; default: its defaultTarget)' },
   targets: { type: 'string', valueName: 'FILE', description: 'targets file (default ./targets.json, else the built-in simulator)' },
+  'hardware-map': { type: 'string', valueName: 'MAP.yml', description: 'take the targets from a Zephyr twister hardware map (serial boards)' },
   smp: { type: 'string', valueName: 'CONN', description: 'ad-hoc target: udp://host:port or serial:///dev/tty…?baud=N' },
+  lwm2m: { type: 'string', valueName: 'URI', description: 'ad-hoc LwM2M target: listen on coap://HOST:PORT for its registration' },
+  endpoint: { type: 'string', valueName: 'NAME', description: 'endpoint client name the --lwm2m device registers with' },
   out: { type: 'string', valueName: 'DIR', description: 'report folder (default reports/)' },
   ...FILTER_FLAGS,
   strict: { type: 'boolean', description: 'SHOULD violations fail instead of passing non-strict' },
@@ -97,14 +106,14 @@ export function parseRunOptions(argv: readonly string[], randomSeed: () => numbe
   if (flags.transport !== undefined && flags.transport !== 'udp' && flags.transport !== 'serial') {
     throw new UsageError(`run: --transport expects udp or serial, got '${flags.transport}'`);
   }
-  if (flags.smp !== undefined && (flags.target?.length ?? 0) > 0) {
-    throw new UsageError('run: give either --smp or --target, not both');
-  }
+  const adHoc = [flags.smp !== undefined ? '--smp' : undefined, flags.lwm2m !== undefined ? '--lwm2m' : undefined, (flags.target?.length ?? 0) > 0 ? '--target' : undefined].filter((f) => f !== undefined);
+  if (adHoc.length > 1) throw new UsageError(`run: give one of --smp, --lwm2m or --target, not ${adHoc.join(' and ')}`);
   const options: RunOptions = {
     ...parseFilter('run', flags),
     targets: flags.target ?? [],
     targetsFile: flags.targets ?? 'targets.json',
     isTargetsFileExplicit: flags.targets !== undefined,
+    ...(flags['hardware-map'] !== undefined ? { hardwareMap: flags['hardware-map'] } : {}),
     out: flags.out ?? 'reports',
     isStrict: flags.strict ?? false,
     seed: flags.seed === undefined ? randomSeed() : integerFlag('run', 'seed', flags.seed, 0, 0x7fffffff),
@@ -114,6 +123,8 @@ export function parseRunOptions(argv: readonly string[], randomSeed: () => numbe
     help: flags.help ?? false,
   };
   if (flags.smp !== undefined) options.smp = flags.smp;
+  if (flags.lwm2m !== undefined) options.lwm2m = flags.lwm2m;
+  if (flags.endpoint !== undefined) options.endpoint = flags.endpoint;
   if (flags.transport !== undefined) options.transport = flags.transport;
   return options;
 }

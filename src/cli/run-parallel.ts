@@ -21,6 +21,7 @@ import {
 import { junitFileName, renderJUnit } from '../reporting/junit.ts';
 import type { CliIo } from './args.ts';
 import type { ChildJob } from './run-child.ts';
+import { casesForProtocols } from './run-selection.ts';
 import { completeRecordsWithAllure, type TargetRunResult } from './run-target.ts';
 import type { TargetRunPlan } from './run-targets.ts';
 import { PACKAGE_ROOT } from './run-vitest.ts';
@@ -123,7 +124,7 @@ function salvage(plan: TargetRunPlan, ctx: ParallelRunContext, reason: string): 
   const journal = join(ctx.outDir, '.journal', `${plan.key}.jsonl`);
   const reported = existsSync(journal) ? (parseJsonLines(readFileSync(journal, 'utf8')) as CaseRecord[]) : [];
   // allure-vitest writes at the end of a run, which a killed child never reached.
-  const records = completeRecordsWithAllure(ctx.selected, reported, `not run: ${reason}`, ctx.outDir, plan, { isEveryCase: true });
+  const records = completeRecordsWithAllure(casesForProtocols(ctx.selected, plan.protocols), reported, `not run: ${reason}`, ctx.outDir, plan, { isEveryCase: true });
   const startedAt = new Date().toISOString();
   const summary = buildTargetSummary({ name: plan.target.name, transport: plan.transport, identity: {}, capabilities: [], cases: records.map(toCaseSummary), error: reason });
   const junit = renderJUnit({ name: plan.target.name, transport: plan.transport, startedAt, cases: records, error: reason });
@@ -137,7 +138,7 @@ async function runOne(plan: TargetRunPlan, ctx: ParallelRunContext, io: CliIo): 
   rmSync(resultFile, { force: true });
   const job: ChildJob = {
     plan,
-    selected: [...ctx.selected],
+    selected: casesForProtocols(ctx.selected, plan.protocols),
     pattern: ctx.pattern.source,
     root: ctx.root,
     outDir: ctx.outDir,

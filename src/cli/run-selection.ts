@@ -2,6 +2,7 @@
  * Case selection for `run` and `list`: filter the collected cases by id/title, suite and level,
  * then turn the chosen ids into a vitest test-name pattern.
  */
+import type { TargetProtocol } from '../config/index.ts';
 import type { CaseRecord } from '../reporting/case-record.ts';
 import type { CaseFilter } from './run-options.ts';
 
@@ -50,4 +51,21 @@ function escapeRegExp(text: string): string {
  */
 export function testNamePatternFor(ids: readonly string[]): RegExp {
   return new RegExp(`(?:^|\\s)(?:${ids.map(escapeRegExp).join('|')})(?:\\s|$)`);
+}
+
+/** The protocol whose run tests a case: SMP cases in SMP runs, LwM2M (and its CoAP) cases in LwM2M runs. */
+export function caseProtocol(c: Pick<CaseRecord, 'suite' | 'protocol'>): TargetProtocol {
+  if (c.protocol === 'LwM2M' || c.protocol === 'CoAP') return 'lwm2m';
+  if (c.protocol === 'SMP') return 'smp';
+  return c.suite.startsWith('lwm2m/') || c.suite.startsWith('coap/') ? 'lwm2m' : 'smp';
+}
+
+/** The cases a target run of these protocols runs (a simulator's SMP run lists no LwM2M case, and the other way round). */
+export function casesForProtocols<C extends Pick<CaseRecord, 'suite' | 'protocol'>>(cases: readonly C[], protocols: readonly TargetProtocol[]): C[] {
+  return cases.filter((c) => protocols.includes(caseProtocol(c)));
+}
+
+/** Suite folders of the protocols (vitest file filters: only these suite files load); the footprint cases ride with SMP. */
+export function suiteFoldersFor(protocols: readonly TargetProtocol[]): string[] {
+  return protocols.flatMap((p) => (p === 'smp' ? ['suites/smp/', 'suites/footprint/'] : [`suites/${p}/`]));
 }

@@ -15,6 +15,7 @@ interface SessionLike {
   params?: unknown;
   smpVersions?: unknown;
   transportKind?: string;
+  timingFigures?: () => Record<string, unknown>;
 }
 
 function jsonReplacer(_key: string, value: unknown): unknown {
@@ -46,6 +47,7 @@ afterAll(async ({}, file) => {
       params: session.params,
       smpVersions: session.smpVersions,
       transport: session.transportKind,
+      timing: session.timingFigures?.() ?? {},
     };
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(info, jsonReplacer));

@@ -13,6 +13,7 @@ import { CaseCollector, ConformanceAllureReporter } from '../reporting/vitest-re
 import { encodeRunTarget, RUN_TARGET_ENV, SESSION_INFO_FILE_ENV } from '../config/index.ts';
 import { defaultListenTarget, type ListenTarget, type PrepareTarget, startTargetRun, type StartedTargetRun } from './run-prepare.ts';
 import type { TargetRunPlan } from './run-targets.ts';
+import { casesForProtocols, suiteFoldersFor, testNamePatternFor } from './run-selection.ts';
 import { PACKAGE_ROOT, runConformanceProject } from './run-vitest.ts';
 
 export type { PreparedTarget, PrepareTarget } from './run-prepare.ts';
@@ -65,16 +66,19 @@ function sessionInfoInjector(): Reporter {
 
 type Identity = { [key: string]: JsonValue };
 
-function readSessionInfo(path: string): { identity: Identity; capabilities: string[] } {
+type Timing = NonNullable<TargetSummary['timing']>;
+
+function readSessionInfo(path: string): { identity: Identity; capabilities: string[]; timing?: Timing } {
   try {
     if (!existsSync(path)) return { identity: {}, capabilities: [] };
-    const info = JSON.parse(readFileSync(path, 'utf8')) as { identity?: unknown; capabilities?: unknown; params?: unknown; smpVersions?: unknown };
+    const info = JSON.parse(readFileSync(path, 'utf8')) as { identity?: unknown; capabilities?: unknown; params?: unknown; smpVersions?: unknown; timing?: unknown };
     // Parsed JSON, so every value in it is a JsonValue.
     const identity: Identity = typeof info.identity === 'object' && info.identity !== null ? { ...(info.identity as Identity) } : {};
     if (info.params !== undefined) identity['mcumgrParams'] = info.params as JsonValue;
     if (info.smpVersions !== undefined) identity['smpVersions'] = info.smpVersions as JsonValue;
     const capabilities = Array.isArray(info.capabilities) ? info.capabilities.filter((c): c is string => typeof c === 'string') : [];
-    return { identity, capabilities };
+    const timing = typeof info.timing === 'object' && info.timing !== null ? (info.timing as Timing) : undefined;
+    return { identity, capabilities, ...(timing ? { timing } : {}) };
   } catch {
     return { identity: {}, capabilities: [] };
   }
@@ -83,7 +87,7 @@ function readSessionInfo(path: string): { identity: Identity; capabilities: stri
 async function runWithTarget(plan: TargetRunPlan, ctx: TargetRunContext, collector: CaseCollector, sessionFile: string): Promise<string | undefined> {
   let started: StartedTargetRun;
   try {
-    const phases = { listen: ctx.listen ?? defaultListenTarget, prepare: ctx.prepare };
+    const phases = { listen: ctx.listen ?? defaultListenTarget, prepare: ctx.prepare, outDir: ctx.outDir };
     started = await bounded(startTargetRun(plan, phases), PREPARE_BOUND_MS, `starting target '${plan.target.name}'`);
   } catch (e) {
     return `target could not be started: ${e instanceof Error ? e.message : String(e)}`;
@@ -98,7 +102,12 @@ async function runWithTarget(plan: TargetRunPlan, ctx: TargetRunContext, collect
       target: { name: plan.target.name, transport: plan.transport },
       environmentInfo: { node: process.version, seed: String(plan.seed) },
     });
-    const end = await runConformanceProject({ root: ctx.root, pattern: ctx.pattern, reporters: [sessionInfoInjector(), collector, allure], timeoutMs: ctx.runTimeoutMs });
+    // Only the suites of the run's protocols load, and only its selected cases run.
+    const pattern = testNamePatternFor(ctx.selected.map((c) => c.id));
+    // A project without per-protocol suite folders loads every suite file (the pattern still selects).
+    const folders = suiteFoldersFor(plan.protocols).filter((f) => existsSync(join(ctx.root, f)));
+    const files = folders.length > 0 ? { files: folders } : {};
+    const end = await runConformanceProject({ root: ctx.root, pattern, ...files, reporters: [sessionInfoInjector(), collector, allure], timeoutMs: ctx.runTimeoutMs });
     return end.problems.length > 0 ? end.problems.join('; ') : undefined;
   } finally {
     restoreEnv(RUN_TARGET_ENV, saved.target);
@@ -140,7 +149,8 @@ export function completeRecordsWithAllure(
 }
 
 /** Run one target and write its JUnit file; never throws for target trouble. */
-export async function executeTargetRun(plan: TargetRunPlan, ctx: TargetRunContext): Promise<TargetRunResult> {
+export async function executeTargetRun(plan: TargetRunPlan, given: TargetRunContext): Promise<TargetRunResult> {
+  const ctx = { ...given, selected: casesForProtocols(given.selected, plan.protocols) };
   const startedAt = new Date().toISOString();
   const journalDir = join(ctx.outDir, '.journal');
   const sessionFile = join(journalDir, `${plan.key}.session.json`);
@@ -161,6 +171,7 @@ export async function executeTargetRun(plan: TargetRunPlan, ctx: TargetRunContex
     transport: plan.transport,
     identity: info.identity,
     capabilities: info.capabilities,
+    ...(info.timing ? { timing: info.timing } : {}),
     cases: records.map(toCaseSummary),
     ...(error !== undefined ? { error } : {}),
   });

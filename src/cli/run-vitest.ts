@@ -84,13 +84,15 @@ async function atMost(work: Promise<unknown>, ms: number): Promise<void> {
 export async function runConformanceProject(options: {
   root: string;
   pattern: RegExp;
+  /** Suite file filters (`suites/smp/`): only matching files load; default every suite file. */
+  files?: readonly string[];
   reporters: Reporter[];
   timeoutMs: number;
 }): Promise<ConformanceRunEnd> {
   const vitest = await openVitest(options.root, options.reporters, options.pattern);
   let timer: NodeJS.Timeout | undefined;
   try {
-    const done = vitest.start().then(
+    const done = vitest.start(options.files ? [...options.files] : undefined).then(
       (r) => ({ kind: 'done' as const, problems: r.unhandledErrors.map(errorText) }),
       (e: unknown) => ({ kind: 'done' as const, problems: [errorText(e)] }),
     );

@@ -21,7 +21,7 @@ import {
 import { type CliIo, formatFlagHelp } from './args.ts';
 import { parseRunOptions, RUN_FLAGS, type RunOptions } from './run-options.ts';
 import { defaultPrepareTarget, knownFaultNames } from './run-prepare.ts';
-import { selectCases, testNamePatternFor } from './run-selection.ts';
+import { casesForProtocols, selectCases, testNamePatternFor } from './run-selection.ts';
 import { executeTargetRunsInParallel, type ParallelRunContext } from './run-parallel.ts';
 import { executeTargetRun, type PrepareTarget, type TargetRunResult } from './run-target.ts';
 import { planTargetRuns, type TargetRunPlan } from './run-targets.ts';
@@ -96,10 +96,17 @@ async function runSequential(plans: readonly TargetRunPlan[], ctx: ParallelRunCo
 }
 
 async function runAll(options: RunOptions, io: CliIo, deps: RunDependencies): Promise<number> {
-  const plans = await planTargetRuns(options, deps.knownFaults);
+  const planned = await planTargetRuns(options, deps.knownFaults);
   const selection = await selectForRun(options, io, deps.root);
   if (typeof selection === 'number') return selection;
   const { selected, problems } = selection;
+  // A target run whose protocols have no selected case (`--suite lwm2m` and an SMP run) is left out.
+  const plans = planned.filter((p) => casesForProtocols(selected, p.protocols).length > 0);
+  if (plans.length === 0) {
+    io.stderr(`run: no selected case is for the protocols of ${planned.map((p) => `${p.key} (${p.protocols.join(', ')})`).join(', ')}
+`);
+    return 2;
+  }
   const outDir = resolve(options.out);
   cleanOutputs(outDir);
   const started = Date.now();
@@ -119,7 +126,7 @@ async function runAll(options: RunOptions, io: CliIo, deps: RunDependencies): Pr
   };
   const pattern = testNamePatternFor(selected.map((c) => c.id));
   const ctx = { root: deps.root, selected, pattern, outDir, runTimeoutMs: options.runTimeoutMs, isJson: options.isJson, loadProblems: problems };
-  if (!options.isJson) io.stdout(`Running ${selected.length} case(s) on ${plans.map((p) => p.key).join(', ')} (seed ${options.seed})\n`);
+  if (!options.isJson) io.stdout(`Running ${selected.length} case(s) on ${plans.map((p) => `${p.key} (${casesForProtocols(selected, p.protocols).length})`).join(', ')} (seed ${options.seed})\n`);
   // Each target run gets a disposable child process (killed with its vitest worker if stuck).
   // Children start targets with the default preparation only; injected ones (tests) run here.
   if (deps.prepare === defaultPrepareTarget) await executeTargetRunsInParallel(plans, ctx, io, onDone);

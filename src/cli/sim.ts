@@ -1,9 +1,11 @@
 /**
- * `mgmt-conformance sim`: run the built-in reference simulator on its own, print its endpoints
- * as connection strings, and stop cleanly on SIGINT/SIGTERM.
+ * `mgmt-conformance sim`: run the built-in reference simulator on its own — the SMP device, or
+ * with `--lwm2m` the LwM2M client registering with the given server — print where it is, and
+ * stop cleanly on SIGINT/SIGTERM.
  */
-import { UsageError } from '../errors.ts';
+import { ConfigError, UsageError } from '../errors.ts';
 import { FAULT_PROFILES, SLOT_BYTES_RANGE, startSimulator, type RunningSimulator, type SimulatorOptions } from '../simulator/index.ts';
+import { LWM2M_FAULT_PROFILES, parseServerUri, startLwm2mClientSimulator, type Lwm2mClientSimulatorOptions } from '../simulator/lwm2m-client/index.ts';
 import { formatConnectionString } from '../transport/connection-string.ts';
 import { type CliIo, type FlagSpecs, formatFlagHelp, integerFlag, parseFlags } from './args.ts';
 
@@ -15,22 +17,68 @@ const FLAGS = {
   fault: { type: 'string', multiple: true, valueName: 'NAME', description: 'break one behaviour (repeatable; NAME:PARAM for a parameter)' },
   'error-form': { type: 'string', valueName: 'v1|v2', description: 'v2: Zephyr >= 3.4 (default); v1: an older server (ignores version bits, v1 rc errors)' },
   'slot-bytes': { type: 'string', valueName: 'N', description: 'size of each image slot in bytes (default 430080 = 0x69000)' },
-  'list-faults': { type: 'boolean', description: 'print the fault profiles and exit' },
+  lwm2m: { type: 'string', valueName: 'URI', description: 'run the LwM2M client instead, registering with the server at coap://HOST:PORT' },
+  endpoint: { type: 'string', valueName: 'NAME', description: 'LwM2M endpoint client name (default native_sim, or native_sim_lwm2m11 for 1.1)' },
+  'lwm2m-version': { type: 'string', valueName: '1.0|1.1', description: 'LwM2M enabler version of the client (default 1.1)' },
+  lifetime: { type: 'string', valueName: 'S', description: 'LwM2M registration lifetime in seconds (default 30)' },
+  'list-faults': { type: 'boolean', description: 'print the fault profiles (SMP and LwM2M) and exit' },
   help: { type: 'boolean', description: 'show this help' },
 } as const satisfies FlagSpecs;
 
 const USAGE = `usage: mgmt-conformance sim [--udp PORT] [--udp6 PORT] [--serial] [--baud N] [--fault NAME]... [--error-form v1|v2] [--slot-bytes N]
+       mgmt-conformance sim --lwm2m coap://HOST:PORT [--endpoint NAME] [--lwm2m-version 1.0|1.1] [--lifetime S] [--fault NAME]...
 
 Runs the reference SMP device (Zephyr smp_svr behaviour). Without --udp/--udp6/--serial it
-listens on udp://127.0.0.1:1337 and on a pseudo-terminal. Stop it with Ctrl+C.
+listens on udp://127.0.0.1:1337 and on a pseudo-terminal. With --lwm2m it runs the reference
+LwM2M client (Zephyr lwm2m_client behaviour) instead, registering with that server. Stop it
+with Ctrl+C.
 
 ${formatFlagHelp(FLAGS)}`;
 
+/** The LwM2M client to run (`sim --lwm2m`). */
+export interface Lwm2mSimChoice {
+  lwm2m: Lwm2mClientSimulatorOptions;
+}
+
+const SMP_ONLY_FLAGS = ['udp', 'udp6', 'serial', 'baud', 'error-form', 'slot-bytes'] as const;
+const LWM2M_ONLY_FLAGS = ['endpoint', 'lwm2m-version', 'lifetime'] as const;
+
+type SimFlags = ReturnType<typeof parseFlags<typeof FLAGS>>['flags'];
+
+function lwm2mOptionsFromFlags(flags: SimFlags, uri: string): Lwm2mSimChoice {
+  const smpFlag = SMP_ONLY_FLAGS.find((f) => flags[f] !== undefined);
+  if (smpFlag !== undefined) throw new UsageError(`sim: --${smpFlag} is an SMP simulator flag and does not go with --lwm2m`);
+  try {
+    parseServerUri(uri);
+  } catch (e) {
+    throw new UsageError(`sim: --lwm2m ${e instanceof ConfigError ? e.message : String(e)}`);
+  }
+  const known = LWM2M_FAULT_PROFILES.map((f) => f.name);
+  for (const fault of flags.fault ?? []) {
+    if (!known.includes(fault)) throw new UsageError(`sim: unknown LwM2M fault '${fault}' (known: ${known.join(', ')})`);
+  }
+  const version = flags['lwm2m-version'];
+  if (version !== undefined && version !== '1.0' && version !== '1.1') throw new UsageError(`sim: --lwm2m-version expects 1.0 or 1.1, got '${version}'`);
+  if (flags.endpoint === '') throw new UsageError('sim: --endpoint needs a name');
+  return {
+    lwm2m: {
+      server: uri,
+      faults: flags.fault ?? [],
+      ...(version !== undefined ? { version } : {}),
+      ...(flags.endpoint !== undefined ? { endpoint: flags.endpoint } : {}),
+      ...(flags.lifetime !== undefined ? { lifetimeS: integerFlag('sim', 'lifetime', flags.lifetime, 1, 0xffffffff) } : {}),
+    },
+  };
+}
+
 /** Build simulator options from the flags; every mistake is a one-line `UsageError`. */
-export function simOptionsFromArgs(argv: readonly string[]): SimulatorOptions | 'help' | 'list-faults' {
+export function simOptionsFromArgs(argv: readonly string[]): SimulatorOptions | Lwm2mSimChoice | 'help' | 'list-faults' {
   const { flags } = parseFlags('sim', argv, FLAGS);
   if (flags.help) return 'help';
   if (flags['list-faults']) return 'list-faults';
+  if (flags.lwm2m !== undefined) return lwm2mOptionsFromFlags(flags, flags.lwm2m);
+  const lwm2mFlag = LWM2M_ONLY_FLAGS.find((f) => flags[f] !== undefined);
+  if (lwm2mFlag !== undefined) throw new UsageError(`sim: --${lwm2mFlag} goes with --lwm2m coap://HOST:PORT`);
   const known: readonly string[] = FAULT_PROFILES.map((f) => f.name);
   for (const fault of flags.fault ?? []) {
     const name = fault.split(':')[0] ?? fault;
@@ -84,9 +132,13 @@ export async function simCommand(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (options === 'list-faults') {
-    for (const f of FAULT_PROFILES) io.stdout(`${f.name.padEnd(28)} ${f.description}`);
+    io.stdout('SMP simulator faults:');
+    for (const f of FAULT_PROFILES) io.stdout(`  ${f.name.padEnd(34)} ${f.description}`);
+    io.stdout('LwM2M client faults (sim --lwm2m):');
+    for (const f of LWM2M_FAULT_PROFILES) io.stdout(`  ${f.name.padEnd(34)} ${f.description}`);
     return 0;
   }
+  if ('lwm2m' in options) return runLwm2mClient(options.lwm2m, io);
   const signal = untilSignal();
   const sim = await startSimulator(options);
   const baudRate = typeof options.serial === 'object' ? options.serial.baudRate : undefined;
@@ -96,5 +148,23 @@ export async function simCommand(argv: string[], io: CliIo): Promise<number> {
   const got = await signal;
   await sim.stop();
   io.stdout(`simulator stopped (${got})`);
+  return 0;
+}
+
+/** `sim --lwm2m`: run the LwM2M client until SIGINT/SIGTERM, printing its registration events. */
+async function runLwm2mClient(options: Lwm2mClientSimulatorOptions, io: CliIo): Promise<number> {
+  const signal = untilSignal();
+  const client = await startLwm2mClientSimulator(options);
+  const { host, port } = client.localAddress;
+  io.stdout(`LwM2M client ${client.endpoint} (LwM2M ${client.version}; faults: ${options.faults?.join(', ') || 'none'}) on ${host}:${port}, registering with ${options.server}`);
+  const stopEvents = client.client.registration.onEvent((e) => {
+    const detail = e.kind === 'registered' ? ` at /${e.location.join('/')}` : 'code' in e ? ` (${e.code})` : '';
+    io.stdout(`  ${e.kind}${detail}`);
+  });
+  io.stdout('press Ctrl+C to stop (de-registers first)');
+  const got = await signal;
+  stopEvents();
+  await client.stop();
+  io.stdout(`LwM2M client stopped (${got})`);
   return 0;
 }

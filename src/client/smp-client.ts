@@ -42,6 +42,8 @@ export interface SmpClientOptions {
   version?: number;
   /** Where packets are recorded (default: a new `TraceLog`). */
   trace?: TraceLog;
+  /** Told every answered request's round trip (`smp.os.echo`, ms): the run's timing histograms. */
+  onReply?: (command: string, rttMs: number) => void;
 }
 
 /** A `collect` call in progress. */
@@ -58,6 +60,7 @@ export class SmpClient {
   readonly trace: TraceLog;
   readonly #transport: Transport;
   readonly #timeoutMs: number;
+  readonly #onReply: ((command: string, rttMs: number) => void) | undefined;
   readonly #version: number;
   readonly #window: RequestWindow;
   readonly #waits = new PacketWaits();
@@ -76,6 +79,7 @@ export class SmpClient {
   constructor(transport: Transport, options: SmpClientOptions = {}) {
     this.#transport = transport;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#onReply = options.onReply;
     this.#version = options.version ?? SmpVersion.V2;
     this.#window = new RequestWindow(options.window ?? 1);
     this.trace = options.trace ?? new TraceLog();
@@ -182,6 +186,7 @@ export class SmpClient {
       throw e;
     }
     const p = await w.promise;
+    this.#onReply?.(`smp.${command.name}`, elapsedMs(sentAtNs, p.atNs));
     // The wait matched on the header, and a packet with a header always has a classified body.
     const header = p.header as SmpHeader;
     const body = p.body as SmpResponseBody;

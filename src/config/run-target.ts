@@ -8,7 +8,7 @@
  */
 import { ConfigError } from '../errors.ts';
 import { SIM_DEFAULT_BUDGETS } from './budgets.ts';
-import { DEFAULT_TIMEOUT_MS, TARGET_KINDS, type TargetConfig, type TargetKind } from './targets.ts';
+import { DEFAULT_TIMEOUT_MS, TARGET_KINDS, type SimLwm2mVersion, type TargetConfig, type TargetKind } from './targets.ts';
 
 /** Environment variable carrying the `RunTarget` as JSON. */
 export const RUN_TARGET_ENV = 'MGMT_TARGET';
@@ -28,8 +28,20 @@ export interface ListenAddresses {
   lwm2m?: string;
 }
 
+/** Protocols a target run can test. */
+export type TargetProtocol = 'smp' | 'lwm2m';
+export const TARGET_PROTOCOLS: readonly TargetProtocol[] = ['smp', 'lwm2m'];
+
+
 /** One target as its worker sees it: the validated target with the run's choices filled in. */
 export interface RunTarget extends TargetConfig {
+  /**
+   * The protocols this run tests (a simulator target's SMP and LwM2M runs are separate runs);
+   * absent: SMP, plus LwM2M when the target has an `lwm2m` block.
+   */
+  protocols?: TargetProtocol[];
+  /** Enabler version of the simulated LwM2M client (an LwM2M run of a `sim` target). */
+  simLwm2mVersion?: SimLwm2mVersion;
   /**
    * Connection string the session opens (overrides the configured one: for `sim`, the endpoint
    * the run started the simulator on); a `sim` target without it gets a worker-started simulator.
@@ -46,6 +58,8 @@ export interface RunTarget extends TargetConfig {
   readyTimeoutMs: number;
   /** Listeners bound before the device started (empty when no protocol listens). */
   listening: ListenAddresses;
+  /** A process target's files: its output log (report attachment) and the exit record the run writes when it ends. */
+  device?: { output: string; status: string };
 }
 
 /** What a run decided for a target. */
@@ -58,6 +72,17 @@ export interface RunChoices {
   smp?: string | undefined;
   allowDestructive?: boolean;
   listening?: ListenAddresses;
+  device?: { output: string; status: string };
+  /** The protocols this run tests (default: every one the target has). */
+  protocols?: readonly TargetProtocol[];
+  /** Enabler version of the simulated LwM2M client (an LwM2M run of a `sim` target). */
+  lwm2mVersion?: SimLwm2mVersion | undefined;
+}
+
+/** The protocols a target has: SMP unless it is an LwM2M-only device, LwM2M with an `lwm2m` block. */
+export function targetProtocols(target: Pick<TargetConfig, 'kind' | 'smp' | 'lwm2m'>): TargetProtocol[] {
+  const smp = target.kind === 'sim' || target.smp !== undefined || target.lwm2m === undefined;
+  return [...(smp ? (['smp'] as const) : []), ...(target.lwm2m ? (['lwm2m'] as const) : [])];
 }
 
 /** The `RunTarget` for a validated target and the run's choices. */
@@ -72,8 +97,11 @@ export function runTargetOf(target: TargetConfig, run: RunChoices): RunTarget {
     seed: run.seed,
     faults: [...run.faults],
     allowDestructive: run.allowDestructive ?? true,
-    readyTimeoutMs: target.process?.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+    readyTimeoutMs: target.process?.readyTimeoutMs ?? target.process?.ready?.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
     listening: { ...run.listening },
+    ...(run.device ? { device: { ...run.device } } : {}),
+    protocols: [...(run.protocols ?? targetProtocols(target))],
+    ...(run.lwm2mVersion !== undefined ? { simLwm2mVersion: run.lwm2mVersion } : {}),
   };
 }
 

@@ -1,14 +1,22 @@
 /**
- * targets.json: which devices a run talks to and how. Validated by hand so that every problem
- * names its place in the file as a JSON pointer; unknown keys are errors (typos must not pass).
+ * targets.json: which devices a run talks to and how. The structure is the published JSON Schema
+ * (`schema/targets.schema.json`, checked with ajv in `targets-schema.ts`); what a schema cannot say
+ * (a connection string that fits the kind, known fault and capability names, the default target,
+ * regular expressions that compile) is checked here. Every problem names its place in the file
+ * as a JSON pointer; unknown keys are errors (typos must not pass).
  */
 import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { err, ok, type Result } from '../core/result.ts';
 import { ConfigError } from '../errors.ts';
-import { BUDGET_NAMES, SIM_DEFAULT_BUDGETS, isBudgetName } from './budgets.ts';
+import { flattenBudgets, SIM_DEFAULT_BUDGETS, type BudgetsInput } from './budgets.ts';
 import { ConfigChecker, childPointer, describeJson } from './checker.ts';
 import { locateJsonError } from './json-locate.ts';
-import { checkLwm2m, type Lwm2mTargetOptions } from './lwm2m-target.ts';
+import { DEFAULT_REGISTRATION_TIMEOUT_MS, parseListenAddress, type Lwm2mTargetOptions } from './lwm2m-target.ts';
+import { schemaProblems } from './targets-schema.ts';
+
+/** LwM2M enabler versions the simulated client speaks. */
+export type SimLwm2mVersion = '1.0' | '1.1';
 
 /** How a target is reached. */
 export type TargetKind = 'sim' | 'udp' | 'serial' | 'process';
@@ -18,20 +26,82 @@ export const TARGET_KINDS: readonly TargetKind[] = ['sim', 'udp', 'serial', 'pro
 export type SimTransport = 'udp' | 'udp6' | 'serial';
 export const SIM_TRANSPORTS: readonly SimTransport[] = ['udp', 'udp6', 'serial'];
 
+/** LwM2M enabler versions of the simulated LwM2M client. */
+export const SIM_LWM2M_VERSIONS: readonly SimLwm2mVersion[] = ['1.0', '1.1'];
+
+/** The simulated LwM2M client of a `sim` target: one LwM2M run per version. */
+export interface SimLwm2mOptions {
+  versions: SimLwm2mVersion[];
+  /** Registration lifetime the client asks for (`lt=`), seconds. */
+  lifetimeS: number;
+}
+
 /** Options of the built-in simulator target (defaults filled in). */
 export interface SimTargetOptions {
+  /** SMP simulator endpoints: one SMP run each. */
   transports: SimTransport[];
+  /** Fault profiles (SMP and LwM2M names; each simulator takes its own). */
   faults: string[];
+  /** The simulated LwM2M client; absent: the target runs SMP only. */
+  lwm2m?: SimLwm2mOptions;
   errorForm: 'v1' | 'v2';
   bufSize: number;
   bufCount: number;
 }
 
-/** A device started as a local process (e.g. a native_sim build) and reached at `smp`. */
+/** A device started as a local process (a native_sim build, a QEMU line). */
 export interface ProcessTargetOptions {
+  /** Program and arguments (never a shell string). */
   command: string[];
+  /** Working directory, absolute (resolved against the targets file's directory). */
   cwd?: string;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** How the started process says where it is reached. */
+  ready?: { pattern?: string; timeoutMs?: number };
+  /** How long the device gets to answer after it started. */
   readyTimeoutMs?: number;
+}
+
+/** How a device is reset and how the harness knows it is back. */
+export type ResetMethod = 'smp' | 'command' | 'restart' | 'none';
+export const RESET_METHODS: readonly ResetMethod[] = ['smp', 'command', 'restart', 'none'];
+
+/** What tells that a reset device is ready again. */
+export type ReadinessSignal = 'smp-echo' | 'lwm2m-register' | 'console';
+
+/** The target's reset (defaults: `smp` with SMP echo readiness, `restart` for process targets). */
+export interface ResetOptions {
+  method: ResetMethod;
+  /** The argv of method `command` (`["nrfjprog", "--reset"]`). */
+  command?: string[];
+  readiness: ReadinessSignal;
+  /** A console line that tells the device is ready (readiness `console`). */
+  consolePattern?: string;
+  timeoutMs?: number;
+}
+
+/** Build outputs the footprint cases read (absolute paths). */
+export interface BuildOutputs {
+  dir?: string;
+  romReport?: string;
+  ramReport?: string;
+  elf?: string;
+}
+
+/** Size reports of the build footprint growth is measured against (absolute paths). */
+export interface BaselineReports {
+  romReport?: string;
+  ramReport?: string;
+}
+
+/** The board behind a target, as a twister hardware map names it. */
+export interface HardwareInfo {
+  id: string;
+  platform: string;
+  product?: string;
+  runner?: string;
+  fixtures?: string[];
 }
 
 /** One validated target, defaults filled in. */
@@ -39,7 +109,7 @@ export interface TargetConfig {
   name: string;
   description?: string;
   kind: TargetKind;
-  /** Connection string (udp, serial and process kinds). */
+  /** SMP connection string (udp, serial; optional for a process target, which prints its pty, and for a target with only an `lwm2m` side). */
   smp?: string;
   sim?: SimTargetOptions;
   process?: ProcessTargetOptions;
@@ -50,10 +120,16 @@ export interface TargetConfig {
   timeoutMs: number;
   strict: boolean;
   /**
-   * Timing budgets (names in `BUDGETS`, src/config/budgets.ts) the `SMP-TIME-*` cases enforce; a
-   * `sim` target without the key gets `SIM_DEFAULT_BUDGETS`, an empty object turns them off.
+   * Budgets by flat name (src/config/budgets.ts): `smp.echo.rttMs`, `timing.smp.os.*.p95`,
+   * `resetToReadyMs`, `footprint.romBytes`, `memory.maxStackUsePercent`, …; a `sim` target without
+   * the key gets `SIM_DEFAULT_BUDGETS`, an empty object turns them off.
    */
   budgets: Record<string, number>;
+  /** Absent: `defaultReset(kind)` (see `resetOf`). */
+  reset?: ResetOptions;
+  build?: BuildOutputs;
+  baseline?: BaselineReports;
+  hardware?: HardwareInfo;
 }
 
 /** A validated targets.json. */
@@ -78,22 +154,29 @@ export interface TargetsCheckOptions {
 /** Per-request timeout of a target that names none (targets.json `timeoutMs`, `--timeout`). */
 export const DEFAULT_TIMEOUT_MS = 2000;
 const SIM_DEFAULTS: SimTargetOptions = { transports: ['udp', 'serial'], faults: [], errorForm: 'v2', bufSize: 2048, bufCount: 2 };
-const TOP_KEYS = ['schemaVersion', 'defaultTarget', 'targets'] as const;
-const TARGET_KEYS = ['description', 'kind', 'smp', 'sim', 'process', 'lwm2m', 'capabilities', 'timeoutMs', 'strict', 'budgets'] as const;
-const SIM_KEYS = ['transports', 'faults', 'errorForm', 'bufSize', 'bufCount'] as const;
-const PROCESS_KEYS = ['command', 'cwd', 'readyTimeoutMs'] as const;
-const CAPABILITY_NAME = /^[a-z][a-z0-9]*(?:\.[a-z0-9][a-z0-9_-]*)+$/;
+/** Lifetime of the simulated LwM2M client, as the captured Zephyr sample asks for. */
+const SIM_LWM2M_DEFAULT_LIFETIME_S = 30;
 
 /** What the built-in simulator declares: the capabilities discovery cannot probe harmlessly. */
 export const SIM_DECLARED_CAPABILITIES: readonly string[] = ['smp.os.reset', 'smp.zephyr.storage-erase'];
+
+/** The reset a target gets when it names none. */
+export function defaultReset(kind: TargetKind): ResetOptions {
+  return { method: kind === 'process' ? 'restart' : 'smp', readiness: 'smp-echo' };
+}
+
+/** The reset of `target`: its own, else the default of its kind. */
+export function resetOf(target: Pick<TargetConfig, 'kind' | 'reset'>): ResetOptions {
+  return target.reset ?? defaultReset(target.kind);
+}
 
 /** The file used when none is given and ./targets.json does not exist: the built-in simulator. */
 export function builtInTargets(): TargetsFile {
   const sim: TargetConfig = {
     name: 'sim',
-    description: 'Built-in reference simulator over UDP and a pseudo-terminal',
+    description: 'Built-in reference simulators: SMP over UDP and a pseudo-terminal, the LwM2M client in 1.0 and 1.1 modes',
     kind: 'sim',
-    sim: { ...SIM_DEFAULTS, transports: [...SIM_DEFAULTS.transports], faults: [] },
+    sim: { ...SIM_DEFAULTS, transports: [...SIM_DEFAULTS.transports], faults: [], lwm2m: { versions: [...SIM_LWM2M_VERSIONS], lifetimeS: SIM_LWM2M_DEFAULT_LIFETIME_S } },
     // Reset and storage erase cannot be probed without side effects, so a target declares them;
     // the simulator has both (same as the sim entry in the repository's targets.json).
     capabilities: [...SIM_DECLARED_CAPABILITIES],
@@ -102,6 +185,28 @@ export function builtInTargets(): TargetsFile {
     budgets: { ...SIM_DEFAULT_BUDGETS },
   };
   return { schemaVersion: 1, defaultTarget: 'sim', targets: { sim }, file: '(built-in)' };
+}
+
+/** targets.json as the schema admits it (before defaults and cross-field checks). */
+interface RawTarget {
+  description?: string;
+  kind: TargetKind;
+  smp?: string;
+  sim?: Partial<Omit<SimTargetOptions, 'lwm2m'>> & { lwm2m?: Partial<SimLwm2mOptions> };
+  process?: ProcessTargetOptions;
+  lwm2m?: { listen: string; endpoint: string; registrationTimeoutMs?: number };
+  capabilities?: string[];
+  timeoutMs?: number;
+  strict?: boolean;
+  budgets?: BudgetsInput;
+  reset?: Partial<ResetOptions> & { method: ResetMethod };
+  build?: BuildOutputs;
+  baseline?: BaselineReports;
+  hardware?: HardwareInfo;
+}
+interface RawFile {
+  defaultTarget?: string;
+  targets: Record<string, RawTarget>;
 }
 
 /** Parse and validate targets.json text; every problem is returned, each with its pointer. */
@@ -114,173 +219,141 @@ export function parseTargets(text: string, file: string, options: TargetsCheckOp
     const detail = where ? `${where.message} at line ${where.line} column ${where.column}` : (e as Error).message;
     return err([new ConfigError(`not valid JSON: ${detail}`, '', file)]);
   }
+  const problems = schemaProblems(json, file);
+  if (problems.length > 0) return err(problems);
+  const raw = json as RawFile;
   const c = new ConfigChecker(file);
-  const top = c.object(json, '');
-  if (!top) return err(c.errors);
-  c.onlyKeys(top, '', TOP_KEYS);
-  if (top['schemaVersion'] !== 1) c.problem('/schemaVersion', `expected 1, got ${describeJson(top['schemaVersion'])}`);
+  const base = dirname(resolve(file));
   const targets: Record<string, TargetConfig> = {};
-  const rawTargets = c.object(top['targets'], '/targets');
-  for (const [name, raw] of Object.entries(rawTargets ?? {})) {
-    const target = checkTarget(c, name, raw, options);
-    if (target) targets[name] = target;
-  }
-  const defaultTarget = c.string(top['defaultTarget'], '/defaultTarget');
-  if (defaultTarget !== undefined && rawTargets && !(defaultTarget in rawTargets)) {
-    c.problem('/defaultTarget', `no target named '${defaultTarget}' (known: ${Object.keys(rawTargets).join(', ') || 'none'})`);
+  for (const [name, t] of Object.entries(raw.targets)) targets[name] = checkTarget(c, name, t, base, options);
+  const names = Object.keys(raw.targets);
+  let defaultTarget = raw.defaultTarget;
+  if (defaultTarget === undefined) {
+    if (names.length === 1) defaultTarget = names[0];
+    else c.problem('/defaultTarget', `missing: the file has ${names.length} targets, name the one used without --target (one of: ${names.join(', ')})`);
+  } else if (!names.includes(defaultTarget)) {
+    c.problem('/defaultTarget', `no target named '${defaultTarget}' (known: ${names.join(', ')})`);
   }
   if (c.errors.length > 0 || defaultTarget === undefined) return err(c.errors);
   return ok({ schemaVersion: 1, defaultTarget, targets, file });
 }
 
-function checkTarget(c: ConfigChecker, name: string, raw: unknown, options: TargetsCheckOptions): TargetConfig | undefined {
-  const at = childPointer('/targets', name);
-  const t = c.object(raw, at);
-  if (!t) return undefined;
-  const before = c.errors.length;
-  c.onlyKeys(t, at, TARGET_KEYS);
-  const kind = c.oneOf(t['kind'], `${at}/kind`, TARGET_KINDS);
-  const out: TargetConfig = {
-    name,
-    kind: kind ?? 'sim',
-    capabilities: t['capabilities'] === undefined ? [] : (c.stringArray(t['capabilities'], `${at}/capabilities`, (s, p) => checkCapability(c, s, p, options.knownCapabilities)) ?? []),
-    timeoutMs: t['timeoutMs'] === undefined ? DEFAULT_TIMEOUT_MS : (c.positiveNumber(t['timeoutMs'], `${at}/timeoutMs`) ?? 0),
-    strict: t['strict'] === undefined ? false : (c.boolean(t['strict'], `${at}/strict`) ?? false),
-    budgets: t['budgets'] === undefined ? (kind === 'sim' ? { ...SIM_DEFAULT_BUDGETS } : {}) : checkBudgets(c, t['budgets'], `${at}/budgets`),
-  };
-  if (t['description'] !== undefined) {
-    const d = c.string(t['description'], `${at}/description`);
-    if (d !== undefined) out.description = d;
-  }
-  if (kind !== undefined) checkKindFields(c, kind, t, at, out, options);
-  if (t['lwm2m'] !== undefined) {
-    const lwm2m = checkLwm2m(c, t['lwm2m'], `${at}/lwm2m`);
-    if (lwm2m) out.lwm2m = lwm2m;
-  }
-  return c.errors.length === before ? out : undefined;
+const absolute = (base: string, p: string): string => (isAbsolute(p) ? p : resolve(base, p));
+
+function resolvePaths<T extends object>(base: string, paths: T): T {
+  return Object.fromEntries(Object.entries(paths).map(([k, v]) => [k, absolute(base, v as string)])) as T;
 }
 
-function checkKindFields(c: ConfigChecker, kind: TargetKind, t: Record<string, unknown>, at: string, out: TargetConfig, options: TargetsCheckOptions): void {
-  const misplaced = (key: string, owner: string): void => {
+function checkTarget(c: ConfigChecker, name: string, t: RawTarget, base: string, options: TargetsCheckOptions): TargetConfig {
+  const at = childPointer('/targets', name);
+  const out: TargetConfig = {
+    name,
+    kind: t.kind,
+    capabilities: [...(t.capabilities ?? [])],
+    timeoutMs: t.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    strict: t.strict ?? false,
+    budgets: t.budgets === undefined ? (t.kind === 'sim' ? { ...SIM_DEFAULT_BUDGETS } : {}) : flattenBudgets(t.budgets),
+  };
+  if (t.reset !== undefined) out.reset = checkReset(c, t, t.reset, `${at}/reset`);
+  if (t.description !== undefined) out.description = t.description;
+  checkKindFields(c, t, at, out, base, options);
+  t.capabilities?.forEach((s, i) => checkCapability(c, s, childPointer(`${at}/capabilities`, i), options.knownCapabilities));
+  if (t.lwm2m !== undefined) {
+    const parsed = parseListenAddress(t.lwm2m.listen);
+    if (typeof parsed === 'string') c.problem(`${at}/lwm2m/listen`, parsed);
+    out.lwm2m = { listen: t.lwm2m.listen, endpoint: t.lwm2m.endpoint, registrationTimeoutMs: t.lwm2m.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS };
+  }
+  if (t.build !== undefined) out.build = resolvePaths(base, t.build);
+  if (t.baseline !== undefined) out.baseline = resolvePaths(base, t.baseline);
+  if (t.hardware !== undefined) out.hardware = { ...t.hardware, ...(t.hardware.fixtures ? { fixtures: [...t.hardware.fixtures] } : {}) };
+  return out;
+}
+
+function checkKindFields(c: ConfigChecker, t: RawTarget, at: string, out: TargetConfig, base: string, options: TargetsCheckOptions): void {
+  const kind = t.kind;
+  const misplaced = (key: 'smp' | 'sim' | 'process', owner: string): void => {
     if (t[key] !== undefined) c.problem(`${at}/${key}`, `'${key}' belongs to kind ${owner}, but this target is kind "${kind}"`);
   };
   if (kind === 'sim') {
     misplaced('smp', '"udp", "serial" or "process"');
     misplaced('process', '"process"');
-    out.sim = checkSim(c, t['sim'], `${at}/sim`, options);
+    out.sim = checkSim(c, t.sim, `${at}/sim`, options);
     return;
   }
   misplaced('sim', '"sim"');
   if (kind !== 'process') misplaced('process', '"process"');
-  if (t['smp'] === undefined) c.problem(`${at}/smp`, `kind "${kind}" needs a connection string (udp://HOST:PORT or serial:///dev/PATH)`);
-  else {
-    const smp = checkConnection(c, t['smp'], `${at}/smp`, kind, options);
-    if (smp !== undefined) out.smp = smp;
+  // A device that only speaks LwM2M (an lwm2m_client build) is reached through its registration.
+  if (t.smp === undefined && kind !== 'process' && t.lwm2m === undefined) c.problem(`${at}/smp`, `kind "${kind}" needs a connection string (udp://HOST:PORT or serial:///dev/PATH), or an "lwm2m" block for a device that only speaks LwM2M`);
+  else if (t.smp !== undefined && checkConnection(c, t.smp, `${at}/smp`, kind, options)) out.smp = t.smp;
+  if (kind !== 'process') return;
+  if (t.process === undefined) {
+    c.problem(`${at}/process`, 'kind "process" needs {"command": ["program", "arg", …]}');
+    return;
   }
-  if (kind === 'process') {
-    const p = checkProcess(c, t['process'], `${at}/process`);
-    if (p) out.process = p;
-  }
+  const p: ProcessTargetOptions = { ...t.process, command: [...t.process.command] };
+  if (p.cwd !== undefined) p.cwd = absolute(base, p.cwd);
+  if (p.ready?.pattern !== undefined) checkRegex(c, p.ready.pattern, `${at}/process/ready/pattern`, true);
+  out.process = p;
 }
 
-function checkConnection(c: ConfigChecker, value: unknown, at: string, kind: TargetKind, options: TargetsCheckOptions): string | undefined {
-  const s = c.string(value, at);
-  if (s === undefined) return undefined;
+function checkConnection(c: ConfigChecker, s: string, at: string, kind: TargetKind, options: TargetsCheckOptions): boolean {
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(s)?.[1];
-  if (scheme === undefined) {
-    c.problem(at, `expected a connection string like udp://127.0.0.1:1337 or serial:///dev/ttyACM0, got ${describeJson(s)}`);
-    return undefined;
-  }
-  if (scheme !== 'udp' && scheme !== 'serial') {
-    c.problem(at, `unknown scheme '${scheme}' (expected udp:// or serial://)`);
-    return undefined;
-  }
-  if (kind !== 'process' && scheme !== kind) {
-    c.problem(at, `kind "${kind}" needs a ${kind}:// connection string, got ${describeJson(s)}`);
-    return undefined;
-  }
-  const problem = options.checkConnection?.(s);
-  if (problem !== undefined) {
-    c.problem(at, problem);
-    return undefined;
-  }
-  return s;
+  const problem =
+    scheme === undefined
+      ? `expected a connection string like udp://127.0.0.1:1337 or serial:///dev/ttyACM0, got ${describeJson(s)}`
+      : scheme !== 'udp' && scheme !== 'serial'
+        ? `unknown scheme '${scheme}' (expected udp:// or serial://)`
+        : kind !== 'process' && scheme !== kind
+          ? `kind "${kind}" needs a ${kind}:// connection string, got ${describeJson(s)}`
+          : options.checkConnection?.(s);
+  if (problem !== undefined) c.problem(at, problem);
+  return problem === undefined;
 }
 
-function checkSim(c: ConfigChecker, value: unknown, at: string, options: TargetsCheckOptions): SimTargetOptions {
-  const sim: SimTargetOptions = { ...SIM_DEFAULTS, transports: [...SIM_DEFAULTS.transports], faults: [] };
-  if (value === undefined) return sim;
-  const o = c.object(value, at);
-  if (!o) return sim;
-  c.onlyKeys(o, at, SIM_KEYS);
-  if (o['transports'] !== undefined) {
-    const list = c.stringArray(o['transports'], `${at}/transports`, (s, p) => c.oneOf(s, p, SIM_TRANSPORTS) !== undefined);
-    if (list?.length === 0) c.problem(`${at}/transports`, 'expected at least one transport');
-    if (list) sim.transports = list as SimTransport[];
+function checkSim(c: ConfigChecker, value: RawTarget['sim'], at: string, options: TargetsCheckOptions): SimTargetOptions {
+  const { lwm2m, ...rest } = value ?? {};
+  const sim: SimTargetOptions = { ...SIM_DEFAULTS, transports: [...SIM_DEFAULTS.transports], ...rest, faults: [...(value?.faults ?? [])] };
+  if (lwm2m !== undefined) {
+    const versions = lwm2m.versions === undefined ? [...SIM_LWM2M_VERSIONS] : [...new Set(lwm2m.versions)];
+    sim.lwm2m = { versions, lifetimeS: lwm2m.lifetimeS ?? SIM_LWM2M_DEFAULT_LIFETIME_S };
   }
-  if (o['faults'] !== undefined) {
-    const known = options.knownFaults;
-    const check = (s: string, p: string): boolean => {
-      // A profile may carry a parameter after a colon: `slow-replies:200`.
-      if (!known || known.includes(s.split(':')[0] ?? s)) return true;
-      c.problem(p, `unknown fault '${s}' (known: ${known.join(', ')})`);
-      return false;
-    };
-    sim.faults = c.stringArray(o['faults'], `${at}/faults`, check) ?? [];
-  }
-  if (o['errorForm'] !== undefined) sim.errorForm = c.oneOf(o['errorForm'], `${at}/errorForm`, ['v1', 'v2'] as const) ?? 'v2';
-  if (o['bufSize'] !== undefined) sim.bufSize = c.positiveInteger(o['bufSize'], `${at}/bufSize`) ?? sim.bufSize;
-  if (o['bufCount'] !== undefined) sim.bufCount = c.positiveInteger(o['bufCount'], `${at}/bufCount`) ?? sim.bufCount;
+  const known = options.knownFaults;
+  sim.faults.forEach((s, i) => {
+    // A profile may carry a parameter after a colon: `slow-replies:200`.
+    if (known && !known.includes(s.split(':')[0] ?? s)) c.problem(childPointer(`${at}/faults`, i), `unknown fault '${s}' (known: ${known.join(', ')})`);
+  });
   return sim;
 }
 
-function checkProcess(c: ConfigChecker, value: unknown, at: string): ProcessTargetOptions | undefined {
-  if (value === undefined) {
-    c.problem(at, 'kind "process" needs {"command": ["program", "arg", …]}');
-    return undefined;
-  }
-  const o = c.object(value, at);
-  if (!o) return undefined;
-  c.onlyKeys(o, at, PROCESS_KEYS);
-  const command = c.stringArray(o['command'], `${at}/command`);
-  if (command?.length === 0) c.problem(`${at}/command`, 'expected at least the program name');
-  const out: ProcessTargetOptions = { command: command ?? [] };
-  if (o['cwd'] !== undefined) {
-    const cwd = c.string(o['cwd'], `${at}/cwd`);
-    if (cwd !== undefined) out.cwd = cwd;
-  }
-  if (o['readyTimeoutMs'] !== undefined) {
-    const ms = c.positiveNumber(o['readyTimeoutMs'], `${at}/readyTimeoutMs`);
-    if (ms !== undefined) out.readyTimeoutMs = ms;
-  }
-  return out;
+function checkReset(c: ConfigChecker, t: RawTarget, given: NonNullable<RawTarget['reset']>, at: string): ResetOptions {
+  const reset: ResetOptions = { ...given, readiness: given.readiness ?? (given.consolePattern !== undefined ? 'console' : 'smp-echo') };
+  if (given.method === 'command' && given.command === undefined) c.problem(`${at}/command`, 'reset method "command" needs the command to run, like ["nrfjprog", "--reset"]');
+  if (given.method !== 'command' && given.command !== undefined) c.problem(`${at}/command`, `'command' belongs to reset method "command", but the method is "${given.method}"`);
+  if (given.method === 'restart' && t.kind !== 'process') c.problem(`${at}/method`, `reset method "restart" needs a process target, but this target is kind "${t.kind}"`);
+  if (reset.readiness === 'console' && given.consolePattern === undefined) c.problem(`${at}/consolePattern`, 'readiness "console" needs the console line pattern to wait for');
+  if (reset.readiness === 'lwm2m-register' && t.lwm2m === undefined) c.problem(`${at}/readiness`, 'readiness "lwm2m-register" needs the target\'s lwm2m block');
+  if (given.consolePattern !== undefined) checkRegex(c, given.consolePattern, `${at}/consolePattern`, false);
+  return reset;
 }
 
-function checkCapability(c: ConfigChecker, s: string, at: string, known: readonly string[] | undefined): boolean {
-  if (!CAPABILITY_NAME.test(s)) {
-    c.problem(at, `expected a capability name like "smp.os.echo", got ${describeJson(s)}`);
-    return false;
+function checkRegex(c: ConfigChecker, source: string, at: string, needsGroup: boolean): void {
+  let re: RegExp;
+  try {
+    re = new RegExp(source);
+  } catch (e) {
+    c.problem(at, `not a regular expression: ${(e as Error).message}`);
+    return;
   }
-  if (known && !known.includes(s)) {
-    const near = known.filter((k) => k.startsWith(s.split('.').slice(0, 2).join('.')));
-    c.problem(at, `unknown capability '${s}'${near.length > 0 ? ` (did you mean one of: ${near.join(', ')})` : ` (known: ${known.join(', ')})`}`);
-    return false;
-  }
-  return true;
+  // One capture group names the pseudo-terminal (or endpoint) the process printed.
+  if (needsGroup && new RegExp(`${re.source}|`).exec('')!.length < 2) c.problem(at, `expected a regular expression with a capture group for the device path, got ${describeJson(source)}`);
 }
 
-function checkBudgets(c: ConfigChecker, value: unknown, at: string): Record<string, number> {
-  const o = c.object(value, at);
-  const out: Record<string, number> = {};
-  for (const [key, v] of Object.entries(o ?? {})) {
-    if (!isBudgetName(key)) {
-      c.problem(childPointer(at, key), `unknown budget '${key}' (known: ${BUDGET_NAMES.join(', ')})`);
-      continue;
-    }
-    const n = c.positiveNumber(v, childPointer(at, key));
-    if (n !== undefined) out[key] = n;
-  }
-  return out;
+function checkCapability(c: ConfigChecker, s: string, at: string, known: readonly string[] | undefined): void {
+  // `lwm2m.obj.<id>` in the known names stands for every object id.
+  const isKnown = known === undefined || known.includes(s) || (/^lwm2m\.obj\.(0|[1-9]\d{0,4})$/.test(s) && known.includes('lwm2m.obj.<id>'));
+  if (!known || isKnown) return;
+  const near = known.filter((k) => k.startsWith(s.split('.').slice(0, 2).join('.')));
+  c.problem(at, `unknown capability '${s}'${near.length > 0 ? ` (did you mean one of: ${near.join(', ')})` : ` (known: ${known.join(', ')})`}`);
 }
 
 /** Read and validate a targets file; throws the first `ConfigError` (all of them via `parseTargets`). */

@@ -13,10 +13,10 @@ import type { CaseContext, CaseInfo } from './declaration.ts';
 import { CaseBrokenError, CaseUnsupportedSignal, ConformanceAssertionError, isResponseTimeout } from './errors.ts';
 import { createFixtures } from './fixtures.ts';
 import { exchangeRaw } from './raw-exchange.ts';
-import { unsupportedReason } from './gating.ts';
+import { lwm2mBrokenReason, unsupportedReason } from './gating.ts';
 import { toEvidence, type ConformanceMeta, type Level } from './meta.ts';
 import { classifyEnding, type Verdict } from './outcome.ts';
-import { acquireSession, type CaseSession } from './session-port.ts';
+import { acquireSession, type CaseLwm2mSide, type CaseSession } from './session-port.ts';
 import { annotateFrame } from './verifiers/describe.ts';
 import { createVerifiers, type CaseRecorder } from './verifiers/expect.ts';
 
@@ -40,6 +40,13 @@ function smpOf(session: CaseSession): SmpClient {
   return session.smp;
 }
 
+function lwm2mOf(session: CaseSession): CaseLwm2mSide {
+  const side = session.lwm2m;
+  if (!side) throw new CaseBrokenError(`target ${session.targetName} has no LwM2M side (no lwm2m block in targets.json)`);
+  if (side.unreachable !== undefined) throw new CaseBrokenError(side.unreachable);
+  return side;
+}
+
 /** The context a case body gets. */
 export function createCaseContext(info: CaseInfo, session: CaseSession, recorder: CaseRecorder, signal: AbortSignal): CaseContext {
   const seed = caseSeed(session.seed, info.id);
@@ -51,11 +58,15 @@ export function createCaseContext(info: CaseInfo, session: CaseSession, recorder
     responseMs: session.timeouts.responseMs,
     silenceMs: session.timeouts.silenceMs,
     awaitReady: (timeoutMs?: number) => session.awaitReady(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(session.alive ? { alive: session.alive.bind(session) } : {}),
   };
   return {
     caseId: info.id,
     get smp() {
       return smpOf(session);
+    },
+    get lwm2m() {
+      return lwm2mOf(session);
     },
     session,
     expect: createVerifiers(scope, link, recorder),
@@ -105,7 +116,11 @@ export function initialMeta(info: CaseInfo, suite: { id: string; protocol: Confo
  * A required answer that never came, stated as the device defect it is; when packets did arrive
  * that matched no request (wrong seq, op, group), the first one is the offending frame.
  */
-export function explainTimeout(e: Error, info: CaseInfo, entries: readonly TraceEntry[]): ConformanceAssertionError {
+export function explainTimeout(e: Error, info: CaseInfo, entries: readonly TraceEntry[], protocol: ConformanceMeta['protocol'] = 'SMP'): ConformanceAssertionError {
+  if (protocol !== 'SMP') {
+    // CoAP: the endpoint retransmitted a CON until it gave up, or waited out a separate response.
+    return new ConformanceAssertionError({ caseId: info.id, spec: specText(info), check: 'reply', expected: ['an ACK or a response echoing the request token'], actual: e.message });
+  }
   const stray = entries.filter((x) => x.direction === 'in' && x.note === 'unmatched');
   const first = stray[0];
   const actual = first ? `${e.message}; ${stray.length} packet(s) arrived that answer no request` : e.message;
@@ -140,6 +155,8 @@ export async function runCase(info: CaseInfo, level: Level, meta: ConformanceMet
     meta.target = session.targetName;
     meta.transport = session.transportKind;
     meta.strict = session.isStrict;
+    const broken = lwm2mBrokenReason(meta.protocol, info, session);
+    if (broken !== undefined) throw new CaseBrokenError(broken);
     const reason = unsupportedReason(info, session);
     if (reason !== undefined) throw new CaseUnsupportedSignal(reason);
     mark = session.trace.mark();
@@ -150,7 +167,7 @@ export async function runCase(info: CaseInfo, level: Level, meta: ConformanceMet
     error = e;
   }
   const entries = session && mark !== undefined ? session.trace.since(mark) : [];
-  if (isResponseTimeout(error)) error = explainTimeout(error, info, entries);
+  if (isResponseTimeout(error)) error = explainTimeout(error, info, entries, meta.protocol);
   const verdict = classifyEnding({ caseId: info.id, spec: specText(info), level, isStrict: session?.isStrict ?? false, error, ...recorder });
   if (session && mark !== undefined) {
     const { evidence, dropped } = toEvidence(entries);

@@ -9,7 +9,7 @@ import { CaseDeclarationError } from './errors.ts';
 import type { Fixtures } from './fixtures.ts';
 import type { RawExchangeOptions } from './raw-exchange.ts';
 import { LEVELS, type Level, type Protocol } from './meta.ts';
-import type { CaseSession } from './session-port.ts';
+import type { CaseLwm2mSide, CaseSession } from './session-port.ts';
 import { isSpecDocKey, type SpecDocKey } from './spec-registry.ts';
 import type { Verifiers } from './verifiers/expect.ts';
 
@@ -55,6 +55,11 @@ export interface CaseContext {
   readonly caseId: string;
   /** The target's SMP client (broken when the target has none). */
   readonly smp: SmpClient;
+  /**
+   * The target's LwM2M side: the harness's LwM2M server and the endpoint under test (broken when
+   * the target has none, or when the endpoint never registered).
+   */
+  readonly lwm2m: CaseLwm2mSide;
   readonly session: CaseSession;
   readonly expect: Verifiers;
   readonly fixtures: Fixtures;
@@ -100,7 +105,8 @@ export interface PropertyDeclaration<T> extends CaseInfo {
 
 const CASE_ID = /^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$/;
 const SUITE_ID = /^[a-z][a-z0-9]*(?:[/-][a-z0-9]+)*$/;
-const CAPABILITY = /^[a-z][a-z0-9]*(?:\.[a-z0-9][a-z0-9_-]*)+$/;
+// `lwm2m` (registered) is a whole name; every other one is dotted (`smp.os.echo`, `lwm2m.obj.5`).
+const CAPABILITY = /^(?:lwm2m|[a-z][a-z0-9]*(?:\.[a-z0-9][a-z0-9_-]*)+)$/;
 const TRANSPORTS: readonly TransportKind[] = ['udp', 'serial', 'memory'];
 
 function need(condition: boolean, where: string, message: string): void {

@@ -4,6 +4,7 @@
  * @see /work/shared/DESIGN.md "Cases" (unsupported), "Capabilities"
  */
 import type { CaseInfo } from './declaration.ts';
+import type { Protocol } from './meta.ts';
 import type { CaseSession } from './session-port.ts';
 
 /** Why the case cannot run on this session, or `undefined` when it can. */
@@ -22,4 +23,15 @@ export function unsupportedReason(info: CaseInfo, session: CaseSession): string 
   }
   if (missing.length > 0) return `target ${session.targetName} lacks ${missing.join(', ')}`;
   return undefined;
+}
+
+/**
+ * Why an LwM2M case cannot run at all on this session (broken, not unsupported): the target has
+ * an LwM2M side but its endpoint never registered. Decided once at session start, so every LwM2M
+ * case ends at once with the same reason instead of waiting for a registration of its own.
+ */
+export function lwm2mBrokenReason(protocol: Protocol, info: Pick<CaseInfo, 'requires'>, session: CaseSession): string | undefined {
+  const isLwm2m = protocol === 'LwM2M' || info.requires.some((n) => n === 'lwm2m' || n.startsWith('lwm2m.'));
+  if (!isLwm2m) return undefined;
+  return session.lwm2m?.unreachable;
 }

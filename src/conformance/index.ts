@@ -47,6 +47,7 @@ export {
   acquireSession,
   installSessionProvider,
   type CapabilityStatus,
+  type CaseLwm2mSide,
   type CaseSession,
   type McumgrParams,
   type SessionProvider,
@@ -54,8 +55,12 @@ export {
 } from './session-port.ts';
 export { ASSUMED_BUF_SIZE_BYTES, askTwice, sha256, uploadChunkBytes, uploadImageSteps, type UploadSteps } from './upload-steps.ts';
 export type { ReceivedPacket, SmpReply } from '../client/smp-client.ts';
+export type { Lwm2mRegistration, Lwm2mResponse, Lwm2mServer, Lwm2mServerEvent, RegistrationHistoryEntry } from '../client/lwm2m-server.ts';
 export { SPEC_DOCS, isSpecDocKey, specUrl, type SpecDoc, type SpecDocKey } from './spec-registry.ts';
 export { annotateFrame, describeBody } from './verifiers/describe.ts';
 export type { Verifiers, CaseRecorder } from './verifiers/expect.ts';
 export type { FieldExpectation, SmpOk } from './verifiers/field-checks.ts';
 export type { ErrExpectation, MatchedErr } from './verifiers/smp-verifiers.ts';
+export { loadBaselineBuild, loadBuild, loadTargetBuild, targetFootprintInputs, type Notes, type TargetFootprintInputs } from './footprint-files.ts';
+export { footprintBudgetOf, timingBudgetFor, type PercentileBudget } from '../config/budgets.ts';
+export { RttHistograms, type CommandTiming } from '../client/timing/index.ts';

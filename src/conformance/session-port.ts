@@ -6,6 +6,7 @@
  * loads the environment and the suites through separate module runners.
  * @see docs/architecture.md "Session and run model"
  */
+import type { Lwm2mRegistration, Lwm2mServer } from '../client/lwm2m-server.ts';
 import type { SmpClient } from '../client/smp-client.ts';
 import { SESSION_PROVIDER_KEY } from '../config/run-target.ts';
 import type { TraceLog } from '../core/trace.ts';
@@ -36,6 +37,26 @@ export interface SessionTimeouts {
   silenceMs: number;
 }
 
+/**
+ * The LwM2M side of a session: the harness's LwM2M server (bound in the worker, kept across
+ * suite files) and the endpoint under test. Operations go through `server` with `endpoint` as
+ * the target (`server.read(side.endpoint, '/3/0')`).
+ * @see docs/architecture.md "Protocol drivers"
+ */
+export interface CaseLwm2mSide {
+  readonly server: Lwm2mServer;
+  /** The endpoint client name under test (targets.json `lwm2m.endpoint`). */
+  readonly endpoint: string;
+  readonly registrationTimeoutMs: number;
+  /**
+   * Why the side cannot be used (`no registration from NAME within N s`); undefined once the
+   * endpoint registered. Every LwM2M case is broken with this reason.
+   */
+  readonly unreachable: string | undefined;
+  /** The endpoint's active registration (throws NotRegisteredError when there is none). */
+  registration(): Lwm2mRegistration;
+}
+
 /** The session as the case kit sees it; `Session` in src/target implements it. */
 export interface CaseSession {
   readonly targetName: string;
@@ -49,9 +70,12 @@ export interface CaseSession {
   readonly allowsDestructive: boolean;
   /** The SMP client, when the target speaks SMP. */
   readonly smp: SmpClient | undefined;
+  /** The LwM2M side, when the target has an `lwm2m` block. */
+  readonly lwm2m?: CaseLwm2mSide | undefined;
   /**
    * Is the device still there? Each protocol driver asks its harmless request (SMP: echo, else
-   * MCUmgr params); `dead` names what was expected and what came.
+   * MCUmgr params; LwM2M: a CoAP ping answered RST and a Read of /3/0 answered 2.05); `dead`
+   * names what was expected and what came.
    */
   alive?(): Promise<{ kind: 'alive' } | { kind: 'dead'; expected: string; actual: string } | { kind: 'unchecked'; reason: string }>;
   readonly trace: TraceLog;
@@ -80,6 +104,10 @@ export interface CaseSession {
    * Resolves with the milliseconds waited; rejects (broken) when it does not come back in time.
    */
   awaitReady(options?: { timeoutMs?: number }): Promise<number>;
+  /** How the target is reset (targets.json `reset.method`: `smp`, `command`, `restart`, `none`). */
+  readonly resetMethod?: string;
+  /** Reset by the target's method and wait until ready; resolves with the ms from reset to ready. */
+  resetDevice?(): Promise<number>;
 }
 
 export { SESSION_PROVIDER_KEY };

@@ -59,6 +59,7 @@ export const SPEC_DOCS = {
   'zephyr-img-mgmt-c': zephyrSource('Zephyr image management (img_mgmt.c)', 'v4.0.0', `${MCUMGR_SRC}/grp/img_mgmt/src/img_mgmt.c`),
   'zephyr-serial-util-c': zephyrSource('Zephyr SMP serial framing (serial_util.c)', '816ad1f2', `${MCUMGR_SRC}/transport/src/serial_util.c`),
   'zephyr-smp-udp-c': zephyrSource('Zephyr SMP UDP transport (smp_udp.c)', '816ad1f2', `${MCUMGR_SRC}/transport/src/smp_udp.c`),
+  'zephyr-footprint-tools': zephyrDoc('Zephyr optimization tools (rom_report, ram_report)', 'v4.0.0', 'doc/develop/optimizations/tools.rst'),
   'mcuboot-design': {
     title: 'MCUboot design',
     revision: '2d4bacc3c15ebb6f91c28807fe6eb38b4ba98f77',

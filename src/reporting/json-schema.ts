@@ -1,8 +1,10 @@
 /**
- * A validator for the small subset of JSON Schema (draft 2020-12 keywords) that the report files
- * need. Written here rather than pulled in as a dependency: the subset is tiny, and the schema
- * objects stay valid JSON Schema that outside tools can use as they are.
+ * JSON Schema checks of the report files (summary.json), done by ajv: the schemas are plain JSON
+ * Schema objects (the keywords below) that outside tools can use as they are; each finding becomes
+ * one problem with a JSON pointer and a short message (`must be one of …`, `is required`).
+ * @see https://json-schema.org/draft-07
  */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
 /** The supported keywords. */
 export interface JsonSchema {
@@ -31,67 +33,56 @@ function typeOf(value: unknown): string {
   return typeof value;
 }
 
-function typeMatches(expected: string, actual: string): boolean {
-  return expected === actual || (expected === 'number' && actual === 'integer');
-}
-
 function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-function checkScalar(schema: JsonSchema, value: unknown, at: string, out: SchemaProblem[]): void {
-  if (schema.enum && !schema.enum.includes(value as string | number)) {
-    out.push({ pointer: at, message: `must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}` });
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+const compiled = new WeakMap<JsonSchema, ValidateFunction>();
+
+function validatorOf(schema: JsonSchema): ValidateFunction {
+  let v = compiled.get(schema);
+  if (!v) {
+    v = ajv.compile(schema as object);
+    compiled.set(schema, v);
   }
-  if (schema.const !== undefined && value !== schema.const) {
-    out.push({ pointer: at, message: `must be ${JSON.stringify(schema.const)}` });
-  }
-  if (typeof value === 'number' && schema.minimum !== undefined && value < schema.minimum) {
-    out.push({ pointer: at, message: `must be >= ${schema.minimum}` });
-  }
-  if (typeof value === 'string') {
-    if (schema.minLength !== undefined && value.length < schema.minLength) {
-      out.push({ pointer: at, message: `must have at least ${schema.minLength} characters` });
-    }
-    if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) {
-      out.push({ pointer: at, message: `must match /${schema.pattern}/` });
-    }
-  }
+  return v;
 }
 
-function checkObject(schema: JsonSchema, value: Record<string, unknown>, at: string, out: SchemaProblem[]): void {
-  for (const key of schema.required ?? []) {
-    if (!(key in value)) out.push({ pointer: `${at}/${escapePointer(key)}`, message: 'is required' });
-  }
-  for (const [key, child] of Object.entries(value)) {
-    const where = `${at}/${escapePointer(key)}`;
-    const sub = schema.properties?.[key];
-    if (sub) validateAt(sub, child, where, out);
-    else if (schema.additionalProperties === false) out.push({ pointer: where, message: 'is not allowed' });
-    else if (typeof schema.additionalProperties === 'object') validateAt(schema.additionalProperties, child, where, out);
-  }
-}
-
-function validateAt(schema: JsonSchema, value: unknown, at: string, out: SchemaProblem[]): void {
-  const actual = typeOf(value);
-  if (schema.type !== undefined) {
-    const allowed = typeof schema.type === 'string' ? [schema.type] : schema.type;
-    if (!allowed.some((t) => typeMatches(t, actual))) {
-      out.push({ pointer: at, message: `must be ${allowed.join(' or ')}, got ${actual}` });
-      return;
+/** One ajv finding in the report files' wording. */
+function problemOf(e: ErrorObject): SchemaProblem {
+  const at = e.instancePath;
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return { pointer: `${at}/${escapePointer(String(p['missingProperty']))}`, message: 'is required' };
+    case 'additionalProperties':
+      return { pointer: `${at}/${escapePointer(String(p['additionalProperty']))}`, message: 'is not allowed' };
+    case 'type': {
+      const allowed = String(p['type']).split(',');
+      return { pointer: at, message: `must be ${allowed.join(' or ')}, got ${typeOf(e.data)}` };
     }
-  }
-  checkScalar(schema, value, at, out);
-  if (actual === 'object') checkObject(schema, value as Record<string, unknown>, at, out);
-  const items = schema.items;
-  if (actual === 'array' && items) {
-    (value as unknown[]).forEach((item, i) => validateAt(items, item, `${at}/${i}`, out));
+    case 'enum':
+      return { pointer: at, message: `must be one of ${(p['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'const':
+      return { pointer: at, message: `must be ${JSON.stringify(p['allowedValue'])}` };
+    case 'minimum':
+      return { pointer: at, message: `must be >= ${String(p['limit'])}` };
+    case 'minLength':
+      return { pointer: at, message: `must have at least ${String(p['limit'])} characters` };
+    case 'pattern':
+      return { pointer: at, message: `must match /${String(p['pattern'])}/` };
+    default:
+      return { pointer: at, message: e.message ?? `fails ${e.keyword}` };
   }
 }
 
 /** Check `value` against `schema`; an empty list means valid. Never throws. */
 export function validateJson(schema: JsonSchema, value: unknown): SchemaProblem[] {
-  const out: SchemaProblem[] = [];
-  validateAt(schema, value, '', out);
-  return out;
+  const validate = validatorOf(schema);
+  if (validate(value)) return [];
+  // A value of the wrong type also fails the keywords beside `type`: keep the type finding only.
+  const errors = validate.errors ?? [];
+  const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  return errors.filter((e) => e.keyword === 'type' || !wrongType.has(e.instancePath)).map(problemOf);
 }

@@ -45,6 +45,15 @@ const targetSchema: JsonSchema = {
     cases: { type: 'array', items: caseSchema },
     totals: totalsSchema,
     error: { type: 'string' },
+    timing: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        required: ['count', 'p50', 'p95', 'max'],
+        additionalProperties: false,
+        properties: { count, p50: duration, p95: duration, max: duration },
+      },
+    },
   },
 };
 

@@ -50,6 +50,8 @@ export interface TargetSummary {
   totals: Totals;
   /** Why the target run itself went wrong (could not start, timed out), when it did. */
   error?: string;
+  /** Round trips per command (`smp.os.echo`) and reset-to-ready (`reset.ready`), in ms. */
+  timing?: Record<string, { count: number; p50: number; p95: number; max: number }>;
 }
 
 /** The whole file. */
@@ -102,5 +104,6 @@ export function buildTargetSummary(input: Omit<TargetSummary, 'totals' | 'cases'
     totals: totalsOf(cases),
   };
   if (input.error !== undefined) out.error = input.error;
+  if (input.timing !== undefined && Object.keys(input.timing).length > 0) out.timing = input.timing;
   return out;
 }

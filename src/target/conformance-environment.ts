@@ -6,15 +6,35 @@
  * @see docs/architecture.md "Session and run model"
  */
 import type { Environment } from 'vitest/environments';
-import { SESSION_PROVIDER_KEY } from '../config/index.ts';
+import { runTargetFromEnv, SESSION_PROVIDER_KEY } from '../config/index.ts';
+import { TransportError } from '../errors.ts';
+import { describeProcessExit, processExitOf } from './process/process-exit.ts';
 import { closeAllSessions, getSession } from './session-registry.ts';
+
+/** The session, unless the target's process ended on its own: then every later case is broken with its last output. */
+async function liveSession(): Promise<unknown> {
+  const target = runTargetFromEnv();
+  const ended = (): TransportError | undefined => {
+    const exit = processExitOf(target);
+    return exit && new TransportError(describeProcessExit(target.name, exit));
+  };
+  let session: unknown;
+  try {
+    session = await getSession(target);
+  } catch (e) {
+    throw ended() ?? e;
+  }
+  const exit = ended();
+  if (exit) throw exit;
+  return session;
+}
 
 type ProviderSlot = { [SESSION_PROVIDER_KEY]?: () => Promise<unknown> };
 
 /** Install the provider; returns the teardown that closes the sessions and removes it. */
 export function installConformanceSessions(): () => Promise<void> {
   const slot = globalThis as ProviderSlot;
-  const provider = (): Promise<unknown> => getSession();
+  const provider = liveSession;
   slot[SESSION_PROVIDER_KEY] = provider;
   return async () => {
     if (slot[SESSION_PROVIDER_KEY] === provider) delete slot[SESSION_PROVIDER_KEY];

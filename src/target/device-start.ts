@@ -5,15 +5,20 @@
  * listens on. Whether a started device is ready is the session's business.
  * @see docs/architecture.md "Listeners before devices"
  */
-import { spawn } from 'node:child_process';
-import type { ListenAddresses, SimTargetOptions } from '../config/index.ts';
-import type { ProcessTargetOptions } from '../config/targets.ts';
+import type { ListenAddresses, SimLwm2mVersion, SimTargetOptions, TargetConfig } from '../config/index.ts';
 import { TransportError } from '../errors.ts';
+import { LWM2M_FAULT_PROFILES } from '../simulator/lwm2m-client/faults.ts';
 import { formatConnectionString } from '../transport/connection-string.ts';
+import { startProcessTarget, type ProcessFiles } from './process/process-device.ts';
 
-/** A started device: the SMP connection string it answers on, and how to stop it. */
+export { LWM2M_SERVER_ENV } from './process/process-device.ts';
+import { startLwm2mClientProcess } from './lwm2m/client-process.ts';
+
+/** A started device: the SMP connection string it answers on (none for an LwM2M-only device), and how to stop it. */
 export interface StartedDevice {
-  smp: string;
+  smp?: string | undefined;
+  /** A process target's output log and exit record. */
+  files?: ProcessFiles;
   /** Stops the device; never throws. */
   stop(): Promise<void>;
 }
@@ -24,6 +29,29 @@ export interface SimulatorStart {
   transport: string;
   faults: readonly string[];
   sim?: SimTargetOptions | undefined;
+}
+
+/** True for the name (or `name:param`) of an LwM2M fault profile; the others are the SMP simulator's. */
+export function isLwm2mFault(fault: string): boolean {
+  const name = fault.split(':')[0] ?? fault;
+  return LWM2M_FAULT_PROFILES.some((p) => p.name === name);
+}
+
+/** What an LwM2M simulator start needs: the server it registers with, its endpoint, version and faults. */
+export interface Lwm2mSimulatorStart {
+  /** The bound LwM2M server address (`coap://HOST:PORT`). */
+  server: string;
+  endpoint: string;
+  version: SimLwm2mVersion;
+  lifetimeS: number;
+  /** Fault profiles of the run (only the LwM2M ones are passed on). */
+  faults: readonly string[];
+}
+
+/** Start the simulated LwM2M client in its own process, pointed at the bound server. */
+export async function startLwm2mSimulatorDevice(start: Lwm2mSimulatorStart): Promise<StartedDevice> {
+  const client = await startLwm2mClientProcess({ ...start, faults: start.faults.filter(isLwm2mFault) });
+  return { stop: () => client.stop() };
 }
 
 /** Baud rate the simulator's pseudo-terminal is reached with. */
@@ -38,7 +66,7 @@ export async function startSimulatorDevice(start: SimulatorStart): Promise<Start
     udp: transport === 'udp' ? { host: '127.0.0.1', port: 0 } : false,
     udp6: transport === 'udp6' ? { host: '::1', port: 0 } : false,
     serial: transport === 'serial',
-    faults: [...start.faults],
+    faults: start.faults.filter((f) => !isLwm2mFault(f)),
     ...(sim ? { errorForm: sim.errorForm, bufSize: sim.bufSize, bufCount: sim.bufCount } : {}),
   });
   const stop = (): Promise<void> => running.stop().catch(() => undefined);
@@ -49,33 +77,12 @@ export async function startSimulatorDevice(start: SimulatorStart): Promise<Start
   throw new TransportError(`the simulator did not open a ${transport} endpoint`);
 }
 
-/** Grace between SIGTERM and SIGKILL when stopping a target process. */
-const PROCESS_STOP_MS = 3000;
-
-/** Environment variable a `process` target finds the LwM2M server address in (when the target listens for one). */
-export const LWM2M_SERVER_ENV = 'MGMT_LWM2M_SERVER';
-
 /**
- * Start a `process` target (e.g. a native_sim build) reached at `smp`. The addresses the run
- * bound before (`listening`) are in its environment, so the device can be pointed at them.
+ * Start a `process` target (a native_sim build, a QEMU line) with its files (output log, exit
+ * record, pseudo-terminal link) in `dir`; the addresses the run bound before (`listening`) are in
+ * its environment, so the device can be pointed at them.
  */
-export function startProcessDevice(name: string, options: ProcessTargetOptions | undefined, smp: string, listening: ListenAddresses = {}): StartedDevice {
-  const [command, ...args] = options?.command ?? [];
-  if (command === undefined) throw new TransportError(`target '${name}' has no process command`);
-  const env = { ...process.env, ...(listening.lwm2m !== undefined ? { [LWM2M_SERVER_ENV]: listening.lwm2m } : {}) };
-  const child = spawn(command, args, { cwd: options?.cwd, stdio: 'ignore', env });
-  let exited = false;
-  child.on('exit', () => (exited = true));
-  child.on('error', () => (exited = true));
-  return {
-    smp,
-    stop: async () => {
-      if (exited) return;
-      const gone = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), PROCESS_STOP_MS);
-      await gone;
-      clearTimeout(timer);
-    },
-  };
+export async function startProcessDevice(target: TargetConfig, dir: string, listening: ListenAddresses = {}): Promise<StartedDevice> {
+  const started = await startProcessTarget(target, dir, listening);
+  return { smp: started.smp, files: started.files, stop: () => started.stop() };
 }

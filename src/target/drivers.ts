@@ -1,11 +1,12 @@
 /**
- * Which protocol drivers a target's Session runs. Every target speaks SMP today; a target with an
- * `lwm2m` block gets the LwM2M driver here once src/target/lwm2m/ provides it (one line below).
+ * Which protocol drivers a target's Session runs: SMP when the target has an SMP side (every
+ * target but an LwM2M-only one), LwM2M when it has an `lwm2m` block.
  * @see docs/architecture.md "Protocol drivers"
  */
-import type { RunTarget } from '../config/index.ts';
+import { targetProtocols, type RunTarget } from '../config/index.ts';
 import type { Transport } from '../core/transport.ts';
 import type { ProtocolDriver } from './protocol-driver.ts';
+import { Lwm2mDriver } from './lwm2m/driver.ts';
 import { SmpDriver } from './smp/driver.ts';
 
 /** Test hooks: an injected SMP transport (a memory pair) instead of the target's link. */
@@ -16,12 +17,23 @@ export interface DriverOverrides {
 
 /** The drivers of `target`, in the order the Session opens them. */
 export function driversFor(target: RunTarget, overrides: DriverOverrides = {}): ProtocolDriver[] {
-  const smp = new SmpDriver({
+  const drivers: ProtocolDriver[] = [];
+  if (hasSmpSide(target) || overrides.transport) drivers.push(smpDriver(target, overrides));
+  if (target.lwm2m && (target.protocols ?? targetProtocols(target)).includes('lwm2m')) drivers.push(new Lwm2mDriver({ lwm2m: target.lwm2m, timeoutMs: target.timeoutMs, declared: target.capabilities }));
+  return drivers;
+}
+
+/** Whether the target speaks SMP: every target but an LwM2M-only one (`protocols` without `smp`). */
+export function hasSmpSide(target: RunTarget): boolean {
+  return (target.protocols ?? targetProtocols(target)).includes('smp');
+}
+
+function smpDriver(target: RunTarget, overrides: DriverOverrides): SmpDriver {
+  return new SmpDriver({
     timeoutMs: target.timeoutMs,
     declared: target.capabilities,
     isReferenceSimulator: target.kind === 'sim',
     transport: overrides.transport,
     transportKind: overrides.transportKind,
   });
-  return [smp];
 }

@@ -1,7 +1,10 @@
 /** Public surface of the target layer: the Session, its protocol drivers, device start and the session registry. */
 export { conformanceEnvironment, installConformanceSessions } from './conformance-environment.ts';
 export { LWM2M_SERVER_ENV, SIM_SERIAL_BAUD, startProcessDevice, startSimulatorDevice, type SimulatorStart, type StartedDevice } from './device-start.ts';
-export { driversFor, type DriverOverrides } from './drivers.ts';
+export { driversFor, hasSmpSide, type DriverOverrides } from './drivers.ts';
+export { coapUri, Lwm2mDriver, type Lwm2mDriverOptions } from './lwm2m/driver.ts';
+export { discoverLwm2mCapabilities, registrationIdentity } from './lwm2m/capabilities.ts';
+export { isLwm2mCapabilityName, LWM2M_CAPABILITIES, LWM2M_CAPABILITY_NAMES, LWM2M_FORMATS, objectCapability } from './lwm2m/capability-catalogue.ts';
 export { openLink, startDeviceInWorker } from './lifecycle.ts';
 export type { AliveResult, CapabilityStatus, DriverDiscovery, DriverOpenContext, ProtocolDriver, ProtocolName, ReadyResult } from './protocol-driver.ts';
 export { DEFAULT_SILENCE_MS, Session, type SessionOpenOptions, type StartDevice } from './session.ts';

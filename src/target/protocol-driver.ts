@@ -6,6 +6,7 @@
  * @see docs/architecture.md "Protocol drivers"
  */
 import type { ListenAddresses, RunTarget } from '../config/index.ts';
+import type { RttHistograms } from '../client/timing/index.ts';
 import type { TraceLog } from '../core/trace.ts';
 
 /** Protocols a Session can carry. */
@@ -64,6 +65,8 @@ export interface ProtocolDriver {
   readonly name: ProtocolName;
   /** Every frame this protocol sent and received (per-case evidence). */
   readonly trace: TraceLog;
+  /** Round trips per command (`smp.os.echo`, `lwm2m.read`), when the driver times its exchanges. */
+  readonly timing?: RttHistograms;
   /**
    * Bind the sockets this protocol listens on (a server the device connects to), before the
    * device is started; returns their bound addresses. Drivers that only connect return `{}`.

@@ -6,15 +6,18 @@
  * @see docs/architecture.md "Session and run model", "Protocol drivers"
  */
 import type { SmpClient } from '../client/smp-client.ts';
-import type { ListenAddresses, RunTarget } from '../config/index.ts';
+import { mergeTimings, RttHistograms, type CommandTiming } from '../client/timing/index.ts';
+import { resetOf, type ListenAddresses, type RunTarget } from '../config/index.ts';
 import type { TraceLog } from '../core/trace.ts';
 import type { Transport } from '../core/transport.ts';
 import { TransportClosedError } from '../errors.ts';
 import type { StartedDevice } from './device-start.ts';
 import { driversFor } from './drivers.ts';
+import { resetTarget } from './reset.ts';
 import { startDeviceInWorker } from './lifecycle.ts';
 import type { AliveResult, CapabilityStatus, ProtocolDriver } from './protocol-driver.ts';
 import { unknownCapability } from './smp/capabilities.ts';
+import { Lwm2mDriver } from './lwm2m/driver.ts';
 import { SmpDriver } from './smp/driver.ts';
 
 /** Default window of a silence check when a case gives none. */
@@ -71,6 +74,8 @@ export class Session {
   readonly #drivers: readonly ProtocolDriver[];
   readonly #statuses: Map<string, CapabilityStatus>;
   readonly #device: StartedDevice | undefined;
+  /** Session-level figures: how long the device took to be ready again after each reset. */
+  readonly #timing = new RttHistograms();
   #isClosed = false;
 
   private constructor(target: RunTarget, drivers: readonly ProtocolDriver[], found: Awaited<ReturnType<typeof openDrivers>>, device: StartedDevice | undefined) {
@@ -112,9 +117,9 @@ export class Session {
     return this.#drivers.find((d): d is SmpDriver => d instanceof SmpDriver);
   }
 
-  /** The LwM2M side, when the target has an `lwm2m` block (its driver plugs in through `driversFor`). */
-  get lwm2m(): ProtocolDriver | undefined {
-    return this.#drivers.find((d) => d.name === 'lwm2m');
+  /** The LwM2M side, when the target has an `lwm2m` block (the case kit's `CaseLwm2mSide`). */
+  get lwm2m(): Lwm2mDriver | undefined {
+    return this.#drivers.find((d): d is Lwm2mDriver => d instanceof Lwm2mDriver);
   }
 
   /** The SMP client (a new one after `awaitReady` had to reopen the link). */
@@ -158,7 +163,28 @@ export class Session {
     await this.smpDriver?.reopenIfClosed(this.targetName);
     let waitedMs = 0;
     for (const d of this.#drivers) waitedMs = Math.max(waitedMs, (await d.waitReady({ timeoutMs: options.timeoutMs ?? this.target.readyTimeoutMs })).waitedMs);
+    this.#timing.record('reset.ready', waitedMs);
     return waitedMs;
+  }
+
+  /**
+   * Reset the device by the target's `reset` method (targets.json) and wait until it is ready
+   * again; the time from the reset to ready is recorded as `reset.ready` and returned (ms).
+   */
+  /** How the target is reset (targets.json `reset.method`). */
+  get resetMethod(): string {
+    return resetOf(this.target).method;
+  }
+
+  async resetDevice(): Promise<number> {
+    const readyMs = await resetTarget({ target: this.target, smp: this.smp, awaitReady: (o) => this.awaitReady(o) });
+    this.#timing.record('reset.toReady', readyMs);
+    return readyMs;
+  }
+
+  /** Round trips per command of every driver, plus reset-to-ready times (`reset.ready`), in ms. */
+  timingFigures(): Record<string, CommandTiming> {
+    return mergeTimings([...this.#drivers.map((d) => d.timing?.figures() ?? {}), this.#timing.figures()]);
   }
 
   /** Is the device still there? Every driver asks its harmless request; the first not alive answers. */

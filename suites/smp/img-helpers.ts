@@ -78,6 +78,12 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** Reset and wait until the device answers again (it replies first, then reboots). */
 export async function resetAndWait(ctx: CaseContext): Promise<void> {
+  // A target reset another way (a probe command, a relay) is reset that way, then waited for.
+  if (ctx.session.resetMethod === 'command' && ctx.session.resetDevice) {
+    ctx.mark('reset');
+    ctx.log(`reset by the target's command: ready again after ${(await ctx.session.resetDevice()).toFixed(0)} ms`);
+    return;
+  }
   // Not asked twice: a lost reply may hide a reset already under way, and a second one would
   // undo a test swap (revert).
   try {

@@ -34,6 +34,8 @@ export interface VerifierLink {
   silenceMs: number;
   /** Wait until the device answers again (the session's `awaitReady`). */
   awaitReady: (timeoutMs?: number) => Promise<number>;
+  /** The session's liveness check over every protocol driver; when absent, SMP echo/params here. */
+  alive?: () => Promise<{ kind: 'alive' } | { kind: 'dead'; expected: string; actual: string } | { kind: 'unchecked'; reason: string }>;
 }
 
 /** The verifiers a case body uses as `ctx.expect`. */
@@ -130,8 +132,14 @@ async function silence(
 }
 
 async function alive(scope: VerifierScope, link: VerifierLink, recorder: CaseRecorder): Promise<void> {
-  const smp = link.smp();
   const check = 'state afterwards';
+  if (link.alive) {
+    const r = await link.alive();
+    if (r.kind === 'dead') failCheck(scope, { check, escalate: true, expected: [r.expected], actual: r.actual });
+    if (r.kind === 'unchecked') recorder.notes.push(`state afterwards not checked: ${r.reason}`);
+    return;
+  }
+  const smp = link.smp();
   const d = `alive-${++aliveCounter}`;
   try {
     if (link.hasEcho) {

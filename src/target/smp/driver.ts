@@ -3,6 +3,7 @@
  * capability discovery, and the liveness check (echo, else MCUmgr params).
  * @see docs/spec/smp.md §3.1.1, §3.1.6, §7
  */
+import { RttHistograms } from '../../client/timing/index.ts';
 import { SmpClient } from '../../client/smp-client.ts';
 import { smpRequest } from '../../codec/smp/command.ts';
 import { osCommands } from '../../codec/smp/groups/index.ts';
@@ -34,6 +35,9 @@ export class SmpDriver implements ProtocolDriver {
   readonly name = 'smp' as const;
   readonly #options: SmpDriverOptions;
   readonly #trace = new TraceLog();
+  /** Round trips of every answered request, per command (summary.json `timing`). */
+  readonly timing = new RttHistograms();
+  readonly #onReply = (command: string, rttMs: number): void => this.timing.record(command, rttMs);
   #client: SmpClient | undefined;
   #transport: Transport | undefined;
   #connection = '';
@@ -89,7 +93,7 @@ export class SmpDriver implements ProtocolDriver {
       this.#connection = context.smp;
       this.#transportKind = context.smp.startsWith('serial:') ? 'serial' : 'udp';
     }
-    this.#client = new SmpClient(this.#transport, { timeoutMs: this.#options.timeoutMs, trace: this.#trace });
+    this.#client = new SmpClient(this.#transport, { timeoutMs: this.#options.timeoutMs, trace: this.#trace, onReply: this.#onReply });
   }
 
   waitReady(options: { timeoutMs: number }): Promise<ReadyResult> {
@@ -145,7 +149,7 @@ export class SmpDriver implements ProtocolDriver {
     if (this.#options.transport) throw new TransportError(`the link to ${targetName} closed and cannot be reopened`);
     const transport = await openLink(this.#connection);
     const old = this.#client;
-    this.#client = new SmpClient(transport, { timeoutMs: this.#options.timeoutMs, trace: this.#trace });
+    this.#client = new SmpClient(transport, { timeoutMs: this.#options.timeoutMs, trace: this.#trace, onReply: this.#onReply });
     this.#transport = transport;
     await old?.close().catch(() => undefined);
   }

@@ -17,7 +17,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function plan(key: string, faults: string[]): TargetRunPlan {
   const target = { name: key, kind: 'udp' as const, smp: 'udp://127.0.0.1:9', capabilities: [], timeoutMs: 1000, strict: false, budgets: {} };
-  return { key, target, transport: 'udp', faults, isStrict: false, seed: 3 };
+  return { key, target, transport: 'udp', faults, isStrict: false, seed: 3, protocols: ['smp'] };
 }
 
 describe('parallel target runs', { timeout: 120_000 }, () => {

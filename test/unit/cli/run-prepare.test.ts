@@ -33,7 +33,7 @@ function udpBinder(events: string[]): ListenerBinder {
 function plan(withLwm2m: boolean): TargetRunPlan {
   const sim = builtInTargets().targets['sim']!;
   const target = withLwm2m ? { ...sim, lwm2m: { listen: 'coap://127.0.0.1:0', endpoint: 'dev', registrationTimeoutMs: 1000 } } : sim;
-  return { key: 'sim-udp', target, transport: 'udp', faults: [], isStrict: false, seed: 5 };
+  return { key: 'sim-udp', target, transport: 'udp', faults: [], isStrict: false, seed: 5, protocols: ['smp'] };
 }
 
 describe('starting a target run', () => {

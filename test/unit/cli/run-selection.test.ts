@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunOptions } from '../../../src/cli/run-options.ts';
-import { matchesFilter, selectCases, testNamePatternFor } from '../../../src/cli/run-selection.ts';
+import { caseProtocol, casesForProtocols, matchesFilter, selectCases, suiteFoldersFor, testNamePatternFor } from '../../../src/cli/run-selection.ts';
 
 const cases = [
   { id: 'SMP-OS-ECHO-001', title: 'echo returns the same string', suite: 'smp/os', level: 'MUST' as const },
@@ -50,7 +50,23 @@ describe('run options', () => {
     expect(o).toMatchObject({ targets: ['a', 'b'], faults: ['x'], seed: 5, level: 'SHOULD', isStrict: true, transport: 'serial' });
   });
 
-  it('refuses --smp together with --target', () => {
-    expect(() => parseRunOptions(['--smp', 'udp://h:1', '--target', 'a'], () => 0)).toThrow(/either --smp or --target/);
+  it('refuses --smp together with --target, and --lwm2m with either', () => {
+    expect(() => parseRunOptions(['--smp', 'udp://h:1', '--target', 'a'], () => 0)).toThrow(/one of --smp, --lwm2m or --target, not --smp and --target/);
+    expect(() => parseRunOptions(['--lwm2m', 'coap://h:5683', '--target', 'a'], () => 0)).toThrow(/not --lwm2m and --target/);
+    expect(parseRunOptions(['--lwm2m', 'coap://127.0.0.1:5683', '--endpoint', 'ep'], () => 0)).toMatchObject({ lwm2m: 'coap://127.0.0.1:5683', endpoint: 'ep' });
+  });
+});
+
+describe('cases by protocol', () => {
+  const c = (id: string, suite: string, protocol: string) => ({ id, suite, protocol });
+  const cases = [c('SMP-OS-ECHO-001', 'smp/os', 'SMP'), c('LWM2M-REG-001', 'lwm2m/registration', 'LwM2M'), c('LWM2M-COAP-DEDUP-001', 'lwm2m/coap', 'CoAP')];
+
+  it('an SMP run gets only SMP cases, an LwM2M run the LwM2M and CoAP ones, a run of both every case', () => {
+    expect(casesForProtocols(cases, ['smp']).map((x) => x.id)).toEqual(['SMP-OS-ECHO-001']);
+    expect(casesForProtocols(cases, ['lwm2m']).map((x) => x.id)).toEqual(['LWM2M-REG-001', 'LWM2M-COAP-DEDUP-001']);
+    expect(casesForProtocols(cases, ['smp', 'lwm2m'])).toHaveLength(3);
+    expect(caseProtocol({ suite: 'lwm2m/x', protocol: '' })).toBe('lwm2m');
+    expect(suiteFoldersFor(['lwm2m'])).toEqual(['suites/lwm2m/']);
+    expect(suiteFoldersFor(['smp'])).toEqual(['suites/smp/', 'suites/footprint/']);
   });
 });

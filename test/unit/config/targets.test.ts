@@ -37,19 +37,19 @@ const rows: { name: string; text: string; messages: string[] }[] = [
   {
     name: 'unknown top-level key',
     text: withTarget({ kind: 'sim' }, { defaultTargte: 'x' }),
-    messages: ["targets.json#/defaultTargte: unknown key 'defaultTargte' (allowed: schemaVersion, defaultTarget, targets)"],
+    messages: ["targets.json#/defaultTargte: unknown key 'defaultTargte' (allowed: $schema, schemaVersion, defaultTarget, targets)"],
   },
   {
     name: 'unknown target key (typo)',
     text: withTarget({ kind: 'sim', timeoutMS: 5 }),
     messages: [
-      "targets.json#/targets/t/timeoutMS: unknown key 'timeoutMS' (allowed: description, kind, smp, sim, process, lwm2m, capabilities, timeoutMs, strict, budgets)",
+      "targets.json#/targets/t/timeoutMS: unknown key 'timeoutMS' (allowed: description, kind, smp, sim, process, lwm2m, capabilities, timeoutMs, strict, budgets, reset, build, baseline, hardware)",
     ],
   },
   {
     name: 'unknown sim key',
     text: withTarget({ kind: 'sim', sim: { buf_size: 1 } }),
-    messages: ["targets.json#/targets/t/sim/buf_size: unknown key 'buf_size' (allowed: transports, faults, errorForm, bufSize, bufCount)"],
+    messages: ["targets.json#/targets/t/sim/buf_size: unknown key 'buf_size' (allowed: transports, faults, errorForm, bufSize, bufCount, lwm2m)"],
   },
   {
     name: 'unknown kind',
@@ -72,9 +72,17 @@ const rows: { name: string; text: string; messages: string[] }[] = [
     messages: ['targets.json#/targets/t/smp: kind "serial" needs a serial:// connection string, got "udp://10.0.0.1:1337"'],
   },
   {
+    name: 'unknown LwM2M simulator version',
+    text: withTarget({ kind: 'sim', sim: { lwm2m: { versions: ['1.2'], lifeTime: 5 } } }),
+    messages: [
+      "targets.json#/targets/t/sim/lwm2m/lifeTime: unknown key 'lifeTime' (allowed: versions, lifetimeS)",
+      'targets.json#/targets/t/sim/lwm2m/versions/0: expected one of "1.0", "1.1", got "1.2"',
+    ],
+  },
+  {
     name: 'missing connection string',
     text: withTarget({ kind: 'udp' }),
-    messages: ['targets.json#/targets/t/smp: kind "udp" needs a connection string (udp://HOST:PORT or serial:///dev/PATH)'],
+    messages: ['targets.json#/targets/t/smp: kind "udp" needs a connection string (udp://HOST:PORT or serial:///dev/PATH), or an "lwm2m" block for a device that only speaks LwM2M'],
   },
   {
     name: 'sim options on a udp target',
@@ -107,7 +115,7 @@ const rows: { name: string; text: string; messages: string[] }[] = [
   {
     name: 'unknown budget name',
     text: withTarget({ kind: 'udp', smp: 'udp://127.0.0.1:1337', budgets: { echoRttMs: 5 } }),
-    messages: ["targets.json#/targets/t/budgets/echoRttMs: unknown budget 'echoRttMs' (known: smp.echo.rttMs, smp.img.state.rttMs)"],
+    messages: ["targets.json#/targets/t/budgets/echoRttMs: unknown key 'echoRttMs' (allowed: smp.echo.rttMs, smp.img.state.rttMs, timing, resetToReadyMs, registrationMs, footprint, memory)"],
   },
   {
     name: 'lwm2m listen address not coap:// with host and port',
@@ -123,8 +131,8 @@ const rows: { name: string; text: string; messages: string[] }[] = [
     name: 'lwm2m fields missing, empty, mistyped or unknown',
     text: withTarget({ kind: 'sim', lwm2m: { endpoint: '', registrationTimeoutMs: 1.5, bootstrap: true } }),
     messages: [
-      "targets.json#/targets/t/lwm2m/bootstrap: unknown key 'bootstrap' (allowed: listen, endpoint, registrationTimeoutMs)",
       'targets.json#/targets/t/lwm2m/listen: needs the server address to listen on, like coap://127.0.0.1:5683',
+      "targets.json#/targets/t/lwm2m/bootstrap: unknown key 'bootstrap' (allowed: listen, endpoint, registrationTimeoutMs)",
       'targets.json#/targets/t/lwm2m/endpoint: expected a non-empty string, got ""',
       'targets.json#/targets/t/lwm2m/registrationTimeoutMs: expected a positive integer, got 1.5',
     ],
@@ -210,6 +218,27 @@ describe('parseTargets success', () => {
     expect(parseListenAddress('coap://127.0.0.1:5683/rd')).toMatch(/only coap:\/\/HOST:PORT/);
   });
 
+  it('accepts a device that only speaks LwM2M (no smp), and a sim target running LwM2M client versions', () => {
+    const lwm2m = { listen: 'coap://127.0.0.1:0', endpoint: 'ep' };
+    const p = parseTargets(withTarget({ kind: 'process', process: { command: ['./zephyr.exe'] }, lwm2m }), 'f');
+    expect(p.ok && p.value.targets['t']?.smp).toBeUndefined();
+    expect(p.ok && p.value.targets['t']?.lwm2m?.endpoint).toBe('ep');
+    const sim = parseTargets(withTarget({ kind: 'sim', sim: { lwm2m: { versions: ['1.1', '1.1'] } } }), 'f');
+    expect(sim.ok && sim.value.targets['t']?.sim?.lwm2m).toEqual({ versions: ['1.1'], lifetimeS: 30 });
+    expect(builtInTargets().targets['sim']?.sim?.lwm2m).toEqual({ versions: ['1.0', '1.1'], lifetimeS: 30 });
+  });
+
+  it('knows LwM2M capability names, any object id included', () => {
+    const known = ['smp.os.echo', 'lwm2m', 'lwm2m.fmt.tlv', 'lwm2m.obj.<id>'];
+    const good = parseTargets(withTarget({ kind: 'sim', capabilities: ['lwm2m', 'lwm2m.obj.3303', 'lwm2m.fmt.tlv'] }), 'f', { knownCapabilities: known });
+    expect(good.ok).toBe(true);
+    const bad = parseTargets(withTarget({ kind: 'sim', capabilities: ['lwm2m.fmt.tvl', 'lwm2m.obj.x'] }), 'f', { knownCapabilities: known });
+    expect(bad.ok ? [] : bad.error.map((e) => e.message)).toEqual([
+      "f#/targets/t/capabilities/0: unknown capability 'lwm2m.fmt.tvl' (did you mean one of: lwm2m.fmt.tlv)",
+      "f#/targets/t/capabilities/1: unknown capability 'lwm2m.obj.x' (did you mean one of: lwm2m.obj.<id>)",
+    ]);
+  });
+
   it('accepts a process target', () => {
     const r = parseTargets(withTarget({ kind: 'process', smp: 'udp://127.0.0.1:1337', process: { command: ['./zephyr.exe'], readyTimeoutMs: 5000 } }), 'f');
     expect(r.ok && r.value.targets['t']?.process).toEqual({ command: ['./zephyr.exe'], readyTimeoutMs: 5000 });
@@ -222,6 +251,10 @@ describe('parseTargets success', () => {
     for (const name of ['udp-board', 'serial-board']) {
       expect(file.targets[name]?.description).toMatch(/change 'smp'/);
     }
+    // The LwM2M example registers with the harness; the sim entry runs both client versions.
+    expect(file.targets['lwm2m-board']?.lwm2m?.endpoint).toBeDefined();
+    expect(file.targets['lwm2m-board']?.smp).toBeUndefined();
+    expect(file.targets['sim']?.sim?.lwm2m).toEqual(builtInTargets().targets['sim']?.sim?.lwm2m);
     // The sim entry states the simulator's budgets, the same the built-in target carries.
     expect(file.targets['sim']?.budgets).toEqual(builtInTargets().targets['sim']?.budgets);
     expect(builtInTargets().targets['sim']?.budgets).toEqual(SIM_DEFAULT_BUDGETS);

@@ -58,4 +58,22 @@ describe('timing suite against the simulator budgets', () => {
     // Every exchange is timed and kept: 11 figures in the case log.
     expect(recorded?.warnings.join('\n')).toMatch(/each: ([\d.]+, ){10}[\d.]+ ms/);
   }, 150_000);
+
+  it('judges per-command percentiles and reset-to-ready against the target budgets', async () => {
+    const timing = { 'timing.smp.os.*.p95': 1000, 'timing.smp.img.state.max': 2000, resetToReadyMs: 30_000 };
+    const [met, slow, unbudgeted] = await Promise.all([
+      runTiming({ name: 'sim', kind: 'sim', capabilities: ['smp.os.reset'], budgets: timing }),
+      runTiming({ name: 'sim', kind: 'sim', capabilities: ['smp.os.reset'], faults: ['slow-replies:120'], budgets: { 'timing.smp.os.echo.p50': 50, resetToReadyMs: 1 } }),
+      runTiming({ name: 'sim', kind: 'sim', capabilities: ['smp.os.reset'], budgets: {} }),
+    ]);
+    expect(outcomeOf(met, 'SMP-TIME-CMD-001'), met.get('SMP-TIME-CMD-001')?.failureMessages.join('\n')).toBe('pass');
+    expect(outcomeOf(met, 'SMP-TIME-RESET-001'), met.get('SMP-TIME-RESET-001')?.failureMessages.join('\n')).toBe('pass');
+    expect(outcomeOf(slow, 'SMP-TIME-CMD-001')).toBe('fail');
+    expect(slow.get('SMP-TIME-CMD-001')?.failureMessages[0]).toMatch(/budget timing\.smp\.os\.echo\.p50.*smp\.os\.echo p50 ≤ 50 ms.*p50 1\d\d\.\d ms/s);
+    expect(outcomeOf(slow, 'SMP-TIME-RESET-001')).toBe('fail');
+    expect(outcomeOf(unbudgeted, 'SMP-TIME-CMD-001')).toBe('informational');
+    expect(unbudgeted.get('SMP-TIME-CMD-001')?.meta.conformance?.warnings.join('\n')).toMatch(/smp\.os\.echo: p50 [\d.]+ ms, p95 [\d.]+ ms, max [\d.]+ ms over 22 exchanges/);
+    expect(outcomeOf(unbudgeted, 'SMP-TIME-RESET-001')).toBe('informational');
+  }, 200_000);
 });
+

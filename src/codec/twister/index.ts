@@ -1,0 +1,2 @@
+/** Zephyr twister hardware maps. */
+export { hardwareTargetName, parseHardwareMap, type HardwareMapEntry, type HardwareMapError } from './hardware-map.ts';

@@ -1,0 +1,86 @@
+/**
+ * The simulated LwM2M client as a child process (src/simulator/lwm2m-client/main.ts): the device
+ * never shares a process with the harness that judges it. Started once the LwM2M server is bound,
+ * with that address; ready when the child reports its bound socket (it registers right after).
+ * @see docs/architecture.md "Listeners before devices", docs/design-notes.md §2
+ */
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TransportError } from '../../errors.ts';
+
+/** How to start one simulated LwM2M client. */
+export interface Lwm2mClientProcessOptions {
+  /** The LwM2M server the client registers with: `coap://HOST:PORT`. */
+  server: string;
+  endpoint: string;
+  version: '1.0' | '1.1';
+  lifetimeS: number;
+  /** LwM2M fault profile names. */
+  faults: readonly string[];
+}
+
+/** A running client process. */
+export interface Lwm2mClientProcess {
+  /** The client's bound UDP address. */
+  local: { host: string; port: number };
+  pid: number | undefined;
+  /** De-register and end the process (SIGKILL after a grace period); never throws. */
+  stop(): Promise<void>;
+}
+
+const ENTRY = resolve(import.meta.dirname, '../../simulator/lwm2m-client/main.ts');
+/** Time the child gets to load and bind. */
+const START_BOUND_MS = 20_000;
+/** Grace between SIGTERM (de-register) and SIGKILL. */
+const STOP_GRACE_MS = 5_000;
+
+function tsxLoader(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+}
+
+/** Start the simulated client in its own process; rejects with a `TransportError` when it does not come up. */
+export function startLwm2mClientProcess(options: Lwm2mClientProcessOptions): Promise<Lwm2mClientProcess> {
+  const json = JSON.stringify({ server: options.server, endpoint: options.endpoint, version: options.version, lifetimeS: options.lifetimeS, faults: [...options.faults] });
+  const child = spawn(process.execPath, ['--import', tsxLoader(), ENTRY, json], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let exited = false;
+  const gone = new Promise<void>((r) => child.once('exit', () => ((exited = true), r())));
+  const stop = async (): Promise<void> => {
+    if (exited) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    await gone;
+    clearTimeout(timer);
+  };
+  return new Promise((resolveStart, rejectStart) => {
+    let out = '';
+    let err = '';
+    let isSettled = false;
+    const fail = (why: string): void => {
+      if (isSettled) return;
+      isSettled = true;
+      clearTimeout(timer);
+      void stop();
+      rejectStart(new TransportError(`the simulated LwM2M client ${options.endpoint} did not start: ${why}${err.trim() ? ` (${err.trim().split('\n').slice(-3).join('; ')})` : ''}`));
+    };
+    const timer = setTimeout(() => fail(`no ready line within ${START_BOUND_MS / 1000} s`), START_BOUND_MS);
+    child.stderr.on('data', (b: Buffer) => (err = (err + b.toString('utf8')).slice(-4000)));
+    child.once('error', (e) => fail(e.message));
+    child.once('exit', (code, signal) => fail(`exited with ${signal ?? `code ${code}`}`));
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString('utf8');
+      const end = out.indexOf('\n');
+      if (end < 0 || isSettled) return;
+      let ready: { local: { host: string; port: number } };
+      try {
+        ready = JSON.parse(out.slice(0, end)) as { local: { host: string; port: number } };
+      } catch {
+        return fail(`unreadable ready line ${JSON.stringify(out.slice(0, end))}`);
+      }
+      isSettled = true;
+      clearTimeout(timer);
+      resolveStart({ local: ready.local, pid: child.pid, stop });
+    });
+  });
+}

@@ -1,0 +1,144 @@
+/**
+ * The LwM2M side of a Session: the harness as LwM2M server. The CoAP socket is bound in the
+ * conformance worker (so it outlives every suite file with the Session) before the device is
+ * started, which is then told the bound address; readiness is the endpoint's registration.
+ * An endpoint that never registers leaves the side unreachable rather than failing the session:
+ * every LwM2M case is then broken with the same reason, at once.
+ * @see docs/architecture.md "Listeners before devices", "Protocol drivers"
+ */
+import { Lwm2mServer, type Lwm2mRegistration } from '../../client/lwm2m-server.ts';
+import type { ListenAddresses } from '../../config/index.ts';
+import type { Lwm2mTargetOptions } from '../../config/lwm2m-target.ts';
+import { TraceLog } from '../../core/trace.ts';
+import { NotRegisteredError, RegistrationTimeoutError, TransportError } from '../../errors.ts';
+import type { AliveResult, DriverDiscovery, DriverOpenContext, ProtocolDriver, ReadyResult } from '../protocol-driver.ts';
+import { discoverLwm2mCapabilities, registrationIdentity, unregisteredStatuses, within } from './capabilities.ts';
+
+/** How the driver is set up. */
+export interface Lwm2mDriverOptions {
+  lwm2m: Lwm2mTargetOptions;
+  /** Per-request timeout of the target (probes and the liveness check). */
+  timeoutMs: number;
+  /** Capabilities targets.json declares. */
+  declared: readonly string[];
+}
+
+/** `coap://HOST:PORT` of a bound address (IPv6 in brackets). */
+export function coapUri(address: { address: string; port: number }): string {
+  return `coap://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+}
+
+/** The LwM2M protocol driver; also the case kit's LwM2M side (`CaseLwm2mSide`). */
+export class Lwm2mDriver implements ProtocolDriver {
+  readonly name = 'lwm2m' as const;
+  readonly trace = new TraceLog();
+  readonly endpoint: string;
+  readonly registrationTimeoutMs: number;
+  readonly #options: Lwm2mDriverOptions;
+  #server: Lwm2mServer | undefined;
+  #unreachable: string | undefined;
+  #hasWaited = false;
+
+  constructor(options: Lwm2mDriverOptions) {
+    this.#options = options;
+    this.endpoint = options.lwm2m.endpoint;
+    this.registrationTimeoutMs = options.lwm2m.registrationTimeoutMs;
+  }
+
+  /** The harness's LwM2M server (bound by `listen`). */
+  get server(): Lwm2mServer {
+    if (!this.#server) throw new TransportError(`the LwM2M server for ${this.endpoint} is not listening`);
+    return this.#server;
+  }
+
+  /** Why the side cannot be used (the endpoint never registered); undefined once it registered. */
+  get unreachable(): string | undefined {
+    return this.#unreachable;
+  }
+
+  /** The endpoint's active registration (throws NotRegisteredError when there is none). */
+  registration(): Lwm2mRegistration {
+    return this.server.target(this.endpoint);
+  }
+
+  /** Bind the server socket at the target's `lwm2m.listen` (port 0: ephemeral). */
+  async listen(): Promise<ListenAddresses> {
+    this.#server ??= await Lwm2mServer.listen(this.#options.lwm2m.listen, { trace: this.trace });
+    return { lwm2m: coapUri(this.#server.address()) };
+  }
+
+  /** The server already serves since `listen`; nothing more to open. */
+  async open(_context: DriverOpenContext): Promise<void> {
+    if (!this.#server) await this.listen();
+  }
+
+  /**
+   * Wait for the endpoint's registration: the first time up to `registrationTimeoutMs`, later
+   * (after a reset) up to `timeoutMs`. A first wait that ends without one marks the side
+   * unreachable instead of throwing; later waits on an unreachable side return at once.
+   */
+  async waitReady(options: { timeoutMs: number }): Promise<ReadyResult> {
+    const isFirst = !this.#hasWaited;
+    this.#hasWaited = true;
+    if (!isFirst && this.#unreachable !== undefined) return { waitedMs: 0 };
+    const started = Date.now();
+    const timeoutMs = isFirst ? this.registrationTimeoutMs : Math.max(options.timeoutMs, 1);
+    try {
+      await this.server.waitForRegistration(this.endpoint, timeoutMs);
+      return { waitedMs: Date.now() - started };
+    } catch (e) {
+      if (!(e instanceof RegistrationTimeoutError)) throw e;
+      const others = [...new Set(this.server.history.filter((h) => h.kind === 'register' && h.endpoint !== this.endpoint).map((h) => h.endpoint ?? '(no ep)'))];
+      const detail = others.length > 0 ? ` (Register requests came from: ${others.join(', ')})` : '';
+      if (!isFirst) throw new TransportError(`${e.message}${detail}`, { cause: e });
+      this.#unreachable = `${e.message}${detail}`;
+      return { waitedMs: Date.now() - started };
+    }
+  }
+
+  /** Capabilities from the registration and harmless reads; an unreachable side has only `lwm2m` (absent). */
+  async discover(_ready: ReadyResult): Promise<DriverDiscovery> {
+    const declared = this.#options.declared;
+    if (this.#unreachable !== undefined) {
+      return { statuses: unregisteredStatuses(this.#unreachable, declared), identity: { lwm2m: { endpoint: this.endpoint, unreachable: this.#unreachable } } };
+    }
+    const registration = this.registration();
+    const statuses = await discoverLwm2mCapabilities(this.server, registration, { declared, probeTimeoutMs: this.#probeMs() });
+    return { statuses, identity: { lwm2m: registrationIdentity(registration) } };
+  }
+
+  /** A CoAP ping (empty CON, answered RST) and a Read of /3/0 answered 2.05. */
+  async alive(options: { timeoutMs: number }): Promise<AliveResult> {
+    if (this.#unreachable !== undefined) return { kind: 'unchecked', reason: this.#unreachable };
+    const ms = Math.max(options.timeoutMs, this.#probeMs());
+    let registration: Lwm2mRegistration;
+    try {
+      registration = this.registration();
+    } catch (e) {
+      if (!(e instanceof NotRegisteredError)) throw e;
+      return { kind: 'dead', expected: `an active registration of ${this.endpoint}`, actual: 'none (de-registered or expired)' };
+    }
+    const coap = this.server.coap;
+    const ping = { type: 'CON' as const, code: '0.00', messageId: coap.nextMessageId(), token: new Uint8Array(0), options: [], payload: new Uint8Array(0) };
+    const pong = await within(coap.exchange(registration.peer, ping), ms);
+    if (pong === undefined) return { kind: 'dead', expected: 'RST to a CoAP ping (empty CON)', actual: `no answer within ${ms} ms` };
+    if (pong.kind !== 'reset') return { kind: 'dead', expected: 'RST to a CoAP ping (empty CON)', actual: `${pong.response.type} ${pong.response.code}` };
+    const read = await within(this.server.read(registration, [3, 0]), ms);
+    if (read === undefined) return { kind: 'dead', expected: 'Read /3/0 answered 2.05 Content', actual: `no answer within ${ms} ms` };
+    if (read.code !== '2.05') return { kind: 'dead', expected: 'Read /3/0 answered 2.05 Content', actual: read.code === undefined ? 'RST' : `answered ${read.code}` };
+    return { kind: 'alive' };
+  }
+
+  /** Close the server socket (registrations are forgotten, nothing is sent). Never throws. */
+  async close(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    await server?.close().catch(() => undefined);
+  }
+
+  /** Bound on one probe: the target's timeout, at least two CoAP ACK timeouts (one retransmission). */
+  #probeMs(): number {
+    const ack = this.#server?.coap.parameters.ackTimeoutMs ?? 2000;
+    return Math.max(this.#options.timeoutMs, 2 * ack);
+  }
+}
