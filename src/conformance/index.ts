@@ -58,6 +58,7 @@ export type { ReceivedPacket, SmpReply } from '../client/smp-client.ts';
 export type { Lwm2mRegistration, Lwm2mResponse, Lwm2mServer, Lwm2mServerEvent, RegistrationHistoryEntry } from '../client/lwm2m-server.ts';
 export { SPEC_DOCS, isSpecDocKey, specUrl, type SpecDoc, type SpecDocKey } from './spec-registry.ts';
 export { annotateFrame, describeBody } from './verifiers/describe.ts';
+export { ERR_GROUP_RULE, errGroupProblem, KNOWN_ERR_GROUP_DEVIATIONS, type KnownErrGroupDeviation } from './verifiers/smp-err-group.ts';
 export type { Verifiers, CaseRecorder } from './verifiers/expect.ts';
 export type { FieldExpectation, SmpOk } from './verifiers/field-checks.ts';
 export type { ErrExpectation, MatchedErr } from './verifiers/smp-verifiers.ts';

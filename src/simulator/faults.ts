@@ -121,6 +121,8 @@ const PROFILE_TABLE = [
   { name: 'datetime-lenient', description: 'Date/time set answers {} to values it cannot parse (and changes nothing).', caughtBy: ['SMP-OS-DATETIME-005', 'SMP-OS-DATETIME-006', 'SMP-OS-DATETIME-007', 'SMP-OS-DATETIME-008', 'SMP-OS-DATETIME-009', 'SMP-CBOR-TYPE-003', 'SMP-OS-DATETIME-012'] },
   // Cases must show each listed stat group and check the reply names it; unknown names must be refused (§3.3).
   { name: 'stat-show-ignores-name', description: 'Stat show answers one fixed group whatever name (or type) is asked.', caughtBy: ['SMP-STAT-SHOW-001', 'SMP-STAT-SHOW-003', 'SMP-STAT-SHOW-004', 'SMP-CBOR-TYPE-002'] },
+  // Every case that sees an err must judge its group by the one rule (§3 common response rule), so Zephyr v4.0's stat bug fails wherever it shows.
+  { name: 'stat-err-basic-group', description: 'Stat show of an unknown name answers err{63,3} (the Zephyr basic group) instead of err{2,2}, as Zephyr v4.0 stat_mgmt does.', caughtBy: ['SMP-STAT-SHOW-003'] },
   // Cases must write a setting and read it back or delete it (§3.4).
   { name: 'settings-write-ignored', description: 'Settings write answers {} without decoding or storing anything.', caughtBy: ['SMP-SETTINGS-001', 'SMP-SETTINGS-002', 'SMP-SETTINGS-003', 'SMP-SETTINGS-005', 'SMP-SETTINGS-006', 'SMP-SETTINGS-007'] },
   // Cases must run a shell command and check its output and return value (§3.6).
