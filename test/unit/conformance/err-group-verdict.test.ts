@@ -18,7 +18,7 @@ const noLink: VerifierLink = {
 /** Stat show (group 2, id 0) with a v2 header, and Zephyr v4.0's answer {"err": {"group": 63, "rc": 3}}. */
 const STAT_SHOW = '0800000100020500a0';
 const ERR_63_3 = '0900001200020500a163657272a26567726f7570183f62726303';
-const ERR_2_2 = '0900001100020500a163657272a26567726f757002627263' ;
+const ERR_2_2 = '0900001100020500a163657272a26567726f75700262726302';
 
 function thrown(f: () => unknown): ConformanceAssertionError {
   try {
