@@ -53,7 +53,7 @@ export {
   type SessionProvider,
   type SessionTimeouts,
 } from './session-port.ts';
-export { ASSUMED_BUF_SIZE_BYTES, askTwice, sha256, uploadChunkBytes, uploadImageSteps, type UploadSteps } from './upload-steps.ts';
+export { ASSUMED_BUF_SIZE_BYTES, askTwice, requestLimitBytes, sha256, uploadChunkBytes, uploadImageSteps, type UploadSteps } from './upload-steps.ts';
 export type { ReceivedPacket, SmpReply } from '../client/smp-client.ts';
 export type { Lwm2mRegistration, Lwm2mResponse, Lwm2mServer, Lwm2mServerEvent, RegistrationHistoryEntry } from '../client/lwm2m-server.ts';
 export { SPEC_DOCS, isSpecDocKey, specUrl, type SpecDoc, type SpecDocKey } from './spec-registry.ts';

@@ -40,9 +40,10 @@ export interface SimulatorOptions {
   /**
    * A real pseudo-terminal; `baudRate` turns on line-rate emulation (bytes paced at baud/10 per
    * second); `rxLineBuffers` emulates the UART transport's receive line buffers (commonly 2), so
-   * lines written in a burst are lost unless the sender paces them.
+   * lines written in a burst are lost unless the sender paces them; `mtu` is the largest SMP packet
+   * the serial transport takes (default SERIAL_MTU_BYTES, 256).
    */
-  serial?: boolean | { baudRate?: number; rxLineBuffers?: number };
+  serial?: boolean | { baudRate?: number; rxLineBuffers?: number; mtu?: number };
   /** Fault profile names, `name` or `name:param`. */
   faults?: string[];
   /** `v2` (default): Zephyr ≥ 3.4. `v1`: a pre-3.4 server (version bits ignored, v1 `rc` only). */
@@ -58,6 +59,12 @@ export interface SimulatorOptions {
   /** Zephyr-style log lines between serial frames (default true). */
   consoleText?: boolean;
 }
+
+/**
+ * The serial transport MTU when none is given: Zephyr's `CONFIG_MCUMGR_TRANSPORT_UART_MTU` and
+ * `..._SHELL_MTU` default. Larger frames are dropped silently (docs/spec/smp.md §4.3, §4.4).
+ */
+export const SERIAL_MTU_BYTES = 256;
 
 /** A started simulator. */
 export interface RunningSimulator {
@@ -93,8 +100,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const udp6 = await openUdp(server, options.udp6 ?? false, '::1', bufSize, closers);
     if (udp6 !== undefined) running.udp6 = udp6;
     if (options.serial !== undefined && options.serial !== false) {
-      const { baudRate, rxLineBuffers } = typeof options.serial === 'object' ? options.serial : {};
+      const { baudRate, rxLineBuffers, mtu } = typeof options.serial === 'object' ? options.serial : {};
       const serial: SerialEndpoint = await openSerialEndpoint(device, server, {
+        mtu: positiveInt(mtu ?? SERIAL_MTU_BYTES, 'serial.mtu', 32),
         ...(baudRate === undefined ? {} : { baudRate }),
         ...(rxLineBuffers === undefined ? {} : { rxLineBuffers }),
         hasConsoleText: options.consoleText ?? true,
