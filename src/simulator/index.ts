@@ -41,7 +41,7 @@ export interface SimulatorOptions {
    * A real pseudo-terminal; `baudRate` turns on line-rate emulation (bytes paced at baud/10 per
    * second); `rxLineBuffers` emulates the UART transport's receive line buffers (commonly 2), so
    * lines written in a burst are lost unless the sender paces them; `mtu` is the largest SMP packet
-   * the serial transport takes (default SERIAL_MTU_BYTES, 256).
+   * the serial transport takes (default: buf_size).
    */
   serial?: boolean | { baudRate?: number; rxLineBuffers?: number; mtu?: number };
   /** Fault profile names, `name` or `name:param`. */
@@ -61,10 +61,17 @@ export interface SimulatorOptions {
 }
 
 /**
- * The serial transport MTU when none is given: Zephyr's `CONFIG_MCUMGR_TRANSPORT_UART_MTU` and
- * `..._SHELL_MTU` default. Larger frames are dropped silently (docs/spec/smp.md §4.3, §4.4).
+ * Zephyr's `CONFIG_MCUMGR_TRANSPORT_UART_MTU` and `..._SHELL_MTU` default: the MTU of a serial
+ * endpoint under `serial-mtu-overflow-processed` when none is given. Larger frames are dropped
+ * silently (docs/spec/smp.md §4.3, §4.4).
  */
 export const SERIAL_MTU_BYTES = 256;
+
+/** The serial MTU option: as given, else Zephyr's default under the MTU fault, else buf_size alone. */
+function serialMtu(mtu: number | undefined, faults: ActiveFaults): { mtu?: number } {
+  if (mtu !== undefined) return { mtu: positiveInt(mtu, 'serial.mtu', 32) };
+  return faults.has('serial-mtu-overflow-processed') ? { mtu: SERIAL_MTU_BYTES } : {};
+}
 
 /** A started simulator. */
 export interface RunningSimulator {
@@ -102,7 +109,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     if (options.serial !== undefined && options.serial !== false) {
       const { baudRate, rxLineBuffers, mtu } = typeof options.serial === 'object' ? options.serial : {};
       const serial: SerialEndpoint = await openSerialEndpoint(device, server, {
-        mtu: positiveInt(mtu ?? SERIAL_MTU_BYTES, 'serial.mtu', 32),
+        ...serialMtu(mtu, faults.value),
         ...(baudRate === undefined ? {} : { baudRate }),
         ...(rxLineBuffers === undefined ? {} : { rxLineBuffers }),
         hasConsoleText: options.consoleText ?? true,
