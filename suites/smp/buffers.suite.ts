@@ -114,7 +114,7 @@ defineSuite({ id: 'smp/buffers', protocol: 'SMP', feature: 'buffers', title: 'SM
     id: 'SMP-BUF-SERIAL-MTU-001',
     title: 'over serial, an echo at the transport MTU is answered exactly; one over it is dropped or answered exactly',
     level: 'MUST',
-    spec: { doc: 'smp-digest', section: '3.1.1 Echo (0)' },
+    spec: { doc: 'smp-digest', section: '3.1.1 Echo (0)', quote: 'Request: `{"d": tstr}` (required). Response: `{"r": tstr}` = same string.' },
     stimulus: `An echo of exactly the session's request limit (the serial transport MTU, declared with ?mtu=N or measured), then one of that limit + ${OVER_MTU_BYTES} bytes where buf_size allows.`,
     requirement: 'The echo reply carries the text sent ("r" = "d"). Zephyr\'s serial transports drop a frame over their MTU (docs/spec/smp.md §4.3), so over it silence is fine; a reply to a request the device did not receive whole is not.',
     requires: ['smp.os.echo', 'smp.transport.serial'],

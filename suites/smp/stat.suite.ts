@@ -89,7 +89,7 @@ defineSuite({ id: 'smp/stat', protocol: 'SMP', feature: 'stat', title: 'Statisti
     id: 'SMP-STAT-SHOW-003',
     title: 'stat show of an unknown group answers INVALID_GROUP err{2,2}',
     level: 'MUST',
-    spec: { doc: 'smp-digest', section: '3.3 Statistics — group 2' },
+    spec: { doc: 'smp-digest', section: '3.3 Statistics — group 2', quote: 'Unknown group name → group error 2 (INVALID_GROUP, by enum name; not re-read in source).' },
     stimulus: `Stat show {"name": "${UNKNOWN_GROUP}"} with a v2 header, then with a v1 header where the device answers v1.`,
     requirement: 'Group error 2 (STAT_MGMT_ERR_INVALID_GROUP) as err{group 2, rc 2}; under v1 its translation rc 5 (ENOENT), or rc 1 where the build has no translation. The err.group is the request\'s group (docs/spec/smp.md §3 common response rule): Zephyr v4.0\'s err{63,3} fails, naming its upstream fix (zephyr PR #104682).',
     requires: ['smp.stat'],
