@@ -56,6 +56,8 @@ export interface SimulatorOptions {
   processingMs?: number;
   /** Size of each image slot in bytes (default 0x69000, the capture's native_sim partition). */
   slotBytes?: number;
+  /** Bytes the file system holds (default 16 KiB, the smp_svr native_sim `storage` partition). */
+  fsBytes?: number;
   /** Zephyr-style log lines between serial frames (default true). */
   consoleText?: boolean;
 }
@@ -97,6 +99,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     processingMs: Math.max(0, options.processingMs ?? 0),
     faults: faults.value,
     slotBytes: slotBytes(options.slotBytes),
+    ...(options.fsBytes === undefined ? {} : { fsBytes: positiveInt(options.fsBytes, 'fsBytes', 0) }),
   });
   const server = new SmpServer(device);
   const closers: (() => Promise<void>)[] = [];
