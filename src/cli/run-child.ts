@@ -14,8 +14,6 @@ import type { TargetRunPlan } from './run-targets.ts';
 export interface ChildJob {
   plan: TargetRunPlan;
   selected: CaseRecord[];
-  /** Source of the test-name pattern (a RegExp does not survive JSON). */
-  pattern: string;
   root: string;
   outDir: string;
   runTimeoutMs: number;
@@ -30,7 +28,6 @@ export async function runChildJob(job: ChildJob): Promise<TargetRunResult> {
   const result = await executeTargetRun(job.plan, {
     root: job.root,
     selected: job.selected,
-    pattern: new RegExp(job.pattern),
     outDir: job.outDir,
     prepare: defaultPrepareTarget,
     runTimeoutMs: job.runTimeoutMs,

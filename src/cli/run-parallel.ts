@@ -33,7 +33,6 @@ const CHILD_GRACE_MS = 90_000;
 /** What every child shares. */
 export interface ParallelRunContext {
   selected: readonly CaseRecord[];
-  pattern: RegExp;
   root: string;
   outDir: string;
   runTimeoutMs: number;
@@ -139,7 +138,6 @@ async function runOne(plan: TargetRunPlan, ctx: ParallelRunContext, io: CliIo): 
   const job: ChildJob = {
     plan,
     selected: casesForProtocols(ctx.selected, plan.protocols),
-    pattern: ctx.pattern.source,
     root: ctx.root,
     outDir: ctx.outDir,
     runTimeoutMs: ctx.runTimeoutMs,

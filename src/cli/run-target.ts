@@ -22,9 +22,8 @@ export type { PreparedTarget, PrepareTarget } from './run-prepare.ts';
 export interface TargetRunContext {
   /** Folder with vitest.config.ts and the suites. */
   root: string;
-  /** The selected cases as collected (outcome not yet known). */
+  /** The selected cases as collected (outcome not yet known); the run keeps those of its protocols. */
   selected: readonly CaseRecord[];
-  pattern: RegExp;
   outDir: string;
   prepare: PrepareTarget;
   /** Binds the target's listeners before `prepare` starts the device (default: the harness's binders). */

@@ -19,8 +19,7 @@ import {
   type TargetProtocol,
   type TargetsFile,
 } from '../config/index.ts';
-import { LWM2M_CAPABILITY_NAMES } from '../target/lwm2m/capability-catalogue.ts';
-import { CAPABILITY_NAMES } from '../target/smp/capability-catalogue.ts';
+import { CAPABILITY_NAMES, LWM2M_CAPABILITY_NAMES } from '../target/index.ts';
 import { ConfigError, UsageError } from '../errors.ts';
 import { parseConnectionString } from '../transport/connection-string.ts';
 import type { RunOptions } from './run-options.ts';

@@ -21,7 +21,7 @@ import {
 import { type CliIo, formatFlagHelp } from './args.ts';
 import { parseRunOptions, RUN_FLAGS, type RunOptions } from './run-options.ts';
 import { defaultPrepareTarget, knownFaultNames } from './run-prepare.ts';
-import { casesForProtocols, selectCases, testNamePatternFor } from './run-selection.ts';
+import { casesForProtocols, selectCases } from './run-selection.ts';
 import { executeTargetRunsInParallel, type ParallelRunContext } from './run-parallel.ts';
 import { executeTargetRun, type PrepareTarget, type TargetRunResult } from './run-target.ts';
 import { planTargetRuns, type TargetRunPlan } from './run-targets.ts';
@@ -124,8 +124,7 @@ async function runAll(options: RunOptions, io: CliIo, deps: RunDependencies): Pr
     slots[i] = r.summary;
     writeJsonAtomic(join(outDir, 'summary.json'), summary());
   };
-  const pattern = testNamePatternFor(selected.map((c) => c.id));
-  const ctx = { root: deps.root, selected, pattern, outDir, runTimeoutMs: options.runTimeoutMs, isJson: options.isJson, loadProblems: problems };
+  const ctx = { root: deps.root, selected, outDir, runTimeoutMs: options.runTimeoutMs, isJson: options.isJson, loadProblems: problems };
   if (!options.isJson) io.stdout(`Running ${selected.length} case(s) on ${plans.map((p) => `${p.key} (${casesForProtocols(selected, p.protocols).length})`).join(', ')} (seed ${options.seed})\n`);
   // Each target run gets a disposable child process (killed with its vitest worker if stuck).
   // Children start targets with the default preparation only; injected ones (tests) run here.

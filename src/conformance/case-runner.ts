@@ -8,7 +8,7 @@ import type { TestContext } from 'vitest';
 import type { SmpClient } from '../client/smp-client.ts';
 import { fromHex } from '../core/bytes.ts';
 import { elapsedMs, nowNs } from '../core/clock.ts';
-import type { TraceEntry } from '../core/trace.ts';
+import type { TraceEntry, TraceLog } from '../core/trace.ts';
 import type { CaseContext, CaseInfo } from './declaration.ts';
 import { CaseBrokenError, CaseUnsupportedSignal, ConformanceAssertionError, isResponseTimeout } from './errors.ts';
 import { createFixtures } from './fixtures.ts';
@@ -45,6 +45,12 @@ function lwm2mOf(session: CaseSession): CaseLwm2mSide {
   if (!side) throw new CaseBrokenError(`target ${session.targetName} has no LwM2M side (no lwm2m block in targets.json)`);
   if (side.unreachable !== undefined) throw new CaseBrokenError(side.unreachable);
   return side;
+}
+
+/** Where a case's evidence comes from: the LwM2M server's CoAP trace for LwM2M cases, else the session's. */
+function evidenceTrace(protocol: ConformanceMeta['protocol'], session: CaseSession): TraceLog {
+  const side = protocol === 'SMP' ? undefined : session.lwm2m;
+  return side ? side.server.trace : session.trace;
 }
 
 /** The context a case body gets. */
@@ -159,14 +165,14 @@ export async function runCase(info: CaseInfo, level: Level, meta: ConformanceMet
     if (broken !== undefined) throw new CaseBrokenError(broken);
     const reason = unsupportedReason(info, session);
     if (reason !== undefined) throw new CaseUnsupportedSignal(reason);
-    mark = session.trace.mark();
+    mark = evidenceTrace(meta.protocol, session).mark();
     // Stays if the test times out before a verdict: vitest reports the timeout, the meta says why.
     meta.message = 'did not finish (test timeout or run cancelled)';
     await body(createCaseContext(info, session, recorder, vctx.signal), recorder);
   } catch (e) {
     error = e;
   }
-  const entries = session && mark !== undefined ? session.trace.since(mark) : [];
+  const entries = session && mark !== undefined ? evidenceTrace(meta.protocol, session).since(mark) : [];
   if (isResponseTimeout(error)) error = explainTimeout(error, info, entries, meta.protocol);
   const verdict = classifyEnding({ caseId: info.id, spec: specText(info), level, isStrict: session?.isStrict ?? false, error, ...recorder });
   if (session && mark !== undefined) {

@@ -106,8 +106,8 @@ export class Session {
       const found = await openDrivers(target, drivers, start, (d) => (device = d));
       return new Session(target, drivers, found, device);
     } catch (e) {
-      for (const d of drivers) await d.close();
       await device?.stop();
+      for (const d of drivers) await d.close();
       throw e;
     }
   }
@@ -218,11 +218,14 @@ export class Session {
     return [...this.#statuses.values()];
   }
 
-  /** Close every driver and stop a worker-started device. Idempotent, never throws. */
+  /**
+   * Stop a worker-started device, then close every driver: the device goes first, so a client
+   * that de-registers when stopped still finds the LwM2M server answering. Idempotent, never throws.
+   */
   async close(): Promise<void> {
     if (this.#isClosed) return;
     this.#isClosed = true;
-    for (const d of this.#drivers) await d.close();
     await this.#device?.stop().catch(() => undefined);
+    for (const d of this.#drivers) await d.close();
   }
 }

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeJsonAtomic } from '../../src/reporting/atomic-write.ts';
 import { checkSummary } from '../../src/reporting/summary-schema.ts';
 import type { Level, RunSummary } from '../../src/reporting/summary.ts';
-import { FAULT_PROFILES } from '../../src/simulator/faults.ts';
+import { FAULT_PROFILES, type FaultProfile } from '../../src/simulator/faults.ts';
+import { LWM2M_FAULT_PROFILES } from '../../src/simulator/lwm2m-client/faults.ts';
 import { type CliRun, PACKAGE_ROOT, pool, readSummary, runCli } from './cli-runner.ts';
 import { judgeProfile, uncaughtCatchers } from './profile-check.ts';
 
@@ -21,6 +22,10 @@ const CONCURRENCY = 2;
 /** `SELFTEST_PROFILES=a,b` limits the run to those profiles (while working on one fault). */
 const ONLY = process.env['SELFTEST_PROFILES']?.split(',').filter((n) => n !== '');
 const PROFILES = ONLY ? FAULT_PROFILES.filter((p) => ONLY.includes(p.name)) : FAULT_PROFILES;
+const LWM2M_PROFILES = ONLY ? LWM2M_FAULT_PROFILES.filter((p) => ONLY.includes(p.name)) : LWM2M_FAULT_PROFILES;
+/** Client versions an LwM2M profile runs on first; a profile not fully caught there runs on the other. */
+const LWM2M_FIRST = 'lwm2m-1.1';
+const LWM2M_AGAIN = 'lwm2m-1.0';
 const RUN_TIMEOUT_S = 150;
 const CHILD_BOUND_MS = (RUN_TIMEOUT_S * 2 + 30) * 1000;
 const SEED = '1';
@@ -38,7 +43,8 @@ interface ProfileRun {
   summary: RunSummary | undefined;
 }
 
-type Profile = (typeof FAULT_PROFILES)[number];
+type Profile = FaultProfile;
+const ALL_PROFILES: readonly Profile[] = [...PROFILES, ...LWM2M_PROFILES];
 
 const work = mkdtempSync(join(tmpdir(), 'selftest-'));
 let listed: ListedCase[] = [];
@@ -65,6 +71,13 @@ function targetName(p: Profile): string {
   return `fault-${p.name}`;
 }
 
+/** The simulator of one profile's target: an SMP link, or the LwM2M client in one version (`lwm2m-1.1`). */
+function simOptions(transport: string, fault: string): Record<string, unknown> {
+  if (!transport.startsWith('lwm2m-')) return { transports: [transport], faults: [fault] };
+  // A run selecting LwM2M suites only makes no SMP run: the SMP transport listed is never started.
+  return { transports: ['udp'], faults: [fault], lwm2m: { versions: [transport.slice('lwm2m-'.length)] } };
+}
+
 /**
  * Run several profiles in one CLI invocation: one simulator target per profile (each its own
  * process, with its fault on), all running the same suites. One start-up and one case collection
@@ -73,7 +86,7 @@ function targetName(p: Profile): string {
 async function runBatch(profiles: readonly Profile[], transport: string, suites: readonly string[]): Promise<void> {
   const n = batchCount++;
   const file = join(work, `batch-${n}.json`);
-  const targets = Object.fromEntries(profiles.map((p) => [targetName(p), { kind: 'sim', sim: { transports: [transport], faults: [p.name] } }]));
+  const targets = Object.fromEntries(profiles.map((p) => [targetName(p), { kind: 'sim', sim: simOptions(transport, p.name) }]));
   writeFileSync(file, JSON.stringify({ schemaVersion: 1, defaultTarget: targetName(profiles[0]!), targets }));
   const out = join(work, `batch-${n}`);
   const args = ['run', '--targets', file, ...profiles.flatMap((p) => ['--target', targetName(p)]), ...suites.flatMap((s) => ['--suite', s])];
@@ -103,8 +116,8 @@ function batches(profiles: readonly Profile[]): { profiles: Profile[]; suites: s
 async function runClean(): Promise<void> {
   const out = join(work, 'clean');
   const cli = await runCli(['run', '--target', 'sim', '--out', out, '--json', '--seed', SEED, '--run-timeout', String(RUN_TIMEOUT_S)], CHILD_BOUND_MS);
-  timings.push({ name: '(no fault)', transport: 'udp+serial', durationMs: cli.durationMs, code: cli.code });
-  clean = { transport: 'udp+serial', cli, summary: readSummary(out) };
+  timings.push({ name: '(no fault)', transport: 'udp+serial+lwm2m', durationMs: cli.durationMs, code: cli.code });
+  clean = { transport: 'udp+serial+lwm2m', cli, summary: readSummary(out) };
 }
 
 async function runAllProfiles(): Promise<void> {
@@ -113,16 +126,22 @@ async function runAllProfiles(): Promise<void> {
   // waiting out timeouts, so four processes keep 2 cores busy without starving each other.
   // A profile that only breaks the serial link changes nothing over UDP: it runs on the pty alone.
   const overUdp = profiles.filter((p) => p.link !== 'serial');
-  await pool([runClean, ...batches(overUdp).map((b) => () => runBatch(b.profiles, 'udp', b.suites))], CONCURRENCY);
+  // LwM2M profiles run the simulated client in one version at a time, only the suites that catch them.
+  const lwm2m = LWM2M_PROFILES.filter(runnable);
+  const first = [...batches(overUdp).map((b) => () => runBatch(b.profiles, 'udp', b.suites)), ...batches(lwm2m).map((b) => () => runBatch(b.profiles, LWM2M_FIRST, b.suites))];
+  await pool([runClean, ...first], CONCURRENCY);
   // Cases that run over the pty only show up there too: repeat on the pseudo-terminal every
-  // profile not fully caught over UDP.
-  const again = profiles.filter((p) => p.link === 'serial' || uncaughtCatchers(p, profileRuns.get(p.name)?.[0]?.summary).length > 0);
+  // profile not fully caught over UDP; likewise an LwM2M profile not caught by the 1.1 client
+  // (TLV is a 1.0 format) runs again with the 1.0 client.
+  const notCaught = (p: Profile): boolean => uncaughtCatchers(p, profileRuns.get(p.name)?.[0]?.summary).length > 0;
+  const again = profiles.filter((p) => p.link === 'serial' || notCaught(p));
   await pool(
-    batches(again).map((b) => () => runBatch(b.profiles, 'serial', b.suites)),
+    [...batches(again).map((b) => () => runBatch(b.profiles, 'serial', b.suites)), ...batches(lwm2m.filter(notCaught)).map((b) => () => runBatch(b.profiles, LWM2M_AGAIN, b.suites))],
     CONCURRENCY,
   );
 }
 
+// The bound covers the whole sweep, SMP and LwM2M profiles, on 2 shared cores.
 beforeAll(async () => {
   listRun = await runCli(['list', '--json'], 120_000);
   try {
@@ -132,7 +151,7 @@ beforeAll(async () => {
   }
   await runAllProfiles();
   writeJsonAtomic(join(PACKAGE_ROOT, 'reports', 'selftest.json'), { concurrency: CONCURRENCY, timings });
-}, 900_000);
+}, 1_200_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -142,11 +161,11 @@ describe('self-test against the simulator', () => {
     expect(listed.length).toBeGreaterThan(0);
   });
 
-  it('with no fault, every case passes over UDP and over the pseudo-terminal', () => {
+  it('with no fault, every case passes over UDP, over the pseudo-terminal and with the LwM2M 1.0 and 1.1 clients', () => {
     const summary = clean?.summary;
     expect(summary, clean?.cli.stderr).toBeDefined();
     expect(checkSummary(summary)).toEqual([]);
-    expect(summary!.targets.map((t) => t.transport)).toEqual(['udp', 'serial']);
+    expect(summary!.targets.map((t) => t.transport)).toEqual(['udp', 'serial', 'lwm2m-1.0', 'lwm2m-1.1']);
     const failing = summary!.targets.flatMap((t) =>
       [...(t.error ? [`${t.transport}: ${t.error}`] : []), ...t.cases.filter((c) => c.outcome === 'fail' || c.outcome === 'broken').map((c) => `${c.id} ${c.outcome} on ${t.transport}: ${c.message}`)],
     );
@@ -154,7 +173,7 @@ describe('self-test against the simulator', () => {
     expect(summary!.targets.every((t) => t.cases.length > 0)).toBe(true);
   });
 
-  describe.each(PROFILES.map((p) => [p.name, p] as const))('fault profile %s', (name, profile) => {
+  describe.each(ALL_PROFILES.map((p) => [p.name, p] as const))('fault profile %s', (name, profile) => {
     it('names the cases that catch it, and they exist', () => {
       expect(profile.caughtBy, `profile ${name} has an empty caughtBy: no case is known to catch "${profile.description}"`).not.toEqual([]);
       const known = caseIds();

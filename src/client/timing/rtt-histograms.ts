@@ -38,7 +38,9 @@ export class RttHistograms {
   figuresOf(command: string): CommandTiming | undefined {
     const h = this.#byCommand.get(command);
     if (!h || h.totalCount === 0) return undefined;
-    return { count: h.totalCount, p50: toMs(h.getValueAtPercentile(50)), p95: toMs(h.getValueAtPercentile(95)), max: toMs(h.maxValue) };
+    // A percentile reads as its bucket's highest equivalent value: never report it above the max.
+    const max = h.maxValue;
+    return { count: h.totalCount, p50: toMs(Math.min(h.getValueAtPercentile(50), max)), p95: toMs(Math.min(h.getValueAtPercentile(95), max)), max: toMs(max) };
   }
 
   /** Every command's figures, by name. */

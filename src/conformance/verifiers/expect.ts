@@ -11,6 +11,7 @@ import { osCommands } from '../../codec/smp/groups/os.ts';
 import { isAssertionFailure, isResponseTimeout, isTransportFailure, type AssertionDetails } from '../errors.ts';
 import { annotateFrame, describeBody } from './describe.ts';
 import type { SmpOk } from './field-checks.ts';
+import { createLwm2mVerifiers, type Lwm2mVerifiers } from './lwm2m-expect.ts';
 import { failCheck, type VerifierScope } from './scope.ts';
 import { mgmtErr, packetShape, smpOk, smpShape, type ErrExpectation, type MatchedErr } from './smp-verifiers.ts';
 
@@ -39,7 +40,7 @@ export interface VerifierLink {
 }
 
 /** The verifiers a case body uses as `ctx.expect`. */
-export interface Verifiers {
+export interface Verifiers extends Lwm2mVerifiers {
   /** A success reply with a conforming header and spec-defined fields; chain `.field(name)` checks. */
   smpOk<Rsp>(reply: SmpReply<Rsp>): SmpOk<Rsp>;
   /** An error reply matching one of the acceptable outcomes, in the form the request version calls for. */
@@ -79,6 +80,7 @@ function noteOnce(recorder: CaseRecorder, note: string): void {
 /** Build the verifiers for one case. */
 export function createVerifiers(scope: VerifierScope, link: VerifierLink, recorder: CaseRecorder): Verifiers {
   return {
+    ...createLwm2mVerifiers(scope, { note: (m) => noteOnce(recorder, m) }),
     smpOk(reply) {
       const ok = smpOk(scope, reply);
       const extra = reply.decoded?.ok ? reply.decoded.value.unknownFields : [];

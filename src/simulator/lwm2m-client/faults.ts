@@ -30,7 +30,7 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   // The Register payload must be valid CoRE link format (§2.4).
   { name: 'lwm2m-bad-register-links', description: 'The Register payload starts without "<": not valid link format.', caughtBy: ['LWM2M-REG-LINK-001'], mayAlsoFail: ['LWM2M-REG-*'] },
   // A Read of an unknown object must answer 4.04 (§5).
-  { name: 'lwm2m-unknown-object-bad-request', description: 'Requests on an unknown object are answered 4.00 instead of 4.04.', caughtBy: ['LWM2M-DM-READ-003'] },
+  { name: 'lwm2m-unknown-object-bad-request', description: 'Requests on an unknown object are answered 4.00 instead of 4.04.', caughtBy: ['LWM2M-DM-READ-003', 'LWM2M-DM-CREATE-002'] },
   // A write to a read-only resource must be refused with 4.05 (§5, ETS int-256).
   { name: 'lwm2m-read-only-write-accepted', description: 'Writes to read-only resources are accepted (2.04) and stored.', caughtBy: ['LWM2M-DM-WRITE-004'] },
   // Notifications must respect pmin (§2.6).

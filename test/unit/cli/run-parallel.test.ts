@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { executeTargetRunsInParallel } from '../../../src/cli/run-parallel.ts';
-import { testNamePatternFor } from '../../../src/cli/run-selection.ts';
 import type { TargetRunPlan } from '../../../src/cli/run-targets.ts';
 import { collectConformanceCases } from '../../../src/cli/run-vitest.ts';
 
@@ -27,7 +26,7 @@ describe('parallel target runs', { timeout: 120_000 }, () => {
     const done: string[] = [];
     const results = await executeTargetRunsInParallel(
       [plan('quick', []), plan('stuck', ['hang'])],
-      { selected: cases, pattern: testNamePatternFor(cases.map((c) => c.id)), root, outDir: work, runTimeoutMs: 60_000, isJson: false, childBoundMs: 12_000 },
+      { selected: cases, root, outDir: work, runTimeoutMs: 60_000, isJson: false, childBoundMs: 12_000 },
       { stdout: (t) => (out += t), stderr: () => undefined },
       (i, r) => done.push(`${i}:${r.summary.name}`),
       2,
@@ -59,7 +58,7 @@ describe('parallel target runs', { timeout: 120_000 }, () => {
       const started = Date.now();
       const [result] = await executeTargetRunsInParallel(
         [plan('spin', ['spin'])],
-        { selected: cases, pattern: testNamePatternFor(cases.map((c) => c.id)), root, outDir: work, runTimeoutMs: 3000, isJson: true },
+        { selected: cases, root, outDir: work, runTimeoutMs: 3000, isJson: true },
         { stdout: () => undefined, stderr: () => undefined },
         () => undefined,
       );

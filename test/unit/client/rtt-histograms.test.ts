@@ -17,6 +17,10 @@ describe('RttHistograms', () => {
     expect(echo.max).toBeCloseTo(100, 1);
     expect(h.figures()['smp.img.upload']).toEqual({ count: 1, p50: expect.closeTo(250.5, 0) as number, p95: expect.closeTo(250.5, 0) as number, max: expect.closeTo(250.5, 0) as number });
     expect(h.commands()).toEqual(['smp.img.upload', 'smp.os.echo']);
+    for (const f of Object.values(h.figures())) expect(f.p50 <= f.p95 && f.p95 <= f.max).toBe(true);
+    const odd = new RttHistograms();
+    for (const v of [1.95, 3.23, 2.1, 0.4]) odd.record('x', v);
+    expect(odd.figuresOf('x')!.p95).toBeLessThanOrEqual(odd.figuresOf('x')!.max);
     expect(h.figuresOf('lwm2m.read')).toBeUndefined();
   });
 

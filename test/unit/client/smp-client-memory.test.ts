@@ -67,7 +67,7 @@ describe('SmpClient (memory transport)', () => {
   });
 
   it("matches and decodes Zephyr v4.0's own reply bytes (indefinite-length map)", async () => {
-    // source: /work/shared/captures/zephyr-v4.0-smp-udp.jsonl, exchange "os-echo-v2" (seq 1)
+    // source: test/fixtures/captures/zephyr-v4.0-smp-udp.jsonl, exchange "os-echo-v2" (seq 1)
     const zephyrReply = fromHex('0b00000a00000100bf61726568656c6c6fff');
     const { client } = pair(() => zephyrReply);
     const reply = await client.request(echo('hello'), { seq: 1 });

@@ -1,6 +1,6 @@
 /**
  * Byte-exact replay of the real Zephyr v4.0 device's exchanges
- * (/work/shared/captures/zephyr-v4.0-smp-udp.jsonl and -serial.jsonl): every captured request
+ * (test/fixtures/captures/zephyr-v4.0-smp-udp.jsonl and -serial.jsonl): every captured request
  * is sent to the simulator over the real endpoint and the response bytes are compared. The
  * exchanges listed in DIFFERS differ on purpose; each entry says why.
  */
@@ -20,7 +20,7 @@ interface CaptureRow {
   response_wire_hex?: string;
 }
 
-const CAPTURES = '/work/shared/captures';
+const CAPTURES = 'test/fixtures/captures';
 
 function rows(file: string): CaptureRow[] {
   return readFileSync(`${CAPTURES}/${file}`, 'utf8')

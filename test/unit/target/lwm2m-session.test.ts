@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunTarget } from '../../../src/config/index.ts';
 import { lwm2mBrokenReason } from '../../../src/conformance/gating.ts';
 import type { CaseSession } from '../../../src/conformance/session-port.ts';
-import { startLwm2mSimulatorDevice } from '../../../src/target/device-start.ts';
+import { startLwm2mSimulatorDevice, type StartedDevice } from '../../../src/target/device-start.ts';
 import { Session, type StartDevice } from '../../../src/target/session.ts';
 
 function lwm2mTarget(version: '1.0' | '1.1', overrides: Partial<RunTarget> = {}): RunTarget {
@@ -63,6 +63,10 @@ describe('LwM2M session against the simulated client (own process)', { timeout: 
     expect(await session.alive()).toEqual({ kind: 'alive' });
     const pings = session.trace.entries.filter((e) => e.direction === 'out' && e.hex.startsWith('40') && e.hex.length === 8);
     expect(pings.length).toBe(1);
+    // Closing stops the client first: its De-register still reaches the server, answered 2.02.
+    const server = side!.server;
+    await session.close();
+    expect(server.history.filter((h) => h.kind === 'deregister').map((h) => `${h.endpoint} ${h.answered}`)).toEqual(['native_sim_lwm2m11 2.02']);
   });
 
   it('1.0: no 1.1 capabilities; formats it does not announce are probed with Accept (4.06 = absent)', async () => {
@@ -95,6 +99,16 @@ describe('LwM2M session against the simulated client (own process)', { timeout: 
     expect(lwm2mBrokenReason('LwM2M', { requires: [] }, caseSession)).toBe(reason);
     expect(lwm2mBrokenReason('SMP', { requires: ['smp.os.echo'] }, caseSession)).toBeUndefined();
     expect(lwm2mBrokenReason('SMP', { requires: ['lwm2m.obj.3'] }, caseSession)).toBe(reason);
+  });
+
+  it('a client that went away (stopped: it de-registers) is no longer alive after a case', async () => {
+    let device: StartedDevice | undefined;
+    const start: StartDevice = async (_t, listening) => (device = await startLwm2mSimulatorDevice({ server: listening.lwm2m ?? '', endpoint: 'native_sim_lwm2m11', version: '1.1', lifetimeS: 30, faults: [] }));
+    const session = await Session.open(lwm2mTarget('1.1'), { startDevice: start });
+    open.push(session);
+    expect(await session.alive()).toEqual({ kind: 'alive' });
+    await device!.stop();
+    expect(await session.alive()).toEqual({ kind: 'dead', expected: 'an active registration of native_sim_lwm2m11', actual: 'none (de-registered or expired)' });
   });
 
   it('a client registering under another name: the reason names the endpoints that did register', async () => {

@@ -1,6 +1,7 @@
 /**
  * The Session opens its protocol drivers in phase order: every driver listens, then the device is
- * started with the bound addresses, then each driver opens, waits until ready and discovers.
+ * started with the bound addresses, then each driver opens, waits until ready and discovers; the
+ * device is stopped before the drivers close (a client de-registers with a server still there).
  * Capabilities and liveness come from the drivers.
  */
 import { describe, expect, it } from 'vitest';
@@ -53,7 +54,7 @@ describe('Session phases', () => {
     expect(session.smp).toBeUndefined();
     expect(await session.alive()).toEqual({ kind: 'dead', expected: 'an update', actual: 'nothing' });
     await session.close();
-    expect(events.slice(-2)).toEqual(['close', 'stop device']);
+    expect(events.slice(-2)).toEqual(['stop device', 'close']);
   });
 
   it('closes the drivers and stops the device when a driver cannot open', async () => {
@@ -63,6 +64,6 @@ describe('Session phases', () => {
       startDevice: async () => ({ smp: 'udp://127.0.0.1:9', stop: async () => void events.push('stop device') }),
     });
     await expect(opening).rejects.toBeInstanceOf(TransportError);
-    expect(events.slice(-2)).toEqual(['close', 'stop device']);
+    expect(events.slice(-2)).toEqual(['stop device', 'close']);
   });
 });

@@ -49,7 +49,7 @@ describe('capture image signed-ec256.bin (Zephyr v4.0 SMP upload)', () => {
   const bytes = captureImage();
 
   it('is the concatenation of the 99 upload chunks in the capture', () => {
-    const rows = readFileSync('/work/shared/captures/zephyr-v4.0-smp-udp.jsonl', 'utf8').split('\n').filter(Boolean)
+    const rows = readFileSync('test/fixtures/captures/zephyr-v4.0-smp-udp.jsonl', 'utf8').split('\n').filter(Boolean)
       .map((l) => JSON.parse(l) as { name: string; request_hex: string; upload?: { file_sha256: string } })
       .filter((r) => r.name.startsWith('img-upload-chunk-'));
     expect(rows).toHaveLength(99);
@@ -94,7 +94,7 @@ describe('capture image signed-ec256.bin (Zephyr v4.0 SMP upload)', () => {
   });
 
   it('readImgMgmtInfo gives the hash and version the device reported for slot 1 after the upload', () => {
-    const row = readFileSync('/work/shared/captures/zephyr-v4.0-smp-udp.jsonl', 'utf8').split('\n').filter(Boolean)
+    const row = readFileSync('test/fixtures/captures/zephyr-v4.0-smp-udp.jsonl', 'utf8').split('\n').filter(Boolean)
       .map((l) => JSON.parse(l) as { name: string; response_hex: string })
       .find((r) => r.name === 'img-state-read-after-upload')!;
     const body = decodeCbor(fromHex(row.response_hex).subarray(8));

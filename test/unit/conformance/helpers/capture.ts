@@ -1,5 +1,5 @@
 /**
- * Replies from the Zephyr v4.0 smp_svr capture (/work/shared/captures), turned into `SmpReply`
+ * Replies from the Zephyr v4.0 smp_svr capture (test/fixtures/captures), turned into `SmpReply`
  * objects, so verifiers are tested on real device bytes rather than on bytes we made up.
  */
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import type { SmpCommand } from '../../../../src/codec/smp/command.ts';
 import { decodeSmpHeader } from '../../../../src/codec/smp/header.ts';
 import { classifyResponseBody } from '../../../../src/codec/smp/message.ts';
 
-const CAPTURE = '/work/shared/captures/zephyr-v4.0-smp-udp.jsonl';
+const CAPTURE = 'test/fixtures/captures/zephyr-v4.0-smp-udp.jsonl';
 
 interface CaptureLine {
   name: string;

@@ -20,7 +20,7 @@ interface CaptureRow {
   response_hex: string;
 }
 
-const CAPTURE = '/work/shared/captures/lwm2m-registrations.jsonl';
+const CAPTURE = 'test/fixtures/captures/lwm2m-registrations.jsonl';
 const rows: CaptureRow[] = readFileSync(CAPTURE, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as CaptureRow);
 
 /** Where Zephyr v4.0 breaks a rule the simulator follows by default (see the fault profiles of the same names). */

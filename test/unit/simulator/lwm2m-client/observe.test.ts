@@ -30,7 +30,7 @@ async function setup(version: '1.0' | '1.1' = '1.1', faults: string[] = []): Pro
 }
 
 interface CaptureRow { client: string; name: string; request_hex: string; response_hex: string | null }
-const captured = (client: string, name: string): CaptureRow => readFileSync('/work/shared/captures/lwm2m-operations.jsonl', 'utf8').trim().split('\n')
+const captured = (client: string, name: string): CaptureRow => readFileSync('test/fixtures/captures/lwm2m-operations.jsonl', 'utf8').trim().split('\n')
   .map((l) => JSON.parse(l) as CaptureRow).find((r) => r.client === client && r.name === name)!;
 const bytes = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h, 'hex'));
 

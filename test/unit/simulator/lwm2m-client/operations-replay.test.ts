@@ -18,7 +18,7 @@ interface CaptureRow {
   response_hex: string | null;
 }
 
-const rows: CaptureRow[] = readFileSync('/work/shared/captures/lwm2m-operations.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as CaptureRow);
+const rows: CaptureRow[] = readFileSync('test/fixtures/captures/lwm2m-operations.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as CaptureRow);
 
 /**
  * Rows where the simulator answers differently on purpose. The Zephyr sample registers no
