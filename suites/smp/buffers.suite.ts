@@ -9,7 +9,7 @@ import { MgmtErr, SMP_UDP_MTU_BYTES } from '../../src/codec/smp/constants.ts';
 import { osCommands } from '../../src/codec/smp/groups/index.ts';
 import { encodeSerialFrameLines } from '../../src/codec/smp/serial-framing.ts';
 import * as u from '../../src/codec/smp/unchecked.ts';
-import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
+import { defineSuite, requestLimitBytes, type CaseContext } from '../../src/conformance/index.ts';
 import { answerWindowMs, asReply, exchange, exchangeLines, headerOf, isResponseTimeout, SERIAL_LINE_GAP_MS, stillAlive, writeLines } from './support/raw-replies.ts';
 
 const LIMITS = { doc: 'smp-digest', section: '4.7 Buffer limits (all transports)' } as const;
@@ -121,8 +121,8 @@ defineSuite({ id: 'smp/buffers', protocol: 'SMP', feature: 'buffers', title: 'SM
     transports: ['serial'],
     story: 'request size',
     async run(ctx) {
-      const limit = ctx.session.maxRequestBytes;
-      if (limit === undefined || !Number.isFinite(limit)) return ctx.skip('the session knows no request limit for this link');
+      const limit = requestLimitBytes(ctx);
+      if (!Number.isFinite(limit)) return ctx.skip('the session knows no request limit for this link');
       const at = echoOfSize(ctx, limit);
       const reply = await exchangeLines(ctx, at, encodeSerialFrameLines(at, { style: 'zephyr' }), osCommands.echo);
       ctx.expect.smpOk(reply).field('r').toBe(echoTextOfSize(limit));
