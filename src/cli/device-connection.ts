@@ -42,6 +42,8 @@ export interface DeviceLink {
   client: SmpClient;
   transport: Transport;
   timeoutMs: number;
+  /** The serial transport MTU given with `?mtu=N`. */
+  mtu?: number | undefined;
 }
 
 /** Where to talk: a connection string, or a simulator target to start first. */
@@ -74,10 +76,10 @@ export function unreachable(client: SmpClient, e: ResponseTimeoutError): Transpo
   return new TransportError(`no answer from ${client.endpoint} within ${e.timeoutMs} ms (${hint})`);
 }
 
-async function runOn<T>(transport: Transport, timeoutMs: number, body: (link: DeviceLink) => Promise<T>): Promise<T> {
+async function runOn<T>(transport: Transport, timeoutMs: number, body: (link: DeviceLink) => Promise<T>, mtu?: number): Promise<T> {
   const client = new SmpClient(transport, { timeoutMs });
   try {
-    return await body({ client, transport, timeoutMs });
+    return await body({ client, transport, timeoutMs, mtu });
   } finally {
     await client.close();
   }
@@ -86,7 +88,7 @@ async function runOn<T>(transport: Transport, timeoutMs: number, body: (link: De
 /** Run `body` against the device the flags name; the client is closed afterwards. */
 export async function withDevice<T>(command: string, flags: DeviceFlags, body: (link: DeviceLink) => Promise<T>): Promise<T> {
   const where = await resolveWhere(command, flags);
-  if ('spec' in where) return runOn(await openTransport(where.spec), where.timeoutMs, body);
+  if ('spec' in where) return runOn(await openTransport(where.spec), where.timeoutMs, body, where.spec.scheme === 'serial' ? where.spec.mtu : undefined);
   const sim = where.sim;
   // The simulator loads only when the built-in one is the device.
   const { startSimulatorDevice } = await import('../target/device-start.ts');

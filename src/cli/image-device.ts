@@ -7,12 +7,15 @@
 import { readFile } from 'node:fs/promises';
 import { describeErrorBody } from '../client/device-probe.ts';
 import { uploadImage, UploadRejectedError, type UploadProgress, type UploadResult } from '../client/image-upload.ts';
-import type { SmpReply } from '../client/smp-client.ts';
+import { SERIAL_BUFFER_OVERHEAD_BYTES } from '../client/chunk-size.ts';
+import type { SmpClient, SmpReply } from '../client/smp-client.ts';
 import { fromHex, toHex } from '../core/bytes.ts';
 import { parseMcubootImage } from '../codec/image/parse.ts';
 import { smpRequest } from '../codec/smp/command.ts';
 import { imgCommands, type ImageStateRsp } from '../codec/smp/groups/img.ts';
+import { osCommands } from '../codec/smp/groups/os.ts';
 import { InputFileError, UsageError } from '../errors.ts';
+import { measureTransportMtu } from '../target/smp/transport-mtu.ts';
 import { formatFlagHelp, integerFlag, parseFlags, type CliIo, type FlagSpecs } from './args.ts';
 import { DEVICE_FLAGS, firstRequest, withDevice } from './device-connection.ts';
 
@@ -153,14 +156,15 @@ async function upload(argv: string[], io: CliIo): Promise<number> {
   const window = optionalInt('image upload', 'window', flags.window, 1, 64);
   const chunk = optionalInt('image upload', 'chunk', flags.chunk, 32, 65_535);
   const image = await readImageFile(file);
-  return withDevice('image upload', flags, async ({ client, transport, timeoutMs }) => {
+  return withDevice('image upload', flags, async ({ client, transport, timeoutMs, mtu }) => {
     await firstRequest(client, () => client.request(smpRequest(imgCommands.state, {})));
+    const serialMtu = transport.kind === 'serial' ? (mtu ?? (await measuredSerialMtu(client, timeoutMs))) : undefined;
     try {
       const result = await uploadImage(client, image, {
         ...(slot === undefined ? {} : { slot }), ...(imageNumber === undefined ? {} : { image: imageNumber }),
         ...(window === undefined ? {} : { window }), ...(chunk === undefined ? {} : { chunkBytes: chunk }),
         ...(flags.upgrade ? { upgrade: true } : {}), eraseFirst: flags.erase === true, timeoutMs,
-        link: { kind: transport.kind, maxPacketBytes: transport.maxPacketBytes },
+        link: { kind: transport.kind, maxPacketBytes: serialMtu ?? transport.maxPacketBytes },
         onProgress: progressReporter(io, flags.json),
       });
       io.stdout(flags.json ? JSON.stringify({ file, endpoint: client.endpoint, ...result }, null, 2) : uploadSummary(file, client.endpoint, result));
@@ -225,4 +229,15 @@ export function imageDeviceCommand(sub: string, argv: string[], io: CliIo): Prom
   const run = IMAGE_DEVICE_COMMANDS[sub];
   if (!run) throw new UsageError(`unknown image subcommand '${sub}'`);
   return run(argv, io);
+}
+
+/**
+ * The serial transport MTU by echo probes (docs/spec/smp.md §4.3), capped by buf_size; undefined
+ * when the device has no echo (the engine then sizes by buf_size alone).
+ */
+async function measuredSerialMtu(client: SmpClient, timeoutMs: number): Promise<number | undefined> {
+  const params = await client.request(smpRequest(osCommands.mcumgrParams, {})).catch(() => undefined);
+  const bufSize = params?.body.kind === 'ok' ? params.body.rsp.buf_size : undefined;
+  const ceilingBytes = (typeof bufSize === 'number' ? bufSize : 2048) - SERIAL_BUFFER_OVERHEAD_BYTES;
+  return (await measureTransportMtu(client, { ceilingBytes, timeoutMs: Math.min(timeoutMs, 1000) }).catch(() => undefined))?.bytes;
 }

@@ -4,7 +4,9 @@
  * client's registration and print what the client is.
  */
 import { probeDevice, type DeviceProbe, type ProbeItem } from '../client/device-probe.ts';
+import { SERIAL_BUFFER_OVERHEAD_BYTES } from '../client/chunk-size.ts';
 import { mcubootModeName } from '../codec/smp/groups/os.ts';
+import { measureTransportMtu } from '../target/smp/transport-mtu.ts';
 import { DEFAULT_REGISTRATION_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, parseListenAddress } from '../config/index.ts';
 import { UsageError } from '../errors.ts';
 import { type CliIo, type FlagSpecs, formatFlagHelp, integerFlag, parseFlags } from './args.ts';
@@ -70,9 +72,15 @@ export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
   if (flags.lwm2m !== undefined) return probeLwm2mCommand(flags, io);
   const lwm2mOnly = (['endpoint', 'timeout-ms'] as const).find((f) => flags[f] !== undefined);
   if (lwm2mOnly !== undefined) throw new UsageError(`probe: --${lwm2mOnly} goes with --lwm2m coap://HOST:PORT`);
-  const result = await withDevice('probe', flags, ({ client }) => firstRequest(client, () => probeDevice(client)));
+  const result = await withDevice('probe', flags, async ({ client, transport, mtu, timeoutMs }) => {
+    const probe = await firstRequest(client, () => probeDevice(client));
+    if (transport.kind !== 'serial') return { ...probe, transportMtu: undefined };
+    const bufSize = probe.mcumgrParams.ok ? probe.mcumgrParams.value.buf_size : 2048;
+    return { ...probe, transportMtu: mtu !== undefined ? { bytes: mtu, source: 'declared' as const } : await measureTransportMtu(client, { ceilingBytes: bufSize - SERIAL_BUFFER_OVERHEAD_BYTES, timeoutMs }) };
+  });
   if (flags.json) io.stdout(JSON.stringify(result, null, 2));
   else for (const line of formatProbe(result)) io.stdout(line);
+  if (!flags.json && result.transportMtu !== undefined) io.stdout(`serial mtu  ${result.transportMtu.bytes ?? '(not even a short echo answered)'} bytes (${result.transportMtu.source})`);
   return 0;
 }
 

@@ -33,7 +33,11 @@ export interface CaseInfo {
   /** The expected behaviour, as a statement. */
   title: string;
   level: Level;
-  spec: { doc: SpecDocKey; section: string };
+  /**
+   * The cited document and section; `quote` is the sentence of the protocol text the requirement
+   * rests on, verbatim (checked against the digest for `smp-digest` citations).
+   */
+  spec: { doc: SpecDocKey; section: string; quote?: string };
   /** What the case sends. */
   stimulus: string;
   /** What the spec requires of the answer or the state afterwards. */

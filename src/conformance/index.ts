@@ -60,11 +60,12 @@ export {
   type SessionProvider,
   type SessionTimeouts,
 } from './session-port.ts';
-export { ASSUMED_BUF_SIZE_BYTES, askTwice, sha256, uploadChunkBytes, uploadImageSteps, type UploadSteps } from './upload-steps.ts';
+export { ASSUMED_BUF_SIZE_BYTES, askTwice, requestLimitBytes, sha256, uploadChunkBytes, uploadImageSteps, type UploadSteps } from './upload-steps.ts';
 export type { ReceivedPacket, SmpReply } from '../client/smp-client.ts';
 export type { Lwm2mRegistration, Lwm2mResponse, Lwm2mServer, Lwm2mServerEvent, RegistrationHistoryEntry } from '../client/lwm2m-server.ts';
 export { SPEC_DOCS, isSpecDocKey, specUrl, type SpecDoc, type SpecDocKey } from './spec-registry.ts';
 export { annotateFrame, describeBody } from './verifiers/describe.ts';
+export { ERR_GROUP_RULE, errGroupProblem, KNOWN_ERR_GROUP_DEVIATIONS, type KnownErrGroupDeviation } from './verifiers/smp-err-group.ts';
 export type { Verifiers, CaseRecorder } from './verifiers/expect.ts';
 export type { CoapAnswer, Lwm2mVerifiers, TimingWindow } from './verifiers/lwm2m-expect.ts';
 export { coapAnswer, collectIncoming } from './verifiers/coap-raw.ts';

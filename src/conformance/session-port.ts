@@ -80,6 +80,12 @@ export interface CaseSession {
   alive?(): Promise<{ kind: 'alive' } | { kind: 'dead'; expected: string; actual: string } | { kind: 'unchecked'; reason: string }>;
   readonly trace: TraceLog;
   readonly params: McumgrParams | undefined;
+  /**
+   * Largest SMP request packet the harness builds on purpose: min(buf_size, the serial transport
+   * MTU, UDP 1500). Cases about the limit itself go over it on purpose.
+   * @see docs/spec/smp.md §4.3, §4.7
+   */
+  readonly maxRequestBytes?: number | undefined;
   /** SMP header versions the device answers: v1 = original protocol, v2 = version bits 01. */
   readonly smpVersions: { v1: boolean; v2: boolean };
   readonly timeouts: SessionTimeouts;

@@ -26,6 +26,17 @@ export function sha256(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha256').update(bytes).digest());
 }
 
+/**
+ * Largest request packet a case builds on purpose: the session's limit (buf_size, serial transport
+ * MTU, UDP 1500), else what buf_size and the link allow.
+ * @see docs/spec/smp.md §4.3, §4.7
+ */
+export function requestLimitBytes(ctx: CaseContext): number {
+  const own = maxRequestBytes({ kind: ctx.transport, bufSize: ctx.session.params?.bufSize ?? ASSUMED_BUF_SIZE_BYTES });
+  const session = ctx.session.maxRequestBytes;
+  return session === undefined ? own : Math.min(own, session);
+}
+
 /** Widest first-chunk fields: 32-bit `len` and `off`, a full `sha`, `image` and `upgrade`. */
 const WIDEST_FIELDS = { image: 0, len: 0xffff_ffff, off: 0xffff_ffff, sha: new Uint8Array(IMAGE_HASH_BYTES), upgrade: true };
 
@@ -35,7 +46,7 @@ const WIDEST_FIELDS = { image: 0, len: 0xffff_ffff, off: 0xffff_ffff, sha: new U
  * for every chunk and image, so a case can name chunk boundaries (`stopAt: 2 * size`).
  */
 export function uploadChunkBytes(ctx: CaseContext): number {
-  const limit = maxRequestBytes({ kind: ctx.transport, bufSize: ctx.session.params?.bufSize ?? ASSUMED_BUF_SIZE_BYTES });
+  const limit = requestLimitBytes(ctx);
   return Math.max(1, maxChunkData(WIDEST_FIELDS, Number.isFinite(limit) ? limit : ASSUMED_BUF_SIZE_BYTES));
 }
 

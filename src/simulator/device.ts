@@ -13,8 +13,8 @@ export const SLOT_SIZE_BYTES = 0x69000;
 export const SLOT_BYTES_RANGE = { min: 0x2000, max: 0x400_0000 } as const;
 /** `CONFIG_MCUMGR_GRP_OS_RESET_MS` default: the reply goes out, the reboot follows. */
 export const RESET_DELAY_MS = 250;
-/** Total bytes the simulated LittleFS at `/lfs1` holds. */
-export const FS_CAPACITY_BYTES = 64 * 1024;
+/** Total bytes the simulated LittleFS at `/lfs1` holds by default: the native_sim `storage` partition of Zephyr's smp_svr sample. */
+export const FS_CAPACITY_BYTES = 16 * 1024;
 
 /** How the device reports errors. `v1`: a pre-3.4 server that ignores the version bits. */
 export type ErrorForm = 'v2' | 'v1';
@@ -28,6 +28,8 @@ export interface DeviceOptions {
   faults: ActiveFaults;
   /** Size of each image slot (default SLOT_SIZE_BYTES). */
   slotBytes?: number;
+  /** Bytes the file system holds (default FS_CAPACITY_BYTES); writes past it are refused. */
+  fsBytes?: number;
 }
 
 /** The single global image-upload context (§3.2.3). */

@@ -85,7 +85,7 @@ function responseBody(device: SimDevice, header: SmpHeader, result: HandlerResul
     case 'rc':
       return result.rsn === undefined ? { rc: result.rc } : { rc: result.rc, rsn: result.rsn };
     case 'group':
-      if (isV2ErrorForm(device, header)) return { err: { group: header.group, rc: result.rc }, ...result.extra };
+      if (isV2ErrorForm(device, header)) return { err: { group: result.taggedGroup ?? header.group, rc: result.rc }, ...result.extra };
       return { rc: translateToV1(header.group, result.rc) };
     case 'silent':
       return {};

@@ -121,6 +121,8 @@ const PROFILE_TABLE = [
   { name: 'datetime-lenient', description: 'Date/time set answers {} to values it cannot parse (and changes nothing).', caughtBy: ['SMP-OS-DATETIME-005', 'SMP-OS-DATETIME-006', 'SMP-OS-DATETIME-007', 'SMP-OS-DATETIME-008', 'SMP-OS-DATETIME-009', 'SMP-CBOR-TYPE-003', 'SMP-OS-DATETIME-012'] },
   // Cases must show each listed stat group and check the reply names it; unknown names must be refused (§3.3).
   { name: 'stat-show-ignores-name', description: 'Stat show answers one fixed group whatever name (or type) is asked.', caughtBy: ['SMP-STAT-SHOW-001', 'SMP-STAT-SHOW-003', 'SMP-STAT-SHOW-004', 'SMP-CBOR-TYPE-002'] },
+  // Every case that sees an err must judge its group by the one rule (§3 common response rule), so Zephyr v4.0's stat bug fails wherever it shows.
+  { name: 'stat-err-basic-group', description: 'Stat show of an unknown name answers err{63,3} (the Zephyr basic group) instead of err{2,2}, as Zephyr v4.0 stat_mgmt does.', caughtBy: ['SMP-STAT-SHOW-003'] },
   // Cases must write a setting and read it back or delete it (§3.4).
   { name: 'settings-write-ignored', description: 'Settings write answers {} without decoding or storing anything.', caughtBy: ['SMP-SETTINGS-001', 'SMP-SETTINGS-002', 'SMP-SETTINGS-003', 'SMP-SETTINGS-005', 'SMP-SETTINGS-006', 'SMP-SETTINGS-007'] },
   // Cases must run a shell command and check its output and return value (§3.6).
@@ -159,6 +161,8 @@ const PROFILE_TABLE = [
   { name: 'serial-long-reply-bad-crc', link: 'serial', description: 'Serial replies longer than one line carry a corrupted CRC-16 (one-line replies are intact).', caughtBy: ['SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002'], mayAlsoFail: ['SMP-SERIAL-*'] },
   { name: 'serial-long-reply-length-without-crc', link: 'serial', description: 'Serial replies longer than one line carry a length field without the 2 CRC bytes.', caughtBy: ['SMP-SERIAL-RSP-002', 'SMP-SERIAL-SIZE-001', 'SMP-SERIAL-MULTI-001', 'SMP-SERIAL-MULTI-002'], mayAlsoFail: ['SMP-SERIAL-*'] },
   { name: 'serial-oversize-accepted', link: 'serial', description: 'Serial packets larger than buf_size are processed instead of dropped.', caughtBy: ['SMP-BUF-SERIAL-001'] },
+  // Cases about the serial MTU must see a frame under it answered and one over it dropped or answered correctly (§4.3).
+  { name: 'serial-mtu-overflow-processed', link: 'serial', description: 'Serial packets over the transport MTU (up to buf_size) are cut to the MTU and answered instead of dropped.', caughtBy: ['SMP-BUF-SERIAL-MTU-001'], mayAlsoFail: ['SMP-*'] },
   // Image state/erase/upload rules and file system faults: one behaviour of §3.2 and §3.5 each.
   { name: 'img-state-flags-wrong', description: 'Image state marks the secondary slot active and the running slot not active.', caughtBy: ['SMP-IMG-STATE-001', 'SMP-IMG-STATE-002', 'SMP-IMG-STATE-WRITE-007', 'SMP-IMG-STATE-WRITE-008', 'SMP-IMG-DFU-001', 'SMP-IMG-DFU-010'] },
   { name: 'state-write-hash-unchecked', description: 'Image state write answers the state list (changing nothing) to a missing, wrong-length or unknown hash.', caughtBy: ['SMP-IMG-STATE-WRITE-001', 'SMP-IMG-STATE-WRITE-002', 'SMP-IMG-STATE-WRITE-003', 'SMP-IMG-STATE-WRITE-005', 'SMP-IMG-STATE-WRITE-006', 'SMP-IMG-STATE-WRITE-010', 'SMP-IMG-STATE-WRITE-011'] },

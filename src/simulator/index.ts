@@ -40,9 +40,10 @@ export interface SimulatorOptions {
   /**
    * A real pseudo-terminal; `baudRate` turns on line-rate emulation (bytes paced at baud/10 per
    * second); `rxLineBuffers` emulates the UART transport's receive line buffers (commonly 2), so
-   * lines written in a burst are lost unless the sender paces them.
+   * lines written in a burst are lost unless the sender paces them; `mtu` is the largest SMP packet
+   * the serial transport takes (default: buf_size).
    */
-  serial?: boolean | { baudRate?: number; rxLineBuffers?: number };
+  serial?: boolean | { baudRate?: number; rxLineBuffers?: number; mtu?: number };
   /** Fault profile names, `name` or `name:param`. */
   faults?: string[];
   /** `v2` (default): Zephyr ≥ 3.4. `v1`: a pre-3.4 server (version bits ignored, v1 `rc` only). */
@@ -55,8 +56,23 @@ export interface SimulatorOptions {
   processingMs?: number;
   /** Size of each image slot in bytes (default 0x69000, the capture's native_sim partition). */
   slotBytes?: number;
+  /** Bytes the file system holds (default 16 KiB, the smp_svr native_sim `storage` partition). */
+  fsBytes?: number;
   /** Zephyr-style log lines between serial frames (default true). */
   consoleText?: boolean;
+}
+
+/**
+ * Zephyr's `CONFIG_MCUMGR_TRANSPORT_UART_MTU` and `..._SHELL_MTU` default: the MTU of a serial
+ * endpoint under `serial-mtu-overflow-processed` when none is given. Larger frames are dropped
+ * silently (docs/spec/smp.md §4.3, §4.4).
+ */
+export const SERIAL_MTU_BYTES = 256;
+
+/** The serial MTU option: as given, else Zephyr's default under the MTU fault, else buf_size alone. */
+function serialMtu(mtu: number | undefined, faults: ActiveFaults): { mtu?: number } {
+  if (mtu !== undefined) return { mtu: positiveInt(mtu, 'serial.mtu', 32) };
+  return faults.has('serial-mtu-overflow-processed') ? { mtu: SERIAL_MTU_BYTES } : {};
 }
 
 /** A started simulator. */
@@ -83,6 +99,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     processingMs: Math.max(0, options.processingMs ?? 0),
     faults: faults.value,
     slotBytes: slotBytes(options.slotBytes),
+    ...(options.fsBytes === undefined ? {} : { fsBytes: positiveInt(options.fsBytes, 'fsBytes', 0) }),
   });
   const server = new SmpServer(device);
   const closers: (() => Promise<void>)[] = [];
@@ -93,8 +110,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const udp6 = await openUdp(server, options.udp6 ?? false, '::1', bufSize, closers);
     if (udp6 !== undefined) running.udp6 = udp6;
     if (options.serial !== undefined && options.serial !== false) {
-      const { baudRate, rxLineBuffers } = typeof options.serial === 'object' ? options.serial : {};
+      const { baudRate, rxLineBuffers, mtu } = typeof options.serial === 'object' ? options.serial : {};
       const serial: SerialEndpoint = await openSerialEndpoint(device, server, {
+        ...serialMtu(mtu, faults.value),
         ...(baudRate === undefined ? {} : { baudRate }),
         ...(rxLineBuffers === undefined ? {} : { rxLineBuffers }),
         hasConsoleText: options.consoleText ?? true,

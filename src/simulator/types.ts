@@ -21,7 +21,8 @@ export interface RspMap {
 export type HandlerResult =
   | { kind: 'ok'; body: RspMap }
   | { kind: 'rc'; rc: number; rsn?: string }
-  | { kind: 'group'; rc: number; extra?: RspMap }
+  /** `taggedGroup`: the group the `err` names when it is not the request's (a server fault). */
+  | { kind: 'group'; rc: number; extra?: RspMap; taggedGroup?: number }
   | { kind: 'silent' };
 
 /** What a handler sees of one request. */

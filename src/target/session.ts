@@ -141,6 +141,11 @@ export class Session {
     return this.smpDriver?.params;
   }
 
+  /** Largest SMP request packet the harness builds on purpose (buf_size, transport MTU, UDP 1500). */
+  get maxRequestBytes(): number | undefined {
+    return this.smpDriver?.maxRequestBytes;
+  }
+
   /** SMP header versions the device answers. */
   get smpVersions(): { v1: boolean; v2: boolean } {
     return this.smpDriver?.smpVersions ?? { v1: false, v2: false };

@@ -1,6 +1,7 @@
 /**
  * Connection strings: `udp://127.0.0.1:1337`, `udp://[::1]:1337`, `udp://localhost:1337`,
- * `serial:///dev/ttyACM0?baud=115200`, `serial:///dev/pts/3?baud=115200&raw=1`.
+ * `serial:///dev/ttyACM0?baud=115200`, `serial:///dev/pts/3?baud=115200&raw=1`,
+ * `serial:///dev/ttyACM0?mtu=256` (the device's serial transport MTU, docs/spec/smp.md §4.3).
  * Parsing is hand-written rather than `new URL()`: WHATWG URL rewrites hosts and paths and its
  * errors do not say which part was wrong.
  */
@@ -10,7 +11,17 @@ import { err, ok, type Result } from '../core/result.ts';
 /** A parsed connection string. IPv6 hosts are stored without brackets. */
 export type ConnectionSpec =
   | { scheme: 'udp'; host: string; port: number }
-  | { scheme: 'serial'; path: string; baudRate: number; raw: boolean };
+  | {
+      scheme: 'serial';
+      path: string;
+      baudRate: number;
+      raw: boolean;
+      /** Largest SMP packet (header + CBOR) the device's serial transport takes; unset: measured. */
+      mtu?: number;
+    };
+
+/** Bounds of `?mtu=N`: an SMP header plus a small map, up to the 16-bit length field. */
+export const SERIAL_MTU_RANGE = { min: 32, max: 65535 } as const;
 
 /** Baud rate when the string gives none (Zephyr's usual console rate). */
 export const DEFAULT_BAUD_RATE = 115200;
@@ -102,6 +113,7 @@ function parseSerial(rest: string): Result<ConnectionSpec, string> {
   }
   let baudRate = DEFAULT_BAUD_RATE;
   let raw = false;
+  let mtu: number | undefined;
   for (const [key, value] of split.value.params) {
     if (key === 'baud') {
       if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > 20_000_000) {
@@ -111,11 +123,16 @@ function parseSerial(rest: string): Result<ConnectionSpec, string> {
     } else if (key === 'raw') {
       if (!['1', '0', 'true', 'false'].includes(value)) return err(`bad raw '${value}' (expected raw=1 or raw=0)`);
       raw = value === '1' || value === 'true';
+    } else if (key === 'mtu') {
+      if (!/^[0-9]+$/.test(value) || Number(value) < SERIAL_MTU_RANGE.min || Number(value) > SERIAL_MTU_RANGE.max) {
+        return err(`bad mtu '${value}' (expected ${SERIAL_MTU_RANGE.min}-${SERIAL_MTU_RANGE.max} bytes, e.g. mtu=256)`);
+      }
+      mtu = Number(value);
     } else {
-      return err(`unknown query parameter '${key}' for serial:// (expected baud, raw)`);
+      return err(`unknown query parameter '${key}' for serial:// (expected baud, raw, mtu)`);
     }
   }
-  return ok({ scheme: 'serial', path, baudRate, raw });
+  return ok({ scheme: 'serial', path, baudRate, raw, ...(mtu === undefined ? {} : { mtu }) });
 }
 
 /** Format a spec back into its canonical connection string (parse ∘ format is the identity). */
@@ -124,5 +141,5 @@ export function formatConnectionString(spec: ConnectionSpec): string {
     const host = isIP(spec.host) === 6 ? `[${spec.host}]` : spec.host;
     return `udp://${host}:${spec.port}`;
   }
-  return `serial://${spec.path}?baud=${spec.baudRate}${spec.raw ? '&raw=1' : ''}`;
+  return `serial://${spec.path}?baud=${spec.baudRate}${spec.raw ? '&raw=1' : ''}${spec.mtu === undefined ? '' : `&mtu=${spec.mtu}`}`;
 }

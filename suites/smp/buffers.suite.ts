@@ -2,14 +2,14 @@
  * SMP buffer limits: a request as large as the receive buffer (the MCUmgr buffer, and over UDP
  * the 1500-byte receive MTU) is answered; one byte more is truncated (UDP → rc 9) or dropped
  * (serial); a reply that would not fit the buffer is replaced by rc 7.
- * @see /work/shared/spec/smp.md §4.1, §4.7, §6.2 item 23, §6.5
+ * @see docs/spec/smp.md §4.1, §4.3, §4.7, §6.2 item 23, §6.5
  */
 import { encodeCborDefinite } from '../../src/codec/cbor/writer.ts';
 import { MgmtErr, SMP_UDP_MTU_BYTES } from '../../src/codec/smp/constants.ts';
 import { osCommands } from '../../src/codec/smp/groups/index.ts';
 import { encodeSerialFrameLines } from '../../src/codec/smp/serial-framing.ts';
 import * as u from '../../src/codec/smp/unchecked.ts';
-import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
+import { defineSuite, requestLimitBytes, type CaseContext } from '../../src/conformance/index.ts';
 import { answerWindowMs, asReply, exchange, exchangeLines, headerOf, isResponseTimeout, SERIAL_LINE_GAP_MS, stillAlive, writeLines } from './support/raw-replies.ts';
 
 const LIMITS = { doc: 'smp-digest', section: '4.7 Buffer limits (all transports)' } as const;
@@ -37,11 +37,19 @@ function paddedInfo(ctx: CaseContext, total: number): Uint8Array {
   throw new Error(`cannot pad an os info request to ${total} bytes`);
 }
 
+/** The echo text that makes an echo request exactly `total` bytes. */
+function echoTextOfSize(total: number): string {
+  const textHead = total - 11 >= 258 ? 3 : total - 11 >= 25 ? 2 : 1;
+  return 'e'.repeat(total - 11 - textHead);
+}
+
 /** An echo request of exactly `total` bytes (its reply is one byte longer with zcbor's indefinite map). */
 function echoOfSize(ctx: CaseContext, total: number): Uint8Array {
-  const textHead = total - 11 >= 258 ? 3 : total - 11 >= 25 ? 2 : 1;
-  return u.rawFrame(u.frameBaseFor(osCommands.echo, ctx.smp.nextSeq()), encodeCborDefinite({ d: 'e'.repeat(total - 11 - textHead) }), `echo of ${total} bytes`).bytes;
+  return u.rawFrame(u.frameBaseFor(osCommands.echo, ctx.smp.nextSeq()), encodeCborDefinite({ d: echoTextOfSize(total) }), `echo of ${total} bytes`).bytes;
 }
+
+/** Bytes over the serial MTU the over-limit echo carries. */
+const OVER_MTU_BYTES = 64;
 
 defineSuite({ id: 'smp/buffers', protocol: 'SMP', feature: 'buffers', title: 'SMP buffer limits' }, (s) => {
   s.case({
@@ -98,6 +106,35 @@ defineSuite({ id: 'smp/buffers', protocol: 'SMP', feature: 'buffers', title: 'SM
       await writeLines(ctx, wire);
       const success = (await got).filter((p) => p.body?.kind === 'ok');
       ctx.expect.that(success.length === 0, { expected: 'no reply, or an error reply', actual: `a success reply to a ${packet.length}-byte request` });
+      await stillAlive(ctx);
+    },
+  });
+
+  s.case({
+    id: 'SMP-BUF-SERIAL-MTU-001',
+    title: 'over serial, an echo at the transport MTU is answered exactly; one over it is dropped or answered exactly',
+    level: 'MUST',
+    spec: { doc: 'smp-digest', section: '3.1.1 Echo (0)', quote: 'Request: `{"d": tstr}` (required). Response: `{"r": tstr}` = same string.' },
+    stimulus: `An echo of exactly the session's request limit (the serial transport MTU, declared with ?mtu=N or measured), then one of that limit + ${OVER_MTU_BYTES} bytes where buf_size allows.`,
+    requirement: 'The echo reply carries the text sent ("r" = "d"). Zephyr\'s serial transports drop a frame over their MTU (docs/spec/smp.md §4.3), so over it silence is fine; a reply to a request the device did not receive whole is not.',
+    requires: ['smp.os.echo', 'smp.transport.serial'],
+    transports: ['serial'],
+    story: 'request size',
+    async run(ctx) {
+      const limit = requestLimitBytes(ctx);
+      if (!Number.isFinite(limit)) return ctx.skip('the session knows no request limit for this link');
+      const at = echoOfSize(ctx, limit);
+      const reply = await exchangeLines(ctx, at, encodeSerialFrameLines(at, { style: 'zephyr' }), osCommands.echo);
+      ctx.expect.smpOk(reply).field('r').toBe(echoTextOfSize(limit));
+      const over = limit + OVER_MTU_BYTES;
+      if (over > (ctx.session.params?.bufSize ?? 0) - 4) return;
+      const packet = echoOfSize(ctx, over);
+      const request = headerOf(packet);
+      const wire = encodeSerialFrameLines(packet, { style: 'zephyr' });
+      const got = ctx.smp.collect({ waitMs: answerWindowMs(ctx) + wire.length * SERIAL_LINE_GAP_MS, match: (p) => p.header?.seq === request.seq && p.header.group === request.group });
+      await writeLines(ctx, wire);
+      const wrong = (await got).filter((p) => !(p.body?.kind === 'ok' && p.body.rsp['r'] === echoTextOfSize(over)));
+      ctx.expect.that(wrong.length === 0, { check: 'echo over the MTU', expected: 'no reply (dropped), or the echo of the whole text', actual: `${wrong.length} other repl${wrong.length === 1 ? 'y' : 'ies'} to a ${over}-byte echo (MTU ${limit})` });
       await stillAlive(ctx);
     },
   });

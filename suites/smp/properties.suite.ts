@@ -19,7 +19,7 @@ import { arbSerialChunking } from '../../src/codec/smp/serial-framing-arbitrarie
 import { encodeSerialFrameLinesUnchecked, type SerialFrameDamage } from '../../src/codec/smp/serial-framing-unchecked.ts';
 import { encodeSerialFrames } from '../../src/codec/smp/serial-framing.ts';
 import * as u from '../../src/codec/smp/unchecked.ts';
-import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
+import { defineSuite, errGroupProblem, type CaseContext } from '../../src/conformance/index.ts';
 import { answered, exchange, exchangeLines, headerOf, packetsSince, traceMark, writeLines } from './support/raw-replies.ts';
 
 /** Commands whose requests change nothing on the device, whatever their field values. */
@@ -58,7 +58,9 @@ function replyProblems(bytes: Uint8Array, isV2Device: boolean): string[] {
   const body = classifyResponseBody(bytes.subarray(8));
   if (body.kind === 'malformed') p.push(`body: ${body.reason}`);
   if (body.kind === 'errV1' && !isDocumentedRc(body.rc)) p.push(`rc ${body.rc} is not a documented MGMT_ERR code`);
-  if (body.kind === 'errV2' && (body.group !== group || groupErrName(body.group, body.rc) === undefined)) p.push(`err {group ${body.group}, rc ${body.rc}} is not a documented group error of group ${group}`);
+  const groupProblem = body.kind === 'errV2' ? errGroupProblem(group, body) : undefined;
+  if (groupProblem !== undefined) p.push(groupProblem);
+  else if (body.kind === 'errV2' && groupErrName(body.group, body.rc) === undefined) p.push(`err {group ${body.group}, rc ${body.rc}} is not a documented group error of group ${group}`);
   return p;
 }
 

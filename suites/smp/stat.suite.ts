@@ -11,12 +11,6 @@ import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
 
 const EINVAL = { rc: MgmtErr.EINVAL } as const;
 const INVALID_GROUP = { v2: { group: MgmtGroup.STAT, rc: StatMgmtErr.INVALID_GROUP } } as const;
-/**
- * A released variant: Zephyr's stat_mgmt_show tags the error of an unknown name with the Zephyr
- * basic group's id (`smp_add_cmd_err(zse, ZEPHYR_MGMT_GRP_BASIC, STAT_MGMT_ERR_INVALID_STAT_NAME)`),
- * i.e. err{63,3}. Accepted so Zephyr's own server is not failed, and named in a warning.
- */
-const ZEPHYR_BASIC_TAGGED = { v2: { group: MgmtGroup.ZEPHYR_BASIC, rc: StatMgmtErr.INVALID_STAT_NAME }, v1: [MgmtErr.EOK, MgmtErr.EUNKNOWN, MgmtErr.ENOENT] } as const;
 /** The statistics group of Zephyr's smp_svr sample, with its once-a-second "ticks" counter. */
 const SAMPLE_GROUP = 'smp_svr_stats';
 /** Long enough for at least one tick of a 1-second counter, whatever the phase. */
@@ -95,15 +89,14 @@ defineSuite({ id: 'smp/stat', protocol: 'SMP', feature: 'stat', title: 'Statisti
     id: 'SMP-STAT-SHOW-003',
     title: 'stat show of an unknown group answers INVALID_GROUP err{2,2}',
     level: 'MUST',
-    spec: { doc: 'smp-digest', section: '3.3 Statistics — group 2' },
+    spec: { doc: 'smp-digest', section: '3.3 Statistics — group 2', quote: 'Unknown group name → group error 2 (INVALID_GROUP, by enum name; not re-read in source).' },
     stimulus: `Stat show {"name": "${UNKNOWN_GROUP}"} with a v2 header, then with a v1 header where the device answers v1.`,
-    requirement: 'Group error 2 (STAT_MGMT_ERR_INVALID_GROUP) as err{group 2, rc 2}; under v1 its translation rc 5 (ENOENT), or rc 1 where the build has no translation. Zephyr releases whose stat_mgmt tags the error with the basic group (err{63,3}) pass with a warning.',
+    requirement: 'Group error 2 (STAT_MGMT_ERR_INVALID_GROUP) as err{group 2, rc 2}; under v1 its translation rc 5 (ENOENT), or rc 1 where the build has no translation. The err.group is the request\'s group (docs/spec/smp.md §3 common response rule): Zephyr v4.0\'s err{63,3} fails, naming its upstream fix (zephyr PR #104682).',
     requires: ['smp.stat'],
     story: 'show',
     async run({ smp, expect, session }) {
-      const v2 = expect.mgmtErr(await smp.request(smpRequest(statCommands.show, { name: UNKNOWN_GROUP })), [INVALID_GROUP, ZEPHYR_BASIC_TAGGED]);
-      expect.warn(v2.index === 0, 'the error names group 63 (Zephyr basic) instead of 2: the stat_mgmt variant that tags INVALID_STAT_NAME with ZEPHYR_MGMT_GRP_BASIC');
-      if (session.smpVersions.v1 && v2.index === 0) {
+      expect.mgmtErr(await smp.request(smpRequest(statCommands.show, { name: UNKNOWN_GROUP })), INVALID_GROUP);
+      if (session.smpVersions.v1) {
         const v1 = await smp.request(smpRequest(statCommands.show, { name: UNKNOWN_GROUP }, { version: SmpVersion.V1 }));
         expect.mgmtErr(v1, { ...INVALID_GROUP, v1: [MgmtErr.ENOENT, MgmtErr.EUNKNOWN] });
       }

@@ -6,6 +6,7 @@
  */
 import type { ReceivedPacket, SmpReply } from '../../client/smp-client.ts';
 import { concatBytes } from '../../core/bytes.ts';
+import { errGroupProblem } from './smp-err-group.ts';
 import { translateGroupErrToV1 } from '../../codec/smp/group-errors.ts';
 import { encodeSmpHeader, responseOpFor, type SmpHeader } from '../../codec/smp/header.ts';
 import type { SmpResponseBody } from '../../codec/smp/message.ts';
@@ -114,6 +115,10 @@ export function mgmtErr(scope: VerifierScope, reply: SmpReply<unknown>, accepted
   smpShape(scope, reply);
   const all: readonly ErrExpectation[] = Array.isArray(accepted) ? accepted : [accepted as ErrExpectation];
   const isV2 = expectedResponseVersion(scope, reply.requestHeader.version) === 1;
+  const groupProblem = reply.body.kind === 'errV2' ? errGroupProblem(reply.requestHeader.group, reply.body) : undefined;
+  if (groupProblem !== undefined) {
+    failCheck(scope, { check: 'err.group', expected: [`err.group ${reply.requestHeader.group}, the request's group`], actual: groupProblem, frame: annotateFrame(replyBytes(reply)) });
+  }
   const index = all.findIndex((e) => errMatches(e, reply.body, isV2));
   const body = reply.body;
   if (index < 0 || (body.kind !== 'errV1' && body.kind !== 'errV2')) {

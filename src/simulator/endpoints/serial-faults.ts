@@ -14,12 +14,30 @@ import { encodeSerialFrameLinesUnchecked } from '../../codec/smp/serial-framing-
 import { concatBytes } from '../../core/bytes.ts';
 import type { ActiveFaults } from '../faults.ts';
 
-/** Receive limits of the endpoint's decoder under the active faults. */
-export function serialReceiveLimits(faults: ActiveFaults, bufSize: number): { maxLineBytes: number; maxPacketBytes: number } {
-  return {
-    maxLineBytes: faults.has('serial-line-limit-126') ? SERIAL_MAX_LINE_BYTES - 1 : SERIAL_MAX_LINE_BYTES,
-    maxPacketBytes: faults.has('serial-oversize-accepted') ? bufSize * 4 : bufSize,
-  };
+/**
+ * Receive limits of the endpoint's decoder under the active faults: a packet over the transport
+ * MTU (or buf_size) is dropped without a word, as Zephyr's UART and shell transports do (§4.3).
+ * `serial-mtu-overflow-processed` takes packets over the MTU (up to buf_size) and answers them cut
+ * to the MTU.
+ */
+export function serialReceiveLimits(faults: ActiveFaults, bufSize: number, mtu = bufSize): { maxLineBytes: number; maxPacketBytes: number } {
+  const limit = Math.min(bufSize, mtu);
+  let maxPacketBytes = limit;
+  if (faults.has('serial-oversize-accepted')) maxPacketBytes = bufSize * 4;
+  else if (faults.has('serial-mtu-overflow-processed')) maxPacketBytes = bufSize;
+  return { maxLineBytes: faults.has('serial-line-limit-126') ? SERIAL_MAX_LINE_BYTES - 1 : SERIAL_MAX_LINE_BYTES, maxPacketBytes };
+}
+
+/**
+ * `serial-mtu-overflow-processed`: a packet over the MTU is cut to the MTU (the header's length
+ * field rewritten to match), as a transport that keeps only what fits its frame buffer would; else as is.
+ */
+export function packetWithinMtu(faults: ActiveFaults, packet: Uint8Array, mtu: number | undefined): Uint8Array {
+  if (!faults.has('serial-mtu-overflow-processed') || mtu === undefined || packet.length <= mtu) return packet;
+  const cut = packet.slice(0, mtu);
+  cut[2] = ((mtu - 8) >> 8) & 0xff;
+  cut[3] = (mtu - 8) & 0xff;
+  return cut;
 }
 
 /** What the endpoint does with one decoder event under the faults. */

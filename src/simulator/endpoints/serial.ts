@@ -13,7 +13,7 @@ import type { SimDevice } from '../device.ts';
 import type { SmpServer } from '../smp-server.ts';
 import { LinePacer } from './line-pacer.ts';
 import { UartLineBuffers } from './uart-line-buffers.ts';
-import { CrlfWatch, damagedLongReply, linePieces, replyWithoutCrc, serialFaultAction, serialReceiveLimits } from './serial-faults.ts';
+import { CrlfWatch, damagedLongReply, linePieces, packetWithinMtu, replyWithoutCrc, serialFaultAction, serialReceiveLimits } from './serial-faults.ts';
 
 /** How often a console log line is printed when console text is on. */
 const CONSOLE_PERIOD_MS = 2000;
@@ -33,19 +33,21 @@ export interface SerialEndpointOptions {
   rxLineBuffers?: number;
   /** Print Zephyr-style log lines between frames. */
   hasConsoleText: boolean;
+  /** Largest SMP packet the transport takes (Zephyr `CONFIG_MCUMGR_TRANSPORT_UART_MTU`); larger frames are dropped. */
+  mtu?: number;
 }
 
 /** Open a pty and serve SMP on it. */
 export async function openSerialEndpoint(device: SimDevice, server: SmpServer, options: SerialEndpointOptions): Promise<SerialEndpoint> {
   const pty: PtyDevice = await openPtyDevice();
   // The UART transport's packet buffer is one SMP buffer: length field and CRC live in it too.
-  const decoder = new SerialFrameDecoder(serialReceiveLimits(device.faults, device.options.bufSize));
+  const decoder = new SerialFrameDecoder(serialReceiveLimits(device.faults, device.options.bufSize, options.mtu));
   const crlf = new CrlfWatch();
   const rx = new LinePacer(options.baudRate);
   const tx = new LinePacer(options.baudRate);
   const write = (bytes: Uint8Array): void => void tx.push(bytes, (b) => pty.write(b));
   const reply = (packet: Uint8Array): void => write(frame(device, packet));
-  const handleLine = lineHandler(device, server, decoder, crlf, reply);
+  const handleLine = lineHandler(device, server, decoder, crlf, reply, options.mtu);
   const uart = options.rxLineBuffers === undefined ? undefined : new UartLineBuffers(options.rxLineBuffers, handleLine);
   const unsubscribe = pty.onData((chunk) => {
     void rx.push(chunk.slice(), (c) => {
@@ -78,12 +80,12 @@ export async function openSerialEndpoint(device: SimDevice, server: SmpServer, o
 }
 
 /** What one received line (or line piece) does: framing events, faults, packets to the server. */
-function lineHandler(device: SimDevice, server: SmpServer, decoder: SerialFrameDecoder, crlf: CrlfWatch, reply: (packet: Uint8Array) => void): (piece: Uint8Array) => void {
+function lineHandler(device: SimDevice, server: SmpServer, decoder: SerialFrameDecoder, crlf: CrlfWatch, reply: (packet: Uint8Array) => void, mtu?: number): (piece: Uint8Array) => void {
   return (piece) => {
     crlf.see(piece);
     for (const event of decoder.push(piece)) {
       const action = serialFaultAction(device.faults, event, crlf);
-      if (action.kind === 'submit') server.submit(action.packet, reply);
+      if (action.kind === 'submit') server.submit(packetWithinMtu(device.faults, action.packet, mtu), reply);
       else if (action.kind === 'answer') reply(action.packet);
       else if (action.kind === 'reset-decoder') decoder.reset();
     }

@@ -130,7 +130,7 @@ function writeChunk(device: SimDevice, name: string, data: Uint8Array, isTruncat
   const old = isTruncate ? new Uint8Array(0) : (device.files.get(name) ?? new Uint8Array(0));
   let used = 0;
   for (const [n, f] of device.files) if (n !== name) used += f.length;
-  if (used + old.length + data.length > FS_CAPACITY_BYTES) {
+  if (used + old.length + data.length > (device.options.fsBytes ?? FS_CAPACITY_BYTES)) {
     device.openFile = undefined;
     return groupErr(FsErr.FILE_WRITE_FAILED);
   }

@@ -8,7 +8,7 @@ import type { SimDevice } from '../device.ts';
 import { decodeRequest } from '../request.ts';
 import { groupErr, okRsp, rcRsp, type CommandHandlers, type GroupDefinition, type HandlerContext, type HandlerResult } from '../types.ts';
 
-const StatErr = { INVALID_GROUP: 2 } as const;
+const StatErr = { INVALID_GROUP: 2, INVALID_STAT_NAME: 3 } as const;
 
 /** `CONFIG_MCUMGR_GRP_STAT_MAX_NAME_LEN`: the group-name buffer, terminator included. */
 const STAT_MAX_NAME_LEN = 32;
@@ -52,7 +52,11 @@ function show(device: SimDevice, ctx: HandlerContext): HandlerResult {
   // stat_mgmt.c: an empty name or one that does not fit the name buffer → rc 3.
   if (name === undefined || name.length === 0 || name.length >= STAT_MAX_NAME_LEN) return rcRsp(MgmtErr.EINVAL);
   const group = STAT_GROUPS.get(name);
-  if (group === undefined) return groupErr(StatErr.INVALID_GROUP);
+  if (group === undefined) {
+    // Zephyr v4.0 stat_mgmt: smp_add_cmd_err(zse, ZEPHYR_MGMT_GRP_BASIC, STAT_MGMT_ERR_INVALID_STAT_NAME).
+    if (device.faults.has('stat-err-basic-group')) return { kind: 'group', rc: StatErr.INVALID_STAT_NAME, taggedGroup: MgmtGroup.ZEPHYR_BASIC };
+    return groupErr(StatErr.INVALID_GROUP);
+  }
   device.counters.flashReadCalls++;
   return okRsp({ name, fields: frozen(device, name, group(device)) });
 }

@@ -3,6 +3,7 @@
  * capability discovery, and the liveness check (echo, else MCUmgr params).
  * @see docs/spec/smp.md §3.1.1, §3.1.6, §7
  */
+import { maxRequestBytes, SERIAL_BUFFER_OVERHEAD_BYTES } from '../../client/chunk-size.ts';
 import { RttHistograms } from '../../client/timing/index.ts';
 import { SmpClient } from '../../client/smp-client.ts';
 import { smpRequest } from '../../codec/smp/command.ts';
@@ -11,10 +12,12 @@ import type { ListenAddresses } from '../../config/index.ts';
 import { TraceLog } from '../../core/trace.ts';
 import type { Transport } from '../../core/transport.ts';
 import { ResponseTimeoutError, TransportClosedError, TransportError } from '../../errors.ts';
+import { parseConnectionString } from '../../transport/connection-string.ts';
 import { openLink } from '../lifecycle.ts';
 import type { AliveResult, DriverDiscovery, DriverOpenContext, ProtocolDriver, ReadyResult } from '../protocol-driver.ts';
 import { assumedCapabilities, discoverCapabilities, type DiscoveryResult } from './capabilities.ts';
 import { waitUntilReady } from './readiness.ts';
+import { measureTransportMtu, type TransportMtu } from './transport-mtu.ts';
 
 /** How the SMP driver is set up. */
 export interface SmpDriverOptions {
@@ -28,7 +31,16 @@ export interface SmpDriverOptions {
   transport?: Transport | undefined;
   /** Kind reported for an injected transport (default: its `kind`). */
   transportKind?: string | undefined;
+  /** The serial transport MTU declared for the target (else `?mtu=N`, else measured). */
+  mtu?: number | undefined;
 }
+
+/**
+ * SMP buffer size assumed when the device does not report MCUmgr params: Zephyr's default
+ * `CONFIG_MCUMGR_TRANSPORT_NETBUF_SIZE`.
+ * @see docs/spec/smp.md §4.7
+ */
+const ASSUMED_BUF_SIZE_BYTES = 384;
 
 /** The SMP protocol driver. */
 export class SmpDriver implements ProtocolDriver {
@@ -43,6 +55,7 @@ export class SmpDriver implements ProtocolDriver {
   #connection = '';
   #transportKind = '';
   #discovered: DiscoveryResult | undefined;
+  #mtu: TransportMtu | undefined;
 
   constructor(options: SmpDriverOptions) {
     this.#options = options;
@@ -77,6 +90,20 @@ export class SmpDriver implements ProtocolDriver {
     return this.#discovered?.params;
   }
 
+  /** The serial transport MTU (declared with `?mtu=N` or measured in `discover`); undefined on other links. */
+  get transportMtu(): TransportMtu | undefined {
+    return this.#mtu;
+  }
+
+  /**
+   * Largest request packet the harness builds on purpose: min(buf_size, transport MTU, UDP 1500).
+   * @see docs/spec/smp.md §4.1, §4.3, §4.7
+   */
+  get maxRequestBytes(): number {
+    const bufSize = this.params?.bufSize ?? ASSUMED_BUF_SIZE_BYTES;
+    return maxRequestBytes({ kind: this.#transportKind, bufSize, maxPacketBytes: this.#mtu?.bytes });
+  }
+
   async listen(): Promise<ListenAddresses> {
     return {};
   }
@@ -94,6 +121,9 @@ export class SmpDriver implements ProtocolDriver {
       this.#transportKind = context.smp.startsWith('serial:') ? 'serial' : 'udp';
     }
     this.#client = new SmpClient(this.#transport, { timeoutMs: this.#options.timeoutMs, trace: this.#trace, onReply: this.#onReply });
+    const spec = parseConnectionString(this.#connection);
+    const declaredMtu = this.#options.mtu ?? (spec.ok && spec.value.scheme === 'serial' ? spec.value.mtu : undefined);
+    this.#mtu = declaredMtu === undefined ? undefined : { bytes: declaredMtu, source: 'declared' };
   }
 
   waitReady(options: { timeoutMs: number }): Promise<ReadyResult> {
@@ -116,7 +146,16 @@ export class SmpDriver implements ProtocolDriver {
         this.#discovered = assumedCapabilities({ ...base, problem: `the device stopped answering during capability discovery (${e.message})` });
       }
     }
-    return { statuses: this.#discovered.statuses, identity: this.#discovered.identity, problem: this.#discovered.problem };
+    await this.#measureMtu();
+    const identity = this.#mtu === undefined ? this.#discovered.identity : { ...this.#discovered.identity, transportMtu: { bytes: this.#mtu.bytes ?? null, source: this.#mtu.source } };
+    return { statuses: this.#discovered.statuses, identity, problem: this.#discovered.problem };
+  }
+
+  /** Serial links without a declared MTU: measure it by echo when the device has echo. */
+  async #measureMtu(): Promise<void> {
+    if (this.#mtu !== undefined || this.#transportKind !== 'serial' || this.#discovered?.statuses.get('smp.os.echo')?.present !== true) return;
+    const ceilingBytes = (this.params?.bufSize ?? ASSUMED_BUF_SIZE_BYTES) - SERIAL_BUFFER_OVERHEAD_BYTES;
+    this.#mtu = await measureTransportMtu(this.client, { ceilingBytes, timeoutMs: this.#options.timeoutMs });
   }
 
   /** Echo when the device has it, else MCUmgr params; neither: unchecked. */

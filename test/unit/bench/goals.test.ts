@@ -28,13 +28,18 @@ function verdicts(p: BenchParts): (boolean | null)[] {
 
 describe('benchGoals', () => {
   it('meets every threshold goal when each figure is at its bound', () => {
-    const p: BenchParts = { echoRatio: 1.25, simulatorEcho: { udpEchoPerSec: 9000, ptyEchoPerSec: 3000 }, upload: upload(0.95, 0.95, 2, 0.9), malformed: malformed(10_000, 10), fullRun: fullRun(0) };
+    const p: BenchParts = { echoRatio: 1.25, echoIsWithinGoal: true, simulatorEcho: { udpEchoPerSec: 9000, ptyEchoPerSec: 3000 }, upload: upload(0.95, 0.95, 2, 0.9), malformed: malformed(10_000, 10), fullRun: fullRun(0) };
     expect(verdicts(p)).toEqual([null, null, true, true, true, null, true, true, true, true, true]);
   });
 
   it('fails each threshold goal just below its bound', () => {
-    const p: BenchParts = { echoRatio: 1.26, simulatorEcho: { udpEchoPerSec: 1, ptyEchoPerSec: 1 }, upload: upload(0.949, 0.949, 1.99, 0.899), malformed: malformed(9_999, 9), fullRun: fullRun(1) };
+    const p: BenchParts = { echoRatio: 1.26, echoIsWithinGoal: false, simulatorEcho: { udpEchoPerSec: 1, ptyEchoPerSec: 1 }, upload: upload(0.949, 0.949, 1.99, 0.899), malformed: malformed(9_999, 9), fullRun: fullRun(1) };
     expect(verdicts(p)).toEqual([null, null, false, false, false, null, false, false, false, false, false]);
+  });
+
+  it('judges the echo goal on the unrounded ratio: 1.2503 prints as 1.25 and is not met', () => {
+    const p: BenchParts = { echoRatio: 1.25, echoIsWithinGoal: 1.2503 <= 1.25, simulatorEcho: { udpEchoPerSec: 1, ptyEchoPerSec: 1 }, upload: { error: 'x' }, malformed: { error: 'x' }, fullRun: { error: 'x' } };
+    expect(benchGoals(p).find((g) => g.figure === 'echoRtt.ratio')?.met).toBe(false);
   });
 
   it('a part that failed leaves its goals unmet with no measured figure', () => {

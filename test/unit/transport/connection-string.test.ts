@@ -13,6 +13,7 @@ const valid: Array<[string, ConnectionSpec, string]> = [
   ['serial:///dev/ttyACM0', { scheme: 'serial', path: '/dev/ttyACM0', baudRate: 115200, raw: false }, 'serial:///dev/ttyACM0?baud=115200'],
   ['serial:///dev/pts/3?baud=115200&raw=1', { scheme: 'serial', path: '/dev/pts/3', baudRate: 115200, raw: true }, 'serial:///dev/pts/3?baud=115200&raw=1'],
   ['serial:///dev/ttyUSB0?raw=true&baud=1000000', { scheme: 'serial', path: '/dev/ttyUSB0', baudRate: 1000000, raw: true }, 'serial:///dev/ttyUSB0?baud=1000000&raw=1'],
+  ['serial:///dev/ttyACM0?mtu=256', { scheme: 'serial', path: '/dev/ttyACM0', baudRate: 115200, raw: false, mtu: 256 }, 'serial:///dev/ttyACM0?baud=115200&mtu=256'],
   ['serial:///dev/ttyS1?raw=0', { scheme: 'serial', path: '/dev/ttyS1', baudRate: 115200, raw: false }, 'serial:///dev/ttyS1?baud=115200'],
   ['serial://COM3?baud=9600', { scheme: 'serial', path: 'COM3', baudRate: 9600, raw: false }, 'serial://COM3?baud=9600'],
 ];
@@ -43,7 +44,9 @@ const invalid: Array<[string, string]> = [
   ['serial:///dev/ttyACM0?baud=0', "bad baud '0' (expected a positive integer, e.g. baud=115200)"],
   ['serial:///dev/ttyACM0?baud=', "bad baud '' (expected a positive integer, e.g. baud=115200)"],
   ['serial:///dev/ttyACM0?raw=yes', "bad raw 'yes' (expected raw=1 or raw=0)"],
-  ['serial:///dev/ttyACM0?parity=none', "unknown query parameter 'parity' for serial:// (expected baud, raw)"],
+  ['serial:///dev/ttyACM0?parity=none', "unknown query parameter 'parity' for serial:// (expected baud, raw, mtu)"],
+  ['serial:///dev/ttyACM0?mtu=8', "bad mtu '8' (expected 32-65535 bytes, e.g. mtu=256)"],
+  ['serial:///dev/ttyACM0?mtu=2k', "bad mtu '2k' (expected 32-65535 bytes, e.g. mtu=256)"],
   ['serial:///dev/ttyACM0?baud=9600&baud=115200', "duplicate query parameter 'baud'"],
 ];
 
