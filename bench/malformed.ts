@@ -4,7 +4,7 @@
  * wrong types, huge claims, deep nesting, random damage) streamed through a raw dgram socket in
  * windows of WINDOW_FRAMES, each window followed by an echo that must be answered before the next
  * window goes out (so at most one window is outstanding). Replies and silences are counted.
- * @see ../../shared/spec/smp.md §6.1, §6.2, §6.5
+ * @see docs/spec/smp.md §6.1, §6.2, §6.5
  */
 import { createSocket, type Socket } from 'node:dgram';
 import fc from 'fast-check';

@@ -9,7 +9,7 @@
  * - the pseudo-terminal at 115200 baud (line-rate emulation), against the framed line rate.
  * Ratios are against the rate the device can take: chunk bytes per measured request time (the
  * simulator's processing sleep as this event loop actually delivers it).
- * @see ../../shared/spec/smp.md §3.2.3, §4.1, §4.2, §4.7
+ * @see docs/spec/smp.md §3.2.3, §4.1, §4.2, §4.7
  */
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { serialFramedBytes } from '../src/client/chunk-size.ts';

@@ -2,7 +2,7 @@
  * Device-side `mgmt-conformance image` subcommands: list, upload, test, confirm, erase.
  * Exit codes: 0 ok, 1 the device refused, 2 bad input (usage, missing file, not an image,
  * unreachable device).
- * @see ../../../shared/spec/smp.md §3.2 (image management), §5.7 (which hash image state shows)
+ * @see docs/spec/smp.md §3.2 (image management), §5.7 (which hash image state shows)
  */
 import { readFile } from 'node:fs/promises';
 import { describeErrorBody } from '../client/device-probe.ts';

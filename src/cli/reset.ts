@@ -1,7 +1,7 @@
 /**
  * `mgmt-conformance reset`: ask the device to reboot (OS group, command 5). The reply comes
  * before the reboot; the link may drop afterwards.
- * @see ../../../shared/spec/smp.md §3.1.5
+ * @see docs/spec/smp.md §3.1.5
  */
 import { describeErrorBody } from '../client/device-probe.ts';
 import { smpRequest } from '../codec/smp/command.ts';

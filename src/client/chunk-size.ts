@@ -2,7 +2,7 @@
  * Exact chunk sizing for image upload: the largest `data` that makes a whole request (8-byte
  * header + CBOR map) fit the device's SMP buffer and the transport's packet limit, computed from
  * the encoded size of the request's other fields (the `off` integer widens as the upload goes on).
- * @see ../../../shared/spec/smp.md §3.2.3 "Chunk sizing", §4.1, §4.2, §4.7
+ * @see docs/spec/smp.md §3.2.3 "Chunk sizing", §4.1, §4.2, §4.7
  */
 import { encodeCbor } from '../codec/cbor/cbor.ts';
 import { SMP_HEADER_BYTES, SMP_UDP_MTU_BYTES } from '../codec/smp/constants.ts';
@@ -26,7 +26,7 @@ export interface LinkLimits {
 /**
  * Largest SMP packet (header + CBOR) a request may be on this link: the device buffer (minus the
  * serial length field and CRC, which live in the same buffer) and the transport's limit.
- * @see ../../../shared/spec/smp.md §4.1, §4.7
+ * @see docs/spec/smp.md §4.1, §4.7
  */
 export function maxRequestBytes(link: LinkLimits): number {
   const limits: number[] = [];
@@ -72,7 +72,7 @@ export function maxChunkData(fields: Omit<ImageUploadReq, 'data'>, limitBytes: n
 
 /**
  * Bytes a packet takes on a serial line once framed (base64, markers, newlines, length, CRC).
- * @see ../../../shared/spec/smp.md §4.2
+ * @see docs/spec/smp.md §4.2
  */
 export function serialFramedBytes(packetBytes: number, style: 'zephyr' | 'sliced' = 'sliced'): number {
   return encodeSerialFrameLines(new Uint8Array(packetBytes), { style }).reduce((sum, line) => sum + line.length, 0);

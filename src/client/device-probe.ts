@@ -1,7 +1,7 @@
 /**
  * What a device says about itself: SMP version, OS info, bootloader, MCUmgr buffers, image
  * slots and management groups (enumeration group, or one harmless request per group).
- * @see ../../../shared/spec/smp.md §1.4, §3.1.6–3.1.8, §3.2.1, §3.7, §7
+ * @see docs/spec/smp.md §1.4, §3.1.6–3.1.8, §3.2.1, §3.7, §7
  */
 import { toHex } from '../core/bytes.ts';
 import { smpRequest, type SmpRequest } from '../codec/smp/command.ts';

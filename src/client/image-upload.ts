@@ -4,7 +4,7 @@
  * the reply, and a device with no free buffer drops the datagram silently), recovery from lost
  * replies (resend from the last acknowledged offset) and offset mismatches (resume where the
  * device says), optional erase first, and the device's `match` verdict.
- * @see ../../../shared/spec/smp.md §3.2.3, §3.2.4, §4.1, §4.7, §6.6
+ * @see docs/spec/smp.md §3.2.3, §3.2.4, §4.1, §4.7, §6.6
  */
 import { DEFAULT_RESPONSE_TIMEOUT_MS } from '../core/timeouts.ts';
 import { createHash } from 'node:crypto';
@@ -118,7 +118,7 @@ async function readParams(client: SmpClient, timeoutMs: number): Promise<{ bufSi
 /**
  * Upload `image` to the device. Rejects with `UploadRejectedError` on an error reply,
  * `ResponseTimeoutError` after `maxRetries` recoveries without progress, or the signal's reason.
- * @see ../../../shared/spec/smp.md §3.2.3
+ * @see docs/spec/smp.md §3.2.3
  */
 export async function uploadImage(client: SmpClient, image: Uint8Array, options: UploadOptions = {}): Promise<UploadResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

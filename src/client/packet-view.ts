@@ -1,7 +1,7 @@
 /**
  * How the client sees one received packet, and trace entries whose hex and decoded form are
  * computed only when someone reads them (upload loops and benchmarks never pay for them).
- * @see ../../../shared/spec/smp.md §1.1, §1.5, §2.2
+ * @see docs/spec/smp.md §1.1, §1.5, §2.2
  */
 import { toHex } from '../core/bytes.ts';
 import type { TraceDirection, TraceEntry } from '../core/trace.ts';

@@ -1,7 +1,7 @@
 /**
  * Bookkeeping of requests waiting for their response, keyed on (group, id, seq). Built for the
  * hot path: one small object and one timer per request, no closures allocated per request.
- * @see ../../../shared/spec/smp.md §1.6, §7 (responses match on seq, group and command)
+ * @see docs/spec/smp.md §1.6, §7 (responses match on seq, group and command)
  */
 import { ResponseTimeoutError } from '../errors.ts';
 import type { ReceivedPacket } from './packet-view.ts';

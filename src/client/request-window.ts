@@ -1,7 +1,7 @@
 /**
  * A counting gate for requests in flight: at most `size` at once, the rest wait in FIFO order.
  * A device with `buf_count` buffers drops what it cannot hold, so the client must not overrun it.
- * @see ../../../shared/spec/smp.md §4.7
+ * @see docs/spec/smp.md §4.7
  */
 import { TransportClosedError } from '../errors.ts';
 

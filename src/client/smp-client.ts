@@ -1,7 +1,7 @@
 /**
  * The SMP client: sends typed requests and raw bytes over any transport, matches responses on
  * (seq, group, id) and the response op, limits requests in flight, and traces every packet.
- * @see ../../../shared/spec/smp.md §1.3, §1.6, §7
+ * @see docs/spec/smp.md §1.3, §1.6, §7
  */
 import { DEFAULT_RESPONSE_TIMEOUT_MS } from '../core/timeouts.ts';
 import { elapsedMs, nowNs } from '../core/clock.ts';

@@ -2,7 +2,7 @@
  * Runs one declared case inside its vitest test: gets the session, gates on capabilities, builds
  * the case context, runs the body, classifies the ending and fills `task.meta.conformance`
  * (outcome, message, evidence) before the test passes, fails, breaks or skips.
- * @see /work/shared/DESIGN.md "Cases", /work/shared/STYLE.md "Errors"
+ * @see docs/architecture.md "Cases", "Errors"
  */
 import type { TestContext } from 'vitest';
 import type { SmpClient } from '../client/smp-client.ts';

@@ -1,7 +1,7 @@
 /**
  * How suites declare cases, and the checks every declaration passes at registration: a stable
  * UPPER-KEBAB id, a level, a spec reference into the pinned registry, capability names.
- * @see /work/shared/STYLE.md "A conformance case", "Naming"
+ * @see docs/architecture.md "A conformance case", "Naming"
  */
 import type * as fc from 'fast-check';
 import type { SmpClient, SmpReply } from '../client/smp-client.ts';

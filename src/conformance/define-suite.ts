@@ -2,7 +2,7 @@
  * `defineSuite`: the entry point of every suite file. Declarations are validated and registered
  * when the file loads (a bad one fails the file, not a case), then each case becomes a vitest
  * test named `<ID> <title>` carrying `task.meta.conformance`.
- * @see /work/shared/STYLE.md "A conformance case"
+ * @see docs/architecture.md "A conformance case"
  */
 import { describe, test, type TestContext } from 'vitest';
 import { runCase, initialMeta } from './case-runner.ts';

@@ -2,7 +2,7 @@
  * Errors of the case kit. Allure marks an error whose name or message contains "assert" as a
  * *failed* test (device defect) and anything else as *broken* (harness trouble), so only
  * `ConformanceAssertionError` may carry that word; `CaseBrokenError` scrubs it.
- * @see /work/shared/STYLE.md "Errors"
+ * @see docs/architecture.md "Errors"
  */
 import { HarnessError } from '../errors.ts';
 

@@ -1,7 +1,7 @@
 /**
  * Capability gating: a case runs only where the target has what it needs; otherwise it is
  * unsupported, with the reason (which capability, and how its absence was found).
- * @see /work/shared/DESIGN.md "Cases" (unsupported), "Capabilities"
+ * @see docs/architecture.md "Cases" (unsupported), "Capabilities"
  */
 import type { CaseInfo } from './declaration.ts';
 import type { Protocol } from './meta.ts';

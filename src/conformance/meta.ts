@@ -3,7 +3,7 @@
  * `ConformanceMeta` in `task.meta.conformance`. Reporters (Allure, JUnit, summary.json, the
  * certificate) read only this, so fields are added, never renamed, and `schema` moves on any
  * incompatible change.
- * @see /work/shared/DESIGN.md "Cases", "Reports"
+ * @see docs/architecture.md "Cases", "Reports"
  */
 import type { TraceDirection, TraceEntry } from '../core/trace.ts';
 import { toHex } from '../core/bytes.ts';

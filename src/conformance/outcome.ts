@@ -1,7 +1,7 @@
 /**
  * Outcome classification: what a case's ending (an error or none, warnings, its level, strict
  * mode) means, after Autobahn's verdict levels. Pure, so every class is tested from a table.
- * @see /work/shared/DESIGN.md "Cases"
+ * @see docs/architecture.md "Cases"
  */
 import { CaseBrokenError, ConformanceAssertionError, hasErrorCode, isAssertionFailure, isResponseTimeout, isUnsupportedSignal } from './errors.ts';
 import type { Level, Outcome } from './meta.ts';

@@ -2,7 +2,7 @@
  * Property-based cases: fast-check drives the predicate against the device with a recorded seed,
  * checks the device is alive after every batch, and reports the counterexample with what it takes
  * to replay it exactly (`MGMT_SEED` for the run, `MGMT_REPLAY=<id>:<seed>:<path>` for one case).
- * @see /work/shared/DESIGN.md "Property-based cases"
+ * @see docs/architecture.md "Property-based cases"
  */
 import * as fc from 'fast-check';
 import type { CaseContext, NumRuns, PropertyDeclaration } from './declaration.ts';

@@ -2,7 +2,7 @@
  * Raw exchanges for malformed-traffic cases: send bytes exactly as built (wrong length field,
  * odd op, broken CBOR) and get the answer in the same `SmpReply` shape a typed request gives,
  * so `expect.mgmtErr` / `expect.smpOk` judge both alike.
- * @see /work/shared/spec/smp.md §1.5, §6.1
+ * @see docs/spec/smp.md §1.5, §6.1
  */
 import type { ReceivedPacket, SmpClient, SmpReply } from '../client/smp-client.ts';
 import { elapsedMs, nowNs } from '../core/clock.ts';

@@ -1,7 +1,7 @@
 /**
  * The pinned spec registry: every case cites a document by key, and the key resolves to the
  * document at the revision the digest was written from, so a link never drifts with upstream.
- * @see /work/shared/spec/smp.md §0 (sources and commits)
+ * @see docs/spec/smp.md §0 (sources and commits)
  */
 
 /** How a document's section headings become URL anchors. */

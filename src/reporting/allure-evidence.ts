@@ -2,7 +2,7 @@
  * A case's evidence (every frame in and out) as Allure runtime messages: one step per exchange
  * (a request and the frames that answered it) and the whole trace attached twice, as annotated
  * hex for people and as JSON for tools.
- * @see /work/shared/DESIGN.md "Cases" (evidence)
+ * @see docs/architecture.md "Cases" (evidence)
  */
 
 /** One evidence entry as the kit stores it (`EvidenceEntry` in src/conformance/meta.ts). */

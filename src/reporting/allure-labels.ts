@@ -2,7 +2,7 @@
  * Allure metadata for a case: epic = protocol, feature = group, story = command, severity from the
  * level, `testCaseId` and `ALLURE_ID` = case id, spec link, tag = outcome class, and the target
  * and transport as parameters (so one case on two targets keeps two histories).
- * @see /work/shared/DESIGN.md "Cases"
+ * @see docs/architecture.md "Cases"
  */
 import type { CaseRecord } from './case-record.ts';
 import type { Level, OutcomeClass } from './summary.ts';

@@ -3,7 +3,7 @@
  * type `ConformanceMeta` in src/conformance/meta.ts) crosses a process boundary as plain JSON and
  * reporting may not import the kit, so it is read structurally here and every field is optional:
  * a test without kit metadata still gets a sensible record from its name.
- * @see /work/shared/DESIGN.md "Cases"
+ * @see docs/architecture.md "Cases"
  */
 import type { CaseRecord } from './case-record.ts';
 import { LEVELS, type Level, OUTCOME_CLASSES, type OutcomeClass } from './summary.ts';

@@ -2,7 +2,7 @@
  * What the reporters know about one finished case: the summary.json fields plus the metadata the
  * JUnit and Allure reports carry (requirement, group, command). Defined here, not in the case kit,
  * because reporting sits below conformance in the layer table.
- * @see /work/shared/DESIGN.md "Cases", "Reports"
+ * @see docs/architecture.md "Cases", "Reports"
  */
 import type { CaseSummary } from './summary.ts';
 

@@ -2,7 +2,7 @@
  * Baseline comparison of two summaries: new failures, fixed cases, newly unsupported cases, cases
  * added and removed, timing regressions beyond a threshold, footprint growth. Pure: the `diff`
  * command and a run's baseline check both call `diffSummaries`.
- * @see /work/shared/DESIGN.md "Reports"
+ * @see docs/architecture.md "Reports"
  */
 import type { CommandTiming, ExtendedSummary, FootprintRow, SummaryTarget } from './certificate/summary-file.ts';
 import { type CaseSummary, isFailing, type Level, type OutcomeClass } from './summary.ts';

@@ -1,7 +1,7 @@
 /**
  * The summary.json schema (version 1) and a full check: the schema plus the rules a schema
  * cannot say (totals agree with the cases, case ids unique per target).
- * @see /work/shared/DESIGN.md "Reports"
+ * @see docs/architecture.md "Reports"
  */
 import { type JsonSchema, type SchemaProblem, validateJson } from './json-schema.ts';
 import { LEVELS, OUTCOME_CLASSES, type RunSummary, totalsOf } from './summary.ts';

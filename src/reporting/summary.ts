@@ -1,7 +1,7 @@
 /**
  * summary.json: the stable, versioned record of a run. Baseline diffs compare two of these, so
  * field names and their meaning only change with `schemaVersion`.
- * @see /work/shared/DESIGN.md "Reports"
+ * @see docs/architecture.md "Reports"
  */
 
 /** Outcome classes, after Autobahn's strict / non-strict / informational verdicts. */

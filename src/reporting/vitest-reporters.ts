@@ -2,7 +2,7 @@
  * The vitest reporters a conformance run installs: `CaseCollector` (case records for summary.json
  * and JUnit, journaled line by line so a crash loses nothing already finished) and
  * `ConformanceAllureReporter` (allure-vitest, plus the conformance labels, steps and traces).
- * @see /work/shared/DESIGN.md "Reports"
+ * @see docs/architecture.md "Reports"
  */
 import { relative } from 'node:path';
 import AllureVitestReporter from 'allure-vitest/reporter';

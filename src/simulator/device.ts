@@ -1,7 +1,7 @@
 /**
  * The one device state every endpoint shares: flash slots and boot flags, the upload context,
  * the RTC, settings, the file system, statistics, plus the buffer pool and the reset logic.
- * @see ../../../shared/spec/smp.md §3, §4.7
+ * @see docs/spec/smp.md §3, §4.7
  */
 import { nowNs } from '../core/clock.ts';
 import type { ActiveFaults } from './faults.ts';
@@ -44,7 +44,7 @@ export interface UploadContext {
 /**
  * MCUboot swap bookkeeping. `swap` is the secondary trailer request; `primaryImageOk` and
  * `copyDone` are the primary trailer after a test swap (unconfirmed → revert on next reset).
- * @see ../../../shared/spec/smp.md §5.8
+ * @see docs/spec/smp.md §5.8
  */
 export interface BootState {
   swap: 'none' | 'test' | 'perm';

@@ -3,7 +3,7 @@
  * conforming code path so each fault stays one visible decision: header bits and sequence
  * numbers in replies, odd ops and versions, unknown commands, short buffers, strict bodies,
  * repeated sequence numbers, several requests per buffer, a reply map with a duplicate key.
- * @see ../../../shared/spec/smp.md §1.3–1.7, §6.1, §6.2
+ * @see docs/spec/smp.md §1.3–1.7, §6.1, §6.2
  */
 import { decodeCborTree } from '../codec/cbor/tree.ts';
 import { CborWriter, encodeCborIndefinite } from '../codec/cbor/writer.ts';

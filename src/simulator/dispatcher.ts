@@ -1,7 +1,7 @@
 /**
  * Zephyr's SMP request loop over one received buffer: several requests per buffer, header
  * checks, handler lookup, error forms, response header rules, buffer-size limit.
- * @see ../../../shared/spec/smp.md §1.3–1.5, §2.3, §6.1
+ * @see docs/spec/smp.md §1.3–1.5, §2.3, §6.1
  */
 import { concatBytes } from '../core/bytes.ts';
 import { encodeCborIndefinite } from '../codec/cbor/writer.ts';

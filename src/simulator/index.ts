@@ -9,7 +9,7 @@
  * versions differ the newest behaviour is used (echo without `d` → rc 3). Choices where the
  * capture cannot tell: a reset clears the RTC (a fresh native_sim start has it unset) and the
  * endpoints keep running through the reboot; all five image flags are sent, false ones too.
- * @see ../../../shared/spec/smp.md, ../../../shared/DESIGN.md "Simulator"
+ * @see docs/spec/smp.md, docs/architecture.md "Simulator"
  */
 import { SMP_UDP_PORT } from '../codec/smp/constants.ts';
 import { ConfigError } from '../errors.ts';

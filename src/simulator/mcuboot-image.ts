@@ -3,7 +3,7 @@
  * in slot 0 at power-on, and read a slot the way Zephyr's `img_mgmt_read_info` does. Written
  * here on purpose (not shared with the harness's image codec) so one bug cannot hide on both
  * sides.
- * @see ../../../shared/spec/smp.md §5.2, §5.4, §5.6, §5.7
+ * @see docs/spec/smp.md §5.2, §5.4, §5.6, §5.7
  */
 import { createHash } from 'node:crypto';
 

@@ -3,7 +3,7 @@
  * be a map; a non-text key, a repeated known key, a known key with the wrong type, truncated or
  * invalid CBOR all fail (the handler then answers `rc 3`); unknown keys are skipped; missing
  * keys are not an error; bytes after the map are not looked at.
- * @see ../../../shared/spec/smp.md §1.5, §1.7, §6.2
+ * @see docs/spec/smp.md §1.5, §1.7, §6.2
  */
 import { CBOR_BREAK, CborMajor, readCborHead } from '../codec/cbor/head.ts';
 import { decodeCborTree, type CborNode } from '../codec/cbor/tree.ts';
@@ -105,7 +105,7 @@ function itemAt(payload: Uint8Array, at: number): { node: CborNode; end: number 
  * text key equal to `key`: earlier keys must be text and their values well formed, and nothing
  * after the key is read (so a duplicate or junk later in the map goes unnoticed). Returns the
  * offset of the key's value.
- * @see ../../../shared/spec/smp.md §3.6
+ * @see docs/spec/smp.md §3.6
  */
 export function findFirstKey(payload: Uint8Array, key: string): Result<number, string> {
   const head = readCborHead(payload, 0);

@@ -3,7 +3,7 @@
  * of the `bufCount` SMP buffers (none free → dropped silently), requests are processed one at a
  * time after `processingMs`, and the response takes a buffer while it is built (none free → the
  * request's own buffer carries `{rc: 2}`, as `smp_on_err` does).
- * @see ../../../shared/spec/smp.md §4.7
+ * @see docs/spec/smp.md §4.7
  */
 import { sleep } from '../core/clock.ts';
 import type { SimDevice } from './device.ts';

@@ -1,6 +1,6 @@
 /**
  * Shapes shared by the simulator's dispatcher and its group handlers.
- * @see ../../../shared/spec/smp.md §1.5, §2.3
+ * @see docs/spec/smp.md §1.5, §2.3
  */
 import type { SmpHeader } from '../codec/smp/header.ts';
 
@@ -16,7 +16,7 @@ export interface RspMap {
  * What a handler decided. `rc` is a returned `MGMT_ERR_*` (the partial response is discarded);
  * `group` is an appended group error (v2 `err{group,rc}`, translated for v1 requests);
  * `silent` sends nothing at all (crash faults).
- * @see ../../../shared/spec/smp.md §2.3
+ * @see docs/spec/smp.md §2.3
  */
 export type HandlerResult =
   | { kind: 'ok'; body: RspMap }
@@ -31,7 +31,7 @@ export interface HandlerContext {
   /**
    * Every byte after the header, not only `length` bytes: Zephyr starts its CBOR reader on the
    * whole remaining buffer.
-   * @see ../../../shared/spec/smp.md §1.5
+   * @see docs/spec/smp.md §1.5
    */
   readonly payload: Uint8Array;
 }

@@ -145,7 +145,7 @@ class NativePtyDevice implements PtyDevice {
 
 /**
  * Open a pseudo-terminal and return its device (master) side.
- * @see ../../../shared/spec/smp.md §4.2–4.5 (serial transports)
+ * @see docs/spec/smp.md §4.2–4.5 (serial transports)
  */
 export async function openPtyDevice(): Promise<PtyDevice> {
   if (process.platform === 'win32') throw new TransportError('pseudo-terminals are not available on Windows');

@@ -2,7 +2,7 @@
  * Splits an unframed byte stream (raw UART SMP) into packets by the SMP header's length field.
  * A partial packet older than the inter-byte timeout is dropped, as Zephyr's raw UART transport
  * does with `CONFIG_MCUMGR_TRANSPORT_RAW_UART_INPUT_TIMEOUT`.
- * @see ../../../shared/spec/smp.md §4.5
+ * @see docs/spec/smp.md §4.5
  */
 import { SMP_HEADER_BYTES } from '../codec/smp/constants.ts';
 
@@ -17,7 +17,7 @@ const MAX_RAW_PACKET_BYTES = SMP_HEADER_BYTES + 0xffff;
 
 /**
  * Incremental splitter; never throws, holds at most one packet's bytes.
- * @see ../../../shared/spec/smp.md §4.5
+ * @see docs/spec/smp.md §4.5
  */
 export class RawPacketSplitter {
   private readonly interByteTimeoutMs: number;

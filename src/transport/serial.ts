@@ -2,7 +2,7 @@
  * SMP over a serial port (UART, USB CDC-ACM, or a native_sim pseudo-terminal) via `serialport`.
  * Framed mode speaks the SMP console framing; raw mode sends unframed packets and splits the
  * received stream by the SMP header's length field.
- * @see ../../../shared/spec/smp.md §4.2–4.5
+ * @see docs/spec/smp.md §4.2–4.5
  */
 import { access } from 'node:fs/promises';
 import { SerialPort } from 'serialport';
@@ -51,7 +51,7 @@ function openFailureReason(error: unknown): string {
 
 /**
  * A serial port carrying SMP packets, framed (console framing) or raw.
- * @see ../../../shared/spec/smp.md §4.2–4.5
+ * @see docs/spec/smp.md §4.2–4.5
  */
 export class SerialTransport implements Transport {
   readonly kind = 'serial';

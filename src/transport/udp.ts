@@ -1,6 +1,6 @@
 /**
  * SMP over UDP: one SMP buffer per datagram, no framing (Zephyr's UDP transport, port 1337).
- * @see ../../../shared/spec/smp.md §4.1
+ * @see docs/spec/smp.md §4.1
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
@@ -50,7 +50,7 @@ function errorCode(error: unknown): string {
 
 /**
  * A connected UDP socket carrying SMP packets, one per datagram.
- * @see ../../../shared/spec/smp.md §4.1
+ * @see docs/spec/smp.md §4.1
  */
 export class UdpTransport implements Transport {
   readonly kind = 'udp';

@@ -2,7 +2,7 @@
  * The target's declared capabilities against what it really does: a capability listed in
  * targets.json that the device lacks is a failure here (cases needing it are unsupported,
  * pointing to this case).
- * @see /work/shared/DESIGN.md "Cases" (capabilities)
+ * @see docs/architecture.md "Cases" (capabilities)
  */
 import { defineSuite } from '../../src/conformance/index.ts';
 

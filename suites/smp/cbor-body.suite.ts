@@ -3,7 +3,7 @@
  * keys skipped (whatever their value), indefinite lengths accepted; anything it cannot decode
  * (not a map, truncated, duplicate or non-text keys, wrong value types) refused with rc 3. Every
  * malformed body is followed by a liveness check.
- * @see /work/shared/spec/smp.md §1.7, §6.2
+ * @see docs/spec/smp.md §1.7, §6.2
  */
 import { CborWriter, encodeCborIndefinite } from '../../src/codec/cbor/writer.ts';
 import { MgmtErr } from '../../src/codec/smp/constants.ts';

@@ -1,6 +1,6 @@
 /**
  * Enumeration group (10): count, list, single-index walk, details, and their agreement.
- * @see /work/shared/spec/smp.md §3.7, §6.7 item 73
+ * @see docs/spec/smp.md §3.7, §6.7 item 73
  */
 import { MgmtErr, MgmtGroup } from '../../src/codec/smp/constants.ts';
 import { enumCommands, EnumMgmtErr } from '../../src/codec/smp/groups/enum.ts';

@@ -1,7 +1,7 @@
 /**
  * File system group (8): request checks (missing "off" or "len", zero "len", wrong types),
  * missing files, and properties over offsets and ranges of one uploaded file.
- * @see /work/shared/spec/smp.md §3.5, §1.7, §6.7 item 71
+ * @see docs/spec/smp.md §3.5, §1.7, §6.7 item 71
  */
 import fc from 'fast-check';
 import { smpRequest } from '../../src/codec/smp/command.ts';

@@ -2,7 +2,7 @@
  * File system group (8): upload/download round trip, status, hash/checksum computed here and
  * compared, supported types, offset rules, truncation, close. Request checks, missing files and
  * the properties are in fs-checks.suite.ts.
- * @see /work/shared/spec/smp.md §3.5, §6.7 item 71
+ * @see docs/spec/smp.md §3.5, §6.7 item 71
  */
 import { smpRequest } from '../../src/codec/smp/command.ts';
 import { MgmtErr, MgmtGroup } from '../../src/codec/smp/constants.ts';

@@ -2,7 +2,7 @@
  * What the dispatcher refuses or ignores: response ops of error replies, ops that are not
  * requests, packets too short for a header, unknown groups, holes and ends of command tables,
  * commands sent with the op they lack.
- * @see /work/shared/spec/smp.md §1.3, §1.5, §6.1
+ * @see docs/spec/smp.md §1.3, §1.5, §6.1
  */
 import { MgmtGroup, SmpOp } from '../../src/codec/smp/constants.ts';
 import { ImgCmd, OsCmd } from '../../src/codec/smp/groups/index.ts';

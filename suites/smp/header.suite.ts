@@ -2,7 +2,7 @@
  * The SMP header and the request loop: length field, several requests per packet, sequence
  * numbers, version bits, reserved bits and flags. Every reply is judged against the header rules
  * of `smp_make_rsp_hdr`.
- * @see /work/shared/spec/smp.md §1.1–1.6, §6.1
+ * @see docs/spec/smp.md §1.1–1.6, §6.1
  */
 import { MgmtErr, SmpOp, SmpVersion } from '../../src/codec/smp/constants.ts';
 import { smpRequest } from '../../src/codec/smp/command.ts';

@@ -2,7 +2,7 @@
  * Image management (group 1): state read shape and flags, state write rules and errors. Erase and
  * slot info are in img-erase.suite.ts, upload rules in img-upload.suite.ts, DFU flows in
  * img-dfu.suite.ts.
- * @see /work/shared/spec/smp.md §3.2.1, §3.2.2, §6.6 items 59, 62
+ * @see docs/spec/smp.md §3.2.1, §3.2.2, §6.6 items 59, 62
  */
 import { MgmtErr, MgmtGroup, SmpVersion } from '../../src/codec/smp/constants.ts';
 import { ImgMgmtErr } from '../../src/codec/smp/groups/index.ts';

@@ -2,7 +2,7 @@
  * OS group bootloader info (group 0, command 8): the bootloader's name, the MCUboot mode query,
  * unknown and malformed queries. Zephyr v4.0 on native_sim has no MCUboot and answers every
  * request with QUERY_YIELDS_NO_ANSWER: accepted, and named in the case notes.
- * @see /work/shared/spec/smp.md §3.1.8, §6.7 item 66
+ * @see docs/spec/smp.md §3.1.8, §6.7 item 66
  */
 import { MgmtErr, MgmtGroup, SmpVersion } from '../../src/codec/smp/constants.ts';
 import { osCommands, OsMgmtErr } from '../../src/codec/smp/groups/os.ts';

@@ -1,7 +1,7 @@
 /**
  * OS group date/time (group 0, command 4): RTC unset, set and read back, the parser's length and
  * range rules, wrong types. Cases run in file order; the first one needs an RTC nobody has set.
- * @see /work/shared/spec/smp.md §3.1.4, §6.7 items 67–68
+ * @see docs/spec/smp.md §3.1.4, §6.7 items 67–68
  */
 import fc from 'fast-check';
 import { MgmtErr, MgmtGroup, SmpVersion } from '../../src/codec/smp/constants.ts';

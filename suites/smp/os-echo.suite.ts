@@ -1,6 +1,6 @@
 /**
  * OS group echo (group 0, command 0): the reference style for SMP suites.
- * @see /work/shared/spec/smp.md §3.1.1
+ * @see docs/spec/smp.md §3.1.1
  */
 import fc from 'fast-check';
 import { MgmtErr } from '../../src/codec/smp/constants.ts';

@@ -2,7 +2,7 @@
  * OS group (0) beyond the echo basics of os-echo.suite.ts: long and v1 echo, task statistics,
  * MCUmgr parameters, OS/application info, reset (bootloader info: os-bootloader.suite.ts,
  * date/time: os-datetime.suite.ts). The reset cases come last: they reboot the device.
- * @see /work/shared/spec/smp.md §3.1, §6.7 items 63–66
+ * @see docs/spec/smp.md §3.1, §6.7 items 63–66
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';

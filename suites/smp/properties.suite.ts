@@ -3,7 +3,7 @@
  * fields, malformed packets and damaged serial framing. Each property judges every answer against
  * the header rules and the documented error codes, and uses an echo "fence" after each value to
  * see every packet the value drew and to prove the device still answers.
- * @see /work/shared/spec/smp.md §1, §2, §4.2, §6
+ * @see docs/spec/smp.md §1, §2, §4.2, §6
  */
 import fc from 'fast-check';
 import { encodeCborDefinite } from '../../src/codec/cbor/writer.ts';

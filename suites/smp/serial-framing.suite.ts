@@ -3,7 +3,7 @@
  * reply and the next frame still works; multi-line packets, 127-byte lines, `\r\n` endings and
  * console text between lines are accepted; the device's own frames carry a length field that
  * counts the CRC, a correct CRC, and lines that decode one by one.
- * @see /work/shared/spec/smp.md §4.2, §4.3, §6.3
+ * @see docs/spec/smp.md §4.2, §4.3, §6.3
  */
 import { encodeCborDefinite } from '../../src/codec/cbor/writer.ts';
 import { crc16Xmodem } from '../../src/codec/smp/crc16.ts';

@@ -3,7 +3,7 @@
  * commit/load/save, a saved value surviving a reset and a deleted one not coming back. Keys live under the `test` subtree;
  * a device registering no handler there (Zephyr v4.0 smp_svr: ROOT_KEY_NOT_FOUND) leaves the
  * read/write cases unsupported.
- * @see /work/shared/spec/smp.md §3.4
+ * @see docs/spec/smp.md §3.4
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MgmtErr, MgmtGroup, SmpVersion } from '../../src/codec/smp/constants.ts';

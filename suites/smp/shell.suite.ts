@@ -1,7 +1,7 @@
 /**
  * Shell group (9): command execution, its output and return value, and the refusals for empty,
  * over-long and malformed argument lists.
- * @see /work/shared/spec/smp.md §3.6, §6.7 item 70
+ * @see docs/spec/smp.md §3.6, §6.7 item 70
  */
 import { MgmtErr, MgmtGroup, SmpVersion } from '../../src/codec/smp/constants.ts';
 import { shellCommands, ShellMgmtErr } from '../../src/codec/smp/groups/shell.ts';

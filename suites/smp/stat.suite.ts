@@ -1,7 +1,7 @@
 /**
  * Statistics group (2): list the statistics groups, show each, unknown and malformed names,
  * replies that do not fit the SMP buffer, counters that move.
- * @see /work/shared/spec/smp.md §3.3, §6.7 item 72
+ * @see docs/spec/smp.md §3.3, §6.7 item 72
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MgmtErr, MgmtGroup, SMP_HEADER_BYTES, SmpVersion } from '../../src/codec/smp/constants.ts';

@@ -3,7 +3,7 @@
  * the protocol sets no response time, so a budget is the target owner's requirement. Every
  * exchange is timed and the figures go into the case log; a target without the budget gets the
  * figures as an informational result, never a failure.
- * @see README.md "targets.json", /work/shared/spec/smp.md §3.1.1, §3.2.1
+ * @see README.md "targets.json", docs/spec/smp.md §3.1.1, §3.2.1
  */
 import { smpRequest, type SmpRequest } from '../../src/codec/smp/command.ts';
 import { imgCommands } from '../../src/codec/smp/groups/img.ts';

@@ -1,7 +1,7 @@
 /**
  * Zephyr basic group (63): storage erase. Destructive: it wipes the storage partition (the
  * file system and stored settings live there), so it runs only where the target allows it.
- * @see /work/shared/spec/smp.md §3.9
+ * @see docs/spec/smp.md §3.9
  */
 import { MgmtErr } from '../../src/codec/smp/constants.ts';
 import { zephyrCommands } from '../../src/codec/smp/groups/zephyr.ts';

@@ -1,7 +1,7 @@
 /**
  * The CBOR initial byte and its argument: the one tokenizer step shared by the tree decoder
  * and the annotated-hex printer, so both agree on offsets and on what is malformed.
- * @see ../../../../shared/spec/smp.md §1.7 (RFC 8949 §3)
+ * @see docs/spec/smp.md §1.7 (RFC 8949 §3)
  */
 import { err, ok, type DecodeFailure, type Result } from '../../core/result.ts';
 import { CBOR_BREAK, CborAi, CborMajor } from './constants.ts';

@@ -1,7 +1,7 @@
 /**
  * Reading a decoded CBOR tree: plain values, map lookup, and the key problems zcbor's bulk map
  * decoder rejects (duplicate keys, non-text keys).
- * @see ../../../../shared/spec/smp.md §1.7
+ * @see docs/spec/smp.md §1.7
  */
 import type { CborValue } from './cbor.ts';
 import type { CborNode } from './tree.ts';
@@ -87,7 +87,7 @@ export interface CborMapKeyProblems {
 /**
  * Duplicate text keys and non-text keys of a map node (both make Zephyr's bulk decoder fail
  * with `rc 3`); empty lists for a clean map or a non-map.
- * @see ../../../../shared/spec/smp.md §1.7, §6.2 items 17–18
+ * @see docs/spec/smp.md §1.7, §6.2 items 17–18
  */
 export function mapKeyProblems(node: CborNode): CborMapKeyProblems {
   const problems: CborMapKeyProblems = { duplicateKeys: [], nonTextKeys: [] };

@@ -2,7 +2,7 @@
  * A strict, bounded CBOR decoder that keeps what a plain decoder throws away: byte offsets,
  * definite vs indefinite lengths, duplicate and non-text map keys, invalid UTF-8. The simulator
  * uses it to judge requests with zcbor's rules; reports use it for annotated hex.
- * @see ../../../../shared/spec/smp.md §1.7, §6.2
+ * @see docs/spec/smp.md §1.7, §6.2
  */
 import { err, ok, type DecodeFailure, type Result } from '../../core/result.ts';
 import { CBOR_BREAK, CborMajor } from './constants.ts';
@@ -240,7 +240,7 @@ function joinChunks(head: CborHead, chunks: CborNode[], end: number): CborNode {
  * carries `trailing`, the count of bytes after it. Truncated → `incomplete`; malformed →
  * `invalid`; past maxDepth/maxItems → `limit`. Lengths are checked against the remaining input
  * before allocation. Never throws.
- * @see ../../../../shared/spec/smp.md §1.7 (RFC 8949 §3, §5.3)
+ * @see docs/spec/smp.md §1.7 (RFC 8949 §3, §5.3)
  */
 export function decodeCborTree(bytes: Uint8Array, limits: CborTreeLimits = {}): Result<CborRoot, CborTreeFailure> {
   // Recursion depth follows maxDepth, so cap it well below the JS stack limit.

@@ -4,7 +4,7 @@
  * floats of each width, tags and simple values are raw tokens. This is what builds malformed
  * traffic, and (through `encodeCborIndefinite`) what lets the simulator answer exactly like
  * Zephyr's zcbor encoder.
- * @see ../../../../shared/spec/smp.md §1.7 (indefinite-length responses), RFC 8949 §3
+ * @see docs/spec/smp.md §1.7 (indefinite-length responses), RFC 8949 §3
  */
 
 import { CBOR_BREAK, CborAi, CborMajor } from './constants.ts';

@@ -2,7 +2,7 @@
  * fast-check arbitraries for SMP: headers with any field values, valid requests of every command
  * of every group (every field, valid types and ranges), and malformed packets built from the
  * unchecked builders plus random damage.
- * @see ../../../../shared/spec/smp.md §1, §3, §6
+ * @see docs/spec/smp.md §1, §3, §6
  */
 import fc from 'fast-check';
 import { concatBytes } from '../../core/bytes.ts';

@@ -1,6 +1,6 @@
 /**
  * SMP wire constants, named as in Zephyr's mgmt_defines.h.
- * @see ../../../../shared/spec/smp.md §1.2, §2.1, §3.0
+ * @see docs/spec/smp.md §1.2, §2.1, §3.0
  */
 
 /** Header op codes (3 bits). */

@@ -1,6 +1,6 @@
 /**
  * CRC-16/XMODEM, the checksum of SMP serial framing.
- * @see ../../../../shared/spec/smp.md §4.2
+ * @see docs/spec/smp.md §4.2
  */
 
 /** Polynomial 0x1021 (x^16 + x^12 + x^5 + 1), MSB first, as Zephyr's `crc16_itu_t`. */
@@ -25,7 +25,7 @@ function buildTable(): Uint16Array {
  * CRC-16/XMODEM (poly 0x1021, no reflection, no final XOR) of `bytes`, continuing from
  * `initial` (default 0). Check value of ASCII "123456789" is 0x31C3. The CRC of data followed
  * by its own big-endian CRC is 0, which is how receivers check a frame.
- * @see ../../../../shared/spec/smp.md §4.2
+ * @see docs/spec/smp.md §4.2
  */
 export function crc16Xmodem(bytes: Uint8Array, initial = 0): number {
   let crc = initial & 0xffff;

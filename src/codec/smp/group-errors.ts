@@ -1,7 +1,7 @@
 /**
  * Group error names and the v1 translation the dispatcher applies when a handler appends a
  * group error to a response for an SMP v1 request.
- * @see ../../../../shared/spec/smp.md §2.3, §2.4
+ * @see docs/spec/smp.md §2.3, §2.4
  */
 import { MgmtErr, MgmtGroup } from './constants.ts';
 import { EnumMgmtErr } from './groups/enum.ts';
@@ -110,7 +110,7 @@ const v1Tables: ReadonlyMap<number, ReadonlyMap<number, number>> = new Map([
  * The top-level `rc` a v1 request gets instead of `err{group, rc}`: the group's translation
  * (`*_mgmt_translate_error_code` in Zephyr), or `MGMT_ERR_EUNKNOWN` (1) for codes a table does
  * not list and for groups without a table.
- * @see ../../../../shared/spec/smp.md §2.3, §2.4
+ * @see docs/spec/smp.md §2.3, §2.4
  */
 export function translateGroupErrToV1(group: number, rc: number): number {
   if (rc === 0) return MgmtErr.EOK;

@@ -1,6 +1,6 @@
 /**
  * The 8-byte SMP header.
- * @see ../../../../shared/spec/smp.md §1.1–1.3
+ * @see docs/spec/smp.md §1.1–1.3
  */
 import { err, ok, type DecodeFailure, type Result } from '../../core/result.ts';
 import { SMP_HEADER_BYTES, SmpOp } from './constants.ts';

@@ -1,7 +1,7 @@
 /**
  * Public names of the SMP codec: constants, header, packets, typed commands of every group,
  * group errors, malformed-frame builders, fast-check arbitraries and the serial framing.
- * @see ../../../../shared/spec/smp.md
+ * @see docs/spec/smp.md
  */
 export * from './constants.ts';
 export * from './header.ts';

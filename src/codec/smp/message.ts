@@ -1,7 +1,7 @@
 /**
  * Whole SMP packets: header + CBOR body, and the classification of a response body into
  * success, v1 error (`rc`/`rsn`) or v2 error (`err: {group, rc}`).
- * @see ../../../../shared/spec/smp.md §1.5, §1.7, §2.2–2.3
+ * @see docs/spec/smp.md §1.5, §1.7, §2.2–2.3
  */
 import { concatBytes } from '../../core/bytes.ts';
 import { err, ok, type DecodeFailure, type Result } from '../../core/result.ts';

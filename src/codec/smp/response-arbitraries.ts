@@ -2,7 +2,7 @@
  * fast-check arbitraries for success responses, derived from each command's declared response
  * schema: every required key, any subset of the optional ones, values of the declared type.
  * Responses are framed the way Zephyr sends them (zcbor indefinite-length containers).
- * @see ../../../../shared/spec/smp.md §1.3, §1.7, §3
+ * @see docs/spec/smp.md §1.3, §1.7, §3
  */
 import fc from 'fast-check';
 import { encodeCborIndefinite } from '../cbor/writer.ts';

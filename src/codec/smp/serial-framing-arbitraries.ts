@@ -1,7 +1,7 @@
 /**
  * fast-check arbitraries for serial framing: how a byte stream arrives (chunking) and what a
  * console prints between frames.
- * @see ../../../../shared/spec/smp.md §4.3, §6.3 item 33
+ * @see docs/spec/smp.md §4.3, §6.3 item 33
  */
 import fc from 'fast-check';
 

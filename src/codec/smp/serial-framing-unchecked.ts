@@ -1,7 +1,7 @@
 /**
  * Deliberately damaged SMP serial framing for robustness cases: each damage field produces
  * exactly one kind of defect, so a case can name the rule it breaks.
- * @see ../../../../shared/spec/smp.md §6.3
+ * @see docs/spec/smp.md §6.3
  */
 import { concatBytes } from '../../core/bytes.ts';
 import {
@@ -80,7 +80,7 @@ function insertText(pieces: string[], text: string): string[] {
  * The lines of a serial frame carrying `damage`; without damage they equal
  * `encodeSerialFrameLines(packet, options)`. Throws RangeError for damage values that cannot be
  * applied (an index past the text, a line too short for one group).
- * @see ../../../../shared/spec/smp.md §6.3
+ * @see docs/spec/smp.md §6.3
  */
 export function encodeSerialFrameLinesUnchecked(packet: Uint8Array, damage: SerialFrameDamage, options: SerialFrameOptions = {}): Uint8Array[] {
   checkedSize(packet.length, 'packet length', 0xffff);
@@ -101,7 +101,7 @@ export function encodeSerialFrameLinesUnchecked(packet: Uint8Array, damage: Seri
 
 /**
  * The bytes of a serial frame carrying `damage` (lines concatenated), for malformed traffic.
- * @see ../../../../shared/spec/smp.md §6.3
+ * @see docs/spec/smp.md §6.3
  */
 export function encodeSerialFrameUnchecked(packet: Uint8Array, damage: SerialFrameDamage, options: SerialFrameOptions = {}): Uint8Array {
   return concatBytes(...encodeSerialFrameLinesUnchecked(packet, damage, options));

@@ -3,7 +3,7 @@
  * CRC-16/XMODEM. The encoder reproduces Zephyr's or the Python `smp` library's line splitting;
  * the decoder is incremental, survives any chunking, and reports every framing problem as a
  * typed event instead of throwing.
- * @see ../../../../shared/spec/smp.md §4.2–4.4, §6.3
+ * @see docs/spec/smp.md §4.2–4.4, §6.3
  */
 import { concatBytes } from '../../core/bytes.ts';
 import type { SerialFrameProblem } from '../../core/link-events.ts';
@@ -31,7 +31,7 @@ export const SERIAL_MAX_PACKET_BYTES = 8192;
  * Frame one SMP packet as serial lines, each `06 09`|`04 14` ‖ base64 ‖ `0a` and at most
  * `maxLineBytes` long. Throws RangeError for a packet the 16-bit length cannot describe or a
  * line limit too small to carry whole base64 groups (caller errors, not hostile input).
- * @see ../../../../shared/spec/smp.md §4.2
+ * @see docs/spec/smp.md §4.2
  */
 export function encodeSerialFrameLines(packet: Uint8Array, options: SerialFrameOptions = {}): Uint8Array[] {
   const maxLineBytes = options.maxLineBytes ?? SERIAL_MAX_LINE_BYTES;
@@ -46,7 +46,7 @@ export function encodeSerialFrameLines(packet: Uint8Array, options: SerialFrameO
 
 /**
  * Frame one SMP packet as the exact bytes to write to the serial port (lines concatenated).
- * @see ../../../../shared/spec/smp.md §4.2
+ * @see docs/spec/smp.md §4.2
  */
 export function encodeSerialFrames(packet: Uint8Array, options: SerialFrameOptions = {}): Uint8Array {
   return concatBytes(...encodeSerialFrameLines(packet, options));
@@ -59,7 +59,7 @@ export { SERIAL_FRAME_PROBLEMS, isSerialFrameProblem, type SerialFrameProblem } 
 /**
  * What the decoder saw: a complete packet (CRC checked and stripped), a console line that is
  * not SMP, or a framing problem (`bytes` holds the offending line or partial packet).
- * @see ../../../../shared/spec/smp.md §4.2–4.3
+ * @see docs/spec/smp.md §4.2–4.3
  */
 export type SerialFrameEvent =
   | { kind: 'packet'; packet: Uint8Array; lines: number }
@@ -82,7 +82,7 @@ function startsWith(line: Uint8Array, marker: Uint8Array): boolean {
  * Incremental receiver of serial SMP traffic with the UART transport's rules: a start line
  * discards any partial packet, an orphan continuation is ignored, console lines pass through
  * without breaking a packet, an over-long line is dropped whole. Never throws.
- * @see ../../../../shared/spec/smp.md §4.2–4.3, §6.3
+ * @see docs/spec/smp.md §4.2–4.3, §6.3
  */
 export class SerialFrameDecoder {
   readonly #maxLineBytes: number;

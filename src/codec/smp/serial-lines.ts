@@ -2,7 +2,7 @@
  * Building blocks of SMP serial framing shared by the checked encoder, the decoder and the
  * unchecked (malformed-traffic) builder: markers, the length/CRC body, line splitting, and a
  * strict per-line base64 check.
- * @see ../../../../shared/spec/smp.md §4.2
+ * @see docs/spec/smp.md §4.2
  */
 import { crc16Xmodem } from './crc16.ts';
 
@@ -35,7 +35,7 @@ export interface SerialFrameOptions {
 /**
  * B = BE16(L) ‖ P ‖ BE16(CRC), L = len(P) + 2 and CRC = CRC-16/XMODEM(P) unless overridden
  * (overrides exist for malformed traffic; values are masked to 16 bits).
- * @see ../../../../shared/spec/smp.md §4.2
+ * @see docs/spec/smp.md §4.2
  */
 export function buildSerialFrameBody(packet: Uint8Array, override: { lengthField?: number; crc?: number } = {}): Uint8Array {
   const length = (override.lengthField ?? packet.length + 2) & 0xffff;
@@ -60,7 +60,7 @@ export function groupsPerLine(maxLineBytes: number): number {
  * never split, so when it would not fit one data byte moves to the next line. The first line's
  * group allowance is consumed for good, so continuation lines carry 3 bytes fewer (90 at 127).
  * An empty packet, which Zephyr never sends, gets one line.
- * @see ../../../../shared/spec/smp.md §4.2
+ * @see docs/spec/smp.md §4.2
  */
 export function zephyrLineSizes(packetBytes: number, maxLineBytes = SERIAL_MAX_LINE_BYTES): number[] {
   if (groupsPerLine(maxLineBytes) < 3) throw new RangeError(`zephyr-style lines need maxLineBytes >= 15, got ${maxLineBytes}`);
@@ -123,7 +123,7 @@ const EQUALS = 0x3d;
 /**
  * Strictly decode one line's base64 text: whole 4-char groups, standard alphabet, at most two
  * `=` and only at the end. Returns the bytes, or a reason string.
- * @see ../../../../shared/spec/smp.md §4.2, §6.3 item 28
+ * @see docs/spec/smp.md §4.2, §6.3 item 28
  */
 export function decodeLineBase64(text: Uint8Array): Uint8Array | string {
   if (text.length % 4 !== 0) return `base64 text of ${text.length} chars is not whole 4-char groups`;

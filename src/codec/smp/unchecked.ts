@@ -3,7 +3,7 @@
  * and op values, flags and reserved bits, bodies that are not maps, wrong value types, truncated,
  * indefinite-length, duplicate-key, non-text-key, huge-length and deeply nested CBOR. Each
  * returns the bytes, a label saying what is wrong, and the header exactly as written.
- * @see ../../../../shared/spec/smp.md §1.5, §1.7, §6.1, §6.2
+ * @see docs/spec/smp.md §1.5, §1.7, §6.1, §6.2
  */
 import { concatBytes } from '../../core/bytes.ts';
 import { CborWriter, encodeCborDefinite, encodeCborIndefinite } from '../cbor/writer.ts';
@@ -101,7 +101,7 @@ export function withWrongFieldType<Req extends object>(
 /**
  * Values of a different CBOR type than `t` (each should make Zephyr's bulk decoder fail → rc 3):
  * for uint a negative, a float, text and bytes; for text bytes and a uint; and so on.
- * @see ../../../../shared/spec/smp.md §1.7, §6.2 item 19
+ * @see docs/spec/smp.md §1.7, §6.2 item 19
  */
 export function wrongTypeValues(t: FieldType): unknown[] {
   const bytes = Uint8Array.of(0x61);

@@ -1,7 +1,7 @@
 /**
  * Human-readable forms of SMP answers for failure messages: the "Actual:" line and the offending
  * frame as annotated hex (header fields named, body shown as hex and decoded).
- * @see /work/shared/spec/smp.md §1.1, §2.2
+ * @see docs/spec/smp.md §1.1, §2.2
  */
 import { toSpacedHex } from '../../core/bytes.ts';
 import { annotateCbor } from '../../codec/cbor/annotate.ts';

@@ -2,7 +2,7 @@
  * `ctx.expect`: the verifiers bound to one case (its id and spec clause go into every message),
  * plus checks that need the link: silence, the device still alive afterwards, alternatives, and
  * SHOULD-level warnings.
- * @see /work/shared/STYLE.md "A conformance case"
+ * @see docs/architecture.md "A conformance case"
  */
 import type { ReceivedPacket, SmpClient, SmpReply } from '../../client/smp-client.ts';
 import { smpRequest } from '../../codec/smp/command.ts';

@@ -2,7 +2,7 @@
  * Verifiers for SMP replies: the header shape (op, version, echoed group/seq/id, length field),
  * success with typed fields, and error replies in the form the request version calls for.
  * Each takes the list of acceptable outcomes and prints Expected / Actual on failure.
- * @see /work/shared/spec/smp.md §1.3, §1.4, §2.2, §2.3
+ * @see docs/spec/smp.md §1.3, §1.4, §2.2, §2.3
  */
 import type { ReceivedPacket, SmpReply } from '../../client/smp-client.ts';
 import { concatBytes } from '../../core/bytes.ts';

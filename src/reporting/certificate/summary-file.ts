@@ -2,7 +2,7 @@
  * Reading summary.json for certificates and baseline diffs: the schema-v1 check, plus the optional
  * fields a run may carry beyond v1 (profile, per-command timing, footprint, crashes). Those are
  * checked here and taken off before the v1 check, so a v1 file and an extended one both read.
- * @see /work/shared/DESIGN.md "Reports"
+ * @see docs/architecture.md "Reports"
  */
 import { readFileSync } from 'node:fs';
 import { InputFileError } from '../../errors.ts';

@@ -2,7 +2,7 @@
  * Fault profiles of the serial receive path: each one breaks exactly one rule of the MCUmgr UART
  * transport (line limit, multi-line packets, console lines, `\r\n` endings, oversize packets,
  * silence on framing errors), so the serial-framing cases can prove they notice.
- * @see ../../../../shared/spec/smp.md §4.2, §4.3, §6.3
+ * @see docs/spec/smp.md §4.2, §4.3, §6.3
  */
 import { encodeCborIndefinite } from '../../codec/cbor/writer.ts';
 import { MgmtErr, SmpOp } from '../../codec/smp/constants.ts';

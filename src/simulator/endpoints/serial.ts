@@ -2,7 +2,7 @@
  * The SMP serial endpoint on a real pseudo-terminal, with the MCUmgr UART transport's receive
  * rules (lines over 127 bytes dropped, console lines ignored, framing errors silent), Zephyr's
  * own line splitting for responses, log lines between frames, optional line-rate emulation.
- * @see ../../../../shared/spec/smp.md §4.2, §4.3, §6.3
+ * @see docs/spec/smp.md §4.2, §4.3, §6.3
  */
 import { crc16Xmodem } from '../../codec/smp/crc16.ts';
 import { encodeSerialFrameLines, SerialFrameDecoder } from '../../codec/smp/serial-framing.ts';

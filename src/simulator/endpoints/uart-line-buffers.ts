@@ -4,7 +4,7 @@
  * which frees it after processing. A line that completes while every buffer is still waiting
  * is dropped whole, so a multi-line request written in one burst loses a line (seen on the real
  * device, captures README "Caveats"); a sender pacing its lines gets through.
- * @see ../../../../shared/spec/smp.md §4.3, §6.3 item 34
+ * @see docs/spec/smp.md §4.3, §6.3 item 34
  */
 
 /** How long the work item takes to process one line (the interrupt-to-thread latency). */

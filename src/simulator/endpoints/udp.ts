@@ -1,7 +1,7 @@
 /**
  * The SMP UDP endpoint: one datagram is one SMP buffer, answered at the datagram's source.
  * Datagrams longer than the device's UDP MTU are truncated, as `recvfrom` does on the device.
- * @see ../../../../shared/spec/smp.md §4.1, §6.5
+ * @see docs/spec/smp.md §4.1, §6.5
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { SMP_UDP_MTU_BYTES } from '../../codec/smp/constants.ts';

@@ -1,7 +1,7 @@
 /**
  * Enumeration (group 10): count, list, single, details, in registration order (the capture's
  * order: 10, 8, 1, 0, 3, 9, 2, 63).
- * @see ../../../../shared/spec/smp.md §3.7
+ * @see docs/spec/smp.md §3.7
  */
 import { MgmtErr, MgmtGroup } from '../../codec/smp/constants.ts';
 import type { SimDevice } from '../device.ts';

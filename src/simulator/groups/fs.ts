@@ -3,7 +3,7 @@
  * `/lfs1` (flat: no sub-directories) with a size limit: one open-file context shared by upload
  * and download, download past the end answers an empty chunk (LittleFS seeks past the end),
  * upload appends at the expected offset, hash/checksum crc32 and sha256.
- * @see ../../../../shared/spec/smp.md §3.5
+ * @see docs/spec/smp.md §3.5
  */
 import { createHash } from 'node:crypto';
 import { MgmtErr, MgmtGroup } from '../../codec/smp/constants.ts';

@@ -1,7 +1,7 @@
 /**
  * Image fault profiles that sit in front of Zephyr's rules (img-upload.ts, state read, erase):
  * each breaks one DFU behaviour a conformance case checks.
- * @see ../../../../shared/spec/smp.md §3.2.1, §3.2.3, §3.2.4, §5.7
+ * @see docs/spec/smp.md §3.2.1, §3.2.3, §3.2.4, §5.7
  */
 import { createHash } from 'node:crypto';
 import { decodeCbor, encodeCbor, isCborMap } from '../../codec/cbor/cbor.ts';

@@ -1,7 +1,7 @@
 /**
  * Image slot bookkeeping shared by the image group's commands: error codes, what each slot
  * holds, and MCUboot's pending/revert state.
- * @see ../../../../shared/spec/smp.md §3.2.1, §5.8
+ * @see docs/spec/smp.md §3.2.1, §5.8
  */
 import { ImgMgmtErr } from '../../codec/smp/groups/img.ts';
 import type { SimDevice } from '../device.ts';

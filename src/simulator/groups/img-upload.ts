@@ -1,7 +1,7 @@
 /**
  * Image upload (group 1, command 1) with Zephyr's rules (`img_mgmt_upload_inspect` order),
  * image check enabled (`match` on the last chunk).
- * @see ../../../../shared/spec/smp.md §3.2.3, §6.6
+ * @see docs/spec/smp.md §3.2.3, §6.6
  */
 import { createHash } from 'node:crypto';
 import { bytesEqual } from '../../core/bytes.ts';

@@ -1,6 +1,6 @@
 /**
  * Image management (group 1): state read/write, upload (img-upload.ts), erase, slot info.
- * @see ../../../../shared/spec/smp.md §3.2
+ * @see docs/spec/smp.md §3.2
  */
 import { bytesEqual } from '../../core/bytes.ts';
 import { MgmtErr, MgmtGroup } from '../../codec/smp/constants.ts';

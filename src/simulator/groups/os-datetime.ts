@@ -1,6 +1,6 @@
 /**
  * OS date/time (group 0, command 4) with Zephyr's exact parsing rules and a native_sim-like RTC.
- * @see ../../../../shared/spec/smp.md §3.1.4
+ * @see docs/spec/smp.md §3.1.4
  */
 import { nowNs } from '../../core/clock.ts';
 import { MgmtErr } from '../../codec/smp/constants.ts';

@@ -1,6 +1,6 @@
 /**
  * OS management (group 0): echo, taskstat, date/time, reset, MCUmgr params, info, bootloader info.
- * @see ../../../../shared/spec/smp.md §3.1
+ * @see docs/spec/smp.md §3.1
  */
 import { MgmtErr, MgmtGroup } from '../../codec/smp/constants.ts';
 import type { SimDevice } from '../device.ts';

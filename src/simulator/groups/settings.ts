@@ -2,7 +2,7 @@
  * Settings (group 3) as `settings_mgmt.c` does it, over a runtime store with one registered
  * root, `test`, and a persistent store: `save` persists, `load` and a reboot restore the saved
  * values, `delete` removes the saved copy only.
- * @see ../../../../shared/spec/smp.md §3.4
+ * @see docs/spec/smp.md §3.4
  */
 import { MgmtErr, MgmtGroup } from '../../codec/smp/constants.ts';
 import type { SimDevice } from '../device.ts';

@@ -1,6 +1,6 @@
 /**
  * Shell (group 9): command execution through a dummy backend with a few commands.
- * @see ../../../../shared/spec/smp.md §3.6
+ * @see docs/spec/smp.md §3.6
  */
 import { MgmtErr, MgmtGroup } from '../../codec/smp/constants.ts';
 import type { SimDevice } from '../device.ts';

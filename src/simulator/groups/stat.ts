@@ -1,7 +1,7 @@
 /**
  * Statistics (group 2): list and show, with the capture's stat groups. `flash_sim_stats` has
  * 521 counters, like the capture's firmware, so showing it overflows a 2048-byte buffer (rc 7).
- * @see ../../../../shared/spec/smp.md §3.3
+ * @see docs/spec/smp.md §3.3
  */
 import { MgmtErr, MgmtGroup } from '../../codec/smp/constants.ts';
 import type { SimDevice } from '../device.ts';

@@ -1,6 +1,6 @@
 /**
  * Zephyr basic (group 63): storage erase, which wipes the flash partition the file system lives on.
- * @see ../../../../shared/spec/smp.md §3.9
+ * @see docs/spec/smp.md §3.9
  */
 import { MgmtGroup } from '../../codec/smp/constants.ts';
 import type { SimDevice } from '../device.ts';

@@ -1,7 +1,7 @@
 /**
  * Frames and reply checks shared by the header suites: echo and empty-map requests with any
  * header fields, several requests in one packet, and the "refused with rc 8" judgement.
- * @see /work/shared/spec/smp.md §1.3–1.5, §6.1
+ * @see docs/spec/smp.md §1.3–1.5, §6.1
  */
 import { encodeCborDefinite } from '../../../src/codec/cbor/writer.ts';
 import { MgmtErr } from '../../../src/codec/smp/constants.ts';

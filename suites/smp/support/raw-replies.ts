@@ -2,7 +2,7 @@
  * Shared helpers of the header, CBOR-body, serial-framing, buffer and property suites: collecting
  * every reply a raw packet draws, exchanging bytes written exactly as given (serial lines), and
  * reading what the link reported while a case ran.
- * @see /work/shared/spec/smp.md §1.5, §4.2, §6.1, §6.3
+ * @see docs/spec/smp.md §1.5, §4.2, §6.1, §6.3
  */
 import { decodeSmpHeader, type SmpHeader } from '../../../src/codec/smp/header.ts';
 import type { SmpCommand } from '../../../src/codec/smp/command.ts';

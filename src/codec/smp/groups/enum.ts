@@ -1,6 +1,6 @@
 /**
  * Enumeration group (10): group count, list, single entry, details.
- * @see ../../../../../shared/spec/smp.md §3.7, §2.4
+ * @see docs/spec/smp.md §3.7, §2.4
  */
 import { MgmtGroup, SmpOp } from '../constants.ts';
 import type { Empty } from './fields.ts';

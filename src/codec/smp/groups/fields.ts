@@ -3,7 +3,7 @@
  * spec-defined key with its CBOR type and whether it must be present; `checkResponse` walks a
  * decoded body, reports every mismatch as a `FieldProblem` (with a path such as
  * `images[0].hash`), lists keys the spec does not define, and never throws.
- * @see ../../../../../shared/spec/smp.md §1.7, §3
+ * @see docs/spec/smp.md §1.7, §3
  */
 import { err, ok, type Result } from '../../../core/result.ts';
 import { isCborMap, type CborValue } from '../../cbor/cbor.ts';

@@ -1,6 +1,6 @@
 /**
  * File system group (8): download, upload, status, hash/checksum, supported hash types, close.
- * @see ../../../../../shared/spec/smp.md §3.5, §2.4
+ * @see docs/spec/smp.md §3.5, §2.4
  */
 import { MgmtGroup, SmpOp } from '../constants.ts';
 import type { Empty } from './fields.ts';

@@ -1,7 +1,7 @@
 /**
  * Image management group (1): state read/write, upload, erase, slot info. Ids 2–4 (file, core
  * list, core load) are reserved: Zephyr answers them with rc 8, so they have ids but no codec.
- * @see ../../../../../shared/spec/smp.md §3.2, §2.4
+ * @see docs/spec/smp.md §3.2, §2.4
  */
 import { MgmtGroup, SmpOp } from '../constants.ts';
 import { arrayOf, bool, bstr, defineCommand, EMPTY_SCHEMA, int, mapOf, opt, req, tstr, uint } from './fields.ts';

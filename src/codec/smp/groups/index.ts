@@ -1,6 +1,6 @@
 /**
  * The SMP group codecs: one module per group, plus the list of every command.
- * @see ../../../../../shared/spec/smp.md §3
+ * @see docs/spec/smp.md §3
  */
 import type { DefinedCommand } from './fields.ts';
 import { enumCommands } from './enum.ts';

@@ -1,7 +1,7 @@
 /**
  * OS management group (0): echo, console echo control, task and memory-pool statistics,
  * date/time, reset, MCUmgr parameters, OS/application info, bootloader info.
- * @see ../../../../../shared/spec/smp.md §3.1, §2.4
+ * @see docs/spec/smp.md §3.1, §2.4
  */
 import { MgmtGroup, SmpOp } from '../constants.ts';
 import type { Empty } from './fields.ts';

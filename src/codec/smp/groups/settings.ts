@@ -1,6 +1,6 @@
 /**
  * Settings group (3): read, write, delete, commit, load, save.
- * @see ../../../../../shared/spec/smp.md §3.4, §2.4
+ * @see docs/spec/smp.md §3.4, §2.4
  */
 import { MgmtGroup, SmpOp } from '../constants.ts';
 import type { Empty } from './fields.ts';

@@ -1,6 +1,6 @@
 /**
  * Shell group (9): execute a command line.
- * @see ../../../../../shared/spec/smp.md §3.6, §2.4
+ * @see docs/spec/smp.md §3.6, §2.4
  */
 import { MgmtGroup, SmpOp } from '../constants.ts';
 import { arrayOf, defineCommand, int, opt, req, tstr } from './fields.ts';

@@ -1,6 +1,6 @@
 /**
  * Statistics group (2): show one statistics group, list the groups.
- * @see ../../../../../shared/spec/smp.md §3.3, §2.4
+ * @see docs/spec/smp.md §3.3, §2.4
  */
 import { MgmtGroup, SmpOp } from '../constants.ts';
 import type { Empty } from './fields.ts';

@@ -1,6 +1,6 @@
 /**
  * Zephyr basic group (63): erase the storage partition.
- * @see ../../../../../shared/spec/smp.md §3.9, §2.4
+ * @see docs/spec/smp.md §3.9, §2.4
  */
 import { MgmtGroup, SmpOp } from '../constants.ts';
 import type { Empty } from './fields.ts';
