@@ -23,7 +23,7 @@ const imageStart = (len: number, data = new Uint8Array(256)): Record<string, unk
 
 type Check = (link: SimLink, sim: RunningSimulator) => Promise<void>;
 
-const CHECKS: Record<string, { check: Check; serial?: boolean; options?: { bufCount?: number } }> = {
+const CHECKS: Record<string, { check: Check; serial?: boolean; options?: { bufCount?: number; serial?: { mtu: number } } }> = {
   'wrong-seq': { check: async (l) => expect(header(await l.ask(req(W, 0, 0, { d: 'a' }, { seq: 5 }))).seq).toBe(6) },
   'wrong-response-op': { check: async (l) => expect(header(await l.ask(req(W, 0, 0, { d: 'a' }))).op).toBe(2) },
   'length-off-by-one': {
@@ -196,6 +196,13 @@ const CHECKS: Record<string, { check: Check; serial?: boolean; options?: { bufCo
     },
   },
   'stat-list-duplicates': { check: async (l) => expect(body(await l.ask(req(R, 2, 1)))['stat_list']).toHaveLength(4) },
+  'stat-err-basic-group': { check: async (l) => expect(body(await l.ask(req(R, 2, 0, { name: 'no-such-group' })))).toEqual({ err: { group: 63, rc: 3 } }) },
+  // A 400-byte echo is over the 256-byte serial MTU: Zephyr drops it, the profile answers it.
+  'serial-mtu-overflow-processed': {
+    serial: true,
+    options: { serial: { mtu: 256 } },
+    check: async (l) => expect(await l.ask(req(W, 0, 0, { d: 'm'.repeat(400) }))).toBeDefined(),
+  },
   'storage-erase-fails': { check: async (l) => expect(body(await l.ask(req(W, 63, 0)))).toEqual({ err: { group: 63, rc: 4 } }) },
 };
 
