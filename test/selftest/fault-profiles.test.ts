@@ -22,7 +22,12 @@ const CONCURRENCY = 2;
 /** `SELFTEST_PROFILES=a,b` limits the run to those profiles (while working on one fault). */
 const ONLY = process.env['SELFTEST_PROFILES']?.split(',').filter((n) => n !== '');
 const PROFILES = ONLY ? FAULT_PROFILES.filter((p) => ONLY.includes(p.name)) : FAULT_PROFILES;
-const LWM2M_PROFILES = ONLY ? LWM2M_FAULT_PROFILES.filter((p) => ONLY.includes(p.name)) : LWM2M_FAULT_PROFILES;
+// Bootstrap profiles (`lwm2m-bs-*`) break a client started from a bootstrap server. No target run
+// bootstraps yet and no LWM2M-BS-* suite exists, so they are listed as todo here instead of run;
+// their wire behaviour is proved in test/unit/simulator/lwm2m-client/bootstrap-faults.test.ts.
+const awaitsBootstrapSuites = (p: { name: string }): boolean => p.name.startsWith('lwm2m-bs-');
+const LWM2M_SELFTEST = LWM2M_FAULT_PROFILES.filter((p) => !awaitsBootstrapSuites(p));
+const LWM2M_PROFILES = ONLY ? LWM2M_SELFTEST.filter((p) => ONLY.includes(p.name)) : LWM2M_SELFTEST;
 /** Client versions an LwM2M profile runs on first; a profile not fully caught there runs on the other. */
 const LWM2M_FIRST = 'lwm2m-1.1';
 const LWM2M_AGAIN = 'lwm2m-1.0';
@@ -172,6 +177,10 @@ describe('self-test against the simulator', () => {
     expect(failing).toEqual([]);
     expect(summary!.targets.every((t) => t.cases.length > 0)).toBe(true);
   });
+
+  for (const p of LWM2M_FAULT_PROFILES.filter(awaitsBootstrapSuites)) {
+    it.todo(`fault profile ${p.name}: caught by ${p.caughtBy.join(', ')} once the bootstrap suites exist`);
+  }
 
   describe.each(ALL_PROFILES.map((p) => [p.name, p] as const))('fault profile %s', (name, profile) => {
     it('names the cases that catch it, and they exist', () => {
