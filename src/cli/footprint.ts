@@ -4,9 +4,8 @@
  * side with other builds (`--compare`), checked against a budget (`--budget`).
  * Exit codes: 0 ok, 1 over budget, 2 missing or malformed input.
  */
-import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { loadBuild, type Notes } from '../conformance/footprint-files.ts';
+import { loadBuild, readInput, type Notes } from '../conformance/footprint-files.ts';
 import { ConfigError, InputFileError, UsageError } from '../errors.ts';
 import {
   compareFootprints, evaluateFootprintBudget, formatBudgetVerdict, formatFootprintMarkdown, formatFootprintTable, parseFootprintBudget,
@@ -33,16 +32,6 @@ const FLAGS = {
   markdown: { type: 'boolean', description: 'print the table as Markdown' },
   help: { type: 'boolean', description: 'show this help' },
 } satisfies FlagSpecs;
-
-async function readInput(path: string, what: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (cause as Error).message;
-    throw new InputFileError(path, `cannot read ${what}: ${why}`, { cause });
-  }
-}
 
 /** Short build names: file names without `.rom.json`, and without the prefix and suffix all share. */
 export function buildNames(paths: readonly string[]): string[] {

@@ -10,7 +10,8 @@ import { elfFootprintReport, footprintBuild, formatSizeReportError, parseElf, pa
 import { runTargetFromEnv, type BaselineReports, type BuildOutputs } from '../config/index.ts';
 import { InputFileError } from '../errors.ts';
 
-async function readInput(path: string, what: string): Promise<Buffer> {
+/** A file's bytes, or an InputFileError naming the file and why it cannot be read. */
+export async function readInput(path: string, what: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (cause) {
