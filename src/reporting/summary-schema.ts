@@ -9,6 +9,17 @@ import { LEVELS, OUTCOME_CLASSES, type RunSummary, totalsOf } from './summary.ts
 const count: JsonSchema = { type: 'integer', minimum: 0 };
 const duration: JsonSchema = { type: 'number', minimum: 0 };
 
+/** Per-command round-trip figures of a target (`timing` in summary.json), in ms. */
+export const TIMING_SCHEMA: JsonSchema = {
+  type: 'object',
+  additionalProperties: {
+    type: 'object',
+    required: ['count', 'p50', 'p95', 'max'],
+    additionalProperties: false,
+    properties: { count, p50: duration, p95: duration, max: duration },
+  },
+};
+
 const caseSchema: JsonSchema = {
   type: 'object',
   required: ['id', 'title', 'level', 'outcome', 'durationMs', 'message', 'spec'],
@@ -45,15 +56,7 @@ const targetSchema: JsonSchema = {
     cases: { type: 'array', items: caseSchema },
     totals: totalsSchema,
     error: { type: 'string' },
-    timing: {
-      type: 'object',
-      additionalProperties: {
-        type: 'object',
-        required: ['count', 'p50', 'p95', 'max'],
-        additionalProperties: false,
-        properties: { count, p50: duration, p95: duration, max: duration },
-      },
-    },
+    timing: TIMING_SCHEMA,
   },
 };
 

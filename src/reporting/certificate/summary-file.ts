@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { InputFileError } from '../../errors.ts';
 import { type JsonSchema, type SchemaProblem, validateJson } from '../json-schema.ts';
-import { checkSummary } from '../summary-schema.ts';
+import { checkSummary, TIMING_SCHEMA } from '../summary-schema.ts';
 import type { RunSummary, TargetSummary } from '../summary.ts';
 
 /** Latency of one command over a run, in milliseconds. */
@@ -49,19 +49,10 @@ export interface ExtendedSummary extends Omit<RunSummary, 'targets'> {
   targets: SummaryTarget[];
 }
 
-const ms: JsonSchema = { type: 'number', minimum: 0 };
 const bytes: JsonSchema = { type: 'integer', minimum: 0 };
 
 const TARGET_EXTENSIONS: Readonly<Record<string, JsonSchema>> = {
-  timing: {
-    type: 'object',
-    additionalProperties: {
-      type: 'object',
-      required: ['count', 'p50', 'p95', 'max'],
-      additionalProperties: false,
-      properties: { count: { type: 'integer', minimum: 0 }, p50: ms, p95: ms, max: ms },
-    },
-  },
+  timing: TIMING_SCHEMA,
   footprint: {
     type: 'array',
     items: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', minLength: 1 }, romBytes: bytes, ramBytes: bytes } },
