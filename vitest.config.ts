@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './test/longest-first-sequencer.ts';
 
 /**
  * Two projects:
@@ -8,11 +9,18 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // Transformed modules are kept on disk between runs: every CLI run the self-test starts (and
+    // every `run` a user starts) reloads the same suites and sources (node_modules/.experimental-vitest-cache).
+    experimental: { fsModuleCache: true },
     projects: [
       {
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
+          // Two files at a time on 2 cores (vitest's default is cores − 1): the self-test mostly
+          // waits on its child processes, and the other files run beside it.
+          maxWorkers: 2,
+          sequence: { sequencer: LongestFirstSequencer },
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
