@@ -13,11 +13,13 @@ import type { RegisteredCase } from '../../../src/conformance/registry.ts';
 const root = resolve(import.meta.dirname, '../../..');
 const DIGESTS: Readonly<Record<string, string>> = { 'smp-digest': 'docs/spec/smp.md', 'lwm2m-digest': 'docs/spec/lwm2m.md' };
 /**
- * Budget suites judge the figures a target declares for itself in targets.json (response times,
- * ROM/RAM, stack and pool use): the target's own requirement, no protocol sentence, and without
- * a budget they only record. Every other suite is protocol conformance and held to the text.
+ * Cases that judge what a target declares for itself in targets.json — its budgets (response
+ * times, ROM/RAM, stack and pool use) and its capability list — hold the device to the target's
+ * own requirement, not to a protocol sentence; without a declaration they only record. Every
+ * other case is protocol conformance and held to the text.
  */
 const BUDGET_SUITES: ReadonlySet<string> = new Set(['smp/timing', 'footprint/build', 'footprint/runtime']);
+const DECLARATION_CASES: ReadonlySet<string> = new Set(['SMP-CAP-DECLARED-001']);
 
 function suiteFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -51,10 +53,11 @@ describe('case levels and the protocol text', () => {
     expect(cases.filter((c) => c.suite.protocol !== 'SMP').length).toBeGreaterThan(50);
     const suites = new Set(cases.map((c) => c.suite.id));
     expect([...BUDGET_SUITES].filter((id) => !suites.has(id))).toEqual([]);
+    expect([...DECLARATION_CASES].filter((id) => !cases.some((c) => c.info.id === id))).toEqual([]);
   });
 
   it('gives every MUST case the sentence of the protocol text it rests on', () => {
-    const bare = cases.filter((c) => c.info.level === 'MUST' && !BUDGET_SUITES.has(c.suite.id) && !(typeof c.info.spec.quote === 'string' && c.info.spec.quote.trim().length > 0));
+    const bare = cases.filter((c) => c.info.level === 'MUST' && !BUDGET_SUITES.has(c.suite.id) && !DECLARATION_CASES.has(c.info.id) && !(typeof c.info.spec.quote === 'string' && c.info.spec.quote.trim().length > 0));
     expect(bare.map((c) => `${c.info.id} (${c.suite.id})`)).toEqual([]);
   });
 
