@@ -9,7 +9,7 @@ import type { SmpClient } from '../client/smp-client.ts';
 import { fromHex } from '../core/bytes.ts';
 import { elapsedMs, nowNs } from '../core/clock.ts';
 import type { TraceEntry, TraceLog } from '../core/trace.ts';
-import type { CaseContext, CaseInfo } from './declaration.ts';
+import { describedRequirement, type CaseContext, type CaseInfo } from './declaration.ts';
 import { CaseBrokenError, CaseUnsupportedSignal, ConformanceAssertionError, isResponseTimeout } from './errors.ts';
 import { createFixtures } from './fixtures.ts';
 import { exchangeRaw } from './raw-exchange.ts';
@@ -99,7 +99,7 @@ export function initialMeta(info: CaseInfo, suite: { id: string; protocol: Confo
     level: info.level,
     spec: { doc: info.spec.doc, section: info.spec.section, url },
     stimulus: info.stimulus,
-    requirement: info.requirement,
+    requirement: describedRequirement(info),
     requires: [...info.requires],
     suite: suite.id,
     protocol: suite.protocol,

@@ -38,6 +38,11 @@ export interface CaseInfo {
    * rests on, verbatim (checked against the digest for `smp-digest` citations).
    */
   spec: { doc: SpecDocKey; section: string; quote?: string };
+  /**
+   * Why the level is below MUST when no protocol sentence requires the behaviour (the harness's
+   * own expectation, or one implementation's choice); shown with the requirement in every report.
+   */
+  levelNote?: string;
   /** What the case sends. */
   stimulus: string;
   /** What the spec requires of the answer or the state afterwards. */
@@ -151,6 +156,8 @@ export function validateCaseInfo(c: CaseInfo, suiteId: string): void {
   need(Array.isArray(c.requires), where, 'requires must be a list of capability names');
   for (const cap of c.requires) need(typeof cap === 'string' && CAPABILITY.test(cap), where, `capability ${JSON.stringify(cap)} is not a dotted lower-case name`);
   for (const t of c.transports ?? []) need(TRANSPORTS.includes(t), where, `transport ${JSON.stringify(t)} is not udp, serial or memory`);
+  if (c.spec.quote !== undefined) need(nonEmpty(c.spec.quote), where, 'spec.quote is empty (give the sentence of the protocol text, or leave it out)');
+  if (c.levelNote !== undefined) need(nonEmpty(c.levelNote), where, 'levelNote is empty');
   if (c.timeoutMs !== undefined) need(Number.isInteger(c.timeoutMs) && c.timeoutMs > 0, where, 'timeoutMs must be a positive integer');
 }
 
@@ -162,4 +169,15 @@ export function validatePropertyInfo(p: PropertyDeclaration<unknown>, suiteId: s
   const counts = typeof p.numRuns === 'number' ? [p.numRuns] : Object.values(p.numRuns);
   need(counts.length > 0 && counts.every((n) => Number.isInteger(n) && n > 0), where, 'numRuns must be positive integers');
   if (p.aliveEvery !== undefined) need(Number.isInteger(p.aliveEvery) && p.aliveEvery > 0, where, 'aliveEvery must be a positive integer');
+}
+
+/**
+ * The requirement as reports print it: the case's statement, the quoted protocol sentence it
+ * rests on, and why its level is what it is when a note says so.
+ */
+export function describedRequirement(c: Pick<CaseInfo, 'requirement' | 'level' | 'spec' | 'levelNote'>): string {
+  const parts = [c.requirement];
+  if (c.spec.quote !== undefined) parts.push(`Text (${c.spec.doc}, ${c.spec.section}): "${c.spec.quote}"`);
+  if (c.levelNote !== undefined) parts.push(`Level ${c.level}: ${c.levelNote}.`);
+  return parts.join(' ');
 }

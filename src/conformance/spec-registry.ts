@@ -29,6 +29,10 @@ function zephyrSource(title: string, commit: string, path: string): SpecDoc {
   return { title, revision: commit, url: `${ZEPHYR}/${commit}/${path}`, anchors: 'none' };
 }
 
+function header(grp: string, dir = `${grp}_mgmt`): SpecDoc {
+  return zephyrSource(`Zephyr ${grp}_mgmt.h (group error codes, documented per enumerator)`, 'v4.0.0', `include/zephyr/mgmt/mcumgr/grp/${dir}/${grp}_mgmt.h`);
+}
+
 function group(n: number, name: string, commit: string): SpecDoc {
   return zephyrDoc(`Zephyr SMP group ${n}: ${name}`, commit, `${ZEPHYR_DOC}/smp_groups/smp_group_${n}.rst`);
 }
@@ -60,6 +64,13 @@ export const SPEC_DOCS = {
   'zephyr-serial-util-c': zephyrSource('Zephyr SMP serial framing (serial_util.c)', '816ad1f2', `${MCUMGR_SRC}/transport/src/serial_util.c`),
   'zephyr-smp-udp-c': zephyrSource('Zephyr SMP UDP transport (smp_udp.c)', '816ad1f2', `${MCUMGR_SRC}/transport/src/smp_udp.c`),
   'zephyr-footprint-tools': zephyrDoc('Zephyr optimization tools (rom_report, ram_report)', 'v4.0.0', 'doc/develop/optimizations/tools.rst'),
+  'zephyr-img-mgmt-h': header('img'),
+  'zephyr-fs-mgmt-h': header('fs'),
+  'zephyr-os-mgmt-h': header('os'),
+  'zephyr-stat-mgmt-h': header('stat'),
+  'zephyr-settings-mgmt-h': header('settings'),
+  'zephyr-shell-mgmt-h': header('shell'),
+  'zephyr-enum-mgmt-h': header('enum'),
   'mcuboot-design': {
     title: 'MCUboot design',
     revision: '2d4bacc3c15ebb6f91c28807fe6eb38b4ba98f77',
@@ -88,6 +99,18 @@ export const SPEC_DOCS = {
     title: 'OMA LwM2M Core 1.1.1',
     revision: 'V1_1_1-20190617-A',
     url: 'https://www.openmobilealliance.org/release/LightweightM2M/V1_1_1-20190617-A/OMA-TS-LightweightM2M_Core-V1_1_1-20190617-A.pdf',
+    anchors: 'none',
+  },
+  'oma-lwm2m-ts-1.0': {
+    title: 'OMA Lightweight M2M Technical Specification 1.0',
+    revision: 'V1_0-20170208-A',
+    url: 'https://www.openmobilealliance.org/release/LightweightM2M/V1_0-20170208-A/OMA-TS-LightweightM2M-V1_0-20170208-A.pdf',
+    anchors: 'none',
+  },
+  'oma-lwm2m-obj-server-1.1': {
+    title: 'OMA LwM2M Server object (1), version 1.1',
+    revision: 'LWM2M_Server-v1_1',
+    url: 'https://www.openmobilealliance.org/tech/profiles/LWM2M_Server-v1_1.xml',
     anchors: 'none',
   },
   'oma-lwm2m-transport-1.1.1': {

@@ -13,7 +13,7 @@ defineSuite({ id: 'lwm2m/registration-lifetime', protocol: 'LwM2M', feature: 're
     id: 'LWM2M-REG-UPDATE-001',
     title: 'the client refreshes its registration with an Update before the lifetime expires',
     level: 'MUST',
-    spec: { doc: 'oma-ets-lwm2m-1.1', section: 'LightweightM2M-1.1-int-107' },
+    spec: { doc: 'oma-lwm2m-ts-1.0', section: 'Client Registration Interface', quote: 'The LWM2M Client periodically performs an update of its registration information to the registered LWM2M Server(s) by performing the “Update” operation.' },
     stimulus: 'Write /1/0/1 (Lifetime) = 6 s, wait for the Update carrying it, then for the next Update; restore the lifetime.',
     requirement: 'A periodic Update arrives before the 6 s lifetime runs out (the lifetime left when it arrives is recorded).',
     requires: ['lwm2m', 'lwm2m.obj.1'],

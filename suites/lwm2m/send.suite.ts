@@ -15,7 +15,7 @@ defineSuite({ id: 'lwm2m/send', protocol: 'LwM2M', feature: 'send', title: 'LwM2
     id: 'LWM2M-SEND-001',
     title: 'Send carries SenML (110/112) with values of announced resources, typed per the definitions',
     level: 'MUST',
-    spec: { doc: 'oma-ets-lwm2m-1.1', section: 'LightweightM2M-1.1-int-306' },
+    spec: { doc: 'lwm2m-digest', section: '2.7 Send (1.1+)', quote: 'Client → server CON **POST `/dp`**, Content-Format 110 or 112 (SenML JSON/CBOR), records with full paths and values (and optional timestamps).' },
     stimulus: `None: the Sends (POST /dp) the client made during the run (waiting up to ${SEND_WAIT_MS / 1000} s for one).`,
     requirement: 'Content-Format 110 or 112; the payload decodes; every record names a resource of an announced object and has its definition type.',
     requires: ['lwm2m.send'],

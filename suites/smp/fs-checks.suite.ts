@@ -13,8 +13,6 @@ import { crc32, fileName, freshFile, hex, sha256, supportedHashTypes } from './f
 const FS = MgmtGroup.FS;
 const FILES = ['smp.fs'];
 const HASH = ['smp.fs', 'smp.fs.hash'];
-const G8 = { doc: 'smp-digest', section: '3.5 File system — group 8' } as const;
-const CBOR = { doc: 'smp-digest', section: '1.7 CBOR conventions' } as const;
 const fsErr = (rc: number): { v2: { group: number; rc: number } } => ({ v2: { group: FS, rc } });
 
 /** The hash of `name` with the body given as is. */
@@ -40,7 +38,7 @@ defineSuite({ id: 'smp/fs-checks', protocol: 'SMP', feature: 'fs', title: 'File 
   const missing = (id: string, story: string, send: (ctx: CaseContext, name: string) => ReturnType<CaseContext['smp']['request']>): void =>
     s.case({
       id, title: `${story} of a file that does not exist is refused with err 3 (FILE_NOT_FOUND)`,
-      level: 'MUST', spec: G8, requires: story === 'hash' ? HASH : FILES, story,
+      level: 'MUST', spec: { doc: 'zephyr-fs-mgmt-h', section: 'enum fs_mgmt_err_code_t', quote: 'The specified file does not exist.' }, requires: story === 'hash' ? HASH : FILES, story,
       stimulus: `${story} of "${fileName('absent-<random>')}".`,
       requirement: 'A group error 3 FILE_NOT_FOUND.',
       async run(ctx) {
@@ -54,7 +52,7 @@ defineSuite({ id: 'smp/fs-checks', protocol: 'SMP', feature: 'fs', title: 'File 
   s.case({
     id: 'SMP-FS-TYPES-001',
     title: 'hash with "type" as a number is refused with rc 3',
-    level: 'MUST', spec: CBOR, requires: HASH, story: 'hash', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-mgmt-defines', section: 'enum mcumgr_err_t', quote: 'Error in input value.' }, requires: HASH, story: 'hash', destructive: true,
     stimulus: 'Upload 100 bytes, then hash/checksum {"name": ..., "type": 32}.',
     requirement: 'A known key with the wrong type fails decoding: {"rc": 3}.',
     async run(ctx) {
@@ -67,7 +65,7 @@ defineSuite({ id: 'smp/fs-checks', protocol: 'SMP', feature: 'fs', title: 'File 
   s.case({
     id: 'SMP-FS-TYPES-002',
     title: 'hash with "off" as a text string is refused with rc 3',
-    level: 'MUST', spec: CBOR, requires: HASH, story: 'hash', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-mgmt-defines', section: 'enum mcumgr_err_t', quote: 'Error in input value.' }, requires: HASH, story: 'hash', destructive: true,
     stimulus: 'Upload 100 bytes, then hash/checksum {"name": ..., "off": "0"}.',
     requirement: 'A known key with the wrong type fails decoding: {"rc": 3}.',
     async run(ctx) {
@@ -79,7 +77,7 @@ defineSuite({ id: 'smp/fs-checks', protocol: 'SMP', feature: 'fs', title: 'File 
   s.property({
     id: 'SMP-FS-DOWNLOAD-002',
     title: 'a download at any offset inside the file returns the bytes found there',
-    level: 'MUST', spec: G8, requires: FILES, story: 'download', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g8', section: 'File download', quote: 'Command allows to download contents of an existing file from specified path of a target device.' }, requires: FILES, story: 'download', destructive: true,
     stimulus: 'Upload 1500 random bytes once, then download at generated offsets 0..1499.',
     requirement: 'Each reply echoes "off" and carries a non-empty "data" equal to the file\'s bytes from "off" on.',
     numRuns: { udp: 60, serial: 15 },
@@ -95,7 +93,7 @@ defineSuite({ id: 'smp/fs-checks', protocol: 'SMP', feature: 'fs', title: 'File 
   s.property({
     id: 'SMP-FS-HASH-009',
     title: 'the checksum of any range of a file equals the harness\'s over the same bytes',
-    level: 'MUST', spec: G8, requires: HASH, story: 'hash', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g8', section: 'File hash/checksum request', quote: 'maximum length of data to read from file to generate hash/checksum with (optional, full file size if not provided)' }, requires: HASH, story: 'hash', destructive: true,
     stimulus: 'Upload 1500 random bytes once, then hash/checksum (crc32 when listed, else sha256) with generated "off" 0..1499 and "len" 1..2000.',
     requirement: '"len" = min(len, size - off); "off" echoed when not 0; "output" = the harness\'s checksum of exactly those bytes.',
     numRuns: { udp: 60, serial: 15 },
@@ -113,7 +111,7 @@ defineSuite({ id: 'smp/fs-checks', protocol: 'SMP', feature: 'fs', title: 'File 
   s.case({
     id: 'SMP-FS-UPLOAD-004',
     title: 'a first upload chunk without "len" is refused with rc 3',
-    level: 'MUST', spec: G8, requires: FILES, story: 'upload', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g8', section: 'File upload request', quote: 'length of file, this field is only mandatory when "off" is 0' }, requires: FILES, story: 'upload', destructive: true,
     stimulus: 'File upload {"off": 0, "data": 16 bytes, "name": ...} with no "len".',
     requirement: '"len" is mandatory when "off" is 0: {"rc": 3} (fs_mgmt.c returns MGMT_ERR_EINVAL).',
     async run(ctx) {
@@ -125,7 +123,7 @@ defineSuite({ id: 'smp/fs-checks', protocol: 'SMP', feature: 'fs', title: 'File 
   s.case({
     id: 'SMP-FS-DOWNLOAD-003',
     title: 'a download without "off" is refused with rc 3',
-    level: 'MUST', spec: G8, requires: FILES, story: 'download', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-mgmt-defines', section: 'enum mcumgr_err_t', quote: 'Error in input value.' }, requires: FILES, story: 'download', destructive: true,
     stimulus: 'Upload 100 bytes, then file download {"name": ...} with no "off".',
     requirement: '"off" is mandatory: {"rc": 3} (fs_mgmt.c returns MGMT_ERR_EINVAL).',
     async run(ctx) {
@@ -137,7 +135,7 @@ defineSuite({ id: 'smp/fs-checks', protocol: 'SMP', feature: 'fs', title: 'File 
   s.case({
     id: 'SMP-FS-HASH-010',
     title: 'hash with "len": 0 is refused with rc 3',
-    level: 'MUST', spec: G8, requires: HASH, story: 'hash', destructive: true,
+    level: 'SHOULD', levelNote: 'the group document defines "len" as a maximum and says nothing of 0; refusing "len": 0 with rc 3 is fs_mgmt.c', spec: { doc: 'zephyr-mgmt-defines', section: 'enum mcumgr_err_t', quote: 'Error in input value.' }, requires: HASH, story: 'hash', destructive: true,
     stimulus: 'Upload 100 bytes, then hash/checksum {"name": ..., "len": 0}.',
     requirement: 'A zero length is invalid: {"rc": 3} (fs_mgmt.c returns MGMT_ERR_EINVAL).',
     async run(ctx) {

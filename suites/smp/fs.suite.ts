@@ -13,7 +13,6 @@ import { crc32, downloadFile, fileName, freshFile, FS_CHUNK_BYTES, hex, sha256, 
 const FS = MgmtGroup.FS;
 const FILES = ['smp.fs'];
 const HASH = ['smp.fs', 'smp.fs.hash'];
-const G8 = { doc: 'smp-digest', section: '3.5 File system — group 8' } as const;
 const fsErr = (rc: number): { v2: { group: number; rc: number } } => ({ v2: { group: FS, rc } });
 
 
@@ -29,7 +28,7 @@ defineSuite({ id: 'smp/fs', protocol: 'SMP', feature: 'fs', title: 'File system 
   s.case({
     id: 'SMP-FS-UPLOAD-001',
     title: 'a file uploaded in chunks downloads back byte for byte',
-    level: 'MUST', spec: G8, requires: FILES, story: 'upload', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g8', section: 'File upload', quote: 'Allows to upload a file to a specified location.' }, requires: FILES, story: 'upload', destructive: true,
     stimulus: 'Upload 2.5 SMP buffers of random bytes in 512-byte chunks, then download from offset 0 until "len" bytes arrived.',
     requirement: 'Each upload reply\'s "off" = bytes written; the first download reply carries "len" = file size; each reply echoes its "off"; the bytes equal the upload.',
     async run(ctx) {
@@ -43,7 +42,7 @@ defineSuite({ id: 'smp/fs', protocol: 'SMP', feature: 'fs', title: 'File system 
   s.case({
     id: 'SMP-FS-UPLOAD-002',
     title: 'an upload chunk at a wrong offset is refused with err 11 plus "len" = the expected offset',
-    level: 'MUST', spec: G8, requires: FILES, story: 'upload', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-fs-mgmt-h', section: 'enum fs_mgmt_err_code_t', quote: 'The specified data offset is not valid, this could indicate that the file on the device has changed since the previous command.' }, requires: FILES, story: 'upload', destructive: true,
     stimulus: 'Start a 1500-byte upload with a 512-byte first chunk, then send the chunk for offset 1024.',
     requirement: 'A group error 11 FILE_OFFSET_NOT_VALID with "len": 512 beside "err".',
     async run(ctx) {
@@ -59,7 +58,7 @@ defineSuite({ id: 'smp/fs', protocol: 'SMP', feature: 'fs', title: 'File system 
   s.case({
     id: 'SMP-FS-UPLOAD-003',
     title: 'an upload starting at offset 0 replaces (truncates) an existing longer file',
-    level: 'MUST', spec: G8, requires: FILES, story: 'upload', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g8', section: 'File upload', quote: 'Command will automatically overwrite existing file or create a new one if it does not exist at specified path.' }, requires: FILES, story: 'upload', destructive: true,
     stimulus: 'Upload 1000 bytes, close, then upload 300 other bytes to the same name from offset 0; status and download it.',
     requirement: '"off" 0 on an existing file truncates it: status "len" 300 and the content is the second upload only.',
     async run(ctx) {
@@ -76,7 +75,7 @@ defineSuite({ id: 'smp/fs', protocol: 'SMP', feature: 'fs', title: 'File system 
   s.case({
     id: 'SMP-FS-STATUS-001',
     title: 'file status answers the size of the uploaded file',
-    level: 'MUST', spec: G8, requires: FILES, story: 'status',
+    level: 'MUST', spec: { doc: 'zephyr-smp-g8', section: 'File status', quote: 'Command allows to retrieve status of an existing file from specified path of a target device.' }, requires: FILES, story: 'status',
     stimulus: 'Upload 700 bytes, then file status (id 1) with its name.',
     requirement: '{"len": 700}.',
     async run(ctx) {
@@ -88,7 +87,7 @@ defineSuite({ id: 'smp/fs', protocol: 'SMP', feature: 'fs', title: 'File system 
   s.case({
     id: 'SMP-FS-DOWNLOAD-001',
     title: 'a download past the end of a file gives no data: err 12, or an empty chunk',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '6.7 OS / shell / fs / other groups' }, requires: FILES, story: 'download', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-fs-mgmt-h', section: 'enum fs_mgmt_err_code_t', quote: 'The requested offset is larger than the size of the file on the device.' }, requires: FILES, story: 'download', destructive: true,
     stimulus: 'Upload 300 bytes, then download with "off": 400.',
     requirement: 'Either err 12 FILE_OFFSET_LARGER_THAN_FILE (digest) or, as fs_mgmt.c\'s seek past the end gives, {"off": 400, "data": h\'\'}; never file bytes.',
     async run(ctx) {
@@ -105,7 +104,7 @@ defineSuite({ id: 'smp/fs', protocol: 'SMP', feature: 'fs', title: 'File system 
   s.case({
     id: 'SMP-FS-HASH-001',
     title: 'crc32 of a file equals the IEEE CRC-32 the harness computes',
-    level: 'MUST', spec: G8, requires: HASH, story: 'hash', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g8', section: 'File hash/checksum', quote: 'Command allows to generate a hash/checksum of an existing file at a specified path on a target device.' }, requires: HASH, story: 'hash', destructive: true,
     stimulus: 'Upload 1000 random bytes, then hash/checksum with "type": "crc32".',
     requirement: '{"type": "crc32", "len": 1000, "output": CRC-32 of the bytes as an unsigned integer}, no "off".',
     async run(ctx) {
@@ -119,7 +118,7 @@ defineSuite({ id: 'smp/fs', protocol: 'SMP', feature: 'fs', title: 'File system 
   s.case({
     id: 'SMP-FS-HASH-002',
     title: 'sha256 of a file equals the SHA-256 the harness computes',
-    level: 'MUST', spec: G8, requires: HASH, story: 'hash', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g8', section: 'File hash/checksum', quote: 'Command allows to generate a hash/checksum of an existing file at a specified path on a target device.' }, requires: HASH, story: 'hash', destructive: true,
     stimulus: 'Upload 1000 random bytes, then hash/checksum with "type": "sha256" (unsupported where not listed, as in the v4.0 capture).',
     requirement: '{"type": "sha256", "len": 1000, "output": the 32-byte SHA-256 of the bytes}.',
     async run(ctx) {
@@ -133,7 +132,7 @@ defineSuite({ id: 'smp/fs', protocol: 'SMP', feature: 'fs', title: 'File system 
   s.case({
     id: 'SMP-FS-HASH-003',
     title: 'hash without "type" uses crc32 when built in, else sha256, and names it',
-    level: 'MUST', spec: G8, requires: HASH, story: 'hash', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g8', section: 'Hash/checksum types', quote: 'Note that the default type will be crc32 if it is enabled, or sha256 if crc32 is not enabled.' }, requires: HASH, story: 'hash', destructive: true,
     stimulus: 'Upload 500 random bytes, then hash/checksum with only "name".',
     requirement: '"type" is crc32 if listed (capture fs-hash-default), else sha256; "output" matches the harness\'s value of that type.',
     async run(ctx) {
@@ -148,7 +147,7 @@ defineSuite({ id: 'smp/fs', protocol: 'SMP', feature: 'fs', title: 'File system 
   s.case({
     id: 'SMP-FS-HASH-004',
     title: 'crc32 of a range (off, len) covers exactly that range and echoes "off" and "len"',
-    level: 'MUST', spec: G8, requires: HASH, story: 'hash', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g8', section: 'File hash/checksum response', quote: 'offset that hash/checksum calculation started at (only present if off is not 0)' }, requires: HASH, story: 'hash', destructive: true,
     stimulus: 'Upload 299 random bytes, then hash/checksum crc32 with "off": 23, "len": 46 (as in the capture fs-hash-crc32-range).',
     requirement: '{"type": "crc32", "off": 23, "len": 46, "output": CRC-32 of bytes 23..68}.',
     async run(ctx) {
@@ -162,7 +161,7 @@ defineSuite({ id: 'smp/fs', protocol: 'SMP', feature: 'fs', title: 'File system 
   s.case({
     id: 'SMP-FS-HASH-005',
     title: 'hash with "off" at or past the end of the file is refused with err 12',
-    level: 'MUST', spec: G8, requires: HASH, story: 'hash', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-fs-mgmt-h', section: 'enum fs_mgmt_err_code_t', quote: 'The requested offset is larger than the size of the file on the device.' }, requires: HASH, story: 'hash', destructive: true,
     stimulus: 'Upload 200 bytes, then hash/checksum with "off": 200.',
     requirement: 'A group error 12 FILE_OFFSET_LARGER_THAN_FILE (the file length must exceed the offset).',
     async run(ctx) {
@@ -174,7 +173,7 @@ defineSuite({ id: 'smp/fs', protocol: 'SMP', feature: 'fs', title: 'File system 
   s.case({
     id: 'SMP-FS-HASH-006',
     title: 'hash with an unknown type is refused with err 13',
-    level: 'MUST', spec: G8, requires: HASH, story: 'hash', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-fs-mgmt-h', section: 'enum fs_mgmt_err_code_t', quote: 'The requested checksum or hash type was not found or is not supported by this build.' }, requires: HASH, story: 'hash', destructive: true,
     stimulus: 'Upload 100 bytes, then hash/checksum with "type": "md5" (not a Zephyr hash type).',
     requirement: 'A group error 13 CHECKSUM_HASH_NOT_FOUND.',
     async run(ctx) {
@@ -186,7 +185,7 @@ defineSuite({ id: 'smp/fs', protocol: 'SMP', feature: 'fs', title: 'File system 
   s.case({
     id: 'SMP-FS-HASH-007',
     title: 'supported hash types list crc32 as a 4-byte number and sha256 as 32 bytes',
-    level: 'MUST', spec: G8, requires: HASH, story: 'supported hashes',
+    level: 'MUST', spec: { doc: 'zephyr-smp-g8', section: 'Supported file hash/checksum types response', quote: 'format that the hash/checksum returns where 0 is for numerical and 1 is for byte array.' }, requires: HASH, story: 'supported hashes',
     stimulus: 'Supported hash/checksum types (id 3) with an empty map.',
     requirement: 'At least one type; "crc32" (if listed) has format 0, size 4; "sha256" (if listed) format 1, size 32.',
     async run(ctx) {
@@ -203,7 +202,7 @@ defineSuite({ id: 'smp/fs', protocol: 'SMP', feature: 'fs', title: 'File system 
   s.case({
     id: 'SMP-FS-HASH-008',
     title: 'every listed hash type is accepted and its output has the listed format and size',
-    level: 'MUST', spec: G8, requires: HASH, story: 'hash', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g8', section: 'Supported file hash/checksum types response', quote: 'size (in bytes) of output hash/checksum response.' }, requires: HASH, story: 'hash', destructive: true,
     stimulus: 'Upload 64 bytes; for each listed type, hash/checksum with that "type".',
     requirement: 'Format 0: "output" an unsigned integer below 2^(8*size); format 1: a byte string of "size" bytes.',
     async run(ctx) {
@@ -220,7 +219,7 @@ defineSuite({ id: 'smp/fs', protocol: 'SMP', feature: 'fs', title: 'File system 
   s.case({
     id: 'SMP-FS-CLOSE-001',
     title: 'close answers {} and the file can be downloaded again from offset 0',
-    level: 'MUST', spec: G8, requires: FILES, story: 'close', destructive: true,
+    level: 'SHOULD', levelNote: 'the close command (id 4) is only named in fs_mgmt.h; no SMP document says what it answers or that it ends a download', spec: { doc: 'zephyr-fs-mgmt-h', section: 'Command IDs for File System Management group', quote: 'File close' }, requires: FILES, story: 'close', destructive: true,
     stimulus: 'Upload 600 bytes, download its first chunk, close (id 4, op 2), download from offset 0 again.',
     requirement: 'Close answers {} (capture fs-close); the next download starts afresh with "len" 600. rc 8 (no close command in older firmware) is unsupported.',
     async run(ctx) {

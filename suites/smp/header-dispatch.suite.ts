@@ -11,15 +11,13 @@ import { answerWindowMs, stillAlive } from './support/raw-replies.ts';
 import { echoFrame, expectNotSupported, frameTo, refusedOrIgnored } from './support/header-frames.ts';
 
 const DIGEST_DISPATCH = { doc: 'smp-digest', section: '1.5 Length field, multiple requests per packet' } as const;
-const DIGEST_EDGES = { doc: 'smp-digest', section: '6.1 Header / dispatcher' } as const;
-const DIGEST_RSP_HDR = { doc: 'smp-digest', section: '1.3 How the server builds the response header' } as const;
 
 defineSuite({ id: 'smp/header-dispatch', protocol: 'SMP', feature: 'header', title: 'SMP dispatcher: refused and ignored requests' }, (s) => {
   s.case({
     id: 'SMP-HDR-OP-001',
     title: 'error replies carry op 1 for a read and op 3 for a write',
     level: 'MUST',
-    spec: DIGEST_RSP_HDR,
+    spec: { doc: 'zephyr-smp-protocol', section: 'Frame: The envelope', quote: 'determines whether information is written to a device or requested from it and whether a packet contains request to an SMP server or response from it.' },
     stimulus: 'A read, then a write, to unknown group 40.',
     requirement: '{"rc": 8} both times; the reply op is 1 (read response) for the read and 3 (write response) for the write.',
     requires: [],
@@ -34,7 +32,7 @@ defineSuite({ id: 'smp/header-dispatch', protocol: 'SMP', feature: 'header', tit
     id: 'SMP-HDR-OP-002',
     title: 'op 1 (read response) sent as a request is refused with rc 8 and op 3, or ignored',
     level: 'MUST',
-    spec: { doc: 'smp-digest', section: '6.1 Header / dispatcher' },
+    spec: { doc: 'zephyr-mgmt-defines', section: 'enum mcumgr_err_t', quote: 'Command not supported.' },
     stimulus: 'Echo request bytes with op 1.',
     requirement: 'Without an SMP client: {"rc": 8} with reply op 3. With CONFIG_SMP_CLIENT the device takes it for a response: no reply.',
     requires: ['smp.os.echo'],
@@ -49,7 +47,7 @@ defineSuite({ id: 'smp/header-dispatch', protocol: 'SMP', feature: 'header', tit
     id: 'SMP-HDR-OP-003',
     title: 'op 3 (write response) sent as a request is refused with rc 8, or ignored',
     level: 'MUST',
-    spec: { doc: 'smp-digest', section: '6.1 Header / dispatcher' },
+    spec: { doc: 'zephyr-mgmt-defines', section: 'enum mcumgr_err_t', quote: 'Command not supported.' },
     stimulus: 'Echo request bytes with op 3.',
     requirement: 'Without an SMP client: {"rc": 8} with reply op 3; with CONFIG_SMP_CLIENT: no reply.',
     requires: ['smp.os.echo'],
@@ -64,7 +62,7 @@ defineSuite({ id: 'smp/header-dispatch', protocol: 'SMP', feature: 'header', tit
     id: 'SMP-HDR-OP-004',
     title: 'undefined ops 4-7 are refused with rc 8 and reply op 3',
     level: 'MUST',
-    spec: DIGEST_EDGES,
+    spec: { doc: 'zephyr-mgmt-defines', section: 'enum mcumgr_err_t', quote: 'Command not supported.' },
     stimulus: 'Echo request bytes with op 4, 5, 6 and 7.',
     requirement: '{"rc": 8} (MGMT_ERR_ENOTSUP) each time, reply op 3, group/seq/id echoed.',
     requires: ['smp.os.echo'],
@@ -111,7 +109,7 @@ defineSuite({ id: 'smp/header-dispatch', protocol: 'SMP', feature: 'header', tit
     id: 'SMP-HDR-GROUP-001',
     title: 'requests to unknown groups 40, 62 and 64 are refused with rc 8',
     level: 'MUST',
-    spec: DIGEST_EDGES,
+    spec: { doc: 'zephyr-mgmt-defines', section: 'enum mcumgr_err_t', quote: 'Command not supported.' },
     stimulus: 'A write with an empty map to groups 40, 62 and 64 (no application handler).',
     requirement: '{"rc": 8} (MGMT_ERR_ENOTSUP) each time, with group/seq/id echoed.',
     requires: [],
@@ -125,7 +123,7 @@ defineSuite({ id: 'smp/header-dispatch', protocol: 'SMP', feature: 'header', tit
     id: 'SMP-HDR-CMD-001',
     title: 'the OS group holes (ids 1 and 3) are refused with rc 8',
     level: 'MUST',
-    spec: DIGEST_EDGES,
+    spec: { doc: 'zephyr-mgmt-defines', section: 'enum mcumgr_err_t', quote: 'Command not supported.' },
     stimulus: 'Reads and writes with an empty map to OS command ids 1 (console echo control) and 3 (memory pools).',
     requirement: '{"rc": 8} for every one (no handler in current Zephyr).',
     requires: ['smp.os'],
@@ -141,7 +139,7 @@ defineSuite({ id: 'smp/header-dispatch', protocol: 'SMP', feature: 'header', tit
     id: 'SMP-HDR-CMD-002',
     title: 'the image group holes (ids 2, 3, 4) are refused with rc 8',
     level: 'MUST',
-    spec: DIGEST_EDGES,
+    spec: { doc: 'zephyr-mgmt-defines', section: 'enum mcumgr_err_t', quote: 'Command not supported.' },
     stimulus: 'Reads with an empty map to image command ids 2, 3 and 4.',
     requirement: '{"rc": 8} each time.',
     requires: ['smp.img'],
@@ -155,7 +153,7 @@ defineSuite({ id: 'smp/header-dispatch', protocol: 'SMP', feature: 'header', tit
     id: 'SMP-HDR-CMD-003',
     title: 'command ids beyond a group table are refused with rc 8',
     level: 'MUST',
-    spec: DIGEST_EDGES,
+    spec: { doc: 'zephyr-mgmt-defines', section: 'enum mcumgr_err_t', quote: 'Command not supported.' },
     stimulus: 'Reads to OS command 200 and image command 200.',
     requirement: '{"rc": 8} each time.',
     requires: ['smp.os', 'smp.img'],
@@ -170,7 +168,7 @@ defineSuite({ id: 'smp/header-dispatch', protocol: 'SMP', feature: 'header', tit
     id: 'SMP-HDR-CMD-004',
     title: 'a supported command sent with the other op is refused with rc 8',
     level: 'MUST',
-    spec: DIGEST_EDGES,
+    spec: { doc: 'zephyr-mgmt-defines', section: 'enum mcumgr_err_t', quote: 'Command not supported.' },
     stimulus: 'Read of image upload, write of task statistics, write of MCUmgr params (each with an empty map).',
     requirement: '{"rc": 8} each time: the op selects the handler and these have none for it.',
     requires: ['smp.img.upload', 'smp.os.taskstat', 'smp.os.params'],

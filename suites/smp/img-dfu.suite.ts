@@ -57,7 +57,7 @@ defineSuite({ id: 'smp/img-dfu', protocol: 'SMP', feature: 'img', title: 'Image 
   s.case({
     id: 'SMP-IMG-DFU-001',
     title: 'after an upload, image state lists the image\'s SHA-256 TLV in slot 1, not pending, not active',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '3.2.1 State read (op 0)' }, requires: UPLOAD, story: 'upload', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'State of images', quote: 'Note that this will not be the same as the SHA256 of the whole file, it is the field in the MCUboot TLV section that contains a hash of the data which is used for signature verification purposes.' }, requires: UPLOAD, story: 'upload', destructive: true,
     stimulus: 'Erase slot 1, upload a valid image (chunk by chunk, sha = SHA-256 of the file), read image state.',
     requirement: 'Every chunk answered with the next offset; slot 1 listed with "hash" = the image\'s SHA-256 TLV (§5.7), its version, and neither pending, active nor confirmed.',
     async run(ctx) {
@@ -76,7 +76,7 @@ defineSuite({ id: 'smp/img-dfu', protocol: 'SMP', feature: 'img', title: 'Image 
   s.case({
     id: 'SMP-IMG-DFU-002',
     title: 're-uploading the image a slot already holds completes (at once with match true, or by rewriting it)',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '6.6 Image management' }, requires: UPLOAD, story: 'upload', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'Image upload', quote: 'indicates if the uploaded data successfully matches the provided SHA256 hash or not, only sent in the final packet if CONFIG_IMG_ENABLE_IMAGE_CHECK is enabled.' }, requires: UPLOAD, story: 'upload', destructive: true,
     stimulus: 'Upload an image, then upload the same image again with the same full 32-byte sha.',
     requirement: 'The second upload ends with "off" = len (image-check builds answer the first chunk with off = len and "match": true, PR #50478); slot 1 still lists the image\'s hash.',
     async run(ctx) {
@@ -93,7 +93,7 @@ defineSuite({ id: 'smp/img-dfu', protocol: 'SMP', feature: 'img', title: 'Image 
   s.case({
     id: 'SMP-IMG-DFU-003',
     title: 'an upload whose sha does not match the data ends with "match": false',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '3.2.3 Upload (1, op 2)' }, requires: UPLOAD, story: 'upload', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'Image upload', quote: 'indicates if the uploaded data successfully matches the provided SHA256 hash or not, only sent in the final packet if CONFIG_IMG_ENABLE_IMAGE_CHECK is enabled.' }, requires: UPLOAD, story: 'upload', destructive: true,
     stimulus: 'Upload a valid image with "sha" = 32 bytes that are not its SHA-256.',
     requirement: 'No error: the upload completes (off = len); with image check the last reply has "match": false (AuTerm#64 had this inverted). Without "match" the device does not check (informational).',
     async run(ctx) {
@@ -110,7 +110,7 @@ defineSuite({ id: 'smp/img-dfu', protocol: 'SMP', feature: 'img', title: 'Image 
   s.case({
     id: 'SMP-IMG-DFU-004',
     title: 'erase of slot 1 removes its image from image state',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '3.2.4 Erase (5, op 2)' }, requires: [...UPLOAD, 'smp.img.erase'], story: 'erase', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'State of images', quote: 'A response will only contain information for valid images, if an image can not be identified as valid it is simply skipped.' }, requires: [...UPLOAD, 'smp.img.erase'], story: 'erase', destructive: true,
     stimulus: 'Upload an image to slot 1, then erase with "slot": 1, then read image state.',
     requirement: 'Erase answers {} and slot 1 is no longer listed (an erased slot has no valid header).',
     async run(ctx) {
@@ -125,7 +125,7 @@ defineSuite({ id: 'smp/img-dfu', protocol: 'SMP', feature: 'img', title: 'Image 
   s.case({
     id: 'SMP-IMG-DFU-005',
     title: 'an interrupted upload resumes at the offset the device names, and the image arrives whole',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '3.2.3 Upload (1, op 2)' }, requires: UPLOAD, story: 'upload', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'Image upload', quote: 'If library gets request with "off" equal zero it checks stored "sha" within its state and if it matches it will respond to update client application with offset that it should continue with.' }, requires: UPLOAD, story: 'upload', destructive: true,
     stimulus: 'Upload two chunks, repeat the first chunk (same sha), then send a chunk that skips ahead, then finish from the offset the device names.',
     requirement: 'The repeated first chunk is answered with the current offset (resume, nothing rewritten); the skipping chunk with {"off": expected} and nothing written; the finished image is listed with its hash.',
     async run(ctx) {
@@ -148,6 +148,7 @@ defineSuite({ id: 'smp/img-dfu', protocol: 'SMP', feature: 'img', title: 'Image 
     id: 'SMP-IMG-DFU-006',
     title: 'an upload to an image number the device does not have should be refused (err 9 NO_FREE_SLOT)',
     level: 'SHOULD',
+    levelNote: 'the SMP documents name no refusal for an image number the device lacks; Zephyr\'s single-image builds ignore it on upload by design (zephyr_img_mgmt.c)',
     spec: { doc: 'smp-digest', section: '3.2.3 Upload (1, op 2)', quote: 'no usable slot → expected group error 9 NO_FREE_SLOT' },
     requires: UPLOAD, story: 'upload',
     stimulus: 'First upload chunk with "image": 7 (Zephyr has at most 2 images, 4 slots; with direct upload 7 means slot 6).',
@@ -161,7 +162,7 @@ defineSuite({ id: 'smp/img-dfu', protocol: 'SMP', feature: 'img', title: 'Image 
   s.case({
     id: 'SMP-IMG-DFU-007',
     title: 'with "upgrade": true an image older than the running one is refused (err 27)',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '3.2.3 Upload (1, op 2)' }, requires: UPLOAD, story: 'upload',
+    level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'Image upload request', quote: 'optional flag that states that only upgrade should be allowed, so if the version of uploaded software is not higher then already on a device, the image upload will be rejected.' }, requires: UPLOAD, story: 'upload',
     stimulus: 'First upload chunk of a version 0.0.1 image with "upgrade": true.',
     requirement: 'Group error 27 CURRENT_VERSION_IS_NEWER (v1: rc 6); nothing written.',
     async run(ctx) {
@@ -188,7 +189,11 @@ function defineCorruptCases(s: SuiteBuilder): void {
       title: isRejected
         ? `corrupt image "${c.kind}": the first chunk is refused (err ${c.verdict.imgMgmtErr?.rc ?? '?'})`
         : `corrupt image "${c.kind}": upload accepted, image state shows what img_mgmt reads from the slot`,
-      level: 'MUST', spec: { doc: 'smp-digest', section: isRejected ? '3.2.3 Upload (1, op 2)' : '5.7 Relation to the SMP "hash" fields' },
+      level: isRejected ? 'MUST' : 'SHOULD',
+      ...(isRejected ? {} : { levelNote: 'no SMP document says whether a server verifies an image at upload; accepting every chunk and listing what the slot holds is Zephyr\'s img_mgmt' }),
+      spec: isRejected
+        ? { doc: 'zephyr-img-mgmt-h', section: 'enum img_mgmt_err_code_t', quote: 'The image header magic value does not match the expected value.' }
+        : { doc: 'zephyr-smp-g1', section: 'State of images', quote: 'A response will only contain information for valid images, if an image can not be identified as valid it is simply skipped.' },
       requires: UPLOAD, story: 'upload', destructive: !isRejected,
       stimulus: `Upload a ${c.description} variant of a signed image to an erased slot 1, then read image state.`,
       requirement: isRejected
@@ -232,7 +237,7 @@ function defineSwapCases(s: SuiteBuilder): void {
   s.case({
     id: 'SMP-IMG-DFU-009',
     title: 'test marks slot 1 pending; after a reset it runs unconfirmed; a second reset reverts to the old image',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '3.2.2 State write (op 2)' }, requires, story: 'state', destructive: true, timeoutMs: 120_000,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'State of images', quote: 'If "confirm" is false or not provided, an image with the "hash" will be set for test, which means that it will not be marked as permanent and upon hard reset the previous application will be restored to the primary slot.' }, requires, story: 'state', destructive: true, timeoutMs: 120_000,
     stimulus: 'Check a reset reboots; upload a newer image; state write {hash, confirm: false}; reset; read state; reset again; read state; erase slot 1.',
     requirement: 'After test: slot 1 pending, not permanent. After the first reset: slot 0 runs the new image, not confirmed. After the second: the old image runs again, confirmed (MCUboot revert, §5.8).',
     async run(ctx) {
@@ -257,7 +262,7 @@ function defineSwapCases(s: SuiteBuilder): void {
   s.case({
     id: 'SMP-IMG-DFU-010',
     title: 'confirm marks slot 1 pending and permanent; after a reset the new image runs confirmed',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '3.2.2 State write (op 2)' }, requires, story: 'state', destructive: true, timeoutMs: 120_000,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'State of images', quote: 'true if image is to stay in primary slot after the next boot; this does not have to be present if false.' }, requires, story: 'state', destructive: true, timeoutMs: 120_000,
     stimulus: 'Check a reset reboots; upload a newer image; state write {hash, confirm: true}; reset; read state; then restore the old image (test it, reset, confirm the running image).',
     requirement: 'After confirm: slot 1 pending and permanent. After the reset: slot 0 runs the new image, confirmed and active.',
     async run(ctx) {

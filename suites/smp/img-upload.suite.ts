@@ -13,7 +13,6 @@ import { CHUNK_BYTES, eraseTimeoutMs, firstChunk, freeSecondarySlot, IMAGE_PAYLO
 
 const IMG = MgmtGroup.IMAGE;
 const UPLOAD = ['smp.img.state', 'smp.img.upload', 'smp.img.erase'];
-const U = { doc: 'smp-digest', section: '3.2.3 Upload (1, op 2)' } as const;
 const groupErr = (rc: number): { v2: { group: number; rc: number } } => ({ v2: { group: IMG, rc } });
 
 /** Send an upload request body as given (fields left out or mistyped on purpose). */
@@ -35,13 +34,23 @@ function chunkAt(image: Uint8Array, off: number, bytes = CHUNK_BYTES): { off: nu
   return { off, data: image.subarray(off, off + bytes) };
 }
 
+/** The sentence img_mgmt.h documents each first-chunk refusal with. */
+const ERR_SENTENCE: Readonly<Record<number, string>> = {
+  [ImgMgmtErr.INVALID_OFFSET]: 'The offset parameter was not provided and is required.',
+  [ImgMgmtErr.INVALID_LENGTH]: 'The length parameter was not provided and is required.',
+  [ImgMgmtErr.INVALID_IMAGE_HEADER]: 'The image length is smaller than the size of an image header.',
+  [ImgMgmtErr.INVALID_IMAGE_HEADER_MAGIC]: 'The image header magic value does not match the expected value.',
+  [ImgMgmtErr.INVALID_HASH]: 'The hash parameter provided is not valid.',
+  [ImgMgmtErr.INVALID_IMAGE_TOO_LARGE]: 'The image it too large to fit.',
+};
+
 /** Per property run: the upload started once (first chunk sent, expected offset 256). */
 const startedUploads = new WeakMap<CaseContext, Promise<Uint8Array>>();
 
 defineSuite({ id: 'smp/img-upload', protocol: 'SMP', feature: 'img', title: 'Image management: upload protocol rules' }, (s) => {
   const firstChunkError = (id: string, title: string, stimulus: string, rc: number, body: (image: Uint8Array) => Record<string, unknown>): void =>
     s.case({
-      id, title, level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true, stimulus,
+      id, title, level: 'MUST', spec: { doc: 'zephyr-img-mgmt-h', section: 'enum img_mgmt_err_code_t', quote: ERR_SENTENCE[rc] ?? '' }, requires: UPLOAD, story: 'upload', destructive: true, stimulus,
       requirement: `A group error ${rc}; nothing is written and the device stays alive.`,
       async run(ctx) {
         await freeSecondarySlot(ctx);
@@ -66,7 +75,7 @@ defineSuite({ id: 'smp/img-upload', protocol: 'SMP', feature: 'img', title: 'Ima
   s.case({
     id: 'SMP-IMG-UPLOAD-007',
     title: 'under SMP v1, a wrong header magic is refused with rc 1 (translation of err 23)',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '6.6 Image management' }, requires: [...UPLOAD, 'smp.v1'], story: 'upload', destructive: true,
+    level: 'SHOULD', levelNote: 'the v1 code is Zephyr\'s translation table (INVALID_IMAGE_HEADER_MAGIC → EUNKNOWN); the SMP documents say only that v1 errors are an "rc" from mcumgr_err_t, not which one', spec: { doc: 'zephyr-smp-protocol', section: 'Minimal response SMP data', quote: 'For SMP version 2, errors relating to SMP itself that are not group specific will still be returned as rc errors, SMP version 2 clients must therefore be able to handle both types of errors.' }, requires: [...UPLOAD, 'smp.v1'], story: 'upload', destructive: true,
     stimulus: 'SMP v1 first chunk whose magic is 0x96f3b83c.',
     requirement: 'INVALID_IMAGE_HEADER_MAGIC (23) translates to {"rc": 1} under v1.',
     async run(ctx) {
@@ -80,7 +89,7 @@ defineSuite({ id: 'smp/img-upload', protocol: 'SMP', feature: 'img', title: 'Ima
   s.case({
     id: 'SMP-IMG-UPLOAD-008',
     title: 'a continuation chunk with no upload in progress is answered with "off": 0 and not written',
-    level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'Image upload request', quote: 'It is possible that a server will respond to an upload with "off" of 0, this may happen if an upload on another transport (or outside of MCUmgr entirely) is started, if the device has rebooted or if a packet has been lost.' }, requires: UPLOAD, story: 'upload', destructive: true,
     stimulus: 'Complete a small upload (the device then holds no upload state), then send {"off": 256, "data": 256 bytes}.',
     requirement: 'A success reply {"off": 0}: the client is told to start over with a first chunk.',
     async run(ctx) {
@@ -94,7 +103,7 @@ defineSuite({ id: 'smp/img-upload', protocol: 'SMP', feature: 'img', title: 'Ima
   s.case({
     id: 'SMP-IMG-UPLOAD-009',
     title: 'a chunk that skips ahead is answered with the expected offset, and the upload still completes intact',
-    level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'Image upload', quote: 'offset of last successfully written byte of update.' }, requires: UPLOAD, story: 'upload', destructive: true,
     stimulus: 'After 2 chunks, send the chunk at offset 768 (expected 512); then finish from 512 with "sha" set.',
     requirement: 'The skipping chunk gets {"off": 512} and is not written; the upload completes, "match" true where present.',
     async run(ctx) {
@@ -109,7 +118,7 @@ defineSuite({ id: 'smp/img-upload', protocol: 'SMP', feature: 'img', title: 'Ima
   s.case({
     id: 'SMP-IMG-UPLOAD-010',
     title: 'a chunk at an earlier offset is answered with the expected offset, not written again',
-    level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'Image upload', quote: 'offset of last successfully written byte of update.' }, requires: UPLOAD, story: 'upload', destructive: true,
     stimulus: 'After 3 chunks (expected offset 768), send the chunk at offset 256 again.',
     requirement: 'A success reply {"off": 768}; the upload does not move back.',
     async run(ctx) {
@@ -121,7 +130,7 @@ defineSuite({ id: 'smp/img-upload', protocol: 'SMP', feature: 'img', title: 'Ima
   s.case({
     id: 'SMP-IMG-UPLOAD-011',
     title: 'a chunk reaching past the announced "len" is refused with err 31 (data overrun)',
-    level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-img-mgmt-h', section: 'enum img_mgmt_err_code_t', quote: 'The amount of data sent is larger than the provided image size.' }, requires: UPLOAD, story: 'upload', destructive: true,
     stimulus: 'Start an upload, then send the rest of the image plus 16 extra bytes in one chunk at the expected offset.',
     requirement: 'A group error 31 INVALID_IMAGE_DATA_OVERRUN.',
     async run(ctx) {
@@ -135,7 +144,7 @@ defineSuite({ id: 'smp/img-upload', protocol: 'SMP', feature: 'img', title: 'Ima
   s.case({
     id: 'SMP-IMG-UPLOAD-012',
     title: 'a zero-length chunk at the expected offset writes nothing and answers the current offset',
-    level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'Image upload', quote: 'offset of last successfully written byte of update.' }, requires: UPLOAD, story: 'upload', destructive: true,
     stimulus: 'After 2 chunks, send {"off": 512, "data": h\'\'}, then the real chunk at 512.',
     requirement: 'The empty chunk gets {"off": 512}; the next chunk is accepted at 512 ({"off": 768}).',
     async run(ctx) {
@@ -148,7 +157,7 @@ defineSuite({ id: 'smp/img-upload', protocol: 'SMP', feature: 'img', title: 'Ima
   s.case({
     id: 'SMP-IMG-UPLOAD-013',
     title: 'repeating the first chunk with the same "sha" mid-upload resumes at the current offset',
-    level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'Image upload', quote: 'If library gets request with "off" equal zero it checks stored "sha" within its state and if it matches it will respond to update client application with offset that it should continue with.' }, requires: UPLOAD, story: 'upload', destructive: true,
     stimulus: 'After 3 chunks, send the first chunk again (same "len" and "sha").',
     requirement: 'A success reply {"off": 768}: the upload resumes, nothing is rewritten.',
     async run(ctx) {
@@ -160,7 +169,7 @@ defineSuite({ id: 'smp/img-upload', protocol: 'SMP', feature: 'img', title: 'Ima
   s.case({
     id: 'SMP-IMG-UPLOAD-014',
     title: 'a first chunk with a different "sha" mid-upload starts a new upload',
-    level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'Image upload', quote: 'If library gets request with "off" equal zero it checks stored "sha" within its state and if it matches it will respond to update client application with offset that it should continue with.' }, requires: UPLOAD, story: 'upload', destructive: true,
     stimulus: 'After 3 chunks of image A, send the first chunk of image B (its own "sha").',
     requirement: 'Resume needs an identical sha: image B starts afresh, {"off": 256}.',
     async run(ctx) {
@@ -173,7 +182,7 @@ defineSuite({ id: 'smp/img-upload', protocol: 'SMP', feature: 'img', title: 'Ima
   s.case({
     id: 'SMP-IMG-UPLOAD-015',
     title: 'an image erase clears the upload in progress (Zephyr #51798)',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '3.2.4 Erase (5, op 2)' }, requires: UPLOAD, story: 'upload', destructive: true,
+    level: 'SHOULD', levelNote: 'no SMP document says an image erase ends the upload in progress; Zephyr does since PR #51798', spec: { doc: 'zephyr-smp-g1', section: 'Image upload', quote: 'offset of last successfully written byte of update.' }, requires: UPLOAD, story: 'upload', destructive: true,
     stimulus: 'After 2 chunks, erase slot 1, then send the next chunk (offset 512).',
     requirement: 'The chunk gets {"off": 0}: the upload state is gone, the client must start over.',
     async run(ctx) {
@@ -186,7 +195,7 @@ defineSuite({ id: 'smp/img-upload', protocol: 'SMP', feature: 'img', title: 'Ima
   s.case({
     id: 'SMP-IMG-UPLOAD-016',
     title: 'upload with "off" as a text string is refused with rc 3',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '1.7 CBOR conventions' }, requires: UPLOAD, story: 'upload', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-mgmt-defines', section: 'enum mcumgr_err_t', quote: 'Error in input value.' }, requires: UPLOAD, story: 'upload', destructive: true,
     stimulus: 'A first chunk whose "off" is the text "0".',
     requirement: 'A known key with the wrong type fails decoding: {"rc": 3}.',
     async run(ctx) {
@@ -199,7 +208,7 @@ defineSuite({ id: 'smp/img-upload', protocol: 'SMP', feature: 'img', title: 'Ima
   s.case({
     id: 'SMP-IMG-UPLOAD-017',
     title: 'upload with "data" as a text string is refused with rc 3',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '1.7 CBOR conventions' }, requires: UPLOAD, story: 'upload', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-mgmt-defines', section: 'enum mcumgr_err_t', quote: 'Error in input value.' }, requires: UPLOAD, story: 'upload', destructive: true,
     stimulus: 'A first chunk whose "data" is a 64-character text string.',
     requirement: '"data" is a byte string: a text value fails decoding, {"rc": 3}.',
     async run(ctx) {
@@ -211,7 +220,7 @@ defineSuite({ id: 'smp/img-upload', protocol: 'SMP', feature: 'img', title: 'Ima
   s.case({
     id: 'SMP-IMG-UPLOAD-018',
     title: 'an upload whose "sha" is shorter than 32 bytes is accepted and completes',
-    level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true,
+    level: 'SHOULD', levelNote: 'the group document asks the client for a full SHA-256; accepting a shorter "sha" is Zephyr\'s img_mgmt, not a requirement', spec: { doc: 'zephyr-smp-g1', section: 'Image upload request', quote: 'This must be a full SHA256 hash of the whole image being uploaded, or not included if the hash is not available (in which case, upload session continuation and image verification functionality will be unavailable).' }, requires: UPLOAD, story: 'upload', destructive: true,
     stimulus: 'Upload a whole image with a 16-byte "sha" (the first half of its SHA-256).',
     requirement: '0–32 sha bytes are accepted (a session tag); every chunk is accepted and the last reply\'s "off" = "len". No verification is implied.',
     async run(ctx) {
@@ -225,7 +234,7 @@ defineSuite({ id: 'smp/img-upload', protocol: 'SMP', feature: 'img', title: 'Ima
   s.case({
     id: 'SMP-IMG-UPLOAD-019',
     title: 'a 16-byte "sha" works as a session tag: repeating the first chunk with it resumes the upload',
-    level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true,
+    level: 'SHOULD', levelNote: 'the group document asks for a full SHA-256 "sha"; resuming on a 16-byte one is Zephyr\'s img_mgmt, not a requirement', spec: { doc: 'zephyr-smp-g1', section: 'Image upload', quote: 'If library gets request with "off" equal zero it checks stored "sha" within its state and if it matches it will respond to update client application with offset that it should continue with.' }, requires: UPLOAD, story: 'upload', destructive: true,
     stimulus: 'Start an upload with a 16-byte "sha", send 2 chunks, then repeat the first chunk with the same "sha".',
     requirement: 'Resume compares the stored sha (any non-empty length): {"off": 512}.',
     async run(ctx) {
@@ -241,7 +250,7 @@ defineSuite({ id: 'smp/img-upload', protocol: 'SMP', feature: 'img', title: 'Ima
   s.property({
     id: 'SMP-IMG-UPLOAD-020',
     title: 'a chunk at any offset other than the expected one is answered with the expected offset',
-    level: 'MUST', spec: U, requires: UPLOAD, story: 'upload', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'Image upload', quote: 'offset of last successfully written byte of update.' }, requires: UPLOAD, story: 'upload', destructive: true,
     stimulus: 'After one first chunk (expected offset 256): chunks of 16 bytes at generated offsets 1..2^31-1 other than 256.',
     requirement: 'Every such chunk gets {"off": 256} and is not written (the expected offset never moves).',
     numRuns: { udp: 100, serial: 20 },

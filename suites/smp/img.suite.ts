@@ -12,7 +12,6 @@ import { FIXTURE_VERSION_TEXT, freeSecondarySlot, IMAGE_PAYLOAD_BYTES, readState
 const IMG = MgmtGroup.IMAGE;
 const STATE = ['smp.img.state'];
 const UPLOAD = ['smp.img.state', 'smp.img.upload', 'smp.img.erase'];
-const W = { doc: 'smp-digest', section: '3.2.2 State write (op 2)' } as const;
 const invalidHash = { v2: { group: IMG, rc: ImgMgmtErr.INVALID_HASH } } as const;
 const VERSION_TEXT = /^\d+\.\d+\.\d+(\.\d+)?$/;
 
@@ -28,7 +27,7 @@ defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image mana
   s.case({
     id: 'SMP-IMG-STATE-001',
     title: 'state read lists the running image in slot 0 as active, with a version text and a 32-byte hash',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '3.2.1 State read (op 0)' }, requires: STATE, story: 'state read',
+    level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'State of images', quote: 'MCUmgr in applications must support sending hashes.' }, requires: STATE, story: 'state read',
     stimulus: 'Image state read (group 1, id 0, op 0) with an empty map.',
     requirement: '"images" lists slot 0 with "active": true, "version" "maj.min.rev[.build]", "hash" of 32 bytes; no other slot of image 0 is active.',
     async run(ctx) {
@@ -43,7 +42,7 @@ defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image mana
   s.case({
     id: 'SMP-IMG-STATE-002',
     title: 'after an upload, state read lists slot 1 with the image\'s SHA-256 TLV and version, neither active nor pending',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '3.2.1 State read (op 0)' }, requires: UPLOAD, story: 'state read', destructive: true,
+    level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'State of images', quote: 'Note that this will not be the same as the SHA256 of the whole file, it is the field in the MCUboot TLV section that contains a hash of the data which is used for signature verification purposes.' }, requires: UPLOAD, story: 'state read', destructive: true,
     stimulus: 'Empty slot 1, upload a hash-only MCUboot image (version 1.2.3+4) in 256-byte chunks, read image state.',
     requirement: 'Slot 1 listed with "hash" = the image\'s SHA-256 TLV value (computed here), "version" 1.2.3.4 (v4.0) or 1.2.3, not active, not pending.',
     async run(ctx) {
@@ -62,7 +61,7 @@ defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image mana
   s.case({
     id: 'SMP-IMG-STATE-WRITE-001',
     title: 'state write with a 31-byte hash is refused with err 24 (INVALID_HASH)',
-    level: 'MUST', spec: W, requires: STATE, story: 'state write',
+    level: 'MUST', spec: { doc: 'zephyr-img-mgmt-h', section: 'enum img_mgmt_err_code_t', quote: 'The hash parameter provided is not valid.' }, requires: STATE, story: 'state write',
     stimulus: 'State write {"hash": 31 bytes, "confirm": false}.',
     requirement: 'A group error 24 INVALID_HASH; nothing changes.',
     async run(ctx) {
@@ -73,7 +72,7 @@ defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image mana
   s.case({
     id: 'SMP-IMG-STATE-WRITE-002',
     title: 'state write with a 33-byte hash is refused with err 24 (INVALID_HASH)',
-    level: 'MUST', spec: W, requires: STATE, story: 'state write',
+    level: 'MUST', spec: { doc: 'zephyr-img-mgmt-h', section: 'enum img_mgmt_err_code_t', quote: 'The hash parameter provided is not valid.' }, requires: STATE, story: 'state write',
     stimulus: 'State write {"hash": the running image\'s hash plus one byte, "confirm": true}.',
     requirement: 'A group error 24 INVALID_HASH (the length is checked before the slots are searched).',
     async run(ctx) {
@@ -85,7 +84,7 @@ defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image mana
   s.case({
     id: 'SMP-IMG-STATE-WRITE-003',
     title: 'state write with a 32-byte hash no slot holds is refused with err 8 (HASH_NOT_FOUND)',
-    level: 'MUST', spec: W, requires: STATE, story: 'state write',
+    level: 'SHOULD', levelNote: 'HASH_NOT_FOUND is documented for a slot image without a hash TLV; answering it for a hash no slot holds is Zephyr\'s choice, the documents name no code for that', spec: { doc: 'zephyr-img-mgmt-h', section: 'enum img_mgmt_err_code_t', quote: 'The image in the slot does not have a hash TLV, which is required.' }, requires: STATE, story: 'state write',
     stimulus: 'State write {"hash": 32 random bytes, "confirm": false}.',
     requirement: 'A group error 8 HASH_NOT_FOUND.',
     async run(ctx) {
@@ -96,7 +95,7 @@ defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image mana
   s.case({
     id: 'SMP-IMG-STATE-WRITE-004',
     title: 'state write with "hash" as a text string is refused with rc 3',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '1.7 CBOR conventions' }, requires: STATE, story: 'state write',
+    level: 'MUST', spec: { doc: 'zephyr-mgmt-defines', section: 'enum mcumgr_err_t', quote: 'Error in input value.' }, requires: STATE, story: 'state write',
     stimulus: 'State write {"hash": the running image\'s hash as 64 hex characters (text), "confirm": true}.',
     requirement: 'The code decodes "hash" as a byte string (the document says str): a text value fails decoding, {"rc": 3}.',
     async run(ctx) {
@@ -109,7 +108,7 @@ defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image mana
   s.case({
     id: 'SMP-IMG-STATE-WRITE-005',
     title: 'state write without a hash and with "confirm": false is refused with err 24',
-    level: 'MUST', spec: W, requires: STATE, story: 'state write',
+    level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'State of images', quote: 'If "confirm" is false or not provided, an image with the "hash" will be set for test, which means that it will not be marked as permanent and upon hard reset the previous application will be restored to the primary slot.' }, requires: STATE, story: 'state write',
     stimulus: 'State write {"confirm": false}.',
     requirement: 'Testing needs a hash: group error 24 INVALID_HASH.',
     async run(ctx) {
@@ -120,7 +119,7 @@ defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image mana
   s.case({
     id: 'SMP-IMG-STATE-WRITE-006',
     title: 'state write with an empty map (no hash, no confirm) is refused with err 24',
-    level: 'MUST', spec: W, requires: STATE, story: 'state write',
+    level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'State of images', quote: 'If "confirm" is false or not provided, an image with the "hash" will be set for test, which means that it will not be marked as permanent and upon hard reset the previous application will be restored to the primary slot.' }, requires: STATE, story: 'state write',
     stimulus: 'State write {}.',
     requirement: '"confirm" defaults to false, so this is a test without a hash: group error 24 INVALID_HASH.',
     async run(ctx) {
@@ -131,7 +130,7 @@ defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image mana
   s.case({
     id: 'SMP-IMG-STATE-WRITE-007',
     title: 'marking the running image for test is refused with err 33',
-    level: 'MUST', spec: W, requires: STATE, story: 'state write',
+    level: 'MUST', spec: { doc: 'zephyr-img-mgmt-h', section: 'enum img_mgmt_err_code_t', quote: 'Setting test to active slot is not allowed' }, requires: STATE, story: 'state write',
     stimulus: 'State write {"hash": the running (slot 0) image\'s hash, "confirm": false}.',
     requirement: 'A group error 33 IMAGE_SETTING_TEST_TO_ACTIVE_DENIED; slot 0 stays active and nothing becomes pending.',
     async run(ctx) {
@@ -145,7 +144,7 @@ defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image mana
   s.case({
     id: 'SMP-IMG-STATE-WRITE-008',
     title: 'confirm without a hash confirms the running image and answers the state list',
-    level: 'MUST', spec: W, requires: STATE, story: 'state write',
+    level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'State of images', quote: 'In case when "confirm" is true, the "hash" is optional as the currently running application will be assumed as target for confirmation.' }, requires: STATE, story: 'state write',
     stimulus: 'With no swap pending: state write {"confirm": true}.',
     requirement: 'A success reply with the state list (same content as state read): slot 0 active and confirmed.',
     async run(ctx) {
@@ -159,7 +158,7 @@ defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image mana
   s.case({
     id: 'SMP-IMG-STATE-WRITE-009',
     title: 'confirming the running image by its hash succeeds',
-    level: 'MUST', spec: W, requires: STATE, story: 'state write',
+    level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'State of images', quote: 'In case when "confirm" is true, the "hash" is optional as the currently running application will be assumed as target for confirmation.' }, requires: STATE, story: 'state write',
     stimulus: 'With no swap pending: state write {"hash": the running image\'s hash, "confirm": true}.',
     requirement: 'A success reply listing slot 0 (confirming the image that runs is allowed and a no-op when already confirmed).',
     async run(ctx) {
@@ -173,7 +172,7 @@ defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image mana
   s.case({
     id: 'SMP-IMG-STATE-WRITE-010',
     title: 'under SMP v1, an unknown hash is refused with rc 1 (translation of err 8)',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '2.4 Group error tables (`err.rc` values) and v1 translations' }, requires: [...STATE, 'smp.v1'], story: 'state write',
+    level: 'SHOULD', levelNote: 'the v1 code is Zephyr\'s translation table (HASH_NOT_FOUND → EUNKNOWN); the SMP documents say only that v1 errors are an "rc" from mcumgr_err_t, not which one', spec: { doc: 'zephyr-smp-protocol', section: 'Minimal response SMP data', quote: 'For SMP version 2, errors relating to SMP itself that are not group specific will still be returned as rc errors, SMP version 2 clients must therefore be able to handle both types of errors.' }, requires: [...STATE, 'smp.v1'], story: 'state write',
     stimulus: 'SMP v1 state write {"hash": 32 random bytes, "confirm": false}.',
     requirement: 'v1 requests get the group error translated: HASH_NOT_FOUND (8) -> {"rc": 1}.',
     async run(ctx) {
@@ -185,7 +184,7 @@ defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image mana
   s.case({
     id: 'SMP-IMG-STATE-WRITE-011',
     title: 'under SMP v1, a 31-byte hash is refused with rc 3 (translation of err 24)',
-    level: 'MUST', spec: { doc: 'smp-digest', section: '2.4 Group error tables (`err.rc` values) and v1 translations' }, requires: [...STATE, 'smp.v1'], story: 'state write',
+    level: 'SHOULD', levelNote: 'the v1 code is Zephyr\'s translation table (INVALID_HASH → EINVAL); the SMP documents say only that v1 errors are an "rc" from mcumgr_err_t, not which one', spec: { doc: 'zephyr-smp-protocol', section: 'Minimal response SMP data', quote: 'For SMP version 2, errors relating to SMP itself that are not group specific will still be returned as rc errors, SMP version 2 clients must therefore be able to handle both types of errors.' }, requires: [...STATE, 'smp.v1'], story: 'state write',
     stimulus: 'SMP v1 state write {"hash": 31 bytes, "confirm": false}.',
     requirement: 'INVALID_HASH (24) translates to {"rc": 3} (EINVAL).',
     async run(ctx) {
@@ -197,7 +196,7 @@ defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image mana
   s.case({
     id: 'SMP-IMG-STATE-WRITE-012',
     title: 'confirming the running image while a test swap is pending is refused with err 28',
-    level: 'MUST', spec: W, requires: [...UPLOAD, 'smp.os.reset'], story: 'state write', destructive: true, timeoutMs: 60_000,
+    level: 'MUST', spec: { doc: 'zephyr-img-mgmt-h', section: 'enum img_mgmt_err_code_t', quote: 'There is already an image operating pending.' }, requires: [...UPLOAD, 'smp.os.reset'], story: 'state write', destructive: true, timeoutMs: 60_000,
     stimulus: 'Upload an image to slot 1 and mark it for test, then state write {"confirm": true}; afterwards reset twice to leave nothing pending.',
     requirement: 'A group error 28 IMAGE_ALREADY_PENDING; slot 1 stays pending.',
     async run(ctx) {
@@ -212,7 +211,7 @@ defineSuite({ id: 'smp/img', protocol: 'SMP', feature: 'img', title: 'Image mana
   s.case({
     id: 'SMP-IMG-STATE-WRITE-013',
     title: 'marking the pending image for test again succeeds and it stays pending',
-    level: 'MUST', spec: W, requires: [...UPLOAD, 'smp.os.reset'], story: 'state write', destructive: true, timeoutMs: 60_000,
+    level: 'SHOULD', levelNote: 'the documents do not say what a second test request for the image already pending answers; a no-op success is Zephyr\'s img_mgmt', spec: { doc: 'zephyr-smp-g1', section: 'State of images', quote: 'If "confirm" is false or not provided, an image with the "hash" will be set for test, which means that it will not be marked as permanent and upon hard reset the previous application will be restored to the primary slot.' }, requires: [...UPLOAD, 'smp.os.reset'], story: 'state write', destructive: true, timeoutMs: 60_000,
     stimulus: 'Upload an image to slot 1, mark it for test, then send the same test request again; afterwards reset twice.',
     requirement: 'Re-asking for the same test is a no-op success: the reply lists slot 1 pending, not permanent.',
     async run(ctx) {

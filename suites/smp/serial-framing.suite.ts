@@ -14,7 +14,6 @@ import * as u from '../../src/codec/smp/unchecked.ts';
 import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
 import { answerWindowMs, exchangeLines, framingProblemsSince, headerOf, isResponseTimeout, SERIAL_LINE_GAP_MS, stillAlive, traceMark, writeLines } from './support/raw-replies.ts';
 
-const FRAMING = { doc: 'zephyr-smp-transport', section: 'SMP over console' } as const;
 const RECEIVER = { doc: 'smp-digest', section: '6.3 Serial transport' } as const;
 const SERIAL = { requires: ['smp.transport.serial', 'smp.os.echo'], transports: ['serial'] } as const;
 
@@ -144,7 +143,7 @@ defineSuite({ id: 'smp/serial-framing', protocol: 'SMP', feature: 'serial framin
     id: 'SMP-SERIAL-MULTI-001',
     title: 'a request spread over three lines is answered',
     level: 'MUST',
-    spec: FRAMING,
+    spec: { doc: 'zephyr-smp-transport', section: 'Frame formats', quote: 'Initial frame requires to be followed by optional sequence of partial frames and finally by partial-final frame.' },
     stimulus: 'An echo of 200 characters framed Zephyr-style into three lines (06 09, 04 14, 04 14).',
     requirement: 'The lines are reassembled into one packet: "r" equals "d".',
     ...SERIAL,
@@ -161,7 +160,7 @@ defineSuite({ id: 'smp/serial-framing', protocol: 'SMP', feature: 'serial framin
     id: 'SMP-SERIAL-MULTI-002',
     title: 'lines cut the way the Python smp client cuts them (124 characters each) are accepted',
     level: 'MUST',
-    spec: FRAMING,
+    spec: { doc: 'zephyr-smp-transport', section: 'UART/serial and console', quote: 'The limit includes the prefix and the newline character, so the allowed payload size is actually 124 bytes.' },
     stimulus: 'An echo of 150 characters, base64-encoded once and sliced into 124-character lines.',
     requirement: 'Receivers accept any cut into whole 4-character groups: "r" equals "d".',
     ...SERIAL,
@@ -176,7 +175,7 @@ defineSuite({ id: 'smp/serial-framing', protocol: 'SMP', feature: 'serial framin
     id: 'SMP-SERIAL-LINE-001',
     title: 'a request line of exactly 127 bytes is answered',
     level: 'MUST',
-    spec: FRAMING,
+    spec: { doc: 'zephyr-smp-transport', section: 'UART/serial and console', quote: 'Currently MCUmgr imposes a 127 byte limit on frame size, although there are no real protocol constraints that require that limit.' },
     stimulus: 'An 88-byte echo packet: one line of exactly 127 bytes (marker, 124 base64 characters, newline).',
     requirement: 'The maximum line size includes marker and newline: the 127-byte line is accepted.',
     ...SERIAL,
@@ -193,7 +192,7 @@ defineSuite({ id: 'smp/serial-framing', protocol: 'SMP', feature: 'serial framin
     id: 'SMP-SERIAL-SIZE-001',
     title: 'packets of 87 to 95 bytes, around the one-line limit, are answered in both directions',
     level: 'MUST',
-    spec: { doc: 'smp-digest', section: '6.3 Serial transport' },
+    spec: { doc: 'zephyr-smp-transport', section: 'Frame formats', quote: 'Initial frame requires to be followed by optional sequence of partial frames and finally by partial-final frame.' },
     stimulus: 'Echo packets of 87…95 bytes, each framed Zephyr-style (one or two lines); their replies are one byte longer.',
     requirement: 'Every request is answered with its "d", whatever the line split on either side.',
     ...SERIAL,
@@ -244,7 +243,7 @@ defineSuite({ id: 'smp/serial-framing', protocol: 'SMP', feature: 'serial framin
     id: 'SMP-SERIAL-RSP-002',
     title: 'one-line and multi-line replies decode line by line with a length field counting the CRC and a correct CRC',
     level: 'MUST',
-    spec: FRAMING,
+    spec: { doc: 'zephyr-smp-transport', section: 'Frame formats', quote: 'Body of initial frame is preceded by two byte total packet length, encoded in Big Endian, and equals size of a raw body plus two bytes, size of CRC16; this means that actual body size allowed into an initial frame is N - 2.' },
     stimulus: 'A short echo (one-line reply), then an echo of 300 characters (a reply of four lines).',
     requirement: 'Each reply line is whole base64 groups decodable on its own; the reassembled frame has L = len + 2 and a valid CRC.',
     ...SERIAL,

@@ -6,8 +6,11 @@
  * @see docs/spec/smp.md §1.3, §2.3, §3 "Common response rule"
  */
 
-/** The sentence of the protocol digest the rule rests on. */
-export const ERR_GROUP_RULE = 'docs/spec/smp.md §3: "v2 errors as `err{group,rc}` with the group\'s table" (the err.group of a reply is the request\'s group)';
+/**
+ * The sentences the rule rests on: the SMP protocol document defines `err.group` as the group of
+ * the group-based error code, and every group answers its errors from its own table.
+ */
+export const ERR_GROUP_RULE = 'the SMP protocol text ("err" -> "group": "mcumgr_group_t group of the group-based error code"; docs/spec/smp.md §3: "v2 errors as `err{group,rc}` with the group\'s table"): the err.group of a reply is the request\'s group';
 
 /** A released server that tags the errors of one group with another group's id. */
 export interface KnownErrGroupDeviation {

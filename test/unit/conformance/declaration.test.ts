@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { validateCaseInfo, validatePropertyInfo, validateSuiteInfo, type CaseInfo, type PropertyDeclaration } from '../../../src/conformance/declaration.ts';
+import { describedRequirement, validateCaseInfo, validatePropertyInfo, validateSuiteInfo, type CaseInfo, type PropertyDeclaration } from '../../../src/conformance/declaration.ts';
 import { defineSuite } from '../../../src/conformance/define-suite.ts';
 import { CaseDeclarationError } from '../../../src/conformance/errors.ts';
 import { clearRegistry, registerCases, registeredCases } from '../../../src/conformance/registry.ts';
@@ -80,5 +80,21 @@ describe('case id uniqueness', () => {
     } finally {
       delete process.env['MGMT_LIST_ONLY'];
     }
+  });
+});
+
+describe('quote and level note', () => {
+  it('refuses an empty quote or level note', () => {
+    const base = caseInfo({ id: 'SMP-Q-001' });
+    expect(() => validateCaseInfo({ ...base, spec: { ...base.spec, quote: ' ' } }, 'smp/test')).toThrow(/spec\.quote is empty/);
+    expect(() => validateCaseInfo({ ...base, level: 'SHOULD', levelNote: '' }, 'smp/test')).toThrow(/levelNote is empty/);
+    expect(() => validateCaseInfo({ ...base, spec: { ...base.spec, quote: 'The Sequence Num of a response should match the one in the request.' } }, 'smp/test')).not.toThrow();
+  });
+
+  it('prints the quoted sentence and the reason for the level with the requirement', () => {
+    const base = caseInfo({ id: 'SMP-Q-002' });
+    expect(describedRequirement(base)).toBe(base.requirement);
+    const text = describedRequirement({ ...base, level: 'SHOULD', spec: { doc: 'zephyr-smp-g1', section: 'Image upload', quote: 'offset of last successfully written byte of update.' }, levelNote: 'Zephyr behaviour, not written in the documents' });
+    expect(text).toBe(`${base.requirement} Text (zephyr-smp-g1, Image upload): "offset of last successfully written byte of update." Level SHOULD: Zephyr behaviour, not written in the documents.`);
   });
 });
