@@ -97,6 +97,13 @@ describe('security findings', () => {
     expect(byId.get('unauthenticated-shell')!.caseIds).toEqual(shellIds);
   });
 
+  it('a corrupt image taken in under a SHOULD case (nonStrict) is the same finding as under a MUST case', () => {
+    const cases = hostileTarget.cases.map((x) => (x.id === 'SMP-IMG-DFU-101' ? { ...x, outcome: 'pass' as const } : x));
+    const withShould: SummaryTarget = { ...hostileTarget, cases: [...cases, { ...cases.find((x) => x.id === 'SMP-IMG-DFU-101')!, id: 'SMP-IMG-UPLOAD-007', outcome: 'nonStrict' as const }] };
+    const found = securityFindings(withShould).find((f) => f.id === 'corrupt-image-accepted');
+    expect(found?.caseIds).toEqual(['SMP-IMG-UPLOAD-007']);
+  });
+
   it('a serial target has no over-IP findings; groups the target did not answer give none', () => {
     const serial: SummaryTarget = { ...hostileTarget, transport: 'serial', identity: {} };
     expect(securityFindings(serial).map((f) => f.id).sort()).toEqual(['corrupt-image-accepted', 'unsigned-image-stored']);
