@@ -124,8 +124,10 @@ function bootloaderInfo(device: SimDevice, ctx: HandlerContext): HandlerResult {
   if (!req.ok) return rcRsp(MgmtErr.EINVAL);
   if (req.value.query === undefined) return okRsp({ bootloader: 'MCUboot' });
   if (req.value.query === 'mode') return okRsp({ mode: MCUBOOT_MODE_SWAP_MOVE });
-  // The handler *returns* QUERY_YIELDS_NO_ANSWER, so the dispatcher sends a top-level rc 3.
-  return rcRsp(OsErr.QUERY_YIELDS_NO_ANSWER);
+  // The group 0 text expects the v2 group error. Zephyr v4.0's handler *returns* the code, so its
+  // dispatcher sends a top-level rc 3 instead: the `bootloader-info-rc-form` fault.
+  if (device.faults.has('bootloader-info-rc-form')) return rcRsp(OsErr.QUERY_YIELDS_NO_ANSWER);
+  return groupErr(OsErr.QUERY_YIELDS_NO_ANSWER);
 }
 
 /** The `bootloader-info-confused` fault: the mode for no query, the name for any query (any type). */

@@ -176,6 +176,7 @@ const CHECKS: Record<string, { check: Check; serial?: boolean; options?: { bufCo
   'params-zero-count': { check: async (l) => expect(body(await l.ask(req(R, 0, 6)))['buf_count']).toBe(0) },
   'info-format-ignored': { check: async (l) => expect(body(await l.ask(req(R, 0, 7, { format: 'x' })))['output']).toMatch(/^Zephyr unknown /) },
   'bootloader-info-confused': { check: async (l) => expect(body(await l.ask(req(R, 0, 8)))).toEqual({ mode: 3 }) },
+  'bootloader-info-rc-form': { check: async (l) => expect(body(await l.ask(req(R, 0, 8, { query: 'foo' })))).toEqual({ rc: 3 }) },
   'datetime-lenient': { check: async (l) => expect(body(await l.ask(req(W, 0, 4, { datetime: '2026-13-28T12:00:00' })))).toEqual({}) },
   'stat-show-ignores-name': { check: async (l) => expect(body(await l.ask(req(R, 2, 0, { name: 'nope' })))['name']).toBe('smp_svr_stats') },
   'settings-write-ignored': {
