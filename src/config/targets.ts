@@ -105,6 +105,24 @@ export interface HardwareInfo {
   fixtures?: string[];
 }
 
+/** Mount point the fs cases write under unless targets.json names one (the smp_svr sample's LittleFS). */
+export const DEFAULT_FS_ROOT = '/lfs1';
+
+/** The file system the fs cases write to (targets.json `smp.fs`). */
+export interface SmpFsOptions {
+  /** Mount point of the scratch files (default `DEFAULT_FS_ROOT`). */
+  root: string;
+  /** Most bytes the fs cases may hold on the device at once; absent: the suites' default. */
+  budgetBytes?: number;
+}
+
+/** What targets.json says about the device's SMP side besides the connection (`smp` as an object). */
+export interface SmpTargetOptions {
+  /** Largest SMP packet the device's transport takes; absent: measured on serial links. */
+  mtu?: number;
+  fs: SmpFsOptions;
+}
+
 /** One validated target, defaults filled in. */
 export interface TargetConfig {
   name: string;
@@ -112,6 +130,8 @@ export interface TargetConfig {
   kind: TargetKind;
   /** SMP connection string (udp, serial; optional for a process target, which prints its pty, and for a target with only an `lwm2m` side). */
   smp?: string;
+  /** `smp.mtu` and `smp.fs` of targets.json (absent when `smp` is a plain connection string). */
+  smpOptions?: SmpTargetOptions;
   sim?: SimTargetOptions;
   process?: ProcessTargetOptions;
   /** The LwM2M side: the harness is the server the device registers with (any kind). */
@@ -188,11 +208,18 @@ export function builtInTargets(): TargetsFile {
   return { schemaVersion: 1, defaultTarget: 'sim', targets: { sim }, file: '(built-in)' };
 }
 
+/** `smp` given as an object. */
+interface RawSmp {
+  connection?: string;
+  mtu?: number;
+  fs?: Partial<SmpFsOptions>;
+}
+
 /** targets.json as the schema admits it (before defaults and cross-field checks). */
 interface RawTarget {
   description?: string;
   kind: TargetKind;
-  smp?: string;
+  smp?: string | RawSmp;
   sim?: Partial<Omit<SimTargetOptions, 'lwm2m'>> & { lwm2m?: Partial<SimLwm2mOptions> };
   process?: ProcessTargetOptions;
   lwm2m?: { listen: string; endpoint: string; registrationTimeoutMs?: number };
@@ -272,11 +299,13 @@ function checkTarget(c: ConfigChecker, name: string, t: RawTarget, base: string,
 
 function checkKindFields(c: ConfigChecker, t: RawTarget, at: string, out: TargetConfig, base: string, options: TargetsCheckOptions): void {
   const kind = t.kind;
-  const misplaced = (key: 'smp' | 'sim' | 'process', owner: string): void => {
+  const misplaced = (key: 'sim' | 'process', owner: string): void => {
     if (t[key] !== undefined) c.problem(`${at}/${key}`, `'${key}' belongs to kind ${owner}, but this target is kind "${kind}"`);
   };
+  const { connection, connectionAt } = typeof t.smp === 'object' ? { connection: t.smp.connection, connectionAt: `${at}/smp/connection` } : { connection: t.smp, connectionAt: `${at}/smp` };
+  if (typeof t.smp === 'object') out.smpOptions = checkSmpOptions(c, t.smp, connection, `${at}/smp`);
   if (kind === 'sim') {
-    misplaced('smp', '"udp", "serial" or "process"');
+    if (connection !== undefined) c.problem(connectionAt, `a connection string belongs to kind "udp", "serial" or "process", but this target is kind "sim" (its endpoints are started by the run)`);
     misplaced('process', '"process"');
     out.sim = checkSim(c, t.sim, `${at}/sim`, options);
     return;
@@ -284,8 +313,8 @@ function checkKindFields(c: ConfigChecker, t: RawTarget, at: string, out: Target
   misplaced('sim', '"sim"');
   if (kind !== 'process') misplaced('process', '"process"');
   // A device that only speaks LwM2M (an lwm2m_client build) is reached through its registration.
-  if (t.smp === undefined && kind !== 'process' && t.lwm2m === undefined) c.problem(`${at}/smp`, `kind "${kind}" needs a connection string (udp://HOST:PORT or serial:///dev/PATH), or an "lwm2m" block for a device that only speaks LwM2M`);
-  else if (t.smp !== undefined && checkConnection(c, t.smp, `${at}/smp`, kind, options)) out.smp = t.smp;
+  if (connection === undefined && kind !== 'process' && t.lwm2m === undefined) c.problem(connectionAt, `kind "${kind}" needs a connection string (udp://HOST:PORT or serial:///dev/PATH), or an "lwm2m" block for a device that only speaks LwM2M`);
+  else if (connection !== undefined && checkConnection(c, connection, connectionAt, kind, options)) out.smp = connection;
   if (kind !== 'process') return;
   if (t.process === undefined) {
     c.problem(`${at}/process`, 'kind "process" needs {"command": ["program", "arg", …]}');
@@ -309,6 +338,17 @@ function checkConnection(c: ConfigChecker, s: string, at: string, kind: TargetKi
           : options.checkConnection?.(s);
   if (problem !== undefined) c.problem(at, problem);
   return problem === undefined;
+}
+
+/** `smp` as an object: the fs root and budget with defaults; an MTU given twice must agree. */
+function checkSmpOptions(c: ConfigChecker, smp: RawSmp, connection: string | undefined, at: string): SmpTargetOptions {
+  const fs: SmpFsOptions = { root: (smp.fs?.root ?? DEFAULT_FS_ROOT).replace(/\/+$/, '') };
+  if (smp.fs?.budgetBytes !== undefined) fs.budgetBytes = smp.fs.budgetBytes;
+  const inString = connection === undefined ? undefined : /[?&]mtu=(\d+)(?:&|$)/.exec(connection)?.[1];
+  if (smp.mtu !== undefined && inString !== undefined && Number(inString) !== smp.mtu) {
+    c.problem(`${at}/mtu`, `${smp.mtu} disagrees with mtu=${inString} in the connection string (give it once)`);
+  }
+  return { ...(smp.mtu === undefined ? {} : { mtu: smp.mtu }), fs };
 }
 
 function checkSim(c: ConfigChecker, value: RawTarget['sim'], at: string, options: TargetsCheckOptions): SimTargetOptions {

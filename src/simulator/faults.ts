@@ -198,6 +198,7 @@ const PROFILE_TABLE = [
     description: 'Echo replies to text with non-ASCII characters carry "r" twice: first the text with "?" for each non-ASCII character, then the text itself.',
     caughtBy: ['SMP-OS-ECHO-006', 'SMP-OS-ECHO-009'],
   },
+  { name: 'fs-full-reports-ok', description: 'An upload chunk the full file system cannot take is answered with success and "off" advanced, but nothing is stored.', caughtBy: ['SMP-FS-FULL-001'] },
 ] as const satisfies readonly FaultProfile[];
 
 /** Name of a fault profile the simulator knows. */
