@@ -48,6 +48,10 @@ export interface SimTargetOptions {
   errorForm: 'v1' | 'v2';
   bufSize: number;
   bufCount: number;
+  /** Largest SMP packet the serial endpoint takes (default: the simulator's, 256 as Zephyr). */
+  serialMtu?: number;
+  /** Bytes the simulated file system holds (default: the simulator's, 16 KiB). */
+  fsBytes?: number;
 }
 
 /** A device started as a local process (a native_sim build, a QEMU line). */
