@@ -15,6 +15,9 @@ import { ConfigChecker, childPointer, describeJson } from './checker.ts';
 import { locateJsonError } from './json-locate.ts';
 import { DEFAULT_REGISTRATION_TIMEOUT_MS, parseListenAddress, type Lwm2mTargetOptions } from './lwm2m-target.ts';
 import { schemaProblems } from './targets-schema.ts';
+import { checkSmpOptions, type RawSmp, type SmpTargetOptions } from './smp-target.ts';
+
+export { DEFAULT_FS_ROOT, type SmpFsOptions, type SmpTargetOptions } from './smp-target.ts';
 
 /** LwM2M enabler versions the simulated client speaks. */
 export type SimLwm2mVersion = '1.0' | '1.1';
@@ -109,24 +112,6 @@ export interface HardwareInfo {
   fixtures?: string[];
 }
 
-/** Mount point the fs cases write under unless targets.json names one (the smp_svr sample's LittleFS). */
-export const DEFAULT_FS_ROOT = '/lfs1';
-
-/** The file system the fs cases write to (targets.json `smp.fs`). */
-export interface SmpFsOptions {
-  /** Mount point of the scratch files (default `DEFAULT_FS_ROOT`). */
-  root: string;
-  /** Most bytes the fs cases may hold on the device at once; absent: the suites' default. */
-  budgetBytes?: number;
-}
-
-/** What targets.json says about the device's SMP side besides the connection (`smp` as an object). */
-export interface SmpTargetOptions {
-  /** Largest SMP packet the device's transport takes; absent: measured on serial links. */
-  mtu?: number;
-  fs: SmpFsOptions;
-}
-
 /** One validated target, defaults filled in. */
 export interface TargetConfig {
   name: string;
@@ -210,13 +195,6 @@ export function builtInTargets(): TargetsFile {
     budgets: { ...SIM_DEFAULT_BUDGETS },
   };
   return { schemaVersion: 1, defaultTarget: 'sim', targets: { sim }, file: '(built-in)' };
-}
-
-/** `smp` given as an object. */
-interface RawSmp {
-  connection?: string;
-  mtu?: number;
-  fs?: Partial<SmpFsOptions>;
 }
 
 /** targets.json as the schema admits it (before defaults and cross-field checks). */
@@ -342,17 +320,6 @@ function checkConnection(c: ConfigChecker, s: string, at: string, kind: TargetKi
           : options.checkConnection?.(s);
   if (problem !== undefined) c.problem(at, problem);
   return problem === undefined;
-}
-
-/** `smp` as an object: the fs root and budget with defaults; an MTU given twice must agree. */
-function checkSmpOptions(c: ConfigChecker, smp: RawSmp, connection: string | undefined, at: string): SmpTargetOptions {
-  const fs: SmpFsOptions = { root: (smp.fs?.root ?? DEFAULT_FS_ROOT).replace(/\/+$/, '') };
-  if (smp.fs?.budgetBytes !== undefined) fs.budgetBytes = smp.fs.budgetBytes;
-  const inString = connection === undefined ? undefined : /[?&]mtu=(\d+)(?:&|$)/.exec(connection)?.[1];
-  if (smp.mtu !== undefined && inString !== undefined && Number(inString) !== smp.mtu) {
-    c.problem(`${at}/mtu`, `${smp.mtu} disagrees with mtu=${inString} in the connection string (give it once)`);
-  }
-  return { ...(smp.mtu === undefined ? {} : { mtu: smp.mtu }), fs };
 }
 
 function checkSim(c: ConfigChecker, value: RawTarget['sim'], at: string, options: TargetsCheckOptions): SimTargetOptions {
