@@ -43,6 +43,11 @@ describe('targets.json smp options', () => {
     expect(t.smpOptions?.fs).toEqual({ root: '/lfs1', budgetBytes: 8192 });
   });
 
+  it('a sim target sets its simulated serial MTU and file system size', () => {
+    const t = parsed(one({ kind: 'sim', sim: { serialMtu: 512, fsBytes: 4096 } }));
+    expect(t.sim).toMatchObject({ serialMtu: 512, fsBytes: 4096 });
+  });
+
   it('an MTU given in both places agrees', () => {
     expect(parsed(serial({ connection: 'serial:///dev/ttyACM0?mtu=256', mtu: 256 })).smpOptions?.mtu).toBe(256);
   });
@@ -73,6 +78,7 @@ const rows: { name: string; text: string; pointer: string; says: RegExp }[] = [
   { name: 'unknown fs key', text: serial({ connection: 'serial:///dev/ttyACM0', fs: { size: 4 } }), pointer: '/targets/t/smp/fs/size', says: /unknown key 'size' \(allowed: root, budgetBytes\)/ },
   { name: 'serial target without a connection', text: serial({ mtu: 256 }), pointer: '/targets/t/smp/connection', says: /needs a connection string/ },
   { name: 'bad connection in the object', text: serial({ connection: 'tcp://1.2.3.4:1' }), pointer: '/targets/t/smp/connection', says: /unknown scheme 'tcp'/ },
+  { name: 'sim serial MTU too small', text: one({ kind: 'sim', sim: { serialMtu: 8 } }), pointer: '/targets/t/sim/serialMtu', says: /bytes, an integer from 32 to 65535, got 8/ },
   { name: 'sim target with a connection', text: one({ kind: 'sim', smp: { connection: 'udp://127.0.0.1:1' } }), pointer: '/targets/t/smp/connection', says: /belongs to kind "udp", "serial" or "process"/ },
 ];
 
