@@ -6,7 +6,8 @@
  *   `mcumgr` does) vs the engine's default (buf_count − 1); on plain loopback (answers "≥ 95 % of
  *   the device rate") and through a relay adding 10 ms one-way latency, where pipelining pays
  *   (answers "≥ 2× stop-and-wait with 4 buffers"; on loopback the device alone is the limit).
- * - the pseudo-terminal at 115200 baud (line-rate emulation), against the framed line rate.
+ * - the pseudo-terminal at 115200 baud (line-rate emulation), serial MTU 256 and 4 buffers, against
+ *   the framed line rate.
  * Ratios are against the rate the device can take: chunk bytes per measured request time (the
  * simulator's processing sleep as this event loop actually delivers it).
  * @see docs/spec/smp.md §3.2.3, §4.1, §4.2, §4.7
@@ -16,7 +17,7 @@ import { serialFramedBytes } from '../src/client/chunk-size.ts';
 import { uploadImage, type UploadResult } from '../src/client/image-upload.ts';
 import { SmpClient } from '../src/client/smp-client.ts';
 import { signMcubootImage } from '../src/codec/image/index.ts';
-import { startSimulator, type SimulatorOptions } from '../src/simulator/index.ts';
+import { SERIAL_MTU_BYTES, startSimulator, type SimulatorOptions } from '../src/simulator/index.ts';
 import { SerialTransport } from '../src/transport/serial.ts';
 import { UdpTransport } from '../src/transport/udp.ts';
 import { isMainModule } from './is-main.ts';
@@ -39,8 +40,10 @@ export const UDP_SLOT_BYTES = 0x120000;
  */
 const PTY_IMAGE_BYTES = 64 * 1024;
 const BAUD_RATE = 115200;
+/** SMP buffers of the pty run's device: Zephyr's default CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT. */
+const PTY_BUF_COUNT = 4;
 
-function image(totalBytes: number): Uint8Array {
+export function image(totalBytes: number): Uint8Array {
   // Body sized so the signed file (32-byte header + 40-byte hash TLV area) is `totalBytes`.
   const payload = Uint8Array.from({ length: totalBytes - 72 }, (_, i) => (i * 31 + (i >> 10)) & 0xff);
   const built = signMcubootImage({ payload, version: { major: 3, minor: 0, revision: 0, build: 0 } });
@@ -110,13 +113,19 @@ async function udpRun(bufCount: number, window: number | undefined, latencyMs: n
   }
 }
 
-/** The pty run: bytes per second and the framed line rate of exactly the packets sent. */
-async function ptyRun(img: Uint8Array): Promise<{ result: UploadResult; lineRateBytesPerSec: number }> {
-  const options: SimulatorOptions = { udp: false, serial: { baudRate: BAUD_RATE }, consoleText: false };
+/**
+ * The pty run as the smp_svr sample is built by default: serial transport MTU 256 (the
+ * simulator's default: larger frames are dropped) and 4 SMP buffers
+ * (CONFIG_MCUMGR_TRANSPORT_NETBUF_COUNT), so the engine keeps 3 chunks on the line and it never
+ * idles while a reply comes back. Bytes per second and the framed line rate of exactly the
+ * packets sent.
+ */
+export async function ptyRun(img: Uint8Array): Promise<{ result: UploadResult; lineRateBytesPerSec: number }> {
+  const options: SimulatorOptions = { udp: false, serial: { baudRate: BAUD_RATE, mtu: SERIAL_MTU_BYTES }, bufCount: PTY_BUF_COUNT, consoleText: false };
   const sim = await startSimulator(options);
   const client = new SmpClient(await SerialTransport.open({ path: sim.serialPath!, baudRate: BAUD_RATE }), { timeoutMs: 5000 });
   try {
-    const result = await uploadImage(client, img, { timeoutMs: 5000 });
+    const result = await uploadImage(client, img, { timeoutMs: 5000, link: { kind: 'serial', maxPacketBytes: SERIAL_MTU_BYTES } });
     const uploads = client.trace.entries.filter((e) => e.direction === 'out' && e.hex.slice(8, 12) === '0001' && e.hex.slice(14, 16) === '01');
     const framedBytes = uploads.reduce((sum, e) => sum + serialFramedBytes(e.hex.length / 2), 0);
     return { result, lineRateBytesPerSec: (img.length * (BAUD_RATE / 10)) / framedBytes };
@@ -160,7 +169,7 @@ export interface LinkFigures {
 export interface UploadFigures {
   device: { processingMsPerRequest: number; bufSize: number; slotBytes: number };
   udp: { imageBytes: number; loopback: LinkFigures; latency: LinkFigures };
-  pty: { imageBytes: number; baudRate: number; chunkDataBytes: number; bytesPerSec: number; framedLineRateBytesPerSec: number; ofFramedLineRateRatio: number };
+  pty: { imageBytes: number; baudRate: number; serialMtuBytes: number; bufCount: number; window: number; chunkDataBytes: number; bytesPerSec: number; framedLineRateBytesPerSec: number; ofFramedLineRateRatio: number };
 }
 
 function runFigures(bufCount: number, run: Run): RunFigures {
@@ -204,10 +213,14 @@ export async function benchUpload(): Promise<UploadFigures> {
     pty: {
       imageBytes: PTY_IMAGE_BYTES,
       baudRate: BAUD_RATE,
+      serialMtuBytes: SERIAL_MTU_BYTES,
+      bufCount: PTY_BUF_COUNT,
+      window: pty.result.window,
       chunkDataBytes: pty.result.chunkDataBytes,
       bytesPerSec: Math.round(pty.result.bytesPerSec),
       framedLineRateBytesPerSec: Math.round(pty.lineRateBytesPerSec),
-      ofFramedLineRateRatio: round(pty.result.bytesPerSec / pty.lineRateBytesPerSec),
+      // Unrounded: the goal (≥ 0.90) is judged on this figure.
+      ofFramedLineRateRatio: pty.result.bytesPerSec / pty.lineRateBytesPerSec,
     },
   };
 }

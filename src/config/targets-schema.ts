@@ -24,7 +24,7 @@ export function targetsSchema(): SchemaNode {
 
 function validator(): ValidateFunction {
   if (compiled) return compiled;
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
   // Annotations the error messages read; editors ignore them.
   ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
   ajv.addKeyword({ keyword: 'x-missing', schemaType: 'string' });

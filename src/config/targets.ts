@@ -15,6 +15,9 @@ import { ConfigChecker, childPointer, describeJson } from './checker.ts';
 import { locateJsonError } from './json-locate.ts';
 import { DEFAULT_REGISTRATION_TIMEOUT_MS, parseListenAddress, type Lwm2mTargetOptions } from './lwm2m-target.ts';
 import { schemaProblems } from './targets-schema.ts';
+import { checkSmpOptions, type RawSmp, type SmpTargetOptions } from './smp-target.ts';
+
+export { DEFAULT_FS_ROOT, type SmpFsOptions, type SmpTargetOptions } from './smp-target.ts';
 
 /** LwM2M enabler versions the simulated client speaks. */
 export type SimLwm2mVersion = '1.0' | '1.1';
@@ -48,6 +51,10 @@ export interface SimTargetOptions {
   errorForm: 'v1' | 'v2';
   bufSize: number;
   bufCount: number;
+  /** Largest SMP packet the serial endpoint takes (default: the simulator's, 256 as Zephyr). */
+  serialMtu?: number;
+  /** Bytes the simulated file system holds (default: the simulator's, 16 KiB). */
+  fsBytes?: number;
 }
 
 /** A device started as a local process (a native_sim build, a QEMU line). */
@@ -112,6 +119,8 @@ export interface TargetConfig {
   kind: TargetKind;
   /** SMP connection string (udp, serial; optional for a process target, which prints its pty, and for a target with only an `lwm2m` side). */
   smp?: string;
+  /** `smp.mtu` and `smp.fs` of targets.json (absent when `smp` is a plain connection string). */
+  smpOptions?: SmpTargetOptions;
   sim?: SimTargetOptions;
   process?: ProcessTargetOptions;
   /** The LwM2M side: the harness is the server the device registers with (any kind). */
@@ -192,7 +201,7 @@ export function builtInTargets(): TargetsFile {
 interface RawTarget {
   description?: string;
   kind: TargetKind;
-  smp?: string;
+  smp?: string | RawSmp;
   sim?: Partial<Omit<SimTargetOptions, 'lwm2m'>> & { lwm2m?: Partial<SimLwm2mOptions> };
   process?: ProcessTargetOptions;
   lwm2m?: { listen: string; endpoint: string; registrationTimeoutMs?: number };
@@ -272,11 +281,13 @@ function checkTarget(c: ConfigChecker, name: string, t: RawTarget, base: string,
 
 function checkKindFields(c: ConfigChecker, t: RawTarget, at: string, out: TargetConfig, base: string, options: TargetsCheckOptions): void {
   const kind = t.kind;
-  const misplaced = (key: 'smp' | 'sim' | 'process', owner: string): void => {
+  const misplaced = (key: 'sim' | 'process', owner: string): void => {
     if (t[key] !== undefined) c.problem(`${at}/${key}`, `'${key}' belongs to kind ${owner}, but this target is kind "${kind}"`);
   };
+  const { connection, connectionAt } = typeof t.smp === 'object' ? { connection: t.smp.connection, connectionAt: `${at}/smp/connection` } : { connection: t.smp, connectionAt: `${at}/smp` };
+  if (typeof t.smp === 'object') out.smpOptions = checkSmpOptions(c, t.smp, connection, `${at}/smp`);
   if (kind === 'sim') {
-    misplaced('smp', '"udp", "serial" or "process"');
+    if (connection !== undefined) c.problem(connectionAt, `a connection string belongs to kind "udp", "serial" or "process", but this target is kind "sim" (its endpoints are started by the run)`);
     misplaced('process', '"process"');
     out.sim = checkSim(c, t.sim, `${at}/sim`, options);
     return;
@@ -284,8 +295,8 @@ function checkKindFields(c: ConfigChecker, t: RawTarget, at: string, out: Target
   misplaced('sim', '"sim"');
   if (kind !== 'process') misplaced('process', '"process"');
   // A device that only speaks LwM2M (an lwm2m_client build) is reached through its registration.
-  if (t.smp === undefined && kind !== 'process' && t.lwm2m === undefined) c.problem(`${at}/smp`, `kind "${kind}" needs a connection string (udp://HOST:PORT or serial:///dev/PATH), or an "lwm2m" block for a device that only speaks LwM2M`);
-  else if (t.smp !== undefined && checkConnection(c, t.smp, `${at}/smp`, kind, options)) out.smp = t.smp;
+  if (connection === undefined && kind !== 'process' && t.lwm2m === undefined) c.problem(connectionAt, `kind "${kind}" needs a connection string (udp://HOST:PORT or serial:///dev/PATH), or an "lwm2m" block for a device that only speaks LwM2M`);
+  else if (connection !== undefined && checkConnection(c, connection, connectionAt, kind, options)) out.smp = connection;
   if (kind !== 'process') return;
   if (t.process === undefined) {
     c.problem(`${at}/process`, 'kind "process" needs {"command": ["program", "arg", …]}');

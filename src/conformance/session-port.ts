@@ -86,6 +86,11 @@ export interface CaseSession {
    * @see docs/spec/smp.md §4.3, §4.7
    */
   readonly maxRequestBytes?: number | undefined;
+  /**
+   * The file system the fs cases write to: mount point of the scratch files, and the most bytes
+   * they may hold at once (targets.json `smp.fs`).
+   */
+  readonly fs?: { readonly root: string; readonly budgetBytes?: number | undefined } | undefined;
   /** SMP header versions the device answers: v1 = original protocol, v2 = version bits 01. */
   readonly smpVersions: { v1: boolean; v2: boolean };
   readonly timeouts: SessionTimeouts;

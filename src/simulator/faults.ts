@@ -183,7 +183,7 @@ const PROFILE_TABLE = [
   { name: 'erase-any-slot-ok', description: 'Image erase of a slot number with no flash area answers {}.', caughtBy: ['SMP-IMG-ERASE-006'] },
   { name: 'short-sha-refused', description: 'Image upload refuses a first chunk whose sha is 1–31 bytes with err 24.', caughtBy: ['SMP-IMG-UPLOAD-018', 'SMP-IMG-UPLOAD-019'] },
   { name: 'fs-download-ignores-off', description: 'File download reads every chunk from the start of the file.', caughtBy: ['SMP-FS-UPLOAD-001', 'SMP-FS-DOWNLOAD-001', 'SMP-FS-DOWNLOAD-002'] },
-  { name: 'fs-status-off-by-one', description: 'File status reports one byte more than the file holds.', caughtBy: ['SMP-FS-STATUS-001', 'SMP-FS-UPLOAD-003'] },
+  { name: 'fs-status-off-by-one', description: 'File status reports one byte more than the file holds.', caughtBy: ['SMP-FS-STATUS-001', 'SMP-FS-UPLOAD-003', 'SMP-FS-FULL-001'] },
   { name: 'fs-hash-ignores-range', description: 'File hash/checksum ignores "off" and "len" and hashes the whole file.', caughtBy: ['SMP-FS-HASH-004', 'SMP-FS-HASH-005', 'SMP-FS-HASH-009', 'SMP-FS-HASH-010'] },
   { name: 'fs-unknown-hash-type-accepted', description: 'File hash/checksum computes crc32 for an unknown type instead of err 13.', caughtBy: ['SMP-FS-HASH-006'] },
   { name: 'fs-hash-types-wrong', description: 'Supported hash types describe sha256 as a number (format 0).', caughtBy: ['SMP-FS-HASH-007', 'SMP-FS-HASH-008'] },
@@ -200,6 +200,7 @@ const PROFILE_TABLE = [
     description: 'Echo replies to text with non-ASCII characters carry "r" twice: first the text with "?" for each non-ASCII character, then the text itself.',
     caughtBy: ['SMP-OS-ECHO-006', 'SMP-OS-ECHO-009'],
   },
+  { name: 'fs-full-reports-ok', description: 'An upload chunk the full file system cannot take is answered with success and "off" advanced, but nothing is stored.', caughtBy: ['SMP-FS-FULL-001'] },
 ] as const satisfies readonly FaultProfile[];
 
 /** Name of a fault profile the simulator knows. */

@@ -41,7 +41,7 @@ export interface SimulatorOptions {
    * A real pseudo-terminal; `baudRate` turns on line-rate emulation (bytes paced at baud/10 per
    * second); `rxLineBuffers` emulates the UART transport's receive line buffers (commonly 2), so
    * lines written in a burst are lost unless the sender paces them; `mtu` is the largest SMP packet
-   * the serial transport takes (default: buf_size).
+   * the serial transport takes (default `SERIAL_MTU_BYTES`, as Zephyr; larger frames are dropped).
    */
   serial?: boolean | { baudRate?: number; rxLineBuffers?: number; mtu?: number };
   /** Fault profile names, `name` or `name:param`. */
@@ -64,15 +64,13 @@ export interface SimulatorOptions {
 
 /**
  * Zephyr's `CONFIG_MCUMGR_TRANSPORT_UART_MTU` and `..._SHELL_MTU` default: the MTU of a serial
- * endpoint under `serial-mtu-overflow-processed` when none is given. Larger frames are dropped
- * silently (docs/spec/smp.md §4.3, §4.4).
+ * endpoint when none is given. Larger frames are dropped silently (docs/spec/smp.md §4.3, §4.4).
  */
 export const SERIAL_MTU_BYTES = 256;
 
-/** The serial MTU option: as given, else Zephyr's default under the MTU fault, else buf_size alone. */
-function serialMtu(mtu: number | undefined, faults: ActiveFaults): { mtu?: number } {
-  if (mtu !== undefined) return { mtu: positiveInt(mtu, 'serial.mtu', 32) };
-  return faults.has('serial-mtu-overflow-processed') ? { mtu: SERIAL_MTU_BYTES } : {};
+/** The serial MTU option: as given, else Zephyr's default. */
+function serialMtu(mtu: number | undefined): { mtu: number } {
+  return { mtu: mtu === undefined ? SERIAL_MTU_BYTES : positiveInt(mtu, 'serial.mtu', 32) };
 }
 
 /** A started simulator. */
@@ -112,7 +110,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     if (options.serial !== undefined && options.serial !== false) {
       const { baudRate, rxLineBuffers, mtu } = typeof options.serial === 'object' ? options.serial : {};
       const serial: SerialEndpoint = await openSerialEndpoint(device, server, {
-        ...serialMtu(mtu, faults.value),
+        ...serialMtu(mtu),
         ...(baudRate === undefined ? {} : { baudRate }),
         ...(rxLineBuffers === undefined ? {} : { rxLineBuffers }),
         hasConsoleText: options.consoleText ?? true,

@@ -65,9 +65,10 @@ export async function startSimulatorDevice(start: SimulatorStart): Promise<Start
   const running = await startSimulator({
     udp: transport === 'udp' ? { host: '127.0.0.1', port: 0 } : false,
     udp6: transport === 'udp6' ? { host: '::1', port: 0 } : false,
-    serial: transport === 'serial',
+    serial: transport === 'serial' && (sim?.serialMtu === undefined ? true : { mtu: sim.serialMtu }),
     faults: start.faults.filter((f) => !isLwm2mFault(f)),
     ...(sim ? { errorForm: sim.errorForm, bufSize: sim.bufSize, bufCount: sim.bufCount } : {}),
+    ...(sim?.fsBytes === undefined ? {} : { fsBytes: sim.fsBytes }),
   });
   const stop = (): Promise<void> => running.stop().catch(() => undefined);
   const endpoint = transport === 'udp6' ? running.udp6 : running.udp;

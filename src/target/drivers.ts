@@ -35,5 +35,6 @@ function smpDriver(target: RunTarget, overrides: DriverOverrides): SmpDriver {
     isReferenceSimulator: target.kind === 'sim',
     transport: overrides.transport,
     transportKind: overrides.transportKind,
+    mtu: target.smpOptions?.mtu,
   });
 }

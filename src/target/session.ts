@@ -7,7 +7,7 @@
  */
 import type { SmpClient } from '../client/smp-client.ts';
 import { mergeTimings, RttHistograms, type CommandTiming } from '../client/timing/index.ts';
-import { resetOf, type ListenAddresses, type RunTarget } from '../config/index.ts';
+import { DEFAULT_FS_ROOT, resetOf, type ListenAddresses, type RunTarget, type SmpFsOptions } from '../config/index.ts';
 import type { TraceLog } from '../core/trace.ts';
 import type { Transport } from '../core/transport.ts';
 import { TransportClosedError } from '../errors.ts';
@@ -144,6 +144,11 @@ export class Session {
   /** Largest SMP request packet the harness builds on purpose (buf_size, transport MTU, UDP 1500). */
   get maxRequestBytes(): number | undefined {
     return this.smpDriver?.maxRequestBytes;
+  }
+
+  /** The file system the fs cases write to (targets.json `smp.fs`; default root `/lfs1`, no budget). */
+  get fs(): SmpFsOptions {
+    return this.target.smpOptions?.fs ?? { root: DEFAULT_FS_ROOT };
   }
 
   /** SMP header versions the device answers. */

@@ -8,7 +8,7 @@ import { smpRequest } from '../../src/codec/smp/command.ts';
 import { MgmtErr, MgmtGroup } from '../../src/codec/smp/constants.ts';
 import { fsCommands, FsMgmtErr } from '../../src/codec/smp/groups/index.ts';
 import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
-import { crc32, fileName, freshFile, hex, sha256, supportedHashTypes } from './fs-helpers.ts';
+import { crc32, fileName, freshFile, FS_ROOT, hex, pathUnder, sha256, supportedHashTypes } from './fs-helpers.ts';
 
 const FS = MgmtGroup.FS;
 const FILES = ['smp.fs'];
@@ -39,10 +39,10 @@ defineSuite({ id: 'smp/fs-checks', protocol: 'SMP', feature: 'fs', title: 'File 
     s.case({
       id, title: `${story} of a file that does not exist is refused with err 3 (FILE_NOT_FOUND)`,
       level: 'MUST', spec: { doc: 'zephyr-fs-mgmt-h', section: 'enum fs_mgmt_err_code_t', quote: 'The specified file does not exist.' }, requires: story === 'hash' ? HASH : FILES, story,
-      stimulus: `${story} of "${fileName('absent-<random>')}".`,
+      stimulus: `${story} of "${pathUnder(FS_ROOT, 'absent-<random>')}" (under the target's fs root).`,
       requirement: 'A group error 3 FILE_NOT_FOUND.',
       async run(ctx) {
-        ctx.expect.mgmtErr(await send(ctx, fileName(`absent-${ctx.fixtures.text(8)}`)), fsErr(FsMgmtErr.FILE_NOT_FOUND));
+        ctx.expect.mgmtErr(await send(ctx, fileName(ctx, `absent-${ctx.fixtures.text(8)}`)), fsErr(FsMgmtErr.FILE_NOT_FOUND));
       },
     });
   missing('SMP-FS-MISSING-001', 'status', (ctx, name) => ctx.smp.request(smpRequest(fsCommands.status, { name })));
@@ -115,7 +115,7 @@ defineSuite({ id: 'smp/fs-checks', protocol: 'SMP', feature: 'fs', title: 'File 
     stimulus: 'File upload {"off": 0, "data": 16 bytes, "name": ...} with no "len".',
     requirement: '"len" is mandatory when "off" is 0: {"rc": 3} (fs_mgmt.c returns MGMT_ERR_EINVAL).',
     async run(ctx) {
-      const reply = await ctx.smp.request({ command: fsCommands.upload, body: { off: 0, data: ctx.fixtures.bytes(16), name: fileName('nolen') } });
+      const reply = await ctx.smp.request({ command: fsCommands.upload, body: { off: 0, data: ctx.fixtures.bytes(16), name: fileName(ctx, 'nolen') } });
       ctx.expect.mgmtErr(reply, { rc: MgmtErr.EINVAL });
     },
   });

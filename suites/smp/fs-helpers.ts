@@ -12,25 +12,51 @@ import { requestLimitBytes, type CaseContext } from '../../src/conformance/index
 
 export { sha256 } from '../../src/conformance/index.ts';
 
-/** Mount point of the smp_svr sample's LittleFS (the fs overlay). */
+/** Mount point of the smp_svr sample's LittleFS (the fs overlay), unless the target names one. */
 export const FS_ROOT = '/lfs1';
+/**
+ * Most bytes the fs cases hold on the device at once when the target names no budget
+ * (targets.json `smp.fs.budgetBytes`): a quarter of the sample's 16 KiB file system, so the
+ * scratch file and LittleFS's copy-on-write blocks fit beside what the device keeps there.
+ */
+export const FS_DEFAULT_BUDGET_BYTES = 4096;
 /** Most data bytes per upload chunk; less where the session's request limit is smaller. */
 export const FS_CHUNK_BYTES = 512;
 /** Room an upload request takes besides `data`: header, map keys, `off`, `len`, a 64-byte name. */
 const FS_UPLOAD_OVERHEAD_BYTES = 8 + 40 + 64;
 
+/** Mount point the fs cases write under: the target's `smp.fs.root`, else `FS_ROOT`. */
+export function fsRoot(ctx: CaseContext): string {
+  return ctx.session.fs?.root ?? FS_ROOT;
+}
+
+/** Most bytes the fs cases may hold on the device at once (targets.json `smp.fs.budgetBytes`). */
+export function fsBudgetBytes(ctx: CaseContext): number {
+  return ctx.session.fs?.budgetBytes ?? FS_DEFAULT_BUDGET_BYTES;
+}
+
+/** Path of a file name under `root` (the name the stimulus texts show). */
+export function pathUnder(root: string, tag: string): string {
+  return tag.startsWith('absent-') ? `${root}/mc-${tag}.bin` : `${root}/mc-scratch.bin`;
+}
+
 /**
  * The file a case writes: the one scratch file, reused by every case (short, as
- * CONFIG_MCUMGR_GRP_FS_PATH_LEN is 64 by default); tags starting `absent-` name a file that must
- * not exist and keep their own name.
+ * CONFIG_MCUMGR_GRP_FS_PATH_LEN is 64 by default), so the cases hold at most one file's bytes;
+ * tags starting `absent-` name a file that must not exist and keep their own name.
  */
-export function fileName(tag: string): string {
-  return tag.startsWith('absent-') ? `${FS_ROOT}/mc-${tag}.bin` : `${FS_ROOT}/mc-scratch.bin`;
+export function fileName(ctx: CaseContext, tag: string): string {
+  return pathUnder(fsRoot(ctx), tag);
 }
 
 /** Data bytes per fs upload chunk on this session's link (docs/spec/smp.md §4.3, §4.7). */
 export function fsChunkBytes(ctx: CaseContext): number {
   return Math.max(16, Math.min(FS_CHUNK_BYTES, requestLimitBytes(ctx) - FS_UPLOAD_OVERHEAD_BYTES));
+}
+
+/** `wanted` bytes, or the fs budget when that is smaller. */
+export function withinBudget(ctx: CaseContext, wanted: number): number {
+  return Math.min(wanted, fsBudgetBytes(ctx));
 }
 
 const CRC32_TABLE = ((): Uint32Array => {
@@ -61,8 +87,8 @@ export async function uploadFile(ctx: CaseContext, name: string, content: Uint8A
     const data = content.subarray(off, off + chunkBytes);
     const req = off === 0 ? { off, data, name, len: content.length } : { off, data, name };
     const reply = await ctx.smp.request(smpRequest(fsCommands.upload, req));
-    if (reply.body.kind === 'errV2' && reply.body.group === 8 && reply.body.rc === FsMgmtErr.FILE_WRITE_FAILED) {
-      ctx.skip(`precondition not met: the file system refused ${data.length} bytes at offset ${off} of a ${content.length}-byte file (err {8, 10} FILE_WRITE_FAILED; full?)`);
+    if (isWriteRefused(reply.body)) {
+      ctx.skip(`precondition not met: the file system refused ${data.length} bytes at offset ${off} of a ${content.length}-byte file (err {8, 10} FILE_WRITE_FAILED: full, and SMP cannot delete; ${fsRoot(ctx)} needs ${content.length} free bytes)`);
     }
     ctx.expect.smpOk(reply).field('off').toBe(off + data.length);
     off += data.length;
@@ -97,9 +123,19 @@ export function hex(bytes: Uint8Array | undefined): string {
   return Buffer.from(bytes ?? []).toString('hex');
 }
 
-/** Upload a fresh `bytes`-long file for this case; resolves with its name and content. */
+/** A FILE_WRITE_FAILED reply (v2 err {8, 10}): the file system refused the write, commonly because it is full. */
+export function isWriteRefused(body: { kind: string; group?: number; rc?: number }): boolean {
+  return body.kind === 'errV2' && body.group === 8 && body.rc === FsMgmtErr.FILE_WRITE_FAILED;
+}
+
+/**
+ * Upload a fresh `bytes`-long file for this case; resolves with its name and content. A file
+ * larger than the target's fs budget leaves the precondition unmet.
+ */
 export async function freshFile(ctx: CaseContext, tag: string, bytes: number): Promise<{ name: string; content: Uint8Array }> {
-  const name = fileName(tag);
+  const budget = fsBudgetBytes(ctx);
+  if (bytes > budget) ctx.skip(`precondition not met: the case needs a ${bytes}-byte file, over the target's fs budget of ${budget} bytes (targets.json smp.fs.budgetBytes)`);
+  const name = fileName(ctx, tag);
   const content = ctx.fixtures.bytes(bytes, tag);
   await uploadFile(ctx, name, content);
   return { name, content };

@@ -8,7 +8,7 @@ import { smpRequest } from '../../src/codec/smp/command.ts';
 import { MgmtErr, MgmtGroup } from '../../src/codec/smp/constants.ts';
 import { fsCommands, FsMgmtErr } from '../../src/codec/smp/groups/index.ts';
 import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
-import { crc32, downloadFile, fileName, freshFile, FS_CHUNK_BYTES, hex, sha256, supportedHashTypes, uploadFile } from './fs-helpers.ts';
+import { crc32, downloadFile, fileName, freshFile, fsChunkBytes, hex, sha256, supportedHashTypes, uploadFile, withinBudget } from './fs-helpers.ts';
 
 const FS = MgmtGroup.FS;
 const FILES = ['smp.fs'];
@@ -29,10 +29,10 @@ defineSuite({ id: 'smp/fs', protocol: 'SMP', feature: 'fs', title: 'File system 
     id: 'SMP-FS-UPLOAD-001',
     title: 'a file uploaded in chunks downloads back byte for byte',
     level: 'MUST', spec: { doc: 'zephyr-smp-g8', section: 'File upload', quote: 'Allows to upload a file to a specified location.' }, requires: FILES, story: 'upload', destructive: true,
-    stimulus: 'Upload 2.5 SMP buffers of random bytes in 512-byte chunks, then download from offset 0 until "len" bytes arrived.',
+    stimulus: 'Upload 2.5 SMP buffers of random bytes (at most the target\'s fs budget, 4 KiB by default) in chunks of up to 512 bytes, then download from offset 0 until "len" bytes arrived.',
     requirement: 'Each upload reply\'s "off" = bytes written; the first download reply carries "len" = file size; each reply echoes its "off"; the bytes equal the upload.',
     async run(ctx) {
-      const size = Math.min(16_384, Math.floor((ctx.session.params?.bufSize ?? 2048) * 2.5));
+      const size = withinBudget(ctx, Math.min(16_384, Math.floor((ctx.session.params?.bufSize ?? 2048) * 2.5)));
       const { name, content } = await freshFile(ctx, 'rt', size);
       const back = await downloadFile(ctx, name);
       ctx.expect.that(back.length === content.length && hex(back) === hex(content), { check: 'round trip', expected: `${content.length} bytes as uploaded`, actual: `${back.length} bytes${back.length === content.length ? ', content differs' : ''}` });
@@ -43,15 +43,16 @@ defineSuite({ id: 'smp/fs', protocol: 'SMP', feature: 'fs', title: 'File system 
     id: 'SMP-FS-UPLOAD-002',
     title: 'an upload chunk at a wrong offset is refused with err 11 plus "len" = the expected offset',
     level: 'MUST', spec: { doc: 'zephyr-fs-mgmt-h', section: 'enum fs_mgmt_err_code_t', quote: 'The specified data offset is not valid, this could indicate that the file on the device has changed since the previous command.' }, requires: FILES, story: 'upload', destructive: true,
-    stimulus: 'Start a 1500-byte upload with a 512-byte first chunk, then send the chunk for offset 1024.',
-    requirement: 'A group error 11 FILE_OFFSET_NOT_VALID with "len": 512 beside "err".',
+    stimulus: 'Start a three-chunk upload with its first chunk (512 bytes, less where the request limit is smaller), then send the chunk for the third chunk\'s offset.',
+    requirement: 'A group error 11 FILE_OFFSET_NOT_VALID with "len" = the first chunk\'s size (the expected offset) beside "err".',
     async run(ctx) {
-      const name = fileName('off');
-      const content = ctx.fixtures.bytes(1500);
-      ctx.expect.smpOk(await ctx.smp.request(smpRequest(fsCommands.upload, { off: 0, data: content.subarray(0, FS_CHUNK_BYTES), name, len: content.length })));
-      const reply = await ctx.smp.request(smpRequest(fsCommands.upload, { off: 1024, data: content.subarray(1024), name }));
+      const name = fileName(ctx, 'off');
+      const chunk = fsChunkBytes(ctx);
+      const content = ctx.fixtures.bytes(3 * chunk);
+      ctx.expect.smpOk(await ctx.smp.request(smpRequest(fsCommands.upload, { off: 0, data: content.subarray(0, chunk), name, len: content.length })));
+      const reply = await ctx.smp.request(smpRequest(fsCommands.upload, { off: 2 * chunk, data: content.subarray(2 * chunk), name }));
       const { body } = ctx.expect.mgmtErr(reply, fsErr(FsMgmtErr.FILE_OFFSET_NOT_VALID));
-      ctx.expect.that(body.rsp['len'] === FS_CHUNK_BYTES, { check: 'field "len"', expected: `"len": ${FS_CHUNK_BYTES} (the expected offset)`, actual: JSON.stringify(body.rsp['len'] ?? 'absent') });
+      ctx.expect.that(body.rsp['len'] === chunk, { check: 'field "len"', expected: `"len": ${chunk} (the expected offset)`, actual: JSON.stringify(body.rsp['len'] ?? 'absent') });
     },
   });
 

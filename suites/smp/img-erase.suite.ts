@@ -7,7 +7,7 @@ import { smpRequest } from '../../src/codec/smp/command.ts';
 import { MgmtErr, MgmtGroup, SmpVersion } from '../../src/codec/smp/constants.ts';
 import { imgCommands, ImgMgmtErr } from '../../src/codec/smp/groups/index.ts';
 import { defineSuite } from '../../src/conformance/index.ts';
-import { eraseTimeoutMs, freeSecondarySlot, IMAGE_PAYLOAD_BYTES, readState, runningHash, SECONDARY_SLOT, slotEntry, uploadImage, withPendingTest } from './img-helpers.ts';
+import { CHUNK_BYTES, eraseTimeoutMs, freeSecondarySlot, IMAGE_PAYLOAD_BYTES, readState, runningHash, SECONDARY_SLOT, slotEntry, uploadImage, withPendingTest } from './img-helpers.ts';
 
 const IMG = MgmtGroup.IMAGE;
 const STATE = ['smp.img.state'];
@@ -123,7 +123,7 @@ defineSuite({ id: 'smp/img-erase', protocol: 'SMP', feature: 'img', title: 'Imag
       if (size === undefined) return ctx.skip('slot info gives no size for slot 1');
       await freeSecondarySlot(ctx);
       const image = ctx.fixtures.image(IMAGE_PAYLOAD_BYTES);
-      const reply = await ctx.smp.request(smpRequest(imgCommands.upload, { image: 0, len: size + 1, off: 0, data: image.subarray(0, 256) }));
+      const reply = await ctx.smp.request(smpRequest(imgCommands.upload, { image: 0, len: size + 1, off: 0, data: image.subarray(0, CHUNK_BYTES) }));
       ctx.expect.mgmtErr(reply, { v2: { group: IMG, rc: ImgMgmtErr.INVALID_IMAGE_TOO_LARGE } });
     },
   });

@@ -15,8 +15,12 @@ export { sha256 };
 
 /** The slot uploads go to (image 0's secondary slot). */
 export const SECONDARY_SLOT = 1;
-/** Data bytes per chunk of the upload cases' hand-made chunks: small enough for any buffer and serial line. */
-export const CHUNK_BYTES = 256;
+/**
+ * Data bytes per chunk of the upload cases' hand-made chunks: even a first chunk with the widest
+ * fields (32-bit `len` and `off`, a 33-byte `sha`, `image`, `upgrade`) stays a 217-byte packet,
+ * within Zephyr's default serial transport MTU of 256 (docs/spec/smp.md §4.3, §4.7).
+ */
+export const CHUNK_BYTES = 128;
 /** Payload bytes of the fixture image most cases upload (a few chunks). */
 export const IMAGE_PAYLOAD_BYTES = 1024;
 /** The fixture images' version as img_mgmt prints it: `1.2.3.4` (v4.0, with build) or `1.2.3`. */

@@ -104,12 +104,12 @@ defineSuite({ id: 'smp/img-upload', protocol: 'SMP', feature: 'img', title: 'Ima
     id: 'SMP-IMG-UPLOAD-009',
     title: 'a chunk that skips ahead is answered with the expected offset, and the upload still completes intact',
     level: 'MUST', spec: { doc: 'zephyr-smp-g1', section: 'Image upload', quote: 'offset of last successfully written byte of update.' }, requires: UPLOAD, story: 'upload', destructive: true,
-    stimulus: 'After 2 chunks, send the chunk at offset 768 (expected 512); then finish from 512 with "sha" set.',
-    requirement: 'The skipping chunk gets {"off": 512} and is not written; the upload completes, "match" true where present.',
+    stimulus: `After 2 chunks of ${CHUNK_BYTES} bytes, send the chunk at offset ${3 * CHUNK_BYTES} (expected ${2 * CHUNK_BYTES}); then finish chunk by chunk from ${2 * CHUNK_BYTES}.`,
+    requirement: `The skipping chunk gets {"off": ${2 * CHUNK_BYTES}} and is not written; the upload completes, "match" true where present.`,
     async run(ctx) {
       const image = await startUpload(ctx, 2);
       ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, chunkAt(image, 3 * CHUNK_BYTES)))).field('off').toBe(2 * CHUNK_BYTES);
-      let last = ctx.expect.smpOk(await ctx.smp.request(smpRequest(imgCommands.upload, chunkAt(image, 2 * CHUNK_BYTES, image.length))));
+      let last = ctx.expect.smpOk(await uploadImageSteps(ctx, image, { from: 2 * CHUNK_BYTES, chunkBytes: CHUNK_BYTES }));
       last = last.field('off').toBe(image.length);
       if (last.match !== undefined) last.field('match').toBe(true);
     },
@@ -131,12 +131,14 @@ defineSuite({ id: 'smp/img-upload', protocol: 'SMP', feature: 'img', title: 'Ima
     id: 'SMP-IMG-UPLOAD-011',
     title: 'a chunk reaching past the announced "len" is refused with err 31 (data overrun)',
     level: 'MUST', spec: { doc: 'zephyr-img-mgmt-h', section: 'enum img_mgmt_err_code_t', quote: 'The amount of data sent is larger than the provided image size.' }, requires: UPLOAD, story: 'upload', destructive: true,
-    stimulus: 'Start an upload, then send the rest of the image plus 16 extra bytes in one chunk at the expected offset.',
+    stimulus: 'Upload all but the last chunk, then send the rest of the image plus 16 extra bytes in one chunk at the expected offset.',
     requirement: 'A group error 31 INVALID_IMAGE_DATA_OVERRUN.',
     async run(ctx) {
-      const image = await startUpload(ctx, 1);
-      const data = new Uint8Array([...image.subarray(CHUNK_BYTES), ...ctx.fixtures.bytes(16)]);
-      ctx.expect.mgmtErr(await ctx.smp.request(smpRequest(imgCommands.upload, { off: CHUNK_BYTES, data })), groupErr(ImgMgmtErr.INVALID_IMAGE_DATA_OVERRUN));
+      // Every chunk but the last, so the overrunning one stays within the request limit.
+      const lastStart = Math.floor((ctx.fixtures.image(IMAGE_PAYLOAD_BYTES).length - 1) / CHUNK_BYTES) * CHUNK_BYTES;
+      const image = await startUpload(ctx, lastStart / CHUNK_BYTES);
+      const data = new Uint8Array([...image.subarray(lastStart), ...ctx.fixtures.bytes(16)]);
+      ctx.expect.mgmtErr(await ctx.smp.request(smpRequest(imgCommands.upload, { off: lastStart, data })), groupErr(ImgMgmtErr.INVALID_IMAGE_DATA_OVERRUN));
       await ctx.expect.alive();
     },
   });

@@ -125,12 +125,16 @@ function uploadFile(device: SimDevice, ctx: HandlerContext): HandlerResult {
   return okRsp({ off: open.off });
 }
 
-/** Append `data` (after truncating when asked); a full file system → group error 10. */
+/**
+ * Append `data` (after truncating when asked); a full file system → group error 10
+ * (`fs-full-reports-ok`: success, nothing stored).
+ */
 function writeChunk(device: SimDevice, name: string, data: Uint8Array, isTruncate: boolean): HandlerResult | undefined {
   const old = isTruncate ? new Uint8Array(0) : (device.files.get(name) ?? new Uint8Array(0));
   let used = 0;
   for (const [n, f] of device.files) if (n !== name) used += f.length;
   if (used + old.length + data.length > (device.options.fsBytes ?? FS_CAPACITY_BYTES)) {
+    if (device.faults.has('fs-full-reports-ok')) return undefined;
     device.openFile = undefined;
     return groupErr(FsErr.FILE_WRITE_FAILED);
   }

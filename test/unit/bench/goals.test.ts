@@ -12,7 +12,7 @@ function upload(zephyr: number, pipelined: number, gain: number, pty: number): U
   return {
     device: { processingMsPerRequest: 10, bufSize: 2048, slotBytes: 0x120000 },
     udp: { imageBytes: 1 << 20, loopback: { ...link, zephyr2Buf: run(zephyr) }, latency: link },
-    pty: { imageBytes: 65536, baudRate: 115200, chunkDataBytes: 2020, bytesPerSec: 1, framedLineRateBytesPerSec: 1, ofFramedLineRateRatio: pty },
+    pty: { imageBytes: 65536, baudRate: 115200, serialMtuBytes: 256, bufCount: 4, window: 3, chunkDataBytes: 234, bytesPerSec: 1, framedLineRateBytesPerSec: 1, ofFramedLineRateRatio: pty },
   };
 }
 

@@ -171,12 +171,25 @@ describe('uploadImage over UDP against the simulator', () => {
 
 describe.skipIf(!isPtyAvailable())('uploadImage over the simulator pseudo-terminal', () => {
   it('fills requests to buf_size − 4 (length and CRC share the buffer) and writes the image', async () => {
-    const c = await connect('serial');
+    // A serial transport whose MTU is the whole SMP buffer.
+    const c = await connect('serial', { serial: { mtu: 2048 } });
     const image = testImage(9_000);
     const result = await uploadImage(c.client, image);
     expect(result.match).toBe(true);
     const sizes = uploadRequests(c).map((p) => p.length);
     expect(Math.max(...sizes)).toBe(2044);
+    expect((await slotHashes(c))[1]).toBe(imageHashHex(image));
+  });
+
+  it('fills requests to the transport MTU (256 by default, as Zephyr) and writes the image', async () => {
+    const c = await connect('serial');
+    const image = testImage(3_000);
+    const result = await uploadImage(c.client, image, { link: { kind: 'serial', maxPacketBytes: 256 } });
+    expect(result.match).toBe(true);
+    expect(result.retransmits).toBe(0);
+    const sizes = uploadRequests(c).map((p) => p.length);
+    expect(Math.max(...sizes)).toBe(256);
+    expect(sizes.slice(0, -1).every((n) => n === 256)).toBe(true);
     expect((await slotHashes(c))[1]).toBe(imageHashHex(image));
   });
 });

@@ -49,7 +49,7 @@ const rows: { name: string; text: string; messages: string[] }[] = [
   {
     name: 'unknown sim key',
     text: withTarget({ kind: 'sim', sim: { buf_size: 1 } }),
-    messages: ["targets.json#/targets/t/sim/buf_size: unknown key 'buf_size' (allowed: transports, faults, errorForm, bufSize, bufCount, lwm2m)"],
+    messages: ["targets.json#/targets/t/sim/buf_size: unknown key 'buf_size' (allowed: transports, faults, errorForm, bufSize, bufCount, serialMtu, fsBytes, lwm2m)"],
   },
   {
     name: 'unknown kind',

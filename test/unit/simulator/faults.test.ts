@@ -23,7 +23,7 @@ const imageStart = (len: number, data = new Uint8Array(256)): Record<string, unk
 
 type Check = (link: SimLink, sim: RunningSimulator) => Promise<void>;
 
-const CHECKS: Record<string, { check: Check; serial?: boolean; options?: { bufCount?: number; serial?: { mtu: number } } }> = {
+const CHECKS: Record<string, { check: Check; serial?: boolean; options?: { bufCount?: number; serial?: { mtu: number }; fsBytes?: number } }> = {
   'wrong-seq': { check: async (l) => expect(header(await l.ask(req(W, 0, 0, { d: 'a' }, { seq: 5 }))).seq).toBe(6) },
   'wrong-response-op': { check: async (l) => expect(header(await l.ask(req(W, 0, 0, { d: 'a' }))).op).toBe(2) },
   'length-off-by-one': {
@@ -203,6 +203,15 @@ const CHECKS: Record<string, { check: Check; serial?: boolean; options?: { bufCo
     serial: true,
     options: { serial: { mtu: 256 } },
     check: async (l) => expect(await l.ask(req(W, 0, 0, { d: 'm'.repeat(400) }))).toBeDefined(),
+  },
+  // A 100-byte file system: the second 64-byte chunk does not fit, yet the profile acknowledges it.
+  'fs-full-reports-ok': {
+    options: { fsBytes: 100 },
+    check: async (l) => {
+      const data = new Uint8Array(64).fill(7);
+      expect(body(await l.ask(req(W, 8, 0, { off: 0, data, name: '/lfs1/full', len: 128 })))).toEqual({ off: 64 });
+      expect(body(await l.ask(req(W, 8, 0, { off: 64, data, name: '/lfs1/full' })))).toEqual({ off: 128 });
+    },
   },
   'storage-erase-fails': { check: async (l) => expect(body(await l.ask(req(W, 63, 0)))).toEqual({ err: { group: 63, rc: 4 } }) },
 };

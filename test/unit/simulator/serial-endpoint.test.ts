@@ -27,8 +27,15 @@ describe('serial endpoint on a pty (smp.md §4.2–4.3, §6.3)', () => {
 
   it('echo, short and multi-line (response split the Zephyr way)', async () => {
     expect(body(await link.ask(req(W, 0, 0, { d: 'hello' })))).toEqual({ r: 'hello' });
-    const long = 'z'.repeat(400);
+    const long = 'z'.repeat(240);
     expect(body(await link.ask(req(W, 0, 0, { d: long })))).toEqual({ r: long });
+  });
+
+  it('§4.3: a frame over the transport MTU (256 by default, as Zephyr) is dropped silently; one at it is answered', async () => {
+    const atMtu = req(W, 0, 0, { d: 'm'.repeat(243) });
+    expect(atMtu.length).toBe(256);
+    expect(await link.collect(req(W, 0, 0, { d: 'm'.repeat(244) }), 300)).toEqual([]);
+    expect(body(await link.ask(atMtu))).toEqual({ r: 'm'.repeat(243) });
   });
 
   it('§6.3 item 30: a line longer than 127 bytes is dropped silently; exactly 127 works', async () => {
@@ -67,11 +74,12 @@ describe('serial endpoint on a pty (smp.md §4.2–4.3, §6.3)', () => {
     const udp = await SimLink.udp(sim);
     const udp6 = await SimLink.udp(sim, 'udp6');
     try {
-      const data = new Uint8Array(256).fill(0xaa);
+      // 128-byte chunks: every request fits the pty's 256-byte MTU.
+      const data = new Uint8Array(128).fill(0xaa);
       data.set([0x3d, 0xb8, 0xf3, 0x96]);
-      expect(body(await udp.ask(req(W, 1, 1, { image: 0, len: 1024, off: 0, data })))).toEqual({ off: 256 });
-      expect(body(await link.ask(req(W, 1, 1, { off: 256, data: new Uint8Array(256) })))).toEqual({ off: 512 });
-      expect(body(await udp6.ask(req(W, 1, 1, { off: 512, data: new Uint8Array(256) })))).toEqual({ off: 768 });
+      expect(body(await udp.ask(req(W, 1, 1, { image: 0, len: 1024, off: 0, data })))).toEqual({ off: 128 });
+      expect(body(await link.ask(req(W, 1, 1, { off: 128, data: new Uint8Array(128) })))).toEqual({ off: 256 });
+      expect(body(await udp6.ask(req(W, 1, 1, { off: 256, data: new Uint8Array(128) })))).toEqual({ off: 384 });
       expect(sim.udp6?.host).toBe('::1');
     } finally {
       await udp.close();
@@ -96,11 +104,11 @@ describe('serial console text and line-rate emulation', () => {
     }
   });
 
-  it('baudRate paces bytes at baud/10 per second both ways (38400 baud: ~760 bytes ≥ 190 ms)', async () => {
+  it('baudRate paces bytes at baud/10 per second both ways (38400 baud: ~670 bytes ≥ 170 ms)', async () => {
     const sim = await startSimulator({ udp: false, serial: { baudRate: 38400 }, consoleText: false });
     const link = await SimLink.serial(sim, 38400);
     try {
-      const d = 'q'.repeat(270);
+      const d = 'q'.repeat(240);
       const packet = req(W, 0, 0, { d });
       const wireBytes = encodeSerialFrames(packet).length * 2;
       const started = performance.now();

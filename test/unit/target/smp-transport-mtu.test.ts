@@ -3,6 +3,9 @@ import { SmpClient } from '../../../src/client/smp-client.ts';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator/index.ts';
 import { echoPacketBytes, echoTextFor, measureTransportMtu } from '../../../src/target/smp/transport-mtu.ts';
 import { SerialTransport } from '../../../src/transport/serial.ts';
+import { smpRequest } from '../../../src/codec/smp/command.ts';
+import { osCommands } from '../../../src/codec/smp/groups/index.ts';
+import { ResponseTimeoutError } from '../../../src/errors.ts';
 
 let sim: RunningSimulator | undefined;
 let client: SmpClient | undefined;
@@ -41,8 +44,18 @@ describe('serial transport MTU discovery', () => {
     expect(mtu.probes?.some((p) => p.seen === 'answered' && p.packetBytes === mtu.bytes)).toBe(true);
   }, 30_000);
 
-  it('takes the ceiling in one probe when the device answers it', async () => {
+  it('measures Zephyr\'s default 256 on the simulator as started without options (a real pty)', async () => {
     const c = await serialClient({});
+    const mtu = await measureTransportMtu(c, { ceilingBytes: 2044, timeoutMs: 800 });
+    expect(mtu.bytes).toBeGreaterThan(256 - 8);
+    expect(mtu.bytes).toBeLessThanOrEqual(256);
+    // Silence over the MTU, an answer at it: the frame is dropped, not refused.
+    await expect(c.request(smpRequest(osCommands.echo, { d: 'm'.repeat(echoTextFor(257)) }), { timeoutMs: 800 })).rejects.toThrow(ResponseTimeoutError);
+    expect((await c.request(smpRequest(osCommands.echo, { d: 'm'.repeat(echoTextFor(256)) }))).body.kind).toBe('ok');
+  }, 30_000);
+
+  it('takes the ceiling in one probe when the device answers it', async () => {
+    const c = await serialClient({ mtu: 2044 });
     const mtu = await measureTransportMtu(c, { ceilingBytes: 1000, timeoutMs: 1500 });
     expect(mtu.bytes).toBe(echoPacketBytes(echoTextFor(1000)));
     expect(mtu.probes).toHaveLength(1);
