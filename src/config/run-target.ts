@@ -59,7 +59,7 @@ export interface RunTarget extends TargetConfig {
   /** Listeners bound before the device started (empty when no protocol listens). */
   listening: ListenAddresses;
   /** A process target's files: its output log (report attachment) and the exit record the run writes when it ends. */
-  device?: { output: string; status: string };
+  device?: { output: string; status: string; control?: string };
 }
 
 /** What a run decided for a target. */
@@ -72,7 +72,7 @@ export interface RunChoices {
   smp?: string | undefined;
   allowDestructive?: boolean;
   listening?: ListenAddresses;
-  device?: { output: string; status: string };
+  device?: { output: string; status: string; control?: string };
   /** The protocols this run tests (default: every one the target has). */
   protocols?: readonly TargetProtocol[];
   /** Enabler version of the simulated LwM2M client (an LwM2M run of a `sim` target). */

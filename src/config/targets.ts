@@ -15,6 +15,7 @@ import { ConfigChecker, childPointer, describeJson } from './checker.ts';
 import { locateJsonError } from './json-locate.ts';
 import { DEFAULT_REGISTRATION_TIMEOUT_MS, parseListenAddress, type Lwm2mTargetOptions } from './lwm2m-target.ts';
 import { schemaProblems } from './targets-schema.ts';
+import type { CrashOptions } from './crash.ts';
 
 /** LwM2M enabler versions the simulated client speaks. */
 export type SimLwm2mVersion = '1.0' | '1.1';
@@ -128,6 +129,8 @@ export interface TargetConfig {
   budgets: Record<string, number>;
   /** Absent: `defaultReset(kind)` (see `resetOf`). */
   reset?: ResetOptions;
+  /** How a dead device is told (absent: `crashOf` defaults). */
+  crash?: CrashOptions;
   build?: BuildOutputs;
   baseline?: BaselineReports;
   hardware?: HardwareInfo;
@@ -201,6 +204,7 @@ interface RawTarget {
   strict?: boolean;
   budgets?: BudgetsInput;
   reset?: Partial<ResetOptions> & { method: ResetMethod };
+  crash?: CrashOptions;
   build?: BuildOutputs;
   baseline?: BaselineReports;
   hardware?: HardwareInfo;
@@ -264,6 +268,9 @@ function checkTarget(c: ConfigChecker, name: string, t: RawTarget, base: string,
     if (typeof parsed === 'string') c.problem(`${at}/lwm2m/listen`, parsed);
     out.lwm2m = { listen: t.lwm2m.listen, endpoint: t.lwm2m.endpoint, registrationTimeoutMs: t.lwm2m.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS };
   }
+  const consoleProblem = t.crash?.console !== undefined ? options.checkConnection?.(t.crash.console) : undefined;
+  if (consoleProblem !== undefined) c.problem(`${at}/crash/console`, consoleProblem);
+  if (t.crash !== undefined) out.crash = { ...t.crash, ...(t.crash.faultPatterns ? { faultPatterns: [...t.crash.faultPatterns] } : {}) };
   if (t.build !== undefined) out.build = resolvePaths(base, t.build);
   if (t.baseline !== undefined) out.baseline = resolvePaths(base, t.baseline);
   if (t.hardware !== undefined) out.hardware = { ...t.hardware, ...(t.hardware.fixtures ? { fixtures: [...t.hardware.fixtures] } : {}) };

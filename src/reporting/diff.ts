@@ -138,10 +138,10 @@ function footprintGrowth(before: readonly FootprintRow[], after: readonly Footpr
   return out;
 }
 
-function caseChanges(baseline: SummaryTarget, current: SummaryTarget, o: DiffOptions): Omit<TargetDiff, 'target' | 'footprintGrowth'> {
+function caseChanges(baseline: SummaryTarget, current: SummaryTarget, o: DiffOptions): Omit<TargetDiff, 'target' | 'footprintGrowth' | 'newCrashes'> {
   const then = new Map(baseline.cases.map((c) => [c.id, c]));
   const now = new Map(current.cases.map((c) => [c.id, c]));
-  const out: Omit<TargetDiff, 'target' | 'footprintGrowth'> = { newFailures: [], fixed: [], newlyUnsupported: [], added: [], removed: [], timingRegressions: [] };
+  const out: Omit<TargetDiff, 'target' | 'footprintGrowth' | 'newCrashes'> = { newFailures: [], fixed: [], newlyUnsupported: [], added: [], removed: [], timingRegressions: [] };
   for (const after of current.cases) {
     const before = then.get(after.id);
     if (before === undefined) {
