@@ -41,3 +41,4 @@ export { DEFAULT_DIFF_OPTIONS, diffSummaries, diffTarget, targetRegressed, type 
 export { renderSummaryDiff } from './diff-text.ts';
 // The vitest reporters (./vitest-reporters.ts) are left out on purpose: they load vitest/node and
 // allure-vitest, which code running inside a test worker must not pull in through this index.
+export { ALLURE_CRASH_STATUS, markAllureCrashes } from './allure-crash.ts';

@@ -44,7 +44,8 @@ export interface CaseSummary {
 /** One outgoing frame of a crash's reproducer: exact bytes, and what they decode to. */
 export interface CrashFrame {
   hex: string;
-  decoded?: JsonValue;
+  /** JSON-safe decoded form (header and body). */
+  decoded?: unknown;
 }
 
 /** How the harness brought a dead device back (or failed to). */
