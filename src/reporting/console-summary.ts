@@ -79,6 +79,6 @@ export function renderConsoleSummary(summary: RunSummary): string {
   lines.push(...table([header, ...rows]));
   const failing = summary.targets.flatMap(failingLines);
   if (failing.length > 0) lines.push('', 'Failing:', ...failing);
-  else lines.push('', 'No failures.');
+  else lines.push('', crashes.length > 0 ? 'No failures besides the crash(es) above.' : 'No failures.');
   return `${lines.join('\n')}\n`;
 }

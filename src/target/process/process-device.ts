@@ -188,7 +188,8 @@ export async function startProcessTarget(target: TargetConfig, dir: string, list
   const restartOnRequest = watchRestartRequests(files.control, async () => {
     const old = current;
     current = undefined;
-    if (old) await killAndWait(old);
+    // A crashed or hung device has nothing to save: no grace period.
+    if (old) await killAndWait(old, 'SIGKILL');
     rmSync(files.status, { force: true });
     tail.note('restart requested by the harness');
     await begin();
@@ -210,10 +211,14 @@ export async function startProcessTarget(target: TargetConfig, dir: string, list
 }
 
 /** Stop a child's process group (SIGTERM, SIGKILL after the grace) and wait for its exit. */
-async function killAndWait(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+async function killAndWait(child: ChildProcess, first: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    // The process is gone, but a child it started may still hold the pseudo-terminal.
+    killGroup(child, 'SIGKILL');
+    return;
+  }
   const gone = new Promise<void>((r) => child.once('exit', () => r()));
-  killGroup(child, 'SIGTERM');
+  killGroup(child, first);
   const timer = setTimeout(() => killGroup(child, 'SIGKILL'), PROCESS_STOP_MS);
   await gone;
   clearTimeout(timer);
