@@ -150,6 +150,13 @@ async function enact(verdict: Verdict, vctx: TestContext, recorder: CaseRecorder
   if (verdict.error) throw verdict.error;
 }
 
+/** Thrown inside the case runner when the device is dead: the case is not run. */
+class CaseBlockedSignal extends Error {
+  constructor(readonly deadSince: string) {
+    super(`device dead since ${deadSince}`);
+  }
+}
+
 /** A case not run because the device is dead: it ends `blocked`, naming the case that killed it. */
 async function enactBlocked(meta: ConformanceMeta, vctx: TestContext, deadSince: string, startNs: bigint): Promise<void> {
   meta.outcome = 'blocked';
@@ -187,7 +194,7 @@ export async function runCase(info: CaseInfo, level: Level, meta: ConformanceMet
     meta.transport = session.transportKind;
     meta.strict = session.isStrict;
     const deadSince = session.crashWatch?.deadSince;
-    if (deadSince !== undefined) return await enactBlocked(meta, vctx, deadSince, startNs);
+    if (deadSince !== undefined) throw new CaseBlockedSignal(deadSince);
     const broken = lwm2mBrokenReason(meta.protocol, info, session);
     if (broken !== undefined) throw new CaseBrokenError(broken);
     const reason = unsupportedReason(info, session);
@@ -201,6 +208,8 @@ export async function runCase(info: CaseInfo, level: Level, meta: ConformanceMet
   } catch (e) {
     error = e;
   }
+  // Outside the try: vitest's skip throws, and a blocked case must not become broken.
+  if (error instanceof CaseBlockedSignal) return enactBlocked(meta, vctx, error.deadSince, startNs);
   const entries = session && mark !== undefined ? evidenceTrace(meta.protocol, session).since(mark) : [];
   if (isResponseTimeout(error)) error = explainTimeout(error, info, entries, meta.protocol);
   const ending = classifyEnding({ caseId: info.id, spec: specText(info), level, isStrict: session?.isStrict ?? false, error, ...recorder });

@@ -110,7 +110,9 @@ export class Session {
       const found = await openDrivers(target, drivers, start, (d) => (device = d));
       const session = new Session(target, drivers, found, device);
       const files = device?.files ?? target.device;
-      session.#guard = await CrashGuard.forSession(session, { files, reportDir: target.reportDir ?? join(process.cwd(), 'reports', target.name) });
+      // An injected link (unit tests' memory pairs) has no device to bring back: crash handling only when asked for.
+      const guarded = options.transport === undefined || target.crash?.detect === true;
+      if (guarded) session.#guard = await CrashGuard.forSession(session, { files, reportDir: target.reportDir ?? join(process.cwd(), 'reports', target.name) });
       return session;
     } catch (e) {
       await device?.stop();
