@@ -122,7 +122,7 @@ export async function startTargetRun(plan: TargetRunPlan, phases: { listen: List
     throw e;
   }
   return {
-    target: runTargetOf(plan.target, { ...plan, smp: device.smp, listening: listeners.addresses, ...(device.files ? { device: device.files } : {}) }),
+    target: runTargetOf(plan.target, { ...plan, smp: device.smp, listening: listeners.addresses, ...(device.files ? { device: device.files } : {}), ...(phases.outDir !== undefined ? { reportDir: join(phases.outDir, plan.key) } : {}) }),
     stop: async () => {
       await device.stop();
       await listeners.close();

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Reporter } from 'vitest/node';
-import { buildTargetSummary, type CaseRecord, type JsonValue, missingCaseRecord, type TargetSummary, toCaseSummary, writeFileAtomic } from '../reporting/index.ts';
+import { buildTargetSummary, type CaseRecord, crashesOf, markAllureCrashes, type JsonValue, missingCaseRecord, type TargetSummary, toCaseSummary, writeFileAtomic } from '../reporting/index.ts';
 import { writeAllureResultFromRecord } from '../reporting/allure-missing.ts';
 import { junitFileName, renderJUnit } from '../reporting/junit.ts';
 import { CaseCollector, ConformanceAllureReporter } from '../reporting/vitest-reporters.ts';
@@ -162,6 +162,7 @@ export async function executeTargetRun(plan: TargetRunPlan, given: TargetRunCont
   });
   const runError = await runWithTarget(plan, ctx, collector, sessionFile);
   const records = completeRecordsWithAllure(ctx.selected, collector.records, `not run: ${runError ?? 'no result reported'}`, ctx.outDir, plan);
+  markAllureCrashes(join(ctx.outDir, 'allure-results'), records);
   const problems = [...(ctx.loadProblems ?? []).map((p) => `suite file failed to load: ${p}`), ...(runError !== undefined ? [runError] : [])];
   const error = problems.length > 0 ? problems.join('; ') : undefined;
   const info = readSessionInfo(sessionFile);
@@ -172,6 +173,7 @@ export async function executeTargetRun(plan: TargetRunPlan, given: TargetRunCont
     capabilities: info.capabilities,
     ...(info.timing ? { timing: info.timing } : {}),
     cases: records.map(toCaseSummary),
+    crashes: crashesOf(records),
     ...(error !== undefined ? { error } : {}),
   });
   const junit = { name: plan.target.name, transport: plan.transport, startedAt, cases: records, ...(error !== undefined ? { error } : {}) };

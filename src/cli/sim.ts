@@ -140,16 +140,32 @@ export async function simCommand(argv: string[], io: CliIo): Promise<number> {
   }
   if ('lwm2m' in options) return runLwm2mClient(options.lwm2m, io);
   const signal = untilSignal();
-  const sim = await startSimulator(options);
+  // A fault that kills the device ends the process, as a crashed native_sim does (status 3).
+  let died: (how: 'exit') => void = () => undefined;
+  const death = new Promise<'exit'>((resolve) => (died = resolve));
+  const sim = await startSimulator({
+    ...options,
+    // The device's error lines go to stdout, where native_sim prints its log.
+    onLog: (line) => {
+      if (line.includes('<err>')) io.stdout(line);
+    },
+    onFatal: (how) => {
+      if (how === 'exit') died('exit');
+    },
+  });
   const baudRate = typeof options.serial === 'object' ? options.serial.baudRate : undefined;
   io.stdout(`simulator running (faults: ${sim.faults.join(', ') || 'none'}; error form ${options.errorForm ?? 'v2'})`);
   for (const endpoint of simulatorEndpoints(sim, baudRate)) io.stdout(`  ${endpoint}`);
   io.stdout('press Ctrl+C to stop');
-  const got = await signal;
+  const got = await Promise.race([signal, death]);
   await sim.stop();
+  if (got === 'exit') return SIM_CRASH_EXIT_STATUS;
   io.stdout(`simulator stopped (${got})`);
   return 0;
 }
+
+/** Exit status of `sim` when a fault profile crashed the device. */
+export const SIM_CRASH_EXIT_STATUS = 3;
 
 /** `sim --lwm2m`: run the LwM2M client until SIGINT/SIGTERM, printing its registration events. */
 async function runLwm2mClient(options: Lwm2mClientSimulatorOptions, io: CliIo): Promise<number> {

@@ -54,3 +54,4 @@ export {
   type RunChoices,
   type RunTarget,
 } from './run-target.ts';
+export { crashOf, DEFAULT_FAULT_PATTERNS, type CrashHandling, type CrashOptions } from './crash.ts';

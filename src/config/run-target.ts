@@ -59,7 +59,9 @@ export interface RunTarget extends TargetConfig {
   /** Listeners bound before the device started (empty when no protocol listens). */
   listening: ListenAddresses;
   /** A process target's files: its output log (report attachment) and the exit record the run writes when it ends. */
-  device?: { output: string; status: string };
+  device?: { output: string; status: string; control?: string };
+  /** Where this target run's reports go (`<out>/<key>`): crash reproducers are written there. */
+  reportDir?: string;
 }
 
 /** What a run decided for a target. */
@@ -72,7 +74,8 @@ export interface RunChoices {
   smp?: string | undefined;
   allowDestructive?: boolean;
   listening?: ListenAddresses;
-  device?: { output: string; status: string };
+  device?: { output: string; status: string; control?: string };
+  reportDir?: string;
   /** The protocols this run tests (default: every one the target has). */
   protocols?: readonly TargetProtocol[];
   /** Enabler version of the simulated LwM2M client (an LwM2M run of a `sim` target). */
@@ -100,6 +103,7 @@ export function runTargetOf(target: TargetConfig, run: RunChoices): RunTarget {
     readyTimeoutMs: target.process?.readyTimeoutMs ?? target.process?.ready?.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
     listening: { ...run.listening },
     ...(run.device ? { device: { ...run.device } } : {}),
+    ...(run.reportDir !== undefined ? { reportDir: run.reportDir } : {}),
     protocols: [...(run.protocols ?? targetProtocols(target))],
     ...(run.lwm2mVersion !== undefined ? { simLwm2mVersion: run.lwm2mVersion } : {}),
   };

@@ -16,6 +16,7 @@ import { locateJsonError } from './json-locate.ts';
 import { DEFAULT_REGISTRATION_TIMEOUT_MS, parseListenAddress, type Lwm2mTargetOptions } from './lwm2m-target.ts';
 import { schemaProblems } from './targets-schema.ts';
 import { checkSmpOptions, type RawSmp, type SmpTargetOptions } from './smp-target.ts';
+import type { CrashOptions } from './crash.ts';
 
 export { DEFAULT_FS_ROOT, type SmpFsOptions, type SmpTargetOptions } from './smp-target.ts';
 
@@ -137,6 +138,8 @@ export interface TargetConfig {
   budgets: Record<string, number>;
   /** Absent: `defaultReset(kind)` (see `resetOf`). */
   reset?: ResetOptions;
+  /** How a dead device is told (absent: `crashOf` defaults). */
+  crash?: CrashOptions;
   build?: BuildOutputs;
   baseline?: BaselineReports;
   hardware?: HardwareInfo;
@@ -210,6 +213,7 @@ interface RawTarget {
   strict?: boolean;
   budgets?: BudgetsInput;
   reset?: Partial<ResetOptions> & { method: ResetMethod };
+  crash?: CrashOptions;
   build?: BuildOutputs;
   baseline?: BaselineReports;
   hardware?: HardwareInfo;
@@ -273,6 +277,9 @@ function checkTarget(c: ConfigChecker, name: string, t: RawTarget, base: string,
     if (typeof parsed === 'string') c.problem(`${at}/lwm2m/listen`, parsed);
     out.lwm2m = { listen: t.lwm2m.listen, endpoint: t.lwm2m.endpoint, registrationTimeoutMs: t.lwm2m.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS };
   }
+  const consoleProblem = t.crash?.console !== undefined ? options.checkConnection?.(t.crash.console) : undefined;
+  if (consoleProblem !== undefined) c.problem(`${at}/crash/console`, consoleProblem);
+  if (t.crash !== undefined) out.crash = { ...t.crash, ...(t.crash.faultPatterns ? { faultPatterns: [...t.crash.faultPatterns] } : {}) };
   if (t.build !== undefined) out.build = resolvePaths(base, t.build);
   if (t.baseline !== undefined) out.baseline = resolvePaths(base, t.baseline);
   if (t.hardware !== undefined) out.hardware = { ...t.hardware, ...(t.hardware.fixtures ? { fixtures: [...t.hardware.fixtures] } : {}) };

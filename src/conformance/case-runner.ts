@@ -10,13 +10,13 @@ import { fromHex } from '../core/bytes.ts';
 import { elapsedMs, nowNs } from '../core/clock.ts';
 import type { TraceEntry, TraceLog } from '../core/trace.ts';
 import { describedRequirement, type CaseContext, type CaseInfo } from './declaration.ts';
-import { CaseBrokenError, CaseUnsupportedSignal, ConformanceAssertionError, isResponseTimeout } from './errors.ts';
+import { CaseBrokenError, CaseCrashError, CaseUnsupportedSignal, ConformanceAssertionError, isResponseTimeout } from './errors.ts';
 import { createFixtures } from './fixtures.ts';
 import { exchangeRaw } from './raw-exchange.ts';
 import { hasRegisterRequest, lwm2mBrokenReason, unsupportedReason } from './gating.ts';
 import { toEvidence, type ConformanceMeta, type Level } from './meta.ts';
 import { classifyEnding, type Verdict } from './outcome.ts';
-import { acquireSession, type CaseLwm2mSide, type CaseSession } from './session-port.ts';
+import { acquireSession, type CaseCrashWatch, type CaseLwm2mSide, type CaseSession } from './session-port.ts';
 import { annotateFrame } from './verifiers/describe.ts';
 import { createVerifiers, type CaseRecorder } from './verifiers/expect.ts';
 
@@ -150,6 +150,36 @@ async function enact(verdict: Verdict, vctx: TestContext, recorder: CaseRecorder
   if (verdict.error) throw verdict.error;
 }
 
+/** Thrown inside the case runner when the device is dead: the case is not run. */
+class CaseBlockedSignal extends Error {
+  constructor(readonly deadSince: string) {
+    super(`device dead since ${deadSince}`);
+  }
+}
+
+/** A case not run because the device is dead: it ends `blocked`, naming the case that killed it. */
+async function enactBlocked(meta: ConformanceMeta, vctx: TestContext, deadSince: string, startNs: bigint): Promise<void> {
+  meta.outcome = 'blocked';
+  meta.message = `device dead since ${deadSince}`;
+  meta.durationMs = elapsedMs(startNs);
+  vctx.skip(meta.message);
+}
+
+/**
+ * After the body: did the device die during the case? A crash replaces the verdict (the case's
+ * own failure was the device dying), with the crash record for the reports.
+ */
+async function crashVerdict(watch: CaseCrashWatch | undefined, info: CaseInfo, verdict: Verdict, meta: ConformanceMeta): Promise<Verdict> {
+  if (!watch || verdict.outcome === 'unsupported') return verdict;
+  const suspect = verdict.outcome === 'fail' || verdict.outcome === 'broken';
+  const crash = await watch.settle(info.id, suspect);
+  if (!crash) return verdict;
+  meta.crash = crash.record;
+  const was = verdict.outcome === 'pass' ? '' : ` (the case itself ended ${verdict.outcome}: ${verdict.message})`;
+  const message = `${crash.message}${was}`;
+  return { outcome: 'crash', message, error: new CaseCrashError(message) };
+}
+
 /** Run a case body under the kit; `meta` is the test's `task.meta.conformance`. */
 export async function runCase(info: CaseInfo, level: Level, meta: ConformanceMeta, vctx: TestContext, body: CaseBody): Promise<void> {
   const startNs = nowNs();
@@ -157,11 +187,14 @@ export async function runCase(info: CaseInfo, level: Level, meta: ConformanceMet
   let session: CaseSession | undefined;
   let mark: number | undefined;
   let error: unknown;
+  let watching = false;
   try {
     session = await acquireSession();
     meta.target = session.targetName;
     meta.transport = session.transportKind;
     meta.strict = session.isStrict;
+    const deadSince = session.crashWatch?.deadSince;
+    if (deadSince !== undefined) throw new CaseBlockedSignal(deadSince);
     const broken = lwm2mBrokenReason(meta.protocol, info, session);
     if (broken !== undefined) throw new CaseBrokenError(broken);
     const reason = unsupportedReason(info, session);
@@ -169,13 +202,18 @@ export async function runCase(info: CaseInfo, level: Level, meta: ConformanceMet
     mark = evidenceTrace(meta.protocol, session).mark();
     // Stays if the test times out before a verdict: vitest reports the timeout, the meta says why.
     meta.message = 'did not finish (test timeout or run cancelled)';
+    session.crashWatch?.begin();
+    watching = true;
     await body(createCaseContext(info, session, recorder, vctx.signal), recorder);
   } catch (e) {
     error = e;
   }
+  // Outside the try: vitest's skip throws, and a blocked case must not become broken.
+  if (error instanceof CaseBlockedSignal) return enactBlocked(meta, vctx, error.deadSince, startNs);
   const entries = session && mark !== undefined ? evidenceTrace(meta.protocol, session).since(mark) : [];
   if (isResponseTimeout(error)) error = explainTimeout(error, info, entries, meta.protocol);
-  const verdict = classifyEnding({ caseId: info.id, spec: specText(info), level, isStrict: session?.isStrict ?? false, error, ...recorder });
+  const ending = classifyEnding({ caseId: info.id, spec: specText(info), level, isStrict: session?.isStrict ?? false, error, ...recorder });
+  const verdict = watching ? await crashVerdict(session?.crashWatch, info, ending, meta) : ending;
   if (session && mark !== undefined) {
     const { evidence, dropped } = toEvidence(entries);
     meta.evidence = evidence;

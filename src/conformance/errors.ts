@@ -60,6 +60,13 @@ export class CaseBrokenError extends HarnessError {
   }
 }
 
+/** The device died during the case (docs/architecture.md "Crashes, blocked cases and recovery"). */
+export class CaseCrashError extends HarnessError {
+  constructor(message: string) {
+    super('E_DEVICE_CRASH', scrubAssert(message));
+  }
+}
+
 /** A suite declares a case wrongly (duplicate id, unknown spec document, bad level). */
 export class CaseDeclarationError extends HarnessError {
   constructor(message: string) {

@@ -7,7 +7,7 @@
  */
 import type { TraceDirection, TraceEntry } from '../core/trace.ts';
 import { toHex } from '../core/bytes.ts';
-import type { Level, OutcomeClass } from '../reporting/summary.ts';
+import type { CrashSummary, Level, OutcomeClass } from '../reporting/summary.ts';
 
 /**
  * Requirement levels and outcome classes are defined once, with the summary.json contract they
@@ -95,6 +95,8 @@ export interface ConformanceMeta {
   evidence: EvidenceEntry[];
   /** Entries left out of `evidence` because of the cap. */
   evidenceDropped: number;
+  /** Outcome `crash`: how the device died, the frames that led there, the reproducer and the recovery. */
+  crash?: CrashSummary;
 }
 
 /** Largest number of evidence entries kept per case (property cases send thousands). */

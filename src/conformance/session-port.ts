@@ -10,6 +10,7 @@ import type { Lwm2mRegistration, Lwm2mServer } from '../client/lwm2m-server.ts';
 import type { SmpClient } from '../client/smp-client.ts';
 import { SESSION_PROVIDER_KEY } from '../config/run-target.ts';
 import type { TraceLog } from '../core/trace.ts';
+import type { CrashSummary } from '../reporting/summary.ts';
 import { CaseBrokenError, hasErrorCode } from './errors.ts';
 
 /** Whether the target has a capability, and why the kit thinks so. */
@@ -55,6 +56,23 @@ export interface CaseLwm2mSide {
   readonly unreachable: string | undefined;
   /** The endpoint's active registration (throws NotRegisteredError when there is none). */
   registration(): Lwm2mRegistration;
+}
+
+/**
+ * Crash handling of a session (docs/architecture.md "Crashes, blocked cases and recovery"): the
+ * kit calls `begin` before a case body and `settle` after it; while `deadSince` is set, cases are
+ * not run and end `blocked`.
+ */
+export interface CaseCrashWatch {
+  /** The case during which the device died, while it is dead and could not be brought back. */
+  readonly deadSince: string | undefined;
+  /** A case starts: watch for a dead device (process exit, console fault banner) until `settle`. */
+  begin(): void;
+  /**
+   * A case ended; `suspect` when it failed or broke (the liveness fence runs then, and when its
+   * last frames went unanswered). The crash when the device died during it (recovery tried).
+   */
+  settle(caseId: string, suspect: boolean): Promise<{ message: string; record: CrashSummary } | undefined>;
 }
 
 /** The session as the case kit sees it; `Session` in src/target implements it. */
@@ -119,6 +137,8 @@ export interface CaseSession {
   readonly resetMethod?: string;
   /** Reset by the target's method and wait until ready; resolves with the ms from reset to ready. */
   resetDevice?(): Promise<number>;
+  /** Crash handling; undefined when the target turns detection off (sim targets by default). */
+  readonly crashWatch?: CaseCrashWatch | undefined;
 }
 
 export { SESSION_PROVIDER_KEY };

@@ -46,6 +46,8 @@ export const OUTCOME_TAG: Readonly<Record<OutcomeClass, string>> = {
   informational: 'informational',
   unsupported: 'unsupported',
   broken: 'broken',
+  crash: 'crash',
+  blocked: 'blocked',
 };
 
 function description(c: CaseRecord): string {

@@ -17,6 +17,9 @@ const STATUS: Record<OutcomeClass, string> = {
   fail: 'failed',
   broken: 'broken',
   unsupported: 'skipped',
+  // Allure's only status no other outcome uses: crashes stand apart in its status chart.
+  crash: 'unknown',
+  blocked: 'skipped',
 };
 
 /** Write one Allure result for a case from its record; returns the file's path. */

@@ -6,7 +6,7 @@
  * @see docs/architecture.md "Cases"
  */
 import type { CaseRecord } from './case-record.ts';
-import { LEVELS, type Level, OUTCOME_CLASSES, type OutcomeClass } from './summary.ts';
+import { type CrashSummary, type JsonValue, LEVELS, type Level, OUTCOME_CLASSES, type OutcomeClass } from './summary.ts';
 
 /** The parts of a finished vitest test the mapping needs (kept free of vitest types for tests). */
 export interface FinishedTest {
@@ -50,16 +50,16 @@ export function classifyError(error: { name?: string; message?: string; stack?: 
 
 function outcomeOf(t: FinishedTest, metaOutcome: OutcomeClass | undefined): OutcomeClass {
   if (t.state === 'failed') {
-    return metaOutcome === 'fail' || metaOutcome === 'broken' ? metaOutcome : classifyError(t.errors[0]);
+    return metaOutcome === 'fail' || metaOutcome === 'broken' || metaOutcome === 'crash' ? metaOutcome : classifyError(t.errors[0]);
   }
-  if (t.state === 'skipped') return 'unsupported';
+  if (t.state === 'skipped') return metaOutcome === 'blocked' ? 'blocked' : 'unsupported';
   if (t.state === 'pending') return 'broken';
   return metaOutcome === 'nonStrict' || metaOutcome === 'informational' ? metaOutcome : 'pass';
 }
 
 function messageOf(t: FinishedTest, outcome: OutcomeClass, metaMessage: string): string {
   if (metaMessage) return metaMessage;
-  if (outcome === 'fail' || outcome === 'broken') return t.errors[0]?.message ?? (t.state === 'pending' ? 'not run' : 'failed');
+  if (outcome === 'fail' || outcome === 'broken' || outcome === 'crash') return t.errors[0]?.message ?? (t.state === 'pending' ? 'not run' : 'failed');
   if (outcome === 'unsupported') return t.note ?? 'skipped';
   return '';
 }
@@ -71,6 +71,32 @@ function splitName(name: string): { id: string; title: string } {
 
 function optionalNumber(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** The crash a `crash` case carries in its metadata (checked field by field; undefined when malformed). */
+export function crashOf(value: unknown): CrashSummary | undefined {
+  const c = obj(value);
+  const caseId = str(c['caseId']);
+  const atMs = optionalNumber(c['atMs']);
+  if (!caseId || atMs === undefined) return undefined;
+  const since = optionalNumber(c['sinceLastAnswerMs']);
+  const frames = Array.isArray(c['lastFrames']) ? c['lastFrames'].map(obj).filter((f) => typeof f['hex'] === 'string') : [];
+  const out: CrashSummary = {
+    caseId,
+    atMs,
+    cause: str(c['cause'], 'unknown'),
+    sinceLastAnswerMs: since ?? null,
+    lastFrames: frames.map((f) => ({ hex: str(f['hex']), ...(f['decoded'] !== undefined ? { decoded: f['decoded'] as JsonValue } : {}) })),
+    console: Array.isArray(c['console']) ? c['console'].filter((l): l is string => typeof l === 'string') : [],
+    reproduced: typeof c['reproduced'] === 'boolean' ? c['reproduced'] : null,
+    reproducer: typeof c['reproducer'] === 'string' ? c['reproducer'] : null,
+  };
+  const r = obj(c['recovery']);
+  if (typeof r['method'] === 'string' && typeof r['ok'] === 'boolean') {
+    const ms = optionalNumber(r['ms']);
+    out.recovery = { method: r['method'], ok: r['ok'], ...(ms !== undefined ? { ms } : {}), ...(typeof r['error'] === 'string' ? { error: r['error'] } : {}) };
+  }
+  return out;
 }
 
 /** Build the record of one finished test; never throws on odd metadata. */
@@ -106,6 +132,8 @@ export function caseRecordFromTest(t: FinishedTest): CaseRecord {
   if (counterexample) record.counterexample = counterexample;
   const warnings = Array.isArray(m['warnings']) ? m['warnings'].filter((w): w is string => typeof w === 'string' && w !== '') : [];
   if (warnings.length > 0) record.warnings = warnings;
+  const crash = crashOf(m['crash']);
+  if (crash && outcome === 'crash') record.crash = crash;
   return record;
 }
 

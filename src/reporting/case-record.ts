@@ -4,7 +4,7 @@
  * because reporting sits below conformance in the layer table.
  * @see docs/architecture.md "Cases", "Reports"
  */
-import type { CaseSummary } from './summary.ts';
+import type { CaseSummary, CrashSummary } from './summary.ts';
 
 /** One finished case on one target, as the reporters see it. */
 export interface CaseRecord extends CaseSummary {
@@ -24,6 +24,13 @@ export interface CaseRecord extends CaseSummary {
   suite: string;
   /** SHOULD-level findings and notes the case recorded (shown in JUnit and Allure). */
   warnings?: string[];
+  /** Set on a `crash` case: how the device died, its reproducer and the recovery. */
+  crash?: CrashSummary;
+}
+
+/** The crashes among the records, in the order they happened. */
+export function crashesOf(records: readonly CaseRecord[]): CrashSummary[] {
+  return records.flatMap((r) => (r.crash ? [r.crash] : [])).sort((a, b) => a.atMs - b.atMs);
 }
 
 /** The summary.json subset of a record (drops the report-only fields). */

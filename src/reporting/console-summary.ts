@@ -1,6 +1,6 @@
 /** The short table printed at the end of `run`: totals per target, then each failing case. */
 import { OUTCOME_TAG } from './allure-labels.ts';
-import { isFailing, OUTCOME_CLASSES, type RunSummary } from './summary.ts';
+import { isFailing, OUTCOME_CLASSES, type OutcomeClass, type RunSummary } from './summary.ts';
 
 const MESSAGE_WIDTH = 110;
 
@@ -31,8 +31,10 @@ function failingLines(t: RunSummary['targets'][number]): string[] {
   const lines: string[] = [];
   if (t.error !== undefined) lines.push(`  ${where}  target error: ${oneLine(t.error)}`);
   const groups = new Map<string, string[]>();
+  const blocked = t.cases.filter((c) => c.outcome === 'blocked');
+  if (blocked.length > 0) lines.push(`  ${where}  ${blocked.length} case(s) blocked: ${oneLine(blocked[0]?.message ?? '')}`);
   for (const c of t.cases) {
-    if (!isFailing(c.outcome)) continue;
+    if (!isFailing(c.outcome) || c.outcome === 'crash') continue;
     const key = `${OUTCOME_TAG[c.outcome]}: ${oneLine(c.message)}`;
     groups.set(key, [...(groups.get(key) ?? []), c.id]);
   }
@@ -48,14 +50,35 @@ export function progressLine(targetRun: string, c: { outcome: keyof typeof OUTCO
   return `  ${OUTCOME_TAG[c.outcome].padEnd(13)} ${targetRun}  ${c.id}  ${c.title}\n`;
 }
 
+/** Outcome classes that only get a column when some target has such a case. */
+const RARE_CLASSES: readonly OutcomeClass[] = ['crash', 'blocked'];
+
+/** One line per device crash, first in the summary: it is the most important thing a run can find. */
+function crashLines(summary: RunSummary): string[] {
+  const lines: string[] = [];
+  for (const t of summary.targets) {
+    for (const c of t.crashes ?? []) {
+      const recovery = c.recovery === undefined ? '' : c.recovery.ok ? `; recovered by ${c.recovery.method} in ${(c.recovery.ms ?? 0).toFixed(0)} ms` : `; not recovered (${oneLine(c.recovery.error ?? c.recovery.method, 80)})`;
+      lines.push(`  ${t.name}/${t.transport}  ${c.caseId}  ${oneLine(c.cause, 80)} at ${(c.atMs / 1000).toFixed(1)} s${recovery}`);
+      if (c.reproducer !== null) lines.push(`    reproducer: ${c.reproducer} (${c.lastFrames.length} frame(s))`);
+      const last = c.console.filter((l) => l.trim() !== '').slice(-2);
+      for (const l of last) lines.push(`    console: ${oneLine(l)}`);
+    }
+  }
+  return lines;
+}
+
 /** Render the end-of-run summary as plain text (no colours: it also goes to CI logs). */
 export function renderConsoleSummary(summary: RunSummary): string {
-  const header = ['target', 'transport', ...OUTCOME_CLASSES.map((o) => OUTCOME_TAG[o])];
-  const rows = summary.targets.map((t) => [t.name, t.transport, ...OUTCOME_CLASSES.map((o) => String(t.totals[o]))]);
+  const classes = OUTCOME_CLASSES.filter((o) => !RARE_CLASSES.includes(o) || summary.targets.some((t) => (t.totals[o] ?? 0) > 0));
+  const header = ['target', 'transport', ...classes.map((o) => OUTCOME_TAG[o])];
+  const rows = summary.targets.map((t) => [t.name, t.transport, ...classes.map((o) => String(t.totals[o] ?? 0))]);
   const lines = [`mgmt-conformance: ${summary.targets.length} target run(s) in ${(summary.durationMs / 1000).toFixed(1)} s, seed ${summary.seed}`];
+  const crashes = crashLines(summary);
+  if (crashes.length > 0) lines.push('', 'DEVICE CRASHED:', ...crashes, '');
   lines.push(...table([header, ...rows]));
   const failing = summary.targets.flatMap(failingLines);
   if (failing.length > 0) lines.push('', 'Failing:', ...failing);
-  else lines.push('', 'No failures.');
+  else lines.push('', crashes.length > 0 ? 'No failures besides the crash(es) above.' : 'No failures.');
   return `${lines.join('\n')}\n`;
 }

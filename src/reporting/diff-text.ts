@@ -19,8 +19,15 @@ function onlyIn(title: string, list: readonly CaseOnlyIn[]): string[] {
   return [`  ${title} (${list.length}):`, ...list.map((c) => `    ${c.id}  ${c.outcome}  ${clean(c.title)}`)];
 }
 
+function crashes(d: TargetDiff): string[] {
+  if (d.newCrashes.length === 0) return [];
+  const lines = d.newCrashes.map((c) => `    ${c.caseId}  ${clean(c.cause)}${c.blockedCases > 0 ? ` (${c.blockedCases} case(s) blocked after it)` : ''}${c.reproducer !== null ? `; reproducer ${clean(c.reproducer)}` : ''}`);
+  return [`  NEW CRASHES (${d.newCrashes.length}):`, ...lines];
+}
+
 function target(d: TargetDiff): string[] {
   const lines = [
+    ...crashes(d),
     ...changes('new failures', d.newFailures),
     ...changes('fixed', d.fixed),
     ...changes('newly unsupported', d.newlyUnsupported),

@@ -5,7 +5,7 @@
  * @see docs/architecture.md "Reports"
  */
 import type { CommandTiming, ExtendedSummary, FootprintRow, SummaryTarget } from './certificate/summary-file.ts';
-import { type CaseSummary, isFailing, type Level, type OutcomeClass } from './summary.ts';
+import { type CaseSummary, type CrashSummary, isFailing, type Level, type OutcomeClass } from './summary.ts';
 
 /** How `diffSummaries` judges timing. */
 export interface DiffOptions {
@@ -56,10 +56,22 @@ export interface FootprintGrowth {
   growthBytes: number;
 }
 
+/** A crash of the current run that the baseline did not have (a regression of its own kind). */
+export interface NewCrash {
+  caseId: string;
+  cause: string;
+  /** The current run's reproducer file, when written. */
+  reproducer: string | null;
+  /** Cases blocked because the device stayed dead after it. */
+  blockedCases: number;
+}
+
 /** The comparison of one target present in both runs. */
 export interface TargetDiff {
   /** `name/transport`. */
   target: string;
+  /** Crashes during cases that did not crash in the baseline; their own cases and the blocked ones are not counted as new failures. */
+  newCrashes: NewCrash[];
   newFailures: CaseChange[];
   fixed: CaseChange[];
   newlyUnsupported: CaseChange[];
@@ -126,18 +138,20 @@ function footprintGrowth(before: readonly FootprintRow[], after: readonly Footpr
   return out;
 }
 
-function caseChanges(baseline: SummaryTarget, current: SummaryTarget, o: DiffOptions): Omit<TargetDiff, 'target' | 'footprintGrowth'> {
+function caseChanges(baseline: SummaryTarget, current: SummaryTarget, o: DiffOptions): Omit<TargetDiff, 'target' | 'footprintGrowth' | 'newCrashes'> {
   const then = new Map(baseline.cases.map((c) => [c.id, c]));
   const now = new Map(current.cases.map((c) => [c.id, c]));
-  const out: Omit<TargetDiff, 'target' | 'footprintGrowth'> = { newFailures: [], fixed: [], newlyUnsupported: [], added: [], removed: [], timingRegressions: [] };
+  const out: Omit<TargetDiff, 'target' | 'footprintGrowth' | 'newCrashes'> = { newFailures: [], fixed: [], newlyUnsupported: [], added: [], removed: [], timingRegressions: [] };
   for (const after of current.cases) {
     const before = then.get(after.id);
     if (before === undefined) {
       out.added.push({ id: after.id, title: after.title, outcome: after.outcome });
       continue;
     }
-    if (isFailing(after.outcome) && !isFailing(before.outcome)) out.newFailures.push(change(before, after));
-    else if (isFailing(before.outcome) && !isFailing(after.outcome) && after.outcome !== 'unsupported') out.fixed.push(change(before, after));
+    // A crash is reported once as a new crash; the cases it blocked are its consequence, not failures.
+    const isCrashKind = after.outcome === 'crash' || after.outcome === 'blocked';
+    if (isFailing(after.outcome) && !isFailing(before.outcome) && !isCrashKind) out.newFailures.push(change(before, after));
+    else if (isFailing(before.outcome) && !isFailing(after.outcome) && after.outcome !== 'unsupported' && after.outcome !== 'blocked') out.fixed.push(change(before, after));
     if (after.outcome === 'unsupported' && before.outcome !== 'unsupported') out.newlyUnsupported.push(change(before, after));
     out.timingRegressions.push(...caseTiming(before, after, o));
   }
@@ -146,15 +160,23 @@ function caseChanges(baseline: SummaryTarget, current: SummaryTarget, o: DiffOpt
   return out;
 }
 
+/** Crashes of the current run during cases that did not crash in the baseline. */
+function newCrashes(baseline: SummaryTarget, current: SummaryTarget): NewCrash[] {
+  const before = new Set([...(baseline.crashes ?? []).map((c) => c.caseId), ...baseline.cases.filter((c) => c.outcome === 'crash').map((c) => c.id)]);
+  const crashes: Pick<CrashSummary, 'caseId' | 'cause' | 'reproducer'>[] = current.crashes ?? current.cases.filter((c) => c.outcome === 'crash').map((c) => ({ caseId: c.id, cause: c.message, reproducer: null }));
+  const blocked = (caseId: string): number => current.cases.filter((c) => c.outcome === 'blocked' && c.message.includes(caseId)).length;
+  return crashes.filter((c) => !before.has(c.caseId)).map((c) => ({ caseId: c.caseId, cause: c.cause, reproducer: c.reproducer, blockedCases: blocked(c.caseId) }));
+}
+
 /** Compare one target of the baseline with the same target of the current run. */
 export function diffTarget(baseline: SummaryTarget, current: SummaryTarget, options: Partial<DiffOptions> = {}): TargetDiff {
   const o = { ...DEFAULT_DIFF_OPTIONS, ...options };
-  return { target: keyOf(current), ...caseChanges(baseline, current, o), footprintGrowth: footprintGrowth(baseline.footprint ?? [], current.footprint ?? []) };
+  return { target: keyOf(current), newCrashes: newCrashes(baseline, current), ...caseChanges(baseline, current, o), footprintGrowth: footprintGrowth(baseline.footprint ?? [], current.footprint ?? []) };
 }
 
 /** True when a target comparison holds anything that counts as a regression. */
 export function targetRegressed(d: TargetDiff): boolean {
-  return d.newFailures.length + d.newlyUnsupported.length + d.timingRegressions.length + d.footprintGrowth.length > 0;
+  return d.newCrashes.length + d.newFailures.length + d.newlyUnsupported.length + d.timingRegressions.length + d.footprintGrowth.length > 0;
 }
 
 /** Compare two runs, target by target (matched by name and transport). */

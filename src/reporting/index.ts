@@ -4,7 +4,7 @@ export { annotatedHex, evidenceMessages, exchanges, readEvidence, MAX_STEPS, typ
 export { writeAllureResultFromRecord } from './allure-missing.ts';
 export { appendJsonLine, parseJsonLines, writeFileAtomic, writeJsonAtomic } from './atomic-write.ts';
 export { caseRecordFromTest, classifyError, conformanceMeta, missingCaseRecord, type FinishedTest } from './case-from-test.ts';
-export { toCaseSummary, type CaseRecord } from './case-record.ts';
+export { crashesOf, toCaseSummary, type CaseRecord } from './case-record.ts';
 export { oneLine, progressLine, renderConsoleSummary } from './console-summary.ts';
 export { validateJson, type JsonSchema, type SchemaProblem } from './json-schema.ts';
 export { escapeXml, junitFileName, junitTestName, renderJUnit, type JUnitTarget } from './junit.ts';
@@ -19,6 +19,9 @@ export {
   sortCases,
   totalsOf,
   type CaseSummary,
+  type CrashFrame,
+  type CrashRecovery,
+  type CrashSummary,
   type JsonValue,
   type Level,
   type OutcomeClass,
@@ -38,3 +41,4 @@ export { DEFAULT_DIFF_OPTIONS, diffSummaries, diffTarget, targetRegressed, type 
 export { renderSummaryDiff } from './diff-text.ts';
 // The vitest reporters (./vitest-reporters.ts) are left out on purpose: they load vitest/node and
 // allure-vitest, which code running inside a test worker must not pull in through this index.
+export { ALLURE_CRASH_STATUS, markAllureCrashes } from './allure-crash.ts';

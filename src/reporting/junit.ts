@@ -55,6 +55,16 @@ function caseBody(c: CaseRecord): string {
   return `${verdictBody(c)}${warningsOut(c)}`;
 }
 
+/** A crash's message with its evidence: the frames sent since the last answer and the console's last lines. */
+function crashText(c: CaseRecord): string {
+  const crash = c.crash;
+  if (!crash) return c.message;
+  const frames = crash.lastFrames.map((f, i) => `  frame ${i + 1}: ${f.hex}`);
+  const console = crash.console.map((l) => `  ${l}`);
+  const reproducer = crash.reproducer !== null ? [`reproducer: ${crash.reproducer}`] : [];
+  return [c.message, `frames sent since the last good answer (${crash.lastFrames.length}):`, ...frames, ...(console.length > 0 ? ['console:', ...console] : []), ...reproducer].join('\n');
+}
+
 function verdictBody(c: CaseRecord): string {
   // Attribute values lose their line breaks in XML parsers: the attribute gets the first line,
   // the element body the whole message (Expected / Actual / the offending frame).
@@ -65,7 +75,10 @@ function verdictBody(c: CaseRecord): string {
       return `<failure message="${head}" type="fail">${msg}</failure>`;
     case 'broken':
       return `<error message="${head}" type="broken">${msg}</error>`;
+    case 'crash':
+      return `<error message="${head}" type="crash">${escapeXml(crashText(c))}</error>`;
     case 'unsupported':
+    case 'blocked':
       return `<skipped message="${head}"/>`;
     case 'nonStrict':
     case 'informational':
@@ -102,8 +115,8 @@ function counts(cases: readonly CaseRecord[]): { tests: number; failures: number
   let ms = 0;
   for (const c of cases) {
     if (c.outcome === 'fail') failures++;
-    if (c.outcome === 'broken') errors++;
-    if (c.outcome === 'unsupported') skipped++;
+    if (c.outcome === 'broken' || c.outcome === 'crash') errors++;
+    if (c.outcome === 'unsupported' || c.outcome === 'blocked') skipped++;
     ms += c.durationMs;
   }
   return { tests: cases.length, failures, errors, skipped, ms };

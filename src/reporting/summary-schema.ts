@@ -37,9 +37,37 @@ const caseSchema: JsonSchema = {
   },
 };
 
+/** Outcome classes every summary.json since schemaVersion 1 counts; `crash` and `blocked` came later and may be absent (0). */
+const FIRST_OUTCOME_CLASSES = ['pass', 'fail', 'nonStrict', 'informational', 'unsupported', 'broken'];
+
+const frameSchema: JsonSchema = { type: 'object', required: ['hex'], additionalProperties: false, properties: { hex: { type: 'string', pattern: '^([0-9a-f]{2})*$' }, decoded: {} } };
+
+/** One device crash (`crashes` of a target). */
+export const CRASH_SCHEMA: JsonSchema = {
+  type: 'object',
+  required: ['caseId', 'atMs', 'cause', 'sinceLastAnswerMs', 'lastFrames', 'console', 'reproduced', 'reproducer'],
+  additionalProperties: false,
+  properties: {
+    caseId: { type: 'string', minLength: 1 },
+    atMs: duration,
+    cause: { type: 'string', minLength: 1 },
+    sinceLastAnswerMs: { type: ['number', 'null'], minimum: 0 },
+    lastFrames: { type: 'array', items: frameSchema },
+    console: { type: 'array', items: { type: 'string' } },
+    reproduced: { type: ['boolean', 'null'] },
+    reproducer: { type: ['string', 'null'] },
+    recovery: {
+      type: 'object',
+      required: ['method', 'ok'],
+      additionalProperties: false,
+      properties: { method: { type: 'string' }, ok: { type: 'boolean' }, ms: duration, error: { type: 'string' } },
+    },
+  },
+};
+
 const totalsSchema: JsonSchema = {
   type: 'object',
-  required: [...OUTCOME_CLASSES],
+  required: FIRST_OUTCOME_CLASSES,
   additionalProperties: false,
   properties: Object.fromEntries(OUTCOME_CLASSES.map((o) => [o, count])),
 };
@@ -57,6 +85,7 @@ const targetSchema: JsonSchema = {
     totals: totalsSchema,
     error: { type: 'string' },
     timing: TIMING_SCHEMA,
+    crashes: { type: 'array', items: CRASH_SCHEMA },
   },
 };
 
@@ -85,7 +114,7 @@ function consistencyProblems(summary: RunSummary): SchemaProblem[] {
   summary.targets.forEach((target, t) => {
     const expected = totalsOf(target.cases);
     for (const [outcome, n] of Object.entries(expected)) {
-      if (target.totals[outcome as keyof typeof expected] !== n) {
+      if ((target.totals[outcome as keyof typeof expected] ?? 0) !== n) {
         out.push({ pointer: `/targets/${t}/totals/${outcome}`, message: `must be ${n} (counted from the cases)` });
       }
     }

@@ -5,9 +5,14 @@
  */
 
 /** Outcome classes, after Autobahn's strict / non-strict / informational verdicts. */
-export const OUTCOME_CLASSES = ['pass', 'fail', 'nonStrict', 'informational', 'unsupported', 'broken'] as const;
+export const OUTCOME_CLASSES = ['pass', 'fail', 'nonStrict', 'informational', 'unsupported', 'broken', 'crash', 'blocked'] as const;
 
-/** One outcome class. `broken` is harness or transport trouble, `fail` a device defect. */
+/**
+ * One outcome class. `broken` is harness or transport trouble, `fail` a device defect, `crash` the
+ * device died during the case (it stopped answering, its process exited, or its console printed a
+ * fatal error), `blocked` the case did not run because the device was dead and could not be brought
+ * back (docs/architecture.md "Crashes, blocked cases and recovery").
+ */
 export type OutcomeClass = (typeof OUTCOME_CLASSES)[number];
 
 /** Requirement levels of a case (RFC 2119 keywords). */
@@ -36,6 +41,44 @@ export interface CaseSummary {
   counterexample?: string;
 }
 
+/** One outgoing frame of a crash's reproducer: exact bytes, and what they decode to. */
+export interface CrashFrame {
+  hex: string;
+  /** JSON-safe decoded form (header and body). */
+  decoded?: unknown;
+}
+
+/** How the harness brought a dead device back (or failed to). */
+export interface CrashRecovery {
+  /** The target's reset method (`restart`, `command`, `smp`, `none`). */
+  method: string;
+  ok: boolean;
+  /** From the start of the reset until the session was open again (ms); absent when it failed. */
+  ms?: number;
+  /** Why recovery failed. */
+  error?: string;
+}
+
+/** A crash of the device under test: the case during which it died, and what led there. */
+export interface CrashSummary {
+  caseId: string;
+  /** Milliseconds from the start of the target run until the death was noticed. */
+  atMs: number;
+  /** What showed the device dead: `process exited with code 3`, `console: ***** BUS FAULT *****`, `no answer to the liveness fence`. */
+  cause: string;
+  /** Milliseconds from the device's last good answer until the death was noticed (null: it never answered in the case). */
+  sinceLastAnswerMs: number | null;
+  /** The case's outgoing frames since the device's last good answer, oldest first. */
+  lastFrames: CrashFrame[];
+  /** The console's last lines (a process target's output, a declared console port); empty without a console. */
+  console: string[];
+  /** True/false once a replay was tried; null when the run did not replay it. */
+  reproduced: boolean | null;
+  /** The replay file (`<report dir>/crash-CASE-ID.jsonl`), null when it could not be written. */
+  reproducer: string | null;
+  recovery?: CrashRecovery;
+}
+
 /** Count of cases per outcome class. */
 export type Totals = Record<OutcomeClass, number>;
 
@@ -52,6 +95,8 @@ export interface TargetSummary {
   error?: string;
   /** Round trips per command (`smp.os.echo`) and reset-to-ready (`reset.ready`), in ms. */
   timing?: Record<string, { count: number; p50: number; p95: number; max: number }>;
+  /** Device crashes, in the order they happened (absent when none). */
+  crashes?: CrashSummary[];
 }
 
 /** The whole file. */
@@ -67,7 +112,7 @@ export interface RunSummary {
 
 /** A zero count for every outcome class. */
 export function emptyTotals(): Totals {
-  return { pass: 0, fail: 0, nonStrict: 0, informational: 0, unsupported: 0, broken: 0 };
+  return { pass: 0, fail: 0, nonStrict: 0, informational: 0, unsupported: 0, broken: 0, crash: 0, blocked: 0 };
 }
 
 /** Count cases per outcome class. */
@@ -79,7 +124,7 @@ export function totalsOf(cases: readonly Pick<CaseSummary, 'outcome'>[]): Totals
 
 /** True when the outcome makes the run fail (exit code 1). */
 export function isFailing(outcome: OutcomeClass): boolean {
-  return outcome === 'fail' || outcome === 'broken';
+  return outcome === 'fail' || outcome === 'broken' || outcome === 'crash';
 }
 
 /** True when any target has a failing case or a target-level error. */
@@ -105,5 +150,6 @@ export function buildTargetSummary(input: Omit<TargetSummary, 'totals' | 'cases'
   };
   if (input.error !== undefined) out.error = input.error;
   if (input.timing !== undefined && Object.keys(input.timing).length > 0) out.timing = input.timing;
+  if (input.crashes !== undefined && input.crashes.length > 0) out.crashes = [...input.crashes].sort((a, b) => a.atMs - b.atMs);
   return out;
 }

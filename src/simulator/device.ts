@@ -30,7 +30,23 @@ export interface DeviceOptions {
   slotBytes?: number;
   /** Bytes the file system holds (default FS_CAPACITY_BYTES); writes past it are refused. */
   fsBytes?: number;
+  /**
+   * Called when a fault kills the device: `exit` asks the host process to end (the `sim` command
+   * exits, as a crashed native_sim does); `halt` leaves the process running, mute.
+   */
+  onFatal?: (how: 'exit' | 'halt') => void;
 }
+
+/** What Zephyr prints when a Cortex-M data bus error hits the mcumgr thread (`z_arm_fault`, `z_fatal_error`, `arch_system_halt`). */
+export const BUS_FAULT_BANNER: readonly string[] = [
+  '<err> os: ***** BUS FAULT *****',
+  '<err> os:   Precise data bus error',
+  '<err> os:   BFAR Address: 0x20010000',
+  '<err> os: r0/a1:  0x00000000  r1/a2:  0x20010000  r2/a3:  0x00000200',
+  '<err> os: >>> ZEPHYR FATAL ERROR 0: CPU exception on CPU 0',
+  "<err> os: Current thread: 0x20001a40 (mcumgr smp)",
+  '<err> os: Halting system',
+];
 
 /** The single global image-upload context (§3.2.3). */
 export interface UploadContext {
@@ -139,6 +155,17 @@ export class SimDevice {
   crash(): void {
     this.#isCrashed = true;
     this.log('<err> os: >>> ZEPHYR FATAL ERROR 0: CPU exception');
+  }
+
+  /**
+   * Die by a fault profile: print `banner` (may be empty: a silent hang) and stop answering;
+   * `exit` also asks the host process to end.
+   */
+  die(banner: readonly string[], how: 'exit' | 'halt'): void {
+    if (this.#isCrashed) return;
+    this.#isCrashed = true;
+    for (const line of banner) this.log(line);
+    this.options.onFatal?.(how);
   }
 
   get isCrashed(): boolean {

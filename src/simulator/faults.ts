@@ -31,6 +31,14 @@ export interface FaultProfile<N extends string = string> {
   readonly link?: 'serial';
   /** True when the device stops answering by design (robustness properties skip the liveness check). */
   readonly isCrash?: boolean;
+  /**
+   * How the device dies, for the profiles the harness's crash watch catches rather than a case:
+   * `exit` (a process target's process ends), `hang` (it stops answering), `banner` (it prints a
+   * Zephyr fatal-error banner on its console and stops). Their `caughtBy` is empty, so the
+   * generic self-test sweep leaves them out; test/selftest/crash.test.ts proves them on a process
+   * target (docs/architecture.md "Crashes, blocked cases and recovery").
+   */
+  readonly deathKind?: 'exit' | 'hang' | 'banner';
 }
 
 /** The profile table as written, names kept as literal types. */
@@ -201,6 +209,24 @@ const PROFILE_TABLE = [
     caughtBy: ['SMP-OS-ECHO-006', 'SMP-OS-ECHO-009'],
   },
   { name: 'fs-full-reports-ok', description: 'An upload chunk the full file system cannot take is answered with success and "off" advanced, but nothing is stored.', caughtBy: ['SMP-FS-FULL-001'] },
+  // Device deaths the crash watch must catch, attribute, block after and recover from.
+  { name: 'crash-on-fs-upload', description: 'The first file upload request crashes the device: a BUS FAULT banner in the mcumgr smp thread, "Halting system"; a process target\'s process exits (status 3), in process the device stops answering.', caughtBy: [], isCrash: true, deathKind: 'exit' },
+  {
+    name: 'hang-after-requests',
+    description: 'After N requests the device stops answering anything, without a word on its console.',
+    params: { name: 'requests', defaultValue: 20, description: 'requests answered before the hang' },
+    caughtBy: [],
+    isCrash: true,
+    deathKind: 'hang',
+  },
+  {
+    name: 'fault-banner',
+    description: 'After N requests the device prints a Zephyr fatal-error banner on its console and stops answering (the process keeps running, like a halted QEMU).',
+    params: { name: 'requests', defaultValue: 20, description: 'requests answered before the fault' },
+    caughtBy: [],
+    isCrash: true,
+    deathKind: 'banner',
+  },
 ] as const satisfies readonly FaultProfile[];
 
 /** Name of a fault profile the simulator knows. */

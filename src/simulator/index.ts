@@ -60,6 +60,10 @@ export interface SimulatorOptions {
   fsBytes?: number;
   /** Zephyr-style log lines between serial frames (default true). */
   consoleText?: boolean;
+  /** Every console log line of the device (the `sim` command prints the error lines, as native_sim does on stdout). */
+  onLog?: (line: string) => void;
+  /** A fault killed the device (`exit`: the host process should end, as a crashed native_sim does). */
+  onFatal?: (how: 'exit' | 'halt') => void;
 }
 
 /**
@@ -98,7 +102,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     faults: faults.value,
     slotBytes: slotBytes(options.slotBytes),
     ...(options.fsBytes === undefined ? {} : { fsBytes: positiveInt(options.fsBytes, 'fsBytes', 0) }),
+    ...(options.onFatal ? { onFatal: options.onFatal } : {}),
   });
+  if (options.onLog) device.onLog(options.onLog);
   const server = new SmpServer(device);
   const closers: (() => Promise<void>)[] = [];
   const running: RunningSimulator = { faults: [...(options.faults ?? [])], stop: () => stopAll(device, server, closers) };

@@ -6,7 +6,7 @@
  * @see docs/spec/smp.md §4.7
  */
 import { sleep } from '../core/clock.ts';
-import type { SimDevice } from './device.ts';
+import { BUS_FAULT_BANNER, type SimDevice } from './device.ts';
 import { receivedBuffer } from './dispatch-faults.ts';
 import { dispatchBuffer } from './dispatcher.ts';
 
@@ -18,6 +18,28 @@ interface Job {
   reply: ReplyFn;
 }
 
+/** fs group, file command (docs/spec/smp.md §3.5). */
+const FS_GROUP = 8;
+const FS_FILE_ID = 0;
+/** Header op of a write request. */
+const OP_WRITE = 2;
+
+/** A file upload request: op write, group fs, id file (the header is 8 bytes, group big-endian at 4). */
+function isFsUpload(buffer: Uint8Array): boolean {
+  return buffer.length >= 8 && ((buffer[0] ?? 0) & 0x07) === OP_WRITE && (((buffer[4] ?? 0) << 8) | (buffer[5] ?? 0)) === FS_GROUP && buffer[7] === FS_FILE_ID;
+}
+
+/** The death profiles: true when this request (the `nth` processed) kills the device, which then answers nothing. */
+function dies(device: SimDevice, buffer: Uint8Array, nth: number): boolean {
+  const faults = device.faults;
+  if (faults.has('crash-on-fs-upload') && isFsUpload(buffer)) device.die(BUS_FAULT_BANNER, 'exit');
+  const hangAfter = faults.param('hang-after-requests');
+  if (hangAfter !== undefined && nth > hangAfter) device.die([], 'halt');
+  const bannerAfter = faults.param('fault-banner');
+  if (bannerAfter !== undefined && nth > bannerAfter) device.die(BUS_FAULT_BANNER, 'halt');
+  return device.isCrashed;
+}
+
 /** Serialises request processing for all endpoints of one device. */
 export class SmpServer {
   readonly #device: SimDevice;
@@ -25,6 +47,7 @@ export class SmpServer {
   #isRunning = false;
   #isStopped = false;
   #responseCount = 0;
+  #requestCount = 0;
 
   constructor(device: SimDevice) {
     this.#device = device;
@@ -60,7 +83,7 @@ export class SmpServer {
 
   #process(job: Job): void {
     const device = this.#device;
-    if (device.isCrashed) return;
+    if (device.isCrashed || dies(device, job.buffer, ++this.#requestCount)) return;
     const hasResponseBuffer = device.takeBuffer();
     const outcome = dispatchBuffer(device, job.buffer, { hasResponseBuffer });
     if (hasResponseBuffer) device.releaseBuffer();

@@ -6,12 +6,17 @@
  * @see docs/architecture.md "Session and run model"
  */
 import type { Environment } from 'vitest/environments';
-import { runTargetFromEnv, SESSION_PROVIDER_KEY } from '../config/index.ts';
+import { crashOf, runTargetFromEnv, SESSION_PROVIDER_KEY } from '../config/index.ts';
 import { TransportError } from '../errors.ts';
 import { describeProcessExit, processExitOf } from './process/process-exit.ts';
 import { closeAllSessions, getSession } from './session-registry.ts';
 
-/** The session, unless the target's process ended on its own: then every later case is broken with its last output. */
+/**
+ * The session, unless the target's process ended on its own and crash detection is off: then
+ * every later case is broken with its last output. With detection on, the session's crash watch
+ * attributes the exit to a case and restarts the process (docs/architecture.md "Crashes, blocked
+ * cases and recovery").
+ */
 async function liveSession(): Promise<unknown> {
   const target = runTargetFromEnv();
   const ended = (): TransportError | undefined => {
@@ -24,6 +29,7 @@ async function liveSession(): Promise<unknown> {
   } catch (e) {
     throw ended() ?? e;
   }
+  if (crashOf(target).detect) return session;
   const exit = ended();
   if (exit) throw exit;
   return session;

@@ -44,7 +44,7 @@ export interface DriverDiscovery {
 export type AliveResult =
   | { kind: 'alive' }
   /** The device answered wrongly, or not at all: the case fails on it. */
-  | { kind: 'dead'; expected: string; actual: string }
+  | { kind: 'dead'; expected: string; actual: string; silent?: boolean }
   /** The protocol has nothing harmless to ask on this device. */
   | { kind: 'unchecked'; reason: string };
 

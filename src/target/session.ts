@@ -14,6 +14,8 @@ import { TransportClosedError } from '../errors.ts';
 import type { StartedDevice } from './device-start.ts';
 import { driversFor } from './drivers.ts';
 import { resetTarget } from './reset.ts';
+import { CrashGuard } from './crash/crash-guard.ts';
+import { join } from 'node:path';
 import { startDeviceInWorker } from './lifecycle.ts';
 import type { AliveResult, CapabilityStatus, ProtocolDriver } from './protocol-driver.ts';
 import { unknownCapability } from './smp/capabilities.ts';
@@ -74,6 +76,8 @@ export class Session {
   readonly #drivers: readonly ProtocolDriver[];
   readonly #statuses: Map<string, CapabilityStatus>;
   readonly #device: StartedDevice | undefined;
+  /** Crash handling (absent when the target turns detection off). */
+  #guard: CrashGuard | undefined;
   /** Session-level figures: how long the device took to be ready again after each reset. */
   readonly #timing = new RttHistograms();
   #isClosed = false;
@@ -104,7 +108,12 @@ export class Session {
     try {
       const start = options.startDevice ?? (options.transport ? async () => undefined : startDeviceInWorker);
       const found = await openDrivers(target, drivers, start, (d) => (device = d));
-      return new Session(target, drivers, found, device);
+      const session = new Session(target, drivers, found, device);
+      const files = device?.files ?? target.device;
+      // An injected link (unit tests' memory pairs) has no device to bring back: crash handling only when asked for.
+      const guarded = options.transport === undefined || target.crash?.detect === true;
+      if (guarded) session.#guard = await CrashGuard.forSession(session, { files, reportDir: target.reportDir ?? join(process.cwd(), 'reports', target.name) });
+      return session;
     } catch (e) {
       await device?.stop();
       for (const d of drivers) await d.close();
@@ -192,6 +201,52 @@ export class Session {
     return readyMs;
   }
 
+  /**
+   * Crash handling (docs/architecture.md "Crashes, blocked cases and recovery"): the case kit
+   * asks it before and after each case; undefined when the target turns detection off.
+   */
+  get crashWatch(): CrashGuard | undefined {
+    return this.#guard;
+  }
+
+  /** Every protocol's trace, SMP first (a crash's frames and the device's last answer come from them). */
+  traces(): { protocol: 'smp' | 'lwm2m'; trace: TraceLog }[] {
+    return this.#drivers.map((d) => ({ protocol: d.name, trace: d.trace }));
+  }
+
+  /** Close the SMP client, so whatever a case waits for on a dead device ends now (the next `awaitReady` reopens). */
+  async abortLinks(): Promise<void> {
+    const driver = this.smpDriver;
+    if (!driver) return;
+    let client: SmpClient;
+    try {
+      client = driver.client;
+    } catch {
+      return;
+    }
+    await client.close().catch(() => undefined);
+  }
+
+  /**
+   * Bring the session back after `trigger` reset the device: re-open the SMP link (a restarted
+   * process has a new pseudo-terminal behind the same link), wait for a new LwM2M registration and
+   * for SMP readiness, then discover the capabilities again.
+   */
+  async reopenAfterReset(trigger: () => Promise<void>): Promise<void> {
+    const timeoutMs = resetOf(this.target).timeoutMs ?? this.target.readyTimeoutMs;
+    const lwm2m = this.lwm2m;
+    const registered = lwm2m && lwm2m.unreachable === undefined ? lwm2m.server.waitForNewRegistration(lwm2m.endpoint, timeoutMs + lwm2m.registrationTimeoutMs) : undefined;
+    registered?.catch(() => undefined);
+    await trigger();
+    await this.abortLinks();
+    if (registered) await registered;
+    await this.awaitReady({ timeoutMs });
+    for (const d of this.#drivers) {
+      const found = await d.discover({ waitedMs: 0 });
+      for (const [name, status] of found.statuses) this.#statuses.set(name, status);
+    }
+  }
+
   /** Round trips per command of every driver, plus reset-to-ready times (`reset.ready`), in ms. */
   timingFigures(): Record<string, CommandTiming> {
     return mergeTimings([...this.#drivers.map((d) => d.timing?.figures() ?? {}), this.#timing.figures()]);
@@ -230,6 +285,7 @@ export class Session {
   async close(): Promise<void> {
     if (this.#isClosed) return;
     this.#isClosed = true;
+    await this.#guard?.close();
     await this.#device?.stop().catch(() => undefined);
     for (const d of this.#drivers) await d.close();
   }

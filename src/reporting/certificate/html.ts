@@ -7,7 +7,7 @@ import type { CertificateModel } from './certificate.ts';
 import { identityRows } from './certificate.ts';
 import { escapeHtml as e } from './escape.ts';
 import type { SecurityFinding } from './findings.ts';
-import { type CaseGroup, OUTCOME_TEXT, type TimingRow, VERDICT_TEXT } from './model.ts';
+import { type CaseGroup, crashWhat, OUTCOME_TEXT, type TimingRow, VERDICT_TEXT } from './model.ts';
 import { latencySvg } from './svg-latency.ts';
 
 const STYLE = `
@@ -115,8 +115,8 @@ function footprint(m: CertificateModel): string {
 function crashes(m: CertificateModel): string {
   const rows = m.target.crashes ?? [];
   if (rows.length === 0) return '';
-  const body = rows.map((c) => row([e(c.at ?? ''), `<code>${e(c.caseId ?? '')}</code>`, e(c.message)]));
-  return `<h2>Crashes and unexpected resets</h2>\n<table>${row(['When', 'During case', 'What'], 'th')}${body.join('\n')}</table>`;
+  const body = rows.map((c) => row([`${(c.atMs / 1000).toFixed(1)} s`, `<code>${e(c.caseId)}</code>`, e(crashWhat(c))]));
+  return `<h2>Device crashes</h2>\n<table>${row(['When', 'During case', 'What'], 'th')}${body.join('\n')}</table>`;
 }
 
 function caseRow(m: CertificateModel, c: CaseGroup['cases'][number]): string {
@@ -137,7 +137,7 @@ function caseDetails(m: CertificateModel): string {
 
 /** The whole page. */
 export function renderCertificateHtml(m: CertificateModel): string {
-  const body = [header(m), identity(m), verdictTable(m), findings(m), timing(m), footprint(m), crashes(m), caseDetails(m)].filter((s) => s !== '');
+  const body = [header(m), crashes(m), identity(m), verdictTable(m), findings(m), timing(m), footprint(m), caseDetails(m)].filter((s) => s !== '');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

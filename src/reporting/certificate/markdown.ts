@@ -7,7 +7,7 @@ import { LEVELS } from '../summary.ts';
 import type { CertificateModel } from './certificate.ts';
 import { identityRows } from './certificate.ts';
 import { escapeMarkdown as md } from './escape.ts';
-import { type CaseGroup, OUTCOME_TEXT, type TimingRow, VERDICT_TEXT } from './model.ts';
+import { type CaseGroup, crashWhat, OUTCOME_TEXT, type TimingRow, VERDICT_TEXT } from './model.ts';
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
@@ -77,8 +77,6 @@ function extras(m: CertificateModel): string[] {
   if (timing.length > 0) out.push('## Timing', ...timing, '');
   const fp = m.target.footprint ?? [];
   if (fp.length > 0) out.push('## Footprint', '', table(['Part', 'ROM bytes', 'RAM bytes'], fp.map((r) => [md(r.name), String(r.romBytes ?? '–'), String(r.ramBytes ?? '–')])), '');
-  const crashes = m.target.crashes ?? [];
-  if (crashes.length > 0) out.push('## Crashes and unexpected resets', '', table(['When', 'During case', 'What'], crashes.map((c) => [md(c.at ?? ''), md(c.caseId ?? ''), md(c.message)])), '');
   return out;
 }
 
@@ -94,7 +92,14 @@ function cases(m: CertificateModel): string[] {
   return ['## Cases', '', table(['Case', 'Level', 'Outcome', 'Checks that', 'Spec', 'Notes'], rows)];
 }
 
+/** Device crashes, put first: the most important thing a run can find. */
+function crashes(m: CertificateModel): string[] {
+  const rows = m.target.crashes ?? [];
+  if (rows.length === 0) return [];
+  return ['## Device crashes', '', table(['When', 'During case', 'What'], rows.map((c) => [`${(c.atMs / 1000).toFixed(1)} s`, md(c.caseId), md(crashWhat(c))])), ''];
+}
+
 /** The whole document. */
 export function renderCertificateMarkdown(m: CertificateModel): string {
-  return [...header(m), '', ...identity(m), '', ...verdicts(m), '', ...findings(m), '', ...extras(m), ...cases(m), ''].join('\n');
+  return [...header(m), '', ...crashes(m), ...identity(m), '', ...verdicts(m), '', ...findings(m), '', ...extras(m), ...cases(m), ''].join('\n');
 }

@@ -3,7 +3,7 @@
  * group with counts per requirement level, latency statistics, the verdict. Renderers (HTML,
  * Markdown) only format this.
  */
-import { type CaseSummary, LEVELS, type Level, type OutcomeClass, totalsOf, type Totals } from '../summary.ts';
+import { type CaseSummary, type CrashSummary, LEVELS, type Level, type OutcomeClass, totalsOf, type Totals } from '../summary.ts';
 import type { CommandTiming, SummaryTarget } from './summary-file.ts';
 
 /**
@@ -118,4 +118,15 @@ export const OUTCOME_TEXT: Readonly<Record<OutcomeClass, string>> = {
   informational: 'informational',
   unsupported: 'unsupported',
   broken: 'BROKEN',
+  crash: 'CRASH',
+  blocked: 'blocked',
 };
+
+/** One crash in words: what showed it, the recovery, the reproducer. */
+export function crashWhat(c: CrashSummary): string {
+  const recovery = c.recovery === undefined ? '' : c.recovery.ok ? `; recovered by ${c.recovery.method} in ${(c.recovery.ms ?? 0).toFixed(0)} ms` : `; not recovered: ${c.recovery.error ?? c.recovery.method}`;
+  const frames = `${c.lastFrames.length} frame(s) sent since the last good answer`;
+  const reproducer = c.reproducer !== null ? `; reproducer ${c.reproducer}` : '';
+  const console = c.console.filter((l) => l.trim() !== '').slice(-1)[0];
+  return `${c.cause}; ${frames}${recovery}${reproducer}${console !== undefined ? `; console: ${console}` : ''}`;
+}

@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { InputFileError } from '../../errors.ts';
 import { type JsonSchema, type SchemaProblem, validateJson } from '../json-schema.ts';
-import { checkSummary, TIMING_SCHEMA } from '../summary-schema.ts';
-import type { RunSummary, TargetSummary } from '../summary.ts';
+import { checkSummary, CRASH_SCHEMA, TIMING_SCHEMA } from '../summary-schema.ts';
+import type { CrashSummary, RunSummary, TargetSummary } from '../summary.ts';
 
 /** Latency of one command over a run, in milliseconds. */
 export interface CommandTiming {
@@ -25,21 +25,14 @@ export interface FootprintRow {
   ramBytes?: number;
 }
 
-/** A device crash or unexpected reset noticed during the run. */
-export interface CrashRecord {
-  message: string;
-  /** The case running when it happened. */
-  caseId?: string;
-  /** ISO 8601 UTC. */
-  at?: string;
-}
+/** A device crash noticed during the run (summary.json `crashes`). */
+export type CrashRecord = CrashSummary;
 
 /** One target of a summary, with the optional fields beyond schema v1. */
 export interface SummaryTarget extends TargetSummary {
   /** Per command (`smp/os/echo`, `lwm2m/register`): latency over the run. */
   timing?: Record<string, CommandTiming>;
   footprint?: FootprintRow[];
-  crashes?: CrashRecord[];
 }
 
 /** A summary.json as the certificate and diff read it. */
@@ -57,10 +50,7 @@ const TARGET_EXTENSIONS: Readonly<Record<string, JsonSchema>> = {
     type: 'array',
     items: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', minLength: 1 }, romBytes: bytes, ramBytes: bytes } },
   },
-  crashes: {
-    type: 'array',
-    items: { type: 'object', required: ['message'], additionalProperties: false, properties: { message: { type: 'string' }, caseId: { type: 'string' }, at: { type: 'string' } } },
-  },
+  crashes: { type: 'array', items: CRASH_SCHEMA },
 };
 
 const RUN_EXTENSIONS: Readonly<Record<string, JsonSchema>> = { profile: { type: 'string', minLength: 1 } };

@@ -124,10 +124,10 @@ export class Lwm2mDriver implements ProtocolDriver {
     const coap = this.server.coap;
     const ping = { type: 'CON' as const, code: '0.00', messageId: coap.nextMessageId(), token: new Uint8Array(0), options: [], payload: new Uint8Array(0) };
     const pong = await within(coap.exchange(registration.peer, ping), ms);
-    if (pong === undefined) return { kind: 'dead', expected: 'RST to a CoAP ping (empty CON)', actual: `no answer within ${ms} ms` };
+    if (pong === undefined) return { kind: 'dead', expected: 'RST to a CoAP ping (empty CON)', actual: `no answer within ${ms} ms`, silent: true };
     if (pong.kind !== 'reset') return { kind: 'dead', expected: 'RST to a CoAP ping (empty CON)', actual: `${pong.response.type} ${pong.response.code}` };
     const read = await within(this.server.read(registration, [3, 0]), ms);
-    if (read === undefined) return { kind: 'dead', expected: 'Read /3/0 answered 2.05 Content', actual: `no answer within ${ms} ms` };
+    if (read === undefined) return { kind: 'dead', expected: 'Read /3/0 answered 2.05 Content', actual: `no answer within ${ms} ms`, silent: true };
     if (read.code !== '2.05') return { kind: 'dead', expected: 'Read /3/0 answered 2.05 Content', actual: read.code === undefined ? 'RST' : `answered ${read.code}` };
     return { kind: 'alive' };
   }

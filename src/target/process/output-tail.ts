@@ -24,7 +24,13 @@ export class OutputTail {
   /** Take a chunk of output (stdout or stderr). */
   push(chunk: Buffer | string): void {
     const text = chunk.toString();
-    if (this.file !== undefined) appendFileSync(this.file, text);
+    if (this.file !== undefined) {
+      try {
+        appendFileSync(this.file, text);
+      } catch {
+        // The report folder was removed while the process still spoke (a note after its exit): keep the lines in memory.
+      }
+    }
     const parts = (this.#partial + text).split(/\r?\n/);
     this.#partial = parts.pop() ?? '';
     for (const line of parts) this.#line(line);

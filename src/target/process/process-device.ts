@@ -9,7 +9,7 @@
  * @see docs/architecture.md "Who owns the device"
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ListenAddresses, TargetConfig } from '../../config/index.ts';
 import { resetOf } from '../../config/index.ts';
@@ -41,7 +41,15 @@ export interface ProcessExit {
 export interface ProcessFiles {
   output: string;
   status: string;
+  /**
+   * Where the conformance worker asks the supervisor to restart the process (a crashed or hung
+   * device): it writes `{ "id": N }` here; the supervisor answers in `<control>.done`.
+   */
+  control?: string;
 }
+
+/** How often the supervisor looks for a restart request. */
+export const RESTART_POLL_MS = 50;
 
 /** A running process target. */
 export interface StartedProcess {
@@ -55,8 +63,8 @@ export interface StartedProcess {
 }
 
 /** Where a run keeps a process target's files: `<outDir>/<key>/`. */
-export function processFilesIn(dir: string): ProcessFiles & { pty: string } {
-  return { output: join(dir, 'process-output.log'), status: join(dir, 'process-exit.json'), pty: join(dir, 'device-pty') };
+export function processFilesIn(dir: string): ProcessFiles & { pty: string; control: string } {
+  return { output: join(dir, 'process-output.log'), status: join(dir, 'process-exit.json'), pty: join(dir, 'device-pty'), control: join(dir, 'process-restart.json') };
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -177,24 +185,73 @@ export async function startProcessTarget(target: TargetConfig, dir: string, list
   };
 
   await begin();
+  const restartOnRequest = watchRestartRequests(files.control, async () => {
+    const old = current;
+    current = undefined;
+    // A crashed or hung device has nothing to save: no grace period.
+    if (old) await killAndWait(old, 'SIGKILL');
+    rmSync(files.status, { force: true });
+    tail.note('restart requested by the harness');
+    await begin();
+  });
   const smp = target.smp ?? (isLwm2mOnly ? undefined : `serial://${files.pty}?baud=${PTY_BAUD}`);
   return {
     smp,
-    files: { output: files.output, status: files.status },
+    files: { output: files.output, status: files.status, control: files.control },
     get starts() {
       return starts;
     },
     stop: async () => {
       stopping = true;
+      restartOnRequest();
       const child = current;
-      if (!child || child.exitCode !== null || child.signalCode !== null) return;
-      const gone = new Promise<void>((r) => child.once('exit', () => r()));
-      killGroup(child, 'SIGTERM');
-      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), PROCESS_STOP_MS);
-      await gone;
-      clearTimeout(timer);
+      if (child) await killAndWait(child);
     },
   };
+}
+
+/** Stop a child's process group (SIGTERM, SIGKILL after the grace) and wait for its exit. */
+async function killAndWait(child: ChildProcess, first: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    // The process is gone, but a child it started may still hold the pseudo-terminal.
+    killGroup(child, 'SIGKILL');
+    return;
+  }
+  const gone = new Promise<void>((r) => child.once('exit', () => r()));
+  killGroup(child, first);
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), PROCESS_STOP_MS);
+  await gone;
+  clearTimeout(timer);
+}
+
+/**
+ * Serve restart requests: a request file `{ "id": N }` appearing at `control` restarts the
+ * process (whether it crashed, hangs or still runs); the outcome goes to `<control>.done` as
+ * `{ "id": N, "ok": true }` or `{ "id": N, "ok": false, "error": "…" }`. Returns the stop function.
+ */
+function watchRestartRequests(control: string, restart: () => Promise<void>): () => void {
+  rmSync(control, { force: true });
+  rmSync(`${control}.done`, { force: true });
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy || !existsSync(control)) return;
+    busy = true;
+    let id: unknown = null;
+    try {
+      id = (JSON.parse(readFileSync(control, 'utf8')) as { id?: unknown }).id ?? null;
+    } catch {
+      // A request being written: read it on the next tick.
+      busy = false;
+      return;
+    }
+    rmSync(control, { force: true });
+    restart()
+      .then(() => writeFileSync(`${control}.done`, `${JSON.stringify({ id, ok: true })}\n`))
+      .catch((e: unknown) => writeFileSync(`${control}.done`, `${JSON.stringify({ id, ok: false, error: e instanceof Error ? e.message : String(e) })}\n`))
+      .finally(() => (busy = false));
+  }, RESTART_POLL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 function recordExit(files: ProcessFiles, exit: ProcessExit): void {

@@ -175,7 +175,7 @@ export class SmpDriver implements ProtocolDriver {
       return { kind: 'unchecked', reason: 'the target has neither echo nor MCUmgr params' };
     } catch (e) {
       if (!(e instanceof ResponseTimeoutError)) throw e;
-      return { kind: 'dead', expected: 'the device still answers after the case', actual: `no answer within ${e.timeoutMs} ms` };
+      return { kind: 'dead', expected: 'the device still answers after the case', actual: `no answer within ${e.timeoutMs} ms`, silent: true };
     }
   }
 

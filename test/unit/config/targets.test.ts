@@ -43,7 +43,7 @@ const rows: { name: string; text: string; messages: string[] }[] = [
     name: 'unknown target key (typo)',
     text: withTarget({ kind: 'sim', timeoutMS: 5 }),
     messages: [
-      "targets.json#/targets/t/timeoutMS: unknown key 'timeoutMS' (allowed: description, kind, smp, sim, process, lwm2m, capabilities, timeoutMs, strict, budgets, reset, build, baseline, hardware)",
+      "targets.json#/targets/t/timeoutMS: unknown key 'timeoutMS' (allowed: description, kind, smp, sim, process, lwm2m, capabilities, timeoutMs, strict, budgets, reset, crash, build, baseline, hardware)",
     ],
   },
   {

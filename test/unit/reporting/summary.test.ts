@@ -25,7 +25,7 @@ function run(targets: RunSummary['targets']): RunSummary {
 describe('summary totals', () => {
   it('counts one case in each outcome class', () => {
     const totals = totalsOf(onePerOutcome());
-    expect(totals).toEqual({ pass: 1, fail: 1, nonStrict: 1, informational: 1, unsupported: 1, broken: 1 });
+    expect(totals).toEqual({ pass: 1, fail: 1, nonStrict: 1, informational: 1, unsupported: 1, broken: 1, crash: 0, blocked: 0 });
   });
 
   it('totals always add up to the number of cases', () => {
