@@ -1,0 +1,54 @@
+/**
+ * The simulated client over CoAPs: it handshakes (DTLS 1.2, PSK, AES-128-CCM_8) with the harness's
+ * LwM2M server, registers and answers reads through the association; with `lwm2m-dtls-wrong-psk`
+ * the server refuses the handshake with a decrypt_error alert and no Register arrives.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Lwm2mServer } from '../../../../src/client/lwm2m-server.ts';
+import { NotRegisteredError, RegistrationTimeoutError } from '../../../../src/errors.ts';
+import { startLwm2mClientSimulator, type RunningLwm2mClient } from '../../../../src/simulator/lwm2m-client/index.ts';
+import { dtlsFailureDetail, dtlsOptionsOf } from '../../../../src/target/lwm2m/driver.ts';
+
+const security = { mode: 'psk' as const, identity: 'sim-client', key: '00112233445566778899aabbccddeeff' };
+const ENDPOINT = 'dtls-sim';
+
+const running: { stop(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const r of running.splice(0).reverse()) await r.stop();
+});
+
+async function serverAndClient(faults: string[]): Promise<{ server: Lwm2mServer; sim: RunningLwm2mClient }> {
+  const server = await Lwm2mServer.listen('coaps://127.0.0.1:0', { dtls: dtlsOptionsOf({ security })! });
+  running.push({ stop: () => server.close() });
+  const sim = await startLwm2mClientSimulator({ server: `coaps://127.0.0.1:${server.address().port}`, endpoint: ENDPOINT, security, faults, registerRetryMs: 300 });
+  running.push(sim);
+  return { server, sim };
+}
+
+describe('simulated LwM2M client over DTLS-PSK', () => {
+  it('handshakes, registers and answers a read inside the association', async () => {
+    const { server } = await serverAndClient([]);
+    const registration = await server.waitForRegistration(ENDPOINT, 10_000);
+    expect(registration.endpoint).toBe(ENDPOINT);
+    const read = await server.read(ENDPOINT, '/3/0/0');
+    expect(read.code).toBe('2.05');
+    expect(new TextDecoder().decode(read.payload).length).toBeGreaterThan(0);
+    const established = server.coap.dtlsEvents.filter((e) => e.kind === 'established');
+    expect(established).toHaveLength(1);
+    expect(Buffer.from(established[0]!.kind === 'established' ? established[0]!.peer.identity : []).toString()).toBe(security.identity);
+    // The Security object announces the CoAPs URI the client was pointed at.
+    expect(server.coap.scheme).toBe('coaps');
+    expect(dtlsFailureDetail(server.coap.dtlsEvents)).toBeUndefined();
+  });
+
+  it('lwm2m-dtls-wrong-psk: the server refuses the handshake with decrypt_error; no Register arrives', async () => {
+    const { server } = await serverAndClient(['lwm2m-dtls-wrong-psk']);
+    await expect(server.waitForRegistration(ENDPOINT, 2500)).rejects.toSatisfy((e) => e instanceof RegistrationTimeoutError || e instanceof NotRegisteredError);
+    const closed = server.coap.dtlsEvents.filter((e) => e.kind === 'closed');
+    expect(closed.length).toBeGreaterThan(0);
+    expect(closed[0]).toMatchObject({ reason: { kind: 'alert-sent', name: 'decrypt_error' } });
+    expect(server.coap.dtlsEvents.some((e) => e.kind === 'established')).toBe(false);
+    expect(dtlsFailureDetail(server.coap.dtlsEvents)).toMatch(/DTLS handshake\(s\) failed: sent fatal alert decrypt_error/);
+    expect(server.history.filter((h) => h.kind === 'register')).toEqual([]);
+  });
+});
