@@ -57,6 +57,15 @@ const targetSchema: JsonSchema = {
     totals: totalsSchema,
     error: { type: 'string' },
     timing: TIMING_SCHEMA,
+    securityFindings: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'severity', 'title', 'detail', 'caseIds'],
+        additionalProperties: false,
+        properties: { id: { type: 'string', minLength: 1 }, severity: { type: 'string', enum: ['high', 'medium', 'info'] }, title: { type: 'string' }, detail: { type: 'string' }, caseIds: { type: 'array', items: { type: 'string' } } },
+      },
+    },
   },
 };
 

@@ -52,6 +52,8 @@ export interface TargetSummary {
   error?: string;
   /** Round trips per command (`smp.os.echo`) and reset-to-ready (`reset.ready`), in ms. */
   timing?: Record<string, { count: number; p50: number; p95: number; max: number }>;
+  /** Security findings derived from the outcomes (`lwm2m-nosec`, `unauthenticated-image-upload`, …), most severe first. */
+  securityFindings?: { id: string; severity: 'high' | 'medium' | 'info'; title: string; detail: string; caseIds: string[] }[];
 }
 
 /** The whole file. */
@@ -105,5 +107,6 @@ export function buildTargetSummary(input: Omit<TargetSummary, 'totals' | 'cases'
   };
   if (input.error !== undefined) out.error = input.error;
   if (input.timing !== undefined && Object.keys(input.timing).length > 0) out.timing = input.timing;
+  if (input.securityFindings !== undefined && input.securityFindings.length > 0) out.securityFindings = input.securityFindings;
   return out;
 }

@@ -65,6 +65,28 @@ export class Lwm2mDriver implements ProtocolDriver {
     this.registrationTimeoutMs = options.lwm2m.registrationTimeoutMs;
   }
 
+  /** How the target secures CoAP, without the key (the case kit's view). */
+  get security(): { mode: 'psk'; identity: string } | { mode: 'nosec' } {
+    const security = this.#options.lwm2m.security;
+    return security?.mode === 'psk' ? { mode: 'psk', identity: security.identity } : { mode: 'nosec' };
+  }
+
+  /**
+   * What the run reports about transport security: the mode (`securityMode`, read by the
+   * `lwm2m-nosec` finding) and, over DTLS, the PSK identities and handshake times seen.
+   */
+  #securityIdentity(): Record<string, string | number | string[]> {
+    const security = this.security;
+    if (security.mode !== 'psk') return { securityMode: 'nosec' };
+    const established = (this.#server?.coap.dtlsEvents ?? []).flatMap((e) => (e.kind === 'established' ? [e] : []));
+    return {
+      securityMode: 'psk',
+      dtlsCipherSuite: 'TLS_PSK_WITH_AES_128_CCM_8',
+      dtlsIdentities: [...new Set(established.map((e) => Buffer.from(e.peer.identity).toString('utf8')))],
+      ...(established.length > 0 ? { dtlsHandshakeMs: Math.round(established[0]!.handshakeMs * 10) / 10 } : {}),
+    };
+  }
+
   /** The harness's LwM2M server (bound by `listen`). */
   get server(): Lwm2mServer {
     if (!this.#server) throw new TransportError(`the LwM2M server for ${this.endpoint} is not listening`);
@@ -125,11 +147,11 @@ export class Lwm2mDriver implements ProtocolDriver {
   async discover(_ready: ReadyResult): Promise<DriverDiscovery> {
     const declared = this.#options.declared;
     if (this.#unreachable !== undefined) {
-      return { statuses: unregisteredStatuses(this.#unreachable, declared), identity: { lwm2m: { endpoint: this.endpoint, unreachable: this.#unreachable } } };
+      return { statuses: unregisteredStatuses(this.#unreachable, declared), identity: { lwm2m: { endpoint: this.endpoint, unreachable: this.#unreachable, ...this.#securityIdentity() } } };
     }
     const registration = this.registration();
     const statuses = await discoverLwm2mCapabilities(this.server, registration, { declared, probeTimeoutMs: this.#probeMs() });
-    return { statuses, identity: { lwm2m: registrationIdentity(registration) } };
+    return { statuses, identity: { lwm2m: { ...registrationIdentity(registration), ...this.#securityIdentity() } } };
   }
 
   /** A CoAP ping (empty CON, answered RST) and a Read of /3/0 answered 2.05. */
