@@ -117,6 +117,9 @@ export async function startLwm2mClientSimulator(options: Lwm2mClientSimulatorOpt
   if (!Number.isInteger(lifetimeS) || lifetimeS < 1) throw new ConfigError(`lifetimeS must be an integer >= 1, got ${lifetimeS}`, '/lifetimeS');
   const endpoint = options.endpoint ?? (version === '1.0' ? 'native_sim' : 'native_sim_lwm2m11');
   const dtls = dtlsCredentials(options.security, faults.value);
+  for (const [key, uri] of [['server', options.server], ['bootstrap', options.bootstrap]] as const) {
+    if (typeof uri === 'string' && uri.startsWith('coaps:') && dtls === undefined) throw new ConfigError(`${key} ${uri} is CoAPs: the client needs security {"mode": "psk", "identity", "key"}`, `/${key}`);
+  }
   const client = new Lwm2mClient({
     server, endpoint, lifetimeS, version, faults: faults.value,
     localAddress: options.localAddress ?? (server.address.includes(':') ? '::1' : '127.0.0.1'),
