@@ -104,10 +104,10 @@ export class Lwm2mBootstrapServer {
     return this.coap.address();
   }
 
-  /** `coap://HOST:PORT` of this server (what a client's bootstrap account names). */
+  /** `coap://HOST:PORT` (`coaps://` over DTLS) of this server (what a client's bootstrap account names). */
   get uri(): string {
     const { address, port } = this.address();
-    return `coap://${address.includes(':') ? `[${address}]` : address}:${port}`;
+    return `${this.coap.scheme}://${address.includes(':') ? `[${address}]` : address}:${port}`;
   }
 
   /** Every datagram in and out, timestamped. */

@@ -127,9 +127,9 @@ export class Lwm2mClient {
 
   #bootstrapClient(bootstrap: Peer): BootstrapClient {
     const s = this.settings;
-    useBootstrapAccount(this.store, `coap://${bootstrap.address.includes(':') ? `[${bootstrap.address}]` : bootstrap.address}:${bootstrap.port}`);
+    useBootstrapAccount(this.store, `${s.dtls ? 'coaps' : 'coap'}://${bootstrap.address.includes(':') ? `[${bootstrap.address}]` : bootstrap.address}:${bootstrap.port}`);
     return new BootstrapClient({
-      endpoint: s.endpoint, version: s.version, faults: s.faults, store: this.store, formats: supportedFormats(s.version),
+      endpoint: s.endpoint, version: s.version, faults: s.faults, store: this.store, formats: supportedFormats(s.version), dmScheme: s.dtls ? 'coaps' : 'coap',
       sendCon: (m) => this.#socket!.sendCon(m), retryDelayMs: s.registerRetryMs, timeoutMs: s.bootstrapTimeoutMs ?? 60_000,
       onFinished: (account) => {
         if (account === 'unusable') return;
@@ -327,7 +327,7 @@ export class Lwm2mClient {
 
 /** `coap://HOST[:PORT]` of an account as a peer (5683 when the port is omitted); undefined when unparseable. */
 function parseAccountUri(uri: string): Peer | undefined {
-  const m = /^coap:\/\/(\[[0-9a-fA-F:.]+\]|[^:/[\]]+)(?::(\d{1,5}))?\/?$/.exec(uri);
-  const port = Number(m?.[2] ?? 5683);
-  return m === null || port < 1 || port > 65535 ? undefined : { address: m[1]!.replace(/^\[|\]$/g, ''), port };
+  const m = /^(coaps?):\/\/(\[[0-9a-fA-F:.]+\]|[^:/[\]]+)(?::(\d{1,5}))?\/?$/.exec(uri);
+  const port = Number(m?.[3] ?? (m?.[1] === 'coaps' ? 5684 : 5683));
+  return m === null || port < 1 || port > 65535 ? undefined : { address: m[2]!.replace(/^\[|\]$/g, ''), port };
 }

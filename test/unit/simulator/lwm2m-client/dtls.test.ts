@@ -4,6 +4,7 @@
  * the server refuses the handshake with a decrypt_error alert and no Register arrives.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { Lwm2mBootstrapServer, dmServerPlan } from '../../../../src/client/lwm2m-bootstrap-server.ts';
 import { Lwm2mServer } from '../../../../src/client/lwm2m-server.ts';
 import { NotRegisteredError, RegistrationTimeoutError } from '../../../../src/errors.ts';
 import { startLwm2mClientSimulator, type RunningLwm2mClient } from '../../../../src/simulator/lwm2m-client/index.ts';
@@ -50,5 +51,23 @@ describe('simulated LwM2M client over DTLS-PSK', () => {
     expect(server.coap.dtlsEvents.some((e) => e.kind === 'established')).toBe(false);
     expect(dtlsFailureDetail(server.coap.dtlsEvents)).toMatch(/DTLS handshake\(s\) failed: sent fatal alert decrypt_error/);
     expect(server.history.filter((h) => h.kind === 'register')).toEqual([]);
+  });
+});
+
+describe('bootstrap over DTLS-PSK', () => {
+  it('the client bootstraps from a coaps:// bootstrap server, takes the coaps:// DM account it wrote, and registers there over DTLS', async () => {
+    const dtls = dtlsOptionsOf({ security })!;
+    const dm = await Lwm2mServer.listen('coaps://127.0.0.1:0', { dtls });
+    running.push({ stop: () => dm.close() });
+    const key = new Uint8Array(Buffer.from(security.key, 'hex'));
+    const bs = await Lwm2mBootstrapServer.listen('coaps://127.0.0.1:0', { dtls, autoProvision: dmServerPlan(`coaps://127.0.0.1:${dm.address().port}`, { mode: 'psk', pskIdentity: security.identity, pskKey: key }) });
+    running.push({ stop: () => bs.close() });
+    expect(bs.uri).toMatch(/^coaps:\/\//);
+    const sim = await startLwm2mClientSimulator({ bootstrap: bs.uri, endpoint: 'bs-dtls', security, registerRetryMs: 300 });
+    running.push(sim);
+    const registration = await dm.waitForRegistration('bs-dtls', 10_000);
+    expect(bs.sessions[0]?.finishCode).toBe('2.04');
+    expect(bs.coap.dtlsEvents.some((e) => e.kind === 'established')).toBe(true);
+    expect(dm.coap.dtlsEvents.filter((e) => e.kind === 'established').map((e) => (e.kind === 'established' ? e.peer.port : 0))).toContain(registration.peer.port);
   });
 });
