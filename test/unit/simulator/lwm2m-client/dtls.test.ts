@@ -9,6 +9,7 @@ import { Lwm2mServer } from '../../../../src/client/lwm2m-server.ts';
 import { NotRegisteredError, RegistrationTimeoutError } from '../../../../src/errors.ts';
 import { startLwm2mClientSimulator, type RunningLwm2mClient } from '../../../../src/simulator/lwm2m-client/index.ts';
 import { dtlsFailureDetail, dtlsOptionsOf } from '../../../../src/target/lwm2m/driver.ts';
+import { freeUdpPort, hasTool, startTool } from '../../transport/dtls/child-process.ts';
 
 const security = { mode: 'psk' as const, identity: 'sim-client', key: '00112233445566778899aabbccddeeff' };
 const ENDPOINT = 'dtls-sim';
@@ -70,4 +71,25 @@ describe('bootstrap over DTLS-PSK', () => {
     expect(bs.coap.dtlsEvents.some((e) => e.kind === 'established')).toBe(true);
     expect(dm.coap.dtlsEvents.filter((e) => e.kind === 'established').map((e) => (e.kind === 'established' ? e.peer.port : 0))).toContain(registration.peer.port);
   });
+});
+
+/** libcoap's example server (Debian `libcoap3-bin`), when installed. */
+const COAP_SERVERS = ['coap-server-openssl', 'coap-server-gnutls'].filter((t) => hasTool(t, ['-h']));
+
+describe.skipIf(COAP_SERVERS.length === 0)('the simulated client against libcoap coap-server (skipped: libcoap3-bin not installed)', () => {
+  for (const tool of COAP_SERVERS) {
+    it(`${tool}: the client's DTLS handshake completes and its Register gets the server's CoAP answer`, async () => {
+      const port = await freeUdpPort();
+      const server = startTool(tool, ['-A', '127.0.0.1', '-p', String(port - 1), '-k', 'libcoap-key', '-v', '0']);
+      running.push({ stop: async () => server.kill() });
+      // libcoap serves coaps on the port after the one given (5683 → 5684).
+      await new Promise((r) => setTimeout(r, 500));
+      const psk = { mode: 'psk' as const, identity: 'sim-client', key: Buffer.from('libcoap-key').toString('hex') };
+      const sim = await startLwm2mClientSimulator({ server: `coaps://127.0.0.1:${port}`, endpoint: ENDPOINT, security: psk, registerRetryMs: 60_000 });
+      running.push(sim);
+      // The example server has no /rd: the Register is answered with a 4.xx inside the association.
+      const failed = await sim.waitFor('register-failed', 10_000);
+      expect(failed).toMatchObject({ kind: 'register-failed', code: expect.stringMatching(/^4\.0[45]$/) });
+    });
+  }
 });
