@@ -26,7 +26,7 @@ function targetsFile(name: string, lwm2m: Record<string, unknown>): string {
 
 async function runSuites(name: string, lwm2m: Record<string, unknown>, suites: readonly string[] = SUITES) {
   const out = join(work, `${name}-out`);
-  const r = await runCli(['run', '--targets', targetsFile(name, lwm2m), ...suites.flatMap((s) => ['--suite', s]), '--out', out, '--json', '--seed', '5'], 150_000);
+  const r = await runCli(['run', '--targets', targetsFile(name, lwm2m), ...suites.flatMap((s) => ['--suite', s]), '--out', out, '--json', '--seed', '5'], 300_000);
   const summary = readSummary(out);
   return { r, out, target: summary?.targets[0] };
 }
@@ -53,7 +53,7 @@ describe('LwM2M over DTLS-PSK through the CLI (real processes, loopback)', () =>
     const report = await runCli(['report', '--no-allure', out], 60_000);
     expect(report.code, report.stderr).toBe(0);
     expect(certificateText(out)).not.toContain('LwM2M in NoSec mode');
-  }, 200_000);
+  }, 400_000);
 
   it('the same target in NoSec mode: the handshake case is unsupported and summary.json and the certificate carry lwm2m-nosec', async () => {
     const { r, out, target } = await runSuites('nosec', { listen: 'coap://127.0.0.1:0', security: { mode: 'nosec' } }, ['lwm2m/registration', 'lwm2m/security']);
@@ -67,5 +67,5 @@ describe('LwM2M over DTLS-PSK through the CLI (real processes, loopback)', () =>
     const report = await runCli(['report', '--no-allure', out], 60_000);
     expect(report.code, report.stderr).toBe(0);
     expect(certificateText(out)).toContain('LwM2M in NoSec mode');
-  }, 200_000);
+  }, 400_000);
 });
