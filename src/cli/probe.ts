@@ -90,6 +90,7 @@ async function probeLwm2mCommand(flags: ReturnType<typeof parseFlags<typeof FLAG
   if (smpOnly !== undefined) throw new UsageError(`probe: --${smpOnly} does not go with --lwm2m (the device registers with the harness)`);
   const parsed = parseListenAddress(listen);
   if (typeof parsed === 'string') throw new UsageError(`probe: --lwm2m ${parsed}`);
+  if (listen.startsWith('coaps:')) throw new UsageError('probe: --lwm2m takes coap:// only (a DTLS-PSK device is run from targets.json with lwm2m.security)');
   if (flags.endpoint === '') throw new UsageError('probe: --endpoint needs a name');
   const timeoutMs = flags['timeout-ms'] === undefined ? DEFAULT_REGISTRATION_TIMEOUT_MS : integerFlag('probe', 'timeout-ms', flags['timeout-ms'], 1, 86_400_000);
   const requestTimeoutMs = flags.timeout === undefined ? DEFAULT_TIMEOUT_MS : integerFlag('probe', 'timeout', flags.timeout, 1, 600_000);

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Reporter } from 'vitest/node';
-import { buildTargetSummary, type CaseRecord, crashesOf, markAllureCrashes, type JsonValue, missingCaseRecord, type TargetSummary, toCaseSummary, writeFileAtomic } from '../reporting/index.ts';
+import { buildTargetSummary, type CaseRecord, crashesOf, markAllureCrashes, type JsonValue, missingCaseRecord, securityFindings, type TargetSummary, toCaseSummary, writeFileAtomic } from '../reporting/index.ts';
 import { writeAllureResultFromRecord } from '../reporting/allure-missing.ts';
 import { junitFileName, renderJUnit } from '../reporting/junit.ts';
 import { CaseCollector, ConformanceAllureReporter } from '../reporting/vitest-reporters.ts';
@@ -166,7 +166,7 @@ export async function executeTargetRun(plan: TargetRunPlan, given: TargetRunCont
   const problems = [...(ctx.loadProblems ?? []).map((p) => `suite file failed to load: ${p}`), ...(runError !== undefined ? [runError] : [])];
   const error = problems.length > 0 ? problems.join('; ') : undefined;
   const info = readSessionInfo(sessionFile);
-  const summary = buildTargetSummary({
+  const built = buildTargetSummary({
     name: plan.target.name,
     transport: plan.transport,
     identity: info.identity,
@@ -176,6 +176,8 @@ export async function executeTargetRun(plan: TargetRunPlan, given: TargetRunCont
     crashes: crashesOf(records),
     ...(error !== undefined ? { error } : {}),
   });
+  const findings = securityFindings(built);
+  const summary = findings.length > 0 ? { ...built, securityFindings: findings } : built;
   const junit = { name: plan.target.name, transport: plan.transport, startedAt, cases: records, ...(error !== undefined ? { error } : {}) };
   writeFileAtomic(join(ctx.outDir, junitFileName(plan.key)), renderJUnit(junit));
   return { summary, records, startedAt };

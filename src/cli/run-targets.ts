@@ -70,6 +70,7 @@ function adHocLwm2mTarget(listen: string, endpoint: string | undefined): TargetC
   const parsed = parseListenAddress(listen);
   if (typeof parsed === 'string') throw new UsageError(`run: --lwm2m ${parsed}`);
   if (endpoint === undefined) throw new UsageError('run: --lwm2m needs --endpoint NAME (the endpoint client name the device registers with)');
+  if (listen.startsWith('coaps:')) throw new UsageError('run: --lwm2m coaps:// needs the PSK identity and key: describe the device in targets.json with lwm2m.security');
   const lwm2m = { listen, endpoint, registrationTimeoutMs: DEFAULT_REGISTRATION_TIMEOUT_MS };
   return { name: 'lwm2m', kind: 'udp', lwm2m, capabilities: [], timeoutMs: DEFAULT_TIMEOUT_MS, strict: false, budgets: {} };
 }
@@ -129,6 +130,7 @@ function simLwm2mPlan(target: TargetConfig, version: SimLwm2mVersion, base: Pick
     listen: given?.listen ?? SIM_LWM2M_LISTEN,
     endpoint: given?.endpoint ?? SIM_LWM2M_ENDPOINTS[version],
     registrationTimeoutMs: given?.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS,
+    ...(given?.security ? { security: given.security } : {}),
   };
   return { ...base, target: { ...target, lwm2m }, key: `${target.name}-lwm2m-${version}`, transport: `lwm2m-${version}`, protocols: ['lwm2m'], lwm2mVersion: version };
 }

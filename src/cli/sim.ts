@@ -3,6 +3,7 @@
  * with `--lwm2m` the LwM2M client registering with the given server — print where it is, and
  * stop cleanly on SIGINT/SIGTERM.
  */
+import { pskKeyProblem } from '../config/lwm2m-target.ts';
 import { ConfigError, UsageError } from '../errors.ts';
 import { FAULT_PROFILES, SLOT_BYTES_RANGE, startSimulator, type RunningSimulator, type SimulatorOptions } from '../simulator/index.ts';
 import { LWM2M_FAULT_PROFILES, parseServerUri, startLwm2mClientSimulator, type Lwm2mClientSimulatorOptions } from '../simulator/lwm2m-client/index.ts';
@@ -21,12 +22,15 @@ const FLAGS = {
   endpoint: { type: 'string', valueName: 'NAME', description: 'LwM2M endpoint client name (default native_sim, or native_sim_lwm2m11 for 1.1)' },
   'lwm2m-version': { type: 'string', valueName: '1.0|1.1', description: 'LwM2M enabler version of the client (default 1.1)' },
   lifetime: { type: 'string', valueName: 'S', description: 'LwM2M registration lifetime in seconds (default 30)' },
+  'psk-identity': { type: 'string', valueName: 'TEXT', description: 'with --lwm2m coaps://…: the DTLS PSK identity the client presents' },
+  'psk-key': { type: 'string', valueName: 'HEX', description: 'with --lwm2m coaps://…: the pre-shared key, in hex' },
   'list-faults': { type: 'boolean', description: 'print the fault profiles (SMP and LwM2M) and exit' },
   help: { type: 'boolean', description: 'show this help' },
 } as const satisfies FlagSpecs;
 
 const USAGE = `usage: mgmt-conformance sim [--udp PORT] [--udp6 PORT] [--serial] [--baud N] [--fault NAME]... [--error-form v1|v2] [--slot-bytes N]
        mgmt-conformance sim --lwm2m coap://HOST:PORT [--endpoint NAME] [--lwm2m-version 1.0|1.1] [--lifetime S] [--fault NAME]...
+       mgmt-conformance sim --lwm2m coaps://HOST:PORT --psk-identity TEXT --psk-key HEX [...]
 
 Runs the reference SMP device (Zephyr smp_svr behaviour). Without --udp/--udp6/--serial it
 listens on udp://127.0.0.1:1337 and on a pseudo-terminal. With --lwm2m it runs the reference
@@ -41,7 +45,7 @@ export interface Lwm2mSimChoice {
 }
 
 const SMP_ONLY_FLAGS = ['udp', 'udp6', 'serial', 'baud', 'error-form', 'slot-bytes'] as const;
-const LWM2M_ONLY_FLAGS = ['endpoint', 'lwm2m-version', 'lifetime'] as const;
+const LWM2M_ONLY_FLAGS = ['endpoint', 'lwm2m-version', 'lifetime', 'psk-identity', 'psk-key'] as const;
 
 type SimFlags = ReturnType<typeof parseFlags<typeof FLAGS>>['flags'];
 
@@ -60,15 +64,31 @@ function lwm2mOptionsFromFlags(flags: SimFlags, uri: string): Lwm2mSimChoice {
   const version = flags['lwm2m-version'];
   if (version !== undefined && version !== '1.0' && version !== '1.1') throw new UsageError(`sim: --lwm2m-version expects 1.0 or 1.1, got '${version}'`);
   if (flags.endpoint === '') throw new UsageError('sim: --endpoint needs a name');
+  const security = pskFromFlags(flags, uri);
   return {
     lwm2m: {
       server: uri,
+      ...(security ? { security } : {}),
       faults: flags.fault ?? [],
       ...(version !== undefined ? { version } : {}),
       ...(flags.endpoint !== undefined ? { endpoint: flags.endpoint } : {}),
       ...(flags.lifetime !== undefined ? { lifetimeS: integerFlag('sim', 'lifetime', flags.lifetime, 1, 0xffffffff) } : {}),
     },
   };
+}
+
+/** The PSK of a coaps:// server: both flags are needed there, and neither goes with coap://. */
+function pskFromFlags(flags: SimFlags, uri: string): { mode: 'psk'; identity: string; key: string } | undefined {
+  const identity = flags['psk-identity'];
+  const key = flags['psk-key'];
+  if (!uri.startsWith('coaps:')) {
+    if (identity !== undefined || key !== undefined) throw new UsageError(`sim: --psk-identity and --psk-key go with a coaps:// server, not ${uri}`);
+    return undefined;
+  }
+  if (identity === undefined || identity === '' || key === undefined) throw new UsageError('sim: --lwm2m coaps:// needs --psk-identity TEXT and --psk-key HEX');
+  const problem = pskKeyProblem(key);
+  if (problem !== undefined) throw new UsageError(`sim: --psk-key ${problem}`);
+  return { mode: 'psk', identity, key };
 }
 
 /** Build simulator options from the flags; every mistake is a one-line `UsageError`. */

@@ -17,6 +17,7 @@ import { describeCoapBytes } from '../codec/coap/describe.ts';
 import { decodeCoap, encodeCoap, type CoapMessage, type CoapOptionValue } from '../codec/coap/message.ts';
 import { ResponseTimeoutError, TransportClosedError } from '../errors.ts';
 import { UdpListener, formatPeer } from '../transport/udp-listener.ts';
+import { DtlsServer, type DtlsServerOptions, type DtlsSessionEvent } from '../transport/dtls/index.ts';
 import { MAX_UDP_SZX, resourceHandler, withBlock2, type ServedBody } from './coap/block2-server.ts';
 import { ConfirmableQueue, type ConfirmableEnd } from './coap/confirmable.ts';
 import { DuplicateCache, dedupKey, type SeenMessage } from './coap/dedup.ts';
@@ -42,13 +43,21 @@ export interface CoapEndpointOptions {
   receiveBufferBytes?: number;
   /** Largest Block2 SZX the endpoint serves (default 6: 1024-byte blocks); larger answers go block-wise. */
   maxBlockSzx?: number;
+  /**
+   * Serve CoAPs: `open` binds a DTLS 1.2 PSK server instead of a plain UDP socket; every peer
+   * gets its own association and CoAP runs unchanged inside it (RFC 7252 §9.1).
+   */
+  dtls?: CoapDtlsOptions;
 }
+
+/** The DTLS side of a CoAPs endpoint: the PSK lookup and the server's tunables. */
+export type CoapDtlsOptions = Omit<DtlsServerOptions, 'host' | 'port' | 'recvBufferBytes'>;
 
 /** A body the endpoint serves at a path (`serveResource`). */
 export interface ServedResource {
   /** Uri-Path segments. */
   readonly path: readonly string[];
-  /** `coap://HOST:PORT/path` of the resource at the endpoint's bound address. */
+  /** `coap://HOST:PORT/path` (`coaps://` over DTLS) of the resource at the endpoint's bound address. */
   readonly uri: string;
   /** GET requests answered so far (one per block). */
   readonly requests: CoapIncomingRequest[];
@@ -84,6 +93,9 @@ interface PendingRequest {
   waiting: AwaitingResponse | undefined;
 }
 
+/** DTLS session events an endpoint keeps (enough for a run; many-client runs keep the latest). */
+const MAX_DTLS_EVENTS = 1000;
+
 const peerKey = (peer: DatagramPeer, suffix: string): string => `${peer.address}|${peer.port}|${suffix}`;
 
 /** Rule breaks in a response to `request` (RFC 7252 §5.3.2 token echo, §12.1 code classes). */
@@ -113,6 +125,7 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
   #duplicates = 0;
   #closed = false;
   readonly #maxBlockSzx: number;
+  readonly #dtlsEvents: DtlsSessionEvent[] = [];
 
   constructor(socket: DatagramListenerTransport, options: CoapEndpointOptions = {}) {
     this.#socket = socket;
@@ -130,11 +143,37 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
     this.#cons = new ConfirmableQueue((b, p, note) => this.#transmit(b, p, note), () => this.parameters, options.random ?? Math.random);
     this.#responder = new CoapResponder(this, this.#router, options.piggybackWindowMs ?? this.parameters.ackTimeoutMs / 2, exchangeLifetimeMs(this.parameters));
     socket.onDatagram((bytes, peer, atNs) => this.#onDatagram(bytes, peer, atNs));
+    if (socket instanceof DtlsServer) {
+      socket.onSession((event) => {
+        this.#dtlsEvents.push(event);
+        if (this.#dtlsEvents.length > MAX_DTLS_EVENTS) this.#dtlsEvents.shift();
+      });
+    }
   }
 
-  /** Bind a UDP socket (`port` 0 = ephemeral) and wrap it. */
+  /** Bind a UDP socket (`port` 0 = ephemeral), or a DTLS server with `options.dtls`, and wrap it. */
   static async open(bind: { host?: string; port: number }, options: CoapEndpointOptions = {}): Promise<CoapEndpoint> {
-    return new CoapEndpoint(await UdpListener.open({ ...bind, scheme: 'coap', ...(options.receiveBufferBytes === undefined ? {} : { receiveBufferBytes: options.receiveBufferBytes }) }), options);
+    const buffer = options.receiveBufferBytes;
+    if (options.dtls) {
+      const host = bind.host?.replace(/^\[|\]$/g, '');
+      return new CoapEndpoint(await DtlsServer.listen({ ...options.dtls, port: bind.port, ...(host === undefined ? {} : { host }), ...(buffer === undefined ? {} : { recvBufferBytes: buffer }) }), options);
+    }
+    return new CoapEndpoint(await UdpListener.open({ ...bind, scheme: 'coap', ...(buffer === undefined ? {} : { receiveBufferBytes: buffer }) }), options);
+  }
+
+  /** The DTLS server under a CoAPs endpoint (associations, handshake events); undefined for plain CoAP. */
+  get dtls(): DtlsServer | undefined {
+    return this.#socket instanceof DtlsServer ? this.#socket : undefined;
+  }
+
+  /** DTLS associations established and closed so far (the latest 1000), oldest first; empty for plain CoAP. */
+  get dtlsEvents(): readonly DtlsSessionEvent[] {
+    return this.#dtlsEvents;
+  }
+
+  /** `coaps` over DTLS, else `coap`. */
+  get scheme(): 'coap' | 'coaps' {
+    return this.#socket instanceof DtlsServer ? 'coaps' : 'coap';
   }
 
   /** The bound address. */
@@ -171,7 +210,7 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
     const stop = this.handle({ path: segments, methods: ['0.01'] }, resourceHandler(segments, served, (r) => requests.push(r)));
     const { address, port } = this.address();
     const host = address.includes(':') ? `[${address}]` : address;
-    return { path: segments, uri: `coap://${host}:${port}/${segments.join('/')}`, requests, replace: (b) => { served.body = b; }, stop };
+    return { path: segments, uri: `${this.scheme}://${host}:${port}/${segments.join('/')}`, requests, replace: (b) => { served.body = b; }, stop };
   }
 
   /** See every received datagram (decoded, or with its decode error); returns an unsubscribe function. */

@@ -21,7 +21,7 @@ import { BootstrapOperations, type BootstrapOperationOptions, type BootstrapStep
 import { judgeBootstrapRequest, type BootstrapRequestRecord } from './lwm2m/bootstrap-request.ts';
 import type { Lwm2mBody } from './lwm2m/device-management.ts';
 import type { DiscoveredLink, Lwm2mResponse } from './lwm2m/dm-response.ts';
-import { parseListenUri } from './lwm2m/listen-uri.ts';
+import { listenBind } from './lwm2m/listen-uri.ts';
 
 /** What to provision: deletes first, then Security and Server instances, then Finish. */
 export interface BootstrapPlan {
@@ -96,7 +96,7 @@ export class Lwm2mBootstrapServer {
 
   /** Listen on `coap://HOST[:PORT]`; ConnectionStringError for a bad URI. */
   static async listen(uri: string, options: Lwm2mBootstrapServerOptions & CoapEndpointOptions = {}): Promise<Lwm2mBootstrapServer> {
-    return Lwm2mBootstrapServer.open(parseListenUri(uri), options);
+    return Lwm2mBootstrapServer.open(listenBind(uri, options), options);
   }
 
   /** The bound address. */
@@ -104,10 +104,10 @@ export class Lwm2mBootstrapServer {
     return this.coap.address();
   }
 
-  /** `coap://HOST:PORT` of this server (what a client's bootstrap account names). */
+  /** `coap://HOST:PORT` (`coaps://` over DTLS) of this server (what a client's bootstrap account names). */
   get uri(): string {
     const { address, port } = this.address();
-    return `coap://${address.includes(':') ? `[${address}]` : address}:${port}`;
+    return `${this.coap.scheme}://${address.includes(':') ? `[${address}]` : address}:${port}`;
   }
 
   /** Every datagram in and out, timestamped. */

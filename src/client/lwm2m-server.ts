@@ -26,7 +26,7 @@ import { Lwm2mObservation } from './lwm2m/observation.ts';
 import type { Lwm2mRegistration, Lwm2mSendReport, Lwm2mServerEvent, RegistrationFinding, RegistrationHistoryEntry } from './lwm2m/registration-types.ts';
 import { RegistrationRegistry, type RegistryOptions } from './lwm2m/registry.ts';
 import { judgeSend } from './lwm2m/send.ts';
-import { parseListenUri } from './lwm2m/listen-uri.ts';
+import { listenBind } from './lwm2m/listen-uri.ts';
 
 /** Options of an `Lwm2mServer`. */
 export interface Lwm2mServerOptions extends CoapEndpointOptions, RegistryOptions {}
@@ -57,9 +57,9 @@ export class Lwm2mServer {
     return new Lwm2mServer(await CoapEndpoint.open(bind, options), options);
   }
 
-  /** Listen on `coap://HOST[:PORT]` (port 5683 when omitted); ConnectionStringError for a bad URI. */
+  /** Listen on `coap://HOST[:PORT]` (port 5683 when omitted) or, with `dtls`, `coaps://HOST[:PORT]` (5684); ConnectionStringError for a bad URI. */
   static async listen(uri: string, options: Lwm2mServerOptions = {}): Promise<Lwm2mServer> {
-    return Lwm2mServer.open(parseListenUri(uri), options);
+    return Lwm2mServer.open(listenBind(uri, options), options);
   }
 
   /** The bound address. */

@@ -13,7 +13,7 @@ import { ConfigError } from '../errors.ts';
 import { flattenBudgets, SIM_DEFAULT_BUDGETS, type BudgetsInput } from './budgets.ts';
 import { ConfigChecker, childPointer, describeJson } from './checker.ts';
 import { locateJsonError } from './json-locate.ts';
-import { DEFAULT_REGISTRATION_TIMEOUT_MS, parseListenAddress, type Lwm2mTargetOptions } from './lwm2m-target.ts';
+import { checkLwm2mSecurity, DEFAULT_REGISTRATION_TIMEOUT_MS, parseListenAddress, type Lwm2mTargetOptions } from './lwm2m-target.ts';
 import { schemaProblems } from './targets-schema.ts';
 import { checkSmpOptions, type RawSmp, type SmpTargetOptions } from './smp-target.ts';
 import type { CrashOptions } from './crash.ts';
@@ -207,7 +207,7 @@ interface RawTarget {
   smp?: string | RawSmp;
   sim?: Partial<Omit<SimTargetOptions, 'lwm2m'>> & { lwm2m?: Partial<SimLwm2mOptions> };
   process?: ProcessTargetOptions;
-  lwm2m?: { listen: string; endpoint: string; registrationTimeoutMs?: number };
+  lwm2m?: { listen: string; endpoint: string; registrationTimeoutMs?: number; security?: { mode: 'psk' | 'nosec'; identity?: string; key?: string } };
   capabilities?: string[];
   timeoutMs?: number;
   strict?: boolean;
@@ -276,6 +276,8 @@ function checkTarget(c: ConfigChecker, name: string, t: RawTarget, base: string,
     const parsed = parseListenAddress(t.lwm2m.listen);
     if (typeof parsed === 'string') c.problem(`${at}/lwm2m/listen`, parsed);
     out.lwm2m = { listen: t.lwm2m.listen, endpoint: t.lwm2m.endpoint, registrationTimeoutMs: t.lwm2m.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS };
+    const security = checkLwm2mSecurity(c, t.lwm2m.security, t.lwm2m.listen, `${at}/lwm2m`);
+    if (t.lwm2m.security !== undefined && security !== undefined) out.lwm2m.security = security;
   }
   const consoleProblem = t.crash?.console !== undefined ? options.checkConnection?.(t.crash.console) : undefined;
   if (consoleProblem !== undefined) c.problem(`${at}/crash/console`, consoleProblem);

@@ -13,7 +13,7 @@ import { describedRequirement, type CaseContext, type CaseInfo } from './declara
 import { CaseBrokenError, CaseCrashError, CaseUnsupportedSignal, ConformanceAssertionError, isResponseTimeout } from './errors.ts';
 import { createFixtures } from './fixtures.ts';
 import { exchangeRaw } from './raw-exchange.ts';
-import { hasRegisterRequest, lwm2mBrokenReason, unsupportedReason } from './gating.ts';
+import { judgesWhatArrived, lwm2mBrokenReason, unsupportedReason } from './gating.ts';
 import { toEvidence, type ConformanceMeta, type Level } from './meta.ts';
 import { classifyEnding, type Verdict } from './outcome.ts';
 import { acquireSession, type CaseCrashWatch, type CaseLwm2mSide, type CaseSession } from './session-port.ts';
@@ -40,11 +40,10 @@ function smpOf(session: CaseSession): SmpClient {
   return session.smp;
 }
 
-function lwm2mOf(session: CaseSession, info: Pick<CaseInfo, 'judgesRegisterRequests'>): CaseLwm2mSide {
+function lwm2mOf(session: CaseSession, info: Pick<CaseInfo, 'judgesRegisterRequests' | 'judgesDtlsHandshakes'>): CaseLwm2mSide {
   const side = session.lwm2m;
   if (!side) throw new CaseBrokenError(`target ${session.targetName} has no LwM2M side (no lwm2m block in targets.json)`);
-  const judgesRequests = info.judgesRegisterRequests === true && hasRegisterRequest(side);
-  if (side.unreachable !== undefined && !judgesRequests) throw new CaseBrokenError(side.unreachable);
+  if (side.unreachable !== undefined && !judgesWhatArrived(side, info)) throw new CaseBrokenError(side.unreachable);
   return side;
 }
 

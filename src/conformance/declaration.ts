@@ -63,6 +63,11 @@ export interface CaseInfo {
    * Register is malformed must fail the case that names the rule, not end every case broken.
    */
   judgesRegisterRequests?: boolean;
+  /**
+   * LwM2M over DTLS: the case judges the DTLS handshakes the client attempted, so it runs even
+   * when none completed and no Register arrived (a wrong key fails the case that names it).
+   */
+  judgesDtlsHandshakes?: boolean;
 }
 
 /** What a case body gets. */

@@ -30,12 +30,22 @@ export function unsupportedReason(info: CaseInfo, session: CaseSession): string 
  * an LwM2M side but its endpoint never registered. Decided once at session start, so every LwM2M
  * case ends at once with the same reason instead of waiting for a registration of its own.
  */
-export function lwm2mBrokenReason(protocol: Protocol, info: Pick<CaseInfo, 'requires' | 'judgesRegisterRequests'>, session: CaseSession): string | undefined {
+export function lwm2mBrokenReason(protocol: Protocol, info: Pick<CaseInfo, 'requires' | 'judgesRegisterRequests' | 'judgesDtlsHandshakes'>, session: CaseSession): string | undefined {
   const isLwm2m = protocol === 'LwM2M' || info.requires.some((n) => n === 'lwm2m' || n.startsWith('lwm2m.'));
   if (!isLwm2m) return undefined;
   const side = session.lwm2m;
-  if (side?.unreachable !== undefined && info.judgesRegisterRequests === true && hasRegisterRequest(side)) return undefined;
+  if (side?.unreachable !== undefined && judgesWhatArrived(side, info)) return undefined;
   return side?.unreachable;
+}
+
+/** True when the case judges traffic that did arrive from an endpoint that never registered. */
+export function judgesWhatArrived(side: CaseLwm2mSide, info: Pick<CaseInfo, 'judgesRegisterRequests' | 'judgesDtlsHandshakes'>): boolean {
+  return (info.judgesRegisterRequests === true && hasRegisterRequest(side)) || (info.judgesDtlsHandshakes === true && hasDtlsAttempt(side));
+}
+
+/** True when the server saw at least one DTLS association start or end. */
+export function hasDtlsAttempt(side: CaseLwm2mSide): boolean {
+  return side.server.coap.dtlsEvents.length > 0;
 }
 
 /** True when the server recorded at least one Register request from the side's endpoint. */

@@ -56,6 +56,8 @@ export interface CaseLwm2mSide {
   readonly unreachable: string | undefined;
   /** The endpoint's active registration (throws NotRegisteredError when there is none). */
   registration(): Lwm2mRegistration;
+  /** How the target secures CoAP (targets.json `lwm2m.security`, key left out); absent means NoSec. */
+  readonly security?: { mode: 'psk'; identity: string } | { mode: 'nosec' };
 }
 
 /**

@@ -86,6 +86,15 @@ const targetSchema: JsonSchema = {
     error: { type: 'string' },
     timing: TIMING_SCHEMA,
     crashes: { type: 'array', items: CRASH_SCHEMA },
+    securityFindings: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'severity', 'title', 'detail', 'caseIds'],
+        additionalProperties: false,
+        properties: { id: { type: 'string', minLength: 1 }, severity: { type: 'string', enum: ['high', 'medium', 'info'] }, title: { type: 'string' }, detail: { type: 'string' }, caseIds: { type: 'array', items: { type: 'string' } } },
+      },
+    },
   },
 };
 

@@ -97,6 +97,8 @@ export interface TargetSummary {
   timing?: Record<string, { count: number; p50: number; p95: number; max: number }>;
   /** Device crashes, in the order they happened (absent when none). */
   crashes?: CrashSummary[];
+  /** Security findings derived from the outcomes (`lwm2m-nosec`, `unauthenticated-image-upload`, …), most severe first. */
+  securityFindings?: { id: string; severity: 'high' | 'medium' | 'info'; title: string; detail: string; caseIds: string[] }[];
 }
 
 /** The whole file. */
@@ -151,5 +153,6 @@ export function buildTargetSummary(input: Omit<TargetSummary, 'totals' | 'cases'
   if (input.error !== undefined) out.error = input.error;
   if (input.timing !== undefined && Object.keys(input.timing).length > 0) out.timing = input.timing;
   if (input.crashes !== undefined && input.crashes.length > 0) out.crashes = [...input.crashes].sort((a, b) => a.atMs - b.atMs);
+  if (input.securityFindings !== undefined && input.securityFindings.length > 0) out.securityFindings = input.securityFindings;
   return out;
 }

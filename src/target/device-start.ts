@@ -5,7 +5,7 @@
  * listens on. Whether a started device is ready is the session's business.
  * @see docs/architecture.md "Listeners before devices"
  */
-import type { ListenAddresses, SimLwm2mVersion, SimTargetOptions, TargetConfig } from '../config/index.ts';
+import type { ListenAddresses, Lwm2mSecurity, SimLwm2mVersion, SimTargetOptions, TargetConfig } from '../config/index.ts';
 import { TransportError } from '../errors.ts';
 import { LWM2M_FAULT_PROFILES } from '../simulator/lwm2m-client/faults.ts';
 import { formatConnectionString } from '../transport/connection-string.ts';
@@ -46,6 +46,8 @@ export interface Lwm2mSimulatorStart {
   lifetimeS: number;
   /** Fault profiles of the run (only the LwM2M ones are passed on). */
   faults: readonly string[];
+  /** The target's `lwm2m.security`: the simulated client presents the same PSK. */
+  security?: Lwm2mSecurity;
 }
 
 /** Start the simulated LwM2M client in its own process, pointed at the bound server. */

@@ -60,5 +60,6 @@ async function startLwm2mDevice(target: RunTarget, listening: ListenAddresses): 
     version: target.simLwm2mVersion ?? '1.1',
     lifetimeS: target.sim?.lwm2m?.lifetimeS ?? 30,
     faults: target.faults,
+    ...(lwm2m.security ? { security: lwm2m.security } : {}),
   });
 }

@@ -83,6 +83,14 @@ function simOptions(transport: string, fault: string): Record<string, unknown> {
   return { transports: ['udp'], faults: [fault], lwm2m: { versions: [transport.slice('lwm2m-'.length)] } };
 }
 
+/** DTLS profiles (`lwm2m-dtls-*`) need a target whose LwM2M server speaks DTLS-PSK. */
+function dtlsTarget(transport: string, fault: string): Record<string, unknown> {
+  if (!fault.startsWith('lwm2m-dtls-') || !transport.startsWith('lwm2m-')) return {};
+  const endpoint = transport === 'lwm2m-1.0' ? 'native_sim' : 'native_sim_lwm2m11';
+  const security = { mode: 'psk', identity: endpoint, key: '000102030405060708090a0b0c0d0e0f' };
+  return { lwm2m: { listen: 'coaps://127.0.0.1:0', endpoint, registrationTimeoutMs: 10_000, security } };
+}
+
 /**
  * Run several profiles in one CLI invocation: one simulator target per profile (each its own
  * process, with its fault on), all running the same suites. One start-up and one case collection
@@ -91,7 +99,7 @@ function simOptions(transport: string, fault: string): Record<string, unknown> {
 async function runBatch(profiles: readonly Profile[], transport: string, suites: readonly string[]): Promise<void> {
   const n = batchCount++;
   const file = join(work, `batch-${n}.json`);
-  const targets = Object.fromEntries(profiles.map((p) => [targetName(p), { kind: 'sim', sim: simOptions(transport, p.name) }]));
+  const targets = Object.fromEntries(profiles.map((p) => [targetName(p), { kind: 'sim', sim: simOptions(transport, p.name), ...dtlsTarget(transport, p.name) }]));
   writeFileSync(file, JSON.stringify({ schemaVersion: 1, defaultTarget: targetName(profiles[0]!), targets }));
   const out = join(work, `batch-${n}`);
   const args = ['run', '--targets', file, ...profiles.flatMap((p) => ['--target', targetName(p)]), ...suites.flatMap((s) => ['--suite', s])];

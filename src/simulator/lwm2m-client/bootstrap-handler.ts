@@ -36,6 +36,8 @@ export interface BootstrapHandlerDeps {
   version: Lwm2mVersion;
   faults: Lwm2mFaults;
   formats: { read: readonly number[]; write: readonly number[]; defaultHierarchical: number };
+  /** The scheme of a DM server account the client can use: `coaps` when it speaks DTLS (default `coap`). */
+  dmScheme?: 'coap' | 'coaps';
 }
 
 const SECURITY = 0;
@@ -60,15 +62,15 @@ const intOf = (data: InstanceData | undefined, rid: number): number | undefined 
   return v !== undefined && (v.type === 'integer' || v.type === 'unsigned') ? Number(v.value) : undefined;
 };
 
-/** The first usable DM server account: a non-bootstrap `coap://` Security instance whose Short Server ID a Server instance carries. */
-export function findDmAccount(store: ObjectStore): DmAccount | undefined {
+/** The first usable DM server account: a non-bootstrap `coap://` (`coaps://` for a DTLS client) Security instance whose Short Server ID a Server instance carries. */
+export function findDmAccount(store: ObjectStore, scheme: 'coap' | 'coaps' = 'coap'): DmAccount | undefined {
   const security = store.object(SECURITY)?.instances ?? new Map<number, InstanceData>();
   const servers = store.object(SERVER)?.instances ?? new Map<number, InstanceData>();
   for (const [securityIid, data] of [...security.entries()].sort(([a], [b]) => a - b)) {
     if (isBootstrapAccount(data)) continue;
     const uri = valueOf(data, 0);
     const ssid = intOf(data, 10);
-    if (uri?.type !== 'string' || !/^coap:\/\//.test(uri.value) || ssid === undefined) continue;
+    if (uri?.type !== 'string' || !uri.value.startsWith(`${scheme}://`) || ssid === undefined) continue;
     const server = [...servers.entries()].find(([, s]) => intOf(s, 0) === ssid);
     if (server) return { uri: uri.value, shortServerId: ssid, securityIid, serverIid: server[0] };
   }
@@ -103,7 +105,7 @@ export class BootstrapHandler {
   }
 
   #finish(): BootstrapAnswer {
-    const account = findDmAccount(this.#deps.store);
+    const account = findDmAccount(this.#deps.store, this.#deps.dmScheme);
     const silent = this.#deps.faults.has('lwm2m-bs-no-finish-ack');
     if (account) return { response: silent ? 'silent' : codeOnly('2.04'), finished: account };
     if (this.#deps.faults.has('lwm2m-bs-finish-accepts-unusable')) return { response: codeOnly('2.04'), finished: 'unusable' };

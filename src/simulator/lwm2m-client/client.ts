@@ -5,6 +5,7 @@
  * fault profiles (token, payload marker). Several clients run side by side, each on its own port.
  * @see docs/spec/lwm2m.md §2; captures lwm2m-operations.jsonl (update after writes, reboot)
  */
+import type { DtlsCredentials } from './dtls-links.ts';
 import type { CoapMessage } from '../../codec/coap/message.ts';
 import { uintOptionOrUndefined } from '../../codec/coap/access.ts';
 import { CoapOption } from '../../codec/coap/options.ts';
@@ -51,6 +52,8 @@ export interface ClientSettings {
   bootstrapTimeoutMs?: number;
   /** Consecutive failed Registers before falling back to bootstrap (with `bootstrap` only). */
   bootstrapAfterFailures?: number;
+  /** Speak CoAP over DTLS with this PSK (CoAPs). */
+  dtls?: DtlsCredentials;
 }
 
 /** A running simulated client. */
@@ -78,7 +81,7 @@ export class Lwm2mClient {
     this.firmware = new FirmwareUpdate({ maxPackageBytes: settings.maxPackageBytes, updateMs: 100, downloader, onChange: () => { this.#changed([5, 0, 3]); this.#changed([5, 0, 5]); } });
     const fw = this.firmware;
     const firmware = firmwareInstance(() => fw.state, () => fw.result, () => fw.packageUri);
-    const serverUri = `coap://${settings.server.address}:${settings.server.port}`;
+    const serverUri = `${settings.dtls ? 'coaps' : 'coap'}://${settings.server.address}:${settings.server.port}`;
     this.#announced = sampleObjects({ version: settings.version, serverUri, lifetimeS: settings.lifetimeS, uptimeMs: () => Date.now() - this.#startedMs }, firmware, this.#hooks());
     for (const a of this.#announced) this.store.add(a.object);
     this.observations = new ObservationTable({
@@ -124,9 +127,9 @@ export class Lwm2mClient {
 
   #bootstrapClient(bootstrap: Peer): BootstrapClient {
     const s = this.settings;
-    useBootstrapAccount(this.store, `coap://${bootstrap.address.includes(':') ? `[${bootstrap.address}]` : bootstrap.address}:${bootstrap.port}`);
+    useBootstrapAccount(this.store, `${s.dtls ? 'coaps' : 'coap'}://${bootstrap.address.includes(':') ? `[${bootstrap.address}]` : bootstrap.address}:${bootstrap.port}`);
     return new BootstrapClient({
-      endpoint: s.endpoint, version: s.version, faults: s.faults, store: this.store, formats: supportedFormats(s.version),
+      endpoint: s.endpoint, version: s.version, faults: s.faults, store: this.store, formats: supportedFormats(s.version), dmScheme: s.dtls ? 'coaps' : 'coap',
       sendCon: (m) => this.#socket!.sendCon(m), retryDelayMs: s.registerRetryMs, timeoutMs: s.bootstrapTimeoutMs ?? 60_000,
       onFinished: (account) => {
         if (account === 'unusable') return;
@@ -150,6 +153,7 @@ export class Lwm2mClient {
       hasDedup: !this.settings.faults.has('lwm2m-duplicate-executed-twice'),
       onRequest: (m, peer) => this.#answer(m, peer),
       onReset: () => undefined,
+      ...(this.settings.dtls ? { dtls: this.settings.dtls } : {}),
     });
     if (this.bootstrap) this.bootstrap.start();
     else this.registration.start();
@@ -323,7 +327,7 @@ export class Lwm2mClient {
 
 /** `coap://HOST[:PORT]` of an account as a peer (5683 when the port is omitted); undefined when unparseable. */
 function parseAccountUri(uri: string): Peer | undefined {
-  const m = /^coap:\/\/(\[[0-9a-fA-F:.]+\]|[^:/[\]]+)(?::(\d{1,5}))?\/?$/.exec(uri);
-  const port = Number(m?.[2] ?? 5683);
-  return m === null || port < 1 || port > 65535 ? undefined : { address: m[1]!.replace(/^\[|\]$/g, ''), port };
+  const m = /^(coaps?):\/\/(\[[0-9a-fA-F:.]+\]|[^:/[\]]+)(?::(\d{1,5}))?\/?$/.exec(uri);
+  const port = Number(m?.[3] ?? (m?.[1] === 'coaps' ? 5684 : 5683));
+  return m === null || port < 1 || port > 65535 ? undefined : { address: m[2]!.replace(/^\[|\]$/g, ''), port };
 }

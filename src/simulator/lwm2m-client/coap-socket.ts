@@ -9,6 +9,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { decodeCoap, encodeCoap, type CoapMessage } from '../../codec/coap/message.ts';
 import { isRequestCode, isResponseCode } from '../../codec/coap/codes.ts';
+import { DtlsLinks, type DtlsCredentials } from './dtls-links.ts';
 
 /** A UDP peer. */
 export interface Peer {
@@ -59,6 +60,8 @@ export interface CoapSocketOptions {
   onRequest: RequestHandler;
   /** An RST or ACK answering one of the client's NON/CON notifications, by message id. */
   onReset: (messageId: number) => void;
+  /** CoAP over DTLS with this PSK (CoAPs); absent: plain CoAP over UDP. */
+  dtls?: DtlsCredentials;
 }
 
 /** The client's CoAP socket. */
@@ -69,12 +72,23 @@ export class CoapSocket {
   readonly #answered = new Map<string, { bytes: Uint8Array | undefined; at: number }>();
   #nextMessageId: number;
   #isClosed = false;
+  /** The DTLS associations when the client speaks CoAPs. */
+  readonly dtls: DtlsLinks | undefined;
 
   private constructor(socket: Socket, options: CoapSocketOptions) {
     this.#socket = socket;
     this.#options = options;
     this.#nextMessageId = Math.floor(Math.random() * 0x10000);
-    socket.on('message', (msg, rinfo) => this.#receive(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), { address: rinfo.address, port: rinfo.port }));
+    const udpSend = (bytes: Uint8Array, peer: Peer): void => {
+      if (!this.#isClosed) socket.send(bytes, peer.port, peer.address, () => undefined);
+    };
+    this.dtls = options.dtls ? new DtlsLinks(options.dtls, udpSend, (plaintext, peer) => this.#receive(plaintext, peer)) : undefined;
+    socket.on('message', (msg, rinfo) => {
+      const bytes = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
+      const peer = { address: rinfo.address, port: rinfo.port };
+      if (this.dtls) this.dtls.receive(bytes, peer);
+      else this.#receive(bytes, peer);
+    });
     socket.on('error', () => undefined);
   }
 
@@ -108,9 +122,11 @@ export class CoapSocket {
     this.#options = { ...this.#options, server };
   }
 
-  /** Send raw bytes to the server. */
+  /** Send raw CoAP bytes to the server (inside the peer's DTLS association when the client speaks CoAPs). */
   sendRaw(bytes: Uint8Array, peer: Peer = this.#options.server): void {
-    if (!this.#isClosed) this.#socket.send(bytes, peer.port, peer.address, () => undefined);
+    if (this.#isClosed) return;
+    if (this.dtls) this.dtls.send(bytes, peer);
+    else this.#socket.send(bytes, peer.port, peer.address, () => undefined);
   }
 
   /** Send a CON request/notification and wait for its answer (retransmitting until MAX_RETRANSMIT). */
@@ -140,8 +156,10 @@ export class CoapSocket {
   /** Close the socket; pending CONs resolve as timeouts. */
   close(): Promise<void> {
     if (this.#isClosed) return Promise.resolve();
-    this.#isClosed = true;
     for (const p of [...this.#pending.values()]) p.resolve({ kind: 'timeout' });
+    // close_notify goes out before the socket closes.
+    this.dtls?.close();
+    this.#isClosed = true;
     return new Promise((resolve) => this.#socket.close(() => resolve()));
   }
 

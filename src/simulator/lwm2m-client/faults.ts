@@ -76,6 +76,9 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'lwm2m-bs-delete-keeps-servers', description: 'Bootstrap-Delete of / keeps the Server (1) instances.', caughtBy: ['LWM2M-BS-004'] },
   // Bootstrap-Read is allowed on Server and Access Control only; Security holds keys (§2.2, §2.3).
   { name: 'lwm2m-bs-read-security', description: 'Bootstrap-Read of the Security object (0) is answered 2.05 with every key instead of 4.05.', caughtBy: ['LWM2M-BS-008'] },
+  // DTLS-PSK (§7.2): a client with the wrong key cannot complete the handshake; the server refuses
+  // it with a decrypt_error alert and no Register ever arrives, so every other case ends broken.
+  { name: 'lwm2m-dtls-wrong-psk', description: 'On a DTLS target the client presents its identity with a wrong pre-shared key (last bit flipped).', caughtBy: ['LWM2M-SEC-DTLS-001'], mayAlsoFail: ['LWM2M-*'] },
 ];
 
 /** The active LwM2M faults of one client. */

@@ -21,6 +21,7 @@ import { Lwm2mFaults } from './faults.ts';
 import type { RegistrationEvent } from './registration.ts';
 import type { BootstrapEvent } from './bootstrap.ts';
 import type { Lwm2mVersion } from './sample.ts';
+import type { DtlsCredentials } from './dtls-links.ts';
 
 export { LWM2M_FAULT_PROFILES } from './faults.ts';
 export type { Lwm2mVersion } from './sample.ts';
@@ -62,6 +63,11 @@ export interface Lwm2mClientSimulatorOptions {
   blockSizeBytes?: number;
   /** Largest firmware package (default 1 MiB). */
   maxPackageBytes?: number;
+  /**
+   * How the client secures CoAP, as targets.json's `lwm2m.security` says: `psk` speaks DTLS 1.2
+   * (TLS_PSK_WITH_AES_128_CCM_8) with this identity and hex key; absent or `nosec`: plain CoAP.
+   */
+  security?: { mode: 'psk'; identity: string; key: string } | { mode: 'nosec' };
 }
 
 /** A started simulated client. */
@@ -89,11 +95,11 @@ export interface RunningLwm2mClient {
   stop(): Promise<void>;
 }
 
-/** Parse `coap://HOST:PORT` (IPv6 in brackets). */
+/** Parse `coap://HOST:PORT` or `coaps://HOST:PORT` (IPv6 in brackets). */
 export function parseServerUri(uri: string, pointer = '/server'): Peer {
-  const m = /^coap:\/\/(\[[0-9a-fA-F:.]+\]|[^:/[\]]+):(\d{1,5})\/?$/.exec(uri);
+  const m = /^coaps?:\/\/(\[[0-9a-fA-F:.]+\]|[^:/[\]]+):(\d{1,5})\/?$/.exec(uri);
   const port = Number(m?.[2]);
-  if (m === null || port < 1 || port > 65535) throw new ConfigError(`${pointer.slice(1)} must be coap://HOST:PORT, got "${uri}"`, pointer);
+  if (m === null || port < 1 || port > 65535) throw new ConfigError(`${pointer.slice(1)} must be coap://HOST:PORT or coaps://HOST:PORT, got "${uri}"`, pointer);
   return { address: m[1]!.replace(/^\[|\]$/g, ''), port };
 }
 
@@ -110,6 +116,10 @@ export async function startLwm2mClientSimulator(options: Lwm2mClientSimulatorOpt
   const lifetimeS = options.lifetimeS ?? 30;
   if (!Number.isInteger(lifetimeS) || lifetimeS < 1) throw new ConfigError(`lifetimeS must be an integer >= 1, got ${lifetimeS}`, '/lifetimeS');
   const endpoint = options.endpoint ?? (version === '1.0' ? 'native_sim' : 'native_sim_lwm2m11');
+  const dtls = dtlsCredentials(options.security, faults.value);
+  for (const [key, uri] of [['server', options.server], ['bootstrap', options.bootstrap]] as const) {
+    if (typeof uri === 'string' && uri.startsWith('coaps:') && dtls === undefined) throw new ConfigError(`${key} ${uri} is CoAPs: the client needs security {"mode": "psk", "identity", "key"}`, `/${key}`);
+  }
   const client = new Lwm2mClient({
     server, endpoint, lifetimeS, version, faults: faults.value,
     localAddress: options.localAddress ?? (server.address.includes(':') ? '::1' : '127.0.0.1'),
@@ -121,6 +131,7 @@ export async function startLwm2mClientSimulator(options: Lwm2mClientSimulatorOpt
     blockSizeBytes: options.blockSizeBytes ?? 1024,
     maxPackageBytes: options.maxPackageBytes ?? 1 << 20,
     ...(bootstrap === undefined ? {} : { bootstrap, bootstrapTimeoutMs: options.bootstrapTimeoutMs ?? 60_000, bootstrapAfterFailures: options.bootstrapAfterFailures ?? 3 }),
+    ...(dtls === undefined ? {} : { dtls }),
   });
   await client.start();
   let stopping: Promise<void> | undefined;
@@ -136,6 +147,15 @@ export async function startLwm2mClientSimulator(options: Lwm2mClientSimulatorOpt
     send: (paths) => client.send(paths.map(parseSendPath)),
     stop: () => (stopping ??= client.stop()),
   };
+}
+
+/** The PSK the client presents; the `lwm2m-dtls-wrong-psk` fault flips a bit of the key's last byte. */
+function dtlsCredentials(security: Lwm2mClientSimulatorOptions['security'], faults: Lwm2mFaults): DtlsCredentials | undefined {
+  if (security === undefined || security.mode === 'nosec') return undefined;
+  if (security.mode !== 'psk' || !/^([0-9a-fA-F]{2}){1,64}$/.test(security.key)) throw new ConfigError('security must be {"mode": "psk", "identity": text, "key": hex} or {"mode": "nosec"}', '/security');
+  const psk = new Uint8Array(Buffer.from(security.key, 'hex'));
+  if (faults.has('lwm2m-dtls-wrong-psk')) psk[psk.length - 1]! ^= 0x01;
+  return { identity: new Uint8Array(Buffer.from(security.identity, 'utf8')), psk };
 }
 
 function parseSendPath(text: string): Lwm2mPath {

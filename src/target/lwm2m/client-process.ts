@@ -12,13 +12,15 @@ import { TransportError } from '../../errors.ts';
 
 /** How to start one simulated LwM2M client. */
 export interface Lwm2mClientProcessOptions {
-  /** The LwM2M server the client registers with: `coap://HOST:PORT`. */
+  /** The LwM2M server the client registers with: `coap://HOST:PORT` (`coaps://` with DTLS). */
   server: string;
   endpoint: string;
   version: '1.0' | '1.1';
   lifetimeS: number;
   /** LwM2M fault profile names. */
   faults: readonly string[];
+  /** CoAPs with a PSK (`{ mode: 'psk', identity, key }`), as targets.json's `lwm2m.security`. */
+  security?: { mode: 'psk'; identity: string; key: string } | { mode: 'nosec' };
 }
 
 /** A running client process. */
@@ -42,7 +44,7 @@ function tsxLoader(): string {
 
 /** Start the simulated client in its own process; rejects with a `TransportError` when it does not come up. */
 export function startLwm2mClientProcess(options: Lwm2mClientProcessOptions): Promise<Lwm2mClientProcess> {
-  const json = JSON.stringify({ server: options.server, endpoint: options.endpoint, version: options.version, lifetimeS: options.lifetimeS, faults: [...options.faults] });
+  const json = JSON.stringify({ server: options.server, endpoint: options.endpoint, version: options.version, lifetimeS: options.lifetimeS, faults: [...options.faults], ...(options.security ? { security: options.security } : {}) });
   const child = spawn(process.execPath, ['--import', tsxLoader(), ENTRY, json], { stdio: ['pipe', 'pipe', 'pipe'] });
   let exited = false;
   const gone = new Promise<void>((r) => child.once('exit', () => ((exited = true), r())));

@@ -8,7 +8,9 @@
  */
 import { Lwm2mServer, type Lwm2mRegistration } from '../../client/lwm2m-server.ts';
 import type { ListenAddresses } from '../../config/index.ts';
-import type { Lwm2mTargetOptions } from '../../config/lwm2m-target.ts';
+import { pskKeyBytes, type Lwm2mTargetOptions } from '../../config/lwm2m-target.ts';
+import type { CoapDtlsOptions } from '../../client/coap-endpoint.ts';
+import { describeDtlsClose, type DtlsSessionEvent } from '../../transport/dtls/index.ts';
 import { TraceLog } from '../../core/trace.ts';
 import { NotRegisteredError, RegistrationTimeoutError, TransportError } from '../../errors.ts';
 import type { AliveResult, DriverDiscovery, DriverOpenContext, ProtocolDriver, ReadyResult } from '../protocol-driver.ts';
@@ -23,9 +25,27 @@ export interface Lwm2mDriverOptions {
   declared: readonly string[];
 }
 
-/** `coap://HOST:PORT` of a bound address (IPv6 in brackets). */
-export function coapUri(address: { address: string; port: number }): string {
-  return `coap://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+/** `coap://HOST:PORT` (or `coaps://`) of a bound address (IPv6 in brackets). */
+export function coapUri(address: { address: string; port: number }, scheme: 'coap' | 'coaps' = 'coap'): string {
+  return `${scheme}://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+}
+
+/** The DTLS handshakes that ended before an association was established, in one line; undefined when none did. */
+export function dtlsFailureDetail(events: readonly DtlsSessionEvent[]): string | undefined {
+  const established = new Set(events.filter((e) => e.kind === 'established').map((e) => `${e.peer.address}|${e.peer.port}`));
+  const failed = events.filter((e) => e.kind === 'closed' && !established.has(`${e.peer.address}|${e.peer.port}`) && e.reason.kind !== 'closed-locally');
+  if (failed.length === 0) return undefined;
+  const reasons = [...new Set(failed.map((e) => (e.kind === 'closed' ? describeDtlsClose(e.reason) : '')))];
+  return `${failed.length} DTLS handshake(s) failed: ${reasons.join('; ')}`;
+}
+
+/** The server's DTLS options for a PSK target: the one identity it knows, with its key. */
+export function dtlsOptionsOf(lwm2m: Pick<Lwm2mTargetOptions, 'security'>): CoapDtlsOptions | undefined {
+  const security = lwm2m.security;
+  if (security?.mode !== 'psk') return undefined;
+  const identity = Buffer.from(security.identity, 'utf8');
+  const key = pskKeyBytes(security);
+  return { pskLookup: (offered) => (identity.equals(offered) ? key : undefined) };
 }
 
 /** The LwM2M protocol driver; also the case kit's LwM2M side (`CaseLwm2mSide`). */
@@ -43,6 +63,28 @@ export class Lwm2mDriver implements ProtocolDriver {
     this.#options = options;
     this.endpoint = options.lwm2m.endpoint;
     this.registrationTimeoutMs = options.lwm2m.registrationTimeoutMs;
+  }
+
+  /** How the target secures CoAP, without the key (the case kit's view). */
+  get security(): { mode: 'psk'; identity: string } | { mode: 'nosec' } {
+    const security = this.#options.lwm2m.security;
+    return security?.mode === 'psk' ? { mode: 'psk', identity: security.identity } : { mode: 'nosec' };
+  }
+
+  /**
+   * What the run reports about transport security: the mode (`securityMode`, read by the
+   * `lwm2m-nosec` finding) and, over DTLS, the PSK identities and handshake times seen.
+   */
+  #securityIdentity(): Record<string, string | number | string[]> {
+    const security = this.security;
+    if (security.mode !== 'psk') return { securityMode: 'nosec' };
+    const established = (this.#server?.coap.dtlsEvents ?? []).flatMap((e) => (e.kind === 'established' ? [e] : []));
+    return {
+      securityMode: 'psk',
+      dtlsCipherSuite: 'TLS_PSK_WITH_AES_128_CCM_8',
+      dtlsIdentities: [...new Set(established.map((e) => Buffer.from(e.peer.identity).toString('utf8')))],
+      ...(established.length > 0 ? { dtlsHandshakeMs: Math.round(established[0]!.handshakeMs * 10) / 10 } : {}),
+    };
   }
 
   /** The harness's LwM2M server (bound by `listen`). */
@@ -63,8 +105,9 @@ export class Lwm2mDriver implements ProtocolDriver {
 
   /** Bind the server socket at the target's `lwm2m.listen` (port 0: ephemeral). */
   async listen(): Promise<ListenAddresses> {
-    this.#server ??= await Lwm2mServer.listen(this.#options.lwm2m.listen, { trace: this.trace });
-    return { lwm2m: coapUri(this.#server.address()) };
+    const dtls = dtlsOptionsOf(this.#options.lwm2m);
+    this.#server ??= await Lwm2mServer.listen(this.#options.lwm2m.listen, { trace: this.trace, ...(dtls ? { dtls } : {}) });
+    return { lwm2m: coapUri(this.#server.address(), this.#server.coap.scheme) };
   }
 
   /** The server already serves since `listen`; nothing more to open. */
@@ -90,7 +133,8 @@ export class Lwm2mDriver implements ProtocolDriver {
       if (!(e instanceof RegistrationTimeoutError)) throw e;
       const others = [...new Set(this.server.history.filter((h) => h.kind === 'register' && h.endpoint !== this.endpoint).map((h) => h.endpoint ?? '(no ep)'))];
       const refused = this.server.history.filter((h) => h.kind === 'register' && h.endpoint === this.endpoint && h.answered !== undefined && !h.answered.startsWith('2.'));
-      const detail = refused.length > 0
+      const dtls = dtlsFailureDetail(this.server.coap.dtlsEvents);
+      const detail = dtls !== undefined && refused.length === 0 && others.length === 0 ? ` (${dtls})` : refused.length > 0
         ? ` (its ${refused.length} Register request(s) were refused with ${[...new Set(refused.map((h) => h.answered))].join(', ')})`
         : others.length > 0 ? ` (Register requests came from: ${others.join(', ')})` : '';
       if (!isFirst) throw new TransportError(`${e.message}${detail}`, { cause: e });
@@ -103,11 +147,11 @@ export class Lwm2mDriver implements ProtocolDriver {
   async discover(_ready: ReadyResult): Promise<DriverDiscovery> {
     const declared = this.#options.declared;
     if (this.#unreachable !== undefined) {
-      return { statuses: unregisteredStatuses(this.#unreachable, declared), identity: { lwm2m: { endpoint: this.endpoint, unreachable: this.#unreachable } } };
+      return { statuses: unregisteredStatuses(this.#unreachable, declared), identity: { lwm2m: { endpoint: this.endpoint, unreachable: this.#unreachable, ...this.#securityIdentity() } } };
     }
     const registration = this.registration();
     const statuses = await discoverLwm2mCapabilities(this.server, registration, { declared, probeTimeoutMs: this.#probeMs() });
-    return { statuses, identity: { lwm2m: registrationIdentity(registration) } };
+    return { statuses, identity: { lwm2m: { ...registrationIdentity(registration), ...this.#securityIdentity() } } };
   }
 
   /** A CoAP ping (empty CON, answered RST) and a Read of /3/0 answered 2.05. */

@@ -11,7 +11,6 @@ import {
   TLS_PSK_WITH_AES_128_CCM_8,
 } from '../../codec/dtls/constants.ts';
 import {
-  decodeFinished,
   decodeHelloVerifyRequest,
   decodePskIdentityBody,
   decodeServerHello,
@@ -19,9 +18,8 @@ import {
   encodePskIdentityBody,
   hasExtension,
 } from '../../codec/dtls/messages.ts';
-import { bytesEqual } from '../../core/bytes.ts';
-import { DtlsConnection, type ConnectionSink } from './connection.ts';
-import { ccmKeyBlock, extendedMasterSecret, finishedVerifyData, masterSecret, pskPremasterSecret } from './key-schedule.ts';
+import type { ConnectionSink } from './connection.ts';
+import { PskHandshake } from './psk-handshake.ts';
 import type { DtlsConnectionOptions } from './options.ts';
 import type { HandshakeMessage } from './reassembly.ts';
 
@@ -37,12 +35,10 @@ type ClientStep = 'wait-server-hello' | 'wait-server-hello-done' | 'wait-change-
 const MAX_HELLO_VERIFY_ROUNDS = 3;
 
 /** Client role of one association. */
-export class DtlsClientConnection extends DtlsConnection {
+export class DtlsClientConnection extends PskHandshake {
   private step: ClientStep = 'wait-server-hello';
   private readonly clientRandom = new Uint8Array(randomBytes(32));
   private serverRandom: Uint8Array | undefined;
-  private usesExtendedMasterSecret = false;
-  private master: Uint8Array | undefined;
   private helloVerifyRounds = 0;
   /** The PSK identity hint from ServerKeyExchange, when the server sent one. */
   identityHint: Uint8Array | undefined;
@@ -124,31 +120,18 @@ export class DtlsClientConnection extends DtlsConnection {
   private onServerHelloDone(body: Uint8Array): void {
     if (body.length !== 0) return this.fail(AlertDescription.decode_error, 'ServerHelloDone has a body');
     this.queueHandshake(HandshakeType.client_key_exchange, encodePskIdentityBody(this.options.identity));
-    const premaster = pskPremasterSecret(this.options.psk);
-    const serverRandom = this.serverRandom!;
-    this.master = this.usesExtendedMasterSecret
-      ? extendedMasterSecret(premaster, this.transcriptHash())
-      : masterSecret(premaster, this.clientRandom, serverRandom);
-    this.records.setKeys(ccmKeyBlock(this.master, this.clientRandom, serverRandom));
-    this.queueChangeCipherSpec();
-    this.queueHandshake(HandshakeType.finished, finishedVerifyData(this.master, 'client', this.transcriptHash()));
+    this.installPskKeys(this.options.psk, this.clientRandom, this.serverRandom!);
+    this.queueChangeCipherSpecAndFinished('client');
     this.sendFlight(true);
     this.step = 'wait-change-cipher-spec';
   }
 
-  protected override onChangeCipherSpec(): void {
-    // Early (the message before it was lost) or repeated: ignore it; the peer's retransmission
-    // brings the flight again in order.
-    if (this.step !== 'wait-change-cipher-spec') return;
-    this.records.activateRead();
+  protected override onPeerChangeCipherSpec(): void {
     this.step = 'wait-finished';
   }
 
   private onFinished(body: Uint8Array): void {
-    const verifyData = decodeFinished(body);
-    if (!verifyData.ok) return this.fail(AlertDescription.decode_error, `Finished: ${verifyData.error.message}`);
-    const expected = finishedVerifyData(this.master!, 'server', this.transcriptHash(true));
-    if (!bytesEqual(expected, verifyData.value)) return this.fail(AlertDescription.decrypt_error, 'server Finished verify_data does not match');
+    if (!this.verifyPeerFinished(body, 'server')) return;
     this.flightAcknowledged();
     this.step = 'done';
     this.markEstablished();

@@ -18,10 +18,9 @@ import {
   TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
   TLS_PSK_WITH_AES_128_CCM_8,
 } from '../../codec/dtls/constants.ts';
-import { decodeFinished, decodePskIdentityBody, encodePskIdentityBody, encodeServerHello, hasExtension, type ClientHello, type HelloExtension } from '../../codec/dtls/messages.ts';
-import { bytesEqual } from '../../core/bytes.ts';
-import { DtlsConnection, type ConnectionSink } from './connection.ts';
-import { ccmKeyBlock, extendedMasterSecret, finishedVerifyData, masterSecret, pskPremasterSecret } from './key-schedule.ts';
+import { decodePskIdentityBody, encodePskIdentityBody, encodeServerHello, hasExtension, type ClientHello, type HelloExtension } from '../../codec/dtls/messages.ts';
+import type { ConnectionSink } from './connection.ts';
+import { PskHandshake } from './psk-handshake.ts';
 import type { DtlsConnectionOptions } from './options.ts';
 import type { HandshakeMessage } from './reassembly.ts';
 import { HandshakeReassembler } from './reassembly.ts';
@@ -39,11 +38,9 @@ export interface ServerConnectionOptions extends DtlsConnectionOptions {
 type ServerStep = 'wait-client-key-exchange' | 'wait-change-cipher-spec' | 'wait-finished' | 'done';
 
 /** Server role of one association. */
-export class DtlsServerConnection extends DtlsConnection {
+export class DtlsServerConnection extends PskHandshake {
   private step: ServerStep = 'wait-client-key-exchange';
   private readonly serverRandom = new Uint8Array(randomBytes(32));
-  private master: Uint8Array | undefined;
-  private usesExtendedMasterSecret = false;
   /** The PSK identity the client authenticated with, once the handshake has it. */
   identity: Uint8Array | undefined;
 
@@ -133,30 +130,17 @@ export class DtlsServerConnection extends DtlsConnection {
     const psk = this.options.pskLookup(identity.value);
     if (!psk) return this.fail(AlertDescription.unknown_psk_identity, `unknown PSK identity ${JSON.stringify(Buffer.from(identity.value).toString('latin1'))}`);
     this.identity = identity.value;
-    const premaster = pskPremasterSecret(psk);
-    // RFC 7627 §4: the session hash runs up to and including ClientKeyExchange.
-    this.master = this.usesExtendedMasterSecret
-      ? extendedMasterSecret(premaster, this.transcriptHash())
-      : masterSecret(premaster, this.hello.random, this.serverRandom);
-    this.records.setKeys(ccmKeyBlock(this.master, this.hello.random, this.serverRandom));
+    this.installPskKeys(psk, this.hello.random, this.serverRandom);
     this.step = 'wait-change-cipher-spec';
   }
 
-  protected override onChangeCipherSpec(): void {
-    // Early (the message before it was lost) or repeated: ignore it; the peer's retransmission
-    // brings the flight again in order.
-    if (this.step !== 'wait-change-cipher-spec') return;
-    this.records.activateRead();
+  protected override onPeerChangeCipherSpec(): void {
     this.step = 'wait-finished';
   }
 
   private onFinished(body: Uint8Array): void {
-    const verifyData = decodeFinished(body);
-    if (!verifyData.ok) return this.fail(AlertDescription.decode_error, `Finished: ${verifyData.error.message}`);
-    const expected = finishedVerifyData(this.master!, 'client', this.transcriptHash(true));
-    if (!bytesEqual(expected, verifyData.value)) return this.fail(AlertDescription.decrypt_error, 'client Finished verify_data does not match');
-    this.queueChangeCipherSpec();
-    this.queueHandshake(HandshakeType.finished, finishedVerifyData(this.master!, 'server', this.transcriptHash()));
+    if (!this.verifyPeerFinished(body, 'client')) return;
+    this.queueChangeCipherSpecAndFinished('server');
     // The last flight gets no reply; it is resent when the client resends its own (RFC 6347 §4.2.4).
     this.sendFlight(false);
     this.step = 'done';

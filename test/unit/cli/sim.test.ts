@@ -42,3 +42,19 @@ describe('simulatorEndpoints', () => {
     expect(simulatorEndpoints(sim, 9600)).toEqual(['udp://127.0.0.1:1337', 'udp://[::1]:1338', 'serial:///dev/pts/7?baud=9600']);
   });
 });
+
+describe('sim --lwm2m coaps:// (DTLS-PSK client)', () => {
+  it('takes the PSK identity and hex key for a coaps:// server', () => {
+    const options = simOptionsFromArgs(['--lwm2m', 'coaps://127.0.0.1:5684', '--psk-identity', 'dev-1', '--psk-key', '00112233']);
+    expect(options).toMatchObject({ lwm2m: { server: 'coaps://127.0.0.1:5684', security: { mode: 'psk', identity: 'dev-1', key: '00112233' } } });
+  });
+
+  it.each([
+    [['--lwm2m', 'coaps://127.0.0.1:5684'], /needs --psk-identity TEXT and --psk-key HEX/],
+    [['--lwm2m', 'coaps://127.0.0.1:5684', '--psk-identity', 'a', '--psk-key', '0g'], /--psk-key expected the pre-shared key as hex digits, found "g"/],
+    [['--lwm2m', 'coap://127.0.0.1:5683', '--psk-identity', 'a', '--psk-key', '00'], /go with a coaps:\/\/ server/],
+    [['--psk-key', '00'], /--psk-key goes with --lwm2m/],
+  ])('refuses %j with one line', (argv, says) => {
+    expect(() => simOptionsFromArgs(argv)).toThrow(says);
+  });
+});

@@ -120,7 +120,7 @@ const rows: { name: string; text: string; messages: string[] }[] = [
   {
     name: 'lwm2m listen address not coap:// with host and port',
     text: withTarget({ kind: 'udp', smp: 'udp://127.0.0.1:1337', lwm2m: { listen: 'udp://127.0.0.1:5683', endpoint: 'dev' } }),
-    messages: ["targets.json#/targets/t/lwm2m/listen: unknown scheme 'udp' (expected coap://)"],
+    messages: ["targets.json#/targets/t/lwm2m/listen: unknown scheme 'udp' (expected coap:// or coaps://)"],
   },
   {
     name: 'lwm2m listen address without port',
@@ -132,7 +132,7 @@ const rows: { name: string; text: string; messages: string[] }[] = [
     text: withTarget({ kind: 'sim', lwm2m: { endpoint: '', registrationTimeoutMs: 1.5, bootstrap: true } }),
     messages: [
       'targets.json#/targets/t/lwm2m/listen: needs the server address to listen on, like coap://127.0.0.1:5683',
-      "targets.json#/targets/t/lwm2m/bootstrap: unknown key 'bootstrap' (allowed: listen, endpoint, registrationTimeoutMs)",
+      "targets.json#/targets/t/lwm2m/bootstrap: unknown key 'bootstrap' (allowed: listen, endpoint, registrationTimeoutMs, security)",
       'targets.json#/targets/t/lwm2m/endpoint: expected a non-empty string, got ""',
       'targets.json#/targets/t/lwm2m/registrationTimeoutMs: expected a positive integer, got 1.5',
     ],
@@ -216,6 +216,15 @@ describe('parseTargets success', () => {
     expect(b.ok && b.value.targets['t']?.lwm2m?.registrationTimeoutMs).toBe(500);
     expect(parseListenAddress('coap://127.0.0.1:0')).toEqual({ host: '127.0.0.1', port: 0 });
     expect(parseListenAddress('coap://127.0.0.1:5683/rd')).toMatch(/only coap:\/\/HOST:PORT/);
+  });
+
+  it('accepts lwm2m.security: psk on coaps:// (key kept as lowercase hex), nosec on coap://', () => {
+    const psk = { mode: 'psk', identity: 'dev-1', key: '00112233445566778899AABBCCDDEEFF' };
+    const r = parseTargets(withTarget({ kind: 'udp', lwm2m: { listen: 'coaps://0.0.0.0:5684', endpoint: 'dev-1', security: psk } }), 'targets.json');
+    expect(r.ok && r.value.targets['t']?.lwm2m?.security).toEqual({ ...psk, key: psk.key.toLowerCase() });
+    const n = parseTargets(withTarget({ kind: 'udp', lwm2m: { listen: 'coap://0.0.0.0:5683', endpoint: 'dev-1', security: { mode: 'nosec' } } }), 'targets.json');
+    expect(n.ok && n.value.targets['t']?.lwm2m?.security).toEqual({ mode: 'nosec' });
+    expect(parseListenAddress('coaps://127.0.0.1:0')).toEqual({ host: '127.0.0.1', port: 0 });
   });
 
   it('accepts a device that only speaks LwM2M (no smp), and a sim target running LwM2M client versions', () => {
