@@ -19,6 +19,15 @@ export interface Lwm2mTargetOptions {
   registrationTimeoutMs: number;
 }
 
+/** RFC 7252 §4.8 parameters of the device's confirmable messages, and where they come from. */
+export interface DeviceConTiming {
+  ackTimeoutMs: number;
+  ackRandomFactor: number;
+  maxRetransmit: number;
+  /** `RFC 7252 §4.8 defaults`, or the target option that scaled them. */
+  source: string;
+}
+
 const LWM2M_KEYS = ['listen', 'endpoint', 'registrationTimeoutMs'] as const;
 
 /** Host and port of a `coap://HOST:PORT` listen address, or a problem description. */

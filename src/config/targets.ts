@@ -35,6 +35,11 @@ export interface SimLwm2mOptions {
   versions: SimLwm2mVersion[];
   /** Registration lifetime the client asks for (`lt=`), seconds. */
   lifetimeS: number;
+  /**
+   * ACK_TIMEOUT of the simulated client's own CONs, ms (RFC 7252 default 2000): scaled down so
+   * the retransmission-timing case runs in seconds; the case states the value in its evidence.
+   */
+  ackTimeoutMs?: number;
 }
 
 /** Options of the built-in simulator target (defaults filled in). */
@@ -316,7 +321,7 @@ function checkSim(c: ConfigChecker, value: RawTarget['sim'], at: string, options
   const sim: SimTargetOptions = { ...SIM_DEFAULTS, transports: [...SIM_DEFAULTS.transports], ...rest, faults: [...(value?.faults ?? [])] };
   if (lwm2m !== undefined) {
     const versions = lwm2m.versions === undefined ? [...SIM_LWM2M_VERSIONS] : [...new Set(lwm2m.versions)];
-    sim.lwm2m = { versions, lifetimeS: lwm2m.lifetimeS ?? SIM_LWM2M_DEFAULT_LIFETIME_S };
+    sim.lwm2m = { versions, lifetimeS: lwm2m.lifetimeS ?? SIM_LWM2M_DEFAULT_LIFETIME_S, ...(lwm2m.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: lwm2m.ackTimeoutMs }) };
   }
   const known = options.knownFaults;
   sim.faults.forEach((s, i) => {

@@ -8,6 +8,7 @@
  */
 import type { Lwm2mRegistration, Lwm2mServer } from '../client/lwm2m-server.ts';
 import type { SmpClient } from '../client/smp-client.ts';
+import type { DeviceConTiming } from '../config/lwm2m-target.ts';
 import { SESSION_PROVIDER_KEY } from '../config/run-target.ts';
 import type { TraceLog } from '../core/trace.ts';
 import { CaseBrokenError, hasErrorCode } from './errors.ts';
@@ -55,7 +56,10 @@ export interface CaseLwm2mSide {
   readonly unreachable: string | undefined;
   /** The endpoint's active registration (throws NotRegisteredError when there is none). */
   registration(): Lwm2mRegistration;
+  /** The transmission parameters the device's own CONs are held to (RFC 7252 defaults unless the target scales them). */
+  readonly deviceConTiming?: DeviceConTiming;
 }
+
 
 /** The session as the case kit sees it; `Session` in src/target implements it. */
 export interface CaseSession {

@@ -60,6 +60,11 @@ export interface Lwm2mClientSimulatorOptions {
   updateDelayMs?: number;
   /** Largest response payload before Block2 (default 1024). */
   blockSizeBytes?: number;
+  /**
+   * The client's own Block1 size, 16-1024 bytes (default 512): a server that pushes larger
+   * blocks gets 4.13 with Block1 in this size and must continue smaller (RFC 7959 §2.9.3).
+   */
+  block1SizeBytes?: number;
   /** Largest firmware package (default 1 MiB). */
   maxPackageBytes?: number;
 }
@@ -110,6 +115,8 @@ export async function startLwm2mClientSimulator(options: Lwm2mClientSimulatorOpt
   const lifetimeS = options.lifetimeS ?? 30;
   if (!Number.isInteger(lifetimeS) || lifetimeS < 1) throw new ConfigError(`lifetimeS must be an integer >= 1, got ${lifetimeS}`, '/lifetimeS');
   const endpoint = options.endpoint ?? (version === '1.0' ? 'native_sim' : 'native_sim_lwm2m11');
+  const block1SizeBytes = options.block1SizeBytes ?? 512;
+  if (![16, 32, 64, 128, 256, 512, 1024].includes(block1SizeBytes)) throw new ConfigError(`block1SizeBytes must be a power of two from 16 to 1024, got ${block1SizeBytes}`, '/block1SizeBytes');
   const client = new Lwm2mClient({
     server, endpoint, lifetimeS, version, faults: faults.value,
     localAddress: options.localAddress ?? (server.address.includes(':') ? '::1' : '127.0.0.1'),
@@ -119,6 +126,7 @@ export async function startLwm2mClientSimulator(options: Lwm2mClientSimulatorOpt
     registerRetryMs: options.registerRetryMs ?? 5000,
     updateDelayMs: options.updateDelayMs ?? 220,
     blockSizeBytes: options.blockSizeBytes ?? 1024,
+    block1SizeBytes,
     maxPackageBytes: options.maxPackageBytes ?? 1 << 20,
     ...(bootstrap === undefined ? {} : { bootstrap, bootstrapTimeoutMs: options.bootstrapTimeoutMs ?? 60_000, bootstrapAfterFailures: options.bootstrapAfterFailures ?? 3 }),
   });
