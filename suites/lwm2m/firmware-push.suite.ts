@@ -16,6 +16,8 @@ import { judgeTimingBudget } from './support/timing-budget.ts';
 
 /** Package sizes: small, so every suite run stays fast on the simulator. */
 const TABLE_PACKAGE_BYTES = 4096;
+/** The table's package at one block size: 32 blocks, between 1 KiB and TABLE_PACKAGE_BYTES. */
+const tableBytes = (blockBytes: number): number => Math.min(TABLE_PACKAGE_BYTES, Math.max(1024, 32 * blockBytes));
 const PACKAGE_BYTES = 16 * 1024;
 const SMALL_PACKAGE_BYTES = 8 * 1024;
 /** SZX 5: 512-byte blocks, the size most clients take without negotiation. */
@@ -51,19 +53,18 @@ defineSuite({ id: 'lwm2m/firmware-push', protocol: 'LwM2M', feature: 'firmware u
     title: 'the Package is taken block-wise at every block size from 16 to 1024 bytes',
     level: 'MUST',
     spec: { doc: 'lwm2m-digest', section: BLOCK_SECTION, quote: 'Receiver acknowledges non-final blocks with **2.31 Continue** carrying Block1 (same NUM, M=1). The final block gets the real final code (2.04/2.01) with Block1 M=0.' },
-    stimulus: `For SZX 0…6 (16…1024-byte blocks): reset, PUT /5/0/0 of a ${TABLE_PACKAGE_BYTES}-byte MCUboot image in Block1 blocks of that size (following the client's 4.13/2.31 when it asks for smaller), read /5/0/3.`,
+    stimulus: `For SZX 0…6 (16…1024-byte blocks): reset, PUT /5/0/0 of an MCUboot image of 32 blocks (1 KiB…${TABLE_PACKAGE_BYTES / 1024} KiB) in Block1 blocks of that size (following the client's 4.13/2.31 when it asks for smaller), read /5/0/3.`,
     requirement: 'Every push ends 2.04 and State 2 (Downloaded); a size the client negotiated down is named, not failed.',
     requires: ['lwm2m', 'lwm2m.obj.5'],
     story: 'push',
     timeoutMs: caseTimeoutMs(TABLE_PACKAGE_BYTES, 7),
     async run(ctx) {
       await requirePush(ctx);
-      const pkg = imageOf(ctx, TABLE_PACKAGE_BYTES);
       try {
         for (let szx = 0; szx <= SZX_1024; szx++) {
-          await resetFirmware(ctx.lwm2m);
-          const { rsp, figures } = await push(ctx, pkg, szx);
           const size = 1 << (szx + 4);
+          await resetFirmware(ctx.lwm2m);
+          const { rsp, figures } = await push(ctx, imageOf(ctx, tableBytes(size), `table-${size}`), szx);
           ctx.log(`${size}-byte blocks: ${describePush(figures)}${rsp.notes.length > 0 ? `; ${rsp.notes.join('; ')}` : ''}`);
           ctx.expect.that(rsp.code === '2.04' && rsp.decoded?.ok !== false, { check: `push at ${size}-byte blocks`, expected: '2.04 to the last block, transfer complete', actual: `${rsp.code ?? 'RST'}${rsp.notes.length > 0 ? ` (${rsp.notes.join('; ')})` : ''}` });
           const fw = await readFirmware(ctx);

@@ -36,7 +36,7 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   // A write to a read-only resource must be refused with 4.05 (§5, ETS int-256).
   { name: 'lwm2m-read-only-write-accepted', description: 'Writes to read-only resources are accepted (2.04) and stored.', caughtBy: ['LWM2M-DM-WRITE-004'] },
   // Notifications must respect pmin (§2.6).
-  { name: 'lwm2m-notify-before-pmin', description: 'Changes are notified at once, ignoring pmin.', caughtBy: ['LWM2M-INFO-OBSERVE-003'] },
+  { name: 'lwm2m-notify-before-pmin', description: 'Changes are notified at once, ignoring pmin.', caughtBy: ['LWM2M-INFO-OBSERVE-003', 'LWM2M-INFO-PMIN-001'] },
   // Notification Observe values must increase (RFC 7641 §4.4).
   { name: 'lwm2m-observe-seq-stuck', description: 'Every notification carries Observe 1.', caughtBy: ['LWM2M-INFO-OBSERVE-002'] },
   // 2.05 responses must carry Content-Format (§3).
