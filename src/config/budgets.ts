@@ -32,6 +32,16 @@ export const SIM_DEFAULT_BUDGETS: Readonly<Record<BudgetName, number>> = {
   'smp.img.state.rttMs': 100,
 };
 
+/**
+ * LwM2M timing budgets of the built-in simulator (flat names): notifications at most 500 ms after
+ * pmax (`lwm2m.notify`, the lateness), Block1 round trips of a firmware push at p95 250 ms
+ * (`lwm2m.fw.block`): met with a wide margin on a loaded 2-core machine.
+ */
+export const SIM_LWM2M_TIMING_BUDGETS: Readonly<Record<string, number>> = {
+  'timing.lwm2m.notify.max': 500,
+  'timing.lwm2m.fw.block.p95': 250,
+};
+
 /** Round-trip percentile limits of one command or command class, in ms. */
 export interface PercentileBudget {
   p50?: number;

@@ -75,7 +75,7 @@ const rows: { name: string; text: string; messages: string[] }[] = [
     name: 'unknown LwM2M simulator version',
     text: withTarget({ kind: 'sim', sim: { lwm2m: { versions: ['1.2'], lifeTime: 5 } } }),
     messages: [
-      "targets.json#/targets/t/sim/lwm2m/lifeTime: unknown key 'lifeTime' (allowed: versions, lifetimeS)",
+      "targets.json#/targets/t/sim/lwm2m/lifeTime: unknown key 'lifeTime' (allowed: versions, lifetimeS, ackTimeoutMs)",
       'targets.json#/targets/t/sim/lwm2m/versions/0: expected one of "1.0", "1.1", got "1.2"',
     ],
   },
@@ -225,7 +225,7 @@ describe('parseTargets success', () => {
     expect(p.ok && p.value.targets['t']?.lwm2m?.endpoint).toBe('ep');
     const sim = parseTargets(withTarget({ kind: 'sim', sim: { lwm2m: { versions: ['1.1', '1.1'] } } }), 'f');
     expect(sim.ok && sim.value.targets['t']?.sim?.lwm2m).toEqual({ versions: ['1.1'], lifetimeS: 30 });
-    expect(builtInTargets().targets['sim']?.sim?.lwm2m).toEqual({ versions: ['1.0', '1.1'], lifetimeS: 30 });
+    expect(builtInTargets().targets['sim']?.sim?.lwm2m).toEqual({ versions: ['1.0', '1.1'], lifetimeS: 30, ackTimeoutMs: 200 });
   });
 
   it('knows LwM2M capability names, any object id included', () => {
