@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtInTargets, loadTargets, parseTargets, resolveTarget } from '../../../src/config/targets.ts';
-import { SIM_DEFAULT_BUDGETS } from '../../../src/config/budgets.ts';
+import { SIM_DEFAULT_BUDGETS, SIM_LWM2M_TIMING_BUDGETS } from '../../../src/config/budgets.ts';
 import { locateJsonError } from '../../../src/config/json-locate.ts';
 import { parseListenAddress } from '../../../src/config/lwm2m-target.ts';
 import { ConfigError } from '../../../src/errors.ts';
@@ -257,7 +257,7 @@ describe('parseTargets success', () => {
     expect(file.targets['sim']?.sim?.lwm2m).toEqual(builtInTargets().targets['sim']?.sim?.lwm2m);
     // The sim entry states the simulator's budgets, the same the built-in target carries.
     expect(file.targets['sim']?.budgets).toEqual(builtInTargets().targets['sim']?.budgets);
-    expect(builtInTargets().targets['sim']?.budgets).toEqual(SIM_DEFAULT_BUDGETS);
+    expect(builtInTargets().targets['sim']?.budgets).toEqual({ ...SIM_DEFAULT_BUDGETS, ...SIM_LWM2M_TIMING_BUDGETS });
   });
 });
 
