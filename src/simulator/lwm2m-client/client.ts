@@ -47,6 +47,8 @@ export interface ClientSettings {
   blockSizeBytes: number;
   /** The client's own Block1 size (a power of two, 16-1024): larger request blocks get 4.13 naming it. */
   block1SizeBytes: number;
+  /** Check MCUboot images for integrity before Downloaded (else any package passes). */
+  checksPackages: boolean;
   maxPackageBytes: number;
   /** Start from this bootstrap server instead of registering with `server` (which then only matters to faults). */
   bootstrap?: Peer;
@@ -125,7 +127,7 @@ export class Lwm2mClient {
       // The fault keeps Delivery Method 2 (push and pull) while the pull is missing.
       ...(f.has('lwm2m-fw-pull-unsupported-but-advertised') ? {} : { downloader }),
       onChange: () => { this.#changed([5, 0, 3]); this.#changed([5, 0, 5]); },
-      checkPackage: isIntactPackage,
+      ...(settings.checksPackages ? { checkPackage: isIntactPackage } : {}),
       onRebooted: () => this.#reboot(),
       faults: {
         acceptsCorrupt: f.has('lwm2m-fw-corrupt-accepted'),

@@ -65,6 +65,12 @@ export interface Lwm2mClientSimulatorOptions {
    * blocks gets 4.13 with Block1 in this size and must continue smaller (RFC 7959 §2.9.3).
    */
   block1SizeBytes?: number;
+  /**
+   * Integrity check of a downloaded package: `mcuboot` (default) checks an image that starts
+   * with the MCUboot magic (hash TLV), as an MCUboot build does; `none` takes any bytes, as the
+   * plain Zephyr sample does (it only logs a CRC).
+   */
+  packageCheck?: 'mcuboot' | 'none';
   /** Largest firmware package (default 1 MiB). */
   maxPackageBytes?: number;
 }
@@ -127,6 +133,7 @@ export async function startLwm2mClientSimulator(options: Lwm2mClientSimulatorOpt
     updateDelayMs: options.updateDelayMs ?? 220,
     blockSizeBytes: options.blockSizeBytes ?? 1024,
     block1SizeBytes,
+    checksPackages: (options.packageCheck ?? 'mcuboot') === 'mcuboot',
     maxPackageBytes: options.maxPackageBytes ?? 1 << 20,
     ...(bootstrap === undefined ? {} : { bootstrap, bootstrapTimeoutMs: options.bootstrapTimeoutMs ?? 60_000, bootstrapAfterFailures: options.bootstrapAfterFailures ?? 3 }),
   });
