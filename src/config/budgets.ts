@@ -59,7 +59,11 @@ export interface MemoryBytesBudget {
 export interface BudgetsInput {
   'smp.echo.rttMs'?: number;
   'smp.img.state.rttMs'?: number;
-  /** By command or class: `smp.os.echo`, `smp.os.*`, `smp.img.upload`, `lwm2m.read`. */
+  /**
+   * By command or class: `smp.os.echo`, `smp.os.*`, `smp.img.upload`, `lwm2m.read`;
+   * `lwm2m.notify` (lateness of a notification after pmax), `lwm2m.fw.block` (Block1 round trip
+   * of a firmware push).
+   */
   timing?: Record<string, PercentileBudget>;
   resetToReadyMs?: number;
   registrationMs?: number;
