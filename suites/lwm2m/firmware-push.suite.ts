@@ -37,6 +37,17 @@ async function requirePush(ctx: CaseContext): Promise<void> {
   if (method === 0) ctx.skip('Delivery Method /5/0/9 is 0 (pull only)');
 }
 
+/** Run `body` from Idle (push delivery required), resetting the object afterwards whatever the verdict. */
+async function fromIdle(ctx: CaseContext, body: () => Promise<void>): Promise<void> {
+  await requirePush(ctx);
+  await resetFirmware(ctx.lwm2m);
+  try {
+    await body();
+  } finally {
+    await resetFirmware(ctx.lwm2m);
+  }
+}
+
 /** Push `pkg` block-wise from Idle; returns the response and its figures. */
 async function push(ctx: CaseContext, pkg: Uint8Array, szx: number, stopAfterBlocks?: number) {
   const started = performance.now();
@@ -86,21 +97,15 @@ defineSuite({ id: 'lwm2m/firmware-push', protocol: 'LwM2M', feature: 'firmware u
     requires: ['lwm2m', 'lwm2m.obj.5'],
     story: 'push',
     timeoutMs: caseTimeoutMs(PACKAGE_BYTES, 2),
-    async run(ctx) {
-      await requirePush(ctx);
-      await resetFirmware(ctx.lwm2m);
-      try {
-        const { rsp, figures } = await push(ctx, imageOf(ctx, PACKAGE_BYTES), SZX_1024);
-        const negotiated = rsp.notes.filter((n) => /SZX/.test(n));
-        ctx.log(`push: ${describePush(figures)}; ${negotiated.length > 0 ? `negotiated: ${negotiated.join('; ')}` : 'the client took 1024-byte blocks'}`);
-        ctx.expect.coapCode(rsp, '2.04');
-        const fw = await readFirmware(ctx);
-        ctx.expect.that(fw.state === FwState.DOWNLOADED, { check: 'State after the push', expected: 'State 2 (Downloaded): the package arrived intact', actual: `State ${fw.state}, Update Result ${fw.result}${fw.result === RESULT_INTEGRITY ? ' (integrity check failed: blocks were cut)' : ''}` });
-        judgeTimingBudget(ctx, 'lwm2m.fw.block', figures.rttsMs, 'Block1 round trip');
-      } finally {
-        await resetFirmware(ctx.lwm2m);
-      }
-    },
+    run: (ctx) => fromIdle(ctx, async () => {
+      const { rsp, figures } = await push(ctx, imageOf(ctx, PACKAGE_BYTES), SZX_1024);
+      const negotiated = rsp.notes.filter((n) => /SZX/.test(n));
+      ctx.log(`push: ${describePush(figures)}; ${negotiated.length > 0 ? `negotiated: ${negotiated.join('; ')}` : 'the client took 1024-byte blocks'}`);
+      ctx.expect.coapCode(rsp, '2.04');
+      const fw = await readFirmware(ctx);
+      ctx.expect.that(fw.state === FwState.DOWNLOADED, { check: 'State after the push', expected: 'State 2 (Downloaded): the package arrived intact', actual: `State ${fw.state}, Update Result ${fw.result}${fw.result === RESULT_INTEGRITY ? ' (integrity check failed: blocks were cut)' : ''}` });
+      judgeTimingBudget(ctx, 'lwm2m.fw.block', figures.rttsMs, 'Block1 round trip');
+    }),
   });
 
   s.case({
@@ -113,22 +118,16 @@ defineSuite({ id: 'lwm2m/firmware-push', protocol: 'LwM2M', feature: 'firmware u
     requires: ['lwm2m', 'lwm2m.obj.5'],
     story: 'state',
     timeoutMs: caseTimeoutMs(SMALL_PACKAGE_BYTES, 2),
-    async run(ctx) {
-      await requirePush(ctx);
-      await resetFirmware(ctx.lwm2m);
-      try {
-        const pkg = imageOf(ctx, SMALL_PACKAGE_BYTES);
-        const states = [await readInt(ctx, '/5/0/3')];
-        await push(ctx, pkg, SZX_512, 2);
-        states.push(await readInt(ctx, '/5/0/3'));
-        const { rsp } = await push(ctx, pkg, SZX_512);
-        ctx.expect.coapCode(rsp, '2.04');
-        states.push(await readInt(ctx, '/5/0/3'));
-        ctx.expect.that(states.join(' → ') === '0 → 1 → 2', { check: 'State walk', expected: '0 → 1 → 2 (Idle, Downloading, Downloaded)', actual: states.join(' → ') });
-      } finally {
-        await resetFirmware(ctx.lwm2m);
-      }
-    },
+    run: (ctx) => fromIdle(ctx, async () => {
+      const pkg = imageOf(ctx, SMALL_PACKAGE_BYTES);
+      const states = [await readInt(ctx, '/5/0/3')];
+      await push(ctx, pkg, SZX_512, 2);
+      states.push(await readInt(ctx, '/5/0/3'));
+      const { rsp } = await push(ctx, pkg, SZX_512);
+      ctx.expect.coapCode(rsp, '2.04');
+      states.push(await readInt(ctx, '/5/0/3'));
+      ctx.expect.that(states.join(' → ') === '0 → 1 → 2', { check: 'State walk', expected: '0 → 1 → 2 (Idle, Downloading, Downloaded)', actual: states.join(' → ') });
+    }),
   });
 
   s.case({
@@ -170,29 +169,23 @@ defineSuite({ id: 'lwm2m/firmware-push', protocol: 'LwM2M', feature: 'firmware u
     requires: ['lwm2m', 'lwm2m.obj.5'],
     story: 'integrity',
     timeoutMs: caseTimeoutMs(PACKAGE_BYTES, 2),
-    async run(ctx) {
-      await requirePush(ctx);
+    run: (ctx) => fromIdle(ctx, async () => {
       const side = ctx.lwm2m;
-      await resetFirmware(side);
-      try {
-        const bad = corruptImage(imageOf(ctx, PACKAGE_BYTES), 'flipped-payload-byte');
-        if (!bad.ok) throw new Error(`corrupt image: ${bad.error}`);
-        const { rsp, figures } = await push(ctx, bad.value.bytes, SZX_512);
-        ctx.log(`corrupt push (byte ${bad.value.expected.at} flipped): ${rsp.code ?? 'RST'} to the last block; ${describePush(figures)}`);
-        const budgetMs = transferBudgetMs(PACKAGE_BYTES, figures.bytesPerS);
-        let end = await waitForFirmware(ctx, (f) => f.state !== FwState.DOWNLOADING, () => budgetMs);
-        const seen = [...end.seen];
-        if (end.state === FwState.DOWNLOADED) {
-          await side.server.execute(side.endpoint, '/5/0/2');
-          end = await waitForFirmware(ctx, (f) => f.state !== FwState.UPDATING && f.state !== FwState.DOWNLOADED, () => budgetMs, 50);
-          seen.push('Update', ...end.seen);
-        }
-        ctx.log(`states (state/result): ${seen.join(' → ')}`);
-        ctx.expect.that(!seen.some((x) => x.startsWith('3/')) && end.result === RESULT_INTEGRITY, { check: 'integrity failure', expected: 'Update Result 5 and never State 3 (Updating)', actual: `State ${end.state}, Update Result ${end.result}; seen ${seen.join(' → ')}` });
-      } finally {
-        await resetFirmware(side);
+      const bad = corruptImage(imageOf(ctx, PACKAGE_BYTES), 'flipped-payload-byte');
+      if (!bad.ok) throw new Error(`corrupt image: ${bad.error}`);
+      const { rsp, figures } = await push(ctx, bad.value.bytes, SZX_512);
+      ctx.log(`corrupt push (byte ${bad.value.expected.at} flipped): ${rsp.code ?? 'RST'} to the last block; ${describePush(figures)}`);
+      const budgetMs = transferBudgetMs(PACKAGE_BYTES, figures.bytesPerS);
+      let end = await waitForFirmware(ctx, (f) => f.state !== FwState.DOWNLOADING, () => budgetMs);
+      const seen = [...end.seen];
+      if (end.state === FwState.DOWNLOADED) {
+        await side.server.execute(side.endpoint, '/5/0/2');
+        end = await waitForFirmware(ctx, (f) => f.state !== FwState.UPDATING && f.state !== FwState.DOWNLOADED, () => budgetMs, 50);
+        seen.push('Update', ...end.seen);
       }
-    },
+      ctx.log(`states (state/result): ${seen.join(' → ')}`);
+      ctx.expect.that(!seen.some((x) => x.startsWith('3/')) && end.result === RESULT_INTEGRITY, { check: 'integrity failure', expected: 'Update Result 5 and never State 3 (Updating)', actual: `State ${end.state}, Update Result ${end.result}; seen ${seen.join(' → ')}` });
+    }),
   });
 
   s.case({
@@ -205,20 +198,14 @@ defineSuite({ id: 'lwm2m/firmware-push', protocol: 'LwM2M', feature: 'firmware u
     requires: ['lwm2m', 'lwm2m.obj.5'],
     story: 'cancel',
     timeoutMs: caseTimeoutMs(SMALL_PACKAGE_BYTES),
-    async run(ctx) {
-      await requirePush(ctx);
-      await resetFirmware(ctx.lwm2m);
-      try {
-        const { rsp } = await push(ctx, imageOf(ctx, SMALL_PACKAGE_BYTES), SZX_512);
-        ctx.expect.coapCode(rsp, '2.04');
-        ctx.expect.that((await readInt(ctx, '/5/0/3')) === FwState.DOWNLOADED, { check: 'set-up', expected: 'State 2 before the cancel', actual: 'another state' });
-        ctx.expect.coapCode(await ctx.lwm2m.server.write(ctx.lwm2m.endpoint, '/5/0/0', octets(new Uint8Array(0))), '2.04');
-        const fw = await readFirmware(ctx);
-        ctx.expect.that(fw.state === FwState.IDLE && fw.result === 0, { check: 'cancel', expected: 'State 0, Update Result 0', actual: `State ${fw.state}, Update Result ${fw.result}` });
-      } finally {
-        await resetFirmware(ctx.lwm2m);
-      }
-    },
+    run: (ctx) => fromIdle(ctx, async () => {
+      const { rsp } = await push(ctx, imageOf(ctx, SMALL_PACKAGE_BYTES), SZX_512);
+      ctx.expect.coapCode(rsp, '2.04');
+      ctx.expect.that((await readInt(ctx, '/5/0/3')) === FwState.DOWNLOADED, { check: 'set-up', expected: 'State 2 before the cancel', actual: 'another state' });
+      ctx.expect.coapCode(await ctx.lwm2m.server.write(ctx.lwm2m.endpoint, '/5/0/0', octets(new Uint8Array(0))), '2.04');
+      const fw = await readFirmware(ctx);
+      ctx.expect.that(fw.state === FwState.IDLE && fw.result === 0, { check: 'cancel', expected: 'State 0, Update Result 0', actual: `State ${fw.state}, Update Result ${fw.result}` });
+    }),
   });
 
   s.case({
@@ -231,26 +218,20 @@ defineSuite({ id: 'lwm2m/firmware-push', protocol: 'LwM2M', feature: 'firmware u
     requires: ['lwm2m', 'lwm2m.obj.5'],
     story: 'recovery',
     timeoutMs: caseTimeoutMs(SMALL_PACKAGE_BYTES, 2),
-    async run(ctx) {
-      await requirePush(ctx);
+    run: (ctx) => fromIdle(ctx, async () => {
       const side = ctx.lwm2m;
-      await resetFirmware(side);
       const pkg = imageOf(ctx, SMALL_PACKAGE_BYTES);
-      try {
-        await push(ctx, pkg, SZX_512, 4);
-        await new Promise((r) => setTimeout(r, 1000));
-        const after = await readFirmware(ctx);
-        ctx.expect.that(after.state === FwState.DOWNLOADING || (after.state === FwState.IDLE && after.result === 4), { check: 'state after the interruption', expected: 'State 1, or State 0 with Update Result 4', actual: `State ${after.state}, Update Result ${after.result}` });
-        const { rsp } = await push(ctx, pkg, SZX_512);
-        ctx.expect.coapCode(rsp, '2.04');
-        const pushed = await readInt(ctx, '/5/0/3');
-        ctx.expect.that(pushed === FwState.DOWNLOADED, { check: 'new push', expected: 'State 2 after the new push', actual: `State ${pushed}` });
-        ctx.expect.coapCode(await side.server.write(side.endpoint, '/5/0/0', octets(new Uint8Array(0))), '2.04');
-        const cancelled = await readInt(ctx, '/5/0/3');
-        ctx.expect.that(cancelled === FwState.IDLE, { check: 'cancel', expected: 'State 0 after the empty Package', actual: `State ${cancelled}` });
-      } finally {
-        await resetFirmware(side);
-      }
-    },
+      await push(ctx, pkg, SZX_512, 4);
+      await new Promise((r) => setTimeout(r, 1000));
+      const after = await readFirmware(ctx);
+      ctx.expect.that(after.state === FwState.DOWNLOADING || (after.state === FwState.IDLE && after.result === 4), { check: 'state after the interruption', expected: 'State 1, or State 0 with Update Result 4', actual: `State ${after.state}, Update Result ${after.result}` });
+      const { rsp } = await push(ctx, pkg, SZX_512);
+      ctx.expect.coapCode(rsp, '2.04');
+      const pushed = await readInt(ctx, '/5/0/3');
+      ctx.expect.that(pushed === FwState.DOWNLOADED, { check: 'new push', expected: 'State 2 after the new push', actual: `State ${pushed}` });
+      ctx.expect.coapCode(await side.server.write(side.endpoint, '/5/0/0', octets(new Uint8Array(0))), '2.04');
+      const cancelled = await readInt(ctx, '/5/0/3');
+      ctx.expect.that(cancelled === FwState.IDLE, { check: 'cancel', expected: 'State 0 after the empty Package', actual: `State ${cancelled}` });
+    }),
   });
 });

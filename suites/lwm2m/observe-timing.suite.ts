@@ -53,6 +53,18 @@ async function valueAttributeCase(ctx: CaseContext, attributes: string[], quiet:
   }
 }
 
+const GT_QUOTE = 'gt=4200, pmax=4: crossing from 4100 to 4400 reported immediately; 4400→4300 (still above) only at pmax; crossing down to 4100 reported immediately.';
+
+/** gt, lt and st: a change the attribute holds back, then one it lets through. */
+const VALUE_ATTRIBUTE_CASES = [
+  { id: 'LWM2M-INFO-GT-001', title: 'with gt set, only a change crossing the threshold is notified', quote: GT_QUOTE, attribute: 'gt=50', quiet: 45, why: 'no crossing of 50', notified: 60 },
+  { id: 'LWM2M-INFO-LT-001', title: 'with lt set, only a change crossing the threshold is notified', quote: GT_QUOTE, attribute: 'lt=30', quiet: 35, why: 'no crossing of 30', notified: 20 },
+  {
+    id: 'LWM2M-INFO-ST-001', title: 'with st set, only a change of at least st since the last notification is notified',
+    quote: 'st=200, pmax=4: change 3000→3100 only reported at pmax (~4 s); 3100→3500 reported immediately.', attribute: 'st=10', quiet: 45, why: 'step 5 from 40', notified: 52,
+  },
+] as const;
+
 defineSuite({ id: 'lwm2m/observe-timing', protocol: 'LwM2M', feature: 'information reporting', title: 'LwM2M notification timing and attributes' }, (s) => {
   s.case({
     id: 'LWM2M-INFO-PMAX-001',
@@ -118,42 +130,18 @@ defineSuite({ id: 'lwm2m/observe-timing', protocol: 'LwM2M', feature: 'informati
     },
   });
 
-  s.case({
-    id: 'LWM2M-INFO-GT-001',
-    title: 'with gt set, only a change crossing the threshold is notified',
-    level: 'MUST',
-    spec: { doc: 'lwm2m-digest', section: INFO_SECTION, quote: 'gt=4200, pmax=4: crossing from 4100 to 4400 reported immediately; 4400→4300 (still above) only at pmax; crossing down to 4100 reported immediately.' },
-    stimulus: `Write ${NUMERIC_PATH} = 40; PUT ?gt=50&pmax=60, observe; write 45 (no crossing), watch 800 ms; write 60 (crosses 50); restore.`,
-    requirement: 'No notification for 40 → 45; a notification within 1.5 s for 45 → 60.',
-    requires: ['lwm2m', 'lwm2m.obj.1'],
-    story: 'attributes',
-    timeoutMs: 20_000,
-    run: (ctx) => valueAttributeCase(ctx, ['gt=50'], 45, 60),
-  });
-
-  s.case({
-    id: 'LWM2M-INFO-LT-001',
-    title: 'with lt set, only a change crossing the threshold is notified',
-    level: 'MUST',
-    spec: { doc: 'lwm2m-digest', section: INFO_SECTION, quote: 'gt=4200, pmax=4: crossing from 4100 to 4400 reported immediately; 4400→4300 (still above) only at pmax; crossing down to 4100 reported immediately.' },
-    stimulus: `Write ${NUMERIC_PATH} = 40; PUT ?lt=30&pmax=60, observe; write 35 (no crossing), watch 800 ms; write 20 (crosses 30); restore.`,
-    requirement: 'No notification for 40 → 35; a notification within 1.5 s for 35 → 20.',
-    requires: ['lwm2m', 'lwm2m.obj.1'],
-    story: 'attributes',
-    timeoutMs: 20_000,
-    run: (ctx) => valueAttributeCase(ctx, ['lt=30'], 35, 20),
-  });
-
-  s.case({
-    id: 'LWM2M-INFO-ST-001',
-    title: 'with st set, only a change of at least st since the last notification is notified',
-    level: 'MUST',
-    spec: { doc: 'lwm2m-digest', section: INFO_SECTION, quote: 'st=200, pmax=4: change 3000→3100 only reported at pmax (~4 s); 3100→3500 reported immediately.' },
-    stimulus: `Write ${NUMERIC_PATH} = 40; PUT ?st=10&pmax=60, observe; write 45 (step 5), watch 800 ms; write 52 (step 12 from the last notified 40); restore.`,
-    requirement: 'No notification for 40 → 45; a notification within 1.5 s for 45 → 52.',
-    requires: ['lwm2m', 'lwm2m.obj.1'],
-    story: 'attributes',
-    timeoutMs: 20_000,
-    run: (ctx) => valueAttributeCase(ctx, ['st=10'], 45, 52),
-  });
+  for (const c of VALUE_ATTRIBUTE_CASES) {
+    s.case({
+      id: c.id,
+      title: c.title,
+      level: 'MUST',
+      spec: { doc: 'lwm2m-digest', section: INFO_SECTION, quote: c.quote },
+      stimulus: `Write ${NUMERIC_PATH} = 40; PUT ?${c.attribute}&pmax=60, observe; write ${c.quiet} (${c.why}), watch 800 ms; write ${c.notified}; restore.`,
+      requirement: `No notification for 40 → ${c.quiet}; a notification within 1.5 s for ${c.quiet} → ${c.notified}.`,
+      requires: ['lwm2m', 'lwm2m.obj.1'],
+      story: 'attributes',
+      timeoutMs: 20_000,
+      run: (ctx) => valueAttributeCase(ctx, [c.attribute], c.quiet, c.notified),
+    });
+  }
 });

@@ -12,6 +12,8 @@ const digest = readFileSync(join(root, 'docs/spec/lwm2m.md'), 'utf8');
 const dir = join(root, 'suites/lwm2m');
 /** `doc: 'lwm2m-digest', section: <literal or constant>, quote: '<text>'`. */
 const DIGEST_QUOTE = /doc:\s*'lwm2m-digest',\s*section:\s*(?:'(?:[^'\\]|\\.)*'|[A-Z0-9_]+),\s*quote:\s*'((?:[^'\\]|\\.)*)'/g;
+/** In the suites below every quote is the digest's: `quote: '...'` and `..._QUOTE = '...'` literals. */
+const ANY_QUOTE = /(?:quote:\s*|_QUOTE\s*=\s*)'((?:[^'\\]|\\.)*)'/g;
 const QUOTED_SUITES = ['firmware.suite.ts', 'firmware-push.suite.ts', 'observe.suite.ts', 'observe-timing.suite.ts', 'coap-timing.suite.ts'];
 
 const text = (file: string): string => readFileSync(join(dir, file), 'utf8');
@@ -20,6 +22,12 @@ describe('LwM2M spec quotes', () => {
   it('finds every quoted sentence of the LwM2M digest verbatim in docs/spec/lwm2m.md', () => {
     const all = readdirSync(dir).filter((f) => f.endsWith('.suite.ts')).flatMap((file) => [...text(file).matchAll(DIGEST_QUOTE)].map((m) => ({ file, quote: m[1]!.replace(/\\(.)/g, '$1') })));
     expect(all.length).toBeGreaterThan(15);
+    for (const q of all) expect(digest, `${q.file}: "${q.quote}"`).toContain(q.quote);
+  });
+
+  it('finds every quote literal of the firmware, observe and timing suites verbatim in docs/spec/lwm2m.md', () => {
+    const all = QUOTED_SUITES.flatMap((file) => [...text(file).matchAll(ANY_QUOTE)].map((m) => ({ file, quote: m[1]!.replace(/\\(.)/g, '$1') })));
+    expect(all.length).toBeGreaterThan(20);
     for (const q of all) expect(digest, `${q.file}: "${q.quote}"`).toContain(q.quote);
   });
 
