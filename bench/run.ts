@@ -16,6 +16,7 @@ import { benchGoals } from './goals.ts';
 import { benchHarnessVsBare } from './harness-vs-bare.ts';
 import { benchLwm2m } from './lwm2m.ts';
 import { benchLwm2mScale } from './lwm2m-scale.ts';
+import { benchFirmwarePush } from './lwm2m-firmware.ts';
 import { benchMalformed } from './malformed.ts';
 import { benchSimulatorEcho } from './simulator-echo.ts';
 import { benchUpload } from './upload.ts';
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
   const lwm2m = await within(20_000, () => benchLwm2m(2000, 200, 12_000));
   // 1 000 clients registered and observed by one server in this process (issue: p95 ≤ 50 ms, peak RSS).
   const lwm2mScale = await within(60_000, () => benchLwm2mScale(1000, { budgetMs: 45_000 }));
+  // Firmware push to the simulated client at block size 1024 (bytes/s, unrounded).
+  const lwm2mFirmwarePush = await within(30_000, () => benchFirmwarePush());
   const echoRatio = 'error' in echoRtt ? undefined : echoRtt.ratio;
   const echoIsWithinGoal = 'error' in echoRtt ? undefined : echoRtt.isWithinGoal;
   const goals = benchGoals({ echoRatio, echoIsWithinGoal, simulatorEcho, upload: imageUpload, malformed, fullRun });
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
     imageUpload,
     lwm2m,
     lwm2mScale,
+    lwm2mFirmwarePush,
   };
   const text = JSON.stringify(result, null, 2);
   process.stdout.write(`${text}\n`);

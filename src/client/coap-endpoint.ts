@@ -118,6 +118,7 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
   readonly #awaiting = new Map<string, AwaitingResponse>();
   readonly #observations = new Map<string, CoapObservation>();
   readonly #subscribers = new Set<(m: CoapIncoming) => void>();
+  readonly #withheld = new Set<(m: CoapMessage, peer: DatagramPeer) => boolean>();
   readonly #tokenPrefix: Uint8Array;
   readonly #tokenBytes: number;
   #tokenCounter = 0;
@@ -211,6 +212,17 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
     const { address, port } = this.address();
     const host = address.includes(':') ? `[${address}]` : address;
     return { path: segments, uri: `${this.scheme}://${host}:${port}/${segments.join('/')}`, requests, replace: (b) => { served.body = b; }, stop };
+  }
+
+  /**
+   * Leave matching received messages unanswered (no ACK, no RST, not handled): they are still
+   * traced and seen by `onIncoming`, so the peer's retransmissions can be timed. Returns the
+   * function that ends the withholding.
+   * @see docs/spec/lwm2m.md §1.7
+   */
+  withholdAnswers(match: (m: CoapMessage, peer: DatagramPeer) => boolean): () => void {
+    this.#withheld.add(match);
+    return () => this.#withheld.delete(match);
   }
 
   /** See every received datagram (decoded, or with its decode error); returns an unsubscribe function. */
@@ -408,6 +420,7 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
     this.trace.add(new LazyTraceEntry('in', atNs, bytes, `from ${formatPeer(peer)}${seen ? '; duplicate' : ''}`, describeCoapBytes));
     this.#publish({ bytes, message: m, error: undefined, peer, atNs, duplicate: seen !== undefined });
     if (isAckOrRst) return this.#onAckOrReset(m, bytes, peer, atNs);
+    if ([...this.#withheld].some((match) => match(m, peer))) return void this.trace.add({ direction: 'event', atNs, hex: '', note: `${m.type} MID ${m.messageId} from ${formatPeer(peer)} left unanswered on purpose` });
     if (seen) {
       this.#duplicates++;
       seen.duplicates++;

@@ -80,6 +80,16 @@ export function checkLwm2mSecurity(c: ConfigChecker, raw: { mode: string; identi
   return mode === 'psk' ? { mode: 'psk', identity: raw!.identity!, key: raw!.key!.toLowerCase() } : { mode: 'nosec' };
 }
 
+/** RFC 7252 §4.8 parameters of the device's confirmable messages, and where they come from. */
+export interface DeviceConTiming {
+  ackTimeoutMs: number;
+  ackRandomFactor: number;
+  maxRetransmit: number;
+  /** `RFC 7252 §4.8 defaults`, or the target option that scaled them. */
+  source: string;
+}
+
+
 /** Host and port of a `coap://HOST:PORT` listen address, or a problem description. */
 export function parseListenAddress(s: string): { host: string; port: number } | string {
   let url: URL;

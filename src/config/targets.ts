@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { err, ok, type Result } from '../core/result.ts';
 import { ConfigError } from '../errors.ts';
-import { flattenBudgets, SIM_DEFAULT_BUDGETS, type BudgetsInput } from './budgets.ts';
+import { flattenBudgets, SIM_DEFAULT_BUDGETS, SIM_LWM2M_TIMING_BUDGETS, type BudgetsInput } from './budgets.ts';
 import { ConfigChecker, childPointer, describeJson } from './checker.ts';
 import { locateJsonError } from './json-locate.ts';
 import { checkLwm2mSecurity, DEFAULT_REGISTRATION_TIMEOUT_MS, parseListenAddress, type Lwm2mTargetOptions } from './lwm2m-target.ts';
@@ -39,6 +39,11 @@ export interface SimLwm2mOptions {
   versions: SimLwm2mVersion[];
   /** Registration lifetime the client asks for (`lt=`), seconds. */
   lifetimeS: number;
+  /**
+   * ACK_TIMEOUT of the simulated client's own CONs, ms (RFC 7252 default 2000): scaled down so
+   * the retransmission-timing case runs in seconds; the case states the value in its evidence.
+   */
+  ackTimeoutMs?: number;
 }
 
 /** Options of the built-in simulator target (defaults filled in). */
@@ -169,6 +174,8 @@ export const DEFAULT_TIMEOUT_MS = DEFAULT_RESPONSE_TIMEOUT_MS;
 const SIM_DEFAULTS: SimTargetOptions = { transports: ['udp', 'serial'], faults: [], errorForm: 'v2', bufSize: 2048, bufCount: 2 };
 /** Lifetime of the simulated LwM2M client, as the captured Zephyr sample asks for. */
 const SIM_LWM2M_DEFAULT_LIFETIME_S = 30;
+/** The built-in simulator's scaled ACK_TIMEOUT: retransmission timing is checked in about 10 s. */
+const SIM_LWM2M_ACK_TIMEOUT_MS = 200;
 
 /** What the built-in simulator declares: the capabilities discovery cannot probe harmlessly. */
 export const SIM_DECLARED_CAPABILITIES: readonly string[] = ['smp.os.reset', 'smp.zephyr.storage-erase'];
@@ -189,13 +196,13 @@ export function builtInTargets(): TargetsFile {
     name: 'sim',
     description: 'Built-in reference simulators: SMP over UDP and a pseudo-terminal, the LwM2M client in 1.0 and 1.1 modes',
     kind: 'sim',
-    sim: { ...SIM_DEFAULTS, transports: [...SIM_DEFAULTS.transports], faults: [], lwm2m: { versions: [...SIM_LWM2M_VERSIONS], lifetimeS: SIM_LWM2M_DEFAULT_LIFETIME_S } },
+    sim: { ...SIM_DEFAULTS, transports: [...SIM_DEFAULTS.transports], faults: [], lwm2m: { versions: [...SIM_LWM2M_VERSIONS], lifetimeS: SIM_LWM2M_DEFAULT_LIFETIME_S, ackTimeoutMs: SIM_LWM2M_ACK_TIMEOUT_MS } },
     // Reset and storage erase cannot be probed without side effects, so a target declares them;
     // the simulator has both (same as the sim entry in the repository's targets.json).
     capabilities: [...SIM_DECLARED_CAPABILITIES],
     timeoutMs: DEFAULT_TIMEOUT_MS,
     strict: false,
-    budgets: { ...SIM_DEFAULT_BUDGETS },
+    budgets: { ...SIM_DEFAULT_BUDGETS, ...SIM_LWM2M_TIMING_BUDGETS },
   };
   return { schemaVersion: 1, defaultTarget: 'sim', targets: { sim }, file: '(built-in)' };
 }
@@ -336,7 +343,7 @@ function checkSim(c: ConfigChecker, value: RawTarget['sim'], at: string, options
   const sim: SimTargetOptions = { ...SIM_DEFAULTS, transports: [...SIM_DEFAULTS.transports], ...rest, faults: [...(value?.faults ?? [])] };
   if (lwm2m !== undefined) {
     const versions = lwm2m.versions === undefined ? [...SIM_LWM2M_VERSIONS] : [...new Set(lwm2m.versions)];
-    sim.lwm2m = { versions, lifetimeS: lwm2m.lifetimeS ?? SIM_LWM2M_DEFAULT_LIFETIME_S };
+    sim.lwm2m = { versions, lifetimeS: lwm2m.lifetimeS ?? SIM_LWM2M_DEFAULT_LIFETIME_S, ...(lwm2m.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: lwm2m.ackTimeoutMs }) };
   }
   const known = options.knownFaults;
   sim.faults.forEach((s, i) => {

@@ -8,6 +8,7 @@
  */
 import type { Lwm2mRegistration, Lwm2mServer } from '../client/lwm2m-server.ts';
 import type { SmpClient } from '../client/smp-client.ts';
+import type { DeviceConTiming } from '../config/lwm2m-target.ts';
 import { SESSION_PROVIDER_KEY } from '../config/run-target.ts';
 import type { TraceLog } from '../core/trace.ts';
 import type { CrashSummary } from '../reporting/summary.ts';
@@ -58,6 +59,8 @@ export interface CaseLwm2mSide {
   registration(): Lwm2mRegistration;
   /** How the target secures CoAP (targets.json `lwm2m.security`, key left out); absent means NoSec. */
   readonly security?: { mode: 'psk'; identity: string } | { mode: 'nosec' };
+  /** The transmission parameters the device's own CONs are held to (RFC 7252 defaults unless the target scales them). */
+  readonly deviceConTiming?: DeviceConTiming;
 }
 
 /**
@@ -76,6 +79,7 @@ export interface CaseCrashWatch {
    */
   settle(caseId: string, suspect: boolean): Promise<{ message: string; record: CrashSummary } | undefined>;
 }
+
 
 /** The session as the case kit sees it; `Session` in src/target implements it. */
 export interface CaseSession {

@@ -44,6 +44,8 @@ export interface Lwm2mSimulatorStart {
   endpoint: string;
   version: SimLwm2mVersion;
   lifetimeS: number;
+  /** ACK_TIMEOUT of the client's own CONs (RFC 7252 default when absent). */
+  ackTimeoutMs?: number;
   /** Fault profiles of the run (only the LwM2M ones are passed on). */
   faults: readonly string[];
   /** The target's `lwm2m.security`: the simulated client presents the same PSK. */

@@ -19,7 +19,7 @@ export interface DriverOverrides {
 export function driversFor(target: RunTarget, overrides: DriverOverrides = {}): ProtocolDriver[] {
   const drivers: ProtocolDriver[] = [];
   if (hasSmpSide(target) || overrides.transport) drivers.push(smpDriver(target, overrides));
-  if (target.lwm2m && (target.protocols ?? targetProtocols(target)).includes('lwm2m')) drivers.push(new Lwm2mDriver({ lwm2m: target.lwm2m, timeoutMs: target.timeoutMs, declared: target.capabilities }));
+  if (target.lwm2m && (target.protocols ?? targetProtocols(target)).includes('lwm2m')) drivers.push(new Lwm2mDriver({ lwm2m: target.lwm2m, timeoutMs: target.timeoutMs, declared: target.capabilities, ...(target.kind === 'sim' && target.sim?.lwm2m?.ackTimeoutMs !== undefined ? { simAckTimeoutMs: target.sim.lwm2m.ackTimeoutMs } : {}) }));
   return drivers;
 }
 

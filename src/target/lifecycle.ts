@@ -59,6 +59,7 @@ async function startLwm2mDevice(target: RunTarget, listening: ListenAddresses): 
     endpoint: lwm2m.endpoint,
     version: target.simLwm2mVersion ?? '1.1',
     lifetimeS: target.sim?.lwm2m?.lifetimeS ?? 30,
+    ...(target.sim?.lwm2m?.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: target.sim.lwm2m.ackTimeoutMs }),
     faults: target.faults,
     ...(lwm2m.security ? { security: lwm2m.security } : {}),
   });

@@ -8,7 +8,7 @@ import { uintOptionValue } from '../../src/codec/coap/access.ts';
 import { CoapOption } from '../../src/codec/coap/options.ts';
 import { coapAnswer, defineSuite } from '../../src/conformance/index.ts';
 import { restoreText, utf8 } from './support/lwm2m-data.ts';
-import { notificationsAfter, withObservation } from './support/observe-helpers.ts';
+import { cancelAfterNotification, withObservation } from './support/observe-helpers.ts';
 
 const msSince = (atNs: bigint, fromNs: bigint): number => Number(atNs - fromNs) / 1e6;
 
@@ -109,13 +109,9 @@ defineSuite({ id: 'lwm2m/observe', protocol: 'LwM2M', feature: 'information repo
     story: 'cancel',
     timeoutMs: 20_000,
     async run({ lwm2m, expect }) {
-      await withObservation(lwm2m, '/3/0/9', ['pmax=1'], async (o) => {
-        await o.next(4000);
-        const answer = await o.cancel('deregister');
-        expect.coapCode(answer!, '2.05');
-        const after = await notificationsAfter(lwm2m, o, 2500);
-        expect.that(after === 0, { expected: 'no notification after the cancel', actual: `${after} notification(s) within 2.5 s` });
-      });
+      const { answer, after } = await cancelAfterNotification(lwm2m, '/3/0/9', 'deregister', 2500);
+      expect.coapCode(answer!, '2.05');
+      expect.that(after === 0, { expected: 'no notification after the cancel', actual: `${after} notification(s) within 2.5 s` });
     },
   });
 
@@ -131,12 +127,8 @@ defineSuite({ id: 'lwm2m/observe', protocol: 'LwM2M', feature: 'information repo
     story: 'cancel',
     timeoutMs: 20_000,
     async run({ lwm2m, expect }) {
-      await withObservation(lwm2m, '/3/0/9', ['pmax=1'], async (o) => {
-        await o.next(4000);
-        await o.cancel('reset');
-        const after = await notificationsAfter(lwm2m, o, 3000);
-        expect.that(after <= 1, { expected: 'at most one notification (the one answered with RST)', actual: `${after} notification(s) within 3 s` });
-      });
+      const { after } = await cancelAfterNotification(lwm2m, '/3/0/9', 'reset', 3000);
+      expect.that(after <= 1, { expected: 'at most one notification (the one answered with RST)', actual: `${after} notification(s) within 3 s` });
     },
   });
 });

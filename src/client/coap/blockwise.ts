@@ -75,9 +75,10 @@ export async function fetchBlockwise(host: BlockwiseHost, peer: DatagramPeer, sp
 /**
  * Send `spec.payload` in Block1 blocks of 2^(szx+4) bytes, one token for all blocks, Size1 on
  * the first block. 2.31 Continue moves on; a Block1 with a smaller SZX in the answer switches
- * to that size; 4.13 with a smaller Block1 SZX restarts from byte 0 at that size.
+ * to that size; 4.13 with a smaller Block1 SZX restarts from byte 0 at that size. `stopAfterBlocks`
+ * abandons the transfer after that many blocks (an interrupted push, on purpose).
  */
-export async function pushBlockwise(host: BlockwiseHost, peer: DatagramPeer, spec: CoapRequestSpec, opts: CoapRequestOptions & { szx: number; size1?: boolean }): Promise<BlockwiseResult> {
+export async function pushBlockwise(host: BlockwiseHost, peer: DatagramPeer, spec: CoapRequestSpec, opts: CoapRequestOptions & { szx: number; size1?: boolean; stopAfterBlocks?: number }): Promise<BlockwiseResult> {
   const payload = spec.payload ?? new Uint8Array(0);
   const exchanges: CoapOutcome[] = [];
   const notes: string[] = [];
@@ -108,6 +109,7 @@ export async function pushBlockwise(host: BlockwiseHost, peer: DatagramPeer, spe
     }
     if (code !== '2.31') return done(code.startsWith('2.') && !more, code.startsWith('2.') ? offset + chunk.length : offset, more && code.startsWith('2.') ? `final code ${code} before the last block` : undefined);
     if (!more) return done(false, payload.length, '2.31 Continue on the last block');
+    if (opts.stopAfterBlocks !== undefined && exchanges.length >= opts.stopAfterBlocks) return done(false, offset + chunk.length, `stopped after ${exchanges.length} blocks on purpose`);
     // The peer took the whole block; a smaller SZX applies from the next one (RFC 7959 §2.5, Figure 6).
     if (peerSzx < szx) notes.push(`peer asked for SZX ${peerSzx} on block ${num}`);
     offset += size;

@@ -45,6 +45,8 @@ export interface Lwm2mWriteOptions extends Lwm2mOperationOptions {
   partial?: boolean;
   /** Send the payload in Block1 blocks of 2^(szx+4) bytes. */
   blockSzx?: number;
+  /** With `blockSzx`: abandon the transfer after this many blocks (an interrupted push). */
+  stopAfterBlocks?: number;
 }
 
 /** What the operations need from the endpoint: requests and fresh tokens. */

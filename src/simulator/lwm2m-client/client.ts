@@ -23,6 +23,7 @@ import { ObjectStore, type ObjectHooks, type Refusal, type ValueRecord } from '.
 import { ObservationTable, type Observation } from './observe.ts';
 import { newToken, RegistrationClient } from './registration.ts';
 import { ContentFormat } from '../../codec/coap/content-format.ts';
+import { isIntactPackage } from './firmware-package.ts';
 import { firmwareInstance, registerLinks, sampleObjects, supportedFormats, type AnnouncedObject, type Lwm2mVersion } from './sample.ts';
 import { answerWithWireFaults, tlvLengthOffByOne } from './wire-faults.ts';
 import { BootstrapClient, useBootstrapAccount } from './bootstrap.ts';
@@ -45,6 +46,10 @@ export interface ClientSettings {
   /** Delay of the Update that follows a Lifetime write or an object-list change (Zephyr: about 220 ms). */
   updateDelayMs: number;
   blockSizeBytes: number;
+  /** The client's own Block1 size (a power of two, 16-1024): larger request blocks get 4.13 naming it. */
+  block1SizeBytes: number;
+  /** Check MCUboot images for integrity before Downloaded (else any package passes). */
+  checksPackages: boolean;
   maxPackageBytes: number;
   /** Start from this bootstrap server instead of registering with `server` (which then only matters to faults). */
   bootstrap?: Peer;
@@ -77,10 +82,10 @@ export class Lwm2mClient {
 
   constructor(settings: ClientSettings) {
     this.settings = settings;
-    const downloader = coapPackageDownloader({ localAddress: settings.localAddress, timing: settings.timing, maxBytes: settings.maxPackageBytes });
-    this.firmware = new FirmwareUpdate({ maxPackageBytes: settings.maxPackageBytes, updateMs: 100, downloader, onChange: () => { this.#changed([5, 0, 3]); this.#changed([5, 0, 5]); } });
+    this.firmware = this.#firmwareUpdate(settings);
     const fw = this.firmware;
-    const firmware = firmwareInstance(() => fw.state, () => fw.result, () => fw.packageUri);
+    // The fault lists HTTP 1.1 only (2) while the pull speaks CoAP.
+    const firmware = firmwareInstance(() => fw.state, () => fw.result, () => fw.packageUri, settings.faults.has('lwm2m-fw-protocol-support-wrong') ? [2] : [0]);
     const serverUri = `${settings.dtls ? 'coaps' : 'coap'}://${settings.server.address}:${settings.server.port}`;
     this.#announced = sampleObjects({ version: settings.version, serverUri, lifetimeS: settings.lifetimeS, uptimeMs: () => Date.now() - this.#startedMs }, firmware, this.#hooks());
     for (const a of this.#announced) this.store.add(a.object);
@@ -89,6 +94,8 @@ export class Lwm2mClient {
       notify: (o) => this.#notify(o),
       read: (o) => this.#observedRecords(o),
       ignoresPmin: settings.faults.has('lwm2m-notify-before-pmin'),
+      lateAfterPmaxMs: settings.faults.has('lwm2m-notify-after-pmax') ? 1500 : 0,
+      ignoresValueConditions: settings.faults.has('lwm2m-notify-ignores-value-attributes'),
       nowMs: () => Date.now(),
     });
     this.#dm = this.#context();
@@ -112,6 +119,27 @@ export class Lwm2mClient {
     });
     this.bootstrap = settings.bootstrap === undefined ? undefined : this.#bootstrapClient(settings.bootstrap);
     if (this.bootstrap) this.#fallBackToBootstrap(settings.bootstrapAfterFailures ?? 3);
+  }
+
+  #firmwareUpdate(settings: ClientSettings): FirmwareUpdate {
+    const f = settings.faults;
+    const downloader = coapPackageDownloader({ localAddress: settings.localAddress, timing: settings.timing, maxBytes: settings.maxPackageBytes });
+    return new FirmwareUpdate({
+      maxPackageBytes: settings.maxPackageBytes,
+      updateMs: 100,
+      // The fault keeps Delivery Method 2 (push and pull) while the pull is missing.
+      ...(f.has('lwm2m-fw-pull-unsupported-but-advertised') ? {} : { downloader }),
+      onChange: () => { this.#changed([5, 0, 3]); this.#changed([5, 0, 5]); },
+      ...(settings.checksPackages ? { checkPackage: isIntactPackage } : {}),
+      onRebooted: () => this.#reboot(),
+      faults: {
+        acceptsCorrupt: f.has('lwm2m-fw-corrupt-accepted'),
+        skipsDownloading: f.has('lwm2m-fw-state-skips-downloading'),
+        ignoresCancel: f.has('lwm2m-fw-cancel-ignored'),
+        sticksAfterInterrupt: f.has('lwm2m-fw-interrupted-stuck'),
+        noReboot: f.has('lwm2m-fw-update-no-reboot'),
+      },
+    });
   }
 
   /** After `limit` consecutive failed Registers, bootstrap again (ETS int-7). */
@@ -150,6 +178,7 @@ export class Lwm2mClient {
       localAddress: this.settings.localAddress,
       localPort: this.settings.localPort,
       timing: this.settings.timing,
+      retransmission: this.settings.faults.has('lwm2m-con-no-retransmit') ? 'none' : this.settings.faults.has('lwm2m-con-retransmit-too-fast') ? 'no-backoff' : 'rfc',
       hasDedup: !this.settings.faults.has('lwm2m-duplicate-executed-twice'),
       onRequest: (m, peer) => this.#answer(m, peer),
       onReset: () => undefined,
@@ -221,6 +250,7 @@ export class Lwm2mClient {
       formats: supportedFormats(s.version),
       announcedVersions: new Map(this.#announced.flatMap((a) => (a.announcedVersion === undefined ? [] : [[a.object.def.id, a.announcedVersion] as const]))),
       blockSizeBytes: s.blockSizeBytes,
+      block1Szx: Math.log2(s.block1SizeBytes) - 4,
       maxBodyBytes: 4096,
       packageBlock: (offset, data, isLast) => this.firmware.writePackageBlock(offset, data, isLast),
       objectsChanged: () => this.#later(s.updateDelayMs, () => this.registration.triggerUpdate()),
@@ -286,6 +316,7 @@ export class Lwm2mClient {
   #reboot(): void {
     if (this.settings.rebootMode === 'log') return;
     this.#later(50, () => {
+      this.firmware.rebooted();
       this.observations.clear();
       this.attributes.clear();
       this.registration.reregister();

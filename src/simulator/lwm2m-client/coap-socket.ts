@@ -55,6 +55,11 @@ export interface CoapSocketOptions {
   localAddress: string;
   localPort: number;
   timing: ConTiming;
+  /**
+   * Retransmission of the client's CONs: `rfc` (RFC 7252 §4.2: the timeout doubles after each
+   * try), or a fault: `no-backoff` (the first timeout every time), `none` (sent once).
+   */
+  retransmission?: 'rfc' | 'no-backoff' | 'none';
   /** False disables the duplicate cache (a fault: duplicates run twice). */
   hasDedup: boolean;
   onRequest: RequestHandler;
@@ -141,13 +146,15 @@ export class CoapSocket {
       this.#pending.set(full.messageId, pending);
       let timeout = timing.ackTimeoutMs * (1 + Math.random() * (timing.ackRandomFactor - 1));
       let sent = 0;
+      const mode = this.#options.retransmission ?? 'rfc';
+      const maxRetransmit = mode === 'none' ? 0 : timing.maxRetransmit;
       const transmit = (): void => {
         if (this.#isClosed) return pending.resolve({ kind: 'timeout' });
-        if (sent > timing.maxRetransmit) return pending.resolve({ kind: 'timeout' });
+        if (sent > maxRetransmit) return pending.resolve({ kind: 'timeout' });
         sent += 1;
         this.sendRaw(bytes, peer);
         pending.timer = setTimeout(() => { if (!pending.isAcked) transmit(); }, timeout);
-        timeout *= 2;
+        if (mode === 'rfc') timeout *= 2;
       };
       transmit();
     });

@@ -32,6 +32,8 @@ export interface DmContext {
   readonly announcedVersions: ReadonlyMap<number, string>;
   /** Largest response payload before Block2 splits it. */
   readonly blockSizeBytes: number;
+  /** The client's own Block1 size exponent: larger blocks are refused with 4.13 naming it. */
+  readonly block1Szx: number;
   /** Largest request body accepted through Block1 (other than the firmware package). */
   readonly maxBodyBytes: number;
   /** One block of a Firmware Package (/5/0/0) write; a whole write is one last block at offset 0. */

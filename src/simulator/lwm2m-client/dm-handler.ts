@@ -5,7 +5,9 @@
  * Write-Attributes (none), POST → Create (object) / partial Write (instance) / Execute
  * (resource) / Write (resource instance), DELETE → Delete. Block1 bodies are assembled here
  * (the firmware Package is streamed block by block), answering 2.31 Continue per block with
- * Block1 M=0, as Zephyr v4.0 does (capture fw-push-block-*).
+ * Block1 M=0, as Zephyr v4.0 does (capture fw-push-block-*). Blocks larger than the client's
+ * own block size are refused with 4.13 carrying Block1 in that size (RFC 7959 §2.9.3), so the
+ * sender restarts smaller.
  * @see docs/spec/lwm2m.md §1.5, §1.8, §2.2, §5
  */
 import { blockOption, observeOption, uintOptionOrUndefined, uriPath } from '../../codec/coap/access.ts';
@@ -13,6 +15,7 @@ import { ContentFormat } from '../../codec/coap/content-format.ts';
 import type { CoapMessage } from '../../codec/coap/message.ts';
 import { CoapOption, isCriticalOption } from '../../codec/coap/options.ts';
 import { blockSize, encodeBlockValue } from '../../codec/coap/values.ts';
+import { concatBytes } from '../../core/bytes.ts';
 import { parseSegments, type Lwm2mPath } from '../../codec/lwm2m/path.ts';
 import { codeOnly, type DmContext, type DmResponse } from './dm-context.ts';
 import { handleFetch, handleIpatch } from './dm-composite.ts';
@@ -88,6 +91,10 @@ export class DmHandler {
     const block = blockOption(request, CoapOption.BLOCK1)!;
     if (!block.ok) return codeOnly('4.00');
     const { num, more, szx } = block.value;
+    const ownSzx = this.#ctx.block1Szx;
+    // Without negotiation the client keeps only its own block size of each larger block (a fault).
+    const isTruncating = szx > ownSzx && this.#ctx.faults.has('lwm2m-fw-no-block-negotiation');
+    if (szx > ownSzx && !isTruncating) return { ...codeOnly('4.13'), options: [{ number: CoapOption.BLOCK1, value: encodeBlockValue({ num: 0, more: false, szx: ownSzx }) }] };
     const size = blockSize(szx);
     const key = `${peerKey}|${Buffer.from(request.token).toString('hex')}|${path.join('/')}`;
     const isPackage = path.join('/') === '5/0/0' && request.code === '0.03';
@@ -104,26 +111,17 @@ export class DmHandler {
     const echo = { number: CoapOption.BLOCK1, value: encodeBlockValue({ num, more: false, szx }) };
     let response: DmResponse;
     if (transfer.isPackage) {
-      const refused = this.#ctx.packageBlock(offset, request.payload, !more);
+      const data = isTruncating ? request.payload.subarray(0, blockSize(ownSzx)) : request.payload;
+      const refused = this.#ctx.packageBlock(isTruncating ? num * blockSize(ownSzx) : offset, data, !more);
       response = refused ? codeOnly(refused.code) : codeOnly(more ? '2.31' : '2.04');
     } else {
       transfer.parts.push(request.payload.slice());
       if (offset + request.payload.length > this.#ctx.maxBodyBytes) response = codeOnly('4.13');
-      else response = more ? codeOnly('2.31') : this.#dispatch(request, path, joined(transfer.parts));
+      else response = more ? codeOnly('2.31') : this.#dispatch(request, path, concatBytes(...transfer.parts));
     }
     transfer.nextOffset = offset + request.payload.length;
     if (!more || !response.code.startsWith('2.')) this.#transfers.delete(key);
     if (response.code === '2.31' && this.#ctx.faults.has('lwm2m-block1-no-continue')) response = codeOnly('2.04');
     return { ...response, options: [...response.options, echo] };
   }
-}
-
-function joined(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

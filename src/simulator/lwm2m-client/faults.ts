@@ -36,7 +36,7 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   // A write to a read-only resource must be refused with 4.05 (§5, ETS int-256).
   { name: 'lwm2m-read-only-write-accepted', description: 'Writes to read-only resources are accepted (2.04) and stored.', caughtBy: ['LWM2M-DM-WRITE-004'] },
   // Notifications must respect pmin (§2.6).
-  { name: 'lwm2m-notify-before-pmin', description: 'Changes are notified at once, ignoring pmin.', caughtBy: ['LWM2M-INFO-OBSERVE-003'] },
+  { name: 'lwm2m-notify-before-pmin', description: 'Changes are notified at once, ignoring pmin.', caughtBy: ['LWM2M-INFO-OBSERVE-003', 'LWM2M-INFO-PMIN-001'] },
   // Notification Observe values must increase (RFC 7641 §4.4).
   { name: 'lwm2m-observe-seq-stuck', description: 'Every notification carries Observe 1.', caughtBy: ['LWM2M-INFO-OBSERVE-002'] },
   // 2.05 responses must carry Content-Format (§3).
@@ -79,6 +79,30 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   // DTLS-PSK (§7.2): a client with the wrong key cannot complete the handshake; the server refuses
   // it with a decrypt_error alert and no Register ever arrives, so every other case ends broken.
   { name: 'lwm2m-dtls-wrong-psk', description: 'On a DTLS target the client presents its identity with a wrong pre-shared key (last bit flipped).', caughtBy: ['LWM2M-SEC-DTLS-001'], mayAlsoFail: ['LWM2M-*'] },
+  // Firmware Update (§4.6): a package failing its integrity check must end Idle with Result 5 (ETS 776).
+  { name: 'lwm2m-fw-corrupt-accepted', description: 'A package whose MCUboot image hash does not match still reaches Downloaded and installs.', caughtBy: ['LWM2M-FW-INTEGRITY-001'] },
+  // State must pass through Downloading while a package arrives (§4.6 state table).
+  { name: 'lwm2m-fw-state-skips-downloading', description: 'State stays Idle while Package blocks arrive and jumps to Downloaded at the last one.', caughtBy: ['LWM2M-FW-STATE-002', 'LWM2M-FW-INTERRUPT-001'] },
+  // A block larger than the receiver's own must be negotiated down (RFC 7959 §2.9.3), not cut.
+  { name: 'lwm2m-fw-no-block-negotiation', description: 'Package blocks larger than the client\'s 512-byte Block1 size are acknowledged but cut to 512 bytes: the package fails its check.', caughtBy: ['LWM2M-FW-PUSH-002', 'LWM2M-FW-PUSH-003'] },
+  // Writing an empty Package must reset the state machine (§4.6, ETS 755).
+  { name: 'lwm2m-fw-cancel-ignored', description: 'An empty Package write is answered 2.04 but State and the downloaded package stay.', caughtBy: ['LWM2M-FW-CANCEL-001'], mayAlsoFail: ['LWM2M-FW-*'] },
+  // Delivery Method 2 promises pull; a coap:// Package URI must then download (§4.6).
+  { name: 'lwm2m-fw-pull-unsupported-but-advertised', description: 'Delivery Method says push and pull (2), but a coap:// Package URI ends with Update Result 9 (unsupported protocol).', caughtBy: ['LWM2M-FW-PULL-001'] },
+  // Protocol Support must list the protocol the pull works with (§4.6, /5/0/8).
+  { name: 'lwm2m-fw-protocol-support-wrong', description: 'Firmware Update Protocol Support lists HTTP 1.1 only while the pull speaks CoAP.', caughtBy: ['LWM2M-FW-PROTO-001'] },
+  // An interrupted push must leave the state machine recoverable (§4.6: a new package or a reset).
+  { name: 'lwm2m-fw-interrupted-stuck', description: 'After a push stops half way, every new Package write (new push or empty reset) is refused with 4.05.', caughtBy: ['LWM2M-FW-INTERRUPT-001'], mayAlsoFail: ['LWM2M-FW-*'] },
+  // Update success is reported after the device restarted (ETS 770: Result 1 after re-registration).
+  { name: 'lwm2m-fw-update-no-reboot', description: 'Update ends Idle with Result 1 but the device never restarts (no Register or Update follows).', caughtBy: ['LWM2M-FW-UPDATE-001'] },
+  // Notifications must come no later than pmax (§2.6).
+  { name: 'lwm2m-notify-after-pmax', description: 'Periodic notifications come 1.5 s after pmax.', caughtBy: ['LWM2M-INFO-PMAX-001'], mayAlsoFail: ['LWM2M-INFO-OBSERVE-002', 'LWM2M-INFO-CANCEL-*'] },
+  // gt/lt/st decide which changes are notified (§2.6).
+  { name: 'lwm2m-notify-ignores-value-attributes', description: 'Every change is notified, whatever gt, lt and st say.', caughtBy: ['LWM2M-INFO-GT-001', 'LWM2M-INFO-LT-001', 'LWM2M-INFO-ST-001'] },
+  // An unacknowledged CON is retransmitted with a doubling timeout (RFC 7252 §4.2).
+  { name: 'lwm2m-con-retransmit-too-fast', description: 'CONs are retransmitted at the first timeout every time, without doubling it.', caughtBy: ['LWM2M-COAP-RETX-001'] },
+  // An unacknowledged CON is retransmitted up to MAX_RETRANSMIT times (RFC 7252 §4.2).
+  { name: 'lwm2m-con-no-retransmit', description: 'CONs are sent once and never retransmitted.', caughtBy: ['LWM2M-COAP-RETX-001'] },
 ];
 
 /** The active LwM2M faults of one client. */

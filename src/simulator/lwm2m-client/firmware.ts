@@ -1,10 +1,13 @@
 /**
  * Firmware Update object (5) state machine as Zephyr's `lwm2m_obj_firmware.c` enforces it:
  * Idle → Downloading (first Package block) → Downloaded (last block) → Updating (Execute
- * Update) → Idle with Update Result 1. Push delivery through Package writes (block-wise);
- * Package URI writes are validated and start a pull through a pluggable downloader.
+ * Update) → reboot → Idle with Update Result 1. Push delivery through Package writes
+ * (block-wise); Package URI writes are validated and start a pull through a pluggable
+ * downloader. A completed package is checked (`checkPackage`): one that fails goes back to Idle
+ * with Update Result 5 (integrity), as ETS 776 expects, and never reaches Updating.
  * @see docs/spec/lwm2m.md §4.6 (state table, ETS 751–779, Zephyr divergences)
  */
+import { concatBytes } from '../../core/bytes.ts';
 import { refuse, type Refusal } from './object-store.ts';
 
 /** Firmware states (resource 3). */
@@ -28,6 +31,26 @@ export interface FirmwareOptions {
   downloader?: PackageDownloader;
   /** Called whenever State or Update Result changes (notifications). */
   onChange: () => void;
+  /** Integrity check of a completed package; without one every package passes. */
+  checkPackage?: (bytes: Uint8Array) => boolean;
+  /** Called when an update has run: the device restarts (registers again) with Result 1. */
+  onRebooted?: () => void;
+  /** Behaviour changes of the firmware fault profiles. */
+  faults?: FirmwareFaults;
+}
+
+/** Fault switches of the firmware object (each one a profile in faults.ts). */
+export interface FirmwareFaults {
+  /** A package that fails the integrity check still reaches Downloaded. */
+  acceptsCorrupt?: boolean;
+  /** State never shows Downloading: it stays Idle until the last block. */
+  skipsDownloading?: boolean;
+  /** An empty Package write is answered but changes nothing. */
+  ignoresCancel?: boolean;
+  /** A push left unfinished blocks every later Package write (4.05) until a reboot. */
+  sticksAfterInterrupt?: boolean;
+  /** The update ends Idle with Result 1 without the device restarting. */
+  noReboot?: boolean;
 }
 
 /** The state of one Firmware Update instance. */
@@ -44,6 +67,8 @@ export class FirmwareUpdate {
   updates = 0;
   readonly #options: FirmwareOptions;
   #timer: NodeJS.Timeout | undefined;
+  /** A push has started (block 0 taken) and its last block has not come. */
+  #isPushing = false;
 
   constructor(options: FirmwareOptions) {
     this.#options = options;
@@ -54,13 +79,17 @@ export class FirmwareUpdate {
    * empty payload or a single NUL byte as a whole write resets the state machine.
    */
   writePackageBlock(offset: number, data: Uint8Array, isLast: boolean): Refusal | void {
+    const faults = this.#options.faults ?? {};
     const isReset = offset === 0 && isLast && (data.length === 0 || (data.length === 1 && data[0] === 0));
-    if (isReset) return this.#set(FwState.IDLE, FwResult.INITIAL, () => this.#clear());
+    const isStuck = faults.sticksAfterInterrupt === true && this.#isPushing && offset === 0;
+    if (isStuck) return refuse('4.05', 'Package write while an earlier push is unfinished');
+    if (isReset) return faults.ignoresCancel === true ? undefined : this.#set(FwState.IDLE, FwResult.INITIAL, () => this.#clear());
     if (this.state === FwState.DOWNLOADED || this.state === FwState.UPDATING) return refuse('4.05', `Package write in state ${this.state}`);
     if (offset === 0) {
       this.#clear();
-      this.#set(FwState.DOWNLOADING, FwResult.INITIAL);
-    } else if (this.state !== FwState.DOWNLOADING || offset !== this.receivedBytes) {
+      this.#isPushing = true;
+      if (faults.skipsDownloading !== true) this.#set(FwState.DOWNLOADING, FwResult.INITIAL);
+    } else if (!this.#isPushing || offset !== this.receivedBytes) {
       return refuse('4.08', `Package block at offset ${offset} without the blocks before it`);
     }
     if (this.receivedBytes + data.length > this.#options.maxPackageBytes) {
@@ -70,9 +99,17 @@ export class FirmwareUpdate {
     this.received.push(data.slice());
     this.receivedBytes += data.length;
     if (isLast) {
-      this.image = joinBytes(this.received);
-      this.#set(FwState.DOWNLOADED, FwResult.INITIAL);
+      this.#isPushing = false;
+      this.#downloaded(concatBytes(...this.received));
     }
+  }
+
+  /** A complete package: Downloaded when it passes the integrity check, else Idle with Result 5. */
+  #downloaded(bytes: Uint8Array): void {
+    const isIntact = this.#options.checkPackage?.(bytes) ?? true;
+    if (!isIntact && this.#options.faults?.acceptsCorrupt !== true) return this.#set(FwState.IDLE, FwResult.INTEGRITY_FAILED, () => this.#clear());
+    this.image = bytes;
+    this.#set(FwState.DOWNLOADED, FwResult.INITIAL);
   }
 
   /** Package URI write: empty resets; otherwise the pull starts (coap/coaps only). */
@@ -86,10 +123,8 @@ export class FirmwareUpdate {
     this.#set(FwState.DOWNLOADING, FwResult.INITIAL);
     void this.#options.downloader(uri).then((outcome) => {
       if (this.state !== FwState.DOWNLOADING) return;
-      if (outcome.ok) {
-        this.image = outcome.bytes;
-        this.#set(FwState.DOWNLOADED, FwResult.INITIAL);
-      } else this.#set(FwState.IDLE, outcome.result);
+      if (outcome.ok) this.#downloaded(outcome.bytes);
+      else this.#set(FwState.IDLE, outcome.result);
     });
   }
 
@@ -101,6 +136,7 @@ export class FirmwareUpdate {
       this.#timer = undefined;
       this.updates += 1;
       this.#set(FwState.IDLE, FwResult.SUCCESS, () => this.#clear());
+      if (this.#options.faults?.noReboot !== true) this.#options.onRebooted?.();
     }, this.#options.updateMs);
   }
 
@@ -109,7 +145,14 @@ export class FirmwareUpdate {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
   }
 
+  /** The device restarted: an unfinished push is forgotten. */
+  rebooted(): void {
+    this.#isPushing = false;
+    if (this.state === FwState.DOWNLOADING && this.packageUri === '') this.#set(FwState.IDLE, FwResult.CONNECTION_LOST, () => this.#clear());
+  }
+
   #clear(): void {
+    this.#isPushing = false;
     this.received = [];
     this.receivedBytes = 0;
     this.image = undefined;
@@ -122,14 +165,4 @@ export class FirmwareUpdate {
     this.result = result;
     if (isChanged) this.#options.onChange();
   }
-}
-
-function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -61,6 +61,17 @@ export interface Lwm2mClientSimulatorOptions {
   updateDelayMs?: number;
   /** Largest response payload before Block2 (default 1024). */
   blockSizeBytes?: number;
+  /**
+   * The client's own Block1 size, 16-1024 bytes (default 512): a server that pushes larger
+   * blocks gets 4.13 with Block1 in this size and must continue smaller (RFC 7959 §2.9.3).
+   */
+  block1SizeBytes?: number;
+  /**
+   * Integrity check of a downloaded package: `mcuboot` (default) checks an image that starts
+   * with the MCUboot magic (hash TLV), as an MCUboot build does; `none` takes any bytes, as the
+   * plain Zephyr sample does (it only logs a CRC).
+   */
+  packageCheck?: 'mcuboot' | 'none';
   /** Largest firmware package (default 1 MiB). */
   maxPackageBytes?: number;
   /**
@@ -120,6 +131,8 @@ export async function startLwm2mClientSimulator(options: Lwm2mClientSimulatorOpt
   for (const [key, uri] of [['server', options.server], ['bootstrap', options.bootstrap]] as const) {
     if (typeof uri === 'string' && uri.startsWith('coaps:') && dtls === undefined) throw new ConfigError(`${key} ${uri} is CoAPs: the client needs security {"mode": "psk", "identity", "key"}`, `/${key}`);
   }
+  const block1SizeBytes = options.block1SizeBytes ?? 512;
+  if (![16, 32, 64, 128, 256, 512, 1024].includes(block1SizeBytes)) throw new ConfigError(`block1SizeBytes must be a power of two from 16 to 1024, got ${block1SizeBytes}`, '/block1SizeBytes');
   const client = new Lwm2mClient({
     server, endpoint, lifetimeS, version, faults: faults.value,
     localAddress: options.localAddress ?? (server.address.includes(':') ? '::1' : '127.0.0.1'),
@@ -129,6 +142,8 @@ export async function startLwm2mClientSimulator(options: Lwm2mClientSimulatorOpt
     registerRetryMs: options.registerRetryMs ?? 5000,
     updateDelayMs: options.updateDelayMs ?? 220,
     blockSizeBytes: options.blockSizeBytes ?? 1024,
+    block1SizeBytes,
+    checksPackages: (options.packageCheck ?? 'mcuboot') === 'mcuboot',
     maxPackageBytes: options.maxPackageBytes ?? 1 << 20,
     ...(bootstrap === undefined ? {} : { bootstrap, bootstrapTimeoutMs: options.bootstrapTimeoutMs ?? 60_000, bootstrapAfterFailures: options.bootstrapAfterFailures ?? 3 }),
     ...(dtls === undefined ? {} : { dtls }),

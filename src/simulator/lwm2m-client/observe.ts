@@ -36,6 +36,10 @@ export interface ObserveDeps {
   read: (o: Pick<Observation, 'path' | 'composite'>) => ValueRecord[] | undefined;
   /** Ignore pmin (fault). */
   ignoresPmin: boolean;
+  /** Send the pmax notification this much later than pmax (fault; 0 = on time). */
+  lateAfterPmaxMs?: number;
+  /** Notify every change, whatever gt/lt/st say (fault). */
+  ignoresValueConditions?: boolean;
   nowMs: () => number;
 }
 
@@ -90,7 +94,7 @@ export class ObservationTable {
 
   #passesValueConditions(o: Observation): boolean {
     const a = this.#deps.attributes(o.path);
-    if (a.gt === undefined && a.lt === undefined && a.st === undefined) return true;
+    if (this.#deps.ignoresValueConditions === true || (a.gt === undefined && a.lt === undefined && a.st === undefined)) return true;
     const now = numberOf(this.#deps.read(o));
     const last = o.lastNumber;
     if (now === undefined || last === undefined) return true;
@@ -103,7 +107,7 @@ export class ObservationTable {
     const a = this.#deps.attributes(o.path);
     const now = this.#deps.nowMs();
     const pminAt = o.lastSentMs + (this.#deps.ignoresPmin ? 0 : a.pmin * 1000);
-    const pmaxAt = a.pmax > 0 && a.pmax >= a.pmin ? o.lastSentMs + a.pmax * 1000 : undefined;
+    const pmaxAt = a.pmax > 0 && a.pmax >= a.pmin ? o.lastSentMs + a.pmax * 1000 + (this.#deps.lateAfterPmaxMs ?? 0) : undefined;
     const dueAt = o.isChangePending ? Math.max(pminAt, now) : pmaxAt;
     if (dueAt === undefined) return;
     o.timer = setTimeout(() => void this.#fire(o), Math.max(0, dueAt - now));

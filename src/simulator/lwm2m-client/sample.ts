@@ -102,11 +102,14 @@ function connmonInstance(): InstanceData {
   ]);
 }
 
-/** Firmware instance; State and Update Result read live from the state machine. */
-export function firmwareInstance(state: () => number, result: () => number, uri: () => string): InstanceData {
+/**
+ * Firmware instance; State and Update Result read live from the state machine. `protocols` is
+ * Firmware Update Protocol Support (/5/0/8; default CoAP only, as Zephyr reports it).
+ */
+export function firmwareInstance(state: () => number, result: () => number, uri: () => string, protocols: readonly number[] = [0]): InstanceData {
   return data([
     [1, one(() => str(uri()))], [3, one(() => int(state()))], [5, one(() => int(result()))], [6, one(str(''))], [7, one(str(''))],
-    [8, many(int(0))], [9, one(int(2))],
+    [8, many(...protocols.map((p) => int(p)))], [9, one(int(2))],
   ]);
 }
 

@@ -17,6 +17,8 @@ export interface Lwm2mClientProcessOptions {
   endpoint: string;
   version: '1.0' | '1.1';
   lifetimeS: number;
+  /** ACK_TIMEOUT of the client's own CONs (RFC 7252 default when absent). */
+  ackTimeoutMs?: number;
   /** LwM2M fault profile names. */
   faults: readonly string[];
   /** CoAPs with a PSK (`{ mode: 'psk', identity, key }`), as targets.json's `lwm2m.security`. */
@@ -44,7 +46,7 @@ function tsxLoader(): string {
 
 /** Start the simulated client in its own process; rejects with a `TransportError` when it does not come up. */
 export function startLwm2mClientProcess(options: Lwm2mClientProcessOptions): Promise<Lwm2mClientProcess> {
-  const json = JSON.stringify({ server: options.server, endpoint: options.endpoint, version: options.version, lifetimeS: options.lifetimeS, faults: [...options.faults], ...(options.security ? { security: options.security } : {}) });
+  const json = JSON.stringify({ server: options.server, endpoint: options.endpoint, version: options.version, lifetimeS: options.lifetimeS, faults: [...options.faults], ...(options.security ? { security: options.security } : {}), ...(options.ackTimeoutMs === undefined ? {} : { timing: { ackTimeoutMs: options.ackTimeoutMs } }) });
   const child = spawn(process.execPath, ['--import', tsxLoader(), ENTRY, json], { stdio: ['pipe', 'pipe', 'pipe'] });
   let exited = false;
   const gone = new Promise<void>((r) => child.once('exit', () => ((exited = true), r())));

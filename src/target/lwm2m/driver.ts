@@ -8,7 +8,7 @@
  */
 import { Lwm2mServer, type Lwm2mRegistration } from '../../client/lwm2m-server.ts';
 import type { ListenAddresses } from '../../config/index.ts';
-import { pskKeyBytes, type Lwm2mTargetOptions } from '../../config/lwm2m-target.ts';
+import { pskKeyBytes, type DeviceConTiming, type Lwm2mTargetOptions } from '../../config/lwm2m-target.ts';
 import type { CoapDtlsOptions } from '../../client/coap-endpoint.ts';
 import { describeDtlsClose, type DtlsSessionEvent } from '../../transport/dtls/index.ts';
 import { TraceLog } from '../../core/trace.ts';
@@ -23,7 +23,12 @@ export interface Lwm2mDriverOptions {
   timeoutMs: number;
   /** Capabilities targets.json declares. */
   declared: readonly string[];
+  /** The simulated client's scaled ACK_TIMEOUT (targets.json `sim.lwm2m.ackTimeoutMs`). */
+  simAckTimeoutMs?: number;
 }
+
+/** RFC 7252 §4.8 transmission parameters a device's CONs are held to. */
+const RFC_CON_TIMING = { ackTimeoutMs: 2000, ackRandomFactor: 1.5, maxRetransmit: 4 } as const;
 
 /** `coap://HOST:PORT` (or `coaps://`) of a bound address (IPv6 in brackets). */
 export function coapUri(address: { address: string; port: number }, scheme: 'coap' | 'coaps' = 'coap'): string {
@@ -54,6 +59,7 @@ export class Lwm2mDriver implements ProtocolDriver {
   readonly trace = new TraceLog();
   readonly endpoint: string;
   readonly registrationTimeoutMs: number;
+  readonly deviceConTiming: DeviceConTiming;
   readonly #options: Lwm2mDriverOptions;
   #server: Lwm2mServer | undefined;
   #unreachable: string | undefined;
@@ -63,6 +69,9 @@ export class Lwm2mDriver implements ProtocolDriver {
     this.#options = options;
     this.endpoint = options.lwm2m.endpoint;
     this.registrationTimeoutMs = options.lwm2m.registrationTimeoutMs;
+    this.deviceConTiming = options.simAckTimeoutMs === undefined
+      ? { ...RFC_CON_TIMING, source: 'RFC 7252 §4.8 defaults' }
+      : { ...RFC_CON_TIMING, ackTimeoutMs: options.simAckTimeoutMs, source: `simulator ACK_TIMEOUT scaled to ${options.simAckTimeoutMs} ms by targets.json sim.lwm2m.ackTimeoutMs` };
   }
 
   /** How the target secures CoAP, without the key (the case kit's view). */

@@ -25,6 +25,18 @@ export async function withObservation<T>(side: Lwm2mSide, path: string, attribut
   }
 }
 
+/**
+ * Observe `path` with pmax=1, take one notification, cancel by `mode` (`deregister`: GET with
+ * Observe 1; `reset`: RST to the next notification) and count notifications in `watchMs` after.
+ */
+export async function cancelAfterNotification(side: Lwm2mSide, path: string, mode: 'reset' | 'deregister', watchMs: number): Promise<{ answer: Awaited<ReturnType<Observation['cancel']>>; after: number }> {
+  return withObservation(side, path, ['pmax=1'], async (o) => {
+    await o.next(4000);
+    const answer = await o.cancel(mode);
+    return { answer, after: await notificationsAfter(side, o, watchMs) };
+  });
+}
+
 /** Notifications (2.05 with the observation's token) arriving within `waitMs`. */
 export async function notificationsAfter(side: Lwm2mSide, o: Observation, waitMs: number): Promise<number> {
   const token = toHex(o.coap.request.token);

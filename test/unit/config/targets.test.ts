@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtInTargets, loadTargets, parseTargets, resolveTarget } from '../../../src/config/targets.ts';
-import { SIM_DEFAULT_BUDGETS } from '../../../src/config/budgets.ts';
+import { SIM_DEFAULT_BUDGETS, SIM_LWM2M_TIMING_BUDGETS } from '../../../src/config/budgets.ts';
 import { locateJsonError } from '../../../src/config/json-locate.ts';
 import { parseListenAddress } from '../../../src/config/lwm2m-target.ts';
 import { ConfigError } from '../../../src/errors.ts';
@@ -75,7 +75,7 @@ const rows: { name: string; text: string; messages: string[] }[] = [
     name: 'unknown LwM2M simulator version',
     text: withTarget({ kind: 'sim', sim: { lwm2m: { versions: ['1.2'], lifeTime: 5 } } }),
     messages: [
-      "targets.json#/targets/t/sim/lwm2m/lifeTime: unknown key 'lifeTime' (allowed: versions, lifetimeS)",
+      "targets.json#/targets/t/sim/lwm2m/lifeTime: unknown key 'lifeTime' (allowed: versions, lifetimeS, ackTimeoutMs)",
       'targets.json#/targets/t/sim/lwm2m/versions/0: expected one of "1.0", "1.1", got "1.2"',
     ],
   },
@@ -234,7 +234,7 @@ describe('parseTargets success', () => {
     expect(p.ok && p.value.targets['t']?.lwm2m?.endpoint).toBe('ep');
     const sim = parseTargets(withTarget({ kind: 'sim', sim: { lwm2m: { versions: ['1.1', '1.1'] } } }), 'f');
     expect(sim.ok && sim.value.targets['t']?.sim?.lwm2m).toEqual({ versions: ['1.1'], lifetimeS: 30 });
-    expect(builtInTargets().targets['sim']?.sim?.lwm2m).toEqual({ versions: ['1.0', '1.1'], lifetimeS: 30 });
+    expect(builtInTargets().targets['sim']?.sim?.lwm2m).toEqual({ versions: ['1.0', '1.1'], lifetimeS: 30, ackTimeoutMs: 200 });
   });
 
   it('knows LwM2M capability names, any object id included', () => {
@@ -266,7 +266,7 @@ describe('parseTargets success', () => {
     expect(file.targets['sim']?.sim?.lwm2m).toEqual(builtInTargets().targets['sim']?.sim?.lwm2m);
     // The sim entry states the simulator's budgets, the same the built-in target carries.
     expect(file.targets['sim']?.budgets).toEqual(builtInTargets().targets['sim']?.budgets);
-    expect(builtInTargets().targets['sim']?.budgets).toEqual(SIM_DEFAULT_BUDGETS);
+    expect(builtInTargets().targets['sim']?.budgets).toEqual({ ...SIM_DEFAULT_BUDGETS, ...SIM_LWM2M_TIMING_BUDGETS });
   });
 });
 

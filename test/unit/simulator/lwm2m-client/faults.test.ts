@@ -9,6 +9,7 @@ import { decodeCoap, type CoapMessage } from '../../../../src/codec/coap/message
 import { CoapOption } from '../../../../src/codec/coap/options.ts';
 import { encodeBlockValue } from '../../../../src/codec/coap/values.ts';
 import { decodeTlv } from '../../../../src/codec/lwm2m/tlv.ts';
+import { corruptImage, signMcubootImage } from '../../../../src/codec/image/index.ts';
 import { LWM2M_FAULT_PROFILES } from '../../../../src/simulator/lwm2m-client/faults.ts';
 import { startLwm2mClientSimulator, type Lwm2mClientSimulatorOptions, type RunningLwm2mClient } from '../../../../src/simulator/lwm2m-client/index.ts';
 import { hex, stringOption, TestServer, uintOption } from './test-server.ts';
@@ -145,7 +146,100 @@ const CHECKS: Record<string, FaultCheck> = {
       expect(text((await s.request('0.01', '/3/0', { options: [accept(40)] })).message!.payload)).not.toContain('pmin=1');
     },
   },
+  'lwm2m-fw-corrupt-accepted': {
+    check: async (s) => {
+      const bad = corruptImage(signed(256), 'flipped-payload-byte');
+      if (!bad.ok) throw new Error(bad.error);
+      await s.request('0.03', '/5/0/0', { options: [cf(42)], payload: bad.value.bytes });
+      expect(await fwText(s, '/5/0/3')).toBe('2');
+    },
+  },
+  'lwm2m-fw-state-skips-downloading': {
+    check: async (s) => {
+      await s.request('0.03', '/5/0/0', { options: [cf(42), block1(0, true, 2)], payload: new Uint8Array(64) });
+      expect(await fwText(s, '/5/0/3')).toBe('0');
+    },
+  },
+  'lwm2m-fw-no-block-negotiation': { check: async (s) => expect(await code(s.request('0.03', '/5/0/0', { options: [cf(42), block1(0, true, 6)], payload: new Uint8Array(1024) }))).toBe('2.31') },
+  'lwm2m-fw-cancel-ignored': {
+    check: async (s) => {
+      await s.request('0.03', '/5/0/0', { options: [cf(42)], payload: Uint8Array.of(1, 2, 3) });
+      await s.request('0.03', '/5/0/0', { options: [cf(42)], payload: new Uint8Array(0) });
+      expect(await fwText(s, '/5/0/3')).toBe('2');
+    },
+  },
+  'lwm2m-fw-pull-unsupported-but-advertised': {
+    check: async (s) => {
+      await s.request('0.03', '/5/0/1', { options: [cf(0)], payload: enc(`coap://127.0.0.1:${s.port}/fw`) });
+      expect(await fwText(s, '/5/0/5')).toBe('9');
+    },
+  },
+  'lwm2m-fw-protocol-support-wrong': { check: async (s) => expect(await fwText(s, '/5/0/8/0')).toBe('2') },
+  'lwm2m-fw-interrupted-stuck': {
+    check: async (s) => {
+      await s.request('0.03', '/5/0/0', { options: [cf(42), block1(0, true, 2)], payload: new Uint8Array(64) });
+      expect(await code(s.request('0.03', '/5/0/0', { options: [cf(42)], payload: Uint8Array.of(1, 2, 3) }))).toBe('4.05');
+    },
+  },
+  'lwm2m-fw-update-no-reboot': {
+    check: async (s) => {
+      await s.request('0.03', '/5/0/0', { options: [cf(42)], payload: Uint8Array.of(1, 2, 3) });
+      await s.request('0.02', '/5/0/2');
+      await sleep(500);
+      expect(await fwText(s, '/5/0/5')).toBe('1');
+      expect(s.received.filter((r) => isRegister(r.message)).length).toBe(1);
+    },
+  },
+  'lwm2m-notify-after-pmax': {
+    check: async (s) => {
+      const token = await observeWithPmax(s, '/3/0/9', ['pmax=1']);
+      await sleep(1600);
+      expect(notes(s, token).length).toBe(0);
+    },
+  },
+  'lwm2m-notify-ignores-value-attributes': {
+    check: async (s) => {
+      await s.request('0.03', '/1/0/3', { options: [cf(0)], payload: enc('40') });
+      const token = await observeWithPmax(s, '/1/0/3', ['gt=50', 'pmax=60']);
+      await s.request('0.03', '/1/0/3', { options: [cf(0)], payload: enc('45') });
+      await sleep(400);
+      expect(notes(s, token).length).toBe(1);
+    },
+  },
+  'lwm2m-con-retransmit-too-fast': {
+    options: { timing: { ackTimeoutMs: 100 } },
+    check: async (s) => {
+      const times = await withheldUpdate(s, 1300);
+      expect(times.length).toBeGreaterThanOrEqual(4);
+      expect(times[3]! - times[0]!).toBeLessThan(550);
+    },
+  },
+  'lwm2m-con-no-retransmit': {
+    options: { timing: { ackTimeoutMs: 100 } },
+    check: async (s) => expect((await withheldUpdate(s, 1300)).length).toBe(1),
+  },
 };
+
+/** A signed MCUboot image around `payloadBytes` bytes. */
+function signed(payloadBytes: number): Uint8Array {
+  const image = signMcubootImage({ payload: new Uint8Array(payloadBytes).fill(5), version: { major: 1, minor: 0, revision: 0, build: 0 } });
+  if (!image.ok) throw new Error(image.error);
+  return image.value;
+}
+
+const block1 = (num: number, more: boolean, szx: number) => ({ number: CoapOption.BLOCK1, value: encodeBlockValue({ num, more, szx }) });
+const fwText = async (s: TestServer, path: string): Promise<string> => text((await s.request('0.01', path, { options: [accept(0)] })).message!.payload);
+
+/** Leave the client's Updates unanswered, trigger one, and return the arrival times (ms) of its transmissions within `watchMs`. */
+async function withheldUpdate(s: TestServer, watchMs: number): Promise<number[]> {
+  s.reply = (m) => (isUpdate(m) ? 'silent' : undefined);
+  const since = s.received.length;
+  await s.request('0.02', '/1/0/8');
+  await sleep(watchMs);
+  const updates = s.received.slice(since).filter((r) => isUpdate(r.message));
+  const mid = updates[0]?.message?.messageId;
+  return updates.filter((r) => r.message?.messageId === mid).map((r) => r.atMs);
+}
 
 describe('LwM2M fault profiles on the wire', () => {
   it('has a wire check for every profile, and at least 15 profiles', () => {

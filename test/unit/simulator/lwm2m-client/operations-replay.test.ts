@@ -48,7 +48,8 @@ describe.each([
 ])('operations replay against $client', ({ client, version }) => {
   it('answers every non-Observe request of the session as Zephyr did, except the named divergences', async () => {
     server = await TestServer.open();
-    sim = await startLwm2mClientSimulator({ server: server.uri, version, lifetimeS: 30, reboot: 'log' });
+    // The captured sample takes any package (it only logs a CRC): the replayed push is no valid image.
+    sim = await startLwm2mClientSimulator({ server: server.uri, version, lifetimeS: 30, reboot: 'log', packageCheck: 'none' });
     await sim.waitFor('registered');
     const replayed = rows.filter((r) => r.client === client && isReplayed(r));
     const differing: string[] = [];
