@@ -129,6 +129,7 @@ function simLwm2mPlan(target: TargetConfig, version: SimLwm2mVersion, base: Pick
     listen: given?.listen ?? SIM_LWM2M_LISTEN,
     endpoint: given?.endpoint ?? SIM_LWM2M_ENDPOINTS[version],
     registrationTimeoutMs: given?.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS,
+    ...(given?.bootstrap === undefined ? {} : { bootstrap: given.bootstrap }),
   };
   return { ...base, target: { ...target, lwm2m }, key: `${target.name}-lwm2m-${version}`, transport: `lwm2m-${version}`, protocols: ['lwm2m'], lwm2mVersion: version };
 }

@@ -17,9 +17,16 @@ export interface Lwm2mTargetOptions {
   /** Endpoint client name the device registers with. */
   endpoint: string;
   registrationTimeoutMs: number;
+  /**
+   * The harness is also the Bootstrap-Server (on the listen host, this UDP port; 0 = ephemeral):
+   * the device is pointed at it and registers with the account the bootstrap writes.
+   * @see docs/spec/lwm2m.md §2.3
+   */
+  bootstrap?: { port: number };
 }
 
-const LWM2M_KEYS = ['listen', 'endpoint', 'registrationTimeoutMs'] as const;
+const LWM2M_KEYS = ['listen', 'endpoint', 'registrationTimeoutMs', 'bootstrap'] as const;
+const BOOTSTRAP_KEYS = ['enabled', 'port'] as const;
 
 /** Host and port of a `coap://HOST:PORT` listen address, or a problem description. */
 export function parseListenAddress(s: string): { host: string; port: number } | string {
@@ -55,6 +62,19 @@ export function checkLwm2m(c: ConfigChecker, value: unknown, at: string): Lwm2mT
   if (o['endpoint'] === undefined) c.problem(`${at}/endpoint`, 'needs the endpoint client name the device registers with');
   else endpoint = c.string(o['endpoint'], `${at}/endpoint`);
   const timeout = o['registrationTimeoutMs'] === undefined ? DEFAULT_REGISTRATION_TIMEOUT_MS : c.positiveInteger(o['registrationTimeoutMs'], `${at}/registrationTimeoutMs`);
+  const bootstrap = o['bootstrap'] === undefined ? undefined : checkBootstrap(c, o['bootstrap'], `${at}/bootstrap`);
   if (c.errors.length > before || listen === undefined || endpoint === undefined || timeout === undefined) return undefined;
-  return { listen, endpoint, registrationTimeoutMs: timeout };
+  return { listen, endpoint, registrationTimeoutMs: timeout, ...(bootstrap === undefined || bootstrap === 'off' ? {} : { bootstrap }) };
+}
+
+/** The `bootstrap` block: `{ "enabled": true, "port": 0 }` (both optional); 'off' when disabled. */
+function checkBootstrap(c: ConfigChecker, value: unknown, at: string): { port: number } | 'off' | undefined {
+  const o = c.object(value, at);
+  if (!o) return undefined;
+  c.onlyKeys(o, at, BOOTSTRAP_KEYS);
+  const enabled = o['enabled'] === undefined ? true : c.boolean(o['enabled'], `${at}/enabled`);
+  const port = o['port'];
+  if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)) c.problem(`${at}/port`, `expected a UDP port 0..65535, got ${describeJson(port)}`);
+  if (enabled === false) return 'off';
+  return { port: typeof port === 'number' ? port : 0 };
 }

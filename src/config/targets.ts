@@ -195,7 +195,7 @@ interface RawTarget {
   smp?: string;
   sim?: Partial<Omit<SimTargetOptions, 'lwm2m'>> & { lwm2m?: Partial<SimLwm2mOptions> };
   process?: ProcessTargetOptions;
-  lwm2m?: { listen: string; endpoint: string; registrationTimeoutMs?: number };
+  lwm2m?: { listen: string; endpoint: string; registrationTimeoutMs?: number; bootstrap?: { enabled?: boolean; port?: number } };
   capabilities?: string[];
   timeoutMs?: number;
   strict?: boolean;
@@ -263,6 +263,7 @@ function checkTarget(c: ConfigChecker, name: string, t: RawTarget, base: string,
     const parsed = parseListenAddress(t.lwm2m.listen);
     if (typeof parsed === 'string') c.problem(`${at}/lwm2m/listen`, parsed);
     out.lwm2m = { listen: t.lwm2m.listen, endpoint: t.lwm2m.endpoint, registrationTimeoutMs: t.lwm2m.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS };
+    if (t.lwm2m.bootstrap !== undefined && t.lwm2m.bootstrap.enabled !== false) out.lwm2m.bootstrap = { port: t.lwm2m.bootstrap.port ?? 0 };
   }
   if (t.build !== undefined) out.build = resolvePaths(base, t.build);
   if (t.baseline !== undefined) out.baseline = resolvePaths(base, t.baseline);

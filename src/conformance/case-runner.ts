@@ -40,10 +40,10 @@ function smpOf(session: CaseSession): SmpClient {
   return session.smp;
 }
 
-function lwm2mOf(session: CaseSession, info: Pick<CaseInfo, 'judgesRegisterRequests'>): CaseLwm2mSide {
+function lwm2mOf(session: CaseSession, info: Pick<CaseInfo, 'judgesRegisterRequests' | 'judgesBootstrap'>): CaseLwm2mSide {
   const side = session.lwm2m;
   if (!side) throw new CaseBrokenError(`target ${session.targetName} has no LwM2M side (no lwm2m block in targets.json)`);
-  const judgesRequests = info.judgesRegisterRequests === true && hasRegisterRequest(side);
+  const judgesRequests = (info.judgesRegisterRequests === true && hasRegisterRequest(side)) || (info.judgesBootstrap === true && side.bootstrap !== undefined);
   if (side.unreachable !== undefined && !judgesRequests) throw new CaseBrokenError(side.unreachable);
   return side;
 }

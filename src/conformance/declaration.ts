@@ -58,6 +58,11 @@ export interface CaseInfo {
    * Register is malformed must fail the case that names the rule, not end every case broken.
    */
   judgesRegisterRequests?: boolean;
+  /**
+   * LwM2M: the case judges only the session's bootstrap (`lwm2m.bootstrap`), so it runs even
+   * when no registration followed it.
+   */
+  judgesBootstrap?: boolean;
 }
 
 /** What a case body gets. */

@@ -30,11 +30,12 @@ export function unsupportedReason(info: CaseInfo, session: CaseSession): string 
  * an LwM2M side but its endpoint never registered. Decided once at session start, so every LwM2M
  * case ends at once with the same reason instead of waiting for a registration of its own.
  */
-export function lwm2mBrokenReason(protocol: Protocol, info: Pick<CaseInfo, 'requires' | 'judgesRegisterRequests'>, session: CaseSession): string | undefined {
+export function lwm2mBrokenReason(protocol: Protocol, info: Pick<CaseInfo, 'requires' | 'judgesRegisterRequests' | 'judgesBootstrap'>, session: CaseSession): string | undefined {
   const isLwm2m = protocol === 'LwM2M' || info.requires.some((n) => n === 'lwm2m' || n.startsWith('lwm2m.'));
   if (!isLwm2m) return undefined;
   const side = session.lwm2m;
   if (side?.unreachable !== undefined && info.judgesRegisterRequests === true && hasRegisterRequest(side)) return undefined;
+  if (side?.unreachable !== undefined && info.judgesBootstrap === true && side.bootstrap !== undefined) return undefined;
   return side?.unreachable;
 }
 

@@ -6,6 +6,7 @@
  * loads the environment and the suites through separate module runners.
  * @see docs/architecture.md "Session and run model"
  */
+import type { SessionBootstrapRecord } from '../client/lwm2m/bootstrap-script.ts';
 import type { Lwm2mRegistration, Lwm2mServer } from '../client/lwm2m-server.ts';
 import type { SmpClient } from '../client/smp-client.ts';
 import { SESSION_PROVIDER_KEY } from '../config/run-target.ts';
@@ -55,6 +56,10 @@ export interface CaseLwm2mSide {
   readonly unreachable: string | undefined;
   /** The endpoint's active registration (throws NotRegisteredError when there is none). */
   registration(): Lwm2mRegistration;
+  /** What the session's bootstrap did, when the target bootstraps (targets.json `lwm2m.bootstrap`). */
+  readonly bootstrap?: SessionBootstrapRecord | undefined;
+  /** Milliseconds from the device start to its first registration (the `registrationMs` budget's figure). */
+  readonly registrationMs?: number | undefined;
 }
 
 /** The session as the case kit sees it; `Session` in src/target implements it. */

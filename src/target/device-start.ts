@@ -41,6 +41,8 @@ export function isLwm2mFault(fault: string): boolean {
 export interface Lwm2mSimulatorStart {
   /** The bound LwM2M server address (`coap://HOST:PORT`). */
   server: string;
+  /** The bound bootstrap server: the client starts from it instead of registering with `server`. */
+  bootstrap?: string;
   endpoint: string;
   version: SimLwm2mVersion;
   lifetimeS: number;

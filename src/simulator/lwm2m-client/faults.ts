@@ -67,7 +67,7 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   // A Bootstrap-Request must carry the endpoint name (§2.3).
   { name: 'lwm2m-bs-no-ep', description: 'The Bootstrap-Request (POST /bs) carries no ep= query.', caughtBy: ['LWM2M-BS-001'], mayAlsoFail: ['LWM2M-BS-*'] },
   // Bootstrap-Finish must be answered (2.04 when the configuration is usable) (§2.3).
-  { name: 'lwm2m-bs-no-finish-ack', description: 'Bootstrap-Finish is never answered (the client still goes on to register).', caughtBy: ['LWM2M-BS-005'] },
+  { name: 'lwm2m-bs-no-finish-ack', description: 'A Bootstrap-Finish that completes the bootstrap is never answered (the client still goes on to register).', caughtBy: ['LWM2M-BS-005'] },
   // After bootstrap the client must register with the DM server the bootstrap wrote (§2.3, ETS int-0).
   { name: 'lwm2m-bs-ignores-server-uri', description: 'After Bootstrap-Finish the client registers with the server it was configured with, not the one bootstrap wrote.', caughtBy: ['LWM2M-BS-006'] },
   // Bootstrap-Finish without a usable DM server account must be refused with 4.06 (§2.3, §5).

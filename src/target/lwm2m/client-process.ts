@@ -14,6 +14,11 @@ import { TransportError } from '../../errors.ts';
 export interface Lwm2mClientProcessOptions {
   /** The LwM2M server the client registers with: `coap://HOST:PORT`. */
   server: string;
+  /**
+   * Start from this bootstrap server instead: the client is then not told `server` at all, so
+   * it can only reach the DM server the bootstrap writes.
+   */
+  bootstrap?: string;
   endpoint: string;
   version: '1.0' | '1.1';
   lifetimeS: number;
@@ -42,7 +47,8 @@ function tsxLoader(): string {
 
 /** Start the simulated client in its own process; rejects with a `TransportError` when it does not come up. */
 export function startLwm2mClientProcess(options: Lwm2mClientProcessOptions): Promise<Lwm2mClientProcess> {
-  const json = JSON.stringify({ server: options.server, endpoint: options.endpoint, version: options.version, lifetimeS: options.lifetimeS, faults: [...options.faults] });
+  const where = options.bootstrap === undefined ? { server: options.server } : { bootstrap: options.bootstrap };
+  const json = JSON.stringify({ ...where, endpoint: options.endpoint, version: options.version, lifetimeS: options.lifetimeS, faults: [...options.faults] });
   const child = spawn(process.execPath, ['--import', tsxLoader(), ENTRY, json], { stdio: ['pipe', 'pipe', 'pipe'] });
   let exited = false;
   const gone = new Promise<void>((r) => child.once('exit', () => ((exited = true), r())));
