@@ -48,6 +48,8 @@ export interface Lwm2mSimulatorStart {
   lifetimeS: number;
   /** Fault profiles of the run (only the LwM2M ones are passed on). */
   faults: readonly string[];
+  /** Execute /3/0/4: `restart` (default) registers anew; `log` only answers. */
+  reboot?: 'restart' | 'log';
 }
 
 /** Start the simulated LwM2M client in its own process, pointed at the bound server. */

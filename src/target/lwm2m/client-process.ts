@@ -24,6 +24,8 @@ export interface Lwm2mClientProcessOptions {
   lifetimeS: number;
   /** LwM2M fault profile names. */
   faults: readonly string[];
+  /** Execute /3/0/4: `restart` (default) registers anew; `log` only answers, as the Zephyr sample does. */
+  reboot?: 'restart' | 'log';
 }
 
 /** A running client process. */
@@ -48,7 +50,7 @@ function tsxLoader(): string {
 /** Start the simulated client in its own process; rejects with a `TransportError` when it does not come up. */
 export function startLwm2mClientProcess(options: Lwm2mClientProcessOptions): Promise<Lwm2mClientProcess> {
   const where = options.bootstrap === undefined ? { server: options.server } : { bootstrap: options.bootstrap };
-  const json = JSON.stringify({ ...where, endpoint: options.endpoint, version: options.version, lifetimeS: options.lifetimeS, faults: [...options.faults] });
+  const json = JSON.stringify({ ...where, endpoint: options.endpoint, version: options.version, lifetimeS: options.lifetimeS, faults: [...options.faults], ...(options.reboot === undefined ? {} : { reboot: options.reboot }) });
   const child = spawn(process.execPath, ['--import', tsxLoader(), ENTRY, json], { stdio: ['pipe', 'pipe', 'pipe'] });
   let exited = false;
   const gone = new Promise<void>((r) => child.once('exit', () => ((exited = true), r())));

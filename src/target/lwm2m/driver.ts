@@ -173,6 +173,21 @@ export class Lwm2mDriver implements ProtocolDriver {
     return { kind: 'alive' };
   }
 
+  /** Reboot over LwM2M and the next registration, for a reset (src/target/reset.ts); reset-to-registration is recorded as `lwm2m.reregister`. */
+  resetSide(): { reboot(): Promise<void>; awaitReregistration(timeoutMs: number): Promise<void> } {
+    return {
+      reboot: async () => {
+        const r = await this.server.execute(this.endpoint, '/3/0/4');
+        if (r.code !== '2.04') throw new TransportError(`Reboot (Execute /3/0/4) of ${this.endpoint} answered ${r.code ?? 'RST'}`);
+      },
+      awaitReregistration: async (timeoutMs) => {
+        const started = performance.now();
+        await this.server.waitForNewRegistration(this.endpoint, timeoutMs);
+        this.timing.record('lwm2m.reregister', performance.now() - started);
+      },
+    };
+  }
+
   /** Close the server sockets (registrations are forgotten, nothing is sent). Never throws. */
   async close(): Promise<void> {
     const server = this.#server;
