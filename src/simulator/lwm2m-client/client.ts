@@ -26,6 +26,9 @@ import { firmwareInstance, registerLinks, sampleObjects, supportedFormats, type 
 import { answerWithWireFaults, tlvLengthOffByOne } from './wire-faults.ts';
 import { BootstrapClient, useBootstrapAccount } from './bootstrap.ts';
 
+/** How long `lwm2m-slow-register` holds the first Register back after start, ms. */
+const SLOW_REGISTER_MS = 4000;
+
 /** What a reboot (Execute /3/0/4) does: `restart` registers anew; `log` only answers, as the Zephyr sample does. */
 export type RebootMode = 'restart' | 'log';
 
@@ -152,6 +155,7 @@ export class Lwm2mClient {
       onReset: () => undefined,
     });
     if (this.bootstrap) this.bootstrap.start();
+    else if (this.settings.faults.has('lwm2m-slow-register')) this.#later(SLOW_REGISTER_MS, () => this.registration.start());
     else this.registration.start();
   }
 

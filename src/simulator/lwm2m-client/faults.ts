@@ -76,6 +76,8 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'lwm2m-bs-delete-keeps-servers', description: 'Bootstrap-Delete of / keeps the Server (1) instances.', caughtBy: ['LWM2M-BS-004'] },
   // Bootstrap-Read is allowed on Server and Access Control only; Security holds keys (§2.2, §2.3).
   { name: 'lwm2m-bs-read-security', description: 'Bootstrap-Read of the Security object (0) is answered 2.05 with every key instead of 4.05.', caughtBy: ['LWM2M-BS-008'] },
+  // The target's registrationMs budget bounds device start to registration (targets.json budgets).
+  { name: 'lwm2m-slow-register', description: 'The first Register is sent 4 s after the client started (the simulator\'s registrationMs budget is 2.5 s).', caughtBy: ['LWM2M-TIME-REG-001'] },
 ];
 
 /** The active LwM2M faults of one client. */

@@ -145,6 +145,9 @@ const CHECKS: Record<string, FaultCheck> = {
       expect(text((await s.request('0.01', '/3/0', { options: [accept(40)] })).message!.payload)).not.toContain('pmin=1');
     },
   },
+  'lwm2m-slow-register': {
+    check: async (s) => expect((await s.waitFor((r) => isRegister(r.message))).atMs - s.openedAtMs).toBeGreaterThan(3500),
+  },
 };
 
 describe('LwM2M fault profiles on the wire', () => {
