@@ -23,7 +23,7 @@ import { ObservationTable, type Observation } from './observe.ts';
 import { newToken, RegistrationClient } from './registration.ts';
 import { ContentFormat } from '../../codec/coap/content-format.ts';
 import { firmwareInstance, registerLinks, sampleObjects, supportedFormats, type AnnouncedObject, type Lwm2mVersion } from './sample.ts';
-import { answerWithWireFaults, tlvLengthOffByOne } from './wire-faults.ts';
+import { answerWithWireFaults, leniently, tlvLengthOffByOne } from './wire-faults.ts';
 import { BootstrapClient, useBootstrapAccount } from './bootstrap.ts';
 
 /** How long `lwm2m-slow-register` holds the first Register back after start, ms. */
@@ -151,6 +151,7 @@ export class Lwm2mClient {
       localPort: this.settings.localPort,
       timing: this.settings.timing,
       hasDedup: !this.settings.faults.has('lwm2m-duplicate-executed-twice'),
+      repair: (bytes, failure) => leniently(bytes, failure, this.settings.faults),
       onRequest: (m, peer) => this.#answer(m, peer),
       onReset: () => undefined,
     });

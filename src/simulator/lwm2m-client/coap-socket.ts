@@ -7,7 +7,7 @@
  * @see docs/spec/lwm2m.md §1.2 (message types), §1.4 (token/MID), §1.7 (transmission parameters)
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { decodeCoap, encodeCoap, type CoapMessage } from '../../codec/coap/message.ts';
+import { decodeCoap, encodeCoap, type CoapDecodeFailure, type CoapMessage } from '../../codec/coap/message.ts';
 import { isRequestCode, isResponseCode } from '../../codec/coap/codes.ts';
 
 /** A UDP peer. */
@@ -59,6 +59,8 @@ export interface CoapSocketOptions {
   onRequest: RequestHandler;
   /** An RST or ACK answering one of the client's NON/CON notifications, by message id. */
   onReset: (messageId: number) => void;
+  /** A lenient parser's reading of a datagram that is not CoAP (fault profiles); undefined = reject it. */
+  repair?: (bytes: Uint8Array, failure: CoapDecodeFailure) => Uint8Array | undefined;
 }
 
 /** The client's CoAP socket. */
@@ -153,6 +155,8 @@ export class CoapSocket {
   #receive(bytes: Uint8Array, peer: Peer): void {
     const decoded = decodeCoap(bytes);
     if (!decoded.ok) {
+      const repaired = this.#options.repair?.(bytes, decoded.error);
+      if (repaired !== undefined) return this.#receive(repaired, peer);
       // A malformed CON is rejected with RST when its header and message id are readable (RFC 7252 §4.2).
       if (bytes.length >= 4 && (bytes[0]! >> 6) === 1 && ((bytes[0]! >> 4) & 3) === 0) this.sendRaw(Uint8Array.of(0x70, 0, bytes[2]!, bytes[3]!), peer);
       return;

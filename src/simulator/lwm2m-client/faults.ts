@@ -78,6 +78,12 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'lwm2m-bs-read-security', description: 'Bootstrap-Read of the Security object (0) is answered 2.05 with every key instead of 4.05.', caughtBy: ['LWM2M-BS-008'] },
   // The target's registrationMs budget bounds device start to registration (targets.json budgets).
   { name: 'lwm2m-slow-register', description: 'The first Register is sent 4 s after the client started (the simulator\'s registrationMs budget is 2.5 s).', caughtBy: ['LWM2M-TIME-REG-001'] },
+  // Malformed datagrams (RFC 7252 §3): a lenient parser answers what it should reject or ignore.
+  { name: 'lwm2m-unknown-version-answered', description: 'Datagrams with CoAP version 0, 2 or 3 are read as version 1 and answered.', caughtBy: ['LWM2M-MAL-VER-001'] },
+  { name: 'lwm2m-long-token-answered', description: 'A token length of 9-15 is read as 8 (extra token bytes dropped) and the request answered.', caughtBy: ['LWM2M-MAL-TKL-001'] },
+  { name: 'lwm2m-reserved-nibble-skipped', description: 'An option byte with nibble 15 ends the options silently; the request is answered.', caughtBy: ['LWM2M-MAL-NIBBLE-001'] },
+  { name: 'lwm2m-empty-marker-accepted', description: 'A request ending in a payload marker with no payload is answered as if it had none.', caughtBy: ['LWM2M-MAL-MARKER-001'] },
+  { name: 'lwm2m-truncated-option-skipped', description: 'An option running past the end of the datagram is dropped; the request is answered.', caughtBy: ['LWM2M-MAL-TRUNC-001'] },
 ];
 
 /** The active LwM2M faults of one client. */
