@@ -149,4 +149,29 @@ defineSuite({ id: 'lwm2m/malformed', protocol: 'CoAP', feature: 'malformed', tit
       await expectFormatError(ctx, bytes, cut.kind === 'value' ? `an option value ${cut.missing} byte(s) short` : `a ${cut.isDelta ? 'delta' : 'length'} extension missing`);
     },
   });
+
+  s.property({
+    id: 'LWM2M-MAL-PATH-001',
+    title: 'a path of more than 4 segments, or with an id above 65534, is refused with a 4.xx',
+    level: 'MUST',
+    spec: { doc: 'lwm2m-digest', section: '2.1 Paths', quote: '`/{ObjectID}/{InstanceID}/{ResourceID}/{ResourceInstanceID}` — each a decimal 0..65534 (65535 = reserved "MAX_ID").' },
+    stimulus: 'Generated: GET /3/0/11/0 plus 1-3 more segments, or GET /3/0/0 with one id raised by a multiple of 65536 (or set to 65535).',
+    requirement: 'A 4.xx client error (4.00, 4.02 and 4.04 are seen in real clients; which one is recorded); never 2.05 for a path that is not one.',
+    requires: ['lwm2m', 'lwm2m.obj.3'],
+    story: 'malformed paths',
+    numRuns: RUNS,
+    aliveEvery: 1,
+    arbitrary: fc.oneof(
+      fc.array(fc.integer({ min: 0, max: 65534 }), { minLength: 1, maxLength: 3 }).map((extra) => ['3', '0', '11', '0', ...extra.map(String)]),
+      fc.record({ at: fc.integer({ min: 0, max: 2 }), k: fc.integer({ min: 0, max: 14 }) }).map(({ at, k }) => ['3', '0', '0'].map((s, i) => (i === at ? String(k === 0 ? 65535 : Number(s) + 65536 * k) : s))),
+    ),
+    async predicate(ctx, segments) {
+      const { lwm2m, expect } = ctx;
+      const path = `/${segments.join('/')}`;
+      const outcome = await lwm2m.server.coap.request(lwm2m.registration().peer, { method: '0.01', path: segments });
+      const code = outcome.kind === 'response' ? outcome.response.code : 'RST';
+      expect.that(code.startsWith('4.'), { check: 'path refused', expected: `a 4.xx answer to GET ${path}`, actual: code });
+      expect.note(`refused with ${code}`);
+    },
+  });
 });

@@ -83,6 +83,7 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'lwm2m-long-token-answered', description: 'A token length of 9-15 is read as 8 (extra token bytes dropped) and the request answered.', caughtBy: ['LWM2M-MAL-TKL-001'] },
   { name: 'lwm2m-reserved-nibble-skipped', description: 'An option byte with nibble 15 ends the options silently; the request is answered.', caughtBy: ['LWM2M-MAL-NIBBLE-001'] },
   { name: 'lwm2m-empty-marker-accepted', description: 'A request ending in a payload marker with no payload is answered as if it had none.', caughtBy: ['LWM2M-MAL-MARKER-001'] },
+  { name: 'lwm2m-long-path-served', description: 'Uri-Paths of more than 4 segments are served as their first 4; ids above 65534 are read modulo 65536.', caughtBy: ['LWM2M-MAL-PATH-001'] },
   { name: 'lwm2m-truncated-option-skipped', description: 'An option running past the end of the datagram is dropped; the request is answered.', caughtBy: ['LWM2M-MAL-TRUNC-001'] },
 ];
 

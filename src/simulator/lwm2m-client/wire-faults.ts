@@ -66,3 +66,12 @@ export function leniently(bytes: Uint8Array, failure: CoapDecodeFailure, faults:
   } else repaired = bytes.subarray(0, failure.at);
   return decodeCoap(repaired).ok ? repaired : undefined;
 }
+
+/**
+ * The Uri-Path a lenient path parser reads (`lwm2m-long-path-served`): segments after the fourth
+ * dropped, ids above 65534 taken modulo 65536; the path as sent otherwise.
+ */
+export function lenientPath(segments: string[], faults: Lwm2mFaults): string[] {
+  if (!faults.has('lwm2m-long-path-served')) return segments;
+  return segments.slice(0, 4).map((s) => (/^[0-9]{1,9}$/.test(s) && Number(s) > 65534 ? String(Number(s) % 65536) : s));
+}

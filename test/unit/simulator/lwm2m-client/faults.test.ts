@@ -165,6 +165,7 @@ const CHECKS: Record<string, FaultCheck> = {
   'lwm2m-reserved-nibble-skipped': { check: async (s) => expect((await rawAnswer(s, getWith({ extra: [{ delta: 0, value: new Uint8Array(0), deltaNibble: 15, lengthNibble: 1 }] }))).message?.code).toBe('2.05') },
   'lwm2m-empty-marker-accepted': { check: async (s) => expect((await rawAnswer(s, getWith({ marker: true }))).message?.code).toBe('2.05') },
   'lwm2m-truncated-option-skipped': { check: async (s) => expect((await rawAnswer(s, getWith({ extra: [{ delta: 100, value: Uint8Array.of(1), claimedLength: 5 }] }))).message?.code).toBe('2.05') },
+  'lwm2m-long-path-served': { check: async (s) => expect(await code(s.request('0.01', '/3/0/11/0/7'))).toBe('2.05') },
   'lwm2m-slow-register': {
     check: async (s) => expect((await s.waitFor((r) => isRegister(r.message))).atMs - s.openedAtMs).toBeGreaterThan(3500),
   },
