@@ -14,8 +14,8 @@ import { encodeCoapUnchecked, rawOptionBytes, type RawOption, type UncheckedCoap
 import { collectIncoming, defineSuite, type CaseContext } from '../../src/conformance/index.ts';
 
 /** How long a datagram's answer is waited for: a client answers a GET on loopback in a few ms. */
-const ANSWER_WINDOW_MS = 200;
-const RUNS = { default: 15 } as const;
+const ANSWER_WINDOW_MS = 150;
+const RUNS = { default: 12 } as const;
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /** Uri-Path 3/0/0 and Accept text/plain, as raw options (deltas from 0). */
