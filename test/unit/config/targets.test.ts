@@ -129,10 +129,10 @@ const rows: { name: string; text: string; messages: string[] }[] = [
   },
   {
     name: 'lwm2m fields missing, empty, mistyped or unknown',
-    text: withTarget({ kind: 'sim', lwm2m: { endpoint: '', registrationTimeoutMs: 1.5, bootstrap: true } }),
+    text: withTarget({ kind: 'sim', lwm2m: { endpoint: '', registrationTimeoutMs: 1.5, bootstrapServer: true } }),
     messages: [
       'targets.json#/targets/t/lwm2m/listen: needs the server address to listen on, like coap://127.0.0.1:5683',
-      "targets.json#/targets/t/lwm2m/bootstrap: unknown key 'bootstrap' (allowed: listen, endpoint, registrationTimeoutMs)",
+      "targets.json#/targets/t/lwm2m/bootstrapServer: unknown key 'bootstrapServer' (allowed: listen, endpoint, registrationTimeoutMs, bootstrap)",
       'targets.json#/targets/t/lwm2m/endpoint: expected a non-empty string, got ""',
       'targets.json#/targets/t/lwm2m/registrationTimeoutMs: expected a positive integer, got 1.5',
     ],
