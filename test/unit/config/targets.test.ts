@@ -218,6 +218,18 @@ describe('parseTargets success', () => {
     expect(parseListenAddress('coap://127.0.0.1:5683/rd')).toMatch(/only coap:\/\/HOST:PORT/);
   });
 
+  it('accepts lwm2m.bootstrap (port defaulted to 0), drops it when disabled, refuses a bad port', () => {
+    const lwm2m = { listen: 'coap://127.0.0.1:0', endpoint: 'ep' };
+    const on = parseTargets(withTarget({ kind: 'sim', lwm2m: { ...lwm2m, bootstrap: { enabled: true } } }), 'targets.json');
+    expect(on.ok && on.value.targets['t']?.lwm2m?.bootstrap).toEqual({ port: 0 });
+    const port = parseTargets(withTarget({ kind: 'sim', lwm2m: { ...lwm2m, bootstrap: { port: 5783 } } }), 'targets.json');
+    expect(port.ok && port.value.targets['t']?.lwm2m?.bootstrap).toEqual({ port: 5783 });
+    const off = parseTargets(withTarget({ kind: 'sim', lwm2m: { ...lwm2m, bootstrap: { enabled: false, port: 5783 } } }), 'targets.json');
+    expect(off.ok && off.value.targets['t']?.lwm2m).toEqual({ ...lwm2m, registrationTimeoutMs: 30_000 });
+    const bad = parseTargets(withTarget({ kind: 'sim', lwm2m: { ...lwm2m, bootstrap: { port: 70000 } } }), 'targets.json');
+    expect(bad.ok ? [] : bad.error.map((e) => e.message)).toEqual([expect.stringMatching(/^targets\.json#\/targets\/t\/lwm2m\/bootstrap\/port: /)]);
+  });
+
   it('accepts a device that only speaks LwM2M (no smp), and a sim target running LwM2M client versions', () => {
     const lwm2m = { listen: 'coap://127.0.0.1:0', endpoint: 'ep' };
     const p = parseTargets(withTarget({ kind: 'process', process: { command: ['./zephyr.exe'] }, lwm2m }), 'f');
