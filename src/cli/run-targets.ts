@@ -131,6 +131,7 @@ function simLwm2mPlan(target: TargetConfig, version: SimLwm2mVersion, base: Pick
     endpoint: given?.endpoint ?? SIM_LWM2M_ENDPOINTS[version],
     registrationTimeoutMs: given?.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS,
     ...(given?.security ? { security: given.security } : {}),
+    ...(given?.bootstrap === undefined ? {} : { bootstrap: given.bootstrap }),
   };
   return { ...base, target: { ...target, lwm2m }, key: `${target.name}-lwm2m-${version}`, transport: `lwm2m-${version}`, protocols: ['lwm2m'], lwm2mVersion: version };
 }

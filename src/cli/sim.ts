@@ -6,7 +6,7 @@
 import { pskKeyProblem } from '../config/lwm2m-target.ts';
 import { ConfigError, UsageError } from '../errors.ts';
 import { FAULT_PROFILES, SLOT_BYTES_RANGE, startSimulator, type RunningSimulator, type SimulatorOptions } from '../simulator/index.ts';
-import { LWM2M_FAULT_PROFILES, parseServerUri, startLwm2mClientSimulator, type Lwm2mClientSimulatorOptions } from '../simulator/lwm2m-client/index.ts';
+import { LWM2M_FAULT_PROFILES, MAX_CLIENTS, parseServerUri, startLwm2mClientSimulator, startManyLwm2mClients, type Lwm2mClientSimulatorOptions } from '../simulator/lwm2m-client/index.ts';
 import { formatConnectionString } from '../transport/connection-string.ts';
 import { type CliIo, type FlagSpecs, formatFlagHelp, integerFlag, parseFlags } from './args.ts';
 
@@ -24,12 +24,13 @@ const FLAGS = {
   lifetime: { type: 'string', valueName: 'S', description: 'LwM2M registration lifetime in seconds (default 30)' },
   'psk-identity': { type: 'string', valueName: 'TEXT', description: 'with --lwm2m coaps://…: the DTLS PSK identity the client presents' },
   'psk-key': { type: 'string', valueName: 'HEX', description: 'with --lwm2m coaps://…: the pre-shared key, in hex' },
+  clients: { type: 'string', valueName: 'N', description: `run N LwM2M clients in this process, endpoints NAME0…NAME(N-1) (--endpoint is the prefix, default sim-), each on its own port (1-${MAX_CLIENTS})` },
   'list-faults': { type: 'boolean', description: 'print the fault profiles (SMP and LwM2M) and exit' },
   help: { type: 'boolean', description: 'show this help' },
 } as const satisfies FlagSpecs;
 
 const USAGE = `usage: mgmt-conformance sim [--udp PORT] [--udp6 PORT] [--serial] [--baud N] [--fault NAME]... [--error-form v1|v2] [--slot-bytes N]
-       mgmt-conformance sim --lwm2m coap://HOST:PORT [--endpoint NAME] [--lwm2m-version 1.0|1.1] [--lifetime S] [--fault NAME]...
+       mgmt-conformance sim --lwm2m coap://HOST:PORT [--endpoint NAME] [--lwm2m-version 1.0|1.1] [--lifetime S] [--fault NAME]... [--clients N]
        mgmt-conformance sim --lwm2m coaps://HOST:PORT --psk-identity TEXT --psk-key HEX [...]
 
 Runs the reference SMP device (Zephyr smp_svr behaviour). Without --udp/--udp6/--serial it
@@ -39,13 +40,17 @@ with Ctrl+C.
 
 ${formatFlagHelp(FLAGS)}`;
 
-/** The LwM2M client to run (`sim --lwm2m`). */
+/** The LwM2M client to run (`sim --lwm2m`), or `clients` of them (`--clients N`, `endpoint` as the name prefix). */
 export interface Lwm2mSimChoice {
   lwm2m: Lwm2mClientSimulatorOptions;
+  clients?: number;
 }
 
+/** How long `sim --clients` waits for every client's registration before reporting the missing ones. */
+const ALL_REGISTERED_MS = 120_000;
+
 const SMP_ONLY_FLAGS = ['udp', 'udp6', 'serial', 'baud', 'error-form', 'slot-bytes'] as const;
-const LWM2M_ONLY_FLAGS = ['endpoint', 'lwm2m-version', 'lifetime', 'psk-identity', 'psk-key'] as const;
+const LWM2M_ONLY_FLAGS = ['endpoint', 'lwm2m-version', 'lifetime', 'psk-identity', 'psk-key', 'clients'] as const;
 
 type SimFlags = ReturnType<typeof parseFlags<typeof FLAGS>>['flags'];
 
@@ -74,6 +79,7 @@ function lwm2mOptionsFromFlags(flags: SimFlags, uri: string): Lwm2mSimChoice {
       ...(flags.endpoint !== undefined ? { endpoint: flags.endpoint } : {}),
       ...(flags.lifetime !== undefined ? { lifetimeS: integerFlag('sim', 'lifetime', flags.lifetime, 1, 0xffffffff) } : {}),
     },
+    ...(flags.clients !== undefined ? { clients: integerFlag('sim', 'clients', flags.clients, 1, MAX_CLIENTS) } : {}),
   };
 }
 
@@ -158,7 +164,7 @@ export async function simCommand(argv: string[], io: CliIo): Promise<number> {
     for (const f of LWM2M_FAULT_PROFILES) io.stdout(`  ${f.name.padEnd(34)} ${f.description}`);
     return 0;
   }
-  if ('lwm2m' in options) return runLwm2mClient(options.lwm2m, io);
+  if ('lwm2m' in options) return options.clients === undefined ? runLwm2mClient(options.lwm2m, io) : runManyLwm2mClients(options.lwm2m, options.clients, io);
   const signal = untilSignal();
   // A fault that kills the device ends the process, as a crashed native_sim does (status 3).
   let died: (how: 'exit') => void = () => undefined;
@@ -202,5 +208,29 @@ async function runLwm2mClient(options: Lwm2mClientSimulatorOptions, io: CliIo): 
   stopEvents();
   await client.stop();
   io.stdout(`LwM2M client stopped (${got})`);
+  return 0;
+}
+
+/**
+ * `sim --lwm2m URI --clients N`: N clients in this process, each with its own endpoint name and
+ * port (printed one per line), until SIGINT/SIGTERM; prints when all have registered.
+ */
+async function runManyLwm2mClients(options: Lwm2mClientSimulatorOptions, count: number, io: CliIo): Promise<number> {
+  const signal = untilSignal();
+  const { endpoint, ...each } = options;
+  const started = performance.now();
+  const many = await startManyLwm2mClients({ ...each, count, ...(endpoint === undefined ? {} : { endpointPrefix: endpoint }) });
+  io.stdout(`${count} LwM2M clients (LwM2M ${options.version ?? '1.1'}; faults: ${options.faults?.join(', ') || 'none'}), registering with ${options.server}`);
+  for (const c of many.clients) io.stdout(`  ${c.endpoint} ${c.localAddress.host}:${c.localAddress.port}`);
+  let isStopping = false;
+  void many.waitAllRegistered(ALL_REGISTERED_MS).then(
+    () => { if (!isStopping) io.stdout(`all ${count} clients registered (${(performance.now() - started).toFixed(0)} ms after start)`); },
+    (e: unknown) => { if (!isStopping) io.stdout(e instanceof Error ? e.message : String(e)); },
+  );
+  io.stdout('press Ctrl+C to stop (each de-registers first)');
+  const got = await signal;
+  isStopping = true;
+  await many.stop();
+  io.stdout(`${count} LwM2M clients stopped (${got})`);
   return 0;
 }

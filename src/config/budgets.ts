@@ -25,11 +25,13 @@ export function isBudgetName(name: string): name is BudgetName {
 /**
  * Budgets of the built-in simulator when its target sets none: met with a wide margin on a loaded
  * 2-core machine (a healthy echo takes a few ms over loopback UDP and the pseudo-terminal), broken
- * by the `slow-replies` fault (200 ms per reply by default).
+ * by the `slow-replies` fault (200 ms per reply by default). The simulated LwM2M client registers
+ * well under a second after its process is up; `lwm2m-slow-register` (4 s) breaks `registrationMs`.
  */
-export const SIM_DEFAULT_BUDGETS: Readonly<Record<BudgetName, number>> = {
+export const SIM_DEFAULT_BUDGETS: Readonly<Record<BudgetName | 'registrationMs', number>> = {
   'smp.echo.rttMs': 50,
   'smp.img.state.rttMs': 100,
+  registrationMs: 2500,
 };
 
 /**

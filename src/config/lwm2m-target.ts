@@ -18,6 +18,12 @@ export interface Lwm2mTargetOptions {
   /** Endpoint client name the device registers with. */
   endpoint: string;
   registrationTimeoutMs: number;
+  /**
+   * The harness is also the Bootstrap-Server (on the listen host, this UDP port; 0 = ephemeral):
+   * the device is pointed at it and registers with the account the bootstrap writes.
+   * @see docs/spec/lwm2m.md §2.3
+   */
+  bootstrap?: { port: number };
   /** How the device secures its CoAP traffic; absent means NoSec. */
   security?: Lwm2mSecurity;
 }
@@ -39,7 +45,8 @@ export function usesDtls(lwm2m: Pick<Lwm2mTargetOptions, 'security'> | undefined
   return lwm2m?.security?.mode === 'psk';
 }
 
-const LWM2M_KEYS = ['listen', 'endpoint', 'registrationTimeoutMs', 'security'] as const;
+const LWM2M_KEYS = ['listen', 'endpoint', 'registrationTimeoutMs', 'security', 'bootstrap'] as const;
+const BOOTSTRAP_KEYS = ['enabled', 'port'] as const;
 const SECURITY_KEYS = ['mode', 'identity', 'key'] as const;
 /** Longest PSK RFC 4279 §5.3 requires implementations to accept (64 bytes). */
 const MAX_PSK_BYTES = 64;
@@ -135,6 +142,19 @@ export function checkLwm2m(c: ConfigChecker, value: unknown, at: string): Lwm2mT
     rawSecurity = { mode: String(mode), ...(identity === undefined ? {} : { identity }), ...(key === undefined ? {} : { key }) };
   }
   const security = c.errors.length > before ? undefined : checkLwm2mSecurity(c, rawSecurity, listen, at);
+  const bootstrap = o['bootstrap'] === undefined ? undefined : checkBootstrap(c, o['bootstrap'], `${at}/bootstrap`);
   if (c.errors.length > before || listen === undefined || endpoint === undefined || timeout === undefined) return undefined;
-  return { listen, endpoint, registrationTimeoutMs: timeout, ...(so && security ? { security } : {}) };
+  return { listen, endpoint, registrationTimeoutMs: timeout, ...(so && security ? { security } : {}), ...(bootstrap === undefined || bootstrap === 'off' ? {} : { bootstrap }) };
+}
+
+/** The `bootstrap` block: `{ "enabled": true, "port": 0 }` (both optional); 'off' when disabled. */
+function checkBootstrap(c: ConfigChecker, value: unknown, at: string): { port: number } | 'off' | undefined {
+  const o = c.object(value, at);
+  if (!o) return undefined;
+  c.onlyKeys(o, at, BOOTSTRAP_KEYS);
+  const enabled = o['enabled'] === undefined ? true : c.boolean(o['enabled'], `${at}/enabled`);
+  const port = o['port'];
+  if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)) c.problem(`${at}/port`, `expected a UDP port 0..65535, got ${describeJson(port)}`);
+  if (enabled === false) return 'off';
+  return { port: typeof port === 'number' ? port : 0 };
 }

@@ -26,6 +26,8 @@ export const DEFAULT_READY_TIMEOUT_MS = 10_000;
 /** Addresses the run bound before it started the device, by protocol (e.g. `lwm2m`: `coap://127.0.0.1:40123`). */
 export interface ListenAddresses {
   lwm2m?: string;
+  /** The LwM2M Bootstrap-Server, when the target bootstraps (`coap://HOST:PORT`). */
+  lwm2mBootstrap?: string;
 }
 
 /** Protocols a target run can test. */

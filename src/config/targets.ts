@@ -214,7 +214,7 @@ interface RawTarget {
   smp?: string | RawSmp;
   sim?: Partial<Omit<SimTargetOptions, 'lwm2m'>> & { lwm2m?: Partial<SimLwm2mOptions> };
   process?: ProcessTargetOptions;
-  lwm2m?: { listen: string; endpoint: string; registrationTimeoutMs?: number; security?: { mode: 'psk' | 'nosec'; identity?: string; key?: string } };
+  lwm2m?: { listen: string; endpoint: string; registrationTimeoutMs?: number; security?: { mode: 'psk' | 'nosec'; identity?: string; key?: string }; bootstrap?: { enabled?: boolean; port?: number } };
   capabilities?: string[];
   timeoutMs?: number;
   strict?: boolean;
@@ -285,6 +285,7 @@ function checkTarget(c: ConfigChecker, name: string, t: RawTarget, base: string,
     out.lwm2m = { listen: t.lwm2m.listen, endpoint: t.lwm2m.endpoint, registrationTimeoutMs: t.lwm2m.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS };
     const security = checkLwm2mSecurity(c, t.lwm2m.security, t.lwm2m.listen, `${at}/lwm2m`);
     if (t.lwm2m.security !== undefined && security !== undefined) out.lwm2m.security = security;
+    if (t.lwm2m.bootstrap !== undefined && t.lwm2m.bootstrap.enabled !== false) out.lwm2m.bootstrap = { port: t.lwm2m.bootstrap.port ?? 0 };
   }
   const consoleProblem = t.crash?.console !== undefined ? options.checkConnection?.(t.crash.console) : undefined;
   if (consoleProblem !== undefined) c.problem(`${at}/crash/console`, consoleProblem);

@@ -40,7 +40,7 @@ function smpOf(session: CaseSession): SmpClient {
   return session.smp;
 }
 
-function lwm2mOf(session: CaseSession, info: Pick<CaseInfo, 'judgesRegisterRequests' | 'judgesDtlsHandshakes'>): CaseLwm2mSide {
+function lwm2mOf(session: CaseSession, info: Pick<CaseInfo, 'judgesRegisterRequests' | 'judgesDtlsHandshakes' | 'judgesBootstrap'>): CaseLwm2mSide {
   const side = session.lwm2m;
   if (!side) throw new CaseBrokenError(`target ${session.targetName} has no LwM2M side (no lwm2m block in targets.json)`);
   if (side.unreachable !== undefined && !judgesWhatArrived(side, info)) throw new CaseBrokenError(side.unreachable);

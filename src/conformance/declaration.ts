@@ -68,6 +68,11 @@ export interface CaseInfo {
    * when none completed and no Register arrived (a wrong key fails the case that names it).
    */
   judgesDtlsHandshakes?: boolean;
+  /**
+   * LwM2M: the case judges only the session's bootstrap (`lwm2m.bootstrap`), so it runs even
+   * when no registration followed it.
+   */
+  judgesBootstrap?: boolean;
 }
 
 /** What a case body gets. */

@@ -30,7 +30,7 @@ export function unsupportedReason(info: CaseInfo, session: CaseSession): string 
  * an LwM2M side but its endpoint never registered. Decided once at session start, so every LwM2M
  * case ends at once with the same reason instead of waiting for a registration of its own.
  */
-export function lwm2mBrokenReason(protocol: Protocol, info: Pick<CaseInfo, 'requires' | 'judgesRegisterRequests' | 'judgesDtlsHandshakes'>, session: CaseSession): string | undefined {
+export function lwm2mBrokenReason(protocol: Protocol, info: Pick<CaseInfo, 'requires' | 'judgesRegisterRequests' | 'judgesDtlsHandshakes' | 'judgesBootstrap'>, session: CaseSession): string | undefined {
   const isLwm2m = protocol === 'LwM2M' || info.requires.some((n) => n === 'lwm2m' || n.startsWith('lwm2m.'));
   if (!isLwm2m) return undefined;
   const side = session.lwm2m;
@@ -39,8 +39,12 @@ export function lwm2mBrokenReason(protocol: Protocol, info: Pick<CaseInfo, 'requ
 }
 
 /** True when the case judges traffic that did arrive from an endpoint that never registered. */
-export function judgesWhatArrived(side: CaseLwm2mSide, info: Pick<CaseInfo, 'judgesRegisterRequests' | 'judgesDtlsHandshakes'>): boolean {
-  return (info.judgesRegisterRequests === true && hasRegisterRequest(side)) || (info.judgesDtlsHandshakes === true && hasDtlsAttempt(side));
+export function judgesWhatArrived(side: CaseLwm2mSide, info: Pick<CaseInfo, 'judgesRegisterRequests' | 'judgesDtlsHandshakes' | 'judgesBootstrap'>): boolean {
+  return (
+    (info.judgesRegisterRequests === true && hasRegisterRequest(side)) ||
+    (info.judgesDtlsHandshakes === true && hasDtlsAttempt(side)) ||
+    (info.judgesBootstrap === true && side.bootstrap !== undefined)
+  );
 }
 
 /** True when the server saw at least one DTLS association start or end. */

@@ -6,6 +6,7 @@
  * loads the environment and the suites through separate module runners.
  * @see docs/architecture.md "Session and run model"
  */
+import type { SessionBootstrapRecord } from '../client/lwm2m/bootstrap-script.ts';
 import type { Lwm2mRegistration, Lwm2mServer } from '../client/lwm2m-server.ts';
 import type { SmpClient } from '../client/smp-client.ts';
 import type { DeviceConTiming } from '../config/lwm2m-target.ts';
@@ -61,6 +62,10 @@ export interface CaseLwm2mSide {
   readonly security?: { mode: 'psk'; identity: string } | { mode: 'nosec' };
   /** The transmission parameters the device's own CONs are held to (RFC 7252 defaults unless the target scales them). */
   readonly deviceConTiming?: DeviceConTiming;
+  /** What the session's bootstrap did, when the target bootstraps (targets.json `lwm2m.bootstrap`). */
+  readonly bootstrap?: SessionBootstrapRecord | undefined;
+  /** Milliseconds from the device start to its first registration (the `registrationMs` budget's figure). */
+  readonly registrationMs?: number | undefined;
 }
 
 /**

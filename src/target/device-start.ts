@@ -41,6 +41,8 @@ export function isLwm2mFault(fault: string): boolean {
 export interface Lwm2mSimulatorStart {
   /** The bound LwM2M server address (`coap://HOST:PORT`). */
   server: string;
+  /** The bound bootstrap server: the client starts from it instead of registering with `server`. */
+  bootstrap?: string;
   endpoint: string;
   version: SimLwm2mVersion;
   lifetimeS: number;
@@ -50,6 +52,8 @@ export interface Lwm2mSimulatorStart {
   faults: readonly string[];
   /** The target's `lwm2m.security`: the simulated client presents the same PSK. */
   security?: Lwm2mSecurity;
+  /** Execute /3/0/4: `restart` (default) registers anew; `log` only answers. */
+  reboot?: 'restart' | 'log';
 }
 
 /** Start the simulated LwM2M client in its own process, pointed at the bound server. */

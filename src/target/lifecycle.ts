@@ -56,6 +56,7 @@ async function startLwm2mDevice(target: RunTarget, listening: ListenAddresses): 
   if (target.kind === 'process') return startProcessDevice(target, mkdtempSync(join(tmpdir(), 'mgmt-process-')), listening);
   return startLwm2mSimulatorDevice({
     server,
+    ...(listening.lwm2mBootstrap === undefined ? {} : { bootstrap: listening.lwm2mBootstrap }),
     endpoint: lwm2m.endpoint,
     version: target.simLwm2mVersion ?? '1.1',
     lifetimeS: target.sim?.lwm2m?.lifetimeS ?? 30,

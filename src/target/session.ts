@@ -196,7 +196,8 @@ export class Session {
   }
 
   async resetDevice(): Promise<number> {
-    const readyMs = await resetTarget({ target: this.target, smp: this.smp, awaitReady: (o) => this.awaitReady(o) });
+    const lwm2m = this.lwm2m;
+    const readyMs = await resetTarget({ target: this.target, smp: this.smp, awaitReady: (o) => this.awaitReady(o), ...(lwm2m ? { lwm2m: lwm2m.resetSide() } : {}) });
     this.#timing.record('reset.toReady', readyMs);
     return readyMs;
   }

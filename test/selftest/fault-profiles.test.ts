@@ -22,12 +22,10 @@ const CONCURRENCY = 2;
 /** `SELFTEST_PROFILES=a,b` limits the run to those profiles (while working on one fault). */
 const ONLY = process.env['SELFTEST_PROFILES']?.split(',').filter((n) => n !== '');
 const PROFILES = ONLY ? FAULT_PROFILES.filter((p) => ONLY.includes(p.name)) : FAULT_PROFILES;
-// Bootstrap profiles (`lwm2m-bs-*`) break a client started from a bootstrap server. No target run
-// bootstraps yet and no LWM2M-BS-* suite exists, so they are listed as todo here instead of run;
-// their wire behaviour is proved in test/unit/simulator/lwm2m-client/bootstrap-faults.test.ts.
-const awaitsBootstrapSuites = (p: { name: string }): boolean => p.name.startsWith('lwm2m-bs-');
-const LWM2M_SELFTEST = LWM2M_FAULT_PROFILES.filter((p) => !awaitsBootstrapSuites(p));
-const LWM2M_PROFILES = ONLY ? LWM2M_SELFTEST.filter((p) => ONLY.includes(p.name)) : LWM2M_SELFTEST;
+// Bootstrap profiles (`lwm2m-bs-*`) break a client started from a bootstrap server: their target
+// bootstraps from the harness (targets.json `lwm2m.bootstrap`).
+const isBootstrapProfile = (p: { name: string }): boolean => p.name.startsWith('lwm2m-bs-');
+const LWM2M_PROFILES = ONLY ? LWM2M_FAULT_PROFILES.filter((p) => ONLY.includes(p.name)) : LWM2M_FAULT_PROFILES;
 /** Client versions an LwM2M profile runs on first; a profile not fully caught there runs on the other. */
 const LWM2M_FIRST = 'lwm2m-1.1';
 const LWM2M_AGAIN = 'lwm2m-1.0';
@@ -91,6 +89,14 @@ function dtlsTarget(transport: string, fault: string): Record<string, unknown> {
   return { lwm2m: { listen: 'coaps://127.0.0.1:0', endpoint, registrationTimeoutMs: 10_000, security } };
 }
 
+/** One profile's target: a bootstrap profile's client starts from the harness as Bootstrap-Server. */
+function targetOf(transport: string, p: Profile): Record<string, unknown> {
+  const target = { kind: 'sim', sim: simOptions(transport, p.name), ...dtlsTarget(transport, p.name) };
+  if (!isBootstrapProfile(p)) return target;
+  const endpoint = transport === 'lwm2m-1.0' ? 'native_sim' : 'native_sim_lwm2m11';
+  return { ...target, lwm2m: { listen: 'coap://127.0.0.1:0', endpoint, bootstrap: { enabled: true } } };
+}
+
 /**
  * Run several profiles in one CLI invocation: one simulator target per profile (each its own
  * process, with its fault on), all running the same suites. One start-up and one case collection
@@ -99,7 +105,7 @@ function dtlsTarget(transport: string, fault: string): Record<string, unknown> {
 async function runBatch(profiles: readonly Profile[], transport: string, suites: readonly string[]): Promise<void> {
   const n = batchCount++;
   const file = join(work, `batch-${n}.json`);
-  const targets = Object.fromEntries(profiles.map((p) => [targetName(p), { kind: 'sim', sim: simOptions(transport, p.name), ...dtlsTarget(transport, p.name) }]));
+  const targets = Object.fromEntries(profiles.map((p) => [targetName(p), targetOf(transport, p)]));
   writeFileSync(file, JSON.stringify({ schemaVersion: 1, defaultTarget: targetName(profiles[0]!), targets }));
   const out = join(work, `batch-${n}`);
   const args = ['run', '--targets', file, ...profiles.flatMap((p) => ['--target', targetName(p)]), ...suites.flatMap((s) => ['--suite', s])];
@@ -118,7 +124,8 @@ function batches(profiles: readonly Profile[]): { profiles: Profile[]; suites: s
   const bySuites = new Map<string, { profiles: Profile[]; suites: string[] }>();
   for (const p of profiles) {
     const suites = suitesOf(p.caughtBy);
-    const key = suites.join(' ');
+    // Bootstrap profiles need a bootstrap target: never batched with the others.
+    const key = `${isBootstrapProfile(p) ? 'bs:' : ''}${suites.join(' ')}`;
     const batch = bySuites.get(key) ?? { profiles: [], suites };
     batch.profiles.push(p);
     bySuites.set(key, batch);
@@ -185,10 +192,6 @@ describe('self-test against the simulator', () => {
     expect(failing).toEqual([]);
     expect(summary!.targets.every((t) => t.cases.length > 0)).toBe(true);
   });
-
-  for (const p of LWM2M_FAULT_PROFILES.filter(awaitsBootstrapSuites)) {
-    it.todo(`fault profile ${p.name}: caught by ${p.caughtBy.join(', ')} once the bootstrap suites exist`);
-  }
 
   describe.each(ALL_PROFILES.map((p) => [p.name, p] as const))('fault profile %s', (name, profile) => {
     it('names the cases that catch it, and they exist', () => {

@@ -109,7 +109,7 @@ export class BootstrapHandler {
     const silent = this.#deps.faults.has('lwm2m-bs-no-finish-ack');
     if (account) return { response: silent ? 'silent' : codeOnly('2.04'), finished: account };
     if (this.#deps.faults.has('lwm2m-bs-finish-accepts-unusable')) return { response: codeOnly('2.04'), finished: 'unusable' };
-    return { response: silent ? 'silent' : codeOnly('4.06') };
+    return { response: codeOnly('4.06') };
   }
 
   #discover(path: Lwm2mPath): DmResponse {

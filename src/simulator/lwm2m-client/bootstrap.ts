@@ -96,9 +96,14 @@ export class BootstrapClient {
       return answer.response === 'silent' ? { kind: 'silent' } : { kind: 'response', message: answer.response };
     }
     const account = answer.finished;
-    this.#isActive = false;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#emit({ kind: 'bootstrap-finished', account });
+    // With no server to register with, the client bootstraps again after the retry delay (as Zephyr's RD client falls back).
+    if (account === 'unusable') {
+      this.#retryLater(this.#deps.retryDelayMs);
+      return answer.response === 'silent' ? { kind: 'silent' } : { kind: 'response', message: answer.response };
+    }
+    this.#isActive = false;
     // The Finish answer goes out first; registration follows.
     setImmediate(() => { if (!this.#isStopped) this.#deps.onFinished(account); });
     return answer.response === 'silent' ? { kind: 'silent' } : { kind: 'response', message: answer.response };

@@ -25,8 +25,11 @@ import { newToken, RegistrationClient } from './registration.ts';
 import { ContentFormat } from '../../codec/coap/content-format.ts';
 import { isIntactPackage } from './firmware-package.ts';
 import { firmwareInstance, registerLinks, sampleObjects, supportedFormats, type AnnouncedObject, type Lwm2mVersion } from './sample.ts';
-import { answerWithWireFaults, tlvLengthOffByOne } from './wire-faults.ts';
+import { answerWithWireFaults, leniently, tlvLengthOffByOne } from './wire-faults.ts';
 import { BootstrapClient, useBootstrapAccount } from './bootstrap.ts';
+
+/** How long `lwm2m-slow-register` holds the first Register back after start, ms. */
+const SLOW_REGISTER_MS = 4000;
 
 /** What a reboot (Execute /3/0/4) does: `restart` registers anew; `log` only answers, as the Zephyr sample does. */
 export type RebootMode = 'restart' | 'log';
@@ -180,11 +183,13 @@ export class Lwm2mClient {
       timing: this.settings.timing,
       retransmission: this.settings.faults.has('lwm2m-con-no-retransmit') ? 'none' : this.settings.faults.has('lwm2m-con-retransmit-too-fast') ? 'no-backoff' : 'rfc',
       hasDedup: !this.settings.faults.has('lwm2m-duplicate-executed-twice'),
+      repair: (bytes, failure) => leniently(bytes, failure, this.settings.faults),
       onRequest: (m, peer) => this.#answer(m, peer),
       onReset: () => undefined,
       ...(this.settings.dtls ? { dtls: this.settings.dtls } : {}),
     });
     if (this.bootstrap) this.bootstrap.start();
+    else if (this.settings.faults.has('lwm2m-slow-register')) this.#later(SLOW_REGISTER_MS, () => this.registration.start());
     else this.registration.start();
   }
 

@@ -7,7 +7,7 @@
  * @see docs/spec/lwm2m.md §1.2 (message types), §1.4 (token/MID), §1.7 (transmission parameters)
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { decodeCoap, encodeCoap, type CoapMessage } from '../../codec/coap/message.ts';
+import { decodeCoap, encodeCoap, type CoapDecodeFailure, type CoapMessage } from '../../codec/coap/message.ts';
 import { isRequestCode, isResponseCode } from '../../codec/coap/codes.ts';
 import { DtlsLinks, type DtlsCredentials } from './dtls-links.ts';
 
@@ -67,6 +67,8 @@ export interface CoapSocketOptions {
   onReset: (messageId: number) => void;
   /** CoAP over DTLS with this PSK (CoAPs); absent: plain CoAP over UDP. */
   dtls?: DtlsCredentials;
+  /** A lenient parser's reading of a datagram that is not CoAP (fault profiles); undefined = reject it. */
+  repair?: (bytes: Uint8Array, failure: CoapDecodeFailure) => Uint8Array | undefined;
 }
 
 /** The client's CoAP socket. */
@@ -178,6 +180,8 @@ export class CoapSocket {
   #receive(bytes: Uint8Array, peer: Peer): void {
     const decoded = decodeCoap(bytes);
     if (!decoded.ok) {
+      const repaired = this.#options.repair?.(bytes, decoded.error);
+      if (repaired !== undefined) return this.#receive(repaired, peer);
       // A malformed CON is rejected with RST when its header and message id are readable (RFC 7252 §4.2).
       if (bytes.length >= 4 && (bytes[0]! >> 6) === 1 && ((bytes[0]! >> 4) & 3) === 0) this.sendRaw(Uint8Array.of(0x70, 0, bytes[2]!, bytes[3]!), peer);
       return;

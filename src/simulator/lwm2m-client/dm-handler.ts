@@ -17,6 +17,7 @@ import { CoapOption, isCriticalOption } from '../../codec/coap/options.ts';
 import { blockSize, encodeBlockValue } from '../../codec/coap/values.ts';
 import { concatBytes } from '../../core/bytes.ts';
 import { parseSegments, type Lwm2mPath } from '../../codec/lwm2m/path.ts';
+import { lenientPath } from './wire-faults.ts';
 import { codeOnly, type DmContext, type DmResponse } from './dm-context.ts';
 import { handleFetch, handleIpatch } from './dm-composite.ts';
 import { handleDiscover, handleObserve, handleRead, handleWriteAttributes } from './dm-read.ts';
@@ -47,7 +48,7 @@ export class DmHandler {
   handle(request: CoapMessage, peerKey: string): DmResponse {
     const critical = request.options.find((o) => isCriticalOption(o.number) && !UNDERSTOOD_OPTIONS.has(o.number));
     if (critical !== undefined && !this.#ctx.faults.has('lwm2m-critical-option-ignored')) return codeOnly('4.02');
-    const parsed = parseSegments(uriPath(request));
+    const parsed = parseSegments(lenientPath(uriPath(request), this.#ctx.faults));
     if (!parsed.ok) return codeOnly(uriPath(request).length > 4 ? '4.04' : '4.00');
     const path = parsed.value;
     if (path[0] === 0) return codeOnly('4.01');

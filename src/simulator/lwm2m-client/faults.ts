@@ -67,7 +67,7 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   // A Bootstrap-Request must carry the endpoint name (§2.3).
   { name: 'lwm2m-bs-no-ep', description: 'The Bootstrap-Request (POST /bs) carries no ep= query.', caughtBy: ['LWM2M-BS-001'], mayAlsoFail: ['LWM2M-BS-*'] },
   // Bootstrap-Finish must be answered (2.04 when the configuration is usable) (§2.3).
-  { name: 'lwm2m-bs-no-finish-ack', description: 'Bootstrap-Finish is never answered (the client still goes on to register).', caughtBy: ['LWM2M-BS-005'] },
+  { name: 'lwm2m-bs-no-finish-ack', description: 'A Bootstrap-Finish that completes the bootstrap is never answered (the client still goes on to register).', caughtBy: ['LWM2M-BS-005'] },
   // After bootstrap the client must register with the DM server the bootstrap wrote (§2.3, ETS int-0).
   { name: 'lwm2m-bs-ignores-server-uri', description: 'After Bootstrap-Finish the client registers with the server it was configured with, not the one bootstrap wrote.', caughtBy: ['LWM2M-BS-006'] },
   // Bootstrap-Finish without a usable DM server account must be refused with 4.06 (§2.3, §5).
@@ -103,6 +103,15 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'lwm2m-con-retransmit-too-fast', description: 'CONs are retransmitted at the first timeout every time, without doubling it.', caughtBy: ['LWM2M-COAP-RETX-001'] },
   // An unacknowledged CON is retransmitted up to MAX_RETRANSMIT times (RFC 7252 §4.2).
   { name: 'lwm2m-con-no-retransmit', description: 'CONs are sent once and never retransmitted.', caughtBy: ['LWM2M-COAP-RETX-001'] },
+  // The target's registrationMs budget bounds device start to registration (targets.json budgets).
+  { name: 'lwm2m-slow-register', description: 'The first Register is sent 4 s after the client started (the simulator\'s registrationMs budget is 2.5 s).', caughtBy: ['LWM2M-TIME-REG-001'] },
+  // Malformed datagrams (RFC 7252 §3): a lenient parser answers what it should reject or ignore.
+  { name: 'lwm2m-unknown-version-answered', description: 'Datagrams with CoAP version 0, 2 or 3 are read as version 1 and answered.', caughtBy: ['LWM2M-MAL-VER-001'] },
+  { name: 'lwm2m-long-token-answered', description: 'A token length of 9-15 is read as 8 (extra token bytes dropped) and the request answered.', caughtBy: ['LWM2M-MAL-TKL-001'] },
+  { name: 'lwm2m-reserved-nibble-skipped', description: 'An option byte with nibble 15 ends the options silently; the request is answered.', caughtBy: ['LWM2M-MAL-NIBBLE-001'] },
+  { name: 'lwm2m-empty-marker-accepted', description: 'A request ending in a payload marker with no payload is answered as if it had none.', caughtBy: ['LWM2M-MAL-MARKER-001'] },
+  { name: 'lwm2m-long-path-served', description: 'Uri-Paths of more than 4 segments are served as their first 4; ids above 65534 are read modulo 65536.', caughtBy: ['LWM2M-MAL-PATH-001'] },
+  { name: 'lwm2m-truncated-option-skipped', description: 'An option running past the end of the datagram is dropped; the request is answered.', caughtBy: ['LWM2M-MAL-TRUNC-001'] },
 ];
 
 /** The active LwM2M faults of one client. */

@@ -1,8 +1,8 @@
 /**
  * Byte-level damage the fault profiles put into otherwise valid payloads.
- * @see docs/spec/lwm2m.md §1.4 (token echo), §1.1 (payload marker), §3.4 (TLV lengths)
+ * @see docs/spec/lwm2m.md §1.4 (token echo), §1.1 (payload marker, version, TKL), §1.6, §3.4 (TLV lengths)
  */
-import { encodeCoap, type CoapMessage } from '../../codec/coap/message.ts';
+import { decodeCoap, encodeCoap, type CoapDecodeFailure, type CoapMessage } from '../../codec/coap/message.ts';
 import { encodeCoapUnchecked, rawOptionsOf } from '../../codec/coap/unchecked.ts';
 import { decodeTlv } from '../../codec/lwm2m/tlv.ts';
 import { encodeTlvUnchecked } from '../../codec/lwm2m/tlv-encode.ts';
@@ -38,4 +38,40 @@ export function answerWithWireFaults(request: CoapMessage, message: Pick<CoapMes
   if (!hasEmptyMarker) return { kind: 'raw', bytes: encodeCoap(full) };
   const options = rawOptionsOf([...full.options].sort((a, b) => a.number - b.number));
   return { kind: 'raw', bytes: encodeCoapUnchecked({ type: full.type, code: full.code, messageId: full.messageId, token, options, marker: true }) };
+}
+
+/** The lenient-parser profiles: which decode failure each one reads past instead of rejecting. */
+const LENIENT_PARSING: readonly { fault: string; reason: CoapDecodeFailure['reason'] }[] = [
+  { fault: 'lwm2m-unknown-version-answered', reason: 'bad-version' },
+  { fault: 'lwm2m-long-token-answered', reason: 'token-length' },
+  { fault: 'lwm2m-reserved-nibble-skipped', reason: 'reserved-nibble' },
+  { fault: 'lwm2m-empty-marker-accepted', reason: 'marker-without-payload' },
+  { fault: 'lwm2m-truncated-option-skipped', reason: 'truncated-option' },
+];
+
+/**
+ * What a lenient parser makes of a datagram that is not CoAP, when a profile says so: version
+ * bits read as 1, a token of 9-15 bytes cut to its first 8, and the rest of the datagram from a
+ * nibble-15 option byte, a bare payload marker or an option that runs past the end dropped.
+ * Undefined when no active profile covers the failure or the result is still not CoAP (the
+ * datagram is then rejected as usual).
+ */
+export function leniently(bytes: Uint8Array, failure: CoapDecodeFailure, faults: Lwm2mFaults): Uint8Array | undefined {
+  if (!LENIENT_PARSING.some((l) => l.reason === failure.reason && faults.has(l.fault))) return undefined;
+  let repaired: Uint8Array;
+  if (failure.reason === 'bad-version') repaired = Uint8Array.from(bytes, (b, i) => (i === 0 ? (b & 0x3f) | 0x40 : b));
+  else if (failure.reason === 'token-length') {
+    const tkl = bytes[0]! & 0xf;
+    repaired = new Uint8Array([(bytes[0]! & 0xf0) | 8, ...bytes.subarray(1, 12), ...bytes.subarray(4 + tkl)]);
+  } else repaired = bytes.subarray(0, failure.at);
+  return decodeCoap(repaired).ok ? repaired : undefined;
+}
+
+/**
+ * The Uri-Path a lenient path parser reads (`lwm2m-long-path-served`): segments after the fourth
+ * dropped, ids above 65534 taken modulo 65536; the path as sent otherwise.
+ */
+export function lenientPath(segments: string[], faults: Lwm2mFaults): string[] {
+  if (!faults.has('lwm2m-long-path-served')) return segments;
+  return segments.slice(0, 4).map((s) => (/^[0-9]{1,9}$/.test(s) && Number(s) > 65534 ? String(Number(s) % 65536) : s));
 }

@@ -47,6 +47,7 @@ export const LWM2M_CAPABILITIES: readonly Lwm2mCapabilityDef[] = [
   { name: 'lwm2m.fmt.opaque', description: 'answers opaque-resource reads as application/octet-stream (42)' },
   { name: 'lwm2m.composite', description: 'answers Read-Composite (FETCH, 1.1)' },
   { name: 'lwm2m.send', description: 'sends data with the Send operation (POST /dp, 1.1)' },
+  { name: 'lwm2m.bootstrap', description: 'started from the harness as Bootstrap-Server (targets.json lwm2m.bootstrap) and asked for bootstrap' },
 ];
 
 /** Fixed names plus the object pattern (for targets.json's capability check). */

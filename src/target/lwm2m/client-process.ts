@@ -14,6 +14,11 @@ import { TransportError } from '../../errors.ts';
 export interface Lwm2mClientProcessOptions {
   /** The LwM2M server the client registers with: `coap://HOST:PORT` (`coaps://` with DTLS). */
   server: string;
+  /**
+   * Start from this bootstrap server instead: the client is then not told `server` at all, so
+   * it can only reach the DM server the bootstrap writes.
+   */
+  bootstrap?: string;
   endpoint: string;
   version: '1.0' | '1.1';
   lifetimeS: number;
@@ -23,6 +28,8 @@ export interface Lwm2mClientProcessOptions {
   faults: readonly string[];
   /** CoAPs with a PSK (`{ mode: 'psk', identity, key }`), as targets.json's `lwm2m.security`. */
   security?: { mode: 'psk'; identity: string; key: string } | { mode: 'nosec' };
+  /** Execute /3/0/4: `restart` (default) registers anew; `log` only answers, as the Zephyr sample does. */
+  reboot?: 'restart' | 'log';
 }
 
 /** A running client process. */
@@ -46,7 +53,8 @@ function tsxLoader(): string {
 
 /** Start the simulated client in its own process; rejects with a `TransportError` when it does not come up. */
 export function startLwm2mClientProcess(options: Lwm2mClientProcessOptions): Promise<Lwm2mClientProcess> {
-  const json = JSON.stringify({ server: options.server, endpoint: options.endpoint, version: options.version, lifetimeS: options.lifetimeS, faults: [...options.faults], ...(options.security ? { security: options.security } : {}), ...(options.ackTimeoutMs === undefined ? {} : { timing: { ackTimeoutMs: options.ackTimeoutMs } }) });
+  const where = options.bootstrap === undefined ? { server: options.server } : { bootstrap: options.bootstrap };
+  const json = JSON.stringify({ ...where, endpoint: options.endpoint, version: options.version, lifetimeS: options.lifetimeS, faults: [...options.faults], ...(options.security ? { security: options.security } : {}), ...(options.ackTimeoutMs === undefined ? {} : { timing: { ackTimeoutMs: options.ackTimeoutMs } }), ...(options.reboot === undefined ? {} : { reboot: options.reboot }) });
   const child = spawn(process.execPath, ['--import', tsxLoader(), ENTRY, json], { stdio: ['pipe', 'pipe', 'pipe'] });
   let exited = false;
   const gone = new Promise<void>((r) => child.once('exit', () => ((exited = true), r())));

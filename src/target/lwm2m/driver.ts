@@ -6,7 +6,10 @@
  * every LwM2M case is then broken with the same reason, at once.
  * @see docs/architecture.md "Listeners before devices", "Protocol drivers"
  */
+import { Lwm2mBootstrapServer } from '../../client/lwm2m-bootstrap-server.ts';
+import { runBootstrapScript, type SessionBootstrapRecord } from '../../client/lwm2m/bootstrap-script.ts';
 import { Lwm2mServer, type Lwm2mRegistration } from '../../client/lwm2m-server.ts';
+import { RttHistograms } from '../../client/timing/index.ts';
 import type { ListenAddresses } from '../../config/index.ts';
 import { pskKeyBytes, type DeviceConTiming, type Lwm2mTargetOptions } from '../../config/lwm2m-target.ts';
 import type { CoapDtlsOptions } from '../../client/coap-endpoint.ts';
@@ -61,9 +64,15 @@ export class Lwm2mDriver implements ProtocolDriver {
   readonly registrationTimeoutMs: number;
   readonly deviceConTiming: DeviceConTiming;
   readonly #options: Lwm2mDriverOptions;
+  /** Device start to registration (`lwm2m.register`), reset to registration (`lwm2m.reregister`), in ms. */
+  readonly timing = new RttHistograms();
   #server: Lwm2mServer | undefined;
+  #bootstrapServer: Lwm2mBootstrapServer | undefined;
+  #bootstrap: SessionBootstrapRecord | undefined;
   #unreachable: string | undefined;
   #hasWaited = false;
+  #openedAtMs: number | undefined;
+  #registrationMs: number | undefined;
 
   constructor(options: Lwm2mDriverOptions) {
     this.#options = options;
@@ -112,16 +121,33 @@ export class Lwm2mDriver implements ProtocolDriver {
     return this.server.target(this.endpoint);
   }
 
-  /** Bind the server socket at the target's `lwm2m.listen` (port 0: ephemeral). */
-  async listen(): Promise<ListenAddresses> {
-    const dtls = dtlsOptionsOf(this.#options.lwm2m);
-    this.#server ??= await Lwm2mServer.listen(this.#options.lwm2m.listen, { trace: this.trace, ...(dtls ? { dtls } : {}) });
-    return { lwm2m: coapUri(this.#server.address(), this.#server.coap.scheme) };
+  /** What the session's bootstrap did (targets with `lwm2m.bootstrap`), once it ran. */
+  get bootstrap(): SessionBootstrapRecord | undefined {
+    return this.#bootstrap;
   }
 
-  /** The server already serves since `listen`; nothing more to open. */
+  /** Milliseconds from the device start to its first registration; undefined until it registered. */
+  get registrationMs(): number | undefined {
+    return this.#registrationMs;
+  }
+
+  /**
+   * Bind the server socket at the target's `lwm2m.listen` (port 0: ephemeral), and the
+   * bootstrap server on the same host when the target bootstraps.
+   */
+  async listen(): Promise<ListenAddresses> {
+    const dtls = dtlsOptionsOf(this.#options.lwm2m);
+    const secured = { trace: this.trace, ...(dtls ? { dtls } : {}) };
+    this.#server ??= await Lwm2mServer.listen(this.#options.lwm2m.listen, secured);
+    const bootstrap = this.#options.lwm2m.bootstrap;
+    if (bootstrap !== undefined) this.#bootstrapServer ??= await Lwm2mBootstrapServer.open({ host: this.#server.address().address, port: bootstrap.port }, secured);
+    return { lwm2m: coapUri(this.#server.address(), this.#server.coap.scheme), ...(this.#bootstrapServer ? { lwm2mBootstrap: this.#bootstrapServer.uri } : {}) };
+  }
+
+  /** The server already serves since `listen`; the device was just started (registration time counts from here). */
   async open(_context: DriverOpenContext): Promise<void> {
     if (!this.#server) await this.listen();
+    this.#openedAtMs = Date.now();
   }
 
   /**
@@ -134,9 +160,14 @@ export class Lwm2mDriver implements ProtocolDriver {
     this.#hasWaited = true;
     if (!isFirst && this.#unreachable !== undefined) return { waitedMs: 0 };
     const started = Date.now();
-    const timeoutMs = isFirst ? this.registrationTimeoutMs : Math.max(options.timeoutMs, 1);
+    let timeoutMs = isFirst ? this.registrationTimeoutMs : Math.max(options.timeoutMs, 1);
+    if (isFirst && this.#bootstrapServer) {
+      this.#bootstrap = await this.#runBootstrap();
+      timeoutMs = Math.max(timeoutMs - (Date.now() - started), 2 * this.#probeMs());
+    }
     try {
       await this.server.waitForRegistration(this.endpoint, timeoutMs);
+      if (isFirst) this.#recordRegistration();
       return { waitedMs: Date.now() - started };
     } catch (e) {
       if (!(e instanceof RegistrationTimeoutError)) throw e;
@@ -156,11 +187,22 @@ export class Lwm2mDriver implements ProtocolDriver {
   async discover(_ready: ReadyResult): Promise<DriverDiscovery> {
     const declared = this.#options.declared;
     if (this.#unreachable !== undefined) {
-      return { statuses: unregisteredStatuses(this.#unreachable, declared), identity: { lwm2m: { endpoint: this.endpoint, unreachable: this.#unreachable, ...this.#securityIdentity() } } };
+      const statuses = this.#withBootstrapStatus(unregisteredStatuses(this.#unreachable, declared));
+      return { statuses, identity: { lwm2m: { endpoint: this.endpoint, unreachable: this.#unreachable, ...this.#securityIdentity() } } };
     }
     const registration = this.registration();
-    const statuses = await discoverLwm2mCapabilities(this.server, registration, { declared, probeTimeoutMs: this.#probeMs() });
+    const statuses = this.#withBootstrapStatus(await discoverLwm2mCapabilities(this.server, registration, { declared, probeTimeoutMs: this.#probeMs() }));
     return { statuses, identity: { lwm2m: { ...registrationIdentity(registration), ...this.#securityIdentity() } } };
+  }
+
+  /** `lwm2m.bootstrap`: present when the target bootstraps and a Bootstrap-Request came. */
+  #withBootstrapStatus(statuses: DriverDiscovery['statuses']): DriverDiscovery['statuses'] {
+    const name = 'lwm2m.bootstrap';
+    const isDeclared = this.#options.declared.includes(name);
+    const requests = this.#bootstrap?.requests.length ?? 0;
+    const reason = this.#bootstrap === undefined ? 'the target does not bootstrap (no lwm2m.bootstrap in targets.json)' : requests === 0 ? (this.#bootstrap.stoppedEarly ?? 'no Bootstrap-Request came') : undefined;
+    statuses.set(name, { name, present: reason === undefined, declared: isDeclared, reason: reason ?? 'bootstrapped from the harness' });
+    return statuses;
   }
 
   /** A CoAP ping (empty CON, answered RST) and a Read of /3/0 answered 2.05. */
@@ -185,11 +227,48 @@ export class Lwm2mDriver implements ProtocolDriver {
     return { kind: 'alive' };
   }
 
-  /** Close the server socket (registrations are forgotten, nothing is sent). Never throws. */
+  /** Reboot over LwM2M and the next registration, for a reset (src/target/reset.ts); reset-to-registration is recorded as `lwm2m.reregister`. */
+  resetSide(): { reboot(): Promise<void>; awaitReregistration(timeoutMs: number): Promise<void> } {
+    return {
+      reboot: async () => {
+        const r = await this.server.execute(this.endpoint, '/3/0/4');
+        if (r.code !== '2.04') throw new TransportError(`Reboot (Execute /3/0/4) of ${this.endpoint} answered ${r.code ?? 'RST'}`);
+      },
+      awaitReregistration: async (timeoutMs) => {
+        const started = performance.now();
+        await this.server.waitForNewRegistration(this.endpoint, timeoutMs);
+        this.timing.record('lwm2m.reregister', performance.now() - started);
+      },
+    };
+  }
+
+  /** Close the server sockets (registrations are forgotten, nothing is sent). Never throws. */
   async close(): Promise<void> {
     const server = this.#server;
+    const bootstrap = this.#bootstrapServer;
     this.#server = undefined;
+    this.#bootstrapServer = undefined;
+    await bootstrap?.close().catch(() => undefined);
     await server?.close().catch(() => undefined);
+  }
+
+  /** The session's bootstrap walk, pointing the client at this driver's DM server. */
+  #runBootstrap(): Promise<SessionBootstrapRecord> {
+    return runBootstrapScript(this.#bootstrapServer!, {
+      endpoint: this.endpoint,
+      dmServerUri: coapUri(this.server.address()),
+      lifetimeS: 86_400,
+      requestTimeoutMs: this.registrationTimeoutMs,
+      operationTimeoutMs: 2 * this.#probeMs(),
+    });
+  }
+
+  /** Device start to the first registration: the figure the `registrationMs` budget bounds. */
+  #recordRegistration(): void {
+    const first = this.server.history.find((h) => h.kind === 'register' && h.endpoint === this.endpoint && h.answered?.startsWith('2.') === true);
+    const atMs = first?.atMs ?? Date.now();
+    this.#registrationMs = Math.max(0, atMs - (this.#openedAtMs ?? atMs));
+    this.timing.record('lwm2m.register', this.#registrationMs);
   }
 
   /** Bound on one probe: the target's timeout, at least two CoAP ACK timeouts (one retransmission). */

@@ -81,7 +81,7 @@ function launch(target: TargetConfig, tail: OutputTail, listening: ListenAddress
   const p = target.process;
   const [program, ...args] = p?.command ?? [];
   if (program === undefined) throw new TransportError(`target '${target.name}' has no process command`);
-  const env = { ...process.env, ...p?.env, ...(listening.lwm2m !== undefined ? { [LWM2M_SERVER_ENV]: listening.lwm2m } : {}) };
+  const env = { ...process.env, ...p?.env, ...(listening.lwm2m !== undefined ? { [LWM2M_SERVER_ENV]: listening.lwm2m } : {}), ...(listening.lwm2mBootstrap !== undefined ? { MGMT_LWM2M_BOOTSTRAP: listening.lwm2mBootstrap } : {}) };
   tail.note(`start: ${[program, ...args].join(' ')}`);
   const child = spawn(program, args, { cwd: p?.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (d: Buffer) => tail.push(d));

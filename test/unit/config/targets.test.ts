@@ -129,10 +129,10 @@ const rows: { name: string; text: string; messages: string[] }[] = [
   },
   {
     name: 'lwm2m fields missing, empty, mistyped or unknown',
-    text: withTarget({ kind: 'sim', lwm2m: { endpoint: '', registrationTimeoutMs: 1.5, bootstrap: true } }),
+    text: withTarget({ kind: 'sim', lwm2m: { endpoint: '', registrationTimeoutMs: 1.5, bootstrapServer: true } }),
     messages: [
       'targets.json#/targets/t/lwm2m/listen: needs the server address to listen on, like coap://127.0.0.1:5683',
-      "targets.json#/targets/t/lwm2m/bootstrap: unknown key 'bootstrap' (allowed: listen, endpoint, registrationTimeoutMs, security)",
+      "targets.json#/targets/t/lwm2m/bootstrapServer: unknown key 'bootstrapServer' (allowed: listen, endpoint, registrationTimeoutMs, security, bootstrap)",
       'targets.json#/targets/t/lwm2m/endpoint: expected a non-empty string, got ""',
       'targets.json#/targets/t/lwm2m/registrationTimeoutMs: expected a positive integer, got 1.5',
     ],
@@ -225,6 +225,18 @@ describe('parseTargets success', () => {
     const n = parseTargets(withTarget({ kind: 'udp', lwm2m: { listen: 'coap://0.0.0.0:5683', endpoint: 'dev-1', security: { mode: 'nosec' } } }), 'targets.json');
     expect(n.ok && n.value.targets['t']?.lwm2m?.security).toEqual({ mode: 'nosec' });
     expect(parseListenAddress('coaps://127.0.0.1:0')).toEqual({ host: '127.0.0.1', port: 0 });
+  });
+
+  it('accepts lwm2m.bootstrap (port defaulted to 0), drops it when disabled, refuses a bad port', () => {
+    const lwm2m = { listen: 'coap://127.0.0.1:0', endpoint: 'ep' };
+    const on = parseTargets(withTarget({ kind: 'sim', lwm2m: { ...lwm2m, bootstrap: { enabled: true } } }), 'targets.json');
+    expect(on.ok && on.value.targets['t']?.lwm2m?.bootstrap).toEqual({ port: 0 });
+    const port = parseTargets(withTarget({ kind: 'sim', lwm2m: { ...lwm2m, bootstrap: { port: 5783 } } }), 'targets.json');
+    expect(port.ok && port.value.targets['t']?.lwm2m?.bootstrap).toEqual({ port: 5783 });
+    const off = parseTargets(withTarget({ kind: 'sim', lwm2m: { ...lwm2m, bootstrap: { enabled: false, port: 5783 } } }), 'targets.json');
+    expect(off.ok && off.value.targets['t']?.lwm2m).toEqual({ ...lwm2m, registrationTimeoutMs: 30_000 });
+    const bad = parseTargets(withTarget({ kind: 'sim', lwm2m: { ...lwm2m, bootstrap: { port: 70000 } } }), 'targets.json');
+    expect(bad.ok ? [] : bad.error.map((e) => e.message)).toEqual([expect.stringMatching(/^targets\.json#\/targets\/t\/lwm2m\/bootstrap\/port: /)]);
   });
 
   it('accepts a device that only speaks LwM2M (no smp), and a sim target running LwM2M client versions', () => {

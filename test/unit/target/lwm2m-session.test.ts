@@ -111,6 +111,44 @@ describe('LwM2M session against the simulated client (own process)', { timeout: 
     expect(await session.alive()).toEqual({ kind: 'dead', expected: 'an active registration of native_sim_lwm2m11', actual: 'none (de-registered or expired)' });
   });
 
+  it('reset with readiness lwm2m-register: Reboot over LwM2M (no SMP link), ready when the client registers anew, both times recorded', async () => {
+    const session = await opened(lwm2mTarget('1.1', { reset: { method: 'smp', readiness: 'lwm2m-register', timeoutMs: 15_000 } }));
+    const server = session.lwm2m!.server;
+    const before = server.history.filter((h) => h.kind === 'register').length;
+    const readyMs = await session.resetDevice();
+    expect(server.history.filter((h) => h.kind === 'register').length).toBe(before + 1);
+    expect(readyMs).toBeGreaterThan(0);
+    const timing = session.timingFigures();
+    expect(Object.keys(timing).sort()).toEqual(expect.arrayContaining(['lwm2m.register', 'lwm2m.reregister', 'reset.toReady']));
+    expect(timing['lwm2m.reregister']!.max).toBeLessThanOrEqual(timing['reset.toReady']!.max + 1);
+    expect(session.lwm2m!.registrationMs).toBeGreaterThan(0);
+  });
+
+  it('reset with readiness lwm2m-register fails with a TransportError when the client never registers again', async () => {
+    // Reboot mode "log" (the Zephyr sample's) only answers 2.04: no new registration follows.
+    const start: StartDevice = (_t, listening) => startLwm2mSimulatorDevice({ server: listening.lwm2m ?? '', endpoint: 'native_sim_lwm2m11', version: '1.1', lifetimeS: 30, faults: [], reboot: 'log' });
+    const session = await Session.open(lwm2mTarget('1.1', { reset: { method: 'smp', readiness: 'lwm2m-register', timeoutMs: 1500 } }), { startDevice: start });
+    open.push(session);
+    await expect(session.resetDevice()).rejects.toThrow(/no new registration from native_sim_lwm2m11/);
+  });
+
+  it('a bootstrap target: the client bootstraps from the harness, then registers with the server the bootstrap wrote', async () => {
+    const session = await opened(lwm2mTarget('1.1', { lwm2m: { listen: 'coap://127.0.0.1:0', endpoint: 'native_sim_lwm2m11', registrationTimeoutMs: 20_000, bootstrap: { port: 0 } } }));
+    const side = session.lwm2m!;
+    expect(side.unreachable).toBeUndefined();
+    const record = side.bootstrap!;
+    expect(record.requests[0]?.endpoint).toBe('native_sim_lwm2m11');
+    expect(record.version).toBe('1.1');
+    expect(Object.fromEntries(record.steps.map((s) => [s.name, s.code]))).toEqual({
+      'discover-root': '2.05', 'read-server': '2.05', 'read-security': '4.05', 'finish-unusable': '4.06',
+      'write-stale-security': '2.04', 'write-stale-server': '2.04', 'delete-security': '2.02', 'discover-security': '2.05',
+      'delete-root': '2.02', 'discover-after-delete': '2.05', 'write-security': '2.04', 'write-server': '2.04', 'finish': '2.04',
+    });
+    expect(record.dmServerUri).toBe(`coap://127.0.0.1:${side.server.address().port}`);
+    expect(side.registration().endpoint).toBe('native_sim_lwm2m11');
+    expect(session.capability('lwm2m.bootstrap').present).toBe(true);
+  });
+
   it('a client registering under another name: the reason names the endpoints that did register', async () => {
     const target = lwm2mTarget('1.1', { lwm2m: { listen: 'coap://127.0.0.1:0', endpoint: 'expected-dev', registrationTimeoutMs: 3000 } });
     const other: StartDevice = (_t, listening) => startLwm2mSimulatorDevice({ server: listening.lwm2m ?? '', endpoint: 'someone-else', version: '1.1', lifetimeS: 30, faults: [] });

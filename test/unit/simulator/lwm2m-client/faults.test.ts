@@ -12,7 +12,8 @@ import { decodeTlv } from '../../../../src/codec/lwm2m/tlv.ts';
 import { corruptImage, signMcubootImage } from '../../../../src/codec/image/index.ts';
 import { LWM2M_FAULT_PROFILES } from '../../../../src/simulator/lwm2m-client/faults.ts';
 import { startLwm2mClientSimulator, type Lwm2mClientSimulatorOptions, type RunningLwm2mClient } from '../../../../src/simulator/lwm2m-client/index.ts';
-import { hex, stringOption, TestServer, uintOption } from './test-server.ts';
+import { encodeCoapUnchecked, type RawOption } from '../../../../src/codec/coap/unchecked.ts';
+import { hex, stringOption, TestServer, uintOption, type Received } from './test-server.ts';
 
 type Check = (s: TestServer, sim: RunningLwm2mClient) => Promise<void>;
 interface FaultCheck { check: Check; options?: Partial<Lwm2mClientSimulatorOptions>; timeoutMs?: number }
@@ -34,6 +35,20 @@ async function observeWithPmax(s: TestServer, path: string, attrs: string[]): Pr
   const token = s.nextToken();
   await s.request('0.01', path, { token, options: [uintOption(CoapOption.OBSERVE, 0), accept(0)] });
   return token;
+}
+
+/** A CON GET /3/0/0 (Accept 0) as raw bytes, with one thing changed. */
+let rawMid = 0x7100;
+function getWith(change: { version?: number; token?: Uint8Array; extra?: RawOption[]; marker?: boolean }): Uint8Array {
+  const path = ['3', '0', '0'].map((p, i) => ({ delta: i === 0 ? CoapOption.URI_PATH : 0, value: enc(p) }));
+  return encodeCoapUnchecked({ type: 'CON', code: '0.01', messageId: rawMid++, token: change.token ?? Uint8Array.of(1, 2), options: [...path, { delta: CoapOption.ACCEPT - CoapOption.URI_PATH, value: new Uint8Array(0) }, ...(change.extra ?? [])], ...(change.version === undefined ? {} : { version: change.version }), ...(change.marker ? { marker: true } : {}) });
+}
+
+/** The client's first datagram with the message id of `bytes` (a format error gets an RST or nothing). */
+async function rawAnswer(s: TestServer, bytes: Uint8Array): Promise<Received> {
+  const since = s.received.length;
+  s.sendRaw(bytes);
+  return s.waitFor((r) => r.bytes.length >= 4 && r.bytes[2] === bytes[2] && r.bytes[3] === bytes[3], 600, since);
 }
 
 const CHECKS: Record<string, FaultCheck> = {
@@ -217,6 +232,15 @@ const CHECKS: Record<string, FaultCheck> = {
   'lwm2m-con-no-retransmit': {
     options: { timing: { ackTimeoutMs: 100 } },
     check: async (s) => expect((await withheldUpdate(s, 1300)).length).toBe(1),
+  },
+  'lwm2m-unknown-version-answered': { check: async (s) => expect((await rawAnswer(s, getWith({ version: 2 }))).message?.code).toBe('2.05') },
+  'lwm2m-long-token-answered': { check: async (s) => expect((await rawAnswer(s, getWith({ token: new Uint8Array(12).fill(7) }))).message?.code).toBe('2.05') },
+  'lwm2m-reserved-nibble-skipped': { check: async (s) => expect((await rawAnswer(s, getWith({ extra: [{ delta: 0, value: new Uint8Array(0), deltaNibble: 15, lengthNibble: 1 }] }))).message?.code).toBe('2.05') },
+  'lwm2m-empty-marker-accepted': { check: async (s) => expect((await rawAnswer(s, getWith({ marker: true }))).message?.code).toBe('2.05') },
+  'lwm2m-truncated-option-skipped': { check: async (s) => expect((await rawAnswer(s, getWith({ extra: [{ delta: 100, value: Uint8Array.of(1), claimedLength: 5 }] }))).message?.code).toBe('2.05') },
+  'lwm2m-long-path-served': { check: async (s) => expect(await code(s.request('0.01', '/3/0/11/0/7'))).toBe('2.05') },
+  'lwm2m-slow-register': {
+    check: async (s) => expect((await s.waitFor((r) => isRegister(r.message))).atMs - s.openedAtMs).toBeGreaterThan(3500),
   },
 };
 

@@ -24,6 +24,8 @@ export type ServerReply = { code: string; options?: CoapOptionValue[]; payload?:
 /** Loopback LwM2M server for tests. */
 export class TestServer {
   readonly received: Received[] = [];
+  /** When the server was opened (a client started right after it counts its start from here). */
+  readonly openedAtMs = Date.now();
   client: { address: string; port: number } | undefined;
   /** Override the answer to client requests (Register, Update, De-register). */
   reply: (m: CoapMessage) => ServerReply | undefined = () => undefined;
