@@ -15,7 +15,8 @@ defineSuite({ id: 'lwm2m/security', protocol: 'LwM2M', feature: 'security', titl
     id: 'LWM2M-SEC-DTLS-001',
     title: 'a DTLS-PSK client completes the DTLS 1.2 handshake with its configured identity (TLS_PSK_WITH_AES_128_CCM_8)',
     level: 'MUST',
-    spec: { doc: 'oma-ets-lwm2m-1.1', section: 'LightweightM2M-1.1-int-401' },
+    // ETS LightweightM2M-1.1-int-401 (UDP channel security, PSK) runs the same check.
+    spec: { doc: 'lwm2m-digest', section: '7.2 DTLS for a Node PSK server', quote: "LwM2M's mandatory suites: PSK → **TLS_PSK_WITH_AES_128_CCM_8 (0xC0A8)**" },
     stimulus: 'None: the client connects to the harness\'s coaps:// server on its own once started.',
     requirement: 'A DTLS 1.2 association with PSK identity = lwm2m.security.identity is established (the server offers only TLS_PSK_WITH_AES_128_CCM_8), and the Register arrives inside it; a refused handshake (wrong key, unknown identity) fails with the alert.',
     // Judged on the handshakes themselves, so it runs even when none completed and no Register came.
