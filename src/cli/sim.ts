@@ -140,13 +140,20 @@ export async function simCommand(argv: string[], io: CliIo): Promise<number> {
   }
   if ('lwm2m' in options) return runLwm2mClient(options.lwm2m, io);
   const signal = untilSignal();
-  const sim = await startSimulator(options);
+  // `exit-mid-upload` makes the device exit like a crashed native_sim build: status 3.
+  let exited: (reason: 'exit') => void = () => undefined;
+  const exit = new Promise<'exit'>((resolve) => (exited = resolve));
+  const sim = await startSimulator({ ...options, onGone: (reason) => reason === 'exit' && exited('exit') });
   const baudRate = typeof options.serial === 'object' ? options.serial.baudRate : undefined;
   io.stdout(`simulator running (faults: ${sim.faults.join(', ') || 'none'}; error form ${options.errorForm ?? 'v2'})`);
   for (const endpoint of simulatorEndpoints(sim, baudRate)) io.stdout(`  ${endpoint}`);
   io.stdout('press Ctrl+C to stop');
-  const got = await signal;
+  const got = await Promise.race([signal, exit]);
   await sim.stop();
+  if (got === 'exit') {
+    io.stderr('simulator exited: the device crashed (fault exit-mid-upload)');
+    return 3;
+  }
   io.stdout(`simulator stopped (${got})`);
   return 0;
 }
