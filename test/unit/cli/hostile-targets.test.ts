@@ -21,6 +21,8 @@ import { findAll, parseXml } from '../reporting/xml-check.ts';
 const TIMEOUT_MS = 400;
 /** Case selection, device start and reports around a target run (on 2 cores shared by several jobs). */
 const START_AND_REPORT_S = 90;
+/** Target runs the CLI keeps going at once (its default on 2 cores). */
+const TARGET_RUNS_AT_ONCE = 2;
 /** Where each scenario's reports are kept for people to look at (replaced on every run). */
 const ARTIFACTS = join(PACKAGE_ROOT, 'reports', 'test-artifacts', 'hostile-targets');
 
@@ -37,8 +39,8 @@ interface Scenario {
   cases: RegExp;
   /**
    * The target run's own bound (`--run-timeout`, seconds): a run still going then is killed and
-   * loses its cases, which the verdict check would show. The whole CLI run must end within this
-   * plus START_AND_REPORT_S.
+   * loses its cases, which the verdict check would show. The whole CLI run must end within
+   * `boundMs`: the run timeouts of its target runs, two at a time, plus START_AND_REPORT_S.
    */
   runTimeoutS: number;
   /** Exit code the run must end with (1: failures found; 0: every case passed). */
@@ -66,6 +68,16 @@ function failsNaming(ids: readonly string[], pattern: RegExp): (t: TargetSummary
       expect(c.message).toMatch(pattern);
     }
   };
+}
+
+/**
+ * The device died in the middle of the selection: cases before it pass, and not every later one
+ * does (whatever verdict the harness gives a case on a dead device).
+ */
+function diesMidway(t: TargetSummary): void {
+  const judged = t.cases.map((c) => `${c.id} ${c.outcome}`).join(', ');
+  expect(t.cases.some((c) => c.outcome === 'pass'), judged).toBe(true);
+  expect(t.cases.some((c) => c.outcome !== 'pass' && c.outcome !== 'informational'), judged).toBe(true);
 }
 
 const ECHO_CASES = /^SMP-OS-ECHO-00[1-3]$/;
@@ -120,7 +132,7 @@ const SCENARIOS: readonly Scenario[] = [
   {
     title: 'resets on its own in the middle of the suite',
     target: 'reset',
-    config: simTarget('udp', 'reset-mid-suite:60'),
+    config: simTarget('udp', 'reset-mid-suite:40'),
     transport: 'udp',
     cases: OS_CASES,
     runTimeoutS: 180,
@@ -138,20 +150,22 @@ const SCENARIOS: readonly Scenario[] = [
   {
     title: 'disappears in the middle of the suite (UDP port closed)',
     target: 'vanish-udp',
-    config: simTarget('udp', 'vanish-after-requests:60'),
+    config: simTarget('udp', 'vanish-after-requests:40'),
     transport: 'udp',
     cases: OS_CASES,
     runTimeoutS: 180,
     exitCode: 1,
+    verdicts: diesMidway,
   },
   {
     title: 'disappears in the middle of the suite (pseudo-terminal closed)',
     target: 'vanish-serial',
-    config: simTarget('serial', 'vanish-after-requests:60'),
+    config: simTarget('serial', 'vanish-after-requests:40'),
     transport: 'serial',
     cases: OS_CASES,
     runTimeoutS: 180,
     exitCode: 1,
+    verdicts: diesMidway,
   },
   {
     title: 'hangs in the middle of an image upload',
@@ -161,6 +175,7 @@ const SCENARIOS: readonly Scenario[] = [
     cases: UPLOAD_CASES,
     runTimeoutS: 180,
     exitCode: 1,
+    verdicts: diesMidway,
   },
   {
     title: 'exits in the middle of an image upload (pseudo-terminal closed)',
@@ -170,6 +185,7 @@ const SCENARIOS: readonly Scenario[] = [
     cases: UPLOAD_CASES,
     runTimeoutS: 180,
     exitCode: 1,
+    verdicts: diesMidway,
   },
   {
     title: 'runs as a process that exits with status 3 in the middle of an image upload',
@@ -183,29 +199,49 @@ const SCENARIOS: readonly Scenario[] = [
     cases: UPLOAD_CASES,
     runTimeoutS: 180,
     exitCode: 1,
+    verdicts: diesMidway,
   },
 ];
 
 const work = mkdtempSync(join(tmpdir(), 'hostile-targets-'));
 rmSync(ARTIFACTS, { recursive: true, force: true });
 let listed: string[] = [];
-const runs = new Map<string, { cli: CliRun; out: string; summary: RunSummary | undefined }>();
+const runs = new Map<string, { cli: CliRun; out: string; boundMs: number; summary: RunSummary | undefined }>();
 
-async function runScenario(s: Scenario): Promise<void> {
-  const file = join(work, `${s.target}.json`);
-  writeFileSync(file, JSON.stringify({ schemaVersion: 1, defaultTarget: s.target, targets: { [s.target]: s.config } }));
-  const out = join(ARTIFACTS, s.target);
-  const args = ['run', '--targets', file, '--target', s.target, '--grep', `/${s.cases.source}/`, '--out', out, '--seed', '1', '--run-timeout', String(s.runTimeoutS)];
+/** A run's bound: the target runs go two at a time, each within its run timeout. */
+function boundMs(batch: readonly Scenario[]): number {
+  const runTimeoutS = Math.max(...batch.map((s) => s.runTimeoutS));
+  return (runTimeoutS * Math.ceil(batch.length / TARGET_RUNS_AT_ONCE) + START_AND_REPORT_S) * 1000;
+}
+
+/**
+ * Scenarios with the same case selection and exit code run as one CLI run with one target each
+ * (the targets run as separate processes, two at a time): one start-up and case collection serve
+ * them all, and the exit code of the run is the exit code every one of them must give.
+ */
+function batches(): Scenario[][] {
+  const byKey = new Map<string, Scenario[]>();
+  for (const s of SCENARIOS) byKey.set(`${s.cases.source} ${s.exitCode}`, [...(byKey.get(`${s.cases.source} ${s.exitCode}`) ?? []), s]);
+  return [...byKey.values()];
+}
+
+async function runBatch(batch: readonly Scenario[], n: number): Promise<void> {
+  const file = join(work, `batch-${n}.json`);
+  writeFileSync(file, JSON.stringify({ schemaVersion: 1, defaultTarget: batch[0]!.target, targets: Object.fromEntries(batch.map((s) => [s.target, s.config])) }));
+  const out = join(ARTIFACTS, batch.map((s) => s.target).join('+'));
+  const runTimeoutS = Math.max(...batch.map((s) => s.runTimeoutS));
+  const args = ['run', '--targets', file, ...batch.flatMap((s) => ['--target', s.target]), '--grep', `/${batch[0]!.cases.source}/`, '--out', out, '--seed', '1', '--run-timeout', String(runTimeoutS)];
   // The child is killed well after the bound, so a hung run shows as a duration over the bound.
-  const cli = await runCli(args, (s.runTimeoutS + START_AND_REPORT_S + 60) * 1000);
-  runs.set(s.target, { cli, out, summary: readSummary(out) });
+  const cli = await runCli(args, boundMs(batch) + 60_000);
+  const summary = readSummary(out);
+  for (const s of batch) runs.set(s.target, { cli, out, boundMs: boundMs(batch), summary });
 }
 
 beforeAll(async () => {
   const list = await runCli(['list', '--json'], 120_000);
   listed = (JSON.parse(list.stdout) as { id: string }[]).map((c) => c.id);
   await pool(
-    SCENARIOS.map((s) => () => runScenario(s)),
+    batches().map((b, i) => () => runBatch(b, i)),
     2,
   );
 }, 1_500_000);
@@ -218,7 +254,7 @@ describe.each(SCENARIOS.map((s) => [s.title, s] as const))('a target that %s', (
   it('ends within its bound with the failure exit code, and the harness did not throw', () => {
     const r = runs.get(s.target)!;
     expect(selected().length).toBeGreaterThan(0);
-    expect(r.cli.durationMs, r.cli.stderr).toBeLessThan((s.runTimeoutS + START_AND_REPORT_S) * 1000);
+    expect(r.cli.durationMs, r.cli.stderr).toBeLessThan(r.boundMs);
     expect(r.cli.code, r.cli.stderr).toBe(s.exitCode);
     expect(`${r.cli.stdout}\n${r.cli.stderr}`).not.toMatch(/Unhandled|Uncaught|TypeError|RangeError|ReferenceError|Maximum call stack/);
   });
@@ -243,7 +279,8 @@ describe.each(SCENARIOS.map((s) => [s.title, s] as const))('a target that %s', (
     const dir = join(out, 'allure-results');
     const results = readdirSync(dir)
       .filter((f) => f.endsWith('-result.json'))
-      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as { name?: string; status?: string });
+      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as { name?: string; status?: string; parameters?: { name: string; value: string }[] })
+      .filter((r) => r.parameters?.some((p) => p.name === 'target' && p.value === s.target));
     for (const id of selected()) expect(results.some((r) => r.name?.includes(id) === true && typeof r.status === 'string'), `${id} not in Allure results`).toBe(true);
   });
 });
