@@ -124,6 +124,23 @@ describe('reset, hang, vanish', () => {
     expect(await link.ask(echo('after', 3), 300)).toBeUndefined();
   });
 
+  it('exit-mid-upload: after N upload chunks the device logs a fatal error, closes its endpoints and reports an exit', async () => {
+    let gone: string | undefined;
+    const s = await startSimulator({ udp: { port: 0 }, faults: ['exit-mid-upload:1'], consoleText: false, onGone: (reason) => (gone = reason) });
+    running.push(s);
+    const link = await SimLink.udp(s);
+    links.push(link);
+    const chunk = (off: number, seq: number): Uint8Array => req(W, 1, 1, off === 0 ? { off, len: 64, data: new Uint8Array(16).fill(0xaa) } : { off, data: new Uint8Array(16) }, { seq });
+    expect(await link.ask(chunk(0, 1))).toBeDefined();
+    expect(gone).toBeUndefined();
+    expect(await link.ask(chunk(16, 2), 300)).toBeUndefined();
+    expect(gone).toBe('exit');
+    await link.send(echo('after', 3)).catch(() => undefined);
+    await link.send(echo('after', 4)).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(link.events.map((e) => e.kind)).toContain('refused');
+  });
+
   it('vanish-after-requests over UDP: the port closes, the next send surfaces as a refused link event', async () => {
     const link = await sim('vanish-after-requests:1');
     expect(await link.ask(echo('1', 1))).toBeDefined();
@@ -139,10 +156,11 @@ describe('reset, hang, vanish', () => {
     const link = await sim('vanish-after-requests:1', 'serial');
     expect(await link.ask(echo('1', 1))).toBeDefined();
     expect(await link.ask(echo('2', 2), 300)).toBeUndefined();
-    const deadline = Date.now() + 3000;
+    // The hangup reaches the client through serialport's poller: give a loaded machine time.
+    const deadline = Date.now() + 10_000;
     while (!link.events.some((e) => e.kind === 'disconnected' || e.kind === 'port-error') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(link.events.map((e) => e.kind).filter((k) => k === 'disconnected' || k === 'port-error').length).toBeGreaterThan(0);
-  });
+  }, 20_000);
 });
 
 describe('os-info-script', () => {
