@@ -238,7 +238,8 @@ async function runBatch(batch: readonly Scenario[], n: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  const list = await runCli(['list', '--json'], 120_000);
+  const list = await runCli(['list', '--json'], 300_000);
+  if (list.code !== 0) throw new Error(`list --json ended with ${String(list.code)} after ${list.durationMs} ms: ${list.stderr}`);
   listed = (JSON.parse(list.stdout) as { id: string }[]).map((c) => c.id);
   await pool(
     batches().map((b, i) => () => runBatch(b, i)),
