@@ -17,8 +17,13 @@ import type { RunSummary, TargetSummary } from '../../../src/reporting/summary.t
 import { type CliRun, PACKAGE_ROOT, pool, readSummary, runCli } from '../../selftest/cli-runner.ts';
 import { findAll, parseXml } from '../reporting/xml-check.ts';
 
-/** Per-request timeout of the hostile targets: short, so silent devices cost little time. */
-const TIMEOUT_MS = 400;
+/**
+ * Per-request timeout of a target that goes silent: short, so a dead device costs little time,
+ * yet long enough for a loaded machine (2 cores shared by several test jobs).
+ */
+const SILENT_TIMEOUT_MS = 1000;
+/** Per-request timeout of a target that keeps answering (bombs, 65000-byte datagrams, garbage). */
+const ANSWERING_TIMEOUT_MS = 3000;
 /** Case selection, device start and reports around a target run (on 2 cores shared by several jobs). */
 const START_AND_REPORT_S = 90;
 /** Target runs the CLI keeps going at once (its default on 2 cores). */
@@ -49,8 +54,8 @@ interface Scenario {
   verdicts?: (t: TargetSummary) => void;
 }
 
-function simTarget(transport: string, fault: string): Record<string, unknown> {
-  return { kind: 'sim', sim: { transports: [transport], faults: [fault] }, timeoutMs: TIMEOUT_MS };
+function simTarget(transport: string, fault: string, timeoutMs = SILENT_TIMEOUT_MS): Record<string, unknown> {
+  return { kind: 'sim', sim: { transports: [transport], faults: [fault] }, timeoutMs };
 }
 
 function caseOf(t: TargetSummary, id: string): TargetSummary['cases'][number] {
@@ -91,7 +96,7 @@ const SCENARIOS: readonly Scenario[] = [
   {
     title: 'answers echo with a CBOR length bomb (2^64-1 map entries, a 2^64-1-byte string)',
     target: 'bomb-length',
-    config: simTarget('udp', 'cbor-bomb-length'),
+    config: simTarget('udp', 'cbor-bomb-length', ANSWERING_TIMEOUT_MS),
     transport: 'udp',
     cases: ECHO_CASES,
     runTimeoutS: 150,
@@ -101,7 +106,7 @@ const SCENARIOS: readonly Scenario[] = [
   {
     title: 'answers echo with a CBOR depth bomb (1000 nested arrays) over the serial line',
     target: 'bomb-depth',
-    config: simTarget('serial', 'cbor-bomb-depth'),
+    config: simTarget('serial', 'cbor-bomb-depth', ANSWERING_TIMEOUT_MS),
     transport: 'serial',
     cases: ECHO_CASES,
     runTimeoutS: 150,
@@ -111,7 +116,7 @@ const SCENARIOS: readonly Scenario[] = [
   {
     title: 'answers echo with a 65000-byte datagram',
     target: 'oversize',
-    config: simTarget('udp', 'oversize-datagram'),
+    config: simTarget('udp', 'oversize-datagram', ANSWERING_TIMEOUT_MS),
     transport: 'udp',
     cases: ECHO_CASES,
     runTimeoutS: 150,
@@ -121,7 +126,7 @@ const SCENARIOS: readonly Scenario[] = [
   {
     title: 'floods the serial line with garbage after every reply',
     target: 'garbage',
-    config: simTarget('serial', 'serial-garbage-flood'),
+    config: simTarget('serial', 'serial-garbage-flood', ANSWERING_TIMEOUT_MS),
     transport: 'serial',
     cases: /^SMP-OS-(ECHO-00[1-4]|INFO-00[1-3])$/,
     runTimeoutS: 150,
@@ -137,7 +142,7 @@ const SCENARIOS: readonly Scenario[] = [
     cases: OS_CASES,
     runTimeoutS: 180,
     exitCode: 1,
-    // The device is deaf for 1.5 s while it reboots, which at 400 ms per request spans a few
+    // The device is deaf for 1.5 s while it reboots, which at 1 s per request spans a few
     // cases; it answers again afterwards, so the cases after those pass.
     verdicts: (t) => {
       const failed = t.cases.filter((c) => c.outcome === 'fail');
@@ -193,7 +198,7 @@ const SCENARIOS: readonly Scenario[] = [
     config: {
       kind: 'process',
       process: { command: [...SIM_CLI, '--fault', 'exit-mid-upload'], ready: { pattern: 'serial://(/dev/[^?\\s]+)' } },
-      timeoutMs: TIMEOUT_MS,
+      timeoutMs: SILENT_TIMEOUT_MS,
     },
     transport: 'serial',
     cases: UPLOAD_CASES,
