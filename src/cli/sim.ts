@@ -178,6 +178,9 @@ export async function simCommand(argv: string[], io: CliIo): Promise<number> {
     onFatal: (how) => {
       if (how === 'exit') died('exit');
     },
+    onGone: (reason) => {
+      if (reason === 'exit') died('exit');
+    },
   });
   const baudRate = typeof options.serial === 'object' ? options.serial.baudRate : undefined;
   io.stdout(`simulator running (faults: ${sim.faults.join(', ') || 'none'}; error form ${options.errorForm ?? 'v2'})`);

@@ -8,6 +8,7 @@ import { encodeCborIndefinite } from '../codec/cbor/writer.ts';
 import { MgmtErr, SMP_HEADER_BYTES, SmpOp } from '../codec/smp/constants.ts';
 import { decodeSmpHeader, encodeSmpHeader, responseOpFor, responseVersionFor, type SmpHeader } from '../codec/smp/header.ts';
 import type { SimDevice } from './device.ts';
+import { bombBody } from './hostile-faults.ts';
 import { duplicateKeyBody, lookupOp, pickHandler, refusedBody, refusesReservedVersion, rememberResponses, replayedResponses, replyHeaderFaults, shortBufferAnswer, stopsAfterFirst } from './dispatch-faults.ts';
 import { findGroup } from './groups/registry.ts';
 import { isWellFormedMap } from './request.ts';
@@ -94,7 +95,7 @@ function responseBody(device: SimDevice, header: SmpHeader, result: HandlerResul
 
 /** Header rules of `smp_make_rsp_hdr`, then the buffer-size check (too big → rc 7). */
 export function buildResponse(device: SimDevice, request: SmpHeader, result: HandlerResult): Uint8Array {
-  let payload = duplicateKeyBody(device, request, result) ?? encodeCborIndefinite(responseBody(device, request, result));
+  let payload = duplicateKeyBody(device, request, result) ?? bombBody(device, request, result) ?? encodeCborIndefinite(responseBody(device, request, result));
   if (SMP_HEADER_BYTES + payload.length > device.options.bufSize && !device.faults.has('no-emsgsize')) {
     payload = encodeCborIndefinite({ rc: MgmtErr.EMSGSIZE });
   }

@@ -28,7 +28,7 @@ export interface FaultProfile<N extends string = string> {
    * The one link this profile breaks, when it only acts there (the serial endpoint's framing):
    * over other transports it changes nothing, so the self-test runs it on this link alone.
    */
-  readonly link?: 'serial';
+  readonly link?: 'serial' | 'udp';
   /** True when the device stops answering by design (robustness properties skip the liveness check). */
   readonly isCrash?: boolean;
   /**
@@ -39,6 +39,12 @@ export interface FaultProfile<N extends string = string> {
    * target (docs/architecture.md "Crashes, blocked cases and recovery").
    */
   readonly deathKind?: 'exit' | 'hang' | 'banner';
+  /**
+   * The test file that proves this profile, for a hostile-target profile whose effect is that the
+   * run survives (ends in time with every case judged and its reports intact) or that the reports
+   * stay safe, not one case's verdict; the generic self-test leaves such a profile to that file.
+   */
+  readonly provedBy?: string;
 }
 
 /** The profile table as written, names kept as literal types. */
@@ -210,7 +216,7 @@ const PROFILE_TABLE = [
   },
   { name: 'fs-full-reports-ok', description: 'An upload chunk the full file system cannot take is answered with success and "off" advanced, but nothing is stored.', caughtBy: ['SMP-FS-FULL-001'] },
   // Device deaths the crash watch must catch, attribute, block after and recover from.
-  { name: 'crash-on-fs-upload', description: 'The first file upload request crashes the device: a BUS FAULT banner in the mcumgr smp thread, "Halting system"; a process target\'s process exits (status 3), in process the device stops answering.', caughtBy: [], isCrash: true, deathKind: 'exit' },
+  { name: 'crash-on-fs-upload', description: 'The first file upload request crashes the device: a BUS FAULT banner in the mcumgr smp thread, "Halting system"; a process target\'s process exits (status 3), in process the device stops answering.', caughtBy: [], isCrash: true, deathKind: 'exit', provedBy: 'test/selftest/crash.test.ts' },
   {
     name: 'hang-after-requests',
     description: 'After N requests the device stops answering anything, without a word on its console.',
@@ -218,6 +224,7 @@ const PROFILE_TABLE = [
     caughtBy: [],
     isCrash: true,
     deathKind: 'hang',
+    provedBy: 'test/selftest/crash.test.ts',
   },
   {
     name: 'fault-banner',
@@ -226,6 +233,71 @@ const PROFILE_TABLE = [
     caughtBy: [],
     isCrash: true,
     deathKind: 'banner',
+    provedBy: 'test/selftest/crash.test.ts',
+  },
+  // Hostile targets: the run must end in time, judge every case and keep its reports, however the
+  // device misbehaves. A CBOR bomb or an oversize datagram is a malformed reply the echo cases judge;
+  // the others (garbage, resets, hangs, vanishing, markup in device strings) are proved by their tests.
+  { name: 'cbor-bomb-length', description: 'Echo replies are a map claiming 2^64-1 entries whose "r" claims a text string of 2^64-1 bytes.', caughtBy: ['SMP-OS-ECHO-001', 'SMP-OS-ECHO-002'], mayAlsoFail: ['SMP-*'] },
+  {
+    name: 'cbor-bomb-depth',
+    description: 'Echo replies nest "r" inside arrays this many levels deep.',
+    params: { name: 'depth', defaultValue: 1000, description: 'array nesting levels' },
+    caughtBy: ['SMP-OS-ECHO-001', 'SMP-OS-ECHO-002'],
+    mayAlsoFail: ['SMP-*'],
+  },
+  {
+    name: 'oversize-datagram',
+    link: 'udp',
+    description: 'Echo replies over UDP are sent as one datagram padded with zero bytes to this size.',
+    params: { name: 'bytes', defaultValue: 65_000, description: 'datagram size in bytes (at most 65507)' },
+    caughtBy: ['SMP-OS-ECHO-001', 'SMP-OS-ECHO-002'],
+    mayAlsoFail: ['SMP-*'],
+  },
+  {
+    name: 'serial-garbage-flood',
+    link: 'serial',
+    description: 'Every serial reply is followed by a burst of garbage: random bytes, broken frame starts and continuations, over-long lines.',
+    params: { name: 'bytes', defaultValue: 4096, description: 'garbage bytes after each reply' },
+    caughtBy: [],
+    provedBy: 'test/unit/cli/hostile-targets.test.ts',
+  },
+  {
+    name: 'reset-mid-suite',
+    description: 'After this many requests the device reboots on its own (RAM state lost) and answers nothing for 1.5 s.',
+    params: { name: 'requests', defaultValue: 40, description: 'requests before the reset' },
+    caughtBy: [],
+    provedBy: 'test/unit/cli/hostile-targets.test.ts',
+  },
+  {
+    name: 'vanish-after-requests',
+    description: 'After this many requests the device disappears: its UDP port and its pseudo-terminal are closed.',
+    params: { name: 'requests', defaultValue: 40, description: 'requests answered before it vanishes' },
+    caughtBy: [],
+    isCrash: true,
+    provedBy: 'test/unit/cli/hostile-targets.test.ts',
+  },
+  {
+    name: 'hang-mid-upload',
+    description: 'After this many image upload chunks the device hangs: nothing is answered any more, and nothing is logged.',
+    params: { name: 'chunks', defaultValue: 2, description: 'upload chunks answered before the hang' },
+    caughtBy: [],
+    isCrash: true,
+    provedBy: 'test/unit/cli/hostile-targets.test.ts',
+  },
+  {
+    name: 'exit-mid-upload',
+    description: 'After this many image upload chunks the device exits: it logs a fatal error, its endpoints close, and `mgmt-conformance sim` exits with status 3.',
+    params: { name: 'chunks', defaultValue: 2, description: 'upload chunks answered before the exit' },
+    caughtBy: [],
+    isCrash: true,
+    provedBy: 'test/unit/cli/hostile-targets.test.ts',
+  },
+  {
+    name: 'os-info-script',
+    description: 'OS info items, the bootloader name and shell output carry HTML and Markdown: <script>, <img onerror>, table pipes, links.',
+    caughtBy: [],
+    provedBy: 'test/unit/reporting/certificate-hostile-run.test.ts',
   },
 ] as const satisfies readonly FaultProfile[];
 

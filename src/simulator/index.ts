@@ -17,6 +17,7 @@ import { SimDevice, SLOT_BYTES_RANGE, SLOT_SIZE_BYTES, type ErrorForm } from './
 import { openSerialEndpoint, type SerialEndpoint } from './endpoints/serial.ts';
 import { openUdpEndpoint, type UdpEndpoint } from './endpoints/udp.ts';
 import { ActiveFaults } from './faults.ts';
+import { oversizeDatagram, onDeviceGone } from './hostile-faults.ts';
 import { SmpServer } from './smp-server.ts';
 
 export { FAULT_PROFILES, type FaultProfile } from './faults.ts';
@@ -64,6 +65,11 @@ export interface SimulatorOptions {
   onLog?: (line: string) => void;
   /** A fault killed the device (`exit`: the host process should end, as a crashed native_sim does). */
   onFatal?: (how: 'exit' | 'halt') => void;
+  /**
+   * Called after a hostile profile made the device disappear (`vanish-after-requests`) or exit
+   * (`exit-mid-upload`) and its endpoints were closed; `mgmt-conformance sim` exits on `exit`.
+   */
+  onGone?: (reason: 'vanish' | 'exit') => void;
 }
 
 /**
@@ -108,10 +114,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const server = new SmpServer(device);
   const closers: (() => Promise<void>)[] = [];
   const running: RunningSimulator = { faults: [...(options.faults ?? [])], stop: () => stopAll(device, server, closers) };
+  onDeviceGone(device, (reason) => void running.stop().then(() => options.onGone?.(reason)));
   try {
-    const udp = await openUdp(server, options.udp, '127.0.0.1', bufSize, closers);
+    const udp = await openUdp(server, device, options.udp, '127.0.0.1', bufSize, closers);
     if (udp !== undefined) running.udp = udp;
-    const udp6 = await openUdp(server, options.udp6 ?? false, '::1', bufSize, closers);
+    const udp6 = await openUdp(server, device, options.udp6 ?? false, '::1', bufSize, closers);
     if (udp6 !== undefined) running.udp6 = udp6;
     if (options.serial !== undefined && options.serial !== false) {
       const { baudRate, rxLineBuffers, mtu } = typeof options.serial === 'object' ? options.serial : {};
@@ -133,13 +140,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
 async function openUdp(
   server: SmpServer,
+  device: SimDevice,
   o: UdpEndpointOptions | false | undefined,
   defaultHost: string,
   bufSize: number,
   closers: (() => Promise<void>)[],
 ): Promise<{ host: string; port: number } | undefined> {
   if (o === false) return undefined;
-  const endpoint: UdpEndpoint = await openUdpEndpoint(server, { host: o?.host ?? defaultHost, port: o?.port ?? SMP_UDP_PORT, bufSize });
+  const endpoint: UdpEndpoint = await openUdpEndpoint(server, {
+    host: o?.host ?? defaultHost,
+    port: o?.port ?? SMP_UDP_PORT,
+    bufSize,
+    shapeDatagram: (packet) => oversizeDatagram(device, packet),
+  });
   closers.push(() => endpoint.close());
   return { host: endpoint.host, port: endpoint.port };
 }

@@ -9,6 +9,7 @@ import { sleep } from '../core/clock.ts';
 import { BUS_FAULT_BANNER, type SimDevice } from './device.ts';
 import { receivedBuffer } from './dispatch-faults.ts';
 import { dispatchBuffer } from './dispatcher.ts';
+import { hostileRequestAction } from './hostile-faults.ts';
 
 /** Where a response goes (the endpoint that received the request, and to whom). */
 export type ReplyFn = (packet: Uint8Array) => void;
@@ -84,6 +85,10 @@ export class SmpServer {
   #process(job: Job): void {
     const device = this.#device;
     if (device.isCrashed || dies(device, job.buffer, ++this.#requestCount)) return;
+    if (hostileRequestAction(device, job.buffer, performance.now()) === 'drop') {
+      device.releaseBuffer();
+      return;
+    }
     const hasResponseBuffer = device.takeBuffer();
     const outcome = dispatchBuffer(device, job.buffer, { hasResponseBuffer });
     if (hasResponseBuffer) device.releaseBuffer();

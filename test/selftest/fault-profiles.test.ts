@@ -5,7 +5,7 @@
  * (DESIGN.md: "It catches real faults" / "It does not cry wolf"). Picks up whatever suites and
  * profiles exist; runs at most two CLI processes at a time.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,12 @@ import { judgeProfile, uncaughtCatchers } from './profile-check.ts';
 const CONCURRENCY = 2;
 /** `SELFTEST_PROFILES=a,b` limits the run to those profiles (while working on one fault). */
 const ONLY = process.env['SELFTEST_PROFILES']?.split(',').filter((n) => n !== '');
-const PROFILES = ONLY ? FAULT_PROFILES.filter((p) => ONLY.includes(p.name)) : FAULT_PROFILES;
+// Profiles with `provedBy` (hostile targets, device deaths) test the harness, not a case: their effect is a run that
+// ends in time with every case judged and intact reports (or a certificate that stays inert), which
+// the file each one names proves; a case verdict cannot state it, so they stay out of this sweep.
+const isProvedElsewhere = (p: { provedBy?: string }): boolean => p.provedBy !== undefined;
+const SMP_SELFTEST = FAULT_PROFILES.filter((p) => !isProvedElsewhere(p));
+const PROFILES = ONLY ? SMP_SELFTEST.filter((p) => ONLY.includes(p.name)) : SMP_SELFTEST;
 // Bootstrap profiles (`lwm2m-bs-*`) break a client started from a bootstrap server: their target
 // bootstraps from the harness (targets.json `lwm2m.bootstrap`).
 const isBootstrapProfile = (p: { name: string }): boolean => p.name.startsWith('lwm2m-bs-');
@@ -192,6 +197,12 @@ describe('self-test against the simulator', () => {
     expect(failing).toEqual([]);
     expect(summary!.targets.every((t) => t.cases.length > 0)).toBe(true);
   });
+
+  for (const p of FAULT_PROFILES.filter(isProvedElsewhere)) {
+    it(`fault profile ${p.name} is proved by ${p.provedBy ?? ''}`, () => {
+      expect(existsSync(join(PACKAGE_ROOT, p.provedBy ?? '')), `${p.provedBy ?? ''} does not exist`).toBe(true);
+    });
+  }
 
   describe.each(ALL_PROFILES.map((p) => [p.name, p] as const))('fault profile %s', (name, profile) => {
     it('names the cases that catch it, and they exist', () => {

@@ -5,6 +5,7 @@
  */
 import { Decoder, Encoder } from 'cbor-x';
 import { err, ok, type DecodeFailure, type Result } from '../../core/result.ts';
+import { decodeCborTree } from './tree.ts';
 
 /** A decoded CBOR value as plain JavaScript (maps with text keys become objects). */
 export type CborValue =
@@ -21,6 +22,12 @@ export type CborValue =
 
 /** Largest CBOR body the harness decodes at all (bounded input, bounded work). */
 export const MAX_CBOR_BODY_BYTES = 1 << 20;
+
+/**
+ * Deepest nesting of arrays, maps and tags `decodeCbor` hands to cbor-x, which recurses once per
+ * level: a device's depth bomb must be refused here, not end in a stack overflow inside it.
+ */
+export const MAX_CBOR_DEPTH = 64;
 
 const encoder = new Encoder({
   useRecords: false,
@@ -56,6 +63,12 @@ export function decodeCbor(
   if (bytes.length === 0) return err({ kind: 'incomplete', at: 0, message: 'empty CBOR body' });
   if (bytes.length > MAX_CBOR_BODY_BYTES) {
     return err({ kind: 'limit', at: 0, message: `CBOR body of ${bytes.length} bytes exceeds ${MAX_CBOR_BODY_BYTES}` });
+  }
+  // Only input with more bytes than levels can nest deeper than the bound; the bounded tree
+  // decoder finds out without recursing past it.
+  if (bytes.length > MAX_CBOR_DEPTH) {
+    const nested = decodeCborTree(bytes, { maxDepth: MAX_CBOR_DEPTH, maxItems: bytes.length });
+    if (!nested.ok && nested.error.kind === 'limit') return err(nested.error);
   }
   try {
     const items: unknown[] = [];

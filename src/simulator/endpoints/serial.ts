@@ -11,6 +11,7 @@ import { concatBytes } from '../../core/bytes.ts';
 import { openPtyDevice, type PtyDevice } from '../../transport/pty.ts';
 import type { SimDevice } from '../device.ts';
 import type { SmpServer } from '../smp-server.ts';
+import { garbageBurst } from '../hostile-faults.ts';
 import { LinePacer } from './line-pacer.ts';
 import { UartLineBuffers } from './uart-line-buffers.ts';
 import { CrlfWatch, damagedLongReply, linePieces, packetWithinMtu, replyWithoutCrc, serialFaultAction, serialReceiveLimits } from './serial-faults.ts';
@@ -46,7 +47,11 @@ export async function openSerialEndpoint(device: SimDevice, server: SmpServer, o
   const rx = new LinePacer(options.baudRate);
   const tx = new LinePacer(options.baudRate);
   const write = (bytes: Uint8Array): void => void tx.push(bytes, (b) => pty.write(b));
-  const reply = (packet: Uint8Array): void => write(frame(device, packet));
+  const reply = (packet: Uint8Array): void => {
+    write(frame(device, packet));
+    const garbage = garbageBurst(device);
+    if (garbage !== undefined) write(garbage);
+  };
   const handleLine = lineHandler(device, server, decoder, crlf, reply, options.mtu);
   const uart = options.rxLineBuffers === undefined ? undefined : new UartLineBuffers(options.rxLineBuffers, handleLine);
   const unsubscribe = pty.onData((chunk) => {

@@ -15,14 +15,18 @@ export interface UdpEndpoint {
 }
 
 /** Bind a UDP endpoint on `host:port` (port 0 = any free port). */
-export async function openUdpEndpoint(server: SmpServer, options: { host: string; port: number; bufSize: number }): Promise<UdpEndpoint> {
+export async function openUdpEndpoint(
+  server: SmpServer,
+  options: { host: string; port: number; bufSize: number; shapeDatagram?: (packet: Uint8Array) => Uint8Array },
+): Promise<UdpEndpoint> {
+  const shape = options.shapeDatagram ?? ((packet: Uint8Array): Uint8Array => packet);
   const isV6 = options.host.includes(':');
   const socket: Socket = createSocket({ type: isV6 ? 'udp6' : 'udp4', ipv6Only: isV6 });
   const receiveBytes = Math.min(SMP_UDP_MTU_BYTES, options.bufSize);
   socket.on('message', (msg, rinfo) => {
     const datagram = new Uint8Array(msg.buffer, msg.byteOffset, Math.min(msg.length, receiveBytes));
     server.submit(datagram, (packet) => {
-      if (!isClosed) socket.send(packet, rinfo.port, rinfo.address, () => undefined);
+      if (!isClosed) socket.send(shape(packet), rinfo.port, rinfo.address, () => undefined);
     });
   });
   // A send error (client port gone) must not bring the device down.

@@ -4,6 +4,7 @@
  */
 import { MgmtErr, MgmtGroup } from '../../codec/smp/constants.ts';
 import type { SimDevice } from '../device.ts';
+import { MARKUP_STRINGS } from '../hostile-faults.ts';
 import { BUILD_DATE } from '../device.ts';
 import { decodeRequest } from '../request.ts';
 import { groupErr, okRsp, rcRsp, type CommandHandlers, type GroupDefinition, type HandlerContext, type HandlerResult, type RspMap } from '../types.ts';
@@ -102,19 +103,26 @@ const INFO_ITEMS: readonly (readonly [string, string])[] = [
   ['o', 'Zephyr'],
 ];
 
+/** `os-info-script`: the same items, with markup in place of the text values. */
+const MARKUP_INFO_ITEMS: readonly (readonly [string, string])[] = INFO_ITEMS.map(([k, v]) => {
+  const markup: Record<string, string> = { s: MARKUP_STRINGS.kernel, n: MARKUP_STRINGS.node, r: MARKUP_STRINGS.release, v: MARKUP_STRINGS.version, m: MARKUP_STRINGS.machine, i: MARKUP_STRINGS.platform };
+  return [k, markup[k] ?? v] as const;
+});
+
 function info(device: SimDevice, ctx: HandlerContext): HandlerResult {
+  const items = device.faults.has('os-info-script') ? MARKUP_INFO_ITEMS : INFO_ITEMS;
   // The fault answers every item without looking at the request at all.
-  if (device.faults.has('info-format-ignored')) return okRsp({ output: INFO_ITEMS.map(([, v]) => v).join(' ') });
+  if (device.faults.has('info-format-ignored')) return okRsp({ output: items.map(([, v]) => v).join(' ') });
   const req = decodeRequest(ctx.payload, { format: 'tstr' });
   if (!req.ok) return rcRsp(MgmtErr.EINVAL);
   const format = req.value.format === undefined || req.value.format === '' ? 's' : req.value.format;
   const wanted = new Set<string>();
   for (const ch of format) {
     if (ch === 'a') INFO_ITEMS.forEach(([k]) => wanted.add(k));
-    else if (INFO_ITEMS.some(([k]) => k === ch)) wanted.add(ch);
+    else if (items.some(([k]) => k === ch)) wanted.add(ch);
     else return groupErr(OsErr.INVALID_FORMAT);
   }
-  const output = INFO_ITEMS.filter(([k]) => wanted.has(k)).map(([, v]) => v).join(' ');
+  const output = items.filter(([k]) => wanted.has(k)).map(([, v]) => v).join(' ');
   return okRsp({ output });
 }
 
@@ -122,7 +130,7 @@ function bootloaderInfo(device: SimDevice, ctx: HandlerContext): HandlerResult {
   if (device.faults.has('bootloader-info-confused')) return confusedBootloaderInfo(ctx);
   const req = decodeRequest(ctx.payload, { query: 'tstr' });
   if (!req.ok) return rcRsp(MgmtErr.EINVAL);
-  if (req.value.query === undefined) return okRsp({ bootloader: 'MCUboot' });
+  if (req.value.query === undefined) return okRsp({ bootloader: device.faults.has('os-info-script') ? MARKUP_STRINGS.bootloader : 'MCUboot' });
   if (req.value.query === 'mode') return okRsp({ mode: MCUBOOT_MODE_SWAP_MOVE });
   // The group 0 text expects the v2 group error. Zephyr v4.0's handler *returns* the code, so its
   // dispatcher sends a top-level rc 3 instead: the `bootloader-info-rc-form` fault.

@@ -4,6 +4,7 @@
  */
 import { MgmtErr, MgmtGroup } from '../../codec/smp/constants.ts';
 import type { SimDevice } from '../device.ts';
+import { MARKUP_STRINGS } from '../hostile-faults.ts';
 import { findFirstKey, leadingTextElements } from '../request.ts';
 import { groupErr, okRsp, rcRsp, type CommandHandlers, type GroupDefinition, type HandlerContext, type HandlerResult } from '../types.ts';
 
@@ -31,7 +32,7 @@ const COMMAND_HELP: ReadonlyMap<string, string> = new Map([
 ]);
 
 function kernel(args: readonly string[], dev: SimDevice): { out: string[]; ret: number } {
-  if (args[0] === 'version') return { out: ['Zephyr version 4.0.0'], ret: 0 };
+  if (args[0] === 'version') return { out: [dev.faults.has('os-info-script') ? `Zephyr version 4.0.0 ${MARKUP_STRINGS.shellLine}` : 'Zephyr version 4.0.0'], ret: 0 };
   if (args[0] === 'uptime') return { out: [`Uptime: ${Math.floor(dev.uptimeMs())} ms`], ret: 0 };
   return { out: ['kernel - Kernel commands', 'Subcommands:', '  uptime   : Kernel uptime.', '  version  : Kernel version.'], ret: args.length === 0 ? 1 : ENOEXEC };
 }
