@@ -1,6 +1,6 @@
 /** The short table printed at the end of `run`: totals per target, then each failing case. */
 import { OUTCOME_TAG } from './allure-labels.ts';
-import { isFailing, OUTCOME_CLASSES, type RunSummary } from './summary.ts';
+import { flakyCases, isFailing, OUTCOME_CLASSES, type RunSummary } from './summary.ts';
 
 const MESSAGE_WIDTH = 110;
 
@@ -52,10 +52,16 @@ export function progressLine(targetRun: string, c: { outcome: keyof typeof OUTCO
 export function renderConsoleSummary(summary: RunSummary): string {
   const header = ['target', 'transport', ...OUTCOME_CLASSES.map((o) => OUTCOME_TAG[o])];
   const rows = summary.targets.map((t) => [t.name, t.transport, ...OUTCOME_CLASSES.map((o) => String(t.totals[o]))]);
-  const lines = [`mgmt-conformance: ${summary.targets.length} target run(s) in ${(summary.durationMs / 1000).toFixed(1)} s, seed ${summary.seed}`];
+  const lines = [`mgmt-conformance: ${summary.targets.length} target run(s) in ${(summary.durationMs / 1000).toFixed(1)} s, seed ${summary.seed}${summary.profile ? `, profile ${summary.profile}` : ''}${summary.shard ? `, shard ${summary.shard}` : ''}`];
   lines.push(...table([header, ...rows]));
   const failing = summary.targets.flatMap(failingLines);
   if (failing.length > 0) lines.push('', 'Failing:', ...failing);
   else lines.push('', 'No failures.');
+  const flaky = flakyCases(summary);
+  if (flaky.length > 0) lines.push('', `Flaky (failed, then passed on a retry): ${flaky.length}`, ...flaky.map((f) => `  ${f.target}  ${f.id}  passed on attempt ${f.attempts}`));
+  if (summary.interrupted === true) {
+    const done = summary.targets.reduce((n, t) => n + t.cases.length, 0);
+    lines.push('', `Interrupted by ${summary.interruptedBy ?? 'a signal'}: the reports hold the ${done} case(s) finished before it.`);
+  }
   return `${lines.join('\n')}\n`;
 }

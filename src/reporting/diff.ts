@@ -67,6 +67,17 @@ export interface TargetDiff {
   removed: CaseOnlyIn[];
   timingRegressions: TimingRegression[];
   footprintGrowth: FootprintGrowth[];
+  /** Cases of the current run that failed first and passed on a retry: reported apart, not a regression. */
+  flaky: FlakyCase[];
+}
+
+/** A case that passed only on a retry in the current run. */
+export interface FlakyCase {
+  id: string;
+  title: string;
+  attempts: number;
+  /** Its outcome in the baseline, when the baseline has it. */
+  baseline?: OutcomeClass;
 }
 
 /** The whole comparison. */
@@ -126,10 +137,10 @@ function footprintGrowth(before: readonly FootprintRow[], after: readonly Footpr
   return out;
 }
 
-function caseChanges(baseline: SummaryTarget, current: SummaryTarget, o: DiffOptions): Omit<TargetDiff, 'target' | 'footprintGrowth'> {
+function caseChanges(baseline: SummaryTarget, current: SummaryTarget, o: DiffOptions): Omit<TargetDiff, 'target' | 'footprintGrowth' | 'flaky'> {
   const then = new Map(baseline.cases.map((c) => [c.id, c]));
   const now = new Map(current.cases.map((c) => [c.id, c]));
-  const out: Omit<TargetDiff, 'target' | 'footprintGrowth'> = { newFailures: [], fixed: [], newlyUnsupported: [], added: [], removed: [], timingRegressions: [] };
+  const out: Omit<TargetDiff, 'target' | 'footprintGrowth' | 'flaky'> = { newFailures: [], fixed: [], newlyUnsupported: [], added: [], removed: [], timingRegressions: [] };
   for (const after of current.cases) {
     const before = then.get(after.id);
     if (before === undefined) {
@@ -146,10 +157,25 @@ function caseChanges(baseline: SummaryTarget, current: SummaryTarget, o: DiffOpt
   return out;
 }
 
+function flakyCases(baseline: SummaryTarget, current: SummaryTarget): FlakyCase[] {
+  const then = new Map(baseline.cases.map((c) => [c.id, c]));
+  return current.cases
+    .filter((c) => c.flaky === true)
+    .map((c) => {
+      const before = then.get(c.id);
+      return { id: c.id, title: c.title, attempts: c.attempts ?? 2, ...(before ? { baseline: before.outcome } : {}) };
+    });
+}
+
 /** Compare one target of the baseline with the same target of the current run. */
 export function diffTarget(baseline: SummaryTarget, current: SummaryTarget, options: Partial<DiffOptions> = {}): TargetDiff {
   const o = { ...DEFAULT_DIFF_OPTIONS, ...options };
-  return { target: keyOf(current), ...caseChanges(baseline, current, o), footprintGrowth: footprintGrowth(baseline.footprint ?? [], current.footprint ?? []) };
+  return {
+    target: keyOf(current),
+    ...caseChanges(baseline, current, o),
+    footprintGrowth: footprintGrowth(baseline.footprint ?? [], current.footprint ?? []),
+    flaky: flakyCases(baseline, current),
+  };
 }
 
 /** True when a target comparison holds anything that counts as a regression. */
