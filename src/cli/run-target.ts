@@ -171,6 +171,7 @@ export async function executeTargetRun(plan: TargetRunPlan, given: TargetRunCont
     root: ctx.root,
     journal: join(journalDir, `${plan.key}.jsonl`),
     onCase: (r) => ctx.onCase?.(plan, r),
+    onlyIds: ctx.selected.map((c) => c.id),
     ...(plan.requiredCapabilities ? { requiredCapabilities: plan.requiredCapabilities } : {}),
   });
   const runError = await runWithTarget(plan, ctx, collector, sessionFile);

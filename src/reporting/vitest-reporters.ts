@@ -48,10 +48,15 @@ export class CaseCollector implements Reporter {
   readonly #journal: string | undefined;
   readonly #onCase: ((record: CaseRecord) => void) | undefined;
   readonly #required: readonly string[];
+  readonly #onlyIds: ReadonlySet<string> | undefined;
 
-  /** `requiredCapabilities`: the certify profile's list (see ./required-capabilities.ts). */
-  constructor(options: { root: string; journal?: string; onCase?: (record: CaseRecord) => void; requiredCapabilities?: readonly string[] }) {
+  /**
+   * `requiredCapabilities`: the certify profile's list (see ./required-capabilities.ts);
+   * `onlyIds`: the selected cases (vitest reports the ones its name pattern left out as skipped).
+   */
+  constructor(options: { root: string; journal?: string; onCase?: (record: CaseRecord) => void; requiredCapabilities?: readonly string[]; onlyIds?: Iterable<string> }) {
     this.#root = options.root;
+    this.#onlyIds = options.onlyIds !== undefined ? new Set(options.onlyIds) : undefined;
     this.#journal = options.journal;
     this.#onCase = options.onCase;
     this.#required = options.requiredCapabilities ?? [];
@@ -70,6 +75,7 @@ export class CaseCollector implements Reporter {
     // broken with the real reason.
     if (finished.state === 'pending' || (finished.state === 'skipped' && finished.note === CANCELLED_NOTE)) return;
     const record = certifyRecord(caseRecordFromTest(finished), this.#required);
+    if (this.#onlyIds !== undefined && !this.#onlyIds.has(record.id)) return;
     // Retries (`run --retries N`): vitest reruns a failed test in place; the kit rewrites the
     // case's metadata on every attempt, so the record is the last attempt's, marked when it only
     // passed on a retry.
