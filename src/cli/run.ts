@@ -72,6 +72,8 @@ function cleanOutputs(outDir: string): void {
   mkdirSync(outDir, { recursive: true });
   rmSync(join(outDir, 'allure-results'), { recursive: true, force: true });
   rmSync(join(outDir, '.journal'), { recursive: true, force: true });
+  rmSync(join(outDir, 'blobs'), { recursive: true, force: true });
+  for (const name of ['diff.json', 'diff.md']) rmSync(join(outDir, name), { force: true });
   for (const name of readdirSync(outDir)) {
     if (/^junit-.*\.xml$/.test(name)) rmSync(join(outDir, name), { force: true });
   }
@@ -193,6 +195,8 @@ async function runAll(options: RunOptions, io: CliIo, deps: RunDependencies): Pr
     const { plans, selected, problems } = planned;
     cleanOutputs(outDir);
     state.isCleaned = true;
+    // A shard keeps each target run's plan beside its blob report, for `merge`.
+    if (options.shard) for (const p of plans) writeJsonAtomic(join(outDir, 'blobs', p.key, 'plan.json'), p);
     const counts = plans.map((p) => casesForProtocols(selected, p.protocols).length);
     Object.assign(state, { plans, counts, slots: plans.map(() => undefined) });
     const mode = progressMode({ isJson: options.isJson, isTty: deps.isTty, env: process.env });
