@@ -91,16 +91,16 @@ function groupRuns(shards: readonly ReturnType<typeof readShard>[]): MergedTarge
 }
 
 /** Replay one target run's blobs through the run's reporters; returns its records. */
-async function replay(run: MergedTargetRun, outDir: string, workDir: string): Promise<{ records: CaseRecord[]; problems: string[] }> {
+async function replay(run: MergedTargetRun, outDir: string, workDir: string, root: string): Promise<{ records: CaseRecord[]; problems: string[] }> {
   const dir = join(workDir, run.plan.key);
   mkdirSync(dir, { recursive: true });
   run.blobs.forEach((b, i) => copyFileSync(b, join(dir, `${i}.blob`)));
   const ids = new Set(run.parts.flatMap((p) => p.cases.map((c) => c.id)));
   const required = run.plan.requiredCapabilities ? { requiredCapabilities: run.plan.requiredCapabilities } : {};
-  const collector = new CaseCollector({ root: PACKAGE_ROOT, onlyIds: ids, ...required });
+  const collector = new CaseCollector({ root, onlyIds: ids, ...required });
   const target = { name: run.plan.target.name, transport: run.plan.transport };
   const allure = new ConformanceAllureReporter({ resultsDir: join(outDir, 'allure-results'), target, environmentInfo: { node: process.version, seed: String(run.plan.seed) }, ...required });
-  const vitest = await openVitest(PACKAGE_ROOT, [collector, allure], undefined, { mergeReports: dir });
+  const vitest = await openVitest(root, [collector, allure], undefined, { mergeReports: dir });
   try {
     const result = await vitest.mergeReports();
     return { records: collector.records, problems: result.unhandledErrors.map((e) => (e instanceof Error ? e.message : String(e))) };
@@ -110,8 +110,8 @@ async function replay(run: MergedTargetRun, outDir: string, workDir: string): Pr
 }
 
 /** Merge one target run: replayed cases, plus any a shard filled in without running (its target never started). */
-async function mergeTargetRun(run: MergedTargetRun, outDir: string, workDir: string): Promise<SummaryTarget> {
-  const { records, problems } = run.blobs.length > 0 ? await replay(run, outDir, workDir) : { records: [], problems: [] };
+async function mergeTargetRun(run: MergedTargetRun, outDir: string, workDir: string, root: string): Promise<SummaryTarget> {
+  const { records, problems } = run.blobs.length > 0 ? await replay(run, outDir, workDir, root) : { records: [], problems: [] };
   const seen = new Set(records.map((r) => r.id));
   const target = { name: run.plan.target.name, transport: run.plan.transport };
   const filledIn: CaseRecord[] = run.parts
@@ -148,8 +148,8 @@ function mergedSummary(shards: readonly ExtendedSummary[], targets: SummaryTarge
   };
 }
 
-/** Run `merge`; returns the exit code. */
-export async function mergeCommand(argv: string[], io: CliIo): Promise<number> {
+/** Run `merge`; returns the exit code. `root`: the folder with vitest.config.ts (tests use a fixture project). */
+export async function mergeCommand(argv: string[], io: CliIo, root = PACKAGE_ROOT): Promise<number> {
   const { flags, positionals } = parseFlags('merge', argv, FLAGS, 1000);
   if (flags.help) {
     io.stdout(HELP);
@@ -168,7 +168,7 @@ export async function mergeCommand(argv: string[], io: CliIo): Promise<number> {
   try {
     // Checked before anything is written: the shards must belong to one run.
     const summary = mergedSummary(shards.map((s) => s.summary), []);
-    for (const run of groupRuns(shards)) summary.targets.push(await mergeTargetRun(run, outDir, workDir));
+    for (const run of groupRuns(shards)) summary.targets.push(await mergeTargetRun(run, outDir, workDir, root));
     writeJsonAtomic(join(outDir, 'summary.json'), summary);
     io.stdout(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : `${renderConsoleSummary(summary)}Merged ${dirs.length} shard(s) into ${outDir}\n`);
     return runHasFailures(summary) ? 1 : 0;
