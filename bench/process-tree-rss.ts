@@ -18,6 +18,8 @@ export interface TreeRssFigures {
   largestProcessCommand: string;
   /** Processes seen in the tree over the run. */
   processCount: number;
+  /** Each process's own peak, largest first: what the memory goes to. */
+  processes: { command: string; peakBytes: number }[];
   samples: number;
   intervalMs: number;
 }
@@ -38,7 +40,9 @@ function readProc(pid: number): ProcInfo | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).slice(0, 3).join(' ');
+    // The program and its last argument (the script or job file) say which process it is.
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    const command = argv.length > 1 ? `${argv[0]} … ${argv[argv.length - 1]}` : (argv[0] ?? '');
     return { ppid, rssBytes: kbField(status, 'VmRSS'), hwmBytes: kbField(status, 'VmHWM'), command };
   } catch {
     // The process ended between listing and reading.
@@ -96,6 +100,7 @@ export function sampleTreeRss(rootPid: number, intervalMs = 100): { stop: () => 
         largestProcessPeakBytes: largest?.hwm ?? 0,
         largestProcessCommand: largest?.command ?? '',
         processCount: peaks.size,
+        processes: [...peaks.values()].sort((a, b) => b.hwm - a.hwm).map((p) => ({ command: p.command, peakBytes: p.hwm })),
         samples,
         intervalMs,
       };

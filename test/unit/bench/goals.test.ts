@@ -24,7 +24,7 @@ const MiB = 1024 * 1024;
 const fullRun = (exitCode: number | null, peakTreeRssBytes = 200 * MiB): FullRunFigures => ({
   wallSeconds: 40,
   wallMs: 40_000.25,
-  memory: { peakTreeRssBytes, sumOfProcessPeaksBytes: peakTreeRssBytes, largestProcessPeakBytes: 1, largestProcessCommand: 'node', processCount: 1, samples: 1, intervalMs: 100 },
+  memory: { peakTreeRssBytes, sumOfProcessPeaksBytes: peakTreeRssBytes, largestProcessPeakBytes: 1, largestProcessCommand: 'node', processCount: 1, processes: [], samples: 1, intervalMs: 100 },
   exitCode,
   summaryDurationSeconds: 38,
   totalCases: 462,
