@@ -67,7 +67,7 @@ export function interruptedTargetResult(plan: TargetRunPlan, outDir: string, sig
   const complete = readResult(join(journalDir, `${plan.key}.result.json`));
   if (complete !== undefined) return complete;
   const seen = new Set<string>();
-  // A retried case may be journaled once per target run only; keep the last line per id.
+  // One record per case: the last line, should a case have been journaled twice.
   const records = readJournal(join(journalDir, `${plan.key}.jsonl`))
     .reverse()
     .filter((r) => !seen.has(r.id) && seen.add(r.id))
