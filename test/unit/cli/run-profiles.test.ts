@@ -21,6 +21,11 @@ import type { RunSummary } from '../../../src/reporting/summary.ts';
 const root = resolve(import.meta.dirname, '../../fixtures/conformance-project');
 const script = resolve(import.meta.dirname, '../../fixtures/run-cli/run-fixture-cli.ts');
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/** This test's environment without its vitest worker's variables, which must not reach the vitest the child starts. */
+function outsideEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'MGMT_TARGET'));
+}
+
 const work = mkdtempSync(join(tmpdir(), 'run-profiles-'));
 afterAll(() => rmSync(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }));
 
@@ -109,7 +114,7 @@ describe('run profiles on the fixture project', { timeout: 150_000 }, () => {
 
   it('certify on a terminal: a live line per target, and the case lacking a required capability fails', async () => {
     const out = join(work, 'certify');
-    const env = { ...process.env, TERM: 'xterm' } as Record<string, string>;
+    const env = { ...outsideEnv(), TERM: 'xterm' } as Record<string, string>;
     delete env['CI'];
     const pty = spawnPty(process.execPath, ['--import', tsx, script, '--smp', 'udp://127.0.0.1:9', '--profile', 'certify', '--out', out], { cols: 160, rows: 40, env });
     let screen = '';

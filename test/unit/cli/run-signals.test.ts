@@ -15,6 +15,11 @@ import type { RunSummary } from '../../../src/reporting/summary.ts';
 
 const script = resolve(import.meta.dirname, '../../fixtures/run-cli/run-fixture-cli.ts');
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/** This test's environment without its vitest worker's variables, which must not reach the vitest the child starts. */
+function outsideEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'MGMT_TARGET'));
+}
+
 const work = mkdtempSync(join(tmpdir(), 'run-signals-'));
 afterAll(() => rmSync(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }));
 
@@ -28,7 +33,7 @@ interface Ended {
 /** Start the fixture run; FIXTURE_HANG makes FIX-IMG-002 wait forever, so the run only ends by a signal. */
 function startRun(out: string): { child: ChildProcess; ended: Promise<Ended>; output: () => string } {
   const child = spawn(process.execPath, ['--import', tsx, script, '--smp', 'udp://127.0.0.1:9', '--out', out], {
-    env: { ...process.env, FIXTURE_HANG: '1', CI: 'true' },
+    env: { ...outsideEnv(), FIXTURE_HANG: '1', CI: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
