@@ -58,8 +58,20 @@ function malformedGoals(m: MalformedFigures | undefined): Goal[] {
   ];
 }
 
+/** Issue 11: peak resident memory of a full run against the simulator. */
+export const FULL_RUN_RSS_GOAL_BYTES = 200 * 1024 * 1024;
+
 function fullRunGoals(r: FullRunFigures | undefined): Goal[] {
+  const peak = r?.memory?.peakTreeRssBytes;
   return [
+    {
+      issue: 11,
+      goal: 'peak resident memory of the full default run, CLI and every process it starts, summed per sample: ≤ 200 MB (MiB, unrounded)',
+      figure: 'fullRun.memory.peakTreeRssBytes',
+      measured: peak === undefined ? null : peak / (1024 * 1024),
+      met: peak !== undefined && peak > 0 ? peak <= FULL_RUN_RSS_GOAL_BYTES : false,
+    },
+    { issue: 11, goal: 'wall time of the full default run (ms, unrounded; report only)', figure: 'fullRun.wallMs', measured: r?.wallMs ?? null, met: null },
     { issue: 4, goal: 'wall time of the full SMP run on both transports (seconds; report only)', figure: 'fullRun.wallSeconds', measured: r?.wallSeconds ?? null, met: null },
     { issue: 4, goal: 'the full SMP run ends with exit code 0 (no failed or broken case)', figure: 'fullRun.exitCode', measured: r?.exitCode ?? null, met: r !== undefined && r.exitCode === 0 },
   ];

@@ -23,6 +23,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   footprint: { summary: 'ROM/RAM of a Zephyr build by subsystem (size reports or ELF), compared, checked against a budget', load: async () => (await import('./footprint.ts')).footprintCommand },
   report: { summary: 'render the Allure HTML report and a certificate per target from a run\'s reports folder', load: async () => (await import('./report.ts')).reportCommand },
   replay: { summary: 'send a crash reproducer again and say whether the device dies; --minimize shrinks it', load: async () => (await import('./replay.ts')).replayCommand },
+  merge: { summary: 'merge the report folders of a sharded run (run --shard I/N) into one set of reports', load: async () => (await import('./merge.ts')).mergeCommand },
   diff: { summary: 'compare two summary.json files: new failures, fixed, unsupported, timing, footprint', load: async () => (await import('./diff.ts')).diffCommand },
 };
 

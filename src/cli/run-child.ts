@@ -2,10 +2,11 @@
  * Entry point of one target-run process: `run` starts one per target when it runs several
  * targets in parallel (DESIGN.md "One session per target": one process per target). Reads the
  * job from the JSON file named on the command line, runs it, and writes the result file the
- * parent merges. Progress lines go to stdout, prefixed with the target run's key.
+ * parent merges. Each finished case goes to stdout as a case event line the parent shows as progress.
  */
 import { readFileSync } from 'node:fs';
-import { type CaseRecord, progressLine, writeJsonAtomic } from '../reporting/index.ts';
+import { type CaseRecord, writeJsonAtomic } from '../reporting/index.ts';
+import { caseEventLine } from './run-progress.ts';
 import { defaultPrepareTarget } from './run-prepare.ts';
 import { executeTargetRun, type TargetRunResult } from './run-target.ts';
 import type { TargetRunPlan } from './run-targets.ts';
@@ -32,8 +33,9 @@ export async function runChildJob(job: ChildJob): Promise<TargetRunResult> {
     prepare: defaultPrepareTarget,
     runTimeoutMs: job.runTimeoutMs,
     loadProblems: job.loadProblems,
-    onCase: (plan, r) => {
-      if (!job.isJson) process.stdout.write(progressLine(plan.key, r));
+    // The parent turns these lines into its progress display (src/cli/run-progress.ts).
+    onCase: (_plan, r) => {
+      if (!job.isJson) process.stdout.write(caseEventLine({ id: r.id, title: r.title, outcome: r.outcome, ...(r.flaky === true ? { flaky: true } : {}) }));
     },
   });
   writeJsonAtomic(job.resultFile, result);

@@ -38,8 +38,24 @@ export interface RunOptions extends CaseFilter {
   isJson: boolean;
   /** Global bound on one target run. */
   runTimeoutMs: number;
+  /** `port`, `certify` or `nightly` (src/cli/run-profile.ts); absent: a plain run. */
+  profile?: RunProfileName;
+  /** A previous summary.json to compare this run with at its end. */
+  baseline?: string;
+  /** Exit 1 when the comparison with the baseline finds a regression. */
+  isFailOnRegression: boolean;
+  /** Rerun a failed case up to this many times; one that then passes is flaky. */
+  retries: number;
+  /** Run only shard `index` of `count` of the suite files (vitest's own sharding). */
+  shard?: { index: number; count: number };
   help: boolean;
 }
+
+/** The run profiles. */
+export const RUN_PROFILES = ['port', 'certify', 'nightly'] as const;
+
+/** One run profile. */
+export type RunProfileName = (typeof RUN_PROFILES)[number];
 
 const FILTER_FLAGS = {
   grep: { type: 'string', valueName: 'PATTERN', description: 'case id or title (substring, or /regex/)' },
@@ -67,6 +83,11 @@ export const RUN_FLAGS = {
   fault: { type: 'string', multiple: true, valueName: 'NAME', description: 'simulator fault profile (repeatable; sim targets only)' },
   transport: { type: 'string', valueName: 'udp|serial', description: 'simulator transport (default: both, as two runs)' },
   'run-timeout': { type: 'string', valueName: 'S', description: 'bound on one target run in seconds (default 900)' },
+  profile: { type: 'string', valueName: 'NAME', description: 'port (all the target enables), certify (fixed required set), nightly (port + --baseline)' },
+  baseline: { type: 'string', valueName: 'FILE', description: 'summary.json of an earlier run: compare at the end (reports/diff.json, diff.md)' },
+  'fail-on-regression': { type: 'boolean', description: 'exit 1 when the comparison with --baseline finds a regression' },
+  retries: { type: 'string', valueName: 'N', description: 'rerun a failed case up to N times; passing on a retry marks it flaky' },
+  shard: { type: 'string', valueName: 'I/N', description: 'run shard I of N of the suite files (merge the shards with `merge`)' },
   ...OUTPUT_FLAGS,
 } as const satisfies FlagSpecs;
 
@@ -100,6 +121,23 @@ export function parseFilter(command: string, flags: { grep?: string; suite?: str
   return filter;
 }
 
+function parseProfile(value: string | undefined): RunProfileName | undefined {
+  if (value === undefined) return undefined;
+  const profile = RUN_PROFILES.find((p) => p === value);
+  if (!profile) throw new UsageError(`run: --profile expects ${RUN_PROFILES.join(', ')}, got '${value}'`);
+  return profile;
+}
+
+/** `I/N` with 1 ≤ I ≤ N, as vitest's `--shard` takes it. */
+export function parseShard(command: string, value: string | undefined): { index: number; count: number } | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || index < 1 || count < 1 || index > count) throw new UsageError(`${command}: --shard expects I/N with 1 <= I <= N (like 1/2), got '${value}'`);
+  return { index, count };
+}
+
 /** Parse `run`'s argv; `randomSeed` supplies the default seed (injectable for tests). */
 export function parseRunOptions(argv: readonly string[], randomSeed: () => number): RunOptions {
   const { flags } = parseFlags('run', argv, RUN_FLAGS);
@@ -120,8 +158,15 @@ export function parseRunOptions(argv: readonly string[], randomSeed: () => numbe
     faults: flags.fault ?? [],
     isJson: flags.json ?? false,
     runTimeoutMs: 1000 * (flags['run-timeout'] === undefined ? 900 : integerFlag('run', 'run-timeout', flags['run-timeout'], 1, 86_400)),
+    isFailOnRegression: flags['fail-on-regression'] ?? false,
+    retries: flags.retries === undefined ? 0 : integerFlag('run', 'retries', flags.retries, 0, 10),
     help: flags.help ?? false,
   };
+  const profile = parseProfile(flags.profile);
+  if (profile !== undefined) options.profile = profile;
+  if (flags.baseline !== undefined) options.baseline = flags.baseline;
+  const shard = parseShard('run', flags.shard);
+  if (shard !== undefined) options.shard = shard;
   if (flags.smp !== undefined) options.smp = flags.smp;
   if (flags.lwm2m !== undefined) options.lwm2m = flags.lwm2m;
   if (flags.endpoint !== undefined) options.endpoint = flags.endpoint;

@@ -21,6 +21,7 @@ import {
 import { junitFileName, renderJUnit } from '../reporting/junit.ts';
 import type { CliIo } from './args.ts';
 import type { ChildJob } from './run-child.ts';
+import { type CaseEvent, parseCaseEvent } from './run-progress.ts';
 import { casesForProtocols } from './run-selection.ts';
 import { completeRecordsWithAllure, type TargetRunResult } from './run-target.ts';
 import type { TargetRunPlan } from './run-targets.ts';
@@ -40,25 +41,30 @@ export interface ParallelRunContext {
   loadProblems?: readonly string[];
   /** Hard bound on a child's life (default: the run timeout plus a grace period). */
   childBoundMs?: number;
+  /** Told of each case a plan's process finished. */
+  onCase?: (index: number, event: CaseEvent) => void;
+  /** Told when a plan's process starts (an interrupted run reports the started ones). */
+  onStart?: (index: number) => void;
+  /** True once the run is stopping: no further plan is started. */
+  isStopping?: () => boolean;
 }
 
 function tsxLoader(): string {
   return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 }
 
-/** Forward a child's output line by line, so lines of two children never interleave mid-line. */
-function lineForwarder(write: (text: string) => void): { push: (chunk: Buffer) => void; flush: () => void } {
+/** Hand a child's output on line by line, so lines of two children never interleave mid-line. */
+function lineForwarder(onLine: (line: string) => void): { push: (chunk: Buffer) => void; flush: () => void } {
   let pending = '';
   return {
     push(chunk) {
       pending += chunk.toString('utf8');
-      const end = pending.lastIndexOf('\n');
-      if (end < 0) return;
-      write(pending.slice(0, end + 1));
-      pending = pending.slice(end + 1);
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) onLine(`${line}\n`);
     },
     flush() {
-      if (pending) write(`${pending}\n`);
+      if (pending) onLine(`${pending}\n`);
       pending = '';
     },
   };
@@ -74,27 +80,35 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
-/** Process groups of running children, killed if this process is interrupted. */
+/** Process groups of running children. */
 const liveGroups = new Set<number>();
 
-function onInterrupt(signal: NodeJS.Signals): void {
+/**
+ * Kill every running target process with its process group, at once (SIGKILL: a worker stuck in
+ * a busy loop ignores anything gentler). `run` calls it on SIGINT/SIGTERM before writing the
+ * partial reports from the journals; the children live in their own groups, so a terminal's
+ * Ctrl+C reaches only the CLI process.
+ */
+export function killLiveTargetProcesses(): void {
   for (const pid of liveGroups) killGroup(pid);
-  process.off('SIGINT', onInterrupt);
-  process.off('SIGTERM', onInterrupt);
-  process.kill(process.pid, signal);
 }
 
-function spawnChild(jobFile: string, io: CliIo, boundMs: number): Promise<string> {
+/** Where a child's output goes: case events to `onCase`, other lines to `io`. */
+function childOutput(io: CliIo, onCase: ((e: CaseEvent) => void) | undefined): (line: string) => void {
+  return (line) => {
+    const event = parseCaseEvent(line.trimEnd());
+    if (event === undefined) io.stdout(line);
+    else onCase?.(event);
+  };
+}
+
+function spawnChild(jobFile: string, io: CliIo, boundMs: number, onCase?: (e: CaseEvent) => void): Promise<string> {
   return new Promise((done) => {
     // Own process group: a worker stuck in a busy loop ignores everything but SIGKILL, and must
     // die with its target run rather than outlive the CLI.
     const child = spawn(process.execPath, ['--import', tsxLoader(), CHILD_ENTRY, jobFile], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     if (child.pid !== undefined) liveGroups.add(child.pid);
-    if (liveGroups.size === 1) {
-      process.on('SIGINT', onInterrupt);
-      process.on('SIGTERM', onInterrupt);
-    }
-    const out = lineForwarder(io.stdout);
+    const out = lineForwarder(childOutput(io, onCase));
     const err = lineForwarder(io.stderr);
     child.stdout.on('data', out.push);
     child.stderr.on('data', err.push);
@@ -107,10 +121,6 @@ function spawnChild(jobFile: string, io: CliIo, boundMs: number): Promise<string
       clearTimeout(timer);
       killGroup(child.pid);
       if (child.pid !== undefined) liveGroups.delete(child.pid);
-      if (liveGroups.size === 0) {
-        process.off('SIGINT', onInterrupt);
-        process.off('SIGTERM', onInterrupt);
-      }
       out.flush();
       err.flush();
       done(isKilled ? `target process killed after ${Math.round(boundMs / 1000)} s` : `target process ended with ${signal ?? `code ${code}`}`);
@@ -131,7 +141,7 @@ function salvage(plan: TargetRunPlan, ctx: ParallelRunContext, reason: string): 
   return { summary, records, startedAt };
 }
 
-async function runOne(plan: TargetRunPlan, ctx: ParallelRunContext, io: CliIo): Promise<TargetRunResult> {
+async function runOne(plan: TargetRunPlan, index: number, ctx: ParallelRunContext, io: CliIo): Promise<TargetRunResult> {
   const jobFile = join(ctx.outDir, '.journal', `${plan.key}.job.json`);
   const resultFile = join(ctx.outDir, '.journal', `${plan.key}.result.json`);
   rmSync(resultFile, { force: true });
@@ -146,7 +156,7 @@ async function runOne(plan: TargetRunPlan, ctx: ParallelRunContext, io: CliIo): 
     resultFile,
   };
   writeJsonAtomic(jobFile, job);
-  const ending = await spawnChild(jobFile, io, ctx.childBoundMs ?? ctx.runTimeoutMs + CHILD_GRACE_MS);
+  const ending = await spawnChild(jobFile, io, ctx.childBoundMs ?? ctx.runTimeoutMs + CHILD_GRACE_MS, (e) => ctx.onCase?.(index, e));
   try {
     return JSON.parse(readFileSync(resultFile, 'utf8')) as TargetRunResult;
   } catch {
@@ -171,7 +181,9 @@ export async function executeTargetRunsInParallel(
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let i = next++; i < plans.length; i = next++) {
-      const result = await runOne(plans[i]!, ctx, io);
+      if (ctx.isStopping?.()) return;
+      ctx.onStart?.(i);
+      const result = await runOne(plans[i]!, i, ctx, io);
       results[i] = result;
       onDone(i, result);
     }

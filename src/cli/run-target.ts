@@ -67,7 +67,8 @@ type Identity = { [key: string]: JsonValue };
 
 type Timing = NonNullable<TargetSummary['timing']>;
 
-function readSessionInfo(path: string): { identity: Identity; capabilities: string[]; timing?: Timing } {
+/** What the worker wrote about the session (identity, capabilities, timing); empty when nothing was written. */
+export function readSessionInfo(path: string): { identity: Identity; capabilities: string[]; timing?: Timing } {
   try {
     if (!existsSync(path)) return { identity: {}, capabilities: [] };
     const info = JSON.parse(readFileSync(path, 'utf8')) as { identity?: unknown; capabilities?: unknown; params?: unknown; smpVersions?: unknown; timing?: unknown };
@@ -100,19 +101,30 @@ async function runWithTarget(plan: TargetRunPlan, ctx: TargetRunContext, collect
       resultsDir: join(ctx.outDir, 'allure-results'),
       target: { name: plan.target.name, transport: plan.transport },
       environmentInfo: { node: process.version, seed: String(plan.seed) },
+      ...(plan.requiredCapabilities ? { requiredCapabilities: plan.requiredCapabilities } : {}),
     });
     // Only the suites of the run's protocols load, and only its selected cases run.
     const pattern = testNamePatternFor(ctx.selected.map((c) => c.id));
     // A project without per-protocol suite folders loads every suite file (the pattern still selects).
     const folders = suiteFoldersFor(plan.protocols).filter((f) => existsSync(join(ctx.root, f)));
     const files = folders.length > 0 ? { files: folders } : {};
-    const end = await runConformanceProject({ root: ctx.root, pattern, ...files, reporters: [sessionInfoInjector(), collector, allure], timeoutMs: ctx.runTimeoutMs });
+    const extras = {
+      ...(plan.retries !== undefined ? { retry: plan.retries } : {}),
+      ...(plan.shard !== undefined ? { shard: plan.shard, blobFile: shardBlobFile(ctx.outDir, plan) } : {}),
+    };
+    const end = await runConformanceProject({ root: ctx.root, pattern, ...files, reporters: [sessionInfoInjector(), collector, allure], timeoutMs: ctx.runTimeoutMs, extras });
     return end.problems.length > 0 ? end.problems.join('; ') : undefined;
   } finally {
     restoreEnv(RUN_TARGET_ENV, saved.target);
     restoreEnv(SESSION_INFO_FILE_ENV, saved.info);
     await bounded(started.stop(), 15_000, 'stopping the target').catch(() => undefined);
   }
+}
+
+/** Where a shard keeps vitest's blob report of a target run (`merge` replays it). */
+export function shardBlobFile(outDir: string, plan: Pick<TargetRunPlan, 'key' | 'shard'>): string {
+  const shard = plan.shard ? `${plan.shard.index}-of-${plan.shard.count}` : 'whole';
+  return join(outDir, 'blobs', plan.key, `shard-${shard}.blob`);
 }
 
 function restoreEnv(name: string, value: string | undefined): void {
@@ -159,9 +171,13 @@ export async function executeTargetRun(plan: TargetRunPlan, given: TargetRunCont
     root: ctx.root,
     journal: join(journalDir, `${plan.key}.jsonl`),
     onCase: (r) => ctx.onCase?.(plan, r),
+    onlyIds: ctx.selected.map((c) => c.id),
+    ...(plan.requiredCapabilities ? { requiredCapabilities: plan.requiredCapabilities } : {}),
   });
   const runError = await runWithTarget(plan, ctx, collector, sessionFile);
-  const records = completeRecordsWithAllure(ctx.selected, collector.records, `not run: ${runError ?? 'no result reported'}`, ctx.outDir, plan);
+  // A shard answers only for the cases in its own files.
+  const selected = plan.shard ? ctx.selected.filter((c) => collector.collectedIds.has(c.id)) : ctx.selected;
+  const records = completeRecordsWithAllure(selected, collector.records, `not run: ${runError ?? 'no result reported'}`, ctx.outDir, plan);
   markAllureCrashes(join(ctx.outDir, 'allure-results'), records);
   const problems = [...(ctx.loadProblems ?? []).map((p) => `suite file failed to load: ${p}`), ...(runError !== undefined ? [runError] : [])];
   const error = problems.length > 0 ? problems.join('; ') : undefined;

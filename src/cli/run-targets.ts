@@ -47,6 +47,12 @@ export interface TargetRunPlan {
   protocols: TargetProtocol[];
   /** Enabler version of the simulated LwM2M client (an LwM2M run of a `sim` target). */
   lwm2mVersion?: SimLwm2mVersion;
+  /** Rerun a failed case up to this many times (`run --retries`); default none. */
+  retries?: number;
+  /** The certify profile's required capabilities: a case skipped for want of one fails. */
+  requiredCapabilities?: string[];
+  /** Run only this shard of the suite files (vitest's `shard`), and keep a blob report for `merge`. */
+  shard?: { index: number; count: number };
 }
 
 /** Endpoint names of the simulated LwM2M client, as the Zephyr sample's native_sim builds register. */

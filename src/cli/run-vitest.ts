@@ -15,17 +15,38 @@ const QUIET: Reporter = {};
 const CLOSE_BOUND_MS = 15_000;
 const CANCEL_BOUND_MS = 5_000;
 
-async function openVitest(root: string, reporters: Reporter[], testNamePattern?: RegExp): Promise<Vitest> {
+/** What a run adds to vitest's options: retries, a shard, a blob report, blobs to merge. */
+export interface VitestRunExtras {
+  /** vitest `retry`: rerun a failed test up to this many times. */
+  retry?: number;
+  /** vitest `shard`: only this part of the test files. */
+  shard?: { index: number; count: number };
+  /** Also write vitest's blob report here (the input of `merge`). */
+  blobFile?: string;
+  /** Replay the blob reports in this folder instead of running (vitest `mergeReports`). */
+  mergeReports?: string;
+}
+
+type VitestReporterEntry = Reporter | [string, Record<string, unknown>];
+
+/** Open vitest on the `conformance` project of `root`. */
+export async function openVitest(root: string, reporters: Reporter[], testNamePattern?: RegExp, extras: VitestRunExtras = {}): Promise<Vitest> {
   // Loaded here, not at the top: vitest's node API is most of `run`'s start-up (`run --help` needs none of it).
   const { createVitest } = await import('vitest/node');
+  const all: VitestReporterEntry[] = reporters.length > 0 ? [...reporters] : [QUIET];
+  if (extras.blobFile !== undefined) all.push(['blob', { outputFile: extras.blobFile }]);
   return createVitest('test', {
     root,
     config: resolve(root, 'vitest.config.ts'),
     project: ['conformance'],
     watch: false,
     passWithNoTests: true,
-    reporters: reporters.length > 0 ? reporters : [QUIET],
+    // vitest takes reporter objects and [name, options] pairs alike.
+    reporters: all as Reporter[],
     ...(testNamePattern ? { testNamePattern } : {}),
+    ...(extras.retry !== undefined && extras.retry > 0 ? { retry: extras.retry } : {}),
+    ...(extras.shard !== undefined ? { shard: `${extras.shard.index}/${extras.shard.count}` } : {}),
+    ...(extras.mergeReports !== undefined ? { mergeReports: extras.mergeReports } : {}),
   });
 }
 
@@ -90,8 +111,9 @@ export async function runConformanceProject(options: {
   files?: readonly string[];
   reporters: Reporter[];
   timeoutMs: number;
+  extras?: VitestRunExtras;
 }): Promise<ConformanceRunEnd> {
-  const vitest = await openVitest(options.root, options.reporters, options.pattern);
+  const vitest = await openVitest(options.root, options.reporters, options.pattern, options.extras);
   let timer: NodeJS.Timeout | undefined;
   try {
     const done = vitest.start(options.files ? [...options.files] : undefined).then(

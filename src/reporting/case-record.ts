@@ -46,5 +46,7 @@ export function toCaseSummary(record: CaseRecord): CaseSummary {
   };
   if (record.seed !== undefined) out.seed = record.seed;
   if (record.counterexample !== undefined) out.counterexample = record.counterexample;
+  if (record.flaky === true) out.flaky = true;
+  if (record.attempts !== undefined && record.attempts > 1) out.attempts = record.attempts;
   return out;
 }

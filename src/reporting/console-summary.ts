@@ -1,6 +1,6 @@
 /** The short table printed at the end of `run`: totals per target, then each failing case. */
 import { OUTCOME_TAG } from './allure-labels.ts';
-import { isFailing, OUTCOME_CLASSES, type OutcomeClass, type RunSummary } from './summary.ts';
+import { flakyCases, isFailing, OUTCOME_CLASSES, type OutcomeClass, type RunSummary } from './summary.ts';
 
 const MESSAGE_WIDTH = 110;
 
@@ -73,12 +73,18 @@ export function renderConsoleSummary(summary: RunSummary): string {
   const classes = OUTCOME_CLASSES.filter((o) => !RARE_CLASSES.includes(o) || summary.targets.some((t) => (t.totals[o] ?? 0) > 0));
   const header = ['target', 'transport', ...classes.map((o) => OUTCOME_TAG[o])];
   const rows = summary.targets.map((t) => [t.name, t.transport, ...classes.map((o) => String(t.totals[o] ?? 0))]);
-  const lines = [`mgmt-conformance: ${summary.targets.length} target run(s) in ${(summary.durationMs / 1000).toFixed(1)} s, seed ${summary.seed}`];
+  const lines = [`mgmt-conformance: ${summary.targets.length} target run(s) in ${(summary.durationMs / 1000).toFixed(1)} s, seed ${summary.seed}${summary.profile ? `, profile ${summary.profile}` : ''}${summary.shard ? `, shard ${summary.shard}` : ''}`];
   const crashes = crashLines(summary);
   if (crashes.length > 0) lines.push('', 'DEVICE CRASHED:', ...crashes, '');
   lines.push(...table([header, ...rows]));
   const failing = summary.targets.flatMap(failingLines);
   if (failing.length > 0) lines.push('', 'Failing:', ...failing);
   else lines.push('', crashes.length > 0 ? 'No failures besides the crash(es) above.' : 'No failures.');
+  const flaky = flakyCases(summary);
+  if (flaky.length > 0) lines.push('', `Flaky (failed, then passed on a retry): ${flaky.length}`, ...flaky.map((f) => `  ${f.target}  ${f.id}  passed on attempt ${f.attempts}`));
+  if (summary.interrupted === true) {
+    const done = summary.targets.reduce((n, t) => n + t.cases.length, 0);
+    lines.push('', `Interrupted by ${summary.interruptedBy ?? 'a signal'}: the reports hold the ${done} case(s) finished before it.`);
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -42,6 +42,10 @@ function target(d: TargetDiff): string[] {
     lines.push(`  footprint growth (${d.footprintGrowth.length}):`);
     for (const f of d.footprintGrowth) lines.push(`    ${clean(f.name)} ${f.region}: ${f.baselineBytes} -> ${f.currentBytes} bytes (+${f.growthBytes})`);
   }
+  if (d.flaky.length > 0) {
+    lines.push(`  flaky, passed on a retry (${d.flaky.length}; not counted as a regression):`);
+    for (const f of d.flaky) lines.push(`    ${f.id}  passed on attempt ${f.attempts}${f.baseline ? ` (baseline: ${f.baseline})` : ''}  ${clean(f.title)}`);
+  }
   return [`${clean(d.target)}:`, ...(lines.length > 0 ? lines : ['  no change'])];
 }
 

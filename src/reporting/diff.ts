@@ -79,6 +79,17 @@ export interface TargetDiff {
   removed: CaseOnlyIn[];
   timingRegressions: TimingRegression[];
   footprintGrowth: FootprintGrowth[];
+  /** Cases of the current run that failed first and passed on a retry: reported apart, not a regression. */
+  flaky: FlakyCase[];
+}
+
+/** A case that passed only on a retry in the current run. */
+export interface FlakyCase {
+  id: string;
+  title: string;
+  attempts: number;
+  /** Its outcome in the baseline, when the baseline has it. */
+  baseline?: OutcomeClass;
 }
 
 /** The whole comparison. */
@@ -138,10 +149,10 @@ function footprintGrowth(before: readonly FootprintRow[], after: readonly Footpr
   return out;
 }
 
-function caseChanges(baseline: SummaryTarget, current: SummaryTarget, o: DiffOptions): Omit<TargetDiff, 'target' | 'footprintGrowth' | 'newCrashes'> {
+function caseChanges(baseline: SummaryTarget, current: SummaryTarget, o: DiffOptions): Omit<TargetDiff, 'target' | 'footprintGrowth' | 'newCrashes' | 'flaky'> {
   const then = new Map(baseline.cases.map((c) => [c.id, c]));
   const now = new Map(current.cases.map((c) => [c.id, c]));
-  const out: Omit<TargetDiff, 'target' | 'footprintGrowth' | 'newCrashes'> = { newFailures: [], fixed: [], newlyUnsupported: [], added: [], removed: [], timingRegressions: [] };
+  const out: Omit<TargetDiff, 'target' | 'footprintGrowth' | 'newCrashes' | 'flaky'> = { newFailures: [], fixed: [], newlyUnsupported: [], added: [], removed: [], timingRegressions: [] };
   for (const after of current.cases) {
     const before = then.get(after.id);
     if (before === undefined) {
@@ -168,10 +179,27 @@ function newCrashes(baseline: SummaryTarget, current: SummaryTarget): NewCrash[]
   return crashes.filter((c) => !before.has(c.caseId)).map((c) => ({ caseId: c.caseId, cause: c.cause, reproducer: c.reproducer, blockedCases: blocked(c.caseId) }));
 }
 
+/** Cases of the current run that failed, then passed on a retry, with their baseline outcome. */
+function flakyCases(baseline: SummaryTarget, current: SummaryTarget): FlakyCase[] {
+  const then = new Map(baseline.cases.map((c) => [c.id, c]));
+  return current.cases
+    .filter((c) => c.flaky === true)
+    .map((c) => {
+      const before = then.get(c.id);
+      return { id: c.id, title: c.title, attempts: c.attempts ?? 2, ...(before ? { baseline: before.outcome } : {}) };
+    });
+}
+
 /** Compare one target of the baseline with the same target of the current run. */
 export function diffTarget(baseline: SummaryTarget, current: SummaryTarget, options: Partial<DiffOptions> = {}): TargetDiff {
   const o = { ...DEFAULT_DIFF_OPTIONS, ...options };
-  return { target: keyOf(current), newCrashes: newCrashes(baseline, current), ...caseChanges(baseline, current, o), footprintGrowth: footprintGrowth(baseline.footprint ?? [], current.footprint ?? []) };
+  return {
+    target: keyOf(current),
+    newCrashes: newCrashes(baseline, current),
+    ...caseChanges(baseline, current, o),
+    footprintGrowth: footprintGrowth(baseline.footprint ?? [], current.footprint ?? []),
+    flaky: flakyCases(baseline, current),
+  };
 }
 
 /** True when a target comparison holds anything that counts as a regression. */

@@ -12,6 +12,7 @@ export { checkSummary, SUMMARY_SCHEMA_V1 } from './summary-schema.ts';
 export {
   buildTargetSummary,
   emptyTotals,
+  flakyCases,
   isFailing,
   LEVELS,
   OUTCOME_CLASSES,

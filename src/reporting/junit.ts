@@ -4,7 +4,8 @@
  * outcome classes need their own mapping (a broken case is an <error>, not a <failure>; a
  * non-strict pass keeps its warning), and a target whose run died still gets a file naming why.
  * Outcome mapping: fail → <failure>, broken → <error>, unsupported → <skipped>; non-strict and
- * informational pass, with their message in <system-out>.
+ * informational pass, with their message in <system-out>; a flaky case (failed, then passed on a
+ * retry) passes with `flaky`/`attempts` properties and a <system-out> note.
  */
 import type { CaseRecord } from './case-record.ts';
 import { oneLine } from './console-summary.ts';
@@ -84,7 +85,7 @@ function verdictBody(c: CaseRecord): string {
     case 'informational':
       return msg ? `<system-out>${escapeXml(`${c.outcome}: ${c.message}`)}</system-out>` : '';
     case 'pass':
-      return '';
+      return c.flaky === true ? `<system-out>${escapeXml(`flaky: passed on attempt ${c.attempts ?? 2} after failing`)}</system-out>` : '';
   }
 }
 
@@ -99,6 +100,8 @@ function testcase(c: CaseRecord, target: JUnitTarget): string {
   ];
   if (c.seed !== undefined) props.push(property('seed', String(c.seed)));
   if (c.counterexample !== undefined) props.push(property('counterexample', c.counterexample));
+  if (c.flaky === true) props.push(property('flaky', 'true'));
+  if (c.attempts !== undefined && c.attempts > 1) props.push(property('attempts', String(c.attempts)));
   const classname = escapeXml(c.suite || c.protocol);
   return [
     `    <testcase name="${escapeXml(junitTestName(c))}" classname="${classname}" time="${seconds(c.durationMs)}">`,

@@ -34,6 +34,8 @@ const caseSchema: JsonSchema = {
     spec: { type: 'string' },
     seed: { type: 'integer' },
     counterexample: { type: 'string' },
+    flaky: { type: 'boolean' },
+    attempts: { type: 'integer', minimum: 1 },
   },
 };
 
@@ -115,6 +117,10 @@ export const SUMMARY_SCHEMA_V1: JsonSchema = {
     durationMs: duration,
     seed: { type: 'integer' },
     targets: { type: 'array', items: targetSchema },
+    profile: { type: 'string', minLength: 1 },
+    interrupted: { type: 'boolean' },
+    interruptedBy: { type: 'string' },
+    shard: { type: 'string', pattern: '^[1-9][0-9]*/[1-9][0-9]*$' },
   },
 };
 

@@ -39,6 +39,10 @@ export interface CaseSummary {
   seed?: number;
   /** Property cases: the shrunk counterexample, printed. */
   counterexample?: string;
+  /** Failed first, passed on a retry (`run --retries N`): reported apart from steady passes. */
+  flaky?: boolean;
+  /** How many times the case ran, when more than once (retries). */
+  attempts?: number;
 }
 
 /** One outgoing frame of a crash's reproducer: exact bytes, and what they decode to. */
@@ -110,6 +114,14 @@ export interface RunSummary {
   durationMs: number;
   seed: number;
   targets: TargetSummary[];
+  /** The run profile (`port`, `certify`, `nightly`), when one was chosen. */
+  profile?: string;
+  /** The run was stopped by a signal: `targets` hold only the cases finished before it. */
+  interrupted?: boolean;
+  /** Which signal stopped it (`SIGINT`, `SIGTERM`). */
+  interruptedBy?: string;
+  /** One shard of a sharded run (`1/2`); absent on a whole or merged run. */
+  shard?: string;
 }
 
 /** A zero count for every outcome class. */
@@ -127,6 +139,11 @@ export function totalsOf(cases: readonly Pick<CaseSummary, 'outcome'>[]): Totals
 /** True when the outcome makes the run fail (exit code 1). */
 export function isFailing(outcome: OutcomeClass): boolean {
   return outcome === 'fail' || outcome === 'broken' || outcome === 'crash';
+}
+
+/** Cases that failed first and passed on a retry, as `name/transport id` pairs. */
+export function flakyCases(summary: Pick<RunSummary, 'targets'>): { target: string; id: string; attempts: number }[] {
+  return summary.targets.flatMap((t) => t.cases.filter((c) => c.flaky === true).map((c) => ({ target: `${t.name}/${t.transport}`, id: c.id, attempts: c.attempts ?? 2 })));
 }
 
 /** True when any target has a failing case or a target-level error. */

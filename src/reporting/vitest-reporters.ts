@@ -7,12 +7,13 @@
 import { relative } from 'node:path';
 import AllureVitestReporter from 'allure-vitest/reporter';
 import type { RunnerTask } from 'vitest';
-import type { Reporter, TestCase } from 'vitest/node';
+import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { allureMetadataFor } from './allure-labels.ts';
 import { evidenceMessages, readEvidence } from './allure-evidence.ts';
 import { appendJsonLine } from './atomic-write.ts';
 import { caseRecordFromTest, conformanceMeta, type FinishedTest } from './case-from-test.ts';
 import type { CaseRecord } from './case-record.ts';
+import { certifyFailureMessage, certifyRecord } from './required-capabilities.ts';
 
 /** Target name and transport of a run, as shown in reports. */
 export interface ReportTarget {
@@ -41,14 +42,30 @@ export function finishedFromTestCase(testCase: TestCase, root: string): Finished
 /** Collects one `CaseRecord` per finished test and appends each to a JSON-lines journal. */
 export class CaseCollector implements Reporter {
   readonly records: CaseRecord[] = [];
+  /** Ids of every test in the files this run collected (a shard collects only its files). */
+  readonly collectedIds = new Set<string>();
   readonly #root: string;
   readonly #journal: string | undefined;
   readonly #onCase: ((record: CaseRecord) => void) | undefined;
+  readonly #required: readonly string[];
+  readonly #onlyIds: ReadonlySet<string> | undefined;
 
-  constructor(options: { root: string; journal?: string; onCase?: (record: CaseRecord) => void }) {
+  /**
+   * `requiredCapabilities`: the certify profile's list (see ./required-capabilities.ts);
+   * `onlyIds`: the selected cases (vitest reports the ones its name pattern left out as skipped).
+   */
+  constructor(options: { root: string; journal?: string; onCase?: (record: CaseRecord) => void; requiredCapabilities?: readonly string[]; onlyIds?: Iterable<string> }) {
     this.#root = options.root;
+    this.#onlyIds = options.onlyIds !== undefined ? new Set(options.onlyIds) : undefined;
     this.#journal = options.journal;
     this.#onCase = options.onCase;
+    this.#required = options.requiredCapabilities ?? [];
+  }
+
+  onTestModuleCollected(module: TestModule): void {
+    for (const test of module.children.allTests()) {
+      this.collectedIds.add(caseRecordFromTest({ ...finishedFromTestCase(test, this.#root), state: 'passed', errors: [] }).id);
+    }
   }
 
   onTestCaseResult(testCase: TestCase): void {
@@ -57,7 +74,16 @@ export class CaseCollector implements Reporter {
     // "unsupported", and the ones never started as pending; leave both out so the caller marks them
     // broken with the real reason.
     if (finished.state === 'pending' || (finished.state === 'skipped' && finished.note === CANCELLED_NOTE)) return;
-    const record = caseRecordFromTest(finished);
+    const record = certifyRecord(caseRecordFromTest(finished), this.#required);
+    if (this.#onlyIds !== undefined && !this.#onlyIds.has(record.id)) return;
+    // Retries (`run --retries N`): vitest reruns a failed test in place; the kit rewrites the
+    // case's metadata on every attempt, so the record is the last attempt's, marked when it only
+    // passed on a retry.
+    const diagnostic = testCase.diagnostic();
+    if (diagnostic !== undefined && diagnostic.retryCount > 0) {
+      record.attempts = diagnostic.retryCount + 1;
+      if (diagnostic.flaky) record.flaky = true;
+    }
     this.records.push(record);
     if (this.#journal) appendJsonLine(this.#journal, record);
     this.#onCase?.(record);
@@ -99,8 +125,10 @@ export function allureCategories(): { name: string; matchedStatuses: ('failed' |
  */
 export class ConformanceAllureReporter extends AllureVitestReporter {
   readonly #target: ReportTarget;
+  readonly #required: readonly string[];
 
-  constructor(options: { resultsDir: string; target: ReportTarget; environmentInfo?: Record<string, string> }) {
+  /** `requiredCapabilities`: the certify profile's list; a case skipped for want of one is written as failed. */
+  constructor(options: { resultsDir: string; target: ReportTarget; environmentInfo?: Record<string, string>; requiredCapabilities?: readonly string[] }) {
     super({
       resultsDir: options.resultsDir,
       // allure's Status is a string enum; these strings are its values.
@@ -108,6 +136,7 @@ export class ConformanceAllureReporter extends AllureVitestReporter {
       environmentInfo: options.environmentInfo ?? {},
     });
     this.#target = options.target;
+    this.#required = options.requiredCapabilities ?? [];
   }
 
   override handleTask(task: RunnerTask): void {
@@ -116,9 +145,22 @@ export class ConformanceAllureReporter extends AllureVitestReporter {
       // later from its record, as broken; allure-vitest would write it without a status.
       const r = task.result as { state?: string; note?: unknown } | undefined;
       if (r?.note === CANCELLED_NOTE || (task.mode !== 'skip' && (r === undefined || r.state === 'run' || r.state === 'queued'))) return;
+      this.#applyRequired(task);
       this.#decorate(task);
     }
     super.handleTask(task);
+  }
+
+  /** Certify profile: a skip for want of a required capability becomes a failed check. */
+  #applyRequired(task: RunnerTask): void {
+    const r = task.result as { state?: string; note?: unknown } | undefined;
+    if (this.#required.length === 0 || r?.state !== 'skip' || typeof r.note !== 'string' || task.result === undefined) return;
+    const message = certifyFailureMessage(r.note, this.#required);
+    if (message === undefined) return;
+    task.mode = 'run';
+    task.result = { ...task.result, state: 'fail', errors: [{ name: 'AssertionError', message }] };
+    const conformance = conformanceMeta(task.meta);
+    if (Object.keys(conformance).length > 0) Object.assign(conformance, { outcome: 'fail', message });
   }
 
   #decorate(task: RunnerTask): void {
@@ -128,6 +170,8 @@ export class ConformanceAllureReporter extends AllureVitestReporter {
     meta['conformanceAllure'] = true;
     const record = caseRecordFromTest(finishedFromTask(task));
     const m = allureMetadataFor(record, this.#target);
+    const retries = (task.result as { retryCount?: number } | undefined)?.retryCount ?? 0;
+    if (retries > 0 && task.result?.state === 'pass') m.labels.push({ name: 'tag', value: 'flaky' });
     const evidence = readEvidence(conformance['evidence']);
     const dropped = typeof conformance['evidenceDropped'] === 'number' ? conformance['evidenceDropped'] : 0;
     const own = Array.isArray(meta['allureRuntimeMessages']) ? (meta['allureRuntimeMessages'] as unknown[]) : [];

@@ -68,7 +68,7 @@ describe('run against the fixture project', { timeout: 120_000 }, () => {
     expect(target?.totals).toEqual({ pass: 4, fail: 0, nonStrict: 1, informational: 1, unsupported: 1, broken: 0 });
     expect(target?.identity).toMatchObject({ os: { kernel: 'fixture' }, mcumgrParams: { bufSize: 2048 } });
     expect(target?.capabilities).toEqual(['smp.os.echo']);
-    expect(target?.cases.find((c) => c.id === 'FIX-IMG-001')?.message).toBe('capability smp.img.upload missing');
+    expect(target?.cases.find((c) => c.id === 'FIX-IMG-001')?.message).toBe('target smp lacks smp.img.upload (img group answered rc 8)');
     const junit = parseXml(readFileSync(join(out, 'junit-smp.xml'), 'utf8'));
     expect(findAll(junit, 'testcase').map((t) => t.attributes.name)).toContain('[FIX-OS-001] echo answers');
   });

@@ -19,29 +19,45 @@ function plan(key: string, faults: string[]): TargetRunPlan {
   return { key, target, transport: 'udp', faults, isStrict: false, seed: 3, protocols: ['smp'] };
 }
 
-describe('parallel target runs', { timeout: 120_000 }, () => {
+describe('parallel target runs', { timeout: 180_000 }, () => {
   it('runs each plan in its own process and kills one that outlives its bound', async () => {
     const { cases } = await collectConformanceCases(root);
-    let out = '';
+    const events: string[] = [];
+    const started: number[] = [];
+    const startedAt = new Map<number, number>();
+    const doneAt = new Map<number, number>();
     const done: string[] = [];
     const results = await executeTargetRunsInParallel(
       [plan('quick', []), plan('stuck', ['hang'])],
-      { selected: cases, root, outDir: work, runTimeoutMs: 60_000, isJson: false, childBoundMs: 12_000 },
-      { stdout: (t) => (out += t), stderr: () => undefined },
-      (i, r) => done.push(`${i}:${r.summary.name}`),
+      {
+        selected: cases,
+        root,
+        outDir: work,
+        runTimeoutMs: 60_000,
+        isJson: false,
+        childBoundMs: 40_000,
+        onStart: (i) => started.push(i) && startedAt.set(i, Date.now()),
+        onCase: (i, e) => events.push(`${i} ${e.outcome} ${e.id}`),
+      },
+      { stdout: () => undefined, stderr: () => undefined },
+      (i, r) => done.push(`${i}:${r.summary.name}`) && doneAt.set(i, Date.now()),
       2,
     );
     expect(done.sort()).toEqual(['0:quick', '1:stuck']);
     const [quick, stuck] = results;
     expect(quick!.summary.error).toBeUndefined();
     expect(quick!.summary.totals.pass).toBe(4);
-    expect(out).toMatch(/^ {2}pass {10}quick {2}FIX-OS-001 {2}echo answers$/m);
-    expect(stuck!.summary.error).toBe('target process killed after 12 s');
+    // One process per plan, at the same time: the second started before the first had finished.
+    expect(started.sort()).toEqual([0, 1]);
+    expect(startedAt.get(1)!).toBeLessThan(doneAt.get(0)!);
+    expect(events).toContain('0 pass FIX-OS-001');
+    expect(events).toContain('1 unsupported FIX-IMG-001');
+    expect(stuck!.summary.error).toBe('target process killed after 40 s');
     const hung = stuck!.summary.cases.find((c) => c.id === 'FIX-IMG-002');
-    expect(hung).toMatchObject({ outcome: 'broken', message: 'not run: target process killed after 12 s' });
+    expect(hung).toMatchObject({ outcome: 'broken', message: 'not run: target process killed after 40 s' });
     expect(stuck!.summary.cases).toHaveLength(cases.length);
     expect(existsSync(join(work, 'junit-stuck.xml'))).toBe(true);
-    expect(readFileSync(join(work, 'junit-stuck.xml'), 'utf8')).toContain('target process killed after 12 s');
+    expect(readFileSync(join(work, 'junit-stuck.xml'), 'utf8')).toContain('target process killed after 40 s');
     const allure = readdirSync(join(work, 'allure-results'))
       .filter((f) => f.endsWith('-result.json'))
       .map((f) => JSON.parse(readFileSync(join(work, 'allure-results', f), 'utf8')) as { status: string; parameters: { name: string; value: string }[] });
@@ -58,12 +74,12 @@ describe('parallel target runs', { timeout: 120_000 }, () => {
       const started = Date.now();
       const [result] = await executeTargetRunsInParallel(
         [plan('spin', ['spin'])],
-        { selected: cases, root, outDir: work, runTimeoutMs: 3000, isJson: true },
+        { selected: cases, root, outDir: work, runTimeoutMs: 20_000, isJson: true },
         { stdout: () => undefined, stderr: () => undefined },
         () => undefined,
       );
-      expect(Date.now() - started).toBeLessThan(60_000);
-      expect(result!.summary.error).toMatch(/timed out after 3 s|killed/);
+      expect(Date.now() - started).toBeLessThan(120_000);
+      expect(result!.summary.error).toMatch(/timed out after 20 s|killed/);
       expect(result!.summary.cases.find((c) => c.id === 'FIX-IMG-002')?.outcome).toBe('broken');
       const pid = Number(readFileSync(pidFile, 'utf8'));
       expect(() => process.kill(pid, 0)).toThrow();

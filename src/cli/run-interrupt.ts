@@ -1,0 +1,83 @@
+/**
+ * SIGINT and SIGTERM during `run`: the target processes are killed, and the reports are written
+ * from what finished before the signal (the journal each target run appends a line to per
+ * finished case), so an interrupted run leaves a valid summary.json marked `interrupted`, JUnit
+ * and Allure results for those cases, and says so. Exit status 128 + the signal number.
+ * @see docs/architecture.md "Session and run model"
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildTargetSummary, type CaseRecord, parseJsonLines, toCaseSummary, writeAllureResultFromRecord, writeFileAtomic } from '../reporting/index.ts';
+import { junitFileName, renderJUnit } from '../reporting/junit.ts';
+import { readSessionInfo, type TargetRunResult } from './run-target.ts';
+import type { TargetRunPlan } from './run-targets.ts';
+
+/** The signals a run turns into partial reports. */
+export const INTERRUPT_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/** One of `INTERRUPT_SIGNALS`. */
+export type InterruptSignal = (typeof INTERRUPT_SIGNALS)[number];
+
+/** Exit status of a run stopped by `signal`, as a shell reports it: 130 for SIGINT, 143 for SIGTERM. */
+export function interruptExitCode(signal: InterruptSignal): number {
+  return signal === 'SIGINT' ? 130 : 143;
+}
+
+/**
+ * Call `onSignal` once on the first SIGINT or SIGTERM (a second one while it runs is ignored);
+ * returns the function that removes the handlers.
+ */
+export function onInterrupt(onSignal: (signal: InterruptSignal) => void): () => void {
+  let isHandling = false;
+  const handler = (signal: NodeJS.Signals): void => {
+    if (isHandling) return;
+    isHandling = true;
+    onSignal(signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
+  };
+  for (const s of INTERRUPT_SIGNALS) process.on(s, handler);
+  return () => {
+    for (const s of INTERRUPT_SIGNALS) process.off(s, handler);
+  };
+}
+
+function readJournal(path: string): CaseRecord[] {
+  try {
+    return existsSync(path) ? (parseJsonLines(readFileSync(path, 'utf8')) as CaseRecord[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+function readResult(path: string): TargetRunResult | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as TargetRunResult;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What an interrupted target run leaves: its result file when it got to write one, else the cases
+ * its journal holds (finished before the signal; later ones are left out, not invented), with an
+ * Allure result each (allure-vitest writes only when a run ends) and a JUnit file naming the
+ * interruption.
+ */
+export function interruptedTargetResult(plan: TargetRunPlan, outDir: string, signal: InterruptSignal, selectedCount: number): TargetRunResult {
+  const journalDir = join(outDir, '.journal');
+  const complete = readResult(join(journalDir, `${plan.key}.result.json`));
+  if (complete !== undefined) return complete;
+  const seen = new Set<string>();
+  // One record per case: the last line, should a case have been journaled twice.
+  const records = readJournal(join(journalDir, `${plan.key}.jsonl`))
+    .reverse()
+    .filter((r) => !seen.has(r.id) && seen.add(r.id))
+    .reverse();
+  const target = { name: plan.target.name, transport: plan.transport };
+  for (const r of records) writeAllureResultFromRecord(join(outDir, 'allure-results'), r, target);
+  const error = `interrupted by ${signal} after ${records.length} of ${selectedCount} case(s)`;
+  const info = readSessionInfo(join(journalDir, `${plan.key}.session.json`));
+  const startedAt = new Date().toISOString();
+  const summary = buildTargetSummary({ ...target, identity: info.identity, capabilities: info.capabilities, ...(info.timing ? { timing: info.timing } : {}), cases: records.map(toCaseSummary), error });
+  writeFileAtomic(join(outDir, junitFileName(plan.key)), renderJUnit({ ...target, startedAt, cases: records, error }));
+  return { summary, records, startedAt };
+}
