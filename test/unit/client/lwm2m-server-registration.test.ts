@@ -11,6 +11,7 @@ import { decodeCoap, encodeCoap, type CoapMessage } from '../../../src/codec/coa
 import { CoapOption } from '../../../src/codec/coap/options.ts';
 import { encodeStringValue } from '../../../src/codec/coap/values.ts';
 import { Lwm2mServer, parseListenUri, type Lwm2mServerEvent } from '../../../src/client/lwm2m-server.ts';
+import { listenBind } from '../../../src/client/lwm2m/listen-uri.ts';
 import { ConnectionStringError, RegistrationTimeoutError } from '../../../src/errors.ts';
 import { startLwm2mClientSimulator, type RunningLwm2mClient } from '../../../src/simulator/lwm2m-client/index.ts';
 
@@ -256,8 +257,11 @@ describe('Lwm2mServer registration with the simulated client', () => {
   it('listens on a coap:// URI and refuses others with a clear error', async () => {
     server = await Lwm2mServer.listen('coap://127.0.0.1:0');
     expect(server.address().port).toBeGreaterThan(0);
-    expect(parseListenUri('coap://[::1]')).toEqual({ host: '::1', port: 5683 });
-    expect(() => parseListenUri('coaps://127.0.0.1:5684')).toThrow(ConnectionStringError);
+    expect(parseListenUri('coap://[::1]')).toEqual({ host: '::1', port: 5683, scheme: 'coap' });
+    expect(parseListenUri('coaps://127.0.0.1')).toEqual({ host: '127.0.0.1', port: 5684, scheme: 'coaps' });
+    // coaps:// needs the endpoint's DTLS options, coap:// must have none.
+    expect(() => listenBind('coaps://127.0.0.1:5684', {})).toThrow(ConnectionStringError);
+    expect(() => parseListenUri('http://127.0.0.1:5683')).toThrow(ConnectionStringError);
     expect(() => parseListenUri('coap://localhost:5683')).toThrow(/not an IPv4 or bracketed IPv6 address/);
     expect(() => parseListenUri('coap://127.0.0.1:70000')).toThrow(/above 65535/);
   });
