@@ -157,6 +157,22 @@ class CaseBlockedSignal extends Error {
 }
 
 /** A case not run because the device is dead: it ends `blocked`, naming the case that killed it. */
+/**
+ * The case body, or a broken ending as soon as the crash watch sees the device die: a body waiting
+ * for a notification from a dead device would otherwise run into the test timeout. The body's own
+ * late ending is dropped.
+ */
+async function untilDeviceDies(run: Promise<void>, watch: CaseSession['crashWatch']): Promise<void> {
+  if (!watch) return run;
+  run.catch(() => undefined);
+  await Promise.race([
+    run,
+    watch.death.then((cause) => {
+      throw new CaseBrokenError(`the device died: ${cause}`);
+    }),
+  ]);
+}
+
 async function enactBlocked(meta: ConformanceMeta, vctx: TestContext, deadSince: string, startNs: bigint): Promise<void> {
   meta.outcome = 'blocked';
   meta.message = `device dead since ${deadSince}`;
@@ -201,9 +217,10 @@ export async function runCase(info: CaseInfo, level: Level, meta: ConformanceMet
     mark = evidenceTrace(meta.protocol, session).mark();
     // Stays if the test times out before a verdict: vitest reports the timeout, the meta says why.
     meta.message = 'did not finish (test timeout or run cancelled)';
-    session.crashWatch?.begin();
+    const watch = session.crashWatch;
+    watch?.begin();
     watching = true;
-    await body(createCaseContext(info, session, recorder, vctx.signal), recorder);
+    await untilDeviceDies(body(createCaseContext(info, session, recorder, vctx.signal), recorder), watch);
   } catch (e) {
     error = e;
   }

@@ -79,12 +79,16 @@ export interface CaseCrashWatch {
   /** A case starts: watch for a dead device (process exit, console fault banner) until `settle`. */
   begin(): void;
   /**
+   * Settles with the cause once the watch saw the device die during the current case (never
+   * otherwise): the kit stops waiting for a case body that waits on a dead device.
+   */
+  readonly death: Promise<string>;
+  /**
    * A case ended; `suspect` when it failed or broke (the liveness fence runs then, and when its
    * last frames went unanswered). The crash when the device died during it (recovery tried).
    */
   settle(caseId: string, suspect: boolean): Promise<{ message: string; record: CrashSummary } | undefined>;
 }
-
 
 /** The session as the case kit sees it; `Session` in src/target implements it. */
 export interface CaseSession {

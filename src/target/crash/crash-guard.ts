@@ -83,6 +83,13 @@ function sinceLastAnswer(entries: readonly TraceEntry[]): TraceEntry[] {
   return entries.slice(i + 1).filter((e) => e.direction === 'out');
 }
 
+/** A promise of a death's cause that only the watch settles (never rejected). */
+function deferredCause(): { promise: Promise<string>; resolve: (cause: string) => void } {
+  let resolve: (cause: string) => void = () => undefined;
+  const promise = new Promise<string>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
 /** The crash watch of one session (the case kit's `CaseCrashWatch`). */
 export class CrashGuard {
   readonly #session: GuardedSession;
@@ -95,6 +102,7 @@ export class CrashGuard {
   #noticed: string | undefined;
   #marks: { traces: number[]; console: number } = { traces: [], console: 0 };
   #timer: NodeJS.Timeout | undefined;
+  #died = deferredCause();
 
   private constructor(session: GuardedSession, handling: CrashHandling, places: GuardPlaces, console: ConsoleSource | undefined) {
     this.#session = session;
@@ -116,9 +124,15 @@ export class CrashGuard {
     return this.#deadSince;
   }
 
+  /** Settles with the cause when the watch sees the device die during the current case. */
+  get death(): Promise<string> {
+    return this.#died.promise;
+  }
+
   /** A case starts: mark the traces and the console, and watch the process and console until `settle`. */
   begin(): void {
     this.#noticed = undefined;
+    this.#died = deferredCause();
     this.#marks = { traces: this.#session.traces().map((t) => t.trace.mark()), console: this.#console?.mark() ?? 0 };
     clearInterval(this.#timer);
     this.#timer = setInterval(() => {
@@ -126,6 +140,7 @@ export class CrashGuard {
       const cause = this.#deathSign();
       if (cause === undefined) return;
       this.#noticed = cause;
+      this.#died.resolve(cause);
       void this.#session.abortLinks().catch(() => undefined);
     }, WATCH_POLL_MS);
     this.#timer.unref();

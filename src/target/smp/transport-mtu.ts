@@ -18,6 +18,12 @@ import { ResponseTimeoutError } from '../../errors.ts';
 export const SAFE_FLOOR_PACKET_BYTES = 64;
 /** The search stops when the answered and the dropped size are this close. */
 const SEARCH_STEP_BYTES = 4;
+/**
+ * Serial MTUs tried before the binary search: Zephyr's default `..._UART_MTU`/`..._SHELL_MTU`
+ * (256) and the sizes boards commonly raise it to. Each dropped probe costs a whole response
+ * timeout, so a hit here (the size answered, one byte more dropped) saves most of the search.
+ */
+const LIKELY_MTU_BYTES = [256, 512, 1024] as const;
 
 /** What one probe saw. */
 export interface MtuProbe {
@@ -75,6 +81,19 @@ export async function measureTransportMtu(client: SmpClient, options: { ceilingB
   if (!(await ask(floor))) return { bytes: undefined, source: 'measured', probes };
   let lo = floor;
   let hi = options.ceilingBytes;
+  for (const guess of LIKELY_MTU_BYTES) {
+    if (guess <= lo || guess + 1 >= hi) continue;
+    if (!(await ask(guess))) {
+      hi = guess;
+      break;
+    }
+    lo = guess;
+    if (!(await ask(guess + 1))) {
+      hi = guess + 1;
+      break;
+    }
+    lo = guess + 1;
+  }
   while (hi - lo > SEARCH_STEP_BYTES) {
     const mid = Math.floor((lo + hi) / 2);
     if (await ask(mid)) lo = mid;

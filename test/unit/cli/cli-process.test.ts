@@ -58,7 +58,7 @@ describe('mgmt-conformance CLI (real process)', () => {
   it('unknown command: exit 2, one line', async () => {
     const r = await cli(['frobnicate']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("mgmt-conformance: unknown command 'frobnicate' (commands: run, list, probe, sim, image, reset, targets, footprint, report, diff; see --help)\n");
+    expect(r.stderr).toBe("mgmt-conformance: unknown command 'frobnicate' (commands: run, list, probe, sim, image, reset, targets, footprint, report, replay, merge, diff; see --help)\n");
   });
 
   it('probe over UDP prints what the device says (no enumeration group: one probe per group)', async () => {

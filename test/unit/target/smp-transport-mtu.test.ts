@@ -44,6 +44,20 @@ describe('serial transport MTU discovery', () => {
     expect(mtu.probes?.some((p) => p.seen === 'answered' && p.packetBytes === mtu.bytes)).toBe(true);
   }, 30_000);
 
+  it('finds Zephyr\'s default 256 with two dropped probes (the ceiling and 257), not a whole binary search', async () => {
+    const c = await serialClient({ mtu: 256 });
+    const mtu = await measureTransportMtu(c, { ceilingBytes: 2044, timeoutMs: 800 });
+    expect(mtu.bytes).toBe(256);
+    expect(mtu.probes?.filter((p) => p.seen === 'silent').map((p) => p.packetBytes)).toEqual([2044, 257]);
+  }, 30_000);
+
+  it('finds an MTU that is not a common size by binary search after the guesses', async () => {
+    const c = await serialClient({ mtu: 300 });
+    const mtu = await measureTransportMtu(c, { ceilingBytes: 2044, timeoutMs: 800 });
+    expect(mtu.bytes).toBeGreaterThan(300 - 8);
+    expect(mtu.bytes).toBeLessThanOrEqual(300);
+  }, 60_000);
+
   it('measures Zephyr\'s default 256 on the simulator as started without options (a real pty)', async () => {
     const c = await serialClient({});
     const mtu = await measureTransportMtu(c, { ceilingBytes: 2044, timeoutMs: 800 });
