@@ -6,7 +6,6 @@
 import { resolve } from 'node:path';
 import type { Reporter, Vitest } from 'vitest/node';
 import { caseRecordFromTest, type CaseRecord } from '../reporting/index.ts';
-import { finishedFromTestCase } from '../reporting/vitest-reporters.ts';
 import { collectRegisteredCases } from './collect-cases.ts';
 
 /** The package folder: vitest.config.ts and suites/ live here, whatever the working directory. */
@@ -72,6 +71,8 @@ export async function collectConformanceCases(root = PACKAGE_ROOT): Promise<{ ca
  * vitest finds, whichever way it was declared.
  */
 export async function collectConformanceCasesWithVitest(root = PACKAGE_ROOT): Promise<{ cases: CaseRecord[]; problems: string[] }> {
+  // Loaded here: the reporters module pulls in allure-vitest, which `list` of the package's own suites never needs.
+  const { finishedFromTestCase } = await import('../reporting/vitest-reporters.ts');
   const vitest = await openVitest(root, []);
   try {
     const result = await vitest.collect();
