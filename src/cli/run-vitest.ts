@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import type { Reporter, Vitest } from 'vitest/node';
 import { caseRecordFromTest, type CaseRecord } from '../reporting/index.ts';
-import { finishedFromTestCase } from '../reporting/vitest-reporters.ts';
+import { collectRegisteredCases } from './collect-cases.ts';
 
 /** The package folder: vitest.config.ts and suites/ live here, whatever the working directory. */
 export const PACKAGE_ROOT = resolve(import.meta.dirname, '../..');
@@ -58,9 +58,21 @@ function errorText(e: unknown): string {
 
 /**
  * Every conformance case with its metadata, without running any; plus suite files that failed to
- * load. `root` holds vitest.config.ts with a `conformance` project (tests use a fixture project).
+ * load. The package's own suites are read from the case registry in a child process (cheap: no
+ * vitest); another `root` (tests use a fixture project whose suites are plain vitest tests) is
+ * collected by vitest.
  */
 export async function collectConformanceCases(root = PACKAGE_ROOT): Promise<{ cases: CaseRecord[]; problems: string[] }> {
+  return resolve(root) === PACKAGE_ROOT ? collectRegisteredCases(root) : collectConformanceCasesWithVitest(root);
+}
+
+/**
+ * Collect through vitest's `conformance` project of `root` (vitest.config.ts there): every test
+ * vitest finds, whichever way it was declared.
+ */
+export async function collectConformanceCasesWithVitest(root = PACKAGE_ROOT): Promise<{ cases: CaseRecord[]; problems: string[] }> {
+  // Loaded here: the reporters module pulls in allure-vitest, which `list` of the package's own suites never needs.
+  const { finishedFromTestCase } = await import('../reporting/vitest-reporters.ts');
   const vitest = await openVitest(root, []);
   try {
     const result = await vitest.collect();

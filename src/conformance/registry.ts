@@ -51,3 +51,8 @@ export function registeredCases(): RegisteredCase[] {
 export function clearRegistry(): void {
   registry().clear();
 }
+
+/** Every registered case in the order it was first declared (the order vitest collects them in a file). */
+export function registeredCasesInDeclarationOrder(): RegisteredCase[] {
+  return [...registry().values()];
+}

@@ -5,13 +5,17 @@
  * id within a short window; after every datagram a liveness fence (CoAP ping answered RST, Read
  * /3/0 answered 2.05) proves the client survived. A format error in a CON may be answered with a
  * matching RST or ignored (RFC 7252 §4.2); a response with a code is never right, since the
- * client could not have read the request it would answer.
+ * client could not have read the request it would answer. A block-wise Package Write whose Block1
+ * blocks come out of order (RFC 7959 §2.9.2) is refused with 4.08, and the Package reset after it.
  * @see docs/spec/lwm2m.md §1.1, §1.2, §1.6, §5 ("General rule for malformed datagrams")
  */
 import fc from 'fast-check';
+import { ContentFormat } from '../../src/codec/coap/content-format.ts';
 import { CoapOption } from '../../src/codec/coap/options.ts';
 import { encodeCoapUnchecked, rawOptionBytes, type RawOption, type UncheckedCoap } from '../../src/codec/coap/unchecked.ts';
+import { blockSize, encodeBlockValue, encodeUintValue } from '../../src/codec/coap/values.ts';
 import { collectIncoming, defineSuite, type CaseContext } from '../../src/conformance/index.ts';
+import { resetFirmware } from './support/firmware-helpers.ts';
 
 /** How long a datagram's answer is waited for: a client answers a GET on loopback in a few ms. */
 const ANSWER_WINDOW_MS = 150;
@@ -58,6 +62,36 @@ async function expectFormatError(ctx: CaseContext, bytes: Uint8Array, label: str
     frame: wrong?.bytes ?? bytes,
   });
   ctx.expect.note(got.length === 0 ? 'format errors are ignored (no answer)' : 'format errors in a CON are answered with RST');
+}
+
+/** One disorder of a Block1 series: a first block with NUM > 0, a gap after n blocks, or an earlier block (not 0, which restarts) again. */
+const DISORDER_ARB = fc.oneof(
+  fc.record({ kind: fc.constant('late start' as const), first: fc.integer({ min: 1, max: 4 }) }),
+  fc.record({ kind: fc.constant('gap' as const), sent: fc.integer({ min: 1, max: 3 }), skip: fc.integer({ min: 1, max: 3 }) }),
+  fc.integer({ min: 3, max: 4 }).chain((sent) => fc.record({ kind: fc.constant('earlier block again' as const), sent: fc.constant(sent), again: fc.integer({ min: 1, max: sent - 2 }) })),
+);
+type Disorder = typeof DISORDER_ARB extends fc.Arbitrary<infer T> ? T : never;
+
+/** The blocks sent in order (NUM 0..n-1) and the out-of-order NUM that follows them. */
+function blockPlan(d: Disorder): { inOrder: number[]; wrong: number } {
+  if (d.kind === 'late start') return { inOrder: [], wrong: d.first };
+  const inOrder = Array.from({ length: d.sent }, (_, i) => i);
+  return { inOrder, wrong: d.kind === 'gap' ? d.sent + d.skip : d.again };
+}
+
+/**
+ * One Package block (M=1, a full block of filler) under `token`, or under a fresh token when none
+ * is given (a series that was never started); the response code (or RST) and the token used.
+ */
+async function sendPackageBlock(ctx: CaseContext, token: Uint8Array | undefined, szx: number, num: number): Promise<{ code: string; token: Uint8Array }> {
+  const { lwm2m } = ctx;
+  const options = [
+    { number: CoapOption.CONTENT_FORMAT, value: encodeUintValue(ContentFormat.OCTET_STREAM) },
+    { number: CoapOption.BLOCK1, value: encodeBlockValue({ num, more: true, szx }) },
+  ];
+  const payload = new Uint8Array(blockSize(szx)).fill(num & 0xff);
+  const outcome = await lwm2m.server.coap.request(lwm2m.registration().peer, { method: '0.03', path: ['5', '0', '0'], options, payload, ...(token === undefined ? {} : { token }) });
+  return { code: outcome.kind === 'response' ? outcome.response.code : 'RST', token: outcome.request.token };
 }
 
 const FORMAT_ERROR = { requires: ['lwm2m', 'lwm2m.obj.3'], story: 'malformed datagrams', numRuns: RUNS, aliveEvery: 1 } as const;
@@ -172,6 +206,42 @@ defineSuite({ id: 'lwm2m/malformed', protocol: 'CoAP', feature: 'malformed', tit
       const code = outcome.kind === 'response' ? outcome.response.code : 'RST';
       expect.that(code.startsWith('4.'), { check: 'path refused', expected: `a 4.xx answer to GET ${path}`, actual: code });
       expect.note(`refused with ${code}`);
+    },
+  });
+
+  s.property({
+    id: 'LWM2M-MAL-BLOCK-001',
+    title: 'a Block1 block out of order (late start, gap or an earlier block again) is refused with 4.08',
+    level: 'MUST',
+    spec: { doc: 'rfc7959', section: '2.9.2', quote: 'This new client error status code indicates that the server has not received the blocks of the request body that it needs to proceed. The client has not sent all blocks, not sent them in the order required by the server, or has sent them long enough ago that the server has already discarded them.' },
+    stimulus: 'Generated (block size 64-256 bytes, one disorder; a fresh token per series): a block-wise Package Write (PUT /5/0/0, application/octet-stream, every block M=1) that starts with NUM > 0, or sends blocks 0..n-1 then skips ahead, or sends blocks 0..n-1 then an earlier block other than 0 again; an empty Package write before and after.',
+    requirement: 'The out-of-order block is answered 4.08 Request Entity Incomplete (never 2.31 or 2.04: the client cannot have the blocks before it); the client stays alive.',
+    requires: ['lwm2m', 'lwm2m.obj.5'],
+    story: 'malformed block-wise transfers',
+    numRuns: RUNS,
+    aliveEvery: 1,
+    arbitrary: fc.record({ szx: fc.constantFrom(2, 3, 4), disorder: DISORDER_ARB }),
+    async predicate(ctx, { szx, disorder }) {
+      const { lwm2m, expect } = ctx;
+      await resetFirmware(lwm2m);
+      try {
+        const { inOrder, wrong } = blockPlan(disorder);
+        // A fresh token per series: a transfer the client still keeps from an earlier run is not this one.
+        const before: string[] = [];
+        let token: Uint8Array | undefined;
+        for (const num of inOrder) {
+          const sent = await sendPackageBlock(ctx, token, szx, num);
+          token = sent.token;
+          before.push(`${num}: ${sent.code}`);
+        }
+        ctx.mark('out-of-order block');
+        const { code } = await sendPackageBlock(ctx, token, szx, wrong);
+        const label = `block ${wrong} (${blockSize(szx)}-byte blocks) after ${inOrder.length === 0 ? 'no block' : `blocks ${inOrder.join(', ')}`}`;
+        expect.that(code === '4.08', { check: 'Request Entity Incomplete', expected: `4.08 to ${label} (${disorder.kind})`, actual: code });
+        if (before.length > 0) expect.note(`blocks before it answered ${before.join(', ')}`);
+      } finally {
+        await resetFirmware(lwm2m);
+      }
     },
   });
 });

@@ -112,6 +112,8 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'lwm2m-empty-marker-accepted', description: 'A request ending in a payload marker with no payload is answered as if it had none.', caughtBy: ['LWM2M-MAL-MARKER-001'] },
   { name: 'lwm2m-long-path-served', description: 'Uri-Paths of more than 4 segments are served as their first 4; ids above 65534 are read modulo 65536.', caughtBy: ['LWM2M-MAL-PATH-001'] },
   { name: 'lwm2m-truncated-option-skipped', description: 'An option running past the end of the datagram is dropped; the request is answered.', caughtBy: ['LWM2M-MAL-TRUNC-001'] },
+  // Block1 blocks out of order must be refused with 4.08 (RFC 7959 §2.9.2).
+  { name: 'lwm2m-block-out-of-order-accepted', description: 'Block1 blocks are filed in arrival order whatever their NUM: a first block with NUM > 0, a gap or a repeated earlier block is answered 2.31/2.04 and stored.', caughtBy: ['LWM2M-MAL-BLOCK-001'] },
 ];
 
 /** The active LwM2M faults of one client. */

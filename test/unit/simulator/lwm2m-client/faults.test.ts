@@ -242,6 +242,7 @@ const CHECKS: Record<string, FaultCheck> = {
   'lwm2m-slow-register': {
     check: async (s) => expect((await s.waitFor((r) => isRegister(r.message))).atMs - s.openedAtMs).toBeGreaterThan(3500),
   },
+  'lwm2m-block-out-of-order-accepted': { check: async (s) => expect(await code(s.request('0.03', '/5/0/0', { options: [cf(42), block1(2, true, 2)], payload: new Uint8Array(64) }))).toBe('2.31') },
 };
 
 /** A signed MCUboot image around `payloadBytes` bytes. */
