@@ -65,7 +65,7 @@ describe('run against the fixture project', { timeout: 120_000 }, () => {
     expect(summary.seed).toBe(4242);
     const [target] = summary.targets;
     expect(target?.name).toBe('smp');
-    expect(target?.totals).toEqual({ pass: 4, fail: 0, nonStrict: 1, informational: 1, unsupported: 1, broken: 0 });
+    expect(target?.totals).toEqual({ pass: 4, fail: 0, nonStrict: 1, informational: 1, unsupported: 1, broken: 0, crash: 0, blocked: 0 });
     expect(target?.identity).toMatchObject({ os: { kernel: 'fixture' }, mcumgrParams: { bufSize: 2048 } });
     expect(target?.capabilities).toEqual(['smp.os.echo']);
     expect(target?.cases.find((c) => c.id === 'FIX-IMG-001')?.message).toBe('target smp lacks smp.img.upload (img group answered rc 8)');
