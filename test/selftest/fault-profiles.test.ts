@@ -177,7 +177,7 @@ beforeAll(async () => {
   }
   await runAllProfiles();
   writeJsonAtomic(join(PACKAGE_ROOT, 'reports', 'selftest.json'), { concurrency: CONCURRENCY, timings });
-}, 1_200_000);
+}, 2_400_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
