@@ -61,12 +61,12 @@ function allureCaseNames(out: string): string[] {
 }
 
 // Two vitest start-ups per run (collect, then the target run); on a loaded machine that takes a while.
-describe('run stopped by a signal', { timeout: 150_000 }, () => {
+describe('run stopped by a signal', { timeout: 330_000 }, () => {
   it('SIGINT and SIGTERM mid-run leave valid partial reports of the finished cases and exit 130 / 143', async () => {
     const runs = (['SIGINT', 'SIGTERM'] as const).map((signal) => ({ signal, out: join(work, signal), ...startRun(join(work, signal)) }));
     // Wait until each has finished some cases and is hanging in FIX-IMG-002.
     try {
-      await Promise.all(runs.map((r) => until(() => /\[[1-7]\/7, 0 failing\]/.test(r.output()), 110_000)));
+      await Promise.all(runs.map((r) => until(() => /\[[1-7]\/7, 0 failing\]/.test(r.output()), 240_000)));
     } catch (e) {
       // The CLI's own handler ends its target processes too.
       for (const r of runs) r.child.kill('SIGTERM');
