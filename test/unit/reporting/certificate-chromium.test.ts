@@ -5,7 +5,6 @@
  * certificate's case link opens that case in the single-file Allure report, from the file system.
  * Every browser process is bounded by a timeout and killed with its whole process group.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,44 +14,19 @@ import { main } from '../../../src/cli/main.ts';
 import { writeAllureResultFromRecord } from '../../../src/reporting/allure-missing.ts';
 import { writeCertificates } from '../../../src/reporting/certificate/certificate.ts';
 import { readSummaryFile } from '../../../src/reporting/certificate/summary-file.ts';
+import { CHROMIUM, runHeadlessChromium, type BrowserRun } from './headless-chromium.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const ARTIFACTS = join(ROOT, 'reports', 'test-artifacts');
 const BROWSER_TIMEOUT_MS = 45_000;
 
-const browser = ['chromium', 'chromium-browser'].find((name) => spawnSync('which', [name]).status === 0);
+const browser = CHROMIUM;
 const work = mkdtempSync(join(tmpdir(), 'certificate-chromium-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Run the browser in its own process group; the group is killed on timeout and after exit. */
-function runBrowser(args: string[], timeoutMs = BROWSER_TIMEOUT_MS): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
-  return new Promise((done) => {
-    const child = spawn(browser!, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', `--user-data-dir=${join(work, 'profile')}`, ...args], {
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.on('data', (b: Buffer) => void (stdout += b.toString('utf8')));
-    child.stderr.on('data', (b: Buffer) => void (stderr = (stderr + b.toString('utf8')).slice(-4000)));
-    const killGroup = (): void => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // The group is already gone.
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup();
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      killGroup();
-      done({ code, stdout, stderr, timedOut });
-    });
-  });
+/** The shared bounded browser run, with this file's throw-away profile. */
+function runBrowser(args: string[], timeoutMs = BROWSER_TIMEOUT_MS): Promise<BrowserRun> {
+  return runHeadlessChromium(args, join(work, 'profile'), timeoutMs);
 }
 
 function pngSize(bytes: Buffer): { width: number; height: number } | undefined {
