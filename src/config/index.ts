@@ -39,6 +39,7 @@ export { schemaProblems, targetsSchema, TARGETS_SCHEMA_URL } from './targets-sch
 export { locateJsonError, type JsonSyntaxProblem } from './json-locate.ts';
 export { checkLwm2m, DEFAULT_REGISTRATION_TIMEOUT_MS, parseListenAddress, type Lwm2mTargetOptions } from './lwm2m-target.ts';
 export { checkLwm2mSecurity, pskKeyBytes, pskKeyProblem, usesDtls, type Lwm2mSecurity } from './lwm2m-target.ts';
+export { LWM2M_FIRMWARE_PACKAGES, simLwm2mFirmware, type Lwm2mFirmwareCapability } from './lwm2m-target.ts';
 export {
   DEFAULT_READY_TIMEOUT_MS,
   RUN_TARGET_ENV,

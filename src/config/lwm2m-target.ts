@@ -26,6 +26,30 @@ export interface Lwm2mTargetOptions {
   bootstrap?: { port: number };
   /** How the device secures its CoAP traffic; absent means NoSec. */
   security?: Lwm2mSecurity;
+  /** What the device's Firmware Update object takes (targets.json `lwm2m.firmware`). */
+  firmware?: Lwm2mFirmwareCapability;
+}
+
+/** The kinds of firmware package a client takes (targets.json `lwm2m.firmware.package`). */
+export const LWM2M_FIRMWARE_PACKAGES = ['mcuboot', 'blob'] as const;
+
+/**
+ * The `lwm2m.firmware` block: which package the Firmware Update object takes. `mcuboot`: MCUboot
+ * images, checked by their hash TLV; `blob`: opaque bytes, checked by their length against the
+ * Size1 the push announced. The integrity case pushes a corrupt package of that kind.
+ * @see docs/spec/lwm2m.md §4.6
+ */
+export interface Lwm2mFirmwareCapability {
+  package: (typeof LWM2M_FIRMWARE_PACKAGES)[number];
+}
+
+/**
+ * What the built-in simulator's LwM2M client states per version: the 1.0 build takes blobs (as
+ * the plain Zephyr sample, which checks no image), the 1.1 build MCUboot images, so a default
+ * run exercises both integrity variants.
+ */
+export function simLwm2mFirmware(version: '1.0' | '1.1'): Lwm2mFirmwareCapability {
+  return { package: version === '1.0' ? 'blob' : 'mcuboot' };
 }
 
 /**
@@ -45,7 +69,8 @@ export function usesDtls(lwm2m: Pick<Lwm2mTargetOptions, 'security'> | undefined
   return lwm2m?.security?.mode === 'psk';
 }
 
-const LWM2M_KEYS = ['listen', 'endpoint', 'registrationTimeoutMs', 'security', 'bootstrap'] as const;
+const LWM2M_KEYS = ['listen', 'endpoint', 'registrationTimeoutMs', 'security', 'bootstrap', 'firmware'] as const;
+const FIRMWARE_KEYS = ['package'] as const;
 const BOOTSTRAP_KEYS = ['enabled', 'port'] as const;
 const SECURITY_KEYS = ['mode', 'identity', 'key'] as const;
 /** Longest PSK RFC 4279 §5.3 requires implementations to accept (64 bytes). */
@@ -143,8 +168,22 @@ export function checkLwm2m(c: ConfigChecker, value: unknown, at: string): Lwm2mT
   }
   const security = c.errors.length > before ? undefined : checkLwm2mSecurity(c, rawSecurity, listen, at);
   const bootstrap = o['bootstrap'] === undefined ? undefined : checkBootstrap(c, o['bootstrap'], `${at}/bootstrap`);
+  const firmware = o['firmware'] === undefined ? undefined : checkFirmware(c, o['firmware'], `${at}/firmware`);
   if (c.errors.length > before || listen === undefined || endpoint === undefined || timeout === undefined) return undefined;
-  return { listen, endpoint, registrationTimeoutMs: timeout, ...(so && security ? { security } : {}), ...(bootstrap === undefined || bootstrap === 'off' ? {} : { bootstrap }) };
+  return { listen, endpoint, registrationTimeoutMs: timeout, ...(so && security ? { security } : {}), ...(bootstrap === undefined || bootstrap === 'off' ? {} : { bootstrap }), ...(firmware ? { firmware } : {}) };
+}
+
+/** The `firmware` block: `{ "package": "mcuboot" | "blob" }` (package optional, mcuboot by default). */
+export function checkFirmware(c: ConfigChecker, value: unknown, at: string): Lwm2mFirmwareCapability | undefined {
+  const o = c.object(value, at);
+  if (!o) return undefined;
+  c.onlyKeys(o, at, FIRMWARE_KEYS);
+  const kind = o['package'] ?? 'mcuboot';
+  if (!LWM2M_FIRMWARE_PACKAGES.includes(kind as Lwm2mFirmwareCapability['package'])) {
+    c.problem(`${at}/package`, `expected one of ${LWM2M_FIRMWARE_PACKAGES.map((k) => `"${k}"`).join(', ')}, got ${describeJson(kind)}`);
+    return undefined;
+  }
+  return { package: kind as Lwm2mFirmwareCapability['package'] };
 }
 
 /** The `bootstrap` block: `{ "enabled": true, "port": 0 }` (both optional); 'off' when disabled. */

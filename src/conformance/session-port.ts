@@ -9,7 +9,7 @@
 import type { SessionBootstrapRecord } from '../client/lwm2m/bootstrap-script.ts';
 import type { Lwm2mRegistration, Lwm2mServer } from '../client/lwm2m-server.ts';
 import type { SmpClient } from '../client/smp-client.ts';
-import type { DeviceConTiming } from '../config/lwm2m-target.ts';
+import type { DeviceConTiming, Lwm2mFirmwareCapability } from '../config/lwm2m-target.ts';
 import { SESSION_PROVIDER_KEY } from '../config/run-target.ts';
 import type { TraceLog } from '../core/trace.ts';
 import type { CrashSummary } from '../reporting/summary.ts';
@@ -66,6 +66,8 @@ export interface CaseLwm2mSide {
   readonly bootstrap?: SessionBootstrapRecord | undefined;
   /** Milliseconds from the device start to its first registration (the `registrationMs` budget's figure). */
   readonly registrationMs?: number | undefined;
+  /** What the Firmware Update object takes, as the target states it (targets.json `lwm2m.firmware`); absent when unstated. */
+  readonly firmware?: Lwm2mFirmwareCapability | undefined;
 }
 
 /**

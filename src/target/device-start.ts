@@ -5,7 +5,7 @@
  * listens on. Whether a started device is ready is the session's business.
  * @see docs/architecture.md "Listeners before devices"
  */
-import type { ListenAddresses, Lwm2mSecurity, SimLwm2mVersion, SimTargetOptions, TargetConfig } from '../config/index.ts';
+import type { ListenAddresses, Lwm2mFirmwareCapability, Lwm2mSecurity, SimLwm2mVersion, SimTargetOptions, TargetConfig } from '../config/index.ts';
 import { TransportError } from '../errors.ts';
 import { LWM2M_FAULT_PROFILES } from '../simulator/lwm2m-client/faults.ts';
 import { formatConnectionString } from '../transport/connection-string.ts';
@@ -54,6 +54,8 @@ export interface Lwm2mSimulatorStart {
   security?: Lwm2mSecurity;
   /** Execute /3/0/4: `restart` (default) registers anew; `log` only answers. */
   reboot?: 'restart' | 'log';
+  /** The package the client's Firmware Update object takes (and how it negotiates Block1). */
+  firmware?: Lwm2mFirmwareCapability;
 }
 
 /** Start the simulated LwM2M client in its own process, pointed at the bound server. */

@@ -3,7 +3,7 @@
  * target but an LwM2M-only one), LwM2M when it has an `lwm2m` block.
  * @see docs/architecture.md "Protocol drivers"
  */
-import { targetProtocols, type RunTarget } from '../config/index.ts';
+import { simLwm2mFirmware, targetProtocols, type RunTarget } from '../config/index.ts';
 import type { Transport } from '../core/transport.ts';
 import type { ProtocolDriver } from './protocol-driver.ts';
 import { Lwm2mDriver } from './lwm2m/driver.ts';
@@ -19,7 +19,7 @@ export interface DriverOverrides {
 export function driversFor(target: RunTarget, overrides: DriverOverrides = {}): ProtocolDriver[] {
   const drivers: ProtocolDriver[] = [];
   if (hasSmpSide(target) || overrides.transport) drivers.push(smpDriver(target, overrides));
-  if (target.lwm2m && (target.protocols ?? targetProtocols(target)).includes('lwm2m')) drivers.push(new Lwm2mDriver({ lwm2m: target.lwm2m, timeoutMs: target.timeoutMs, declared: target.capabilities, ...(target.kind === 'sim' && target.sim?.lwm2m?.ackTimeoutMs !== undefined ? { simAckTimeoutMs: target.sim.lwm2m.ackTimeoutMs } : {}) }));
+  if (target.lwm2m && (target.protocols ?? targetProtocols(target)).includes('lwm2m')) drivers.push(new Lwm2mDriver({ lwm2m: target.lwm2m, timeoutMs: target.timeoutMs, declared: target.capabilities, ...(target.kind === 'sim' && target.sim?.lwm2m?.ackTimeoutMs !== undefined ? { simAckTimeoutMs: target.sim.lwm2m.ackTimeoutMs } : {}), ...(target.kind === 'sim' ? { simFirmware: simLwm2mFirmware(target.simLwm2mVersion ?? '1.1') } : {}) }));
   return drivers;
 }
 

@@ -9,7 +9,7 @@
  * worker; it is stopped with the session.
  * @see docs/architecture.md "Session and run model"
  */
-import { targetProtocols, type ListenAddresses, type RunTarget } from '../config/index.ts';
+import { simLwm2mFirmware, targetProtocols, type ListenAddresses, type RunTarget } from '../config/index.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,5 +63,6 @@ async function startLwm2mDevice(target: RunTarget, listening: ListenAddresses): 
     ...(target.sim?.lwm2m?.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: target.sim.lwm2m.ackTimeoutMs }),
     faults: target.faults,
     ...(lwm2m.security ? { security: lwm2m.security } : {}),
+    firmware: lwm2m.firmware ?? simLwm2mFirmware(target.simLwm2mVersion ?? '1.1'),
   });
 }

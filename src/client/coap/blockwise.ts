@@ -7,7 +7,7 @@
  */
 import { concatBytes } from '../../core/bytes.ts';
 import type { DatagramPeer } from '../../core/transport.ts';
-import { blockOption } from '../../codec/coap/access.ts';
+import { blockOption, uintOptionOrUndefined } from '../../codec/coap/access.ts';
 import { CoapOption } from '../../codec/coap/options.ts';
 import { blockSize, encodeBlockValue, encodeUintValue, MAX_BLOCK_NUM } from '../../codec/coap/values.ts';
 import type { CoapOptionValue } from '../../codec/coap/message.ts';
@@ -74,11 +74,14 @@ export async function fetchBlockwise(host: BlockwiseHost, peer: DatagramPeer, sp
 
 /**
  * Send `spec.payload` in Block1 blocks of 2^(szx+4) bytes, one token for all blocks, Size1 on
- * the first block. 2.31 Continue moves on; a Block1 with a smaller SZX in the answer switches
- * to that size; 4.13 with a smaller Block1 SZX restarts from byte 0 at that size. `stopAfterBlocks`
- * abandons the transfer after that many blocks (an interrupted push, on purpose).
+ * the first block (`size1`: false leaves it out, a number announces that size instead of the
+ * payload's, a wrong-size package on purpose). 2.31 Continue moves on; a Block1 with a smaller
+ * SZX in the answer switches to that size from the next block (RFC 7959 §2.5); a larger one is
+ * noted and not followed; 4.13 with a smaller Block1 SZX restarts from byte 0 at that size
+ * (§2.9.3), a 4.13 with Size1 is noted with it. `stopAfterBlocks` abandons the transfer after
+ * that many blocks (an interrupted push, on purpose).
  */
-export async function pushBlockwise(host: BlockwiseHost, peer: DatagramPeer, spec: CoapRequestSpec, opts: CoapRequestOptions & { szx: number; size1?: boolean; stopAfterBlocks?: number }): Promise<BlockwiseResult> {
+export async function pushBlockwise(host: BlockwiseHost, peer: DatagramPeer, spec: CoapRequestSpec, opts: CoapRequestOptions & { szx: number; size1?: boolean | number; stopAfterBlocks?: number }): Promise<BlockwiseResult> {
   const payload = spec.payload ?? new Uint8Array(0);
   const exchanges: CoapOutcome[] = [];
   const notes: string[] = [];
@@ -92,7 +95,7 @@ export async function pushBlockwise(host: BlockwiseHost, peer: DatagramPeer, spe
     const chunk = payload.subarray(offset, offset + size);
     const more = offset + size < payload.length;
     const options = [...base, { number: CoapOption.BLOCK1, value: encodeBlockValue({ num, more, szx }) }];
-    if (num === 0 && opts.size1 !== false) options.push({ number: CoapOption.SIZE1, value: encodeUintValue(payload.length) });
+    if (num === 0 && opts.size1 !== false) options.push({ number: CoapOption.SIZE1, value: encodeUintValue(typeof opts.size1 === 'number' ? opts.size1 : payload.length) });
     const outcome = await host.request(peer, { ...spec, token, options, payload: chunk }, opts);
     exchanges.push(outcome);
     const done = (complete: boolean, acked: number, note?: string): BlockwiseResult => ({ final: outcome, exchanges, body: payload.subarray(0, acked), complete, notes: note ? [...notes, note] : notes });
@@ -107,11 +110,14 @@ export async function pushBlockwise(host: BlockwiseHost, peer: DatagramPeer, spe
       offset = 0;
       continue;
     }
+    const size1 = code === '4.13' ? uintOptionOrUndefined(outcome.response, CoapOption.SIZE1) : undefined;
+    if (size1 !== undefined) notes.push(`4.13 on block ${num} with Size1 ${size1}: the peer takes at most ${size1} bytes`);
     if (code !== '2.31') return done(code.startsWith('2.') && !more, code.startsWith('2.') ? offset + chunk.length : offset, more && code.startsWith('2.') ? `final code ${code} before the last block` : undefined);
     if (!more) return done(false, payload.length, '2.31 Continue on the last block');
     if (opts.stopAfterBlocks !== undefined && exchanges.length >= opts.stopAfterBlocks) return done(false, offset + chunk.length, `stopped after ${exchanges.length} blocks on purpose`);
     // The peer took the whole block; a smaller SZX applies from the next one (RFC 7959 §2.5, Figure 6).
-    if (peerSzx < szx) notes.push(`peer asked for SZX ${peerSzx} on block ${num}`);
+    if (peerSzx < szx) notes.push(`2.31 on block ${num} asked for SZX ${peerSzx} (${blockSize(peerSzx)} B)`);
+    else if (peerSzx > szx) notes.push(`2.31 on block ${num} named SZX ${peerSzx}, larger than the block's SZX ${szx}: not followed`);
     offset += size;
     szx = Math.min(szx, peerSzx);
   }

@@ -47,6 +47,8 @@ export interface Lwm2mWriteOptions extends Lwm2mOperationOptions {
   blockSzx?: number;
   /** With `blockSzx`: abandon the transfer after this many blocks (an interrupted push). */
   stopAfterBlocks?: number;
+  /** With `blockSzx`: the Size1 announced on the first block instead of the payload's length (a wrong-size package). */
+  size1?: number;
 }
 
 /** What the operations need from the endpoint: requests and fresh tokens. */

@@ -12,7 +12,7 @@ import { CoapOption } from '../../codec/coap/options.ts';
 import type { Lwm2mPath } from '../../codec/lwm2m/path.ts';
 import { AttributeStore } from './attributes.ts';
 import { CoapSocket, type ConTiming, type HandlerAnswer, type Peer } from './coap-socket.ts';
-import { content, uintOpt, type DmContext, type DmResponse } from './dm-context.ts';
+import { content, uintOpt, type Block1Negotiation, type DmContext, type DmResponse } from './dm-context.ts';
 import { DmHandler } from './dm-handler.ts';
 import type { Lwm2mFaults } from './faults.ts';
 import { FirmwareUpdate, FwResult, FwState } from './firmware.ts';
@@ -23,7 +23,7 @@ import { ObjectStore, type ObjectHooks, type Refusal, type ValueRecord } from '.
 import { ObservationTable, type Observation } from './observe.ts';
 import { newToken, RegistrationClient } from './registration.ts';
 import { ContentFormat } from '../../codec/coap/content-format.ts';
-import { isIntactPackage } from './firmware-package.ts';
+import { packageChecker, type PackageCheck } from './firmware-package.ts';
 import { firmwareInstance, registerLinks, sampleObjects, supportedFormats, type AnnouncedObject, type Lwm2mVersion } from './sample.ts';
 import { answerWithWireFaults, leniently, tlvLengthOffByOne } from './wire-faults.ts';
 import { BootstrapClient, useBootstrapAccount } from './bootstrap.ts';
@@ -49,10 +49,12 @@ export interface ClientSettings {
   /** Delay of the Update that follows a Lifetime write or an object-list change (Zephyr: about 220 ms). */
   updateDelayMs: number;
   blockSizeBytes: number;
-  /** The client's own Block1 size (a power of two, 16-1024): larger request blocks get 4.13 naming it. */
+  /** The client's own Block1 size (a power of two, 16-1024): larger request blocks are negotiated down to it. */
   block1SizeBytes: number;
-  /** Check MCUboot images for integrity before Downloaded (else any package passes). */
-  checksPackages: boolean;
+  /** How a larger Block1 block is negotiated down (4.13, or 2.31 after taking the first block). */
+  block1Negotiation: Block1Negotiation;
+  /** How a completed package is checked before Downloaded. */
+  packageCheck: PackageCheck;
   maxPackageBytes: number;
   /** Start from this bootstrap server instead of registering with `server` (which then only matters to faults). */
   bootstrap?: Peer;
@@ -133,7 +135,7 @@ export class Lwm2mClient {
       // The fault keeps Delivery Method 2 (push and pull) while the pull is missing.
       ...(f.has('lwm2m-fw-pull-unsupported-but-advertised') ? {} : { downloader }),
       onChange: () => { this.#changed([5, 0, 3]); this.#changed([5, 0, 5]); },
-      ...(settings.checksPackages ? { checkPackage: isIntactPackage } : {}),
+      ...packageChecker(settings.packageCheck, f.has('lwm2m-fw-blob-size-unchecked')),
       onRebooted: () => this.#reboot(),
       faults: {
         acceptsCorrupt: f.has('lwm2m-fw-corrupt-accepted'),
@@ -256,8 +258,9 @@ export class Lwm2mClient {
       announcedVersions: new Map(this.#announced.flatMap((a) => (a.announcedVersion === undefined ? [] : [[a.object.def.id, a.announcedVersion] as const]))),
       blockSizeBytes: s.blockSizeBytes,
       block1Szx: Math.log2(s.block1SizeBytes) - 4,
+      block1Negotiation: s.block1Negotiation,
       maxBodyBytes: 4096,
-      packageBlock: (offset, data, isLast) => this.firmware.writePackageBlock(offset, data, isLast),
+      packageBlock: (offset, data, isLast, announcedBytes) => this.firmware.writePackageBlock(offset, data, isLast, announcedBytes),
       objectsChanged: () => this.#later(s.updateDelayMs, () => this.registration.triggerUpdate()),
       valueChanged: (p) => this.#changed(p),
     };

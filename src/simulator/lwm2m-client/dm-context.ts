@@ -19,6 +19,9 @@ import type { Lwm2mVersion } from './sample.ts';
 /** A response as the handlers build it (the socket adds type, message id and token). */
 export type DmResponse = Pick<CoapMessage, 'code' | 'options' | 'payload'>;
 
+/** How the client answers a Block1 block larger than its own size (RFC 7959 §2.9.3, §2.5). */
+export type Block1Negotiation = '4.13' | '2.31';
+
 /** Shared state of the device-management handlers. */
 export interface DmContext {
   readonly version: Lwm2mVersion;
@@ -32,12 +35,17 @@ export interface DmContext {
   readonly announcedVersions: ReadonlyMap<number, string>;
   /** Largest response payload before Block2 splits it. */
   readonly blockSizeBytes: number;
-  /** The client's own Block1 size exponent: larger blocks are refused with 4.13 naming it. */
+  /** The client's own Block1 size exponent: larger blocks are negotiated down to it. */
   readonly block1Szx: number;
+  /** How a larger block is negotiated down: 4.13 naming the size, or the first block taken and 2.31 naming it. */
+  readonly block1Negotiation: Block1Negotiation;
   /** Largest request body accepted through Block1 (other than the firmware package). */
   readonly maxBodyBytes: number;
-  /** One block of a Firmware Package (/5/0/0) write; a whole write is one last block at offset 0. */
-  packageBlock(offset: number, data: Uint8Array, isLast: boolean): Refusal | void;
+  /**
+   * One block of a Firmware Package (/5/0/0) write; a whole write is one last block at offset 0.
+   * `announcedBytes` is the Size1 of the first block, when the server sent one.
+   */
+  packageBlock(offset: number, data: Uint8Array, isLast: boolean, announcedBytes?: number): Refusal | void;
   /** The object list changed (Create/Delete): an Update with the new links follows. */
   objectsChanged(): void;
   /** A value changed: observations re-evaluate. */

@@ -6,8 +6,10 @@
  * (resource) / Write (resource instance), DELETE → Delete. Block1 bodies are assembled here
  * (the firmware Package is streamed block by block), answering 2.31 Continue per block with
  * Block1 M=0, as Zephyr v4.0 does (capture fw-push-block-*). Blocks larger than the client's
- * own block size are refused with 4.13 carrying Block1 in that size (RFC 7959 §2.9.3), so the
- * sender restarts smaller.
+ * own block size are negotiated down one of two ways (`block1Negotiation`): refused with 4.13
+ * carrying Block1 in that size (RFC 7959 §2.9.3), so the sender restarts smaller; or, as Zephyr's
+ * CoAP library does, a larger first block is taken whole and acknowledged with 2.31 naming the
+ * client's size (RFC 7959 §2.5), the sender going on at that size (a later larger block gets 4.13).
  * @see docs/spec/lwm2m.md §1.5, §1.8, §2.2, §5
  */
 import { blockOption, observeOption, uintOptionOrUndefined, uriPath } from '../../codec/coap/access.ts';
@@ -33,6 +35,8 @@ interface Block1Transfer {
   nextOffset: number;
   parts: Uint8Array[];
   readonly isPackage: boolean;
+  /** Set when the client took a larger first block and asked for this smaller size by 2.31. */
+  negotiatedSzx?: number;
 }
 
 /** Answers server requests for one client. */
@@ -93,17 +97,18 @@ export class DmHandler {
     if (!block.ok) return codeOnly('4.00');
     const { num, more, szx } = block.value;
     const ownSzx = this.#ctx.block1Szx;
+    const key = `${peerKey}|${Buffer.from(request.token).toString('hex')}|${path.join('/')}`;
+    let transfer = this.#transfers.get(key);
     // Without negotiation the client keeps only its own block size of each larger block (a fault).
     const isTruncating = szx > ownSzx && this.#ctx.faults.has('lwm2m-fw-no-block-negotiation');
-    if (szx > ownSzx && !isTruncating) return { ...codeOnly('4.13'), options: [{ number: CoapOption.BLOCK1, value: encodeBlockValue({ num: 0, more: false, szx: ownSzx }) }] };
+    const tooLarge = isTruncating ? undefined : this.#oversize(num, szx, transfer);
+    if (tooLarge !== undefined) return tooLarge;
     const size = blockSize(szx);
-    const key = `${peerKey}|${Buffer.from(request.token).toString('hex')}|${path.join('/')}`;
     const isPackage = path.join('/') === '5/0/0' && request.code === '0.03';
-    let transfer = this.#transfers.get(key);
+    const total = uintOptionOrUndefined(request, CoapOption.SIZE1);
     if (num === 0) {
-      const total = uintOptionOrUndefined(request, CoapOption.SIZE1);
       if (!isPackage && total !== undefined && total > this.#ctx.maxBodyBytes) return codeOnly('4.13');
-      transfer = { nextOffset: 0, parts: [], isPackage };
+      transfer = { nextOffset: 0, parts: [], isPackage, ...(szx > ownSzx ? { negotiatedSzx: ownSzx } : {}) };
       this.#transfers.set(key, transfer);
     }
     // Filing blocks in arrival order whatever their NUM (a fault) takes a late start or a gap as the next block.
@@ -115,11 +120,13 @@ export class DmHandler {
     const offset = isOrderBlind && transfer !== undefined ? transfer.nextOffset : num * size;
     if (transfer === undefined || offset !== transfer.nextOffset) return codeOnly('4.08');
     if (more && request.payload.length !== size) return codeOnly('4.00');
-    const echo = { number: CoapOption.BLOCK1, value: encodeBlockValue({ num, more: false, szx }) };
+    // A client that always names its own size acknowledges a smaller block with a larger SZX (a fault).
+    const ackSzx = this.#ctx.faults.has('lwm2m-block1-continue-own-szx') ? ownSzx : isTruncating ? szx : Math.min(szx, ownSzx);
+    const echo = { number: CoapOption.BLOCK1, value: encodeBlockValue({ num, more: false, szx: ackSzx }) };
     let response: DmResponse;
     if (transfer.isPackage) {
       const data = isTruncating ? request.payload.subarray(0, blockSize(ownSzx)) : request.payload;
-      const refused = this.#ctx.packageBlock(isTruncating ? num * blockSize(ownSzx) : offset, data, !more);
+      const refused = this.#ctx.packageBlock(isTruncating ? num * blockSize(ownSzx) : offset, data, !more, num === 0 ? total : undefined);
       response = refused ? codeOnly(refused.code) : codeOnly(more ? '2.31' : '2.04');
     } else {
       transfer.parts.push(request.payload.slice());
@@ -130,5 +137,18 @@ export class DmHandler {
     if (!more || !response.code.startsWith('2.')) this.#transfers.delete(key);
     if (response.code === '2.31' && this.#ctx.faults.has('lwm2m-block1-no-continue')) response = codeOnly('2.04');
     return { ...response, options: [...response.options, echo] };
+  }
+
+  /**
+   * A block larger than the client takes: 4.13 naming the client's size, except the first block
+   * of a transfer when the client negotiates by 2.31 (it takes that block whole). A later block
+   * larger than the size the client acknowledged with is refused the same way.
+   */
+  #oversize(num: number, szx: number, transfer: Block1Transfer | undefined): DmResponse | undefined {
+    const ownSzx = this.#ctx.block1Szx;
+    const limit = num > 0 && transfer?.negotiatedSzx !== undefined ? transfer.negotiatedSzx : ownSzx;
+    if (szx <= limit) return undefined;
+    if (num === 0 && this.#ctx.block1Negotiation === '2.31') return undefined;
+    return { ...codeOnly('4.13'), options: [{ number: CoapOption.BLOCK1, value: encodeBlockValue({ num: 0, more: false, szx: ownSzx }) }] };
   }
 }

@@ -114,6 +114,11 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'lwm2m-truncated-option-skipped', description: 'An option running past the end of the datagram is dropped; the request is answered.', caughtBy: ['LWM2M-MAL-TRUNC-001'] },
   // Block1 blocks out of order must be refused with 4.08 (RFC 7959 §2.9.2).
   { name: 'lwm2m-block-out-of-order-accepted', description: 'Block1 blocks are filed in arrival order whatever their NUM: a first block with NUM > 0, a gap or a repeated earlier block is answered 2.31/2.04 and stored.', caughtBy: ['LWM2M-MAL-BLOCK-001'] },
+  // A Block1 acknowledgement names the size the client prefers from now on (RFC 7959 §2.5): never
+  // larger than the block it acknowledges, which the sender could not follow (ETSI TD_COAP_BLOCK, Zephyr).
+  { name: 'lwm2m-block1-continue-own-szx', description: 'Block1 acknowledgements always name the client\'s own block size, also for smaller blocks: 2.31 Continue with a larger SZX than the block it acknowledges.', caughtBy: ['LWM2M-FW-PUSH-004'] },
+  // A client that takes blobs checks the package's length against the Size1 announced (§4.6, Result 5).
+  { name: 'lwm2m-fw-blob-size-unchecked', description: 'A blob-only client (targets.json lwm2m.firmware.package "blob") takes a package shorter than the Size1 the push announced: Downloaded instead of Update Result 5.', caughtBy: ['LWM2M-FW-INTEGRITY-001'] },
 ];
 
 /** The active LwM2M faults of one client. */

@@ -31,8 +31,11 @@ export interface FirmwareOptions {
   downloader?: PackageDownloader;
   /** Called whenever State or Update Result changes (notifications). */
   onChange: () => void;
-  /** Integrity check of a completed package; without one every package passes. */
-  checkPackage?: (bytes: Uint8Array) => boolean;
+  /**
+   * Integrity check of a completed package, given the size the server announced (Size1 of the
+   * first Package block) when it announced one; without a check every package passes.
+   */
+  checkPackage?: (bytes: Uint8Array, announcedBytes: number | undefined) => boolean;
   /** Called when an update has run: the device restarts (registers again) with Result 1. */
   onRebooted?: () => void;
   /** Behaviour changes of the firmware fault profiles. */
@@ -69,6 +72,8 @@ export class FirmwareUpdate {
   #timer: NodeJS.Timeout | undefined;
   /** A push has started (block 0 taken) and its last block has not come. */
   #isPushing = false;
+  /** Size1 of the push in progress (the package size the server announced). */
+  #announcedBytes: number | undefined;
 
   constructor(options: FirmwareOptions) {
     this.#options = options;
@@ -77,8 +82,9 @@ export class FirmwareUpdate {
   /**
    * One Package block (push). `offset` is the byte offset, `isLast` the last block. Writing an
    * empty payload or a single NUL byte as a whole write resets the state machine.
+   * `announcedBytes` is the Size1 of the first block (the whole package's size), if sent.
    */
-  writePackageBlock(offset: number, data: Uint8Array, isLast: boolean): Refusal | void {
+  writePackageBlock(offset: number, data: Uint8Array, isLast: boolean, announcedBytes?: number): Refusal | void {
     const faults = this.#options.faults ?? {};
     const isReset = offset === 0 && isLast && (data.length === 0 || (data.length === 1 && data[0] === 0));
     const isStuck = faults.sticksAfterInterrupt === true && this.#isPushing && offset === 0;
@@ -88,6 +94,7 @@ export class FirmwareUpdate {
     if (offset === 0) {
       this.#clear();
       this.#isPushing = true;
+      this.#announcedBytes = announcedBytes;
       if (faults.skipsDownloading !== true) this.#set(FwState.DOWNLOADING, FwResult.INITIAL);
     } else if (!this.#isPushing || offset !== this.receivedBytes) {
       return refuse('4.08', `Package block at offset ${offset} without the blocks before it`);
@@ -100,13 +107,13 @@ export class FirmwareUpdate {
     this.receivedBytes += data.length;
     if (isLast) {
       this.#isPushing = false;
-      this.#downloaded(concatBytes(...this.received));
+      this.#downloaded(concatBytes(...this.received), this.#announcedBytes);
     }
   }
 
   /** A complete package: Downloaded when it passes the integrity check, else Idle with Result 5. */
-  #downloaded(bytes: Uint8Array): void {
-    const isIntact = this.#options.checkPackage?.(bytes) ?? true;
+  #downloaded(bytes: Uint8Array, announcedBytes: number | undefined): void {
+    const isIntact = this.#options.checkPackage?.(bytes, announcedBytes) ?? true;
     if (!isIntact && this.#options.faults?.acceptsCorrupt !== true) return this.#set(FwState.IDLE, FwResult.INTEGRITY_FAILED, () => this.#clear());
     this.image = bytes;
     this.#set(FwState.DOWNLOADED, FwResult.INITIAL);
@@ -123,7 +130,7 @@ export class FirmwareUpdate {
     this.#set(FwState.DOWNLOADING, FwResult.INITIAL);
     void this.#options.downloader(uri).then((outcome) => {
       if (this.state !== FwState.DOWNLOADING) return;
-      if (outcome.ok) this.#downloaded(outcome.bytes);
+      if (outcome.ok) this.#downloaded(outcome.bytes, undefined);
       else this.#set(FwState.IDLE, outcome.result);
     });
   }
@@ -153,6 +160,7 @@ export class FirmwareUpdate {
 
   #clear(): void {
     this.#isPushing = false;
+    this.#announcedBytes = undefined;
     this.received = [];
     this.receivedBytes = 0;
     this.image = undefined;

@@ -22,6 +22,8 @@ import type { RegistrationEvent } from './registration.ts';
 import type { BootstrapEvent } from './bootstrap.ts';
 import type { Lwm2mVersion } from './sample.ts';
 import type { DtlsCredentials } from './dtls-links.ts';
+import type { Block1Negotiation } from './dm-context.ts';
+import type { PackageCheck } from './firmware-package.ts';
 
 export { LWM2M_FAULT_PROFILES } from './faults.ts';
 export type { Lwm2mVersion } from './sample.ts';
@@ -63,15 +65,23 @@ export interface Lwm2mClientSimulatorOptions {
   blockSizeBytes?: number;
   /**
    * The client's own Block1 size, 16-1024 bytes (default 512): a server that pushes larger
-   * blocks gets 4.13 with Block1 in this size and must continue smaller (RFC 7959 §2.9.3).
+   * blocks is negotiated down to it (see `block1Negotiation`).
    */
   block1SizeBytes?: number;
   /**
+   * How a larger Block1 block is negotiated down: `4.13` (default) refuses it with Block1 in the
+   * client's size and the server restarts smaller (RFC 7959 §2.9.3); `2.31` takes the first block
+   * whole and names the client's size in 2.31 Continue, the server going on at that size (RFC 7959
+   * §2.5, as Zephyr's CoAP library acknowledges with the smaller of the two sizes).
+   */
+  block1Negotiation?: Block1Negotiation;
+  /**
    * Integrity check of a downloaded package: `mcuboot` (default) checks an image that starts
-   * with the MCUboot magic (hash TLV), as an MCUboot build does; `none` takes any bytes, as the
+   * with the MCUboot magic (hash TLV), as an MCUboot build does; `blob` takes any bytes but checks
+   * the package is as long as the Size1 the server announced; `none` takes any bytes, as the
    * plain Zephyr sample does (it only logs a CRC).
    */
-  packageCheck?: 'mcuboot' | 'none';
+  packageCheck?: PackageCheck;
   /** Largest firmware package (default 1 MiB). */
   maxPackageBytes?: number;
   /**
@@ -133,6 +143,8 @@ export async function startLwm2mClientSimulator(options: Lwm2mClientSimulatorOpt
   }
   const block1SizeBytes = options.block1SizeBytes ?? 512;
   if (![16, 32, 64, 128, 256, 512, 1024].includes(block1SizeBytes)) throw new ConfigError(`block1SizeBytes must be a power of two from 16 to 1024, got ${block1SizeBytes}`, '/block1SizeBytes');
+  if (!['4.13', '2.31', undefined].includes(options.block1Negotiation)) throw new ConfigError(`block1Negotiation must be "4.13" or "2.31", got ${JSON.stringify(options.block1Negotiation)}`, '/block1Negotiation');
+  if (!['mcuboot', 'blob', 'none', undefined].includes(options.packageCheck)) throw new ConfigError(`packageCheck must be "mcuboot", "blob" or "none", got ${JSON.stringify(options.packageCheck)}`, '/packageCheck');
   const client = new Lwm2mClient({
     server, endpoint, lifetimeS, version, faults: faults.value,
     localAddress: options.localAddress ?? (server.address.includes(':') ? '::1' : '127.0.0.1'),
@@ -143,7 +155,8 @@ export async function startLwm2mClientSimulator(options: Lwm2mClientSimulatorOpt
     updateDelayMs: options.updateDelayMs ?? 220,
     blockSizeBytes: options.blockSizeBytes ?? 1024,
     block1SizeBytes,
-    checksPackages: (options.packageCheck ?? 'mcuboot') === 'mcuboot',
+    block1Negotiation: options.block1Negotiation ?? '4.13',
+    packageCheck: options.packageCheck ?? 'mcuboot',
     maxPackageBytes: options.maxPackageBytes ?? 1 << 20,
     ...(bootstrap === undefined ? {} : { bootstrap, bootstrapTimeoutMs: options.bootstrapTimeoutMs ?? 60_000, bootstrapAfterFailures: options.bootstrapAfterFailures ?? 3 }),
     ...(dtls === undefined ? {} : { dtls }),

@@ -30,6 +30,19 @@ export interface Lwm2mClientProcessOptions {
   security?: { mode: 'psk'; identity: string; key: string } | { mode: 'nosec' };
   /** Execute /3/0/4: `restart` (default) registers anew; `log` only answers, as the Zephyr sample does. */
   reboot?: 'restart' | 'log';
+  /** What the client's Firmware Update object takes: `blob` checks the length against Size1, `mcuboot` the image hash. */
+  firmware?: { package: 'mcuboot' | 'blob' };
+}
+
+/**
+ * The simulator options of the Firmware Update object: the package check, and the Block1
+ * negotiation by version, so a default run sees both variants: the 1.0 build takes 256-byte
+ * blocks like a small device and negotiates a larger first block down with 2.31 Continue; the
+ * 1.1 build refuses blocks over 512 bytes with 4.13 (RFC 7959 §2.5, §2.9.3).
+ */
+function firmwareOptions(options: Lwm2mClientProcessOptions): Record<string, unknown> {
+  const block1 = options.version === '1.0' ? { block1SizeBytes: 256, block1Negotiation: '2.31' } : { block1SizeBytes: 512, block1Negotiation: '4.13' };
+  return { ...block1, ...(options.firmware === undefined ? {} : { packageCheck: options.firmware.package }) };
 }
 
 /** A running client process. */
@@ -54,7 +67,7 @@ function tsxLoader(): string {
 /** Start the simulated client in its own process; rejects with a `TransportError` when it does not come up. */
 export function startLwm2mClientProcess(options: Lwm2mClientProcessOptions): Promise<Lwm2mClientProcess> {
   const where = options.bootstrap === undefined ? { server: options.server } : { bootstrap: options.bootstrap };
-  const json = JSON.stringify({ ...where, endpoint: options.endpoint, version: options.version, lifetimeS: options.lifetimeS, faults: [...options.faults], ...(options.security ? { security: options.security } : {}), ...(options.ackTimeoutMs === undefined ? {} : { timing: { ackTimeoutMs: options.ackTimeoutMs } }), ...(options.reboot === undefined ? {} : { reboot: options.reboot }) });
+  const json = JSON.stringify({ ...where, endpoint: options.endpoint, version: options.version, lifetimeS: options.lifetimeS, faults: [...options.faults], ...(options.security ? { security: options.security } : {}), ...(options.ackTimeoutMs === undefined ? {} : { timing: { ackTimeoutMs: options.ackTimeoutMs } }), ...(options.reboot === undefined ? {} : { reboot: options.reboot }), ...firmwareOptions(options) });
   const child = spawn(process.execPath, ['--import', tsxLoader(), ENTRY, json], { stdio: ['pipe', 'pipe', 'pipe'] });
   let exited = false;
   const gone = new Promise<void>((r) => child.once('exit', () => ((exited = true), r())));

@@ -11,7 +11,7 @@ import { runBootstrapScript, type SessionBootstrapRecord } from '../../client/lw
 import { Lwm2mServer, type Lwm2mRegistration } from '../../client/lwm2m-server.ts';
 import { RttHistograms } from '../../client/timing/index.ts';
 import type { ListenAddresses } from '../../config/index.ts';
-import { pskKeyBytes, type DeviceConTiming, type Lwm2mTargetOptions } from '../../config/lwm2m-target.ts';
+import { pskKeyBytes, type DeviceConTiming, type Lwm2mFirmwareCapability, type Lwm2mTargetOptions } from '../../config/lwm2m-target.ts';
 import type { CoapDtlsOptions } from '../../client/coap-endpoint.ts';
 import { describeDtlsClose, type DtlsSessionEvent } from '../../transport/dtls/index.ts';
 import { TraceLog } from '../../core/trace.ts';
@@ -28,6 +28,8 @@ export interface Lwm2mDriverOptions {
   declared: readonly string[];
   /** The simulated client's scaled ACK_TIMEOUT (targets.json `sim.lwm2m.ackTimeoutMs`). */
   simAckTimeoutMs?: number;
+  /** What the Firmware Update object takes when `lwm2m.firmware` does not say (the simulator's statement). */
+  simFirmware?: Lwm2mFirmwareCapability;
 }
 
 /** RFC 7252 §4.8 transmission parameters a device's CONs are held to. */
@@ -103,6 +105,11 @@ export class Lwm2mDriver implements ProtocolDriver {
       dtlsIdentities: [...new Set(established.map((e) => Buffer.from(e.peer.identity).toString('utf8')))],
       ...(established.length > 0 ? { dtlsHandshakeMs: Math.round(established[0]!.handshakeMs * 10) / 10 } : {}),
     };
+  }
+
+  /** What the Firmware Update object takes, as the target states it; undefined when unstated. */
+  get firmware(): Lwm2mFirmwareCapability | undefined {
+    return this.#options.lwm2m.firmware ?? this.#options.simFirmware;
   }
 
   /** The harness's LwM2M server (bound by `listen`). */
