@@ -1,10 +1,12 @@
 /**
  * Firmware Update push delivery (object 5): the Package written block-wise (Block1) at every
  * block size, negotiated down when the client wants smaller blocks, the State walk Idle →
- * Downloading → Downloaded, Update → Updating → Update Result 1 after the restart, a corrupt image
- * ending with the integrity Update Result, cancel by an empty Package, and an interrupted push
- * leaving the object recoverable. Packages are MCUboot images (hash TLV), small by default.
- * @see docs/spec/lwm2m.md §4.6, §1.8; OMA ETS LwM2M 1.0 755, 770, 776
+ * Downloading → Downloaded, Update → Updating → Update Result 1 after the restart, a corrupt
+ * package ending with the integrity Update Result (a bad MCUboot image, or for a client that takes
+ * blobs one shorter than its announced Size1, as targets.json `lwm2m.firmware.package` says),
+ * cancel by an empty Package, and an interrupted push leaving the object recoverable. Packages
+ * are MCUboot images (hash TLV), small by default.
+ * @see docs/spec/lwm2m.md §4.6, §1.8; OMA ETS LwM2M 1.0 755, 770, 776; RFC 7959 §2.5, §2.9.3
  */
 import { ContentFormat } from '../../src/codec/coap/content-format.ts';
 import { corruptImage } from '../../src/codec/image/index.ts';
@@ -12,6 +14,7 @@ import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
 import {
   caseTimeoutMs, FwState, pushFigures, readFirmware, readInt, resetFirmware, RESULT_INTEGRITY, transferBudgetMs, waitForFirmware, type PushFigures,
 } from './support/firmware-helpers.ts';
+import { block1Steps, type Block1Step, describeNegotiation, describeStep, describeSzx, largerAcknowledgements, negotiationOf } from './support/block1-negotiation.ts';
 import { judgeTimingBudget } from './support/timing-budget.ts';
 
 /** Package sizes: small, so every suite run stays fast on the simulator. */
@@ -23,6 +26,10 @@ const SMALL_PACKAGE_BYTES = 8 * 1024;
 /** SZX 5: 512-byte blocks, the size most clients take without negotiation. */
 const SZX_512 = 5;
 const SZX_1024 = 6;
+/** SZX 2: 64-byte blocks, below the Block1 size of any client seen (Zephyr's smallest default is 256). */
+const SZX_64 = 2;
+/** A blob-only client gets a package this much shorter than the Size1 announced with it. */
+const SHORT_BY_BYTES = 1024;
 const FW_SECTION = '4.6 Firmware Update (5) (single; optional; object 1.0: ids 0–3,5–9; 1.1: +10–13; 1.2: +14)';
 const BLOCK_SECTION = '1.8 Block-wise transfer (RFC 7959)';
 
@@ -54,6 +61,22 @@ async function push(ctx: CaseContext, pkg: Uint8Array, szx: number, stopAfterBlo
   const rsp = await ctx.lwm2m.server.write(ctx.lwm2m.endpoint, '/5/0/0', octets(pkg), { blockSzx: szx, ...(stopAfterBlocks === undefined ? {} : { stopAfterBlocks }) });
   const figures = pushFigures(rsp, pkg.length, performance.now() - started);
   return { rsp, figures };
+}
+
+/**
+ * The corrupt package for the client's stated kind (targets.json `lwm2m.firmware.package`): an
+ * MCUboot image with a flipped payload byte, or for a blob-only client a package shorter than the
+ * Size1 announced with it (all a client that checks no image can notice).
+ */
+function corruptPackage(ctx: CaseContext): { variant: string; what: string; bytes: Uint8Array; size1?: number } {
+  const stated = ctx.lwm2m.firmware?.package;
+  if (stated === 'blob') {
+    return { variant: 'blob', what: `${PACKAGE_BYTES} opaque bytes announced by Size1 as ${PACKAGE_BYTES + SHORT_BY_BYTES} (targets.json lwm2m.firmware.package "blob")`, bytes: ctx.fixtures.bytes(PACKAGE_BYTES, 'short-blob'), size1: PACKAGE_BYTES + SHORT_BY_BYTES };
+  }
+  const bad = corruptImage(imageOf(ctx, PACKAGE_BYTES), 'flipped-payload-byte');
+  if (!bad.ok) throw new Error(`corrupt image: ${bad.error}`);
+  const source = stated === undefined ? 'lwm2m.firmware.package not stated: MCUboot assumed' : 'targets.json lwm2m.firmware.package "mcuboot"';
+  return { variant: 'mcuboot', what: `a ${PACKAGE_BYTES}-byte MCUboot image with byte ${bad.value.expected.at} flipped (${source})`, bytes: bad.value.bytes };
 }
 
 const describePush = (f: PushFigures): string => `${f.bytes} B in ${f.blocks} blocks, ${Math.round(f.wallMs)} ms, ${Math.round(f.bytesPerS)} B/s`;
@@ -92,19 +115,51 @@ defineSuite({ id: 'lwm2m/firmware-push', protocol: 'LwM2M', feature: 'firmware u
     title: 'a push started at 1024-byte blocks follows the client down to its own block size and arrives intact',
     level: 'MUST',
     spec: { doc: 'lwm2m-digest', section: BLOCK_SECTION, quote: 'Receiver may answer the first block with a Block1 using a *smaller* SZX: sender should continue with that size (NUM recomputed).' },
-    stimulus: `Reset, PUT /5/0/0 of a ${PACKAGE_BYTES}-byte MCUboot image starting at SZX 6; the harness follows a 4.13 or 2.31 naming a smaller SZX; read /5/0/3 and /5/0/5; reset.`,
-    requirement: 'The push ends 2.04 and State 2 (Downloaded): a client that cannot take 1024-byte blocks says so (4.13 / smaller SZX) instead of taking and cutting them. Block round trips are held to the target budget timing.lwm2m.fw.block.',
+    stimulus: `Reset, PUT /5/0/0 of a ${PACKAGE_BYTES}-byte MCUboot image starting at SZX 6; the harness follows a 4.13 (restart from byte 0) or a 2.31 Continue (the next block at the NUM the smaller size gives) naming a smaller SZX; read /5/0/3 and /5/0/5; reset.`,
+    requirement: 'The push ends 2.04 and State 2 (Downloaded), the blocks after a negotiation taken at the negotiated size: a client that cannot take 1024-byte blocks says so (4.13 or 2.31 with a smaller SZX, the variant named) instead of taking and cutting them. Block round trips are held to the target budget timing.lwm2m.fw.block.',
     requires: ['lwm2m', 'lwm2m.obj.5'],
     story: 'push',
     timeoutMs: caseTimeoutMs(PACKAGE_BYTES, 2),
     run: (ctx) => fromIdle(ctx, async () => {
       const { rsp, figures } = await push(ctx, imageOf(ctx, PACKAGE_BYTES), SZX_1024);
-      const negotiated = rsp.notes.filter((n) => /SZX/.test(n));
-      ctx.log(`push: ${describePush(figures)}; ${negotiated.length > 0 ? `negotiated: ${negotiated.join('; ')}` : 'the client took 1024-byte blocks'}`);
+      const steps = block1Steps(rsp.exchanges);
+      const negotiated = negotiationOf(steps);
+      const after = negotiated === undefined ? [] : steps.slice(steps.findIndex((s) => s.num === negotiated.atBlock && s.szx === negotiated.fromSzx) + 1);
+      const variant = negotiated === undefined ? 'none: the client took 1024-byte blocks' : `${describeNegotiation(negotiated)}, then ${after.length} block(s) at ${describeSzx(Math.max(...after.map((s) => s.szx), negotiated.toSzx))}`;
+      ctx.log(`push: ${describePush(figures)}; negotiation: ${variant}${rsp.notes.length > 0 ? `; ${rsp.notes.join('; ')}` : ''}`);
       ctx.expect.coapCode(rsp, '2.04');
+      if (negotiated !== undefined) {
+        const refused = after.filter((s) => s.code !== '2.31' && s.code !== '2.04');
+        ctx.expect.that(after.length > 0 && refused.length === 0, { check: `blocks after the ${negotiated.variant} negotiation`, expected: `every block at ${describeSzx(negotiated.toSzx)} taken (2.31, the last 2.04)`, actual: after.length === 0 ? 'no block followed' : refused.map(describeStep).join('; ') });
+      }
       const fw = await readFirmware(ctx);
       ctx.expect.that(fw.state === FwState.DOWNLOADED, { check: 'State after the push', expected: 'State 2 (Downloaded): the package arrived intact', actual: `State ${fw.state}, Update Result ${fw.result}${fw.result === RESULT_INTEGRITY ? ' (integrity check failed: blocks were cut)' : ''}` });
       judgeTimingBudget(ctx, 'lwm2m.fw.block', figures.rttsMs, 'Block1 round trip');
+    }),
+  });
+
+  s.case({
+    id: 'LWM2M-FW-PUSH-004',
+    title: 'a Block1 acknowledgement never names a larger block size than the block it acknowledges',
+    level: 'SHOULD',
+    spec: { doc: 'rfc7959', section: '2.5', quote: 'In response to a request with a payload (e.g., a PUT or POST transfer), the block size given in the Block1 Option indicates the block size preference of the server for this resource (control usage).' },
+    stimulus: `Reset; PUT /5/0/0 of a ${SMALL_PACKAGE_BYTES}-byte MCUboot image in 64-byte Block1 blocks, then (reset) the same image starting at 1024-byte blocks; compare the SZX of the Block1 in every 2.31 Continue with the SZX of the block it acknowledges; reset.`,
+    requirement: 'No 2.31 names a larger SZX than its block. SHOULD: RFC 7959 states no MUST for the size in a Block1 answer, but a larger size cannot be followed (NUM × the larger size would not meet the bytes already sent, and the sender may only use the preferred size "or a smaller one"); the CoAP plug-test descriptions of block-wise PUT/POST expect the answer\'s SZX to be less than or equal to the request\'s, and Zephyr\'s CoAP library refuses a larger one when it is the sender.',
+    requires: ['lwm2m', 'lwm2m.obj.5'],
+    story: 'push',
+    timeoutMs: caseTimeoutMs(SMALL_PACKAGE_BYTES, 2),
+    run: (ctx) => fromIdle(ctx, async () => {
+      const pkg = imageOf(ctx, SMALL_PACKAGE_BYTES, 'ack-size');
+      const larger: Block1Step[] = [];
+      for (const szx of [SZX_64, SZX_1024]) {
+        await resetFirmware(ctx.lwm2m);
+        const { rsp } = await push(ctx, pkg, szx);
+        const steps = block1Steps(rsp.exchanges);
+        const sizes = [...new Set(steps.filter((s) => s.code === '2.31').map((s) => `${s.szx}→${s.ackSzx ?? '-'}`))];
+        ctx.log(`push from ${describeSzx(szx)}: ${rsp.code ?? 'RST'}; 2.31 block→ack SZX seen: ${sizes.join(', ') || 'none'}`);
+        larger.push(...largerAcknowledgements(steps));
+      }
+      ctx.expect.that(larger.length === 0, { check: 'Block1 SZX in 2.31 Continue', expected: 'SZX no larger than the acknowledged block\'s', actual: `${larger.length} larger: ${larger.slice(0, 3).map(describeStep).join('; ')}${larger.length > 3 ? '; …' : ''}` });
     }),
   });
 
@@ -161,20 +216,22 @@ defineSuite({ id: 'lwm2m/firmware-push', protocol: 'LwM2M', feature: 'firmware u
 
   s.case({
     id: 'LWM2M-FW-INTEGRITY-001',
-    title: 'a corrupt image ends with Update Result 5 (integrity check failure), never in Updating',
+    title: 'a corrupt package ends with Update Result 5 (integrity check failure), never in Updating',
     level: 'MUST',
     spec: { doc: 'lwm2m-digest', section: FW_SECTION, quote: 'ETS 776 expects: the Package Write itself answered 2.04 (or 2.31 for intermediate blocks), then State observed 1 → 0 and Update Result **5**' },
-    stimulus: `Reset; push a ${PACKAGE_BYTES}-byte MCUboot image with one payload byte flipped (its hash TLV no longer matches); poll /5/0/3, /5/0/5; if the client still reaches Downloaded, POST /5/0/2 and poll again; reset.`,
-    requirement: 'State ends 0 with Update Result 5, either after the download or after the Update; never Updating and never Update Result 1. 2.04 to the last block (ETS 776) or 4.08 (Zephyr maps the integrity error so) is recorded as the variant.',
+    stimulus: `Reset; push (512-byte blocks) a corrupt package of the kind targets.json lwm2m.firmware.package names: "mcuboot" (default) a ${PACKAGE_BYTES}-byte MCUboot image with one payload byte flipped (its hash TLV no longer matches); "blob" ${PACKAGE_BYTES} bytes announced by Size1 as ${PACKAGE_BYTES + SHORT_BY_BYTES} (the package ends short); poll /5/0/3, /5/0/5; if the client still reaches Downloaded, POST /5/0/2 and poll again; reset.`,
+    requirement: 'State ends 0 with Update Result 5, either after the download or after the Update; never Updating and never Update Result 1. The variant pushed is named; 2.04 to the last block (ETS 776) or 4.08 (Zephyr maps the integrity error so) is recorded.',
     requires: ['lwm2m', 'lwm2m.obj.5'],
     story: 'integrity',
     timeoutMs: caseTimeoutMs(PACKAGE_BYTES, 2),
     run: (ctx) => fromIdle(ctx, async () => {
       const side = ctx.lwm2m;
-      const bad = corruptImage(imageOf(ctx, PACKAGE_BYTES), 'flipped-payload-byte');
-      if (!bad.ok) throw new Error(`corrupt image: ${bad.error}`);
-      const { rsp, figures } = await push(ctx, bad.value.bytes, SZX_512);
-      ctx.log(`corrupt push (byte ${bad.value.expected.at} flipped): ${rsp.code ?? 'RST'} to the last block; ${describePush(figures)}`);
+      const corrupt = corruptPackage(ctx);
+      ctx.log(`variant ${corrupt.variant}: ${corrupt.what}`);
+      const started = performance.now();
+      const rsp = await side.server.write(side.endpoint, '/5/0/0', octets(corrupt.bytes), { blockSzx: SZX_512, ...(corrupt.size1 === undefined ? {} : { size1: corrupt.size1 }) });
+      const figures = pushFigures(rsp, corrupt.bytes.length, performance.now() - started);
+      ctx.log(`corrupt push: ${rsp.code ?? 'RST'} to the last block; ${describePush(figures)}`);
       const budgetMs = transferBudgetMs(PACKAGE_BYTES, figures.bytesPerS);
       let end = await waitForFirmware(ctx, (f) => f.state !== FwState.DOWNLOADING, () => budgetMs);
       const seen = [...end.seen];
@@ -184,7 +241,7 @@ defineSuite({ id: 'lwm2m/firmware-push', protocol: 'LwM2M', feature: 'firmware u
         seen.push('Update', ...end.seen);
       }
       ctx.log(`states (state/result): ${seen.join(' → ')}`);
-      ctx.expect.that(!seen.some((x) => x.startsWith('3/')) && end.result === RESULT_INTEGRITY, { check: 'integrity failure', expected: 'Update Result 5 and never State 3 (Updating)', actual: `State ${end.state}, Update Result ${end.result}; seen ${seen.join(' → ')}` });
+      ctx.expect.that(!seen.some((x) => x.startsWith('3/')) && end.result === RESULT_INTEGRITY, { check: `integrity failure (${corrupt.variant} variant)`, expected: 'Update Result 5 and never State 3 (Updating)', actual: `State ${end.state}, Update Result ${end.result}; seen ${seen.join(' → ')}` });
     }),
   });
 

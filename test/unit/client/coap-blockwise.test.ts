@@ -122,6 +122,30 @@ describe('Block1 (pushing a large request)', () => {
     const r = await pushBlockwise(endpoint, peer.address, { method: '0.03', path: '/5/0/0', payload: body }, { szx: 4 });
     expect([r.complete, r.body.length, r.final.kind === 'response' && r.final.response.code]).toEqual([false, 256, '5.03']);
   });
+
+  it('notes a 2.31 naming a larger SZX than its block and keeps its own size', async () => {
+    const stored: number[] = [];
+    peer.serve((d) => {
+      const b = blockOption(d.message, CoapOption.BLOCK1);
+      if (!b?.ok) throw new Error('no Block1');
+      stored.push(...d.message.payload);
+      return msg({ type: 'ACK', code: b.value.more ? '2.31' : '2.04', messageId: d.message.messageId, token: d.message.token, options: [{ number: CoapOption.BLOCK1, value: encodeBlockValue({ num: b.value.num, more: false, szx: 6 }) }] });
+    });
+    const r = await pushBlockwise(endpoint, peer.address, { method: '0.03', path: '/5/0/0', payload: body.subarray(0, 300) }, { szx: 4 });
+    expect(r.complete).toBe(true);
+    expect(toHex(Uint8Array.from(stored))).toBe(toHex(body.subarray(0, 300)));
+    const sent = peer.received.map((d) => blockOption(d.message, CoapOption.BLOCK1)).map((b) => (b?.ok ? [b.value.num, b.value.szx] : undefined));
+    expect(sent).toEqual([[0, 4], [1, 4]]);
+    expect(r.notes[0]).toMatch(/larger than the block's SZX 4: not followed/);
+  });
+
+  it('announces the Size1 it is given and notes the Size1 of a 4.13', async () => {
+    peer.serve((d) => msg({ type: 'ACK', code: '4.13', messageId: d.message.messageId, token: d.message.token, options: [{ number: CoapOption.SIZE1, value: Uint8Array.of(0x01, 0x00) }] }));
+    const r = await pushBlockwise(endpoint, peer.address, { method: '0.03', path: '/5/0/0', payload: body }, { szx: 5, size1: 2000 });
+    expect([r.complete, r.exchanges.length]).toEqual([false, 1]);
+    expect(uintOptionOrUndefined(peer.received[0]!.message, CoapOption.SIZE1)).toBe(2000);
+    expect(r.notes).toEqual(['4.13 on block 0 with Size1 256: the peer takes at most 256 bytes']);
+  });
 });
 
 describe('Block1 from the peer (a large Send or Register)', () => {

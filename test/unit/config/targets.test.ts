@@ -132,7 +132,7 @@ const rows: { name: string; text: string; messages: string[] }[] = [
     text: withTarget({ kind: 'sim', lwm2m: { endpoint: '', registrationTimeoutMs: 1.5, bootstrapServer: true } }),
     messages: [
       'targets.json#/targets/t/lwm2m/listen: needs the server address to listen on, like coap://127.0.0.1:5683',
-      "targets.json#/targets/t/lwm2m/bootstrapServer: unknown key 'bootstrapServer' (allowed: listen, endpoint, registrationTimeoutMs, security, bootstrap)",
+      "targets.json#/targets/t/lwm2m/bootstrapServer: unknown key 'bootstrapServer' (allowed: listen, endpoint, registrationTimeoutMs, security, bootstrap, firmware)",
       'targets.json#/targets/t/lwm2m/endpoint: expected a non-empty string, got ""',
       'targets.json#/targets/t/lwm2m/registrationTimeoutMs: expected a positive integer, got 1.5',
     ],
@@ -237,6 +237,16 @@ describe('parseTargets success', () => {
     expect(off.ok && off.value.targets['t']?.lwm2m).toEqual({ ...lwm2m, registrationTimeoutMs: 30_000 });
     const bad = parseTargets(withTarget({ kind: 'sim', lwm2m: { ...lwm2m, bootstrap: { port: 70000 } } }), 'targets.json');
     expect(bad.ok ? [] : bad.error.map((e) => e.message)).toEqual([expect.stringMatching(/^targets\.json#\/targets\/t\/lwm2m\/bootstrap\/port: /)]);
+  });
+
+  it('accepts lwm2m.firmware.package (mcuboot by default), refuses another kind', () => {
+    const lwm2m = { listen: 'coap://127.0.0.1:0', endpoint: 'ep' };
+    const blob = parseTargets(withTarget({ kind: 'udp', lwm2m: { ...lwm2m, firmware: { package: 'blob' } } }), 'targets.json');
+    expect(blob.ok && blob.value.targets['t']?.lwm2m?.firmware).toEqual({ package: 'blob' });
+    const unstated = parseTargets(withTarget({ kind: 'udp', lwm2m: { ...lwm2m, firmware: {} } }), 'targets.json');
+    expect(unstated.ok && unstated.value.targets['t']?.lwm2m?.firmware).toEqual({ package: 'mcuboot' });
+    const bad = parseTargets(withTarget({ kind: 'udp', lwm2m: { ...lwm2m, firmware: { package: 'zip' } } }), 'targets.json');
+    expect(bad.ok ? [] : bad.error.map((e) => e.message)).toEqual([expect.stringMatching(/^targets\.json#\/targets\/t\/lwm2m\/firmware\/package: /)]);
   });
 
   it('accepts a device that only speaks LwM2M (no smp), and a sim target running LwM2M client versions', () => {

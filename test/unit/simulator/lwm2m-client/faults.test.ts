@@ -4,7 +4,7 @@
  * exchanges are real loopback UDP between the simulator and the test server.
  */
 import { describe, expect, it } from 'vitest';
-import { observeOption, uriPath, uriQuery } from '../../../../src/codec/coap/access.ts';
+import { blockOption, observeOption, uriPath, uriQuery } from '../../../../src/codec/coap/access.ts';
 import { decodeCoap, type CoapMessage } from '../../../../src/codec/coap/message.ts';
 import { CoapOption } from '../../../../src/codec/coap/options.ts';
 import { encodeBlockValue } from '../../../../src/codec/coap/values.ts';
@@ -243,6 +243,20 @@ const CHECKS: Record<string, FaultCheck> = {
     check: async (s) => expect((await s.waitFor((r) => isRegister(r.message))).atMs - s.openedAtMs).toBeGreaterThan(3500),
   },
   'lwm2m-block-out-of-order-accepted': { check: async (s) => expect(await code(s.request('0.03', '/5/0/0', { options: [cf(42), block1(2, true, 2)], payload: new Uint8Array(64) }))).toBe('2.31') },
+  'lwm2m-block1-continue-own-szx': {
+    check: async (s) => {
+      const answer = (await s.request('0.03', '/5/0/0', { options: [cf(42), block1(0, true, 2)], payload: new Uint8Array(64) })).message;
+      const b = answer === undefined ? undefined : blockOption(answer, CoapOption.BLOCK1);
+      expect([answer?.code, b?.ok === true ? b.value.szx : undefined]).toEqual(['2.31', 5]);
+    },
+  },
+  'lwm2m-fw-blob-size-unchecked': {
+    options: { packageCheck: 'blob' },
+    check: async (s) => {
+      await s.request('0.03', '/5/0/0', { options: [cf(42), block1(0, false, 2), uintOption(CoapOption.SIZE1, 100)], payload: new Uint8Array(64) });
+      expect(await fwText(s, '/5/0/3')).toBe('2');
+    },
+  },
 };
 
 /** A signed MCUboot image around `payloadBytes` bytes. */
