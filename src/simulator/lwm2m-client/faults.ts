@@ -84,7 +84,7 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   // State must pass through Downloading while a package arrives (§4.6 state table).
   { name: 'lwm2m-fw-state-skips-downloading', description: 'State stays Idle while Package blocks arrive and jumps to Downloaded at the last one.', caughtBy: ['LWM2M-FW-STATE-002', 'LWM2M-FW-INTERRUPT-001'] },
   // A block larger than the receiver's own must be negotiated down (RFC 7959 §2.9.3), not cut.
-  { name: 'lwm2m-fw-no-block-negotiation', description: 'Package blocks larger than the client\'s 512-byte Block1 size are acknowledged but cut to 512 bytes: the package fails its check.', caughtBy: ['LWM2M-FW-PUSH-002', 'LWM2M-FW-PUSH-003'] },
+  { name: 'lwm2m-fw-no-block-negotiation', description: 'Package blocks larger than the client\'s own Block1 size (512 bytes on the 1.1 build, 256 on 1.0) are acknowledged as sent but cut to that size: the package fails its check.', caughtBy: ['LWM2M-FW-PUSH-002', 'LWM2M-FW-PUSH-003'] },
   // Writing an empty Package must reset the state machine (§4.6, ETS 755).
   { name: 'lwm2m-fw-cancel-ignored', description: 'An empty Package write is answered 2.04 but State and the downloaded package stay.', caughtBy: ['LWM2M-FW-CANCEL-001'], mayAlsoFail: ['LWM2M-FW-*'] },
   // Delivery Method 2 promises pull; a coap:// Package URI must then download (§4.6).
