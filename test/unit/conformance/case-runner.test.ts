@@ -40,6 +40,12 @@ describe('outcome classes', () => {
     expect(run.meta.durationMs).toBeGreaterThan(0);
   });
 
+  it('the duration starts once the session is there: a first case does not carry the device start', async () => {
+    const run = await runWith(session, decl(), { acquireDelayMs: 500 });
+    expect(run.meta.outcome).toBe('pass');
+    expect(run.meta.durationMs).toBeLessThan(400);
+  });
+
   it('fail: a wrong answer to a MUST throws a failure whose message says "assert"', async () => {
     dev.echoFault = 'wrong-r';
     const run = await runWith(session, decl());

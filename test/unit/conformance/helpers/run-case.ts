@@ -58,9 +58,10 @@ export function caseInfo(overrides: Partial<CaseInfo> = {}): CaseInfo {
 
 const SUITE = { id: 'test/kit', protocol: 'SMP' as const, feature: 'os' };
 
-/** Run an example case with the session provider returning `session`. */
-export async function runWith(session: CaseSession | Error, decl: CaseDeclaration): Promise<CaseRun> {
-  installSessionProvider(() => (session instanceof Error ? Promise.reject(session) : Promise.resolve(session)));
+/** Run an example case with the session provider returning `session` (after `acquireDelayMs`, a slow device start). */
+export async function runWith(session: CaseSession | Error, decl: CaseDeclaration, options: { acquireDelayMs?: number } = {}): Promise<CaseRun> {
+  const delay = (): Promise<void> => new Promise((r) => setTimeout(r, options.acquireDelayMs ?? 0));
+  installSessionProvider(() => (session instanceof Error ? Promise.reject(session) : options.acquireDelayMs === undefined ? Promise.resolve(session) : delay().then(() => session)));
   const { vctx, run } = stubTestContext(initialMeta(decl, SUITE, 'case', 'https://example.invalid/spec'));
   try {
     await runCase(decl, decl.level, run.meta, vctx, async (ctx) => decl.run(ctx));
