@@ -62,9 +62,14 @@ export interface ClientsProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Start `sim --lwm2m serverUri --clients count` with extra `args` (e.g. `--endpoint`, `--lifetime`). */
+/**
+ * Start `sim --lwm2m serverUri --clients count` with extra `args` (e.g. `--endpoint`, `--lifetime`).
+ * Node flags for the child (e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile the clients) come
+ * from `LWM2M_SCALE_CLIENTS_NODE_ARGS`, space-separated.
+ */
 export function startClientsProcess(serverUri: string, count: number, args: readonly string[] = []): ClientsProcess {
-  const child = spawn(process.execPath, [bin, 'sim', '--lwm2m', serverUri, '--clients', String(count), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const nodeArgs = (process.env['LWM2M_SCALE_CLIENTS_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'sim', '--lwm2m', serverUri, '--clients', String(count), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (chunk: Buffer): void => {
     // The head (start-up, errors) and the tail (summary lines) say what happened; the middle lists ports.
