@@ -38,6 +38,7 @@ export interface Lwm2mScaleFigures {
   /** UDP datagrams the kernel dropped for full receive buffers during the run (Linux /proc/net/snmp, machine-wide), when readable. */
   udpReceiveBufferDrops: number | undefined;
   /** The harness process (the LwM2M server); its peak RSS counts from the start of this bench when `peakRssReset`. */
+  /** `eventLoopDelay`: how late the server's timers ran (ms beyond a 10 ms interval) from the clients' start to the end of the load. */
   server: ProcessFigures & { peakRssReset: boolean; rssUnderLoadBytes: number; openFdsUnderLoad: number | undefined; eventLoopDelay: LatencyFigures };
   /** The clients process (`sim --clients N`), read just before it is stopped. */
   clientsProcess: ProcessFigures | undefined;
@@ -121,6 +122,9 @@ async function readUnderLoad(server: Lwm2mServer, endpoints: readonly string[], 
 /** Receive buffer of the server socket: 4 MiB (Linux's default rmem_max) holds a burst of a few thousand datagrams. */
 const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
+/** Sampling interval of the event-loop delay monitor, ms. */
+const LOOP_RESOLUTION_MS = 10;
+
 /** Registration times as the server sees them: Register received (by peer) → `registered` event (the 2.01 goes out in the same turn). */
 function trackRegistrations(server: Lwm2mServer) {
   const arrivedNs = new Map<string, bigint>();
@@ -158,7 +162,9 @@ export async function benchLwm2mScale(count = 1000, options: { concurrency?: num
   const registrations = trackRegistrations(server);
   let notifications = 0;
   server.coap.onIncoming((m) => { if (m.message?.code === '2.05' && m.message.type === 'CON') notifications++; });
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  // The histogram holds the intervals between its timer's runs; the lag is what exceeds the resolution.
+  const lag = (ns: number): number => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS);
   loopDelay.enable();
   const started = performance.now();
   // A long lifetime keeps Updates out of the measured window.
@@ -193,7 +199,7 @@ export async function benchLwm2mScale(count = 1000, options: { concurrency?: num
         peakRssReset,
         rssUnderLoadBytes: load.rssBytes,
         openFdsUnderLoad: load.openFds,
-        eventLoopDelay: { p50Ms: loopDelay.percentile(50) / 1e6, p95Ms: loopDelay.percentile(95) / 1e6, maxMs: loopDelay.max / 1e6 },
+        eventLoopDelay: { p50Ms: lag(loopDelay.percentile(50)), p95Ms: lag(loopDelay.percentile(95)), maxMs: lag(loopDelay.max) },
       },
       clientsProcess: clientsFigures,
       goal: { p95Ms: SCALE_P95_GOAL_MS, observeMet: observeLatency.p95Ms <= SCALE_P95_GOAL_MS, readMet: readLatency.p95Ms <= SCALE_P95_GOAL_MS },
