@@ -2,12 +2,17 @@
  * Many simulated LwM2M clients in one process, so the server side can be measured at scale:
  * distinct endpoint names and ports (one UDP socket each, so N clients hold N descriptors),
  * start-ups spread over a window instead of all at once (no thundering herd of Registers), one
- * stop that de-registers and closes them all.
+ * stop that de-registers and closes them all. Over DTLS every client runs its own association;
+ * they share the PSK, and the PSK identity too unless it holds `{i}`, which becomes the
+ * client's index (`dev-{i}` → `dev-0`, `dev-1`, …).
  * @see docs/spec/lwm2m.md §2.4, §8
  */
 import { ConfigError } from '../../errors.ts';
 import { startLwm2mClientSimulator, type Lwm2mClientSimulatorOptions, type RunningLwm2mClient } from './index.ts';
 import type { Lwm2mVersion } from './sample.ts';
+
+/** In a shared PSK identity, replaced by each client's index. */
+export const PSK_INDEX_PLACEHOLDER = '{i}';
 
 /** Largest client count one call starts (each holds a socket and its timers). */
 export const MAX_CLIENTS = 10_000;
@@ -51,7 +56,7 @@ export async function startManyLwm2mClients(options: ManyLwm2mClientsOptions): P
     if (wait > 0) await sleep(wait);
     startedAtMs[i] = performance.now();
     const v: Lwm2mVersion = version === 'mixed' ? (i % 2 === 0 ? '1.1' : '1.0') : version;
-    slots[i] = await startLwm2mClientSimulator({ ...each, endpoint, version: v });
+    slots[i] = await startLwm2mClientSimulator({ ...each, ...securityOf(each.security, i), endpoint, version: v });
   });
   const settled = await Promise.allSettled(starts);
   const started = slots.filter((c): c is RunningLwm2mClient => c !== undefined);
@@ -68,6 +73,13 @@ export async function startManyLwm2mClients(options: ManyLwm2mClientsOptions): P
     waitAllRegistered: (timeoutMs) => waitAll(started, timeoutMs),
     stop: () => (stopping ??= Promise.all(started.map((c) => c.stop())).then(() => undefined)),
   };
+}
+
+/** The client's security block: its own PSK identity when the shared one holds `{i}`. */
+function securityOf(security: ManyLwm2mClientsOptions['security'], index: number): Pick<ManyLwm2mClientsOptions, 'security'> {
+  if (security === undefined) return {};
+  if (security.mode !== 'psk' || !security.identity.includes(PSK_INDEX_PLACEHOLDER)) return { security };
+  return { security: { ...security, identity: security.identity.replaceAll(PSK_INDEX_PLACEHOLDER, String(index)) } };
 }
 
 async function waitAll(clients: readonly RunningLwm2mClient[], timeoutMs: number): Promise<void> {
