@@ -34,7 +34,7 @@ export interface ManyLwm2mClients {
   readonly endpoints: readonly string[];
   /** `performance.now()` at each client's start, by index. */
   readonly startedAtMs: readonly number[];
-  /** Resolves once every client has registered; rejects after `timeoutMs` saying how many did not. */
+  /** Resolves once every client has registered; rejects after `timeoutMs` saying how many did not, or when `stop` is called first. */
   waitAllRegistered(timeoutMs: number): Promise<void>;
   /** De-register and close every client. Safe to call twice. */
   stop(): Promise<void>;
@@ -66,12 +66,16 @@ export async function startManyLwm2mClients(options: ManyLwm2mClientsOptions): P
     throw failure.reason;
   }
   let stopping: Promise<void> | undefined;
+  const stops = new Set<() => void>();
   return {
     clients: started,
     endpoints,
     startedAtMs,
-    waitAllRegistered: (timeoutMs) => waitAll(started, timeoutMs),
-    stop: () => (stopping ??= Promise.all(started.map((c) => c.stop())).then(() => undefined)),
+    waitAllRegistered: (timeoutMs) => waitAll(started, timeoutMs, stops),
+    stop: () => {
+      for (const end of [...stops]) end();
+      return (stopping ??= Promise.all(started.map((c) => c.stop())).then(() => undefined));
+    },
   };
 }
 
@@ -82,9 +86,33 @@ function securityOf(security: ManyLwm2mClientsOptions['security'], index: number
   return { security: { ...security, identity: security.identity.replaceAll(PSK_INDEX_PLACEHOLDER, String(index)) } };
 }
 
-async function waitAll(clients: readonly RunningLwm2mClient[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const outcomes = await Promise.allSettled(clients.map((c) => c.waitFor('registered', Math.max(1, deadline - Date.now()))));
-  const missing = outcomes.filter((o) => o.status === 'rejected').length;
-  if (missing > 0) throw new Error(`${missing} of ${clients.length} clients did not register within ${timeoutMs} ms`);
+/**
+ * One timer and one event subscription per client still registering (not one timed wait per
+ * client), all dropped when the wait ends, so a stop leaves nothing that keeps the process alive.
+ */
+function waitAll(clients: readonly RunningLwm2mClient[], timeoutMs: number, stops: Set<() => void>): Promise<void> {
+  const pending = clients.filter((c) => !c.events.some((e) => e.kind === 'registered'));
+  if (pending.length === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    let missing = pending.length;
+    const unsubscribes: (() => void)[] = [];
+    const finish = (error?: Error): void => {
+      clearTimeout(timer);
+      stops.delete(onStop);
+      for (const u of unsubscribes) u();
+      if (error) reject(error);
+      else resolve();
+    };
+    const onStop = (): void => finish(new Error(`stopped while ${missing} of ${clients.length} clients had not registered`));
+    const timer = setTimeout(() => finish(new Error(`${missing} of ${clients.length} clients did not register within ${timeoutMs} ms`)), timeoutMs);
+    stops.add(onStop);
+    for (const c of pending) {
+      let isDone = false;
+      unsubscribes.push(c.client.registration.onEvent((e) => {
+        if (e.kind !== 'registered' || isDone) return;
+        isDone = true;
+        if (--missing === 0) finish();
+      }));
+    }
+  });
 }
