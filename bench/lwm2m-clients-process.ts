@@ -77,7 +77,13 @@ export function startClientsProcess(serverUri: string, count: number, args: read
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A bench that gives up (budget, watchdog) and exits must not leave the clients running.
+  const killOnExit = (): void => void child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => {
+    process.off('exit', killOnExit);
+    resolve();
+  }));
   return {
     child,
     output: () => out,

@@ -39,7 +39,11 @@ export interface Lwm2mScaleFigures {
   udpReceiveBufferDrops: number | undefined;
   /** The harness process (the LwM2M server); its peak RSS counts from the start of this bench when `peakRssReset`. */
   /** `eventLoopDelay`: how late the server's timers ran (ms beyond a 10 ms interval) from the clients' start to the end of the load. */
-  server: ProcessFigures & { peakRssReset: boolean; rssUnderLoadBytes: number; openFdsUnderLoad: number | undefined; eventLoopDelay: LatencyFigures };
+  server: ProcessFigures & {
+    /** CPU time of the registrations (from the clients' start), of the write-attributes + observe phase, and of the reads with notifications flowing. */
+    cpuByPhaseMs: { registration: number; observe: number; readsAndNotifications: number };
+    heap: { usedBytes: number; totalBytes: number; externalBytes: number; arrayBuffersBytes: number };
+    peakRssReset: boolean; rssUnderLoadBytes: number; openFdsUnderLoad: number | undefined; eventLoopDelay: LatencyFigures };
   /** The clients process (`sim --clients N`), read just before it is stopped. */
   clientsProcess: ProcessFigures | undefined;
   goal: { p95Ms: number; observeMet: boolean; readMet: boolean };
@@ -143,6 +147,8 @@ function trackRegistrations(server: Lwm2mServer) {
   return { times, doneAtMs };
 }
 
+const cpuMs = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1000;
+
 /** Wait until `count()` reaches `target` or `timeoutMs` passes. */
 async function waitUntil(count: () => number, target: number, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs;
@@ -173,14 +179,17 @@ export async function benchLwm2mScale(count = 1000, options: { concurrency?: num
     await waitUntil(() => registrations.doneAtMs.length, count, budgetMs);
     if (registrations.doneAtMs.length === 0) throw new Error(`no client registered within ${budgetMs} ms; clients process said: ${clients.output().slice(0, 2000)}`);
     const endpoints = Array.from({ length: count }, (_, i) => `scale-${i}`).filter((ep) => server.registration(ep) !== undefined);
+    const cpuAtRegistered = process.cpuUsage(cpuBefore);
     const lastMs = registrations.doneAtMs.at(-1)!;
     const firstToLastMs = lastMs - registrations.doneAtMs[0]!;
     const observed = await observeAll(server, endpoints, concurrency, pmaxS);
+    const cpuAtObserved = process.cpuUsage(cpuBefore);
     const load = await readUnderLoad(server, endpoints, concurrency, loadWindowMs, () => notifications);
     loopDelay.disable();
     const clientsFigures = clients.figures();
     const self = processFigures('self');
     const cpu = process.cpuUsage(cpuBefore);
+    const memory = process.memoryUsage();
     const observeLatency = latency(observed.times);
     const readLatency = latency(load.times);
     return {
@@ -196,6 +205,8 @@ export async function benchLwm2mScale(count = 1000, options: { concurrency?: num
         peakRssBytes: self?.peakRssBytes ?? process.resourceUsage().maxRSS * 1024,
         rssBytes: self?.rssBytes ?? process.memoryUsage().rss,
         cpuMs: (cpu.user + cpu.system) / 1000,
+        cpuByPhaseMs: { registration: cpuMs(cpuAtRegistered), observe: cpuMs(cpuAtObserved) - cpuMs(cpuAtRegistered), readsAndNotifications: cpuMs(cpu) - cpuMs(cpuAtObserved) },
+        heap: { usedBytes: memory.heapUsed, totalBytes: memory.heapTotal, externalBytes: memory.external, arrayBuffersBytes: memory.arrayBuffers },
         peakRssReset,
         rssUnderLoadBytes: load.rssBytes,
         openFdsUnderLoad: load.openFds,
