@@ -43,7 +43,9 @@ export interface Lwm2mScaleFigures {
     /** CPU time of the registrations (from the clients' start), of the write-attributes + observe phase, and of the reads with notifications flowing. */
     cpuByPhaseMs: { registration: number; observe: number; readsAndNotifications: number };
     heap: { usedBytes: number; totalBytes: number; externalBytes: number; arrayBuffersBytes: number };
-    peakRssReset: boolean; rssUnderLoadBytes: number; openFdsUnderLoad: number | undefined; eventLoopDelay: LatencyFigures };
+    peakRssReset: boolean;
+    /** RSS when the bench started (modules loaded, nothing served yet): the peak minus this is what serving the clients took. */
+    rssAtStartBytes: number; rssUnderLoadBytes: number; openFdsUnderLoad: number | undefined; eventLoopDelay: LatencyFigures };
   /** The clients process (`sim --clients N`), read just before it is stopped. */
   clientsProcess: ProcessFigures | undefined;
   goal: { p95Ms: number; observeMet: boolean; readMet: boolean };
@@ -162,6 +164,7 @@ export async function benchLwm2mScale(count = 1000, options: { concurrency?: num
   const loadWindowMs = options.loadWindowMs ?? pmaxS * 1000;
   const loadStart = loadavg();
   const peakRssReset = resetPeakRss();
+  const rssAtStartBytes = process.memoryUsage().rss;
   const cpuBefore = process.cpuUsage();
   const dropsBefore = await udpReceiveBufferErrors();
   const server = await Lwm2mServer.open({ host: '127.0.0.1', port: 0 }, { receiveBufferBytes: RECEIVE_BUFFER_BYTES });
@@ -208,6 +211,7 @@ export async function benchLwm2mScale(count = 1000, options: { concurrency?: num
         cpuByPhaseMs: { registration: cpuMs(cpuAtRegistered), observe: cpuMs(cpuAtObserved) - cpuMs(cpuAtRegistered), readsAndNotifications: cpuMs(cpu) - cpuMs(cpuAtObserved) },
         heap: { usedBytes: memory.heapUsed, totalBytes: memory.heapTotal, externalBytes: memory.external, arrayBuffersBytes: memory.arrayBuffers },
         peakRssReset,
+        rssAtStartBytes,
         rssUnderLoadBytes: load.rssBytes,
         openFdsUnderLoad: load.openFds,
         eventLoopDelay: { p50Ms: lag(loopDelay.percentile(50)), p95Ms: lag(loopDelay.percentile(95)), maxMs: lag(loopDelay.max) },
