@@ -6,7 +6,7 @@
 import { pskKeyProblem } from '../config/lwm2m-target.ts';
 import { ConfigError, UsageError } from '../errors.ts';
 import { FAULT_PROFILES, SLOT_BYTES_RANGE, startSimulator, type RunningSimulator, type SimulatorOptions } from '../simulator/index.ts';
-import { LWM2M_FAULT_PROFILES, MAX_CLIENTS, parseServerUri, startLwm2mClientSimulator, startManyLwm2mClients, type Lwm2mClientSimulatorOptions } from '../simulator/lwm2m-client/index.ts';
+import { LWM2M_FAULT_PROFILES, MAX_CLIENTS, PSK_INDEX_PLACEHOLDER, parseServerUri, startLwm2mClientSimulator, startManyLwm2mClients, type Lwm2mClientSimulatorOptions } from '../simulator/lwm2m-client/index.ts';
 import { formatConnectionString } from '../transport/connection-string.ts';
 import { type CliIo, type FlagSpecs, formatFlagHelp, integerFlag, parseFlags } from './args.ts';
 
@@ -22,7 +22,7 @@ const FLAGS = {
   endpoint: { type: 'string', valueName: 'NAME', description: 'LwM2M endpoint client name (default native_sim, or native_sim_lwm2m11 for 1.1)' },
   'lwm2m-version': { type: 'string', valueName: '1.0|1.1', description: 'LwM2M enabler version of the client (default 1.1)' },
   lifetime: { type: 'string', valueName: 'S', description: 'LwM2M registration lifetime in seconds (default 30)' },
-  'psk-identity': { type: 'string', valueName: 'TEXT', description: 'with --lwm2m coaps://…: the DTLS PSK identity the client presents' },
+  'psk-identity': { type: 'string', valueName: 'TEXT', description: 'with --lwm2m coaps://…: the DTLS PSK identity the client presents (with --clients, {i} in it becomes each client\'s index; else all share it)' },
   'psk-key': { type: 'string', valueName: 'HEX', description: 'with --lwm2m coaps://…: the pre-shared key, in hex' },
   clients: { type: 'string', valueName: 'N', description: `run N LwM2M clients in this process, endpoints NAME0…NAME(N-1) (--endpoint is the prefix, default sim-), each on its own port (1-${MAX_CLIENTS})` },
   'list-faults': { type: 'boolean', description: 'print the fault profiles (SMP and LwM2M) and exit' },
@@ -223,7 +223,8 @@ async function runManyLwm2mClients(options: Lwm2mClientSimulatorOptions, count: 
   const { endpoint, ...each } = options;
   const started = performance.now();
   const many = await startManyLwm2mClients({ ...each, count, ...(endpoint === undefined ? {} : { endpointPrefix: endpoint }) });
-  io.stdout(`${count} LwM2M clients (LwM2M ${options.version ?? '1.1'}; faults: ${options.faults?.join(', ') || 'none'}), registering with ${options.server}`);
+  const security = options.security?.mode === 'psk' ? `; DTLS PSK identity ${options.security.identity}${options.security.identity.includes(PSK_INDEX_PLACEHOLDER) ? ' (one per client)' : ' (shared)'}, shared key` : '';
+  io.stdout(`${count} LwM2M clients (LwM2M ${options.version ?? '1.1'}; faults: ${options.faults?.join(', ') || 'none'}${security}), registering with ${options.server}`);
   for (const c of many.clients) io.stdout(`  ${c.endpoint} ${c.localAddress.host}:${c.localAddress.port}`);
   let isStopping = false;
   void many.waitAllRegistered(ALL_REGISTERED_MS).then(

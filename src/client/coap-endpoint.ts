@@ -21,6 +21,7 @@ import { DtlsServer, type DtlsServerOptions, type DtlsSessionEvent } from '../tr
 import { MAX_UDP_SZX, resourceHandler, withBlock2, type ServedBody } from './coap/block2-server.ts';
 import { ConfirmableQueue, type ConfirmableEnd } from './coap/confirmable.ts';
 import { DuplicateCache, dedupKey, type SeenMessage } from './coap/dedup.ts';
+import { NstartLimiter, checkedNstart } from './coap/nstart.ts';
 import { CoapObservation, type ObservationHost } from './coap/observation.ts';
 import { exchangeLifetimeMs, maxTransmitWaitMs, nonLifetimeMs, transmissionParameters, type TransmissionParameters } from './coap/params.ts';
 import { CoapResponder, emptyMessage, type ResponderHost } from './coap/responder.ts';
@@ -41,6 +42,11 @@ export interface CoapEndpointOptions {
   piggybackWindowMs?: number;
   /** Kernel receive buffer of the socket `open` binds (bytes), for many clients at once. */
   receiveBufferBytes?: number;
+  /**
+   * Outstanding CON requests of ours per peer (RFC 7252 §4.7 NSTART, default 1): a request
+   * beyond it waits until an earlier one is acknowledged, answered, reset or given up.
+   */
+  nstart?: number;
   /** Largest Block2 SZX the endpoint serves (default 6: 1024-byte blocks); larger answers go block-wise. */
   maxBlockSzx?: number;
   /**
@@ -127,6 +133,9 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
   #closed = false;
   readonly #maxBlockSzx: number;
   readonly #dtlsEvents: DtlsSessionEvent[] = [];
+  readonly #nstart: NstartLimiter;
+  /** Requests waiting for an NSTART slot: rejected when the endpoint closes. */
+  readonly #queued = new Set<PendingRequest>();
 
   constructor(socket: DatagramListenerTransport, options: CoapEndpointOptions = {}) {
     this.#socket = socket;
@@ -138,6 +147,7 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
     const maxBlockSzx = options.maxBlockSzx ?? MAX_UDP_SZX;
     if (!Number.isInteger(maxBlockSzx) || maxBlockSzx < 0 || maxBlockSzx > MAX_UDP_SZX) throw new RangeError(`maxBlockSzx ${maxBlockSzx} out of 0-${MAX_UDP_SZX}`);
     this.#maxBlockSzx = maxBlockSzx;
+    this.#nstart = new NstartLimiter(options.nstart);
     // A plain Uint8Array: Buffer#slice would return views, and every token would share (and overwrite) one buffer.
     this.#tokenPrefix = new Uint8Array(randomBytes(8));
     this.#messageId = randomBytes(2).readUInt16BE(0);
@@ -154,6 +164,8 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
 
   /** Bind a UDP socket (`port` 0 = ephemeral), or a DTLS server with `options.dtls`, and wrap it. */
   static async open(bind: { host?: string; port: number }, options: CoapEndpointOptions = {}): Promise<CoapEndpoint> {
+    // Checked before binding, so a bad value leaves no socket open.
+    if (options.nstart !== undefined) checkedNstart(options.nstart);
     const buffer = options.receiveBufferBytes;
     if (options.dtls) {
       const host = bind.host?.replace(/^\[|\]$/g, '');
@@ -170,6 +182,17 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
   /** DTLS associations established and closed so far (the latest 1000), oldest first; empty for plain CoAP. */
   get dtlsEvents(): readonly DtlsSessionEvent[] {
     return this.#dtlsEvents;
+  }
+
+  /** NSTART: CON requests of ours outstanding to one peer at most (RFC 7252 §4.7). */
+  get nstart(): number {
+    return this.#nstart.nstart;
+  }
+
+  /** CON requests of ours outstanding to `peer` now, and those waiting for one of its NSTART slots. */
+  outstandingTo(peer: DatagramPeer): { outstanding: number; waiting: number } {
+    const key = peerKey(peer, 'nstart');
+    return { outstanding: this.#nstart.outstanding(key), waiting: this.#nstart.waiting(key) };
   }
 
   /** `coaps` over DTLS, else `coap`. */
@@ -273,7 +296,11 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
     return this.exchange(peer, this.buildRequest(spec), options);
   }
 
-  /** Send an already built request message (its MID and token as given) and wait as `request` does. */
+  /**
+   * Send an already built request message (its MID and token as given) and wait as `request`
+   * does. A CON waits for an NSTART slot with its peer first; its round trip counts from its
+   * first transmission.
+   */
   exchange(peer: DatagramPeer, request: CoapMessage, options: CoapRequestOptions = {}): Promise<CoapOutcome> {
     if (this.#closed) return Promise.reject(new TransportClosedError(`${this.description} is closed`));
     const requestBytes = encodeCoap(request);
@@ -302,12 +329,27 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
         },
         abort: (error) => this.#finish(p, error),
       };
-      this.#awaiting.set(p.tokenKey, p.waiting);
       if (!conKey) {
+        this.#awaiting.set(p.tokenKey, p.waiting);
         this.#transmit(requestBytes, peer, 'request');
         return this.#waitSeparately(p);
       }
-      this.#cons.start(conKey, requestBytes, peer, 'request', (end) => this.#onConfirmableEnd(p, end));
+      this.#startWithinNstart(p, conKey);
+    });
+  }
+
+  /** Transmit a CON request once the peer has an NSTART slot; the slot frees when the CON ends. */
+  #startWithinNstart(p: PendingRequest, conKey: string): void {
+    const slot = peerKey(p.peer, 'nstart');
+    this.#queued.add(p);
+    this.#nstart.acquire(slot, () => {
+      this.#queued.delete(p);
+      p.sentAtNs = nowNs();
+      this.#awaiting.set(p.tokenKey, p.waiting!);
+      this.#cons.start(conKey, p.requestBytes, p.peer, 'request', (end) => {
+        this.#onConfirmableEnd(p, end);
+        this.#nstart.release(slot);
+      });
     });
   }
 
@@ -374,6 +416,10 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    const queued = [...this.#queued];
+    this.#queued.clear();
+    this.#nstart.clear();
+    for (const p of queued) p.settle(new TransportClosedError(`${this.description} closed before ${p.what} was sent`));
     this.#cons.cancelAll();
     for (const w of [...this.#awaiting.values()]) w.abort(new TransportClosedError(`${this.description} closed while waiting for a response`));
     this.#awaiting.clear();

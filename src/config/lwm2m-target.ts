@@ -28,6 +28,11 @@ export interface Lwm2mTargetOptions {
   security?: Lwm2mSecurity;
   /** What the device's Firmware Update object takes (targets.json `lwm2m.firmware`). */
   firmware?: Lwm2mFirmwareCapability;
+  /**
+   * NSTART: the harness's CON requests outstanding to the device at once (RFC 7252 §4.7;
+   * absent: the RFC's default, 1). Later requests wait for an earlier one's ACK or response.
+   */
+  nstart?: number;
 }
 
 /** The kinds of firmware package a client takes (targets.json `lwm2m.firmware.package`). */
@@ -69,8 +74,10 @@ export function usesDtls(lwm2m: Pick<Lwm2mTargetOptions, 'security'> | undefined
   return lwm2m?.security?.mode === 'psk';
 }
 
-const LWM2M_KEYS = ['listen', 'endpoint', 'registrationTimeoutMs', 'security', 'bootstrap', 'firmware'] as const;
+const LWM2M_KEYS = ['listen', 'endpoint', 'registrationTimeoutMs', 'security', 'bootstrap', 'firmware', 'nstart'] as const;
 const FIRMWARE_KEYS = ['package'] as const;
+/** Largest `nstart` a target may set. */
+const MAX_TARGET_NSTART = 1024;
 const BOOTSTRAP_KEYS = ['enabled', 'port'] as const;
 const SECURITY_KEYS = ['mode', 'identity', 'key'] as const;
 /** Longest PSK RFC 4279 §5.3 requires implementations to accept (64 bytes). */
@@ -169,8 +176,10 @@ export function checkLwm2m(c: ConfigChecker, value: unknown, at: string): Lwm2mT
   const security = c.errors.length > before ? undefined : checkLwm2mSecurity(c, rawSecurity, listen, at);
   const bootstrap = o['bootstrap'] === undefined ? undefined : checkBootstrap(c, o['bootstrap'], `${at}/bootstrap`);
   const firmware = o['firmware'] === undefined ? undefined : checkFirmware(c, o['firmware'], `${at}/firmware`);
+  const nstart = o['nstart'];
+  if (nstart !== undefined && (typeof nstart !== 'number' || !Number.isInteger(nstart) || nstart < 1 || nstart > MAX_TARGET_NSTART)) c.problem(`${at}/nstart`, `expected an integer 1..${MAX_TARGET_NSTART} (outstanding CON requests per device; RFC 7252 default 1), got ${describeJson(nstart)}`);
   if (c.errors.length > before || listen === undefined || endpoint === undefined || timeout === undefined) return undefined;
-  return { listen, endpoint, registrationTimeoutMs: timeout, ...(so && security ? { security } : {}), ...(bootstrap === undefined || bootstrap === 'off' ? {} : { bootstrap }), ...(firmware ? { firmware } : {}) };
+  return { listen, endpoint, registrationTimeoutMs: timeout, ...(so && security ? { security } : {}), ...(bootstrap === undefined || bootstrap === 'off' ? {} : { bootstrap }), ...(firmware ? { firmware } : {}), ...(typeof nstart === 'number' ? { nstart } : {}) };
 }
 
 /** The `firmware` block: `{ "package": "mcuboot" | "blob" }` (package optional, mcuboot by default). */

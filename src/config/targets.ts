@@ -214,7 +214,7 @@ interface RawTarget {
   smp?: string | RawSmp;
   sim?: Partial<Omit<SimTargetOptions, 'lwm2m'>> & { lwm2m?: Partial<SimLwm2mOptions> };
   process?: ProcessTargetOptions;
-  lwm2m?: { listen: string; endpoint: string; registrationTimeoutMs?: number; security?: { mode: 'psk' | 'nosec'; identity?: string; key?: string }; bootstrap?: { enabled?: boolean; port?: number }; firmware?: { package?: 'mcuboot' | 'blob' } };
+  lwm2m?: { listen: string; endpoint: string; registrationTimeoutMs?: number; security?: { mode: 'psk' | 'nosec'; identity?: string; key?: string }; bootstrap?: { enabled?: boolean; port?: number }; firmware?: { package?: 'mcuboot' | 'blob' }; nstart?: number };
   capabilities?: string[];
   timeoutMs?: number;
   strict?: boolean;
@@ -287,6 +287,7 @@ function checkTarget(c: ConfigChecker, name: string, t: RawTarget, base: string,
     if (t.lwm2m.security !== undefined && security !== undefined) out.lwm2m.security = security;
     if (t.lwm2m.bootstrap !== undefined && t.lwm2m.bootstrap.enabled !== false) out.lwm2m.bootstrap = { port: t.lwm2m.bootstrap.port ?? 0 };
     if (t.lwm2m.firmware !== undefined) out.lwm2m.firmware = { package: t.lwm2m.firmware.package ?? 'mcuboot' };
+    if (t.lwm2m.nstart !== undefined) out.lwm2m.nstart = t.lwm2m.nstart;
   }
   const consoleProblem = t.crash?.console !== undefined ? options.checkConnection?.(t.crash.console) : undefined;
   if (consoleProblem !== undefined) c.problem(`${at}/crash/console`, consoleProblem);

@@ -56,7 +56,11 @@ export function serveBlock(request: Pick<CoapIncomingRequest, 'message'>, respon
 
 /** Wrap a handler so its large answers are served block-wise. */
 export function withBlock2(handler: CoapRequestHandler, maxSzx: () => number): CoapRequestHandler {
-  return async (request) => serveBlock(request, await handler(request), maxSzx());
+  // A handler that answers at once is served at once: no promise turn, so the ACK carries it without waiting.
+  return (request) => {
+    const answer = handler(request);
+    return answer instanceof Promise ? answer.then((spec) => serveBlock(request, spec, maxSzx())) : serveBlock(request, answer, maxSzx());
+  };
 }
 
 /** A body served by `resourceHandler`. */

@@ -84,7 +84,10 @@ export class CoapResponder {
     const request: CoapIncomingRequest = { message: whole, bytes, peer, path, query: uriQuery(m), atNs };
     const handled = this.#run(route.handler, request);
     // The final response of a Block1 transfer echoes the last block (RFC 7959 §2.3).
-    const result = blocks ? handled.then((r) => ({ ...r, options: [...(r.options ?? []), block1Echo(blocks.block)] })) : handled;
+    const withEcho = (r: CoapResponseSpec): CoapResponseSpec => (blocks ? { ...r, options: [...(r.options ?? []), block1Echo(blocks.block)] } : r);
+    // A handler that answered at once is answered in this turn: no timer, no promise hops.
+    if (!(handled instanceof Promise) && (m.type !== 'CON' || !route.route.separate)) return this.#respond(m, peer, entry, withEcho(handled));
+    const result = Promise.resolve(handled).then(withEcho);
     if (m.type !== 'CON') return this.#respond(m, peer, entry, await result);
     const inTime = route.route.separate ? undefined : await within(result, this.#piggybackWindowMs);
     if (inTime) return this.#respond(m, peer, entry, inTime);
@@ -93,12 +96,17 @@ export class CoapResponder {
     this.#host.sendConfirmable(responseMessage('CON', this.#host.nextMessageId(), m.token, spec), peer, 'separate response');
   }
 
-  async #run(handler: CoapRequestHandler, request: CoapIncomingRequest): Promise<CoapResponseSpec> {
-    try {
-      return await handler(request);
-    } catch (error) {
+  /** The handler's answer: at once when it gives one, else its promise; a throw or rejection is 5.00. */
+  #run(handler: CoapRequestHandler, request: CoapIncomingRequest): CoapResponseSpec | Promise<CoapResponseSpec> {
+    const failed = (error: unknown): CoapResponseSpec => {
       this.#host.trace.add({ direction: 'event', atNs: nowNs(), hex: '', note: `handler for /${request.path.join('/')} threw: ${String(error)}` });
       return { code: '5.00' };
+    };
+    try {
+      const answer = handler(request);
+      return answer instanceof Promise ? answer.catch(failed) : answer;
+    } catch (error) {
+      return failed(error);
     }
   }
 

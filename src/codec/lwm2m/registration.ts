@@ -61,10 +61,14 @@ export function parseRegisterQuery(queries: readonly string[]): { params: Regist
   const params: RegisterParams = { queueMode: false, unknown: [] };
   const findings: RegisterQueryFinding[] = [];
   const seen = new Set<string>();
-  queries.forEach((query, index) => {
+  // One reporter for the whole list (not a closure per parameter): Register is a server hot path.
+  let index = 0;
+  let name = '';
+  const report = (kind: RegisterQueryFinding['kind'], message: string): void => void findings.push({ kind, index, name, message });
+  for (const [i, query] of queries.entries()) {
     const eq = query.indexOf('=');
-    const name = eq < 0 ? query : query.slice(0, eq);
-    const report = (kind: RegisterQueryFinding['kind'], message: string): void => void findings.push({ kind, index, name, message });
+    index = i;
+    name = eq < 0 ? query : query.slice(0, eq);
     if (seen.has(name)) report('duplicate', `query parameter ${name} appears more than once`);
     seen.add(name);
     if (name === 'Q') {
@@ -77,7 +81,7 @@ export function parseRegisterQuery(queries: readonly string[]): { params: Regist
       report('unknown', `unknown query parameter ${name}`);
       params.unknown.push(query);
     }
-  });
+  }
   return { params, findings };
 }
 

@@ -79,6 +79,7 @@ export class CoapSocket {
   readonly #answered = new Map<string, { bytes: Uint8Array | undefined; at: number }>();
   #nextMessageId: number;
   #isClosed = false;
+  #local: Peer | undefined;
   /** The DTLS associations when the client speaks CoAPs. */
   readonly dtls: DtlsLinks | undefined;
 
@@ -112,10 +113,13 @@ export class CoapSocket {
     return new CoapSocket(socket, options);
   }
 
-  /** The bound address. */
+  /** The bound address (read once: each `address()` is a system call). */
   get local(): Peer {
-    const a = this.#socket.address();
-    return { address: a.address, port: a.port };
+    if (this.#local === undefined) {
+      const a = this.#socket.address();
+      this.#local = { address: a.address, port: a.port };
+    }
+    return this.#local;
   }
 
   /** A fresh message id (sequential from a random start, as Zephyr does). */

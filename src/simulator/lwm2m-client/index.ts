@@ -221,4 +221,4 @@ function waitForBootstrapEvent(client: Lwm2mClient, kind: BootstrapEvent['kind']
     });
   });
 }
-export { startManyLwm2mClients, MAX_CLIENTS, type ManyLwm2mClients, type ManyLwm2mClientsOptions } from './many-clients.ts';
+export { startManyLwm2mClients, MAX_CLIENTS, PSK_INDEX_PLACEHOLDER, type ManyLwm2mClients, type ManyLwm2mClientsOptions } from './many-clients.ts';

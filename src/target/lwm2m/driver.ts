@@ -145,7 +145,8 @@ export class Lwm2mDriver implements ProtocolDriver {
   async listen(): Promise<ListenAddresses> {
     const dtls = dtlsOptionsOf(this.#options.lwm2m);
     const secured = { trace: this.trace, ...(dtls ? { dtls } : {}) };
-    this.#server ??= await Lwm2mServer.listen(this.#options.lwm2m.listen, secured);
+    const nstart = this.#options.lwm2m.nstart;
+    this.#server ??= await Lwm2mServer.listen(this.#options.lwm2m.listen, { ...secured, ...(nstart === undefined ? {} : { nstart }) });
     const bootstrap = this.#options.lwm2m.bootstrap;
     if (bootstrap !== undefined) this.#bootstrapServer ??= await Lwm2mBootstrapServer.open({ host: this.#server.address().address, port: bootstrap.port }, secured);
     return { lwm2m: coapUri(this.#server.address(), this.#server.coap.scheme), ...(this.#bootstrapServer ? { lwm2mBootstrap: this.#bootstrapServer.uri } : {}) };

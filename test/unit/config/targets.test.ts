@@ -128,11 +128,16 @@ const rows: { name: string; text: string; messages: string[] }[] = [
     messages: ['targets.json#/targets/t/lwm2m/listen: "coap://127.0.0.1" has no port (use :0 for an ephemeral one)'],
   },
   {
+    name: 'lwm2m nstart not an integer 1-1024',
+    text: withTarget({ kind: 'udp', smp: 'udp://127.0.0.1:1337', lwm2m: { listen: 'coap://127.0.0.1:5683', endpoint: 'dev', nstart: 0 } }),
+    messages: ['targets.json#/targets/t/lwm2m/nstart: expected a positive integer, got 0'],
+  },
+  {
     name: 'lwm2m fields missing, empty, mistyped or unknown',
     text: withTarget({ kind: 'sim', lwm2m: { endpoint: '', registrationTimeoutMs: 1.5, bootstrapServer: true } }),
     messages: [
       'targets.json#/targets/t/lwm2m/listen: needs the server address to listen on, like coap://127.0.0.1:5683',
-      "targets.json#/targets/t/lwm2m/bootstrapServer: unknown key 'bootstrapServer' (allowed: listen, endpoint, registrationTimeoutMs, security, bootstrap, firmware)",
+      "targets.json#/targets/t/lwm2m/bootstrapServer: unknown key 'bootstrapServer' (allowed: listen, endpoint, registrationTimeoutMs, nstart, security, bootstrap, firmware)",
       'targets.json#/targets/t/lwm2m/endpoint: expected a non-empty string, got ""',
       'targets.json#/targets/t/lwm2m/registrationTimeoutMs: expected a positive integer, got 1.5',
     ],
@@ -214,6 +219,8 @@ describe('parseTargets success', () => {
     expect(r.ok && r.value.targets['t']?.lwm2m).toEqual({ listen: 'coap://[::1]:0', endpoint: 'urn:dev:1', registrationTimeoutMs: 30_000 });
     const b = parseTargets(withTarget({ kind: 'udp', smp: 'udp://127.0.0.1:1337', lwm2m: { listen: 'coap://127.0.0.1:5683', endpoint: 'e', registrationTimeoutMs: 500 } }), 'targets.json');
     expect(b.ok && b.value.targets['t']?.lwm2m?.registrationTimeoutMs).toBe(500);
+    const n = parseTargets(withTarget({ kind: 'udp', smp: 'udp://127.0.0.1:1337', lwm2m: { listen: 'coap://127.0.0.1:5683', endpoint: 'e', nstart: 4 } }), 'targets.json');
+    expect(n.ok && n.value.targets['t']?.lwm2m?.nstart).toBe(4);
     expect(parseListenAddress('coap://127.0.0.1:0')).toEqual({ host: '127.0.0.1', port: 0 });
     expect(parseListenAddress('coap://127.0.0.1:5683/rd')).toMatch(/only coap:\/\/HOST:PORT/);
   });
