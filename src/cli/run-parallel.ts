@@ -132,8 +132,8 @@ function spawnChild(jobFile: string, io: CliIo, boundMs: number, onCase?: (e: Ca
 function salvage(plan: TargetRunPlan, ctx: ParallelRunContext, reason: string): TargetRunResult {
   const journal = join(ctx.outDir, '.journal', `${plan.key}.jsonl`);
   const reported = existsSync(journal) ? (parseJsonLines(readFileSync(journal, 'utf8')) as CaseRecord[]) : [];
-  // allure-vitest writes at the end of a run, which a killed child never reached.
-  const records = completeRecordsWithAllure(casesForProtocols(ctx.selected, plan.protocols), reported, `not run: ${reason}`, ctx.outDir, plan, { isEveryCase: true });
+  // The cases that finished have their Allure results (written as each finished); the others get one from their record.
+  const records = completeRecordsWithAllure(casesForProtocols(ctx.selected, plan.protocols), reported, `not run: ${reason}`, ctx.outDir, plan);
   const startedAt = new Date().toISOString();
   const summary = buildTargetSummary({ name: plan.target.name, transport: plan.transport, identity: {}, capabilities: [], cases: records.map(toCaseSummary), error: reason });
   const junit = renderJUnit({ name: plan.target.name, transport: plan.transport, startedAt, cases: records, error: reason });
