@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Reporter } from 'vitest/node';
-import { buildTargetSummary, type CaseRecord, crashesOf, markAllureCrashes, readAllureResultIds, type JsonValue, missingCaseRecord, securityFindings, type TargetSummary, toCaseSummary, writeFileAtomic } from '../reporting/index.ts';
+import { buildTargetSummary, type CaseRecord, crashesOf, markAllureCrashes, readAllureResultIds, type JsonValue, missingCaseRecord, securityFindings, type TargetSummary, toCaseSummary, writeFileAtomic, writeJsonAtomic } from '../reporting/index.ts';
 import { writeAllureResultFromRecord } from '../reporting/allure-missing.ts';
 import { junitFileName, renderJUnit } from '../reporting/junit.ts';
 import { CaseCollector, ConformanceAllureReporter } from '../reporting/vitest-reporters.ts';
@@ -112,6 +112,7 @@ async function runWithTarget(plan: TargetRunPlan, ctx: TargetRunContext, collect
       ...(plan.retries !== undefined ? { retry: plan.retries } : {}),
       ...(plan.shard !== undefined ? { shard: plan.shard, blobFile: shardBlobFile(ctx.outDir, plan) } : {}),
     };
+    if (plan.shard !== undefined) writeShardOrigin(ctx.outDir, plan, ctx.root);
     const end = await runConformanceProject({ root: ctx.root, pattern, ...files, reporters: [sessionInfoInjector(), collector, allure], timeoutMs: ctx.runTimeoutMs, extras });
     return end.problems.length > 0 ? end.problems.join('; ') : undefined;
   } finally {
@@ -125,6 +126,24 @@ async function runWithTarget(plan: TargetRunPlan, ctx: TargetRunContext, collect
 export function shardBlobFile(outDir: string, plan: Pick<TargetRunPlan, 'key' | 'shard'>): string {
   const shard = plan.shard ? `${plan.shard.index}-of-${plan.shard.count}` : 'whole';
   return join(outDir, 'blobs', plan.key, `shard-${shard}.blob`);
+}
+
+/** Where a shard names the checkout its blob report was made in (`ShardOrigin`). */
+export function shardOriginFile(outDir: string, key: string): string {
+  return join(outDir, 'blobs', key, 'origin.json');
+}
+
+/**
+ * The checkout a shard ran in: vitest's blob report holds absolute paths under it, which `merge`
+ * rewrites when the shards ran in other folders or on other machines.
+ */
+export interface ShardOrigin {
+  root: string;
+}
+
+function writeShardOrigin(outDir: string, plan: Pick<TargetRunPlan, 'key'>, root: string): void {
+  const origin: ShardOrigin = { root: resolve(root) };
+  writeJsonAtomic(shardOriginFile(outDir, plan.key), origin);
 }
 
 function restoreEnv(name: string, value: string | undefined): void {
