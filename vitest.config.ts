@@ -33,9 +33,6 @@ export default defineConfig({
           maxWorkers: 1,
           isolate: false,
           fileParallelism: false,
-          // A small young generation: the worker's resident memory is mostly V8's semi-spaces
-          // otherwise (see TARGET_PROCESS_NODE_FLAGS in src/cli/run-parallel.ts).
-          execArgv: ['--max-semi-space-size=2'],
           // Opens the target session on first use and closes it when the worker stops; the
           // session is shared by every suite file (see src/target/conformance-environment.ts).
           environment: './src/target/conformance-environment.ts',

@@ -30,14 +30,17 @@ import { PACKAGE_ROOT } from './run-vitest.ts';
 const CHILD_ENTRY = resolve(PACKAGE_ROOT, 'src/cli/run-child.ts');
 
 /**
- * Memory settings of a target process. Most of its resident memory is not JavaScript objects but
- * V8's young generation (up to 3 × 16 MiB semi-spaces per isolate by default) and glibc's
- * per-thread malloc arenas (vite's native transformer and libuv run several threads): a small
- * semi-space and two arenas cut each target process by a third at no measurable cost in time
- * (bench/full-run.ts).
+ * Memory settings of a target process and everything it starts (the vitest worker, a simulated
+ * LwM2M client): much of their resident memory is not JavaScript objects but V8's young
+ * generation (3 × 16 MiB semi-spaces per isolate by default) and glibc's per-thread malloc arenas
+ * (vite's native transformer and libuv run several threads). Through the environment, so the
+ * processes the target process starts inherit them. Figures: bench/full-run.ts.
  */
-export const TARGET_PROCESS_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
-const TARGET_PROCESS_ENV = { MALLOC_ARENA_MAX: '2' };
+function targetProcessEnv(): NodeJS.ProcessEnv {
+  const nodeOptions = [process.env['NODE_OPTIONS'], '--max-semi-space-size=2'].filter(Boolean).join(' ');
+  return { MALLOC_ARENA_MAX: '2', ...process.env, NODE_OPTIONS: nodeOptions };
+}
+
 /** Time a child gets beyond its own run timeout to start the target, write reports and exit. */
 const CHILD_GRACE_MS = 90_000;
 
@@ -118,11 +121,7 @@ function spawnChild(jobFile: string, io: CliIo, boundMs: number, onCase?: (e: Ca
   return new Promise((done) => {
     // Own process group: a worker stuck in a busy loop ignores everything but SIGKILL, and must
     // die with its target run rather than outlive the CLI.
-    const child = spawn(process.execPath, [...TARGET_PROCESS_NODE_FLAGS, '--import', tsxLoader(), CHILD_ENTRY, jobFile], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-      env: { ...TARGET_PROCESS_ENV, ...process.env },
-    });
+    const child = spawn(process.execPath, ['--import', tsxLoader(), CHILD_ENTRY, jobFile], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: targetProcessEnv() });
     if (child.pid !== undefined) liveGroups.add(child.pid);
     const out = lineForwarder(childOutput(io, onCase));
     const err = lineForwarder(io.stderr);
