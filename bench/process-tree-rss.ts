@@ -22,6 +22,8 @@ export interface TreeRssFigures {
   processes: { command: string; peakBytes: number }[];
   samples: number;
   intervalMs: number;
+  /** How the figures were taken, in words, for reports that quote them. */
+  method?: string;
 }
 
 interface ProcInfo {
@@ -103,6 +105,7 @@ export function sampleTreeRss(rootPid: number, intervalMs = 100): { stop: () => 
         processes: [...peaks.values()].sort((a, b) => b.hwm - a.hwm).map((p) => ({ command: p.command, peakBytes: p.hwm })),
         samples,
         intervalMs,
+        method: `peak of the tree's summed VmRSS over ${samples} samples ${intervalMs} ms apart (/proc); per process its own VmHWM`,
       };
     },
   };

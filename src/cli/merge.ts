@@ -4,11 +4,12 @@
  * report per target run (`blobs/<target run>/shard-I-of-N.blob`) and the plan it ran
  * (`plan.json`); vitest's own `mergeReports` replays the blobs of each target run through the
  * same reporters a run uses, so summary.json, JUnit and the Allure results come out as an
- * unsharded run writes them. Identity and capabilities come from the shards' summary.json.
+ * unsharded run writes them. A shard run in another checkout has its blob's absolute paths moved
+ * to the merging checkout first (each shard records its root in `origin.json`). Identity and capabilities come from the shards' summary.json.
  * Exit 0 no failure, 1 a case failed or broke, 2 usage error or unusable shard folders.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { InputFileError, UsageError } from '../errors.ts';
 import {
   buildTargetSummary,
@@ -27,6 +28,7 @@ import {
 import { junitFileName, renderJUnit } from '../reporting/junit.ts';
 import { CaseCollector, ConformanceAllureReporter } from '../reporting/vitest-reporters.ts';
 import { type CliIo, formatFlagHelp, parseFlags } from './args.ts';
+import { type ShardOrigin, shardOriginFile } from './run-target.ts';
 import type { TargetRunPlan } from './run-targets.ts';
 import { openVitest, PACKAGE_ROOT } from './run-vitest.ts';
 
@@ -48,15 +50,46 @@ Options:
 ${formatFlagHelp(FLAGS)}
 `;
 
+/** One blob report and the checkout it was made in (unknown for shards that did not record it). */
+interface ShardBlob {
+  path: string;
+  root?: string;
+}
+
 /** One target run across the shards. */
 interface MergedTargetRun {
   plan: TargetRunPlan;
-  blobs: string[];
+  blobs: ShardBlob[];
   /** The shards' summaries of this target run (identity, capabilities, cases they filled in). */
   parts: SummaryTarget[];
 }
 
-function readShard(dir: string): { summary: ExtendedSummary; runs: { plan: TargetRunPlan; blob: string[] }[] } {
+/** The checkout root a shard recorded for a target run's blob, if it did. */
+function readOrigin(dir: string, key: string): string | undefined {
+  const file = shardOriginFile(dir, key);
+  if (!existsSync(file)) return undefined;
+  try {
+    const origin = JSON.parse(readFileSync(file, 'utf8')) as Partial<ShardOrigin>;
+    return typeof origin.root === 'string' && isAbsolute(origin.root) ? origin.root : undefined;
+  } catch (e) {
+    throw new InputFileError(file, `cannot read where the shard ran (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+/**
+ * A blob report's text with the absolute paths under `from` (the checkout the shard ran in) moved
+ * under `to`: vitest's blob reports name test files and modules by absolute path, and the replay
+ * resolves them in the merging checkout. Paths appear as JSON strings, alone or inside longer
+ * text (stack traces, file URLs).
+ */
+export function relocateBlob(text: string, from: string, to: string): string {
+  const a = JSON.stringify(resolve(from)).slice(1, -1);
+  const b = JSON.stringify(resolve(to)).slice(1, -1);
+  if (a === b) return text;
+  return text.split(`${a}/`).join(`${b}/`).split(`"${a}"`).join(`"${b}"`);
+}
+
+function readShard(dir: string): { summary: ExtendedSummary; runs: { plan: TargetRunPlan; blob: ShardBlob[] }[] } {
   const summary = readSummaryFile(join(dir, 'summary.json'));
   const blobsDir = join(dir, 'blobs');
   if (!existsSync(blobsDir)) throw new InputFileError(blobsDir, 'missing: not the report folder of a `run --shard I/N`');
@@ -68,9 +101,10 @@ function readShard(dir: string): { summary: ExtendedSummary; runs: { plan: Targe
     } catch (e) {
       throw new InputFileError(planFile, `cannot read the shard's target run plan (${e instanceof Error ? e.message : String(e)})`);
     }
+    const root = readOrigin(dir, key);
     const blob = readdirSync(join(blobsDir, key))
       .filter((f) => f.endsWith('.blob'))
-      .map((f) => join(blobsDir, key, f));
+      .map((f) => ({ path: join(blobsDir, key, f), ...(root !== undefined ? { root } : {}) }));
     return { plan, blob };
   });
   return { summary, runs };
@@ -94,7 +128,12 @@ function groupRuns(shards: readonly ReturnType<typeof readShard>[]): MergedTarge
 async function replay(run: MergedTargetRun, outDir: string, workDir: string, root: string): Promise<{ records: CaseRecord[]; problems: string[] }> {
   const dir = join(workDir, run.plan.key);
   mkdirSync(dir, { recursive: true });
-  run.blobs.forEach((b, i) => copyFileSync(b, join(dir, `${i}.blob`)));
+  // A shard made in another checkout (another folder, another machine) names its files there.
+  run.blobs.forEach((b, i) => {
+    const target = join(dir, `${i}.blob`);
+    if (b.root === undefined) copyFileSync(b.path, target);
+    else writeFileSync(target, relocateBlob(readFileSync(b.path, 'utf8'), b.root, root));
+  });
   const ids = new Set(run.parts.flatMap((p) => p.cases.map((c) => c.id)));
   const required = run.plan.requiredCapabilities ? { requiredCapabilities: run.plan.requiredCapabilities } : {};
   const collector = new CaseCollector({ root, onlyIds: ids, ...required });

@@ -7,9 +7,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildTargetSummary, type CaseRecord, parseJsonLines, toCaseSummary, writeAllureResultFromRecord, writeFileAtomic } from '../reporting/index.ts';
+import { buildTargetSummary, type CaseRecord, missingCaseRecord, parseJsonLines, toCaseSummary, writeFileAtomic } from '../reporting/index.ts';
+import type { RunningCase } from '../reporting/vitest-reporters.ts';
 import { junitFileName, renderJUnit } from '../reporting/junit.ts';
-import { readSessionInfo, type TargetRunResult } from './run-target.ts';
+import { readSessionInfo, runningCaseFile, type TargetRunResult, writeMissingAllureResults } from './run-target.ts';
 import type { TargetRunPlan } from './run-targets.ts';
 
 /** The signals a run turns into partial reports. */
@@ -56,11 +57,31 @@ function readResult(path: string): TargetRunResult | undefined {
   }
 }
 
+function readRunningCase(path: string): RunningCase | undefined {
+  try {
+    const running = JSON.parse(readFileSync(path, 'utf8')) as Partial<RunningCase>;
+    return typeof running.record?.id === 'string' && typeof running.startedAtMs === 'number' ? (running as RunningCase) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The case the signal stopped mid-way, in the Allure results as broken with the interruption as
+ * its message (its evidence lived in the killed worker). Summary and JUnit keep only finished cases.
+ */
+function writeRunningCaseResult(plan: TargetRunPlan, outDir: string, signal: InterruptSignal, finished: ReadonlySet<string>): void {
+  const running = readRunningCase(runningCaseFile(outDir, plan.key));
+  if (running === undefined || finished.has(running.record.id)) return;
+  const record = missingCaseRecord(running.record, `interrupted by ${signal} while this case was running`);
+  writeMissingAllureResults(outDir, plan, [record], running.startedAtMs);
+}
+
 /**
  * What an interrupted target run leaves: its result file when it got to write one, else the cases
  * its journal holds (finished before the signal; later ones are left out, not invented), with an
- * Allure result each (allure-vitest writes only when a run ends) and a JUnit file naming the
- * interruption.
+ * Allure result each, the running case's Allure result marked interrupted, and a JUnit file
+ * naming the interruption.
  */
 export function interruptedTargetResult(plan: TargetRunPlan, outDir: string, signal: InterruptSignal, selectedCount: number): TargetRunResult {
   const journalDir = join(outDir, '.journal');
@@ -73,7 +94,10 @@ export function interruptedTargetResult(plan: TargetRunPlan, outDir: string, sig
     .filter((r) => !seen.has(r.id) && seen.add(r.id))
     .reverse();
   const target = { name: plan.target.name, transport: plan.transport };
-  for (const r of records) writeAllureResultFromRecord(join(outDir, 'allure-results'), r, target);
+  // Finished cases have their Allure results already (steps and attachments included), written
+  // as each finished; one the process had no time to write gets one from its record.
+  writeMissingAllureResults(outDir, plan, records);
+  writeRunningCaseResult(plan, outDir, signal, seen);
   const error = `interrupted by ${signal} after ${records.length} of ${selectedCount} case(s)`;
   const info = readSessionInfo(join(journalDir, `${plan.key}.session.json`));
   const startedAt = new Date().toISOString();

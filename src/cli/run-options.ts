@@ -48,6 +48,8 @@ export interface RunOptions extends CaseFilter {
   retries: number;
   /** Run only shard `index` of `count` of the suite files (vitest's own sharding). */
   shard?: { index: number; count: number };
+  /** Most target runs at once, each a process of its own; absent: as many as the machine has cores (at least 2). */
+  jobs?: number;
   help: boolean;
 }
 
@@ -88,6 +90,7 @@ export const RUN_FLAGS = {
   'fail-on-regression': { type: 'boolean', description: 'exit 1 when the comparison with --baseline finds a regression' },
   retries: { type: 'string', valueName: 'N', description: 'rerun a failed case up to N times; passing on a retry marks it flaky' },
   shard: { type: 'string', valueName: 'I/N', description: 'run shard I of N of the suite files (merge the shards with `merge`)' },
+  jobs: { type: 'string', valueName: 'N', description: 'target runs at once, one process each (default: CPU cores, at least 2)' },
   ...OUTPUT_FLAGS,
 } as const satisfies FlagSpecs;
 
@@ -167,6 +170,7 @@ export function parseRunOptions(argv: readonly string[], randomSeed: () => numbe
   if (flags.baseline !== undefined) options.baseline = flags.baseline;
   const shard = parseShard('run', flags.shard);
   if (shard !== undefined) options.shard = shard;
+  if (flags.jobs !== undefined) options.jobs = integerFlag('run', 'jobs', flags.jobs, 1, 64);
   if (flags.smp !== undefined) options.smp = flags.smp;
   if (flags.lwm2m !== undefined) options.lwm2m = flags.lwm2m;
   if (flags.endpoint !== undefined) options.endpoint = flags.endpoint;

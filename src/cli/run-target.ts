@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Reporter } from 'vitest/node';
-import { buildTargetSummary, type CaseRecord, crashesOf, markAllureCrashes, type JsonValue, missingCaseRecord, securityFindings, type TargetSummary, toCaseSummary, writeFileAtomic } from '../reporting/index.ts';
+import { buildTargetSummary, type CaseRecord, crashesOf, markAllureCrashes, readAllureResultIds, type JsonValue, missingCaseRecord, securityFindings, type TargetSummary, toCaseSummary, writeFileAtomic, writeJsonAtomic } from '../reporting/index.ts';
 import { writeAllureResultFromRecord } from '../reporting/allure-missing.ts';
 import { junitFileName, renderJUnit } from '../reporting/junit.ts';
 import { CaseCollector, ConformanceAllureReporter } from '../reporting/vitest-reporters.ts';
@@ -112,6 +112,7 @@ async function runWithTarget(plan: TargetRunPlan, ctx: TargetRunContext, collect
       ...(plan.retries !== undefined ? { retry: plan.retries } : {}),
       ...(plan.shard !== undefined ? { shard: plan.shard, blobFile: shardBlobFile(ctx.outDir, plan) } : {}),
     };
+    if (plan.shard !== undefined) writeShardOrigin(ctx.outDir, plan, ctx.root);
     const end = await runConformanceProject({ root: ctx.root, pattern, ...files, reporters: [sessionInfoInjector(), collector, allure], timeoutMs: ctx.runTimeoutMs, extras });
     return end.problems.length > 0 ? end.problems.join('; ') : undefined;
   } finally {
@@ -127,6 +128,24 @@ export function shardBlobFile(outDir: string, plan: Pick<TargetRunPlan, 'key' | 
   return join(outDir, 'blobs', plan.key, `shard-${shard}.blob`);
 }
 
+/** Where a shard names the checkout its blob report was made in (`ShardOrigin`). */
+export function shardOriginFile(outDir: string, key: string): string {
+  return join(outDir, 'blobs', key, 'origin.json');
+}
+
+/**
+ * The checkout a shard ran in: vitest's blob report holds absolute paths under it, which `merge`
+ * rewrites when the shards ran in other folders or on other machines.
+ */
+export interface ShardOrigin {
+  root: string;
+}
+
+function writeShardOrigin(outDir: string, plan: Pick<TargetRunPlan, 'key'>, root: string): void {
+  const origin: ShardOrigin = { root: resolve(root) };
+  writeJsonAtomic(shardOriginFile(outDir, plan.key), origin);
+}
+
 function restoreEnv(name: string, value: string | undefined): void {
   if (value === undefined) delete process.env[name];
   else process.env[name] = value;
@@ -139,24 +158,29 @@ export function completeRecords(selected: readonly CaseRecord[], reported: reado
 }
 
 /**
- * `completeRecords`, plus an Allure result for each case that never reported (allure-vitest only
- * writes the cases vitest finished), so every report lists every selected case. `isEveryCase`:
- * for every case, when allure-vitest never got to write any (a killed process).
+ * `completeRecords`, plus an Allure result from its record for each case that has none for this
+ * target (allure-vitest writes only the cases vitest finished; a killed process wrote only those
+ * that finished before), so every report lists every selected case.
  */
-export function completeRecordsWithAllure(
-  selected: readonly CaseRecord[],
-  reported: readonly CaseRecord[],
-  reason: string,
-  outDir: string,
-  plan: TargetRunPlan,
-  options: { isEveryCase?: boolean } = {},
-): CaseRecord[] {
-  const seen = new Set(reported.map((r) => r.id));
+export function completeRecordsWithAllure(selected: readonly CaseRecord[], reported: readonly CaseRecord[], reason: string, outDir: string, plan: TargetRunPlan): CaseRecord[] {
   const records = completeRecords(selected, reported, reason);
-  for (const r of records) {
-    if (options.isEveryCase || !seen.has(r.id)) writeAllureResultFromRecord(join(outDir, 'allure-results'), r, { name: plan.target.name, transport: plan.transport });
-  }
+  writeMissingAllureResults(outDir, plan, records);
   return records;
+}
+
+/** Write an Allure result from its record for each of `records` that has none for the plan's target yet. */
+export function writeMissingAllureResults(outDir: string, plan: TargetRunPlan, records: readonly CaseRecord[], atMs?: number): void {
+  const resultsDir = join(outDir, 'allure-results');
+  const target = { name: plan.target.name, transport: plan.transport };
+  const written = readAllureResultIds(resultsDir).get(`${target.name}/${target.transport}`);
+  for (const r of records) {
+    if (!written?.has(r.id)) writeAllureResultFromRecord(resultsDir, r, target, atMs);
+  }
+}
+
+/** Where a target run names the case it is running (`RunningCase`). */
+export function runningCaseFile(outDir: string, key: string): string {
+  return join(outDir, '.journal', `${key}.running.json`);
 }
 
 /** Run one target and write its JUnit file; never throws for target trouble. */
@@ -167,9 +191,11 @@ export async function executeTargetRun(plan: TargetRunPlan, given: TargetRunCont
   const sessionFile = join(journalDir, `${plan.key}.session.json`);
   rmSync(sessionFile, { force: true });
   rmSync(join(journalDir, `${plan.key}.jsonl`), { force: true });
+  rmSync(runningCaseFile(ctx.outDir, plan.key), { force: true });
   const collector = new CaseCollector({
     root: ctx.root,
     journal: join(journalDir, `${plan.key}.jsonl`),
+    runningFile: runningCaseFile(ctx.outDir, plan.key),
     onCase: (r) => ctx.onCase?.(plan, r),
     onlyIds: ctx.selected.map((c) => c.id),
     ...(plan.requiredCapabilities ? { requiredCapabilities: plan.requiredCapabilities } : {}),

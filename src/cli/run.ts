@@ -221,6 +221,7 @@ async function runAll(options: RunOptions, io: CliIo, deps: RunDependencies): Pr
       },
       onCase: (i, e) => progress.caseDone(plans[i]!.key, e),
       isStopping: () => state.isStopping,
+      ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
     };
     const shard = options.shard ? `, shard ${options.shard.index}/${options.shard.count}` : '';
     if (!options.isJson) io.stdout(`Running ${selected.length} case(s) on ${plans.map((p, i) => `${p.key} (${counts[i]})`).join(', ')} (seed ${options.seed}${options.profile ? `, profile ${options.profile}` : ''}${shard})\n`);

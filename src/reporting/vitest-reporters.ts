@@ -10,7 +10,7 @@ import type { RunnerTask } from 'vitest';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { allureMetadataFor } from './allure-labels.ts';
 import { evidenceMessages, readEvidence } from './allure-evidence.ts';
-import { appendJsonLine } from './atomic-write.ts';
+import { appendJsonLine, writeJsonAtomic } from './atomic-write.ts';
 import { caseRecordFromTest, conformanceMeta, type FinishedTest } from './case-from-test.ts';
 import type { CaseRecord } from './case-record.ts';
 import { certifyFailureMessage, certifyRecord } from './required-capabilities.ts';
@@ -39,6 +39,12 @@ export function finishedFromTestCase(testCase: TestCase, root: string): Finished
   return out;
 }
 
+/** The case a target run started last: its record as listed, and when it started. */
+export interface RunningCase {
+  record: CaseRecord;
+  startedAtMs: number;
+}
+
 /** Collects one `CaseRecord` per finished test and appends each to a JSON-lines journal. */
 export class CaseCollector implements Reporter {
   readonly records: CaseRecord[] = [];
@@ -49,13 +55,23 @@ export class CaseCollector implements Reporter {
   readonly #onCase: ((record: CaseRecord) => void) | undefined;
   readonly #required: readonly string[];
   readonly #onlyIds: ReadonlySet<string> | undefined;
+  readonly #runningFile: string | undefined;
 
   /**
    * `requiredCapabilities`: the certify profile's list (see ./required-capabilities.ts);
-   * `onlyIds`: the selected cases (vitest reports the ones its name pattern left out as skipped).
+   * `onlyIds`: the selected cases (vitest reports the ones its name pattern left out as skipped);
+   * `runningFile`: where the case that is running is named (`RunningCase`), replaced at each start.
    */
-  constructor(options: { root: string; journal?: string; onCase?: (record: CaseRecord) => void; requiredCapabilities?: readonly string[]; onlyIds?: Iterable<string> }) {
+  constructor(options: {
+    root: string;
+    journal?: string;
+    runningFile?: string;
+    onCase?: (record: CaseRecord) => void;
+    requiredCapabilities?: readonly string[];
+    onlyIds?: Iterable<string>;
+  }) {
     this.#root = options.root;
+    this.#runningFile = options.runningFile;
     this.#onlyIds = options.onlyIds !== undefined ? new Set(options.onlyIds) : undefined;
     this.#journal = options.journal;
     this.#onCase = options.onCase;
@@ -66,6 +82,15 @@ export class CaseCollector implements Reporter {
     for (const test of module.children.allTests()) {
       this.collectedIds.add(caseRecordFromTest({ ...finishedFromTestCase(test, this.#root), state: 'passed', errors: [] }).id);
     }
+  }
+
+  /** The case about to run is named in the running file, so an interrupted run can say which one it stopped. */
+  onTestCaseReady(testCase: TestCase): void {
+    if (this.#runningFile === undefined) return;
+    const record = caseRecordFromTest({ ...finishedFromTestCase(testCase, this.#root), state: 'passed', errors: [] });
+    if (this.#onlyIds !== undefined && !this.#onlyIds.has(record.id)) return;
+    const running: RunningCase = { record, startedAtMs: Date.now() };
+    writeJsonAtomic(this.#runningFile, running);
   }
 
   onTestCaseResult(testCase: TestCase): void {
@@ -126,6 +151,8 @@ export function allureCategories(): { name: string; matchedStatuses: ('failed' |
 export class ConformanceAllureReporter extends AllureVitestReporter {
   readonly #target: ReportTarget;
   readonly #required: readonly string[];
+  /** Tests already written: each is written as it finishes, so a killed run keeps them whole. */
+  readonly #written = new Set<string>();
 
   /** `requiredCapabilities`: the certify profile's list; a case skipped for want of one is written as failed. */
   constructor(options: { resultsDir: string; target: ReportTarget; environmentInfo?: Record<string, string>; requiredCapabilities?: readonly string[] }) {
@@ -139,14 +166,28 @@ export class ConformanceAllureReporter extends AllureVitestReporter {
     this.#required = options.requiredCapabilities ?? [];
   }
 
+  /**
+   * Write each case's result (steps, attachments) as soon as it finishes; allure-vitest itself
+   * writes only at the end of the run, which a run stopped by a signal never reaches.
+   */
+  onTestCaseResult(testCase: TestCase): void {
+    // The runner task behind the reported test (vitest keeps it on the object, untyped).
+    const task = (testCase as unknown as { task?: RunnerTask }).task;
+    if (task !== undefined) this.handleTask(task);
+  }
+
   override handleTask(task: RunnerTask): void {
     if (task.type === 'test') {
+      if (this.#written.has(task.id)) return;
       // A case that never finished (cancelled by the global timeout, or never started) is written
       // later from its record, as broken; allure-vitest would write it without a status.
       const r = task.result as { state?: string; note?: unknown } | undefined;
       if (r?.note === CANCELLED_NOTE || (task.mode !== 'skip' && (r === undefined || r.state === 'run' || r.state === 'queued'))) return;
       this.#applyRequired(task);
       this.#decorate(task);
+      super.handleTask(task);
+      this.#written.add(task.id);
+      return;
     }
     super.handleTask(task);
   }

@@ -3,7 +3,7 @@
  * reports) merged give the unsharded run's case set, verdicts, JUnit test cases and Allure
  * results.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -68,6 +68,30 @@ describe('sharded run and merge', { timeout: 150_000 }, () => {
     const summary = JSON.parse(readFileSync(join(merged, 'summary.json'), 'utf8')) as RunSummary;
     expect(summary.shard).toBeUndefined();
     expect(summary.targets[0]!.identity).toMatchObject({ bootloader: 'MCUboot' });
+  });
+
+  it('merges shards run in different checkouts (absolute paths in the blobs differ)', async () => {
+    // A second checkout of the project at another path, as on another CI machine.
+    const elsewhere = join(work, 'elsewhere', 'conformance-project');
+    mkdirSync(join(work, 'elsewhere'), { recursive: true });
+    cpSync(root, elsewhere, { recursive: true, filter: (from) => !from.includes('node_modules') });
+    symlinkSync(resolve(import.meta.dirname, '../../../node_modules'), join(elsewhere, 'node_modules'));
+    writeFileSync(join(elsewhere, 'package.json'), '{ "type": "module" }\n');
+    const args = ['--smp', 'udp://127.0.0.1:9', '--seed', '7'];
+    const shards = [join(work, 'far1'), join(work, 'far2')];
+    expect(await runCommand([...args, '--shard', '1/2', '--out', shards[0]!], quiet, { ...deps, root: elsewhere })).toBe(0);
+    expect(await runCommand([...args, '--shard', '2/2', '--out', shards[1]!], quiet, deps)).toBe(0);
+    expect(readFileSync(join(shards[0]!, 'blobs', 'smp', 'shard-1-of-2.blob'), 'utf8')).toContain(elsewhere);
+    const merged = join(work, 'far-merged');
+    expect(await mergeCommand(['--out', merged, ...shards], quiet, root)).toBe(0);
+    const whole = join(work, 'whole-again');
+    expect(await runCommand([...args, '--out', whole], quiet, deps)).toBe(0);
+    expect(verdicts(merged)).toEqual(verdicts(whole));
+    expect(junitCases(merged)).toEqual(junitCases(whole));
+    expect(allureCases(merged)).toEqual(allureCases(whole));
+    // Nothing in the merged reports points into the other checkout.
+    const dir = join(merged, 'allure-results');
+    for (const f of readdirSync(dir)) expect(readFileSync(join(dir, f), 'utf8'), f).not.toContain(elsewhere);
   });
 
   it('refuses folders that are not shards, and shards of different seeds', async () => {

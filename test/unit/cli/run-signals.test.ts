@@ -44,6 +44,15 @@ function startRun(out: string): { child: ChildProcess; ended: Promise<Ended>; ou
   return { child, ended, output: () => stdout };
 }
 
+/** True when the target run names `id` as the case it is running. */
+function isRunning(out: string, id: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(out, '.journal', 'smp.running.json'), 'utf8')) as { record: { id: string } }).record.id === id;
+  } catch {
+    return false;
+  }
+}
+
 async function until(check: () => boolean, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!check()) {
@@ -52,12 +61,21 @@ async function until(check: () => boolean, timeoutMs: number): Promise<void> {
   }
 }
 
-function allureCaseNames(out: string): string[] {
+interface AllureResult {
+  name: string;
+  status: string;
+  statusDetails?: { message?: string };
+  steps: unknown[];
+  attachments: { name: string; source: string }[];
+}
+
+/** The Allure results by case id. */
+function allureResults(out: string): Map<string, AllureResult> {
   const dir = join(out, 'allure-results');
-  return readdirSync(dir)
+  const results = readdirSync(dir)
     .filter((f) => f.endsWith('-result.json'))
-    .map((f) => (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { name: string }).name.split(' ')[0]!)
-    .sort();
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as AllureResult);
+  return new Map(results.map((r) => [r.name.split(' ')[0]!, r]));
 }
 
 // Two vitest start-ups per run (collect, then the target run); on a loaded machine that takes a while.
@@ -66,7 +84,7 @@ describe('run stopped by a signal', { timeout: 330_000 }, () => {
     const runs = (['SIGINT', 'SIGTERM'] as const).map((signal) => ({ signal, out: join(work, signal), ...startRun(join(work, signal)) }));
     // Wait until each has finished some cases and is hanging in FIX-IMG-002.
     try {
-      await Promise.all(runs.map((r) => until(() => /\[[1-7]\/7, 0 failing\]/.test(r.output()), 240_000)));
+      await Promise.all(runs.map((r) => until(() => /\[[1-7]\/7, 0 failing\]/.test(r.output()) && isRunning(r.out, 'FIX-IMG-002'), 240_000)));
     } catch (e) {
       // The CLI's own handler ends its target processes too.
       for (const r of runs) r.child.kill('SIGTERM');
@@ -91,7 +109,19 @@ describe('run stopped by a signal', { timeout: 330_000 }, () => {
       expect(target.error).toBe(`interrupted by ${r.signal} after ${ids.length} of 7 case(s)`);
       // Each kept case was printed as finished before the signal.
       for (const id of ids) expect(ended.stdout).toMatch(new RegExp(`\\[\\d/7, 0 failing\\]  ${id} `));
-      expect(allureCaseNames(r.out)).toEqual([...ids].sort());
+      // Allure: the finished cases whole (the evidence step and the trace attachments), and the
+      // case the signal stopped, broken with the interruption as its message.
+      const allure = allureResults(r.out);
+      expect([...allure.keys()].sort()).toEqual([...ids, 'FIX-IMG-002'].sort());
+      for (const id of ids.filter((i) => i !== 'FIX-IMG-001')) {
+        const result = allure.get(id)!;
+        expect(result.steps.length, id).toBeGreaterThan(0);
+        expect(result.attachments.map((a) => a.name).sort(), id).toEqual(['trace (annotated hex)', 'trace (json)']);
+        for (const a of result.attachments) expect(existsSync(join(r.out, 'allure-results', a.source)), a.source).toBe(true);
+      }
+      const stopped = allure.get('FIX-IMG-002')!;
+      expect(stopped.status).toBe('broken');
+      expect(stopped.statusDetails?.message).toBe(`interrupted by ${r.signal} while this case was running`);
       expect(existsSync(join(r.out, 'junit-smp.xml'))).toBe(true);
       expect(readFileSync(join(r.out, 'junit-smp.xml'), 'utf8')).toContain(`interrupted by ${r.signal}`);
     }

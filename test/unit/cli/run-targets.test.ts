@@ -52,3 +52,12 @@ describe('planning target runs', () => {
     await expect(plans(['--lwm2m', 'coap://127.0.0.1', '--endpoint', 'dev'])).rejects.toThrow(/has no port/);
   });
 });
+
+describe('run --jobs', () => {
+  it('bounds the target processes at once; absent, the default applies', () => {
+    expect(parseRunOptions(['--jobs', '1'], () => 9).jobs).toBe(1);
+    expect(parseRunOptions([], () => 9).jobs).toBeUndefined();
+    expect(() => parseRunOptions(['--jobs', '0'], () => 9)).toThrow(/--jobs/);
+    expect(() => parseRunOptions(['--jobs', 'two'], () => 9)).toThrow(/--jobs/);
+  });
+});
