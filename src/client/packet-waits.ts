@@ -76,15 +76,15 @@ export class PacketWaits {
     else this.#byKey.set(w.key, [there, w]);
   }
 
-  /** Forget a wait (answered, expired or withdrawn). */
-  remove(w: PacketWait): void {
+  /** Forget a wait (answered, expired or withdrawn); false when it was no longer registered. */
+  remove(w: PacketWait): boolean {
     const there = this.#byKey.get(w.key);
-    if (there === w) this.#byKey.delete(w.key);
-    else if (Array.isArray(there)) {
-      const rest = there.filter((x) => x !== w);
-      if (rest.length === 0) this.#byKey.delete(w.key);
-      else this.#byKey.set(w.key, rest.length === 1 ? rest[0]! : rest);
-    }
+    if (there === w) return this.#byKey.delete(w.key);
+    if (!Array.isArray(there) || !there.includes(w)) return false;
+    const rest = there.filter((x) => x !== w);
+    if (rest.length === 0) this.#byKey.delete(w.key);
+    else this.#byKey.set(w.key, rest.length === 1 ? rest[0]! : rest);
+    return true;
   }
 
   /** Take the oldest wait for this packet's (group, id, seq) that accepts its op, if any. */
