@@ -180,7 +180,7 @@ export class SmpClient {
     await this.#transport.close();
   }
 
-  /** The reply to a typed request; the typed view of the body is decoded when first read. */
+  /** The reply to a typed request, with the command's typed view of the body. */
   #reply<Rsp>(req: SmpRequest<Rsp>, seq: number, version: number, bytes: Uint8Array, sentAtNs: bigint, p: ReceivedPacket): SmpReply<Rsp> {
     const { command } = req;
     const rttMs = elapsedMs(sentAtNs, p.atNs);
@@ -188,17 +188,13 @@ export class SmpClient {
     // The wait matched on the header, and a packet with a header always has a classified body.
     const header = p.header as SmpHeader;
     const body = p.body as SmpResponseBody;
-    let decoded: { value: SmpReply<Rsp>['decoded'] } | undefined;
     return {
       requestHeader: { op: command.op, version, reserved: 0, flags: 0, length: bytes.length - SMP_HEADER_BYTES, group: command.group, seq, id: command.id },
       requestBytes: bytes,
       header,
       payload: p.bytes.subarray(SMP_HEADER_BYTES),
       body,
-      get decoded() {
-        decoded ??= { value: body.kind === 'ok' ? command.decodeResponse(body.rsp) : undefined };
-        return decoded.value;
-      },
+      decoded: body.kind === 'ok' ? command.decodeResponse(body.rsp) : undefined,
       sentAtNs,
       receivedAtNs: p.atNs,
       rttMs,
