@@ -4,7 +4,9 @@
  * processing time, 4 buffers, its own process) in the same run, alternating so machine load
  * weighs on both alike. Every harness figure is also given as a ratio to the bare one, unrounded:
  * echo round trip, image upload at windows 1…buf_count−1, malformed frames with liveness fences,
- * and whole-process `image upload` and command start-up against `node -e 0`.
+ * and whole-process `image upload` and command start-up against `node -e 0`. Rounds alternate
+ * which side goes first; echo and upload also report this process's CPU time per operation for
+ * each side, the harness's own cost even when a loaded machine makes wall times noisy.
  * @see ../docs/spec/smp.md §3.1.1, §3.2.3, §4.7
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -28,10 +30,10 @@ const BIN = join(root, 'bin/mgmt-conformance.js');
 const BARE = join(root, 'bench/bare-client.mjs');
 /** The issue's image: 384 KiB. */
 const IMAGE_BYTES = 384 * 1024;
-const ECHO_ROUNDS = 10;
+const ECHO_ROUNDS = 16;
 const ECHOES_PER_ROUND = 200;
-const UPLOAD_REPEATS = 5;
-const MALFORMED_ROUNDS = 3;
+const UPLOAD_REPEATS = 6;
+const MALFORMED_ROUNDS = 4;
 const MALFORMED_MS = 1000;
 const WINDOW_FRAMES = 100;
 const PROCESS_REPEATS = 3;
@@ -59,6 +61,15 @@ const versus = (harness: number[], bare: number[], higherIsBetter: boolean): Ver
   const best = (xs: number[]): number => (higherIsBetter ? Math.max(...xs) : Math.min(...xs));
   return { harness: median(harness), bare: median(bare), ratio: median(harness) / median(bare), bestRatio: best(harness) / best(bare), samples: { harness, bare } };
 };
+
+/**
+ * CPU time of this process so far, µs. Both clients run in this process, one after the other, so
+ * the CPU spent during each one's turn is its own cost, whatever the machine's load does to wall time.
+ */
+function cpuUs(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
 
 /** Start the fast device process; resolves with its UDP port. */
 async function startFastDevice(): Promise<{ child: ChildProcess; port: number }> {
@@ -93,17 +104,24 @@ async function harnessEchoes(client: SmpClient, count: number): Promise<number[]
 }
 
 /** Echo round trips in µs, median of all round trips; lower is better, ratio goal ≤ 1.10. */
-async function echoVersus(client: SmpClient, port: number): Promise<Versus & { roundTrips: number }> {
+async function echoVersus(client: SmpClient, port: number): Promise<Versus & { roundTrips: number; cpuUsPerRoundTrip: Versus }> {
   await harnessEchoes(client, 100);
   await bareEchoes(port, 100);
   const h: number[] = [];
   const b: number[] = [];
+  const cpu = { harness: [] as number[], bare: [] as number[] };
   for (let r = 0; r < ECHO_ROUNDS; r++) {
-    b.push(...(await bareEchoes(port, ECHOES_PER_ROUND)));
-    h.push(...(await harnessEchoes(client, ECHOES_PER_ROUND)));
+    // Alternate which side goes first, so a slow spell of the machine lands on both alike.
+    const sides = r % 2 === 0 ? (['bare', 'harness'] as const) : (['harness', 'bare'] as const);
+    for (const side of sides) {
+      const before = cpuUs();
+      if (side === 'bare') b.push(...(await bareEchoes(port, ECHOES_PER_ROUND)));
+      else h.push(...(await harnessEchoes(client, ECHOES_PER_ROUND)));
+      cpu[side].push((cpuUs() - before) / ECHOES_PER_ROUND);
+    }
   }
   const v = versus(h, b, false);
-  return { harness: v.harness, bare: v.bare, ratio: v.ratio, bestRatio: v.bestRatio, roundTrips: h.length, samples: { harness: [], bare: [] } };
+  return { harness: v.harness, bare: v.bare, ratio: v.ratio, bestRatio: v.bestRatio, roundTrips: h.length, samples: { harness: [], bare: [] }, cpuUsPerRoundTrip: versus(cpu.harness, cpu.bare, false) };
 }
 
 /**
@@ -121,26 +139,33 @@ function testImage(n: number): Uint8Array {
 let imagesMade = 0;
 const nextImage = (): Uint8Array => testImage(imagesMade++);
 
-async function uploadVersus(client: SmpClient, port: number, windows: readonly number[]): Promise<{ chunkBytes: number; byWindow: Record<string, Versus> }> {
+async function uploadVersus(client: SmpClient, port: number, windows: readonly number[]): Promise<{ chunkBytes: number; byWindow: Record<string, Versus & { cpuMsPerUpload: Versus }> }> {
   const warm = await uploadImage(client, nextImage(), { window: 1 });
   // The largest chunk shrinks once offsets need a 5-byte CBOR head (off ≥ 65536): both clients
   // use one size that fits at every offset.
   const chunkBytes = warm.chunkDataBytes - 8;
   await bareUpload(port, nextImage(), 1, chunkBytes);
-  const byWindow: Record<string, Versus> = {};
+  const byWindow: Record<string, Versus & { cpuMsPerUpload: Versus }> = {};
   for (const window of windows) {
     const h: number[] = [];
     const b: number[] = [];
+    const cpu = { harness: [] as number[], bare: [] as number[] };
     for (let r = 0; r < UPLOAD_REPEATS; r++) {
-      const bareImage = nextImage();
-      b.push((await bareUpload(port, bareImage, window, chunkBytes)).bytesPerSec);
-      const img = nextImage();
-      const started = performance.now();
-      const res = await uploadImage(client, img, { window, chunkBytes });
-      if (res.match === false) throw new Error('harness upload: device hash does not match');
-      h.push((img.length * 1000) / (performance.now() - started));
+      const sides = r % 2 === 0 ? (['bare', 'harness'] as const) : (['harness', 'bare'] as const);
+      for (const side of sides) {
+        const img = nextImage();
+        const before = cpuUs();
+        if (side === 'bare') b.push((await bareUpload(port, img, window, chunkBytes)).bytesPerSec);
+        else {
+          const started = performance.now();
+          const res = await uploadImage(client, img, { window, chunkBytes });
+          if (res.match === false) throw new Error('harness upload: device hash does not match');
+          h.push((img.length * 1000) / (performance.now() - started));
+        }
+        cpu[side].push((cpuUs() - before) / 1000);
+      }
     }
-    byWindow[String(window)] = versus(h, b, true);
+    byWindow[String(window)] = { ...versus(h, b, true), cpuMsPerUpload: versus(cpu.harness, cpu.bare, false) };
   }
   return { chunkBytes, byWindow };
 }
@@ -172,8 +197,10 @@ async function malformedVersus(client: SmpClient, port: number): Promise<Versus 
   const b: number[] = [];
   const fences = { harness: [0, 0] as [number, number], bare: [0, 0] as [number, number] };
   for (let r = 0; r < MALFORMED_ROUNDS; r++) {
+    const harnessFirst = r % 2 === 1;
+    const early = harnessFirst ? await harnessMalformedLoop(client, frames, MALFORMED_MS) : undefined;
     const bare = await bareMalformedLoop(port, frames, WINDOW_FRAMES, MALFORMED_MS);
-    const harness = await harnessMalformedLoop(client, frames, MALFORMED_MS);
+    const harness = early ?? (await harnessMalformedLoop(client, frames, MALFORMED_MS));
     b.push(bare.framesPerSec);
     h.push(harness.framesPerSec);
     fences.bare = [fences.bare[0] + bare.fencesPassed, fences.bare[1] + bare.fences];

@@ -1,6 +1,7 @@
 /**
  * CPU profiles of where the harness spends its time: a whole-process `image upload` to the fast
- * device and a suite run (`run --suite smp/os --transport udp`), each through `node --cpu-prof`.
+ * device, the SMP hot loops in one process (echo round trips and uploads at windows 1…3, see
+ * hot-loops.ts) and a suite run (`run --suite smp/os --transport udp`), each through `node --cpu-prof`.
  * The profiles and a summary (top functions by self time) are written to reports/bench/profiles/;
  * open a `.cpuprofile` in Chrome DevTools or VS Code for the call tree.
  * Run: `node --import tsx bench/profile.ts`.
@@ -61,11 +62,14 @@ async function main(): Promise<void> {
   if (!img.ok) throw new Error(img.error);
   const file = join(OUT, 'image.bin');
   await writeFile(file, img.value);
-  await withFastDevice((port) => run(['bin/mgmt-conformance.js', 'image', 'upload', '--smp', `udp://127.0.0.1:${port}`, file, '--window', '3'], 'image-upload'));
+  await withFastDevice(async (port) => {
+    await run(['bin/mgmt-conformance.js', 'image', 'upload', '--smp', `udp://127.0.0.1:${port}`, file, '--window', '3'], 'image-upload');
+    await run(['--cpu-prof-interval', '100', '--import', 'tsx', 'bench/hot-loops.ts', String(port)], 'hot-loops');
+  });
   await run(['bin/mgmt-conformance.js', 'run', '--seed', '1234', '--suite', 'smp/os', '--transport', 'udp', '--out', join(OUT, 'suite-run-reports')], 'suite-run');
   await rm(file);
   const summary: Record<string, unknown> = {};
-  for (const name of ['image-upload', 'suite-run']) {
+  for (const name of ['image-upload', 'hot-loops', 'suite-run']) {
     for (const f of (await readdir(join(OUT, name))).filter((x) => x.endsWith('.cpuprofile'))) {
       summary[`${name}/${f}`] = topSelfTime(JSON.parse(await readFile(join(OUT, name, f), 'utf8')), 15);
     }

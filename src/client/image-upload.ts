@@ -15,7 +15,7 @@ import { imgCommands, type ImageUploadReq } from '../codec/smp/groups/img.ts';
 import { osCommands } from '../codec/smp/groups/os.ts';
 import { encodeSmpPacket, type SmpResponseBody } from '../codec/smp/message.ts';
 import { HarnessError, ResponseTimeoutError } from '../errors.ts';
-import { maxChunkData, maxRequestBytes, type LinkLimits } from './chunk-size.ts';
+import { cborHeadBytes, maxChunkData, maxRequestBytes, type LinkLimits } from './chunk-size.ts';
 import type { SmpClient } from './smp-client.ts';
 import { describeErrorBody } from './device-probe.ts';
 
@@ -93,6 +93,16 @@ interface Flight {
   outcome: Promise<Outcome>;
 }
 
+/** A chunk's request packet, encoded before its turn to be sent. */
+interface PreparedChunk {
+  off: number;
+  end: number;
+  bytes: Uint8Array;
+}
+
+/** Offset of the sequence number in the SMP header. @see docs/spec/smp.md §1.1 */
+const SEQ_BYTE = 6;
+
 type Outcome = { kind: 'reply'; off: number; match?: boolean } | { kind: 'timeout' } | { kind: 'error'; error: Error };
 
 const DEFAULT_TIMEOUT_MS = DEFAULT_RESPONSE_TIMEOUT_MS;
@@ -158,6 +168,9 @@ class UploadRun {
   #failures = 0;
   #chunkDataBytes = 0;
   #match: boolean | undefined;
+  #prepared: PreparedChunk | undefined;
+  /** Chunk data size per width of the `off` integer (-1: the first chunk). */
+  readonly #sizeByOffWidth = new Map<number, number>();
 
   constructor(client: SmpClient, image: Uint8Array, options: UploadOptions, limitBytes: number, window: number, timeoutMs: number) {
     this.#client = client;
@@ -174,6 +187,7 @@ class UploadRun {
     while (this.#acked < total) {
       this.#options.signal?.throwIfAborted();
       while (this.#flights.length < this.#window && this.#next < total) this.#send();
+      this.#prepare();
       const flight = this.#flights.shift();
       if (flight === undefined) break;
       const outcome = await flight.outcome;
@@ -200,28 +214,62 @@ class UploadRun {
     };
   }
 
+  /**
+   * Send the chunk at `#next`. Its packet is usually encoded already (see `#prepare`), while the
+   * previous replies were on their way; only the sequence number byte is set at sending time.
+   */
   #send(): void {
     const off = this.#next;
+    const chunk = this.#prepared?.off === off ? this.#prepared : this.#encode(off);
+    this.#prepared = undefined;
+    const cmd = imgCommands.upload;
+    const seq = this.#client.nextSeq();
+    chunk.bytes[SEQ_BYTE] = seq;
+    const outcome = this.#client
+      .exchangeRaw(chunk.bytes, { match: { group: cmd.group, id: cmd.id, seq }, timeoutMs: this.#timeoutMs })
+      .then(
+        (p): Outcome => (p.body ? toOutcome(p.body, off) : { kind: 'error', error: new UploadRejectedError(`reply to the chunk at ${off} has no body`, off) }),
+        (e: unknown): Outcome => (e instanceof ResponseTimeoutError ? { kind: 'timeout' } : { kind: 'error', error: e as Error }),
+      );
+    this.#flights.push({ off, end: chunk.end, outcome });
+    this.#next = chunk.end;
+    this.#sent = Math.max(this.#sent, this.#next);
+    this.#chunks++;
+  }
+
+  /** Encode the chunk that follows the ones in flight, so it leaves as soon as a reply makes room. */
+  #prepare(): void {
+    if (this.#next < this.#image.length && this.#prepared?.off !== this.#next) this.#prepared = this.#encode(this.#next);
+  }
+
+  /** The request packet for the chunk at `off` (sequence number 0 until sent). */
+  #encode(off: number): PreparedChunk {
     const fields = this.#fields(off);
-    let size = maxChunkData(fields, this.#limitBytes);
-    if (this.#options.chunkBytes !== undefined) size = Math.min(size, this.#options.chunkBytes);
-    if (size <= 0 || (off === 0 && size < Math.min(32, this.#image.length))) {
-      throw new RangeError(`a request of at most ${this.#limitBytes} bytes cannot carry an upload chunk`);
-    }
+    const size = this.#chunkSize(fields);
     const data = this.#image.subarray(off, Math.min(off + size, this.#image.length));
     this.#chunkDataBytes = Math.max(this.#chunkDataBytes, data.length);
     const cmd = imgCommands.upload;
-    const seq = this.#client.nextSeq();
     const body = smpRequest(cmd, { ...fields, data }).body;
-    const bytes = encodeSmpPacket({ op: cmd.op, group: cmd.group, id: cmd.id, seq, version: this.#options.version ?? SmpVersion.V2, body });
-    const outcome = this.#client
-      .exchangeRaw(bytes, { match: { group: cmd.group, id: cmd.id, seq }, timeoutMs: this.#timeoutMs })
-      .then((p): Outcome => (p.body ? toOutcome(p.body, off) : { kind: 'error', error: new UploadRejectedError(`reply to the chunk at ${off} has no body`, off) }))
-      .catch((e: unknown): Outcome => (e instanceof ResponseTimeoutError ? { kind: 'timeout' } : { kind: 'error', error: e as Error }));
-    this.#flights.push({ off, end: off + data.length, outcome });
-    this.#next = off + data.length;
-    this.#sent = Math.max(this.#sent, this.#next);
-    this.#chunks++;
+    const bytes = encodeSmpPacket({ op: cmd.op, group: cmd.group, id: cmd.id, seq: 0, version: this.#options.version ?? SmpVersion.V2, body });
+    return { off, end: off + data.length, bytes };
+  }
+
+  /**
+   * Data bytes for a chunk with these fields. Continuation chunks differ only in the width of
+   * the `off` integer, so their size is computed once per width.
+   */
+  #chunkSize(fields: Omit<ImageUploadReq, 'data'>): number {
+    const key = fields.off === 0 ? -1 : cborHeadBytes(fields.off ?? 0);
+    let size = this.#sizeByOffWidth.get(key);
+    if (size === undefined) {
+      size = maxChunkData(fields, this.#limitBytes);
+      if (this.#options.chunkBytes !== undefined) size = Math.min(size, this.#options.chunkBytes);
+      if (size <= 0 || (fields.off === 0 && size < Math.min(32, this.#image.length))) {
+        throw new RangeError(`a request of at most ${this.#limitBytes} bytes cannot carry an upload chunk`);
+      }
+      this.#sizeByOffWidth.set(key, size);
+    }
+    return size;
   }
 
   #advance(off: number, match: boolean | undefined): void {

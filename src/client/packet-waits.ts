@@ -59,32 +59,43 @@ export class PacketWait {
   }
 }
 
-/** Waits by key, oldest first; a key holds several only when a caller repeats a seq on purpose. */
+/**
+ * Waits by key, oldest first; a key holds several only when a caller repeats a seq on purpose.
+ * A settled key keeps its slot (set to undefined) instead of being deleted: one request after
+ * another on the same few keys would otherwise shrink and regrow the map's table every time.
+ * Empty slots are swept once there are many of them (fuzzing uses many distinct keys).
+ */
 export class PacketWaits {
-  readonly #byKey = new Map<number, PacketWait | PacketWait[]>();
+  readonly #byKey = new Map<number, PacketWait | PacketWait[] | undefined>();
+  #emptySlots = 0;
 
   /** True when some request waits on this key. */
   has(key: number): boolean {
-    return this.#byKey.has(key);
+    return this.#byKey.get(key) !== undefined;
   }
 
   /** Register a wait behind any others on the same key. */
   add(w: PacketWait): void {
     const there = this.#byKey.get(w.key);
-    if (there === undefined) this.#byKey.set(w.key, w);
-    else if (Array.isArray(there)) there.push(w);
+    if (there === undefined) {
+      if (this.#byKey.has(w.key)) this.#emptySlots--;
+      this.#byKey.set(w.key, w);
+    } else if (Array.isArray(there)) there.push(w);
     else this.#byKey.set(w.key, [there, w]);
   }
 
-  /** Forget a wait (answered, expired or withdrawn). */
-  remove(w: PacketWait): void {
+  /** Forget a wait (answered, expired or withdrawn); false when it was no longer registered. */
+  remove(w: PacketWait): boolean {
     const there = this.#byKey.get(w.key);
-    if (there === w) this.#byKey.delete(w.key);
-    else if (Array.isArray(there)) {
-      const rest = there.filter((x) => x !== w);
-      if (rest.length === 0) this.#byKey.delete(w.key);
-      else this.#byKey.set(w.key, rest.length === 1 ? rest[0]! : rest);
+    if (there === w) {
+      this.#empty(w.key);
+      return true;
     }
+    if (!Array.isArray(there) || !there.includes(w)) return false;
+    const rest = there.filter((x) => x !== w);
+    if (rest.length === 0) this.#empty(w.key);
+    else this.#byKey.set(w.key, rest.length === 1 ? rest[0]! : rest);
+    return true;
   }
 
   /** Take the oldest wait for this packet's (group, id, seq) that accepts its op, if any. */
@@ -98,16 +109,36 @@ export class PacketWaits {
 
   /** Every wait, oldest first per key. */
   all(): PacketWait[] {
-    return [...this.#byKey.values()].flat();
+    return this.#values();
   }
 
   /** Remove and return every wait (on close). */
   drain(): PacketWait[] {
-    const all = [...this.#byKey.values()].flat();
+    const all = this.#values();
     this.#byKey.clear();
+    this.#emptySlots = 0;
     return all;
   }
+
+  #values(): PacketWait[] {
+    const out: PacketWait[] = [];
+    for (const v of this.#byKey.values()) {
+      if (Array.isArray(v)) out.push(...v);
+      else if (v !== undefined) out.push(v);
+    }
+    return out;
+  }
+
+  #empty(key: number): void {
+    this.#byKey.set(key, undefined);
+    if (++this.#emptySlots <= MAX_EMPTY_SLOTS) return;
+    for (const [k, v] of this.#byKey) if (v === undefined) this.#byKey.delete(k);
+    this.#emptySlots = 0;
+  }
 }
+
+/** Settled keys kept before a sweep: a few per (group, id) in use is plenty. */
+const MAX_EMPTY_SLOTS = 1024;
 
 /** The error a wait rejects with when its time is up. */
 export function timeoutError(w: PacketWait, endpoint: string): ResponseTimeoutError {

@@ -109,7 +109,18 @@ export class SmpClient {
   async request<Rsp>(req: SmpRequest<Rsp>, options: { timeoutMs?: number; seq?: number } = {}): Promise<SmpReply<Rsp>> {
     if (!this.#window.tryAcquire()) await this.#window.acquire();
     try {
-      return await this.#requestInWindow(req, options);
+      if (this.#isClosed) throw new TransportClosedError();
+      const { command } = req;
+      const seq = options.seq ?? this.#freeSeq(command.group, command.id);
+      const version = req.version ?? this.#version;
+      const bytes = encodeSmpPacket({ op: command.op, group: command.group, id: command.id, seq, version, body: req.body });
+      const w = this.#startWait(new PacketWait(matchKey(command.group, command.id, seq), responseOpFor(command.op), command.name, options.timeoutMs ?? this.#timeoutMs));
+      const sentAtNs = nowNs();
+      this.trace.add(new LazyTraceEntry('out', sentAtNs, bytes));
+      // Not awaited: the reply is what the caller waits for, and a failed send settles the wait.
+      this.#sendFor(w, bytes, true);
+      const p = await w.promise;
+      return this.#reply(req, seq, version, bytes, sentAtNs, p);
     } finally {
       this.#window.release();
     }
@@ -142,19 +153,17 @@ export class SmpClient {
   }
 
   /** Send raw bytes and wait for the first packet with the given group, id and seq (any op). */
-  async exchangeRaw(
+  exchangeRaw(
     bytes: Uint8Array,
     options: { match: { group: number; id: number; seq: number }; timeoutMs?: number; framed?: boolean },
   ): Promise<ReceivedPacket> {
-    if (this.#isClosed) throw new TransportClosedError();
+    if (this.#isClosed) return Promise.reject(new TransportClosedError());
     const { group, id, seq } = options.match;
     const w = this.#startWait(new PacketWait(matchKey(group, id, seq), undefined, 'raw packet', options.timeoutMs ?? this.#timeoutMs));
-    try {
-      await this.sendRaw(bytes, options.framed === undefined ? {} : { framed: options.framed });
-    } catch (e) {
-      this.#cancel(w);
-      throw e;
-    }
+    const isFramed = options.framed ?? true;
+    this.trace.add(new LazyTraceEntry('out', nowNs(), bytes, isFramed ? 'raw' : 'raw-unframed'));
+    // As for typed requests, the send is not awaited: its failure settles the wait.
+    this.#sendFor(w, bytes, isFramed);
     return w.promise;
   }
 
@@ -171,23 +180,11 @@ export class SmpClient {
     await this.#transport.close();
   }
 
-  async #requestInWindow<Rsp>(req: SmpRequest<Rsp>, options: { timeoutMs?: number; seq?: number }): Promise<SmpReply<Rsp>> {
-    if (this.#isClosed) throw new TransportClosedError();
+  /** The reply to a typed request, with the command's typed view of the body. */
+  #reply<Rsp>(req: SmpRequest<Rsp>, seq: number, version: number, bytes: Uint8Array, sentAtNs: bigint, p: ReceivedPacket): SmpReply<Rsp> {
     const { command } = req;
-    const seq = options.seq ?? this.#freeSeq(command.group, command.id);
-    const version = req.version ?? this.#version;
-    const bytes = encodeSmpPacket({ op: command.op, group: command.group, id: command.id, seq, version, body: req.body });
-    const w = this.#startWait(new PacketWait(matchKey(command.group, command.id, seq), responseOpFor(command.op), command.name, options.timeoutMs ?? this.#timeoutMs));
-    const sentAtNs = nowNs();
-    this.trace.add(new LazyTraceEntry('out', sentAtNs, bytes));
-    try {
-      await this.#transport.send(bytes);
-    } catch (e) {
-      this.#cancel(w);
-      throw e;
-    }
-    const p = await w.promise;
-    this.#onReply?.(`smp.${command.name}`, elapsedMs(sentAtNs, p.atNs));
+    const rttMs = elapsedMs(sentAtNs, p.atNs);
+    this.#onReply?.(`smp.${command.name}`, rttMs);
     // The wait matched on the header, and a packet with a header always has a classified body.
     const header = p.header as SmpHeader;
     const body = p.body as SmpResponseBody;
@@ -200,8 +197,22 @@ export class SmpClient {
       decoded: body.kind === 'ok' ? command.decodeResponse(body.rsp) : undefined,
       sentAtNs,
       receivedAtNs: p.atNs,
-      rttMs: elapsedMs(sentAtNs, p.atNs),
+      rttMs,
     };
+  }
+
+  /** Send for a registered wait; a failed send (rejected or thrown) fails that wait. */
+  #sendFor(w: PacketWait, bytes: Uint8Array, isFramed: boolean): void {
+    try {
+      (isFramed ? this.#transport.send(bytes) : this.#transport.sendRaw(bytes)).then(undefined, (e: unknown) => this.#failSend(w, e));
+    } catch (e) {
+      this.#failSend(w, e);
+    }
+  }
+
+  /** A send failed: the request (or raw exchange) waiting on it fails with the send's error. */
+  #failSend(w: PacketWait, error: unknown): void {
+    if (this.#waits.remove(w)) w.reject(error instanceof Error ? error : new Error(String(error)));
   }
 
   #startWait(w: PacketWait): PacketWait {
@@ -232,11 +243,6 @@ export class SmpClient {
       else next = Math.min(next, w.deadlineMs);
     }
     if (next !== Number.POSITIVE_INFINITY && !this.#isClosed) this.#armSweep(next);
-  }
-
-  /** Withdraw a wait without settling it (its send failed and the caller rethrows). */
-  #cancel(w: PacketWait): void {
-    this.#waits.remove(w);
   }
 
   #expire(w: PacketWait): void {

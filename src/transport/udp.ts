@@ -49,6 +49,16 @@ function errorCode(error: unknown): string {
 }
 
 /**
+ * The datagram as a plain Uint8Array. Node gives each datagram its own ArrayBuffer; a view of it
+ * is kept as is (no copy per packet), and only a Buffer sharing a pooled allocation is copied,
+ * so a listener holding the bytes never sees them change.
+ */
+function ownedBytes(msg: Buffer): Uint8Array {
+  const view = new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
+  return msg.byteOffset === 0 && msg.byteLength === msg.buffer.byteLength ? view : view.slice();
+}
+
+/**
  * A connected UDP socket carrying SMP packets, one per datagram.
  * @see docs/spec/smp.md §4.1
  */
@@ -66,7 +76,7 @@ export class UdpTransport implements Transport {
     this.maxPacketBytes = maxPacketBytes;
     socket.on('message', (msg: Buffer) => {
       const atNs = nowNs();
-      this.listeners.emitPacket(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength).slice(), atNs);
+      this.listeners.emitPacket(ownedBytes(msg), atNs);
     });
     // On a connected socket an ICMP port-unreachable surfaces as ECONNREFUSED: a link event, not a crash.
     socket.on('error', (error) => this.reportSocketError(error));

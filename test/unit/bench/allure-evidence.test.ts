@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { diffEvidence, normaliseEvidence } from '../../../bench/allure-evidence.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { diffEvidence, normaliseEvidence, readEvidence } from '../../../bench/allure-evidence.ts';
+
+/** An Allure results folder with one case whose annotated-hex trace is `trace`. */
+function resultsWith(trace: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'evidence-unit-'));
+  writeFileSync(join(dir, 't.txt'), trace);
+  writeFileSync(join(dir, 'r-result.json'), JSON.stringify({ name: 'SMP-X-001 case', status: 'passed', steps: [], attachments: [{ name: 'trace (annotated hex)', source: 't.txt' }] }));
+  return dir;
+}
 
 describe('allure evidence comparison', () => {
   it('blanks times, uuids, ports and sequence numbers but keeps the bytes that matter', () => {
@@ -15,5 +26,14 @@ describe('allure evidence comparison', () => {
     const before = new Map([['x', '1'], ['y', '2']]);
     const after = new Map([['x', '1'], ['y', '3'], ['z', '4']]);
     expect(diffEvidence(before, after)).toEqual({ cases: 2, differing: ['y', 'z'] });
+  });
+
+  it('liveness echoes and console lines follow timing and compare equal; a changed frame does not', () => {
+    const frame = '[+0.100 ms] >>> out  0a 00 00 08 00 00 05 00 | a1 61 64 44 10 96 c2 45\n';
+    const a = `${frame}[+0.200 ms] >>> out  0a 00 00 0d 00 00 07 00 | a1 61 64 69 61 6c 69 76 65 2d 32 33 37\n    {"d":"alive-237"}\n`;
+    const b = `[+0.050 ms] --- event (console)  5b 30 30\n${frame}[+0.300 ms] >>> out  0a 00 00 0b 00 00 09 00 | a1 61 64 67 61 6c 69 76 65 2d 39\n    {"d":"alive-9"}\n`;
+    const read = (t: string) => readEvidence(resultsWith(t));
+    expect(diffEvidence(read(a), read(b)).differing).toEqual([]);
+    expect(diffEvidence(read(a), read(a.replace('c2 45', 'c2 46'))).differing).toEqual(['SMP-X-001 case []']);
   });
 });
