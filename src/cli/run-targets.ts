@@ -138,6 +138,8 @@ function simLwm2mPlan(target: TargetConfig, version: SimLwm2mVersion, base: Pick
     registrationTimeoutMs: given?.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS,
     ...(given?.security ? { security: given.security } : {}),
     ...(given?.bootstrap === undefined ? {} : { bootstrap: given.bootstrap }),
+    ...(given?.firmware === undefined ? {} : { firmware: given.firmware }),
+    ...(given?.nstart === undefined ? {} : { nstart: given.nstart }),
   };
   return { ...base, target: { ...target, lwm2m }, key: `${target.name}-lwm2m-${version}`, transport: `lwm2m-${version}`, protocols: ['lwm2m'], lwm2mVersion: version };
 }
