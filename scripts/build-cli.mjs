@@ -21,6 +21,14 @@ export const MANIFEST = join(OUT_DIR, 'manifest.json');
 export const BUNDLE_FORMAT = 'esm-split-v1';
 /** Besides the bundled sources: what else decides the output. */
 const EXTRA_INPUTS = ['scripts/build-cli.mjs', 'tsconfig.json'];
+/**
+ * Plain-JavaScript packages bundled in (with their own dependencies): loading them from
+ * node_modules file by file costs more at start-up than the rest of a command. Every other package
+ * stays external: native modules (serialport, node-pty, cbor-x's optional extension), packages
+ * that load their own files or workers (vitest, esbuild, tsx, allure), and fast-check, whose
+ * values suites share with the harness.
+ */
+const BUNDLED_PACKAGES = new Set(['ajv', 'yaml', 'hdr-histogram-js']);
 /** Builds other than the current one are removed once this old (a running CLI may still load their chunks). */
 const OLD_BUILD_MS = 60 * 60 * 1000;
 
@@ -57,6 +65,19 @@ function sourceLocationPlugin(buildDir) {
     },
   };
 }
+
+const packageName = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+
+/** Bare imports from the sources stay external unless listed in BUNDLED_PACKAGES. */
+const externalPackagesPlugin = {
+  name: 'external-packages',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:') || args.importer.includes(`${sep}node_modules${sep}`)) return undefined;
+      return BUNDLED_PACKAGES.has(packageName(args.path)) ? undefined : { path: args.path, external: true };
+    });
+  },
+};
 
 /** mtime and size of every file under `dir` (recursively) and of `extra`, by root-relative path. */
 function stampFiles(dir, extra) {
@@ -106,13 +127,14 @@ export async function buildCli() {
       format: 'esm',
       platform: 'node',
       target: 'node20',
-      packages: 'external',
+      // Bundled CommonJS packages call require() for Node's own modules.
+      banner: { js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);" },
       // Class and function names stay as written (error names, constructor names in messages).
       keepNames: true,
       sourcemap: 'linked',
       metafile: true,
       logLevel: 'silent',
-      plugins: [sourceLocationPlugin(buildDir)],
+      plugins: [externalPackagesPlugin, sourceLocationPlugin(buildDir)],
     });
     const inputs = [...Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules/')), ...EXTRA_INPUTS].sort();
     const manifest = { format: BUNDLE_FORMAT, build: name, inputs: Object.fromEntries(inputs.map((p) => [p, stamps.get(p) ?? [0, 0]])) };

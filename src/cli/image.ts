@@ -18,6 +18,7 @@ import { signMcubootImage } from '../codec/image/sign.ts';
 import type { ImageVersion } from '../codec/image/types.ts';
 import { verifyMcubootImage } from '../codec/image/verify.ts';
 import { formatFlagHelp, integerFlag, parseFlags, type CliIo, type FlagSpecs } from './args.ts';
+import { answerImageDeviceHelp } from './image-device-flags.ts';
 
 /**
  * Device-side subcommands (list, upload, test, confirm, erase) are added here by the client
@@ -215,7 +216,8 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   if (Object.hasOwn(DEVICE_SUBCOMMANDS, sub)) {
     const device = DEVICE_SUBCOMMANDS[sub];
     if (device) return device(rest, io);
-    return (await import('./image-device.ts')).imageDeviceCommand(sub, rest, io);
+    // Help needs only the flags; the subcommands load the client and the codec.
+    return answerImageDeviceHelp(io, sub, rest) ?? (await import('./image-device.ts')).imageDeviceCommand(sub, rest, io);
   }
   throw new UsageError(`unknown image subcommand '${sub}' (inspect, sign, corrupt, ${Object.keys(DEVICE_SUBCOMMANDS).join(', ')})`);
 }

@@ -3,15 +3,15 @@
  * version, OS info, bootloader, buffers, image slots, groups); with `--lwm2m`, wait for an LwM2M
  * client's registration and print what the client is.
  */
-import { probeDevice, type DeviceProbe, type ProbeItem } from '../client/device-probe.ts';
-import { SERIAL_BUFFER_OVERHEAD_BYTES } from '../client/chunk-size.ts';
+import type { DeviceProbe, ProbeItem } from '../client/device-probe.ts';
 import { mcubootModeName } from '../codec/smp/groups/os.ts';
-import { measureTransportMtu } from '../target/smp/transport-mtu.ts';
-import { DEFAULT_REGISTRATION_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, parseListenAddress } from '../config/index.ts';
+// Defaults from their own modules (the config layer's index also loads the targets-file checker);
+// the client, the MTU probe and the LwM2M server load when the command runs, not for --help.
+import { DEFAULT_REGISTRATION_TIMEOUT_MS, parseListenAddress } from '../config/lwm2m-target.ts';
+import { DEFAULT_RESPONSE_TIMEOUT_MS as DEFAULT_TIMEOUT_MS } from '../core/timeouts.ts';
 import { UsageError } from '../errors.ts';
 import { type CliIo, type FlagSpecs, formatFlagHelp, integerFlag, parseFlags } from './args.ts';
 import { DEVICE_FLAGS, firstRequest, withDevice } from './device-connection.ts';
-import { formatLwm2mProbe, probeLwm2m } from './probe-lwm2m.ts';
 
 const FLAGS = {
   ...DEVICE_FLAGS,
@@ -72,6 +72,11 @@ export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
   if (flags.lwm2m !== undefined) return probeLwm2mCommand(flags, io);
   const lwm2mOnly = (['endpoint', 'timeout-ms'] as const).find((f) => flags[f] !== undefined);
   if (lwm2mOnly !== undefined) throw new UsageError(`probe: --${lwm2mOnly} goes with --lwm2m coap://HOST:PORT`);
+  const [{ probeDevice }, { SERIAL_BUFFER_OVERHEAD_BYTES }, { measureTransportMtu }] = await Promise.all([
+    import('../client/device-probe.ts'),
+    import('../client/chunk-size.ts'),
+    import('../target/smp/transport-mtu.ts'),
+  ]);
   const result = await withDevice('probe', flags, async ({ client, transport, mtu, timeoutMs }) => {
     const probe = await firstRequest(client, () => probeDevice(client));
     if (transport.kind !== 'serial') return { ...probe, transportMtu: undefined };
@@ -95,6 +100,7 @@ async function probeLwm2mCommand(flags: ReturnType<typeof parseFlags<typeof FLAG
   const timeoutMs = flags['timeout-ms'] === undefined ? DEFAULT_REGISTRATION_TIMEOUT_MS : integerFlag('probe', 'timeout-ms', flags['timeout-ms'], 1, 86_400_000);
   const requestTimeoutMs = flags.timeout === undefined ? DEFAULT_TIMEOUT_MS : integerFlag('probe', 'timeout', flags.timeout, 1, 600_000);
   const onListening = flags.json ? undefined : (address: string): void => io.stdout(`listening on ${address}, waiting ${timeoutMs / 1000} s for ${flags.endpoint ?? 'a client'} to register`);
+  const { formatLwm2mProbe, probeLwm2m } = await import('./probe-lwm2m.ts');
   const result = await probeLwm2m({ listen, endpoint: flags.endpoint, timeoutMs, requestTimeoutMs, onListening });
   if (flags.json) io.stdout(JSON.stringify(result, null, 2));
   else for (const line of formatLwm2mProbe(result)) io.stdout(line);
