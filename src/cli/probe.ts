@@ -3,8 +3,6 @@
  * version, OS info, bootloader, buffers, image slots, groups); with `--lwm2m`, wait for an LwM2M
  * client's registration and print what the client is.
  */
-import type { DeviceProbe, ProbeItem } from '../client/device-probe.ts';
-import { mcubootModeName } from '../codec/smp/groups/os.ts';
 // Defaults from their own modules (the config layer's index also loads the targets-file checker);
 // the client, the MTU probe and the LwM2M server load when the command runs, not for --help.
 import { DEFAULT_REGISTRATION_TIMEOUT_MS, parseListenAddress } from '../config/lwm2m-target.ts';
@@ -32,36 +30,6 @@ object /3/0. Exit 0 on an answer, 2 when the device is unreachable or the flags 
 
 ${formatFlagHelp(FLAGS)}`;
 
-function itemText<T>(item: ProbeItem<T>, show: (v: T) => string): string {
-  return item.ok ? show(item.value) : `(${item.error})`;
-}
-
-/** Human-readable lines for a probe result. */
-export function formatProbe(p: DeviceProbe): string[] {
-  const lines = [
-    `device      ${p.endpoint} (first reply in ${p.rttMs.toFixed(1)} ms)`,
-    `smp         ${p.smpVersion} (a v2 request was answered with version bits ${p.responseVersionBits.toString(2).padStart(2, '0')}${p.smpVersion === 'v1' ? ': the device ignores them, like Zephyr < 3.4 or MCUboot serial recovery' : ''})`,
-    `os info     ${itemText(p.osInfo, (v) => v)}`,
-    `bootloader  ${itemText(p.bootloader, (v) => v ?? '(not named)')}`,
-    `boot mode   ${itemText(p.bootloaderMode, (v) => (v === undefined ? '(not given)' : `${v} (${mcubootModeName(v) ?? 'not a known mode'})`))}`,
-    `buffers     ${itemText(p.mcumgrParams, (v) => `${v.buf_count} × ${v.buf_size} bytes`)}`,
-  ];
-  if (p.images.ok) {
-    lines.push(`images      ${p.images.value.length} slot(s)`);
-    for (const s of p.images.value) {
-      lines.push(`  image ${s.image} slot ${s.slot}  ${s.version.padEnd(10)} ${s.flags.join(' ') || '-'}  hash ${s.hash.slice(0, 16)}…`);
-    }
-  } else lines.push(`images      (${p.images.error})`);
-  lines.push(`groups      from ${p.groups.source === 'enum' ? 'the enumeration group' : 'one harmless request per group (no enumeration group)'}`);
-  const width = Math.max(...p.groups.list.map((g) => g.name.length));
-  for (const g of [...p.groups.list].sort((a, b) => a.group - b.group)) {
-    const state = g.present === true ? 'present' : g.present === false ? 'absent' : 'unknown';
-    const handlers = g.handlers === undefined ? '' : `, ${g.handlers} handlers`;
-    lines.push(`  ${String(g.group).padStart(3)} ${g.name.padEnd(width)} ${state}${handlers}  (${g.evidence})`);
-  }
-  return lines;
-}
-
 /** `probe` entry point. */
 export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
   const { flags } = parseFlags('probe', argv, FLAGS);
@@ -72,10 +40,11 @@ export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
   if (flags.lwm2m !== undefined) return probeLwm2mCommand(flags, io);
   const lwm2mOnly = (['endpoint', 'timeout-ms'] as const).find((f) => flags[f] !== undefined);
   if (lwm2mOnly !== undefined) throw new UsageError(`probe: --${lwm2mOnly} goes with --lwm2m coap://HOST:PORT`);
-  const [{ probeDevice }, { SERIAL_BUFFER_OVERHEAD_BYTES }, { measureTransportMtu }] = await Promise.all([
+  const [{ probeDevice }, { SERIAL_BUFFER_OVERHEAD_BYTES }, { measureTransportMtu }, { formatProbe }] = await Promise.all([
     import('../client/device-probe.ts'),
     import('../client/chunk-size.ts'),
     import('../target/smp/transport-mtu.ts'),
+    import('./probe-format.ts'),
   ]);
   const result = await withDevice('probe', flags, async ({ client, transport, mtu, timeoutMs }) => {
     const probe = await firstRequest(client, () => probeDevice(client));
