@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Bundles the CLI (src/cli/main.ts) into plain JavaScript under dist/cli/, split per command:
 // each command's dynamic import() becomes its own chunk, so a command loads only what it uses.
-// Packages from node_modules stay external (vitest, esbuild, tsx and the native modules load
-// themselves). Run by `npm install`/`npm ci` (the `prepare` script) and by bin/mgmt-conformance.js
-// whenever a source listed in the manifest changed since the last build.
+// Packages from node_modules stay external, but for a few plain-JavaScript ones
+// (BUNDLED_PACKAGES). Run by `npm install`/`npm ci` (the `prepare` script) and by
+// bin/mgmt-conformance.js whenever a source listed in the manifest changed since the last build.
 //
 // Layout: dist/cli/<build>/main.js (+ chunks) and dist/cli/manifest.json naming the current build
 // and every input with its mtime and size. Each build writes a fresh folder and then swaps the
