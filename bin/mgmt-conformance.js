@@ -8,8 +8,11 @@
 // The bundle has linked source maps; Node reads them with `--enable-source-maps`.
 import { readFileSync, statSync } from 'node:fs';
 import { register } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 const ROOT = new URL('../', import.meta.url);
+/** The package folder as a path ending in a separator (plain strings: ~300 stat calls per start). */
+const ROOT_DIR = fileURLToPath(ROOT);
 /** The shape of bundle this entry point loads (scripts/build-cli.mjs writes it into the manifest). */
 const BUNDLE_FORMAT = 'esm-split-v1';
 
@@ -23,7 +26,7 @@ function currentBundle() {
   }
   if (manifest.format !== BUNDLE_FORMAT) return undefined;
   for (const [path, [mtimeMs, size]] of Object.entries(manifest.inputs)) {
-    const stat = statSync(new URL(path, ROOT), { throwIfNoEntry: false });
+    const stat = statSync(ROOT_DIR + path, { throwIfNoEntry: false });
     if (stat === undefined || stat.mtimeMs !== mtimeMs || stat.size !== size) return undefined;
   }
   return new URL(`dist/cli/${manifest.build}/main.js`, ROOT).href;
