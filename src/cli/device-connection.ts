@@ -4,14 +4,14 @@
  * request becomes a one-line `TransportError` (exit 2), like `probe`.
  */
 import { existsSync } from 'node:fs';
-import { SmpClient } from '../client/smp-client.ts';
-import { builtInTargets, DEFAULT_TIMEOUT_MS, loadTargets, resolveTarget, type TargetConfig } from '../config/index.ts';
+import type { SmpClient } from '../client/smp-client.ts';
+import type { TargetConfig } from '../config/index.ts';
+// The config layer's DEFAULT_TIMEOUT_MS is this value; taken from core so that the flag help does
+// not load the targets-file checker. The client, the transport and targets.json load on use.
+import { DEFAULT_RESPONSE_TIMEOUT_MS as DEFAULT_TIMEOUT_MS } from '../core/timeouts.ts';
 import type { Transport } from '../core/transport.ts';
 import { ResponseTimeoutError, TransportError, UsageError } from '../errors.ts';
-import { CAPABILITY_NAMES } from '../target/smp/capability-catalogue.ts';
-import { LWM2M_CAPABILITY_NAMES } from '../target/lwm2m/capability-catalogue.ts';
 import { parseConnectionString, type ConnectionSpec } from '../transport/connection-string.ts';
-import { openTransport } from '../transport/open.ts';
 import { integerFlag, type FlagSpecs } from './args.ts';
 
 /** Parse a connection string given on the command line; errors name the flag. */
@@ -60,6 +60,11 @@ async function resolveWhere(command: string, flags: DeviceFlags): Promise<Where>
     if (flags.target !== undefined) throw new UsageError(`${command}: give --smp or --target, not both`);
     return { spec: connectionFromFlag('--smp', flags.smp), timeoutMs: timeoutFlag ?? DEFAULT_TIMEOUT_MS };
   }
+  const [{ builtInTargets, loadTargets, resolveTarget }, { CAPABILITY_NAMES }, { LWM2M_CAPABILITY_NAMES }] = await Promise.all([
+    import('../config/index.ts'),
+    import('../target/smp/capability-catalogue.ts'),
+    import('../target/lwm2m/capability-catalogue.ts'),
+  ]);
   const checks = { checkConnection: connectionProblem, knownCapabilities: [...CAPABILITY_NAMES, ...LWM2M_CAPABILITY_NAMES] };
   const file = flags.targets !== undefined || existsSync('targets.json') ? await loadTargets(flags.targets ?? 'targets.json', checks) : builtInTargets();
   const target = resolveTarget(file, flags.target);
@@ -77,6 +82,7 @@ export function unreachable(client: SmpClient, e: ResponseTimeoutError): Transpo
 }
 
 async function runOn<T>(transport: Transport, timeoutMs: number, body: (link: DeviceLink) => Promise<T>, mtu?: number): Promise<T> {
+  const { SmpClient } = await import('../client/smp-client.ts');
   const client = new SmpClient(transport, { timeoutMs });
   try {
     return await body({ client, transport, timeoutMs, mtu });
@@ -88,6 +94,7 @@ async function runOn<T>(transport: Transport, timeoutMs: number, body: (link: De
 /** Run `body` against the device the flags name; the client is closed afterwards. */
 export async function withDevice<T>(command: string, flags: DeviceFlags, body: (link: DeviceLink) => Promise<T>): Promise<T> {
   const where = await resolveWhere(command, flags);
+  const { openTransport } = await import('../transport/open.ts');
   if ('spec' in where) return runOn(await openTransport(where.spec), where.timeoutMs, body, where.spec.scheme === 'serial' ? where.spec.mtu : undefined);
   const sim = where.sim;
   // The simulator loads only when the built-in one is the device.

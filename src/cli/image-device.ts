@@ -16,36 +16,9 @@ import { imgCommands, type ImageStateRsp } from '../codec/smp/groups/img.ts';
 import { osCommands } from '../codec/smp/groups/os.ts';
 import { InputFileError, UsageError } from '../errors.ts';
 import { measureTransportMtu } from '../target/smp/transport-mtu.ts';
-import { formatFlagHelp, integerFlag, parseFlags, type CliIo, type FlagSpecs } from './args.ts';
-import { DEVICE_FLAGS, firstRequest, withDevice } from './device-connection.ts';
-
-const LIST_FLAGS = { ...DEVICE_FLAGS, json: { type: 'boolean', description: 'print the slots as JSON' }, help: { type: 'boolean', description: 'show this help' } } as const satisfies FlagSpecs;
-const UPLOAD_FLAGS = {
-  ...DEVICE_FLAGS,
-  slot: { type: 'string', valueName: 'N', description: 'absolute slot, for direct upload (sent as image = N + 1)' },
-  image: { type: 'string', valueName: 'N', description: 'image number (default: the device picks image 0)' },
-  window: { type: 'string', valueName: 'N', description: 'chunks in flight (default buf_count − 1)' },
-  chunk: { type: 'string', valueName: 'BYTES', description: 'at most BYTES of data per chunk (default: the largest that fits)' },
-  upgrade: { type: 'boolean', description: 'refuse the image unless it is newer than the running one' },
-  erase: { type: 'boolean', description: 'erase the slot first' },
-  json: { type: 'boolean', description: 'print the result as JSON' },
-  help: { type: 'boolean', description: 'show this help' },
-} as const satisfies FlagSpecs;
-const MARK_FLAGS = { ...DEVICE_FLAGS, json: { type: 'boolean', description: 'print the resulting state as JSON' }, help: { type: 'boolean', description: 'show this help' } } as const satisfies FlagSpecs;
-const ERASE_FLAGS = { ...DEVICE_FLAGS, slot: { type: 'string', valueName: 'N', description: 'slot to erase (default: the device picks the inactive one)' }, help: { type: 'boolean', description: 'show this help' } } as const satisfies FlagSpecs;
-
-const USAGE: Record<string, string> = {
-  list: 'usage: mgmt-conformance image list (--smp CONN | --target NAME) [--json]',
-  upload: 'usage: mgmt-conformance image upload (--smp CONN | --target NAME) FILE [--slot N] [--window N] [--chunk BYTES] [--upgrade] [--erase] [--json]',
-  test: 'usage: mgmt-conformance image test (--smp CONN | --target NAME) HASH',
-  confirm: 'usage: mgmt-conformance image confirm (--smp CONN | --target NAME) [HASH]   (no HASH: confirm the running image)',
-  erase: 'usage: mgmt-conformance image erase (--smp CONN | --target NAME) [--slot N]',
-};
-
-function help(io: CliIo, sub: string, specs: FlagSpecs): number {
-  io.stdout(`${USAGE[sub] ?? ''}\n\noptions:\n${formatFlagHelp(specs)}`);
-  return 0;
-}
+import { integerFlag, parseFlags, type CliIo } from './args.ts';
+import { firstRequest, withDevice } from './device-connection.ts';
+import { ERASE_FLAGS, imageDeviceHelp as help, LIST_FLAGS, MARK_FLAGS, UPLOAD_FLAGS } from './image-device-flags.ts';
 
 /** One slot as printed and as JSON. */
 interface SlotLine {

@@ -10,14 +10,15 @@ import { toHex } from '../core/bytes.ts';
 // The codec's modules, not its index: the index also exports the fast-check arbitraries, whose
 // loading would cost every `image` command start-up time.
 import { IMAGE_MAGIC, IMAGE_MAGIC_NONE, IMAGE_MAGIC_V1, type ImageHashAlg } from '../codec/image/constants.ts';
-import { CORRUPTIONS, corruptImage, corruptionInfo, type CorruptionKind } from '../codec/image/corrupt.ts';
+// The catalogue only: corrupting and the report (and with them the SMP codec) load when used.
+import { CORRUPTIONS, corruptionInfo, type CorruptionKind } from '../codec/image/corrupt-catalog.ts';
 import { loadImageKey } from '../codec/image/keys.ts';
 import { parseImageHeader } from '../codec/image/parse.ts';
-import { formatImageReport, imageReportJson } from '../codec/image/report.ts';
 import { signMcubootImage } from '../codec/image/sign.ts';
 import type { ImageVersion } from '../codec/image/types.ts';
 import { verifyMcubootImage } from '../codec/image/verify.ts';
 import { formatFlagHelp, integerFlag, parseFlags, type CliIo, type FlagSpecs } from './args.ts';
+import { answerImageDeviceHelp } from './image-device-flags.ts';
 
 /**
  * Device-side subcommands (list, upload, test, confirm, erase) are added here by the client
@@ -88,6 +89,7 @@ async function inspect(argv: string[], io: CliIo): Promise<number> {
   const running = flags['running-version'] === undefined ? undefined : parseImageVersion(flags['running-version']);
   if (flags['running-version'] !== undefined && !running) throw new UsageError(`image inspect: --running-version expects MAJOR.MINOR.REVISION+BUILD, got '${flags['running-version']}'`);
   const report = verifyMcubootImage(bytes, { ...(key === undefined ? {} : { publicKeyPem: key }), ...(running ? { runningVersion: running } : {}) });
+  const { formatImageReport, imageReportJson } = await import('../codec/image/report.ts');
   io.stdout(flags.json ? JSON.stringify(imageReportJson(report, file), null, 2) : formatImageReport(report, file));
   return report.isValid ? 0 : 1;
 }
@@ -192,6 +194,7 @@ async function corrupt(argv: string[], io: CliIo): Promise<number> {
   const bytes = await readInput(file, 'image');
   const key = flags.key === undefined ? undefined : await readKey(flags.key, true);
   const wrongKey = flags['wrong-key'] === undefined ? undefined : await readKey(flags['wrong-key'], true);
+  const { corruptImage } = await import('../codec/image/corrupt.ts');
   const result = corruptImage(bytes, flags.kind as CorruptionKind, { ...(key ? { key } : {}), ...(wrongKey ? { wrongKey } : {}) });
   if (!result.ok) throw new InputFileError(file, result.error);
   await writeOutput(flags.output, result.value.bytes);
@@ -215,7 +218,8 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   if (Object.hasOwn(DEVICE_SUBCOMMANDS, sub)) {
     const device = DEVICE_SUBCOMMANDS[sub];
     if (device) return device(rest, io);
-    return (await import('./image-device.ts')).imageDeviceCommand(sub, rest, io);
+    // Help needs only the flags; the subcommands load the client and the codec.
+    return answerImageDeviceHelp(io, sub, rest) ?? (await import('./image-device.ts')).imageDeviceCommand(sub, rest, io);
   }
   throw new UsageError(`unknown image subcommand '${sub}' (inspect, sign, corrupt, ${Object.keys(DEVICE_SUBCOMMANDS).join(', ')})`);
 }

@@ -3,15 +3,13 @@
  * version, OS info, bootloader, buffers, image slots, groups); with `--lwm2m`, wait for an LwM2M
  * client's registration and print what the client is.
  */
-import { probeDevice, type DeviceProbe, type ProbeItem } from '../client/device-probe.ts';
-import { SERIAL_BUFFER_OVERHEAD_BYTES } from '../client/chunk-size.ts';
-import { mcubootModeName } from '../codec/smp/groups/os.ts';
-import { measureTransportMtu } from '../target/smp/transport-mtu.ts';
-import { DEFAULT_REGISTRATION_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, parseListenAddress } from '../config/index.ts';
+// Defaults from their own modules (the config layer's index also loads the targets-file checker);
+// the client, the MTU probe and the LwM2M server load when the command runs, not for --help.
+import { DEFAULT_REGISTRATION_TIMEOUT_MS, parseListenAddress } from '../config/lwm2m-target.ts';
+import { DEFAULT_RESPONSE_TIMEOUT_MS as DEFAULT_TIMEOUT_MS } from '../core/timeouts.ts';
 import { UsageError } from '../errors.ts';
 import { type CliIo, type FlagSpecs, formatFlagHelp, integerFlag, parseFlags } from './args.ts';
 import { DEVICE_FLAGS, firstRequest, withDevice } from './device-connection.ts';
-import { formatLwm2mProbe, probeLwm2m } from './probe-lwm2m.ts';
 
 const FLAGS = {
   ...DEVICE_FLAGS,
@@ -32,36 +30,6 @@ object /3/0. Exit 0 on an answer, 2 when the device is unreachable or the flags 
 
 ${formatFlagHelp(FLAGS)}`;
 
-function itemText<T>(item: ProbeItem<T>, show: (v: T) => string): string {
-  return item.ok ? show(item.value) : `(${item.error})`;
-}
-
-/** Human-readable lines for a probe result. */
-export function formatProbe(p: DeviceProbe): string[] {
-  const lines = [
-    `device      ${p.endpoint} (first reply in ${p.rttMs.toFixed(1)} ms)`,
-    `smp         ${p.smpVersion} (a v2 request was answered with version bits ${p.responseVersionBits.toString(2).padStart(2, '0')}${p.smpVersion === 'v1' ? ': the device ignores them, like Zephyr < 3.4 or MCUboot serial recovery' : ''})`,
-    `os info     ${itemText(p.osInfo, (v) => v)}`,
-    `bootloader  ${itemText(p.bootloader, (v) => v ?? '(not named)')}`,
-    `boot mode   ${itemText(p.bootloaderMode, (v) => (v === undefined ? '(not given)' : `${v} (${mcubootModeName(v) ?? 'not a known mode'})`))}`,
-    `buffers     ${itemText(p.mcumgrParams, (v) => `${v.buf_count} × ${v.buf_size} bytes`)}`,
-  ];
-  if (p.images.ok) {
-    lines.push(`images      ${p.images.value.length} slot(s)`);
-    for (const s of p.images.value) {
-      lines.push(`  image ${s.image} slot ${s.slot}  ${s.version.padEnd(10)} ${s.flags.join(' ') || '-'}  hash ${s.hash.slice(0, 16)}…`);
-    }
-  } else lines.push(`images      (${p.images.error})`);
-  lines.push(`groups      from ${p.groups.source === 'enum' ? 'the enumeration group' : 'one harmless request per group (no enumeration group)'}`);
-  const width = Math.max(...p.groups.list.map((g) => g.name.length));
-  for (const g of [...p.groups.list].sort((a, b) => a.group - b.group)) {
-    const state = g.present === true ? 'present' : g.present === false ? 'absent' : 'unknown';
-    const handlers = g.handlers === undefined ? '' : `, ${g.handlers} handlers`;
-    lines.push(`  ${String(g.group).padStart(3)} ${g.name.padEnd(width)} ${state}${handlers}  (${g.evidence})`);
-  }
-  return lines;
-}
-
 /** `probe` entry point. */
 export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
   const { flags } = parseFlags('probe', argv, FLAGS);
@@ -72,6 +40,12 @@ export async function probeCommand(argv: string[], io: CliIo): Promise<number> {
   if (flags.lwm2m !== undefined) return probeLwm2mCommand(flags, io);
   const lwm2mOnly = (['endpoint', 'timeout-ms'] as const).find((f) => flags[f] !== undefined);
   if (lwm2mOnly !== undefined) throw new UsageError(`probe: --${lwm2mOnly} goes with --lwm2m coap://HOST:PORT`);
+  const [{ probeDevice }, { SERIAL_BUFFER_OVERHEAD_BYTES }, { measureTransportMtu }, { formatProbe }] = await Promise.all([
+    import('../client/device-probe.ts'),
+    import('../client/chunk-size.ts'),
+    import('../target/smp/transport-mtu.ts'),
+    import('./probe-format.ts'),
+  ]);
   const result = await withDevice('probe', flags, async ({ client, transport, mtu, timeoutMs }) => {
     const probe = await firstRequest(client, () => probeDevice(client));
     if (transport.kind !== 'serial') return { ...probe, transportMtu: undefined };
@@ -95,6 +69,7 @@ async function probeLwm2mCommand(flags: ReturnType<typeof parseFlags<typeof FLAG
   const timeoutMs = flags['timeout-ms'] === undefined ? DEFAULT_REGISTRATION_TIMEOUT_MS : integerFlag('probe', 'timeout-ms', flags['timeout-ms'], 1, 86_400_000);
   const requestTimeoutMs = flags.timeout === undefined ? DEFAULT_TIMEOUT_MS : integerFlag('probe', 'timeout', flags.timeout, 1, 600_000);
   const onListening = flags.json ? undefined : (address: string): void => io.stdout(`listening on ${address}, waiting ${timeoutMs / 1000} s for ${flags.endpoint ?? 'a client'} to register`);
+  const { formatLwm2mProbe, probeLwm2m } = await import('./probe-lwm2m.ts');
   const result = await probeLwm2m({ listen, endpoint: flags.endpoint, timeoutMs, requestTimeoutMs, onListening });
   if (flags.json) io.stdout(JSON.stringify(result, null, 2));
   else for (const line of formatLwm2mProbe(result)) io.stdout(line);

@@ -13,16 +13,31 @@ import { ConfigError, ConnectionStringError, UsageError } from '../errors.ts';
 import { type CaseRecord, renderConsoleSummary, type RunSummary, runHasFailures, type SummaryDiff, type TargetSummary, writeJsonAtomic } from '../reporting/index.ts';
 import { type CliIo, formatFlagHelp } from './args.ts';
 import { parseRunOptions, RUN_FLAGS, type RunOptions } from './run-options.ts';
-import { defaultPrepareTarget, knownFaultNames } from './run-prepare.ts';
 import { casesForProtocols, selectCases } from './run-selection.ts';
 import { compareWithBaseline, loadBaseline } from './run-baseline.ts';
-import { type InterruptSignal, interruptExitCode, interruptedTargetResult, onInterrupt } from './run-interrupt.ts';
-import { executeTargetRunsInParallel, killLiveTargetProcesses, type ParallelRunContext } from './run-parallel.ts';
+import type { InterruptSignal } from './run-interrupt.ts';
+import type { ParallelRunContext } from './run-parallel.ts';
 import { applyProfile, requiredCapabilitiesFor } from './run-profile.ts';
 import { progressMode, RunProgress } from './run-progress.ts';
-import { executeTargetRun, type PrepareTarget, type TargetRunResult } from './run-target.ts';
-import { planTargetRuns, type TargetRunPlan } from './run-targets.ts';
+import type { PrepareTarget, TargetRunResult } from './run-target.ts';
+import type { TargetRunPlan } from './run-targets.ts';
 import { collectConformanceCases, PACKAGE_ROOT } from './run-vitest.ts';
+
+/**
+ * What a run needs beyond its options: targets, devices, vitest and its reporters. Loaded when a
+ * run starts, so `run --help` and option errors do not pay for them.
+ */
+async function loadRunModules() {
+  const [interrupt, parallel, prepare, target, targets] = await Promise.all([
+    import('./run-interrupt.ts'),
+    import('./run-parallel.ts'),
+    import('./run-prepare.ts'),
+    import('./run-target.ts'),
+    import('./run-targets.ts'),
+  ]);
+  return { ...interrupt, ...parallel, ...prepare, ...target, ...targets };
+}
+type RunModules = Awaited<ReturnType<typeof loadRunModules>>;
 
 const HELP = `Usage: mgmt-conformance run [options]
 
@@ -47,12 +62,14 @@ export interface RunDependencies {
   isTty: boolean;
 }
 
-function defaultDependencies(): RunDependencies {
+const randomSeed = (): number => Math.floor(Math.random() * 0x7fffffff);
+
+function defaultDependencies(m: RunModules): RunDependencies {
   return {
     root: PACKAGE_ROOT,
-    prepare: defaultPrepareTarget,
-    knownFaults: knownFaultNames(),
-    randomSeed: () => Math.floor(Math.random() * 0x7fffffff),
+    prepare: m.defaultPrepareTarget,
+    knownFaults: m.knownFaultNames(),
+    randomSeed,
     isTty: process.stdout.isTTY === true,
   };
 }
@@ -91,12 +108,12 @@ async function selectForRun(options: RunOptions, io: CliIo, root: string): Promi
   return { selected, problems };
 }
 
-async function runSequential(plans: readonly TargetRunPlan[], ctx: ParallelRunContext, prepare: PrepareTarget, onDone: (i: number, r: TargetRunResult) => void): Promise<void> {
+async function runSequential(m: RunModules, plans: readonly TargetRunPlan[], ctx: ParallelRunContext, prepare: PrepareTarget, onDone: (i: number, r: TargetRunResult) => void): Promise<void> {
   for (const [i, plan] of plans.entries()) {
     if (ctx.isStopping?.()) return;
     ctx.onStart?.(i);
     const onCase = (_plan: TargetRunPlan, r: CaseRecord): void => ctx.onCase?.(i, { id: r.id, title: r.title, outcome: r.outcome, ...(r.flaky === true ? { flaky: true } : {}) });
-    onDone(i, await executeTargetRun(plan, { ...ctx, prepare, onCase }));
+    onDone(i, await m.executeTargetRun(plan, { ...ctx, prepare, onCase }));
   }
 }
 
@@ -144,21 +161,21 @@ function summaryOf(state: RunState, extra: Partial<RunSummary> = {}): RunSummary
  * SIGINT/SIGTERM: kill the target processes, keep what they finished (journals), write the
  * reports, say so, exit 130/143. Synchronous, so nothing else runs in between.
  */
-function finishInterrupted(state: RunState, signal: InterruptSignal, io: CliIo): never {
+function finishInterrupted(m: RunModules, state: RunState, signal: InterruptSignal, io: CliIo): never {
   state.isStopping = true;
-  killLiveTargetProcesses();
+  m.killLiveTargetProcesses();
   state.progress?.stop();
   if (!state.isCleaned) cleanOutputs(state.outDir);
   for (const i of state.startedPlans) {
     if (state.slots[i] !== undefined) continue;
-    state.slots[i] = interruptedTargetResult(state.plans[i]!, state.outDir, signal, state.counts[i] ?? 0).summary;
+    state.slots[i] = m.interruptedTargetResult(state.plans[i]!, state.outDir, signal, state.counts[i] ?? 0).summary;
   }
   const summary = summaryOf(state, { interrupted: true, interruptedBy: signal });
   writeJsonAtomic(join(state.outDir, 'summary.json'), summary);
   const notStarted = state.plans.filter((_, i) => !state.startedPlans.has(i)).map((p) => p.key);
   io.stdout(state.options.isJson ? `${JSON.stringify(summary, null, 2)}\n` : renderConsoleSummary(summary));
   io.stderr(`run: interrupted by ${signal}; partial reports in ${state.outDir}${notStarted.length > 0 ? ` (not started: ${notStarted.join(', ')})` : ''}\n`);
-  process.exit(interruptExitCode(signal));
+  process.exit(m.interruptExitCode(signal));
 }
 
 function exitCodeOf(final: RunSummary, options: RunOptions, diff: SummaryDiff | undefined): number {
@@ -169,8 +186,8 @@ function exitCodeOf(final: RunSummary, options: RunOptions, diff: SummaryDiff | 
   return options.isFailOnRegression && regressed ? 1 : 0;
 }
 
-async function planRun(options: RunOptions, io: CliIo, deps: RunDependencies): Promise<{ plans: TargetRunPlan[]; selected: CaseRecord[]; problems: string[] } | number> {
-  const planned = (await planTargetRuns(options, deps.knownFaults)).map((p) => withRunChoices(p, options));
+async function planRun(m: RunModules, options: RunOptions, io: CliIo, deps: RunDependencies): Promise<{ plans: TargetRunPlan[]; selected: CaseRecord[]; problems: string[] } | number> {
+  const planned = (await m.planTargetRuns(options, deps.knownFaults)).map((p) => withRunChoices(p, options));
   const selection = await selectForRun(options, io, deps.root);
   if (typeof selection === 'number') return selection;
   const { selected, problems } = selection;
@@ -183,14 +200,14 @@ async function planRun(options: RunOptions, io: CliIo, deps: RunDependencies): P
   return { plans, selected, problems };
 }
 
-async function runAll(options: RunOptions, io: CliIo, deps: RunDependencies): Promise<number> {
+async function runAll(m: RunModules, options: RunOptions, io: CliIo, deps: RunDependencies): Promise<number> {
   const baseline = options.baseline !== undefined ? loadBaseline(options.baseline) : undefined;
   const outDir = resolve(options.out);
   const state: RunState = { options, outDir, started: Date.now(), plans: [], counts: [], slots: [], startedPlans: new Set(), isStopping: false, isCleaned: false };
   // From the start: an interruption while cases are still being collected also leaves a summary.
-  const stopWatching = onInterrupt((signal) => finishInterrupted(state, signal, io));
+  const stopWatching = m.onInterrupt((signal) => finishInterrupted(m, state, signal, io));
   try {
-    const planned = await planRun(options, io, deps);
+    const planned = await planRun(m, options, io, deps);
     if (typeof planned === 'number') return planned;
     const { plans, selected, problems } = planned;
     cleanOutputs(outDir);
@@ -228,8 +245,8 @@ async function runAll(options: RunOptions, io: CliIo, deps: RunDependencies): Pr
     // Each target run gets a disposable child process (killed with its vitest worker if stuck).
     // Children start targets with the default preparation only; injected ones (tests) run here.
     // Other output of the target processes goes above the live progress lines.
-    if (deps.prepare === defaultPrepareTarget) await executeTargetRunsInParallel(plans, ctx, { stdout: (t) => progress.message(t), stderr: io.stderr }, onDone);
-    else await runSequential(plans, ctx, deps.prepare, onDone);
+    if (deps.prepare === m.defaultPrepareTarget) await m.executeTargetRunsInParallel(plans, ctx, { stdout: (t) => progress.message(t), stderr: io.stderr }, onDone);
+    else await runSequential(m, plans, ctx, deps.prepare, onDone);
     progress.stop();
     const final = summaryOf(state);
     writeJsonAtomic(join(outDir, 'summary.json'), final);
@@ -244,14 +261,14 @@ async function runAll(options: RunOptions, io: CliIo, deps: RunDependencies): Pr
 
 /** Run `run`; returns the exit code. */
 export async function runCommand(argv: string[], io: CliIo, deps: Partial<RunDependencies> = {}): Promise<number> {
-  const all = { ...defaultDependencies(), ...deps };
   try {
-    const options = applyProfile(parseRunOptions(argv, all.randomSeed));
+    const options = applyProfile(parseRunOptions(argv, deps.randomSeed ?? randomSeed));
     if (options.help) {
       io.stdout(HELP);
       return 0;
     }
-    return await runAll(options, io, all);
+    const m = await loadRunModules();
+    return await runAll(m, options, io, { ...defaultDependencies(m), ...deps });
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError || e instanceof ConnectionStringError) {
       io.stderr(`${e.message}\n`);
