@@ -137,7 +137,7 @@ function batches(profiles: readonly Profile[]): ProfileBatch<Profile>[] {
 }
 
 /**
- * The CLI runs of `profiles` on one transport: batches merged while sharing a run saves time
+ * The CLI runs of `profiles` on one transport: SMP batches merged while sharing a run saves time
  * (test/selftest/profile-plan.ts). Bootstrap profiles need a bootstrap target and small-buffer
  * profiles their simulator, so each kind is planned apart; every small-buffer run also carries
  * the fault-free small-buffer target.
@@ -148,9 +148,11 @@ function plan(profiles: readonly Profile[], transport: string): PlannedRun[] {
     const kind = `${isBootstrapProfile(p)}/${needsSmallBuffer(p)}`;
     kinds.set(kind, [...(kinds.get(kind) ?? []), p]);
   }
+  // LwM2M cases share one registration, which a profile's fault can end for every case after its
+  // own (lwm2m-no-update-before-expiry lets it lapse): LwM2M profiles keep to their own suites.
   const isSmp = !transport.startsWith('lwm2m-');
   return [...kinds.values()].flatMap((ps) =>
-    mergeBatches(batches(ps), casesIn).map((b) => ({ ...b, transport, withSmallBufferClean: isSmp && ps.some(needsSmallBuffer) })),
+    (isSmp ? mergeBatches(batches(ps), casesIn) : batches(ps)).map((b) => ({ ...b, transport, withSmallBufferClean: isSmp && ps.some(needsSmallBuffer) })),
   );
 }
 
