@@ -15,7 +15,7 @@ import { isRequestCode, isResponseCode } from '../codec/coap/codes.ts';
 import { CoapOption } from '../codec/coap/options.ts';
 import { describeCoapBytes } from '../codec/coap/describe.ts';
 import { decodeCoap, encodeCoap, type CoapMessage, type CoapOptionValue } from '../codec/coap/message.ts';
-import { ResponseTimeoutError, TransportClosedError } from '../errors.ts';
+import { DecodeError, ResponseTimeoutError, TransportClosedError } from '../errors.ts';
 import { UdpListener, formatPeer } from '../transport/udp-listener.ts';
 import { DtlsServer, type DtlsServerOptions, type DtlsSessionEvent } from '../transport/dtls/index.ts';
 import { MAX_UDP_SZX, resourceHandler, withBlock2, type ServedBody } from './coap/block2-server.ts';
@@ -376,6 +376,7 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
     if (p.waiting) p.waiting.conKey = undefined;
     p.transmissions = end.transmissions;
     if (end.kind === 'give-up') return this.#finish(p, new ResponseTimeoutError(`${p.what} (no ACK after ${end.transmissions} transmissions)`, end.waitedMs));
+    if (end.kind === 'malformed') return this.#finish(p, new DecodeError(`the ACK to ${p.what} is no valid CoAP (RFC 7252 §3, message format error): ${end.error}; received ${toHex(end.bytes)}`));
     if (end.kind === 'reset') return this.#finish(p, { ...this.#outcomeBase(p, end.atNs), kind: 'reset', reset: end.message });
     if (end.kind === 'cancelled') {
       if (this.#closed) this.#finish(p, new TransportClosedError(`${this.description} closed during ${p.what}`));
@@ -453,9 +454,12 @@ export class CoapEndpoint implements ObservationHost, ResponderHost {
     if (!decoded.ok) {
       this.trace.add(new LazyTraceEntry('in', atNs, bytes, `from ${formatPeer(peer)}; format error: ${decoded.error.message}`, describeCoapBytes));
       this.#publish({ bytes, message: undefined, error: decoded.error.message, peer, atNs, duplicate: false });
-      // A CON with a format error is rejected with RST (RFC 7252 §4.2); anything else is ignored.
+      // A CON with a format error is rejected with RST (RFC 7252 §4.2); an ACK that names one of our
+      // CONs ends that exchange with the error; anything else is ignored.
       if (bytes.length >= 4 && bytes[0]! >> 6 === 1 && ((bytes[0]! >> 4) & 3) === 0) {
         this.reply(undefined, emptyMessage('RST', (bytes[2]! << 8) | bytes[3]!), peer, 'RST (format error)');
+      } else if (bytes.length >= 4 && ((bytes[0]! >> 4) & 3) === 2) {
+        this.#cons.malformed(peerKey(peer, String((bytes[2]! << 8) | bytes[3]!)), bytes, decoded.error.message, atNs);
       }
       return;
     }

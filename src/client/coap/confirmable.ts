@@ -11,6 +11,7 @@ import { retransmissionWaits, type TransmissionParameters } from './params.ts';
 export type ConfirmableEnd =
   | { kind: 'ack'; message: CoapMessage; bytes: Uint8Array; atNs: bigint; transmissions: number }
   | { kind: 'reset'; message: CoapMessage; bytes: Uint8Array; atNs: bigint; transmissions: number }
+  | { kind: 'malformed'; bytes: Uint8Array; error: string; atNs: bigint; transmissions: number }
   | { kind: 'give-up'; transmissions: number; waitedMs: number }
   | { kind: 'cancelled'; transmissions: number };
 
@@ -64,6 +65,18 @@ export class ConfirmableQueue {
     const p = this.#take(key);
     if (!p) return false;
     p.done({ kind, message, bytes, atNs, transmissions: p.transmissions });
+    return true;
+  }
+
+  /**
+   * An ACK with `key`'s MID arrived that is no valid CoAP (a message format error). RFC 7252 §4.2
+   * lets the recipient ignore it, but the device has answered: retransmitting until MAX_RETRANSMIT
+   * is spent would only hold the peer's NSTART slot and hide the defect. False when nothing was pending.
+   */
+  malformed(key: string, bytes: Uint8Array, error: string, atNs: bigint): boolean {
+    const p = this.#take(key);
+    if (!p) return false;
+    p.done({ kind: 'malformed', bytes, error, atNs, transmissions: p.transmissions });
     return true;
   }
 

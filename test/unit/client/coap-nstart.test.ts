@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CoapEndpoint } from '../../../src/client/coap-endpoint.ts';
 import { TransportClosedError } from '../../../src/errors.ts';
+import { encodeCoap } from '../../../src/codec/coap/message.ts';
 import { CoapTestPeer, msg, type PeerDatagram } from './coap-fixtures.ts';
 
 const opened: { close(): unknown }[] = [];
@@ -109,6 +110,30 @@ describe('CoapEndpoint NSTART', () => {
     await endpoint.close();
     await expect(third).rejects.toBeInstanceOf(TransportClosedError);
     await expect(second).rejects.toBeInstanceOf(TransportClosedError);
+  });
+
+  it('ends a CON at a malformed ACK (payload marker, no payload) with the format error, and frees the slot at once', async () => {
+    const endpoint = await setUp();
+    const peer = await CoapTestPeer.open(endpoint.address());
+    opened.push(peer);
+    let answered = 0;
+    peer.serve((d: PeerDatagram) => {
+      if (d.message.type !== 'CON') return undefined;
+      answered++;
+      const { messageId, token } = d.message;
+      const bytes = encodeCoap(msg({ type: 'ACK', code: '2.05', messageId, token }));
+      // The first answer ends with a 0xFF marker and nothing after it (RFC 7252 §3: a format error).
+      return answered === 1 ? Uint8Array.of(...bytes, 0xff) : bytes;
+    });
+    const started = Date.now();
+    const first = endpoint.request(peer.address, { method: '0.01', path: '/3/0/14' });
+    const second = endpoint.request(peer.address, { method: '0.01', path: '/3/0/0' });
+    await expect(first).rejects.toMatchObject({ code: 'E_DECODE', message: expect.stringMatching(/no valid CoAP .*payload marker/) });
+    const outcome = await second;
+    expect(outcome.kind === 'response' && outcome.response.code).toBe('2.05');
+    // Well before the first retransmission (ACK_TIMEOUT 2 s): nothing waited for MAX_RETRANSMIT.
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(peer.received.filter((d) => d.message.type === 'CON')).toHaveLength(2);
   });
 
   it('rejects an NSTART outside 1-1024', async () => {
