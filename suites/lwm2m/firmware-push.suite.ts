@@ -236,9 +236,13 @@ defineSuite({ id: 'lwm2m/firmware-push', protocol: 'LwM2M', feature: 'firmware u
       let end = await waitForFirmware(ctx, (f) => f.state !== FwState.DOWNLOADING, () => budgetMs);
       const seen = [...end.seen];
       if (end.state === FwState.DOWNLOADED) {
+        // A client that installs the corrupt package restarts into it: wait for that Register, so
+        // the restart lands in this case and not in the next one.
+        const restarted = side.server.waitForNewRegistration(side.endpoint, budgetMs + 10_000).then(() => true, () => false);
         await side.server.execute(side.endpoint, '/5/0/2');
         end = await waitForFirmware(ctx, (f) => f.state !== FwState.UPDATING && f.state !== FwState.DOWNLOADED, () => budgetMs, 50);
         seen.push('Update', ...end.seen);
+        seen.push((await restarted) ? 'registered again' : 'no new Register');
       }
       ctx.log(`states (state/result): ${seen.join(' → ')}`);
       ctx.expect.that(!seen.some((x) => x.startsWith('3/')) && end.result === RESULT_INTEGRITY, { check: `integrity failure (${corrupt.variant} variant)`, expected: 'Update Result 5 and never State 3 (Updating)', actual: `State ${end.state}, Update Result ${end.result}; seen ${seen.join(' → ')}` });
