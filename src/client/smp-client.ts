@@ -131,7 +131,7 @@ export class SmpClient {
     if (this.#isClosed) throw new TransportClosedError();
     const isFramed = options.framed ?? true;
     this.trace.add(new LazyTraceEntry('out', nowNs(), bytes, isFramed ? 'raw' : 'raw-unframed'));
-    await (isFramed ? this.#transport.send(bytes) : this.#transport.sendRaw(bytes));
+    await this.#transmit(bytes, isFramed);
   }
 
   /** Every packet that arrives within `waitMs` (and passes `match`), for silence checks. */
@@ -204,10 +204,15 @@ export class SmpClient {
   /** Send for a registered wait; a failed send (rejected or thrown) fails that wait. */
   #sendFor(w: PacketWait, bytes: Uint8Array, isFramed: boolean): void {
     try {
-      (isFramed ? this.#transport.send(bytes) : this.#transport.sendRaw(bytes)).then(undefined, (e: unknown) => this.#failSend(w, e));
+      this.#transmit(bytes, isFramed).then(undefined, (e: unknown) => this.#failSend(w, e));
     } catch (e) {
       this.#failSend(w, e);
     }
+  }
+
+  /** Hand bytes to the transport, framed by it or exactly as given. */
+  #transmit(bytes: Uint8Array, isFramed: boolean): Promise<void> {
+    return isFramed ? this.#transport.send(bytes) : this.#transport.sendRaw(bytes);
   }
 
   /** A send failed: the request (or raw exchange) waiting on it fails with the send's error. */

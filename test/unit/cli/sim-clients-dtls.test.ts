@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Lwm2mServer } from '../../../src/client/lwm2m-server.ts';
+import { waitForOutput } from './helpers/wait-for-output.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const bin = join(root, 'bin/mgmt-conformance.js');
@@ -17,19 +18,6 @@ const servers: Lwm2mServer[] = [];
 afterEach(async () => {
   for (const s of servers.splice(0)) await s.close();
 });
-
-function waitForOutput(read: () => string, pattern: RegExp, ms: number): Promise<string> {
-  const end = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const poll = (): void => {
-      const out = read();
-      if (pattern.test(out)) return resolve(out);
-      if (Date.now() > end) return reject(new Error(`no ${pattern} within ${ms} ms; output:\n${out}`));
-      setTimeout(poll, 50);
-    };
-    poll();
-  });
-}
 
 /** A CoAPs server knowing `identities` (all with KEY); records the identities it was offered. */
 async function dtlsServer(accepts: (identity: string) => boolean): Promise<{ server: Lwm2mServer; offered: string[] }> {

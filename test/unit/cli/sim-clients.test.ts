@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { simOptionsFromArgs } from '../../../src/cli/sim.ts';
 import { Lwm2mServer } from '../../../src/client/lwm2m-server.ts';
 import { UsageError } from '../../../src/errors.ts';
+import { waitForOutput } from './helpers/wait-for-output.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const bin = join(root, 'bin/mgmt-conformance.js');
@@ -18,20 +19,6 @@ const servers: Lwm2mServer[] = [];
 afterEach(async () => {
   for (const s of servers.splice(0)) await s.close();
 });
-
-/** Resolve with the output so far once `pattern` shows up in it; reject after `ms`. */
-function waitForOutput(read: () => string, pattern: RegExp, ms: number): Promise<string> {
-  const end = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const poll = (): void => {
-      const out = read();
-      if (pattern.test(out)) return resolve(out);
-      if (Date.now() > end) return reject(new Error(`no ${pattern} within ${ms} ms; output:\n${out}`));
-      setTimeout(poll, 50);
-    };
-    poll();
-  });
-}
 
 describe('sim --lwm2m --clients N', () => {
   it('parses --clients with --lwm2m only, within 1..10000', () => {
