@@ -5,7 +5,6 @@
  * @see docs/spec/smp.md §4.2–4.5
  */
 import { access } from 'node:fs/promises';
-import { SerialPort } from 'serialport';
 import { TransportClosedError, TransportError } from '../errors.ts';
 import { nowNs } from '../core/clock.ts';
 import type { LinkEventListener, PacketListener, Transport } from '../core/transport.ts';
@@ -13,6 +12,7 @@ import { encodeSerialFrameLines, SerialFrameDecoder, type SerialFrameEvent } fro
 import { formatConnectionString } from './connection-string.ts';
 import { TransportListeners } from './listeners.ts';
 import { RawPacketSplitter } from './raw-splitter.ts';
+import { serialPortStream, type SerialPortHandle } from './serial-port.ts';
 
 /** Options for `SerialTransport.open`. */
 export interface SerialTransportOptions {
@@ -57,7 +57,7 @@ export class SerialTransport implements Transport {
   readonly kind = 'serial';
   readonly description: string;
   readonly maxPacketBytes: number | undefined;
-  private readonly port: SerialPort;
+  private readonly port: SerialPortHandle;
   private readonly options: Required<Omit<SerialTransportOptions, 'maxPacketBytes'>>;
   private readonly listeners = new TransportListeners();
   private readonly decoder: SerialFrameDecoder;
@@ -65,7 +65,7 @@ export class SerialTransport implements Transport {
   private writeChain: Promise<void> = Promise.resolve();
   private closed = false;
 
-  private constructor(port: SerialPort, options: SerialTransport['options'], maxPacketBytes: number | undefined) {
+  private constructor(port: SerialPortHandle, options: SerialTransport['options'], maxPacketBytes: number | undefined) {
     this.port = port;
     this.options = options;
     this.maxPacketBytes = maxPacketBytes;
@@ -98,7 +98,7 @@ export class SerialTransport implements Transport {
         throw new TransportError(`serial port ${full.path}: ${openFailureReason(cause)}`, { cause });
       });
     }
-    const port = new SerialPort({ path: full.path, baudRate: full.baudRate, autoOpen: false });
+    const port = serialPortStream({ path: full.path, baudRate: full.baudRate });
     await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve()))).catch((cause: unknown) => {
       throw new TransportError(`serial port ${full.path}: ${openFailureReason(cause)}`, { cause });
     });

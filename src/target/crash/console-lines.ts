@@ -6,9 +6,9 @@
  * @see docs/architecture.md "Crashes, blocked cases and recovery"
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { SerialPort } from 'serialport';
 import { TransportError } from '../../errors.ts';
 import { parseConnectionString } from '../../transport/connection-string.ts';
+import { serialPortStream, type SerialPortHandle } from '../../transport/serial-port.ts';
 import { OutputTail } from '../process/output-tail.ts';
 
 /** A console the crash watch reads. */
@@ -71,7 +71,7 @@ export class SerialConsole implements ConsoleSource {
   readonly #lines: string[] = [];
   #count = 0;
 
-  private constructor(readonly port: SerialPort) {
+  private constructor(readonly port: SerialPortHandle) {
     port.on('data', (d: Buffer) => this.#tail.push(d));
     this.#tail.onLine((line) => {
       this.#lines.push(line);
@@ -85,9 +85,8 @@ export class SerialConsole implements ConsoleSource {
     const spec = parseConnectionString(connection);
     if (!spec.ok || spec.value.scheme !== 'serial') throw new TransportError(`console ${connection}: expected serial:///dev/PATH?baud=N`);
     const { path, baudRate } = spec.value;
-    const port = await new Promise<SerialPort>((resolve, reject) => {
-      const p = new SerialPort({ path, baudRate }, (e) => (e ? reject(new TransportError(`console ${path}: ${e.message}`, { cause: e })) : resolve(p)));
-    });
+    const port = serialPortStream({ path, baudRate });
+    await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(new TransportError(`console ${path}: ${e.message}`, { cause: e })) : resolve())));
     return new SerialConsole(port);
   }
 
