@@ -59,22 +59,8 @@ export function withinBudget(ctx: CaseContext, wanted: number): number {
   return Math.min(wanted, fsBudgetBytes(ctx));
 }
 
-const CRC32_TABLE = ((): Uint32Array => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
 /** IEEE CRC-32 (zlib's `crc32`), what the device's `crc32` hash type returns. */
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = (CRC32_TABLE[(c ^ b) & 0xff] ?? 0) ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+export { crc32 } from '../../src/codec/smp/crc32.ts';
 
 /**
  * Upload `content` to `name` from offset 0, each reply a success whose `off` is the bytes written

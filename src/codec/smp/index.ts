@@ -13,6 +13,7 @@ export * from './unchecked.ts';
 export * from './arbitraries.ts';
 export * from './serial-framing.ts';
 export * from './crc16.ts';
+export * from './crc32.ts';
 export * from './response-arbitraries.ts';
 export * from './serial-framing-unchecked.ts';
 export * from './serial-framing-arbitraries.ts';

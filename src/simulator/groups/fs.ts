@@ -10,7 +10,7 @@ import { MgmtErr, MgmtGroup } from '../../codec/smp/constants.ts';
 import { FS_CAPACITY_BYTES, type OpenFile, type SimDevice } from '../device.ts';
 import { decodeRequest } from '../request.ts';
 import { groupErr, okRsp, rcRsp, type CommandHandlers, type GroupDefinition, type HandlerContext, type HandlerResult, type RspMap } from '../types.ts';
-import { crc32 } from './crc32.ts';
+import { crc32 } from '../../codec/smp/crc32.ts';
 
 /** `fs_mgmt_err_code_t` values the simulator uses. */
 const FsErr = {

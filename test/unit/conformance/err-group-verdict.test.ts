@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConformanceAssertionError } from '../../../src/conformance/errors.ts';
 import { errGroupProblem } from '../../../src/conformance/verifiers/smp-err-group.ts';
 import { createVerifiers, type CaseRecorder, type VerifierLink } from '../../../src/conformance/verifiers/expect.ts';
 import { replyOf } from './helpers/capture.ts';
+import { assertionFailure } from './helpers/assertion-failure.ts';
 
 const noLink: VerifierLink = {
   smp: () => {
@@ -23,16 +23,6 @@ const ERR_63_3 = '0900001200020500a163657272a26567726f7570183f62726303';
 const INVALID_GROUP = { v2: { group: 2, rc: 2 } } as const;
 const ERR_2_2 = '0900001100020500a163657272a26567726f75700262726302';
 
-function thrown(f: () => unknown): ConformanceAssertionError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ConformanceAssertionError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConformanceAssertionError');
-}
-
 describe('err.group verdict', () => {
   it('names the rule, quotes the reply and names the upstream fix for Zephyr v4.0 stat errors', () => {
     const text = errGroupProblem(2, { group: 63, rc: 3 });
@@ -47,7 +37,7 @@ describe('err.group verdict', () => {
     const verdicts = ['SMP-STAT-SHOW-003', 'SMP-PROP-VALID-001'].map((caseId) => {
       const rec: CaseRecorder = { warnings: [], notes: [] };
       const v = createVerifiers({ caseId, spec: 'smp-digest §3.3', smpVersions: { v1: true, v2: true } }, noLink, rec);
-      const e = thrown(() => v.mgmtErr(replyOf(STAT_SHOW, ERR_63_3), [{ v2: { group: 2, rc: 2 } }, { v2: { group: 63, rc: 3 } }]));
+      const e = assertionFailure(() => v.mgmtErr(replyOf(STAT_SHOW, ERR_63_3), [{ v2: { group: 2, rc: 2 } }, { v2: { group: 63, rc: 3 } }]));
       return e.details.actual;
     });
     expect(verdicts[0]).toBe(errGroupProblem(2, { group: 63, rc: 3 }));
@@ -91,7 +81,7 @@ describe('one judgement for err.group at every call site', () => {
   it('gives the stat case and the property case the same words for Zephyr v4.0\'s stat error', () => {
     const rec: CaseRecorder = { warnings: [], notes: [] };
     const v = createVerifiers({ caseId: 'SMP-STAT-SHOW-003', spec: 's', smpVersions: { v1: true, v2: true } }, noLink, rec);
-    const caseText = thrown(() => v.mgmtErr(replyOf(STAT_SHOW, ERR_63_3), INVALID_GROUP)).details.actual;
+    const caseText = assertionFailure(() => v.mgmtErr(replyOf(STAT_SHOW, ERR_63_3), INVALID_GROUP)).details.actual;
     // The property suite pushes errGroupProblem(group, body) as it is; the same call gives the same text.
     expect(caseText).toBe(errGroupProblem(2, { group: 63, rc: 3 }));
     expect(caseText).toContain('mcumgr_group_t group of the group-based error code');

@@ -5,6 +5,7 @@ import { ConformanceAssertionError } from '../../../src/conformance/errors.ts';
 import { createVerifiers, type CaseRecorder, type VerifierLink } from '../../../src/conformance/verifiers/expect.ts';
 import type { VerifierScope } from '../../../src/conformance/verifiers/scope.ts';
 import { captured, capturedResponseHex, replyOf } from './helpers/capture.ts';
+import { assertionFailure } from './helpers/assertion-failure.ts';
 
 const scope: VerifierScope = { caseId: 'SMP-TEST-001', spec: 'zephyr-smp-g0 §Echo command', smpVersions: { v1: true, v2: true } };
 const noLink: VerifierLink = {
@@ -23,17 +24,6 @@ function kit(s: VerifierScope = scope): { v: ReturnType<typeof createVerifiers>;
   return { v: createVerifiers(s, noLink, rec), rec };
 }
 
-/** The failure a check throws (the test fails if it does not throw one). */
-function failure(f: () => unknown): ConformanceAssertionError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ConformanceAssertionError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConformanceAssertionError');
-}
-
 describe('smpOk', () => {
   it('types a captured Zephyr echo reply and chains field checks', () => {
     const { v } = kit();
@@ -45,7 +35,7 @@ describe('smpOk', () => {
 
   it('fails an error reply with an h2spec-style message quoting the frame', () => {
     const { v } = kit();
-    const e = failure(() => v.smpOk(captured('os-mpstat', osCommands.mpstat)));
+    const e = assertionFailure(() => v.smpOk(captured('os-mpstat', osCommands.mpstat)));
     const m = e.message;
     expect(m).toMatch(/^assertion failed: SMP-TEST-001: expected a success response/);
     expect(m).toContain('Spec: zephyr-smp-g0 §Echo command');
@@ -58,7 +48,7 @@ describe('smpOk', () => {
 
   it('names the field, the expectation and the actual value on a field mismatch', () => {
     const { v } = kit();
-    const e = failure(() => v.smpOk(captured('os-echo-v2', osCommands.echo)).field('r').toBe('bye'));
+    const e = assertionFailure(() => v.smpOk(captured('os-echo-v2', osCommands.echo)).field('r').toBe('bye'));
     expect(e.details.check).toBe('field "r"');
     expect(e.details.expected).toEqual(['"r": "bye"']);
     expect(e.details.actual).toBe('"r": "hello"');
@@ -69,10 +59,10 @@ describe('smpOk', () => {
     const ok = v.smpOk(captured('os-echo-v2', osCommands.echo));
     expect(() => ok.field('r').toMatch(/^hel/).field('r').toBeOneOf(['x', 'hello']).field('r').toBePresent()).not.toThrow();
     expect(() => ok.field('r').toSatisfy((r) => r.length === 5, 'five characters')).not.toThrow();
-    expect(failure(() => ok.field('r').toMatch(/^x/)).details.expected).toEqual(['"r": text matching /^x/']);
-    expect(failure(() => ok.field('r').toBeAbsent()).details.expected).toEqual(['"r" absent']);
-    expect(failure(() => ok.field('r').toBeOneOf(['a', 'b'])).details.expected).toEqual(['"r" one of "a", "b"']);
-    expect(failure(() => ok.field('r').toSatisfy(() => false, 'never')).details.expected).toEqual(['"r": never']);
+    expect(assertionFailure(() => ok.field('r').toMatch(/^x/)).details.expected).toEqual(['"r": text matching /^x/']);
+    expect(assertionFailure(() => ok.field('r').toBeAbsent()).details.expected).toEqual(['"r" absent']);
+    expect(assertionFailure(() => ok.field('r').toBeOneOf(['a', 'b'])).details.expected).toEqual(['"r" one of "a", "b"']);
+    expect(assertionFailure(() => ok.field('r').toSatisfy(() => false, 'never')).details.expected).toEqual(['"r": never']);
   });
 
   it('records fields the spec does not define as a note, once', () => {
@@ -88,7 +78,7 @@ describe('smpOk', () => {
     const { v } = kit();
     // v2 echo answered with an empty map: op/ids right, but "r" missing.
     const reply = replyOf('0a00000900000100a161646568656c6c6f', '0b00000200000100bfff', osCommands.echo);
-    const e = failure(() => v.smpOk(reply));
+    const e = assertionFailure(() => v.smpOk(reply));
     expect(e.details.check).toBe('response fields');
     expect(e.details.actual).toContain('r: expected');
   });
@@ -101,7 +91,7 @@ describe('a reply with a duplicate map key', () => {
   it('fails smpOk even though a last-key-wins decoder reads a correct echo, naming the key and offset', () => {
     const { v } = kit();
     const reply = replyOf(request, '0b00000b000005 00 a2 6172 62 6869 6172 62 6869', osCommands.echo);
-    const e = failure(() => v.smpOk(reply).field('r').toBe('hi'));
+    const e = assertionFailure(() => v.smpOk(reply).field('r').toBe('hi'));
     expect(e.details.actual).toContain('duplicate map key "r" at byte 6 of the CBOR body (packet byte 14), first at body byte 1');
     expect(e.details.actual).toContain('RFC 8949 §5.6');
     expect(e.message).toContain('Frame:');
@@ -110,7 +100,7 @@ describe('a reply with a duplicate map key', () => {
   it('fails mgmtErr on {"rc": 3, "rc": 0}, which is neither the error nor a success', () => {
     const { v } = kit();
     const reply = replyOf(request, '0b000009000005 00 a2 627263 03 627263 00');
-    const e = failure(() => v.mgmtErr(reply, { rc: 3 }));
+    const e = assertionFailure(() => v.mgmtErr(reply, { rc: 3 }));
     expect(e.details.actual).toContain('duplicate map key "rc" at byte 5 of the CBOR body (packet byte 13), first at body byte 1');
   });
 
@@ -131,7 +121,7 @@ describe('mgmtErr', () => {
 
   it('lists every acceptable outcome when none matches', () => {
     const { v } = kit();
-    const e = failure(() => v.mgmtErr(captured('os-mpstat'), [{ rc: 3 }, { v2: { group: 1, rc: 9 } }]));
+    const e = assertionFailure(() => v.mgmtErr(captured('os-mpstat'), [{ rc: 3 }, { v2: { group: 1, rc: 9 } }]));
     expect(e.details.expected).toEqual(['rc 3 (MGMT_ERR_EINVAL)', 'err {group 1 (image), rc 9 (IMG_MGMT_ERR_NO_FREE_SLOT)}']);
     expect(e.message).toContain('Expected one of:\n    - rc 3 (MGMT_ERR_EINVAL)\n    - err {group 1 (image), rc 9');
   });
@@ -149,7 +139,7 @@ describe('mgmtErr', () => {
     const reply = replyOf('0200000100017805a0', `0300000600017805${body}`);
     expect(v.mgmtErr(reply, { v2: { group: 1, rc: 9 } }).body).toMatchObject({ kind: 'errV1', rc });
     expect(v.mgmtErr(reply, { v2: { group: 1, rc: 9 }, v1: [rc, 99] }).index).toBe(0);
-    expect(failure(() => v.mgmtErr(reply, { v2: { group: 1, rc: 9 }, v1: 99 })).details.expected).toEqual(['rc 99']);
+    expect(assertionFailure(() => v.mgmtErr(reply, { v2: { group: 1, rc: 9 }, v1: 99 })).details.expected).toEqual(['rc 99']);
   });
 });
 
@@ -165,22 +155,22 @@ describe('smpShape', () => {
     const { v } = kit();
     const hex = capturedResponseHex('os-echo-v2');
     const tampered = `${hex.slice(0, 12)}07${hex.slice(14)}`;
-    const e = failure(() => v.smpShape(replyOf('0a00000900000100a161646568656c6c6f', tampered)));
+    const e = assertionFailure(() => v.smpShape(replyOf('0a00000900000100a161646568656c6c6f', tampered)));
     expect(e.details.actual).toBe('seq: expected 1, got 7');
   });
 
   it('wants version 0 from a server that does not speak v2, and 1 from one that does', () => {
     const v1Reply = replyOf('0a00000900000100a161646568656c6c6f', `03${capturedResponseHex('os-echo-v2').slice(2)}`);
-    expect(failure(() => kit().v.smpShape(v1Reply)).details.actual).toBe('version: expected 1, got 0');
+    expect(assertionFailure(() => kit().v.smpShape(v1Reply)).details.actual).toBe('version: expected 1, got 0');
     expect(() => kit({ ...scope, smpVersions: { v1: true, v2: false } }).v.smpShape(v1Reply)).not.toThrow();
   });
 
   it('catches a length field that disagrees with the payload and an undecodable body', () => {
     const { v } = kit();
     const long = replyOf('0a00000900000100a161646568656c6c6f', `${capturedResponseHex('os-echo-v2')}00`);
-    expect(failure(() => v.smpShape(long)).details.actual).toContain('length field: expected 11, got 10');
+    expect(assertionFailure(() => v.smpShape(long)).details.actual).toContain('length field: expected 11, got 10');
     const junk = replyOf('0a00000900000100a161646568656c6c6f', '0b00000100000100ff');
-    expect(failure(() => v.smpShape(junk)).details.actual).toContain('body: CBOR');
+    expect(assertionFailure(() => v.smpShape(junk)).details.actual).toContain('body: CBOR');
   });
 });
 
@@ -206,7 +196,7 @@ describe('oneOf, that, warn, note', () => {
   it('that() fails with the stated expectation; warn and note only record', () => {
     const { v, rec } = kit();
     expect(() => v.that(true, { expected: 'x', actual: 'y' })).not.toThrow();
-    expect(failure(() => v.that(false, { expected: 'x', actual: 'y', check: 'c' })).details).toMatchObject({ expected: ['x'], actual: 'y', check: 'c' });
+    expect(assertionFailure(() => v.that(false, { expected: 'x', actual: 'y', check: 'c' })).details).toMatchObject({ expected: ['x'], actual: 'y', check: 'c' });
     expect(v.warn(false, 'should be so')).toBe(false);
     expect(v.warn(true, 'fine')).toBe(true);
     v.note('seen');

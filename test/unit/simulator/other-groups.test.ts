@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crc32 } from '../../../src/simulator/groups/crc32.ts';
+import { crc32 } from '../../../src/codec/smp/crc32.ts';
 import { CborWriter } from '../../../src/codec/cbor/writer.ts';
 import { body, rawReq, req, udpSim, type SimLink } from './sim-link.ts';
 

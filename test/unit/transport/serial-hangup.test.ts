@@ -11,9 +11,9 @@ import { req, SimLink } from '../simulator/sim-link.ts';
 type Step = number | string;
 
 /** A port whose reads follow `steps` (bytes read, or an errno code); counts poller waits. */
-function scriptedPort(steps: Step[]): { port: Parameters<typeof readUnixPort>[0]; read: Parameters<typeof readUnixPort>[4]; waits: () => number } {
+function scriptedPort(steps: Step[], isOpen = true): { port: Parameters<typeof readUnixPort>[0]; read: Parameters<typeof readUnixPort>[4]; waits: () => number } {
   let waits = 0;
-  const port = { fd: 7, isOpen: true, poller: { once: (_e: 'readable', cb: (err: Error | null) => void) => (waits++, setImmediate(() => cb(null))) } };
+  const port = { fd: 7, isOpen, poller: { once: (_e: 'readable', cb: (err: Error | null) => void) => (waits++, setImmediate(() => cb(null))) } };
   const read = (async (_fd: number, buffer: Buffer) => {
     const step = steps.shift();
     if (step === undefined) throw new Error('read past the script');
@@ -53,8 +53,7 @@ describe('readUnixPort', () => {
   });
 
   it('a closed port ends the read as canceled', async () => {
-    const s = scriptedPort([]);
-    s.port.isOpen = false;
+    const s = scriptedPort([], false);
     await expect(readUnixPort(s.port, Buffer.alloc(8), 0, 8, s.read)).rejects.toMatchObject({ canceled: true });
   });
 });

@@ -1,4 +1,4 @@
-/** IEEE CRC-32 (zlib's), for the fs group's checksum. */
+/** IEEE CRC-32 (zlib's): the fs group's `crc32` hash type. @see docs/spec/smp.md §3.5 */
 
 const TABLE = (() => {
   const t = new Uint32Array(256);
