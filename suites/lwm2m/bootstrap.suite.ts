@@ -8,7 +8,7 @@
  * @see docs/spec/lwm2m.md §2.2 (bootstrap mapping), §2.3, §5, §6.1 (ETS int-0, int-4, int-5)
  */
 import { parseLinkFormat } from '../../src/codec/lwm2m/link-format.ts';
-import { defineSuite } from '../../src/conformance/index.ts';
+import { defineSuite, type CaseContext } from '../../src/conformance/index.ts';
 import type { Lwm2mSide } from './support/lwm2m-data.ts';
 
 type Record_ = NonNullable<Lwm2mSide['bootstrap']>;
@@ -39,6 +39,27 @@ function instancesIn(payloadText: string): string[] {
 /** Security instances a Discover of / or /0 lists that carry no ssid (the bootstrap account has none). */
 function bootstrapAccountLinks(payloadText: string): string[] {
   return parseLinkFormat(payloadText).links.filter((l) => /^\/0\/\d+$/.test(l.target) && !l.params.some((p) => p.name === 'ssid')).map((l) => l.target);
+}
+
+/**
+ * A Bootstrap-Delete and the Discover after it: the Delete answered 2.02; then, when the Discover
+ * answered, `leftovers` (instances the Delete should have removed) is empty and the bootstrap
+ * server's Security instance is still listed.
+ */
+function judgeDeleteThenDiscover(
+  expect: CaseContext['expect'],
+  record: Record_,
+  del: { step: Step['name']; label: string },
+  discover: { step: Step['name']; label: string },
+  leftovers: { check: string; expected: string; of: (instances: string[]) => string[] },
+): void {
+  const deleted = stepOf(record, del.step);
+  expect.that(deleted?.code === '2.02', { check: 'code', expected: '2.02 Deleted', actual: describeStep(deleted, del.label) });
+  const after = stepOf(record, discover.step);
+  if (after?.code !== '2.05') return expect.note(`contents not checked: ${describeStep(after, discover.label)}`);
+  const left = leftovers.of(instancesIn(after.payloadText));
+  expect.that(left.length === 0, { check: leftovers.check, expected: leftovers.expected, actual: `still listed: ${left.join(', ')} (${after.payloadText})` });
+  expect.that(bootstrapAccountLinks(after.payloadText).length > 0, { check: 'bootstrap account', expected: 'the bootstrap server\'s Security instance kept', actual: after.payloadText || '(empty)' });
 }
 
 const BS = { requires: ['lwm2m.bootstrap'], judgesBootstrap: true, story: 'bootstrap' } as const;
@@ -110,15 +131,9 @@ defineSuite({ id: 'lwm2m/bootstrap', protocol: 'LwM2M', feature: 'bootstrap', ti
     stimulus: 'With a throw-away Server instance /1/0 written: DELETE /, then Discover /.',
     requirement: '2.02 Deleted; the Discover after it lists no /1/N instance and keeps the bootstrap server\'s Security instance.',
     run({ lwm2m, expect }) {
-      const record = recordOf(lwm2m);
-      const del = stepOf(record, 'delete-root');
-      expect.that(del?.code === '2.02', { check: 'code', expected: '2.02 Deleted', actual: describeStep(del, 'Delete /') });
-      const after = stepOf(record, 'discover-after-delete');
-      if (after?.code !== '2.05') return expect.note(`contents not checked: ${describeStep(after, 'Discover / after the delete')}`);
-      const left = instancesIn(after.payloadText);
-      const servers = left.filter((p) => p.startsWith('/1/'));
-      expect.that(servers.length === 0, { check: 'server instances', expected: 'no /1/N instance after Delete /', actual: `still listed: ${servers.join(', ')} (${after.payloadText})` });
-      expect.that(bootstrapAccountLinks(after.payloadText).length > 0, { check: 'bootstrap account', expected: 'the bootstrap server\'s Security instance kept', actual: after.payloadText || '(empty)' });
+      judgeDeleteThenDiscover(expect, recordOf(lwm2m), { step: 'delete-root', label: 'Delete /' }, { step: 'discover-after-delete', label: 'Discover / after the delete' }, {
+        check: 'server instances', expected: 'no /1/N instance after Delete /', of: (instances) => instances.filter((p) => p.startsWith('/1/')),
+      });
     },
   });
 
@@ -197,13 +212,9 @@ defineSuite({ id: 'lwm2m/bootstrap', protocol: 'LwM2M', feature: 'bootstrap', ti
     stimulus: 'With a throw-away Security instance /0/1 written: DELETE /0, then Discover /0.',
     requirement: '2.02 Deleted; /0/1 is gone and the bootstrap account\'s instance is still listed.',
     run({ lwm2m, expect }) {
-      const record = recordOf(lwm2m);
-      const del = stepOf(record, 'delete-security');
-      expect.that(del?.code === '2.02', { check: 'code', expected: '2.02 Deleted', actual: describeStep(del, 'Delete /0') });
-      const after = stepOf(record, 'discover-security');
-      if (after?.code !== '2.05') return expect.note(`contents not checked: ${describeStep(after, 'Discover /0')}`);
-      expect.that(!instancesIn(after.payloadText).includes('/0/1'), { check: 'deleted', expected: '/0/1 gone', actual: after.payloadText });
-      expect.that(bootstrapAccountLinks(after.payloadText).length > 0, { check: 'bootstrap account', expected: 'the bootstrap server\'s Security instance kept', actual: after.payloadText || '(empty)' });
+      judgeDeleteThenDiscover(expect, recordOf(lwm2m), { step: 'delete-security', label: 'Delete /0' }, { step: 'discover-security', label: 'Discover /0' }, {
+        check: 'deleted', expected: '/0/1 gone', of: (instances) => instances.filter((p) => p === '/0/1'),
+      });
     },
   });
 });
