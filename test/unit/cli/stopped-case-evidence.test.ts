@@ -69,10 +69,10 @@ function isHanging(out: string): boolean {
   return last !== undefined && last.direction === 'out' && isUpload(last) && evidence.filter((e) => e.direction === 'in' && isUpload(e)).length >= 2;
 }
 
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
+    if (Date.now() > end) throw new Error(`not within ${timeoutMs / 1000} s: ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -137,7 +137,7 @@ describe('a run stopped in the middle of a case', { timeout: 400_000 }, () => {
     const bySignal = { out: join(work, 'sigterm'), ...startRun(join(work, 'sigterm'), 300) };
     const byTimeout = { out: join(work, 'timeout'), ...startRun(join(work, 'timeout'), RUN_TIMEOUT_S) };
     try {
-      await until(() => isHanging(bySignal.out), 240_000);
+      await until(() => isHanging(bySignal.out), 240_000, `the case journal shows ${CASE} waiting on its third upload chunk`);
     } catch (e) {
       bySignal.child.kill('SIGTERM');
       const [a, b] = await Promise.all([bySignal.ended, byTimeout.ended]);
