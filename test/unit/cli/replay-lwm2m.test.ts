@@ -3,14 +3,15 @@
  * device registers, and the frames go to it. A process target whose client crashes on a CoAP
  * option with the reserved nibble 15 (test/fixtures/process-target/lwm2m-malformed-crash.mjs) dies
  * again; the built-in simulated LwM2M client survives the same frames; `--minimize` keeps only
- * the frame that kills.
+ * the frame that kills; and the reproducer a run writes when LWM2M-MAL-NIBBLE-001 kills that
+ * client replays to the same death.
  * @see docs/architecture.md "Crashes, blocked cases and recovery"
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT, runCli } from '../../selftest/cli-runner.ts';
+import { PACKAGE_ROOT, readSummary, runCli } from '../../selftest/cli-runner.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'replay-lwm2m-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -75,6 +76,19 @@ describe('replay of an LwM2M reproducer', { timeout: 300_000 }, () => {
     const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { protocol?: string; hex?: string });
     expect(lines[0]?.protocol).toBe('lwm2m');
     expect(lines.slice(1).map((l) => l.hex)).toEqual([RESERVED_NIBBLE]);
+  });
+
+  it('the reproducer a run writes when LWM2M-MAL-NIBBLE-001 kills the client replays to the same death', async () => {
+    const out = join(work, 'run');
+    const run = await runCli(['run', '--targets', targets, '--target', 'crashy', '--grep', '/^LWM2M-MAL-NIBBLE-001$/', '--seed', '1', '--out', out], 180_000, work);
+    const crash = readSummary(out)?.targets[0]?.crashes?.[0];
+    expect(crash, `${run.stdout}\n${run.stderr}`).toMatchObject({ caseId: 'LWM2M-MAL-NIBBLE-001', reproducer: expect.any(String) });
+    const saved = readFileSync(crash!.reproducer!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { protocol?: string; hex?: string });
+    expect(saved[0]?.protocol).toBe('lwm2m');
+    expect(saved.length).toBeGreaterThan(1);
+    const r = await runCli(['replay', crash!.reproducer!, '--targets', targets, '--target', 'crashy', '--timeout', '1000'], 120_000, work);
+    expect(r.stdout, r.stderr).toContain('the device died again: the crash reproduces');
+    expect(r.code).toBe(1);
   });
 
   it('refuses --smp for an LwM2M reproducer, naming what it needs', async () => {
