@@ -19,7 +19,7 @@ import { processExitOf } from '../target/process/process-exit.ts';
 import { runResetCommand } from '../target/reset.ts';
 import { formatFlagHelp, integerFlag, parseFlags, type CliIo, type FlagSpecs } from './args.ts';
 import { connectionFromFlag } from './device-connection.ts';
-import { lwm2mReplayLink, type ReplayDevice, type ReplayLink, smpReplayLink } from './replay-link.ts';
+import type { ReplayDevice, ReplayLink } from './replay-link.ts';
 
 const FLAGS = {
   smp: { type: 'string', valueName: 'CONN', description: 'device: udp://HOST:PORT or serial:///dev/PATH?baud=N' },
@@ -72,6 +72,8 @@ async function resetBetweenReplays(replay: number, reset: string[] | undefined, 
 
 /** How each replay gets its SMP device. */
 async function smpOpenerOf(flags: ReplayFlags): Promise<{ open: Opener; timeoutMs: number | undefined }> {
+  // Loaded once the flags are parsed: --help and usage errors never load a client or a transport.
+  const { smpReplayLink } = await import('./replay-link.ts');
   if (flags.smp !== undefined) {
     if (flags.target !== undefined) throw new UsageError('replay: give --smp or --target, not both');
     const smp = flags.smp;
@@ -135,6 +137,7 @@ async function lwm2mOpenerOf(flags: ReplayFlags): Promise<{ open: Opener; timeou
   const version = lwm2mVersionOf(flags, target);
   const faults = target.kind === 'sim' ? [...(target.sim?.faults ?? []), ...(flags.fault ?? [])] : [];
   const isStarted = target.kind === 'sim' || target.kind === 'process';
+  const { lwm2mReplayLink } = await import('./replay-link.ts');
   const reset = resetOf(flags);
   return {
     timeoutMs: target.timeoutMs,
