@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Reporter } from 'vitest/node';
 import { buildTargetSummary, type CaseRecord, crashesOf, markAllureCrashes, readAllureResultIds, type JsonValue, missingCaseRecord, securityFindings, type TargetSummary, toCaseSummary, writeFileAtomic, writeJsonAtomic } from '../reporting/index.ts';
 import { writeAllureResultFromRecord } from '../reporting/allure-missing.ts';
-import { CASE_JOURNAL_FILE_ENV, type JournaledCase, readCaseJournal } from '../reporting/case-journal.ts';
+import { CASE_JOURNAL_FILE_ENV, readCaseJournal } from '../reporting/case-journal.ts';
 import { junitFileName, renderJUnit } from '../reporting/junit.ts';
 import { CaseCollector, ConformanceAllureReporter } from '../reporting/vitest-reporters.ts';
 import { encodeRunTarget, RUN_TARGET_ENV, SESSION_INFO_FILE_ENV } from '../config/index.ts';
@@ -189,10 +189,10 @@ export function writeMissingAllureResults(outDir: string, plan: TargetRunPlan, r
   const resultsDir = join(outDir, 'allure-results');
   const target = { name: plan.target.name, transport: plan.transport };
   const written = readAllureResultIds(resultsDir).get(`${target.name}/${target.transport}`);
-  let journaled: JournaledCase | undefined;
-  for (const r of records) {
-    if (written?.has(r.id)) continue;
-    journaled ??= readCaseJournal(caseJournalFile(outDir, plan.key));
+  const missing = records.filter((r) => !written?.has(r.id));
+  if (missing.length === 0) return;
+  const journaled = readCaseJournal(caseJournalFile(outDir, plan.key));
+  for (const r of missing) {
     if (journaled?.id === r.id) writeAllureResultFromRecord(resultsDir, stoppedRecord(r), target, atMs, journaled);
     else writeAllureResultFromRecord(resultsDir, r, target, atMs);
   }
