@@ -158,26 +158,30 @@ export function completeRecords(selected: readonly CaseRecord[], reported: reado
   return selected.map((c) => byId.get(c.id) ?? missingCaseRecord(c, reason));
 }
 
-/**
- * `completeRecords`, plus an Allure result from its record for each case that has none for this
- * target (allure-vitest writes only the cases vitest finished; a killed process wrote only those
- * that finished before), so every report lists every selected case.
- */
-export function completeRecordsWithAllure(selected: readonly CaseRecord[], reported: readonly CaseRecord[], reason: string, outDir: string, plan: TargetRunPlan): CaseRecord[] {
-  const records = completeRecords(selected, reported, reason);
-  writeMissingAllureResults(outDir, plan, records);
-  return records;
-}
-
 const NOT_RUN = 'not run: ';
 
 /**
- * The record of the case the run stopped in, for its Allure result: it did run, so a "not run"
- * reason becomes "stopped while this case was running" (an interruption's reason already says so).
+ * The record of the case the run stopped in: it did run, so a "not run" reason becomes "stopped
+ * while this case was running" (an interruption's reason already says so).
  */
 function stoppedRecord(record: CaseRecord): CaseRecord {
   if (!record.message.startsWith(NOT_RUN)) return record;
   return { ...record, message: `stopped while this case was running: ${record.message.slice(NOT_RUN.length)}` };
+}
+
+/**
+ * `completeRecords`, plus an Allure result from its record for each case that has none for this
+ * target (allure-vitest writes only the cases vitest finished; a killed process wrote only those
+ * that finished before), so every report lists every selected case. The case that was running
+ * is "stopped while this case was running: REASON" rather than "not run: REASON".
+ */
+export function completeRecordsWithAllure(selected: readonly CaseRecord[], reported: readonly CaseRecord[], reason: string, outDir: string, plan: TargetRunPlan): CaseRecord[] {
+  // The case the run stopped in did run: its record says so (the others were never started).
+  const stoppedIn = readCaseJournal(caseJournalFile(outDir, plan.key))?.id;
+  const finished = new Set(reported.map((r) => r.id));
+  const records = completeRecords(selected, reported, reason).map((r) => (r.id === stoppedIn && !finished.has(r.id) ? stoppedRecord(r) : r));
+  writeMissingAllureResults(outDir, plan, records);
+  return records;
 }
 
 /**
