@@ -74,7 +74,7 @@ export function traceEvidenceSource(trace: TracePositions, from: number, convert
   };
 }
 
-/** The running case's stream; `end` stops it (a later case's `begin` does too). */
+/** The running case's stream; `end` writes what is left and stops it (a later case's `begin` stops it too). */
 export interface CaseJournalHandle {
   end(): void;
 }
@@ -113,7 +113,15 @@ export class CaseJournalWriter {
     this.#current = { id, take, token };
     this.#timer = setInterval(() => this.flush(), this.#intervalMs);
     this.#timer.unref();
-    return { end: () => (this.#current?.token === token ? this.#stop() : undefined) };
+    return {
+      end: () => {
+        if (this.#current?.token !== token) return;
+        // What came since the last write: the case may still be held up after its body (the crash
+        // watch's fence and recovery), and a stop then keeps the whole body's evidence.
+        this.flush();
+        this.#stop();
+      },
+    };
   }
 
   /** Write what the running case added since the last write (nothing when it added nothing). */

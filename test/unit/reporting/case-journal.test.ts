@@ -92,10 +92,13 @@ describe('CaseJournalWriter and readCaseJournal', () => {
     traceB.add(entry('out', 7));
     await wait(120);
     expect(readCaseJournal(path)).toMatchObject({ id: 'CASE-B', startedAtMs: 2000, evidence: [{ direction: 'out', hex: entry('out', 7).hex }], dropped: 0 });
+    // The end writes what came since the last write, then nothing more is written.
+    traceB.add(entry('in', 7));
     b.end();
+    expect(seqs(readCaseJournal(path)!.evidence)).toEqual([7, 7]);
     traceB.add(entry('out', 8));
     await wait(80);
-    expect(seqs(readCaseJournal(path)!.evidence)).toEqual([7]);
+    expect(seqs(readCaseJournal(path)!.evidence)).toEqual([7, 7]);
   });
 
   it('flush writes at once; the reader keeps the head and the tail within the case\'s limit', () => {
