@@ -3,43 +3,43 @@
  * whether it dies (no answer to the liveness fence afterwards, or its process exited); with
  * `--minimize`, drop frames while it still dies and write the minimal reproducer. Each replay of
  * a minimisation needs a fresh device: a `--target` of kind `sim` or `process` is started anew for
- * each, a device at `--smp` is reset by `--reset-command` between replays.
+ * each, a device at `--smp` (or a board) is reset by `--reset-command` between replays. An SMP
+ * reproducer's frames go to the device as SMP client; an LwM2M one's go from the harness's LwM2M
+ * server to the endpoint once it registered (src/cli/replay-link.ts).
  * @see docs/architecture.md "Crashes, blocked cases and recovery"
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SmpClient } from '../client/smp-client.ts';
-import { smpRequest } from '../codec/smp/command.ts';
-import { osCommands } from '../codec/smp/groups/os.ts';
-import { fromHex } from '../core/bytes.ts';
-import { builtInTargets, DEFAULT_TIMEOUT_MS, loadTargets, resolveTarget, type TargetConfig } from '../config/index.ts';
+import { builtInTargets, DEFAULT_TIMEOUT_MS, loadTargets, resolveTarget, type SimLwm2mVersion, type TargetConfig } from '../config/index.ts';
 import { TransportError, UsageError } from '../errors.ts';
 import { minimizeFrames } from '../target/crash/minimize.ts';
 import { readReproducer, writeReproducer, type Reproducer, type ReproducerFrame } from '../target/crash/reproducer.ts';
 import { processExitOf } from '../target/process/process-exit.ts';
 import { runResetCommand } from '../target/reset.ts';
-import { openTransport } from '../transport/open.ts';
 import { formatFlagHelp, integerFlag, parseFlags, type CliIo, type FlagSpecs } from './args.ts';
 import { connectionFromFlag } from './device-connection.ts';
+import type { ReplayDevice, ReplayLink } from './replay-link.ts';
 
 const FLAGS = {
   smp: { type: 'string', valueName: 'CONN', description: 'device: udp://HOST:PORT or serial:///dev/PATH?baud=N' },
   target: { type: 'string', valueName: 'NAME', description: 'a target from targets.json (sim and process targets are started fresh for each replay)' },
   targets: { type: 'string', valueName: 'FILE', description: 'targets file (default ./targets.json, else the built-in simulator)' },
   fault: { type: 'string', multiple: true, valueName: 'NAME', description: 'with a sim target: add this fault profile (repeatable)' },
-  'reset-command': { type: 'string', valueName: 'CMD', description: 'with --smp: the command (split on spaces, no shell) that resets the device between replays' },
+  'lwm2m-version': { type: 'string', valueName: 'V', description: "an LwM2M reproducer on a sim target: the simulated client's version, 1.0 or 1.1 (default: the target's first)" },
+  'reset-command': { type: 'string', valueName: 'CMD', description: 'with --smp or a board target: the command (split on spaces, no shell) that resets the device between replays' },
   minimize: { type: 'boolean', description: 'drop frames while the device still dies; write the minimal reproducer' },
   out: { type: 'string', valueName: 'FILE', description: 'where --minimize writes (default FILE with .min.jsonl)' },
   timeout: { type: 'string', valueName: 'MS', description: `wait for the liveness fence's answer (default: the target's timeoutMs, ${DEFAULT_TIMEOUT_MS})` },
   help: { type: 'boolean', description: 'show this help' },
 } as const satisfies FlagSpecs;
 
-const USAGE = `usage: mgmt-conformance replay FILE (--smp CONN [--reset-command CMD] | --target NAME [--fault NAME]...) [--minimize [--out FILE]] [--timeout MS]
+const USAGE = `usage: mgmt-conformance replay FILE (--smp CONN [--reset-command CMD] | --target NAME [--fault NAME]... [--lwm2m-version V]) [--minimize [--out FILE]] [--timeout MS]
 
 Sends the frames of a crash reproducer (reports/<target>/crash-CASE-ID.jsonl) to the device again
-and checks whether it died. Exit 1 when the device died (the crash reproduces), 0 when it
-survived, 2 on a usage or setup error.
+and checks whether it died. SMP frames go to the device; LwM2M frames go from the harness's LwM2M
+server (at the target's lwm2m.listen) to the endpoint once it registered. Exit 1 when the device
+died (the crash reproduces), 0 when it survived, 2 on a usage or setup error.
 
 ${formatFlagHelp(FLAGS)}`;
 
@@ -48,33 +48,42 @@ const MAX_GAP_MS = 200;
 /** Time the device gets to fall over after the last frame, before the fence. */
 const SETTLE_MS = 100;
 
-/** One fresh device for a replay: its connection string, and how to check for and stop it. */
-interface ReplayDevice {
-  smp: string;
-  exited(): boolean;
-  stop(): Promise<void>;
-}
+/** A fresh device for replay number `replay` (0 first), over the reproducer's protocol. */
+type Opener = (replay: number, timeoutMs: number) => Promise<ReplayLink>;
 
-type Opener = (replay: number) => Promise<ReplayDevice>;
+type ReplayFlags = { smp?: string; target?: string; targets?: string; fault?: string[]; 'reset-command'?: string; 'lwm2m-version'?: string };
 
 async function targetOf(flags: { target?: string; targets?: string }): Promise<TargetConfig> {
   const file = flags.targets !== undefined || existsSync('targets.json') ? await loadTargets(flags.targets ?? 'targets.json') : builtInTargets();
   return resolveTarget(file, flags.target);
 }
 
-/** How each replay gets its device. */
-async function openerOf(flags: { smp?: string; target?: string; targets?: string; fault?: string[]; 'reset-command'?: string }): Promise<{ open: Opener; timeoutMs: number | undefined }> {
+/** The `--reset-command` argv, when given. */
+function resetOf(flags: ReplayFlags): string[] | undefined {
+  return flags['reset-command']?.split(/\s+/).filter((a) => a !== '');
+}
+
+/** A device the replay does not start (at `--smp`, a board): reset between replays by `--reset-command`. */
+async function resetBetweenReplays(replay: number, reset: string[] | undefined, what: string): Promise<void> {
+  if (replay === 0) return;
+  if (reset === undefined) throw new UsageError(`replay: --minimize against ${what} needs --reset-command to bring the device back between replays`);
+  await runResetCommand(reset);
+}
+
+/** How each replay gets its SMP device. */
+async function smpOpenerOf(flags: ReplayFlags): Promise<{ open: Opener; timeoutMs: number | undefined }> {
+  // Loaded once the flags are parsed: --help and usage errors never load a client or a transport.
+  const { smpReplayLink } = await import('./replay-link.ts');
   if (flags.smp !== undefined) {
     if (flags.target !== undefined) throw new UsageError('replay: give --smp or --target, not both');
     const smp = flags.smp;
     connectionFromFlag('--smp', smp);
-    const reset = flags['reset-command']?.split(/\s+/).filter((a) => a !== '');
+    const reset = resetOf(flags);
     return {
       timeoutMs: undefined,
-      open: async (replay) => {
-        if (replay > 0 && reset === undefined) throw new UsageError('replay: --minimize against --smp needs --reset-command to bring the device back between replays');
-        if (replay > 0 && reset !== undefined) await runResetCommand(reset);
-        return { smp, exited: () => false, stop: async () => undefined };
+      open: async (replay, timeoutMs) => {
+        await resetBetweenReplays(replay, reset, '--smp');
+        return smpReplayLink({ smp, exited: () => false, stop: async () => undefined }, timeoutMs);
       },
     };
   }
@@ -84,20 +93,20 @@ async function openerOf(flags: { smp?: string; target?: string; targets?: string
     const faults = [...(target.sim?.faults ?? []), ...(flags.fault ?? [])];
     return {
       timeoutMs: target.timeoutMs,
-      open: async () => {
+      open: async (_replay, timeoutMs) => {
         const device = await startSimulatorDevice({ transport: 'udp', faults, sim: target.sim });
-        return { smp: device.smp ?? '', exited: () => false, stop: () => device.stop() };
+        return smpReplayLink({ smp: device.smp ?? '', exited: () => false, stop: () => device.stop() }, timeoutMs);
       },
     };
   }
   if (target.kind === 'process') {
     return {
       timeoutMs: target.timeoutMs,
-      open: async () => {
+      open: async (_replay, timeoutMs) => {
         const dir = mkdtempSync(join(tmpdir(), 'mgmt-replay-'));
         const device = await startProcessDevice(target, dir);
         const files = device.files;
-        return {
+        const replayDevice: ReplayDevice = {
           smp: device.smp ?? '',
           exited: () => (files ? processExitOf({ device: files }) !== undefined : false),
           stop: async () => {
@@ -105,43 +114,53 @@ async function openerOf(flags: { smp?: string; target?: string; targets?: string
             rmSync(dir, { recursive: true, force: true });
           },
         };
+        return smpReplayLink(replayDevice, timeoutMs);
       },
     };
   }
   if (target.smp === undefined) throw new UsageError(`replay: target '${target.name}' has no SMP connection string`);
-  return openerOf({ ...flags, smp: target.smp, target: undefined } as typeof flags);
+  return smpOpenerOf({ ...flags, smp: target.smp, target: undefined } as typeof flags);
 }
 
-async function answersEcho(client: SmpClient, timeoutMs: number): Promise<boolean> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await client.request(smpRequest(osCommands.echo, { d: 'replay-fence' }), { timeoutMs });
-      return true;
-    } catch {
-      // Silence or a closed link: ask once more (one lost datagram is not a death).
-    }
-  }
-  return false;
+function lwm2mVersionOf(flags: ReplayFlags, target: TargetConfig): SimLwm2mVersion {
+  const given = flags['lwm2m-version'];
+  if (given === undefined) return target.sim?.lwm2m?.versions?.[0] ?? '1.1';
+  if (given !== '1.0' && given !== '1.1') throw new UsageError(`replay: --lwm2m-version is 1.0 or 1.1, not '${given}'`);
+  return given;
+}
+
+/** How each replay gets its LwM2M device: the target's, registered with a fresh server. */
+async function lwm2mOpenerOf(flags: ReplayFlags): Promise<{ open: Opener; timeoutMs: number | undefined }> {
+  if (flags.smp !== undefined) throw new UsageError('replay: an LwM2M reproducer needs --target NAME (a target with an lwm2m block, or sim), not --smp');
+  const target = await targetOf(flags);
+  if (target.kind !== 'sim' && target.lwm2m === undefined) throw new UsageError(`replay: target '${target.name}' has no lwm2m block`);
+  const version = lwm2mVersionOf(flags, target);
+  const faults = target.kind === 'sim' ? [...(target.sim?.faults ?? []), ...(flags.fault ?? [])] : [];
+  const isStarted = target.kind === 'sim' || target.kind === 'process';
+  const { lwm2mReplayLink } = await import('./replay-link.ts');
+  const reset = resetOf(flags);
+  return {
+    timeoutMs: target.timeoutMs,
+    open: async (replay, timeoutMs) => {
+      if (!isStarted) await resetBetweenReplays(replay, reset, `target '${target.name}'`);
+      return lwm2mReplayLink(target, { faults, version, timeoutMs });
+    },
+  };
 }
 
 /** Send `frames` to a fresh device; true when it died. */
 async function replayOnce(open: Opener, replay: number, frames: readonly ReproducerFrame[], timeoutMs: number): Promise<boolean> {
-  const device = await open(replay);
+  const link = await open(replay, timeoutMs);
   try {
-    const client = new SmpClient(await openTransport(connectionFromFlag('device', device.smp)), { timeoutMs });
-    try {
-      if (!(await answersEcho(client, timeoutMs))) throw new TransportError(`the device at ${device.smp} does not answer before the replay`);
-      for (const f of frames) {
-        if (f.gapMs > 0) await new Promise((r) => setTimeout(r, Math.min(f.gapMs, MAX_GAP_MS)));
-        await client.sendRaw(fromHex(f.hex), { framed: f.framed }).catch(() => undefined);
-      }
-      await new Promise((r) => setTimeout(r, SETTLE_MS));
-      return device.exited() || !(await answersEcho(client, timeoutMs));
-    } finally {
-      await client.close().catch(() => undefined);
+    if (!(await link.answers())) throw new TransportError(`the device at ${link.where} does not answer before the replay`);
+    for (const f of frames) {
+      if (f.gapMs > 0) await new Promise((r) => setTimeout(r, Math.min(f.gapMs, MAX_GAP_MS)));
+      await link.send(f);
     }
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    return link.exited() || !(await link.answers());
   } finally {
-    await device.stop();
+    await link.stop();
   }
 }
 
@@ -160,8 +179,7 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
   if (file === undefined) throw new UsageError('replay: name the reproducer file (see mgmt-conformance replay --help)');
   if (flags.smp === undefined && flags.target === undefined && flags.targets === undefined && !existsSync('targets.json')) throw new UsageError('replay: give --smp CONN or --target NAME');
   const reproducer: Reproducer = readReproducer(file);
-  if (reproducer.header.protocol !== 'smp') throw new UsageError(`replay: ${file} holds ${reproducer.header.protocol} frames; replay sends SMP frames only`);
-  const { open, timeoutMs: targetTimeout } = await openerOf(flags);
+  const { open, timeoutMs: targetTimeout } = reproducer.header.protocol === 'lwm2m' ? await lwm2mOpenerOf(flags) : await smpOpenerOf(flags);
   const timeoutMs = flags.timeout !== undefined ? integerFlag('replay', 'timeout', flags.timeout, 1, 600_000) : (targetTimeout ?? DEFAULT_TIMEOUT_MS);
   let replay = 0;
   const dies = (frames: readonly ReproducerFrame[]): Promise<boolean> => replayOnce(open, replay++, frames, timeoutMs);

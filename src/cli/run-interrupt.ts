@@ -2,7 +2,8 @@
  * SIGINT and SIGTERM during `run`: the target processes are killed, and the reports are written
  * from what finished before the signal (the journal each target run appends a line to per
  * finished case), so an interrupted run leaves a valid summary.json marked `interrupted`, JUnit
- * and Allure results for those cases, and says so. Exit status 128 + the signal number.
+ * and Allure results for those cases (and for the case that was running, what its case journal
+ * holds), and says so. Exit status 128 + the signal number.
  * @see docs/architecture.md "Session and run model"
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -68,7 +69,8 @@ function readRunningCase(path: string): RunningCase | undefined {
 
 /**
  * The case the signal stopped mid-way, in the Allure results as broken with the interruption as
- * its message (its evidence lived in the killed worker). Summary and JUnit keep only finished cases.
+ * its message, and the steps and trace the worker had written to the case journal by then.
+ * Summary and JUnit keep only finished cases.
  */
 function writeRunningCaseResult(plan: TargetRunPlan, outDir: string, signal: InterruptSignal, finished: ReadonlySet<string>): void {
   const running = readRunningCase(runningCaseFile(outDir, plan.key));

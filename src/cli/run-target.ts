@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Reporter } from 'vitest/node';
 import { buildTargetSummary, type CaseRecord, crashesOf, markAllureCrashes, readAllureResultIds, type JsonValue, missingCaseRecord, securityFindings, type TargetSummary, toCaseSummary, writeFileAtomic, writeJsonAtomic } from '../reporting/index.ts';
 import { writeAllureResultFromRecord } from '../reporting/allure-missing.ts';
+import { CASE_JOURNAL_FILE_ENV, readCaseJournal } from '../reporting/case-journal.ts';
 import { junitFileName, renderJUnit } from '../reporting/junit.ts';
 import { CaseCollector, ConformanceAllureReporter } from '../reporting/vitest-reporters.ts';
 import { encodeRunTarget, RUN_TARGET_ENV, SESSION_INFO_FILE_ENV } from '../config/index.ts';
@@ -157,25 +158,53 @@ export function completeRecords(selected: readonly CaseRecord[], reported: reado
   return selected.map((c) => byId.get(c.id) ?? missingCaseRecord(c, reason));
 }
 
+const NOT_RUN = 'not run: ';
+
+/**
+ * The record of the case the run stopped in: it did run, so a "not run" reason becomes "stopped
+ * while this case was running" (an interruption's reason already says so).
+ */
+function stoppedRecord(record: CaseRecord): CaseRecord {
+  if (!record.message.startsWith(NOT_RUN)) return record;
+  return { ...record, message: `stopped while this case was running: ${record.message.slice(NOT_RUN.length)}` };
+}
+
 /**
  * `completeRecords`, plus an Allure result from its record for each case that has none for this
  * target (allure-vitest writes only the cases vitest finished; a killed process wrote only those
- * that finished before), so every report lists every selected case.
+ * that finished before), so every report lists every selected case. The case that was running
+ * is "stopped while this case was running: REASON" rather than "not run: REASON".
  */
 export function completeRecordsWithAllure(selected: readonly CaseRecord[], reported: readonly CaseRecord[], reason: string, outDir: string, plan: TargetRunPlan): CaseRecord[] {
-  const records = completeRecords(selected, reported, reason);
+  // The case the run stopped in did run: its record says so (the others were never started).
+  const stoppedIn = readCaseJournal(caseJournalFile(outDir, plan.key))?.id;
+  const finished = new Set(reported.map((r) => r.id));
+  const records = completeRecords(selected, reported, reason).map((r) => (r.id === stoppedIn && !finished.has(r.id) ? stoppedRecord(r) : r));
   writeMissingAllureResults(outDir, plan, records);
   return records;
 }
 
-/** Write an Allure result from its record for each of `records` that has none for the plan's target yet. */
+/**
+ * Write an Allure result from its record for each of `records` that has none for the plan's target
+ * yet; the case the case journal holds (the one running when the run stopped) gets the steps and
+ * trace it had reached.
+ */
 export function writeMissingAllureResults(outDir: string, plan: TargetRunPlan, records: readonly CaseRecord[], atMs?: number): void {
   const resultsDir = join(outDir, 'allure-results');
   const target = { name: plan.target.name, transport: plan.transport };
   const written = readAllureResultIds(resultsDir).get(`${target.name}/${target.transport}`);
-  for (const r of records) {
-    if (!written?.has(r.id)) writeAllureResultFromRecord(resultsDir, r, target, atMs);
+  const missing = records.filter((r) => !written?.has(r.id));
+  if (missing.length === 0) return;
+  const journaled = readCaseJournal(caseJournalFile(outDir, plan.key));
+  for (const r of missing) {
+    if (journaled?.id === r.id) writeAllureResultFromRecord(resultsDir, stoppedRecord(r), target, atMs, journaled);
+    else writeAllureResultFromRecord(resultsDir, r, target, atMs);
   }
+}
+
+/** Where a target run's worker streams the evidence of the case it is running (src/reporting/case-journal.ts). */
+export function caseJournalFile(outDir: string, key: string): string {
+  return join(outDir, '.journal', `${key}.case.jsonl`);
 }
 
 /** Where a target run names the case it is running (`RunningCase`). */
@@ -192,6 +221,7 @@ export async function executeTargetRun(plan: TargetRunPlan, given: TargetRunCont
   rmSync(sessionFile, { force: true });
   rmSync(join(journalDir, `${plan.key}.jsonl`), { force: true });
   rmSync(runningCaseFile(ctx.outDir, plan.key), { force: true });
+  rmSync(caseJournalFile(ctx.outDir, plan.key), { force: true });
   const collector = new CaseCollector({
     root: ctx.root,
     journal: join(journalDir, `${plan.key}.jsonl`),
@@ -200,7 +230,10 @@ export async function executeTargetRun(plan: TargetRunPlan, given: TargetRunCont
     onlyIds: ctx.selected.map((c) => c.id),
     ...(plan.requiredCapabilities ? { requiredCapabilities: plan.requiredCapabilities } : {}),
   });
-  const runError = await runWithTarget(plan, ctx, collector, sessionFile);
+  // The forked worker inherits where to stream the running case's evidence.
+  const savedJournal = process.env[CASE_JOURNAL_FILE_ENV];
+  process.env[CASE_JOURNAL_FILE_ENV] = caseJournalFile(ctx.outDir, plan.key);
+  const runError = await runWithTarget(plan, ctx, collector, sessionFile).finally(() => restoreEnv(CASE_JOURNAL_FILE_ENV, savedJournal));
   // A shard answers only for the cases in its own files.
   const selected = plan.shard ? ctx.selected.filter((c) => collector.collectedIds.has(c.id)) : ctx.selected;
   const records = completeRecordsWithAllure(selected, collector.records, `not run: ${runError ?? 'no result reported'}`, ctx.outDir, plan);

@@ -9,12 +9,13 @@ import type { SmpClient } from '../client/smp-client.ts';
 import { fromHex } from '../core/bytes.ts';
 import { elapsedMs, nowNs } from '../core/clock.ts';
 import type { TraceEntry, TraceLog } from '../core/trace.ts';
+import { caseJournalFromEnv, type CaseJournalHandle, traceEvidenceSource } from '../reporting/case-journal.ts';
 import { describedRequirement, type CaseContext, type CaseInfo } from './declaration.ts';
 import { CaseBrokenError, CaseCrashError, CaseUnsupportedSignal, ConformanceAssertionError, isResponseTimeout } from './errors.ts';
 import { createFixtures } from './fixtures.ts';
 import { exchangeRaw } from './raw-exchange.ts';
 import { judgesWhatArrived, lwm2mBrokenReason, unsupportedReason } from './gating.ts';
-import { toEvidence, type ConformanceMeta, type Level } from './meta.ts';
+import { EVIDENCE_LIMIT, toEvidence, type ConformanceMeta, type Level } from './meta.ts';
 import { classifyEnding, type Verdict } from './outcome.ts';
 import { acquireSession, type CaseCrashWatch, type CaseLwm2mSide, type CaseSession } from './session-port.ts';
 import { annotateFrame } from './verifiers/describe.ts';
@@ -195,6 +196,15 @@ async function crashVerdict(watch: CaseCrashWatch | undefined, info: CaseInfo, v
   return { outcome: 'crash', message, error: new CaseCrashError(message) };
 }
 
+/**
+ * Stream the case's evidence to the run's case journal while it runs (when the run keeps one), so
+ * a case the run never sees finish keeps what it had sent and received.
+ */
+function journalCase(id: string, trace: TraceLog, mark: number): CaseJournalHandle | undefined {
+  const convert = (entries: readonly TraceEntry[]) => toEvidence(entries, Number.POSITIVE_INFINITY).evidence;
+  return caseJournalFromEnv()?.begin(id, Date.now(), EVIDENCE_LIMIT, traceEvidenceSource(trace, mark, convert, EVIDENCE_LIMIT));
+}
+
 /** Run a case body under the kit; `meta` is the test's `task.meta.conformance`. */
 export async function runCase(info: CaseInfo, level: Level, meta: ConformanceMeta, vctx: TestContext, body: CaseBody): Promise<void> {
   let startNs = nowNs();
@@ -203,6 +213,7 @@ export async function runCase(info: CaseInfo, level: Level, meta: ConformanceMet
   let mark: number | undefined;
   let error: unknown;
   let watching = false;
+  let journal: CaseJournalHandle | undefined;
   try {
     session = await acquireSession();
     // The first case of a run waits here for the device to start and register (the session's
@@ -218,6 +229,7 @@ export async function runCase(info: CaseInfo, level: Level, meta: ConformanceMet
     const reason = unsupportedReason(info, session);
     if (reason !== undefined) throw new CaseUnsupportedSignal(reason);
     mark = evidenceTrace(meta.protocol, session).mark();
+    journal = journalCase(info.id, evidenceTrace(meta.protocol, session), mark);
     // Stays if the test times out before a verdict: vitest reports the timeout, the meta says why.
     meta.message = 'did not finish (test timeout or run cancelled)';
     const watch = session.crashWatch;
@@ -227,6 +239,7 @@ export async function runCase(info: CaseInfo, level: Level, meta: ConformanceMet
   } catch (e) {
     error = e;
   }
+  journal?.end();
   // Outside the try: vitest's skip throws, and a blocked case must not become broken.
   if (error instanceof CaseBlockedSignal) return enactBlocked(meta, vctx, error.deadSince, startNs);
   const entries = session && mark !== undefined ? evidenceTrace(meta.protocol, session).since(mark) : [];

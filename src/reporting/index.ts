@@ -3,6 +3,7 @@ export { allureMetadataFor, OUTCOME_TAG, SEVERITY_BY_LEVEL, type AllureCaseMetad
 export { annotatedHex, evidenceMessages, exchanges, readEvidence, MAX_STEPS, type EvidenceItem, type EvidenceMessage } from './allure-evidence.ts';
 export { writeAllureResultFromRecord } from './allure-missing.ts';
 export { appendJsonLine, parseJsonLines, writeFileAtomic, writeJsonAtomic } from './atomic-write.ts';
+export { CASE_JOURNAL_FILE_ENV, CASE_JOURNAL_INTERVAL_MS, CaseJournalWriter, caseJournalFromEnv, readCaseJournal, traceEvidenceSource, type CaseJournalHandle, type EvidenceBatch, type JournaledCase, type TracePositions } from './case-journal.ts';
 export { caseRecordFromTest, classifyError, conformanceMeta, missingCaseRecord, type FinishedTest } from './case-from-test.ts';
 export { crashesOf, toCaseSummary, type CaseRecord } from './case-record.ts';
 export { oneLine, progressLine, renderConsoleSummary } from './console-summary.ts';
