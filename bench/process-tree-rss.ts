@@ -162,7 +162,8 @@ function sumsOf(tree: Map<number, ProcInfo>): Sums {
 function keepPeak(peaks: Map<number, ProcessPeak>, pid: number, info: ProcInfo): void {
   const seen = peaks.get(pid);
   peaks.set(pid, {
-    command: info.command,
+    // An ended process (a zombie) has no command line left: keep the one it had.
+    command: seen?.command || info.command,
     side: info.side,
     peakBytes: Math.max(seen?.peakBytes ?? 0, info.hwmBytes, info.rssBytes),
     peakPssBytes: Math.max(seen?.peakPssBytes ?? 0, info.pssBytes),
