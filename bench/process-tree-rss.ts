@@ -161,10 +161,12 @@ function sumsOf(tree: Map<number, ProcInfo>): Sums {
 
 function keepPeak(peaks: Map<number, ProcessPeak>, pid: number, info: ProcInfo): void {
   const seen = peaks.get(pid);
+  // The latest command line names the process (a child sampled between fork and exec still shows
+  // its parent's); an ended process (a zombie) has none left: it keeps the one it had.
+  const named = info.command !== '' || seen === undefined ? info : seen;
   peaks.set(pid, {
-    // An ended process (a zombie) has no command line left: keep the one it had.
-    command: seen?.command || info.command,
-    side: info.side,
+    command: named.command,
+    side: named.side,
     peakBytes: Math.max(seen?.peakBytes ?? 0, info.hwmBytes, info.rssBytes),
     peakPssBytes: Math.max(seen?.peakPssBytes ?? 0, info.pssBytes),
     peakPssAnonBytes: Math.max(seen?.peakPssAnonBytes ?? 0, info.pssAnonBytes),
@@ -177,7 +179,7 @@ function methodText(samples: number, intervalMs: number): string {
     `sampled ${samples} times ${intervalMs} ms apart from /proc over the process tree (the root and every process whose parent chain leads to it).`,
     "peakTreeRssBytes: highest per-sample sum of VmRSS (status): shared pages (node binary, libraries) count once per process, an upper bound.",
     "peakTreePssBytes: highest per-sample sum of Pss (smaps_rollup): each page divided among the processes mapping it, what the machine holds for the tree at once (pages shared with processes outside the tree are divided among them too).",
-    "peakHarnessRssBytes / peakHarnessPssBytes: the same sums without the device side (processes running the simulator's own entry, the simulated LwM2M clients; the SMP simulator runs inside its target-run process and stays in the harness figure).",
+    "peakHarnessRssBytes / peakHarnessPssBytes: the same sums (each its own highest sample) without the device side (processes running the simulator's own entry, the simulated LwM2M clients; the SMP simulator runs inside its target-run process and stays in the harness figure).",
     'peakTreePssAnonBytes: highest per-sample sum of Pss_Anon. Per process: VmHWM (peakBytes) and the highest sampled Pss, Pss_Anon, Pss_File.',
   ].join(' ');
 }
