@@ -1,8 +1,9 @@
 /**
- * Wall time and peak resident memory of the full default run: `node bin/mgmt-conformance.js run
+ * Wall time and peak memory of the full default run: `node bin/mgmt-conformance.js run
  * --out <tmp>` against the default target (the simulator: SMP on both transports, LwM2M 1.0 and
- * 1.1), bounded; memory is the CLI's whole process tree, sampled from /proc; case counts come
- * from the run's summary.json.
+ * 1.1), bounded; memory is the CLI's whole process tree, sampled from /proc (summed PSS, the
+ * machine's memory for it, beside summed RSS; see ./process-tree-rss.ts); case counts come from
+ * the run's summary.json.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -31,7 +32,7 @@ export interface FullRunFigures {
   wallSeconds: number;
   /** Unrounded wall time, the figure goals are judged on. */
   wallMs: number;
-  /** Resident memory of the CLI and every process it started (target runs, vitest workers, simulators). */
+  /** Memory of the CLI and every process it started (target runs, vitest workers, simulators): PSS and RSS sums, per-process peaks. */
   memory: TreeRssFigures;
   exitCode: number | null;
   /** The run's own duration from summary.json. */

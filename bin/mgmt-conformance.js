@@ -14,7 +14,7 @@ const ROOT = new URL('../', import.meta.url);
 /** The package folder as a path ending in a separator (plain strings: ~300 stat calls per start). */
 const ROOT_DIR = fileURLToPath(ROOT);
 /** The shape of bundle this entry point loads (scripts/build-cli.mjs writes it into the manifest). */
-const BUNDLE_FORMAT = 'esm-split-v1';
+const BUNDLE_FORMAT = 'esm-split-v2';
 
 /** URL of the current bundle's entry, or undefined when there is none or a source changed since. */
 function currentBundle() {

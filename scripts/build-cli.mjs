@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Bundles the CLI (src/cli/main.ts) into plain JavaScript under dist/cli/, split per command:
-// each command's dynamic import() becomes its own chunk, so a command loads only what it uses.
+// Bundles the CLI (src/cli/main.ts) and the target-run process's entry (src/cli/run-child.ts) into
+// plain JavaScript under dist/cli/, split per command: each command's dynamic import() becomes its
+// own chunk, so a command loads only what it uses, and the two entries share their chunks.
 // Packages from node_modules stay external, but for a few plain-JavaScript ones
 // (BUNDLED_PACKAGES). Run by `npm install`/`npm ci` (the `prepare` script) and by
 // bin/mgmt-conformance.js whenever a source listed in the manifest changed since the last build.
@@ -18,7 +19,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = join(ROOT, 'dist', 'cli');
 export const MANIFEST = join(OUT_DIR, 'manifest.json');
 /** Bump when the output's shape changes, so bin/ does not use a build of another shape. */
-export const BUNDLE_FORMAT = 'esm-split-v1';
+export const BUNDLE_FORMAT = 'esm-split-v2';
 /** Besides the bundled sources: what else decides the output. */
 const EXTRA_INPUTS = ['scripts/build-cli.mjs', 'tsconfig.json'];
 /**
@@ -120,7 +121,11 @@ export async function buildCli() {
   try {
     const result = await esbuild.build({
       absWorkingDir: ROOT,
-      entryPoints: { main: 'src/cli/main.ts' },
+      // run-child: the target-run processes `run` starts load it from the same build
+      // (src/cli/run-parallel.ts), with no TypeScript loader in the process.
+      entryPoints: { main: 'src/cli/main.ts', 'run-child': 'src/cli/run-child.ts' },
+      // The build's name, so code in the bundle finds the build's other entries.
+      define: { MGMT_CLI_BUILD: JSON.stringify(name) },
       outdir: buildDir,
       bundle: true,
       splitting: true,

@@ -43,7 +43,8 @@ export async function runChildJob(job: ChildJob): Promise<TargetRunResult> {
 }
 
 const jobFile = process.argv[2];
-if (jobFile !== undefined && process.argv[1]?.endsWith('run-child.ts')) {
+// The TypeScript entry, or the CLI bundle's run-child.js.
+if (jobFile !== undefined && /run-child\.[jt]s$/.test(process.argv[1] ?? '')) {
   const job = JSON.parse(readFileSync(jobFile, 'utf8')) as ChildJob;
   await runChildJob(job);
   // The vitest run is closed; anything still holding the loop open (a stuck socket) must not

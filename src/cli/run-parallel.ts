@@ -29,6 +29,23 @@ import { PACKAGE_ROOT } from './run-vitest.ts';
 
 const CHILD_ENTRY = resolve(PACKAGE_ROOT, 'src/cli/run-child.ts');
 
+/** The CLI bundle's build name, defined by scripts/build-cli.mjs; not defined when running from the sources. */
+declare const MGMT_CLI_BUILD: string | undefined;
+
+/**
+ * Node arguments of a target-run process. From the CLI bundle: the same build's `run-child.js`,
+ * plain JavaScript (no TypeScript loader and its hooks thread, whose transform state held
+ * ~90 MB of heap in each target process; figures: bench/full-run.ts). From the sources, or
+ * when that build was removed meanwhile: the TypeScript entry through tsx.
+ */
+export function childArgv(jobFile: string): string[] {
+  if (typeof MGMT_CLI_BUILD === 'string') {
+    const bundled = resolve(PACKAGE_ROOT, 'dist/cli', MGMT_CLI_BUILD, 'run-child.js');
+    if (existsSync(bundled)) return [bundled, jobFile];
+  }
+  return ['--import', tsxLoader(), CHILD_ENTRY, jobFile];
+}
+
 /**
  * Memory settings of a target process and everything it starts (the vitest worker, a simulated
  * LwM2M client): much of their resident memory is not JavaScript objects but V8's young
@@ -121,7 +138,7 @@ function spawnChild(jobFile: string, io: CliIo, boundMs: number, onCase?: (e: Ca
   return new Promise((done) => {
     // Own process group: a worker stuck in a busy loop ignores everything but SIGKILL, and must
     // die with its target run rather than outlive the CLI.
-    const child = spawn(process.execPath, ['--import', tsxLoader(), CHILD_ENTRY, jobFile], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: targetProcessEnv() });
+    const child = spawn(process.execPath, childArgv(jobFile), { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: targetProcessEnv() });
     if (child.pid !== undefined) liveGroups.add(child.pid);
     const out = lineForwarder(childOutput(io, onCase));
     const err = lineForwarder(io.stderr);

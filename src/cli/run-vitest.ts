@@ -29,12 +29,28 @@ export interface VitestRunExtras {
 
 type VitestReporterEntry = Reporter | [string, Record<string, unknown>];
 
+/**
+ * Last in the reporter list of a run: once every reporter before it has seen a finished case
+ * (the Allure reporter writes the case's result and attachments then), the case's Allure runtime
+ * messages leave its task meta. vitest keeps every task until the run ends, and these messages
+ * carry the case's evidence and traces as base64 attachments: left in place they grew the
+ * target-run process by ~8 MB per SMP target. Not used when a blob report is written or merged:
+ * the blob replays the meta later.
+ */
+export const releaseAllureMessages: Reporter = {
+  onTestCaseResult(testCase) {
+    const meta = (testCase as unknown as { task?: { meta?: Record<string, unknown> } }).task?.meta;
+    if (meta !== undefined && meta['conformanceAllure'] === true) delete meta['allureRuntimeMessages'];
+  },
+};
+
 /** Open vitest on the `conformance` project of `root`. */
 export async function openVitest(root: string, reporters: Reporter[], testNamePattern?: RegExp, extras: VitestRunExtras = {}): Promise<Vitest> {
   // Loaded here, not at the top: vitest's node API is most of `run`'s start-up (`run --help` needs none of it).
   const { createVitest } = await import('vitest/node');
   const all: VitestReporterEntry[] = reporters.length > 0 ? [...reporters] : [QUIET];
   if (extras.blobFile !== undefined) all.push(['blob', { outputFile: extras.blobFile }]);
+  else if (reporters.length > 0 && extras.mergeReports === undefined) all.push(releaseAllureMessages);
   return createVitest('test', {
     root,
     config: resolve(root, 'vitest.config.ts'),

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { processTree, sampleTreeRss } from '../../../bench/process-tree-rss.ts';
+import { processTree, sampleTreeRss, sideOf } from '../../../bench/process-tree-rss.ts';
 
 const MiB = 1024 * 1024;
 
@@ -26,5 +26,16 @@ describe('process tree memory', { timeout: 30_000 }, () => {
     expect(figures.largestProcessPeakBytes).toBeGreaterThan(64 * MiB);
     expect(figures.sumOfProcessPeaksBytes).toBeGreaterThanOrEqual(figures.peakTreeRssBytes);
     expect(figures.processes[0]!.peakBytes).toBe(figures.largestProcessPeakBytes);
+    // The child's 64 MiB are private: its PSS holds them whole, the tree's PSS is below its summed RSS
+    // (the two node processes share the binary's pages).
+    expect(figures.processes[0]!.peakPssAnonBytes).toBeGreaterThan(64 * MiB);
+    expect(figures.peakTreePssBytes).toBeGreaterThan(64 * MiB);
+    expect(figures.peakTreePssBytes).toBeLessThan(figures.peakTreeRssBytes);
+    expect(figures.peakHarnessPssBytes).toBe(figures.peakTreePssBytes);
+  });
+
+  it('counts the simulated devices\' processes on the device side', () => {
+    expect(sideOf(['node', '--import', 'tsx', '/p/src/simulator/lwm2m-client/main.ts', '{}'])).toBe('device');
+    expect(sideOf(['node', '--import', 'tsx', '/p/src/cli/run-child.ts', 'job.json'])).toBe('harness');
   });
 });
