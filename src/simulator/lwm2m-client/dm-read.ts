@@ -29,14 +29,33 @@ const LWM2M_FORMATS: ReadonlySet<number> = new Set([0, 42, 60, 110, 112, 1541, 1
 
 /** Read (GET without Observe, Accept ≠ 40). */
 export function handleRead(ctx: DmContext, request: CoapMessage, path: Lwm2mPath): DmResponse {
-  const format = readFormat(ctx, request);
-  if (typeof format !== 'number') return format;
+  const asked = readFormat(ctx, request);
+  if (typeof asked !== 'number') return asked;
+  // Under a fault Accept is honoured at object and instance level only: resources answer in the default format.
+  const isResourceDefault = path.length >= 3 && asked !== ContentFormat.TEXT_PLAIN && asked !== ContentFormat.OCTET_STREAM && ctx.faults.has('lwm2m-resource-read-default-format');
+  const format = isResourceDefault ? ctx.formats.defaultHierarchical : asked;
   if (path.length === 4 && ctx.faults.has('lwm2m-resource-instance-read-refused')) return codeOnly('4.00');
   const records = ctx.store.read(path);
   if (!records.ok) return readRefusal(ctx, format, path, records);
   const payload = encodeContent(format, records.value, path);
   if (!payload.ok) return refusal(payload);
+  if (isServerDefaultMislabelled(ctx, request, path)) {
+    const json = encodeContent(ContentFormat.SENML_JSON, records.value, path);
+    if (json.ok) return blockwise(ctx, request, content(ctx, APPLICATION_JSON, json.value));
+  }
   return blockwise(ctx, request, content(ctx, format, payload.value));
+}
+
+/** application/json (RFC 7159), which is no LwM2M format. */
+const APPLICATION_JSON = 50;
+
+/**
+ * Under a fault a Server object instance read without Accept is answered in SenML JSON
+ * labelled application/json (50): plain JSON's number, not SenML JSON's 110.
+ */
+function isServerDefaultMislabelled(ctx: DmContext, request: CoapMessage, path: Lwm2mPath): boolean {
+  const isDefault = uintOptionOrUndefined(request, CoapOption.ACCEPT) === undefined;
+  return isDefault && path.length === 2 && path[0] === 1 && ctx.faults.has('lwm2m-default-format-mislabelled');
 }
 
 /**

@@ -42,9 +42,20 @@ export function handleWrite(ctx: DmContext, request: CoapMessage, path: Lwm2mPat
   // Period writes kept for the next boot only: acknowledged, the live value unchanged (a fault).
   if (isText && isReplace && path[0] === 1 && (path[2] === 2 || path[2] === 3) && ctx.faults.has('lwm2m-period-write-not-stored')) return codeOnly('2.04');
   // A partial update that stops after its first record (a fault).
-  const applied = !isReplace && path.length === 2 && ctx.faults.has('lwm2m-partial-write-first-only') ? records.value.slice(0, 1) : records.value;
+  const firstOnly = !isReplace && path.length === 2 && ctx.faults.has('lwm2m-partial-write-first-only');
+  const applied = narrowed(ctx, isText, firstOnly ? records.value.slice(0, 1) : records.value);
   const refused = applyRecords(ctx, found.value.object, path, applied, isReplace);
   return refused ? refusal(refused) : codeOnly('2.04');
+}
+
+/** Under a fault integers written in a hierarchical format keep their low 16 bits, as a decoder into int16/uint16 fields does. */
+function narrowed(ctx: DmContext, isText: boolean, records: readonly ValueRecord[]): readonly ValueRecord[] {
+  if (isText || !ctx.faults.has('lwm2m-hierarchical-int-16-bit')) return records;
+  return records.map((r) => {
+    const v = r.value;
+    if (v.type === 'integer') return { ...r, value: { type: 'integer', value: BigInt.asIntN(16, v.value) } };
+    return v.type === 'unsigned' ? { ...r, value: { type: 'unsigned', value: BigInt.asUintN(16, v.value) } } : r;
+  });
 }
 
 function applyRecords(ctx: DmContext, object: HostedObject, path: Lwm2mPath, records: readonly ValueRecord[], isReplace: boolean): Refusal | void {

@@ -177,6 +177,12 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'lwm2m-bs-write-new-answers-created', description: 'A Bootstrap-Write that creates its instance is answered 2.01 instead of 2.04.', caughtBy: ['LWM2M-BS-003'] },
   // Bootstrap-Delete keeps the bootstrap server's Security instance (§2.2).
   { name: 'lwm2m-bs-delete-removes-bs-account', description: 'Bootstrap-Delete of /0 also deletes the bootstrap server\'s own Security instance.', caughtBy: ['LWM2M-BS-009'] },
+  // Accept applies at every level: a resource read answers in the asked format (§3.2).
+  { name: 'lwm2m-resource-read-default-format', description: 'Accept is honoured at object and instance level only: a resource read asking a hierarchical format is answered in the default one.', caughtBy: ['LWM2M-FMT-PROP-002'], mayAlsoFail: ['LWM2M-FMT-PROP-001'] },
+  // A value written reads back equal in every format (§3, §5).
+  { name: 'lwm2m-hierarchical-int-16-bit', description: 'Integers written in a hierarchical format (TLV, SenML) keep their low 16 bits, as a decoder into 16-bit fields does; text writes are stored whole.', caughtBy: ['LWM2M-FMT-PROP-001'] },
+  // A read without Accept answers in a hierarchical LwM2M format (§3.2).
+  { name: 'lwm2m-default-format-mislabelled', description: 'A Server object instance read without Accept is answered in SenML JSON labelled Content-Format 50 (application/json) instead of 110.', caughtBy: ['LWM2M-FMT-DEFAULT-001'], mayAlsoFail: ['LWM2M-DM-READ-002'] },
 ];
 
 /** The active LwM2M faults of one client. */
