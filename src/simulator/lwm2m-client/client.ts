@@ -110,7 +110,7 @@ export class Lwm2mClient {
       version: settings.version,
       lifetimeS: () => this.#serverInt(1),
       // Under a fault the Device object is listed as </3> without its instance.
-      objectLinks: () => (settings.faults.has('lwm2m-register-device-without-instance') ? registerLinks(this.#announced, settings.version).replace('</3/0>', '</3>') : registerLinks(this.#announced, settings.version)),
+      objectLinks: () => (settings.faults.has('lwm2m-register-device-without-instance') ? withoutDeviceInstance(registerLinks(this.#announced, settings.version)) : registerLinks(this.#announced, settings.version)),
       sendCon: (m) => this.#socket!.sendCon(m),
       onRegistered: () => this.observations.clear(),
       retryDelayMs: settings.registerRetryMs,
@@ -189,7 +189,7 @@ export class Lwm2mClient {
       timing: this.settings.timing,
       retransmission: this.settings.faults.has('lwm2m-con-no-retransmit') ? 'none' : this.settings.faults.has('lwm2m-con-retransmit-too-fast') ? 'no-backoff' : 'rfc',
       hasDedup: !this.settings.faults.has('lwm2m-duplicate-executed-twice'),
-      pingReply: this.settings.faults.has('lwm2m-ping-answered-ack') ? 'ACK' : 'RST',
+      pingReply: this.settings.faults.has('lwm2m-ping-answered-bad-request') ? 'ACK 4.00' : 'RST',
       repair: (bytes, failure) => leniently(bytes, failure, this.settings.faults),
       onRequest: (m, peer) => this.#answer(m, peer),
       onReset: () => undefined,
@@ -384,4 +384,10 @@ function parseAccountUri(uri: string): Peer | undefined {
 function numberAsString(r: ValueRecord): ValueRecord {
   const v = r.value;
   return v.type === 'integer' || v.type === 'unsigned' || v.type === 'float' || v.type === 'time' ? { ...r, value: { type: 'string', value: String(v.value) } } : r;
+}
+
+/** A link list with </3/0> left out; </3> stays or takes its place (a client listing the Device object by object only). */
+function withoutDeviceInstance(links: string): string {
+  const kept = links.split(',').filter((l) => l !== '</3/0>');
+  return (kept.some((l) => l.startsWith('</3>')) ? kept : [...kept, '</3>']).join(',');
 }

@@ -24,8 +24,8 @@ export function readFormat(ctx: DmContext, request: CoapMessage): number | DmRes
   return ctx.formats.read.includes(accept) ? accept : codeOnly('4.06');
 }
 
-/** Content-Formats LwM2M 1.0/1.1 define for data (docs/spec/lwm2m.md §3): text, opaque, CBOR, SenML, TLV, JSON, and their legacy numbers. */
-const LWM2M_FORMATS: ReadonlySet<number> = new Set([0, 42, 60, 110, 112, 1541, 1542, 1543, 11542, 11543]);
+/** Content-Formats LwM2M defines for data (docs/spec/lwm2m.md §3): text, opaque, CBOR, SenML, TLV, JSON, LwM2M CBOR, and the legacy numbers. */
+const LWM2M_FORMATS: ReadonlySet<number> = new Set([0, 42, 60, 110, 112, 1541, 1542, 1543, 11542, 11543, 11544]);
 
 /** Read (GET without Observe, Accept ≠ 40). */
 export function handleRead(ctx: DmContext, request: CoapMessage, path: Lwm2mPath): DmResponse {

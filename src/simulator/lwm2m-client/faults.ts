@@ -154,7 +154,8 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   // Write-Composite changes every named resource, atomically (§2.5).
   { name: 'lwm2m-composite-write-first-only', description: 'Write-Composite stores the first resource only and answers 2.04.', caughtBy: ['LWM2M-COMP-WRITE-001'] },
   // An empty CON (CoAP ping) is answered with RST (RFC 7252 §4.3).
-  { name: 'lwm2m-ping-answered-ack', description: 'An empty CON (CoAP ping) is answered with an empty ACK instead of RST.', caughtBy: ['LWM2M-COAP-PING-001'] },
+  // COAP-OPT-001 pings the client to see it still answers after the refusal: it expects the RST too.
+  { name: 'lwm2m-ping-answered-bad-request', description: 'An empty CON (CoAP ping) is taken for a request without a method: answered ACK 4.00 Bad Request instead of RST.', caughtBy: ['LWM2M-COAP-PING-001'], mayAlsoFail: ['LWM2M-COAP-OPT-001'] },
   // An Accept the client cannot answer gets 4.06 (§3.2, §5).
   { name: 'lwm2m-foreign-accept-default', description: 'A Read with an Accept outside the LwM2M formats (e.g. 50 application/json) is answered in the default format instead of 4.06.', caughtBy: ['LWM2M-FMT-ACCEPT-003'] },
   // Register lists every object instance (§2.4).
@@ -169,14 +170,15 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'lwm2m-send-values-as-strings', description: 'Send (POST /dp) carries every numeric value as a SenML string (vs).', caughtBy: ['LWM2M-SEND-001'] },
   // An empty Package write resets the state machine, also from Idle (§4.6).
   { name: 'lwm2m-fw-reset-refused-when-idle', description: 'An empty Package write (reset) is refused with 4.00 while State is already Idle.', caughtBy: ['LWM2M-FW-STATE-001'] },
-  // Observe answers 2.05 with an Observe option (RFC 7641 §3.2, §2.6).
-  { name: 'lwm2m-observe-first-without-option', description: 'Observe starts the observation but its first 2.05 carries no Observe option.', caughtBy: ['LWM2M-INFO-OBSERVE-001'] },
+  // Observe answers 2.05 with an Observe option (RFC 7641 §3.2, §2.6). Without it the server holds no
+  // observation, so the other observe cases see their notifications refused (knock-on).
+  { name: 'lwm2m-observe-first-without-option', description: 'Observe starts the observation but its first 2.05 carries no Observe option.', caughtBy: ['LWM2M-INFO-OBSERVE-001'], mayAlsoFail: ['LWM2M-INFO-*'] },
   // Bootstrap-Discover of / starts with </>;lwm2m= (§2.3).
   { name: 'lwm2m-bs-discover-no-root-link', description: 'Bootstrap-Discover of / lists the instances without the leading </>;lwm2m= link.', caughtBy: ['LWM2M-BS-002'] },
   // Bootstrap-Write is answered 2.04, also when it creates the instance (§2.3).
   { name: 'lwm2m-bs-write-new-answers-created', description: 'A Bootstrap-Write that creates its instance is answered 2.01 instead of 2.04.', caughtBy: ['LWM2M-BS-003'] },
   // Bootstrap-Delete keeps the bootstrap server's Security instance (§2.2).
-  { name: 'lwm2m-bs-delete-removes-bs-account', description: 'Bootstrap-Delete of /0 also deletes the bootstrap server\'s own Security instance.', caughtBy: ['LWM2M-BS-009'] },
+  { name: 'lwm2m-bs-delete-removes-bs-account', description: 'Bootstrap-Delete of /0 also deletes the bootstrap server\'s own Security instance.', caughtBy: ['LWM2M-BS-009', 'LWM2M-BS-004'] },
   // Accept applies at every level: a resource read answers in the asked format (§3.2).
   { name: 'lwm2m-resource-read-default-format', description: 'Accept is honoured at object and instance level only: a resource read asking a hierarchical format is answered in the default one.', caughtBy: ['LWM2M-FMT-PROP-002'], mayAlsoFail: ['LWM2M-FMT-PROP-001'] },
   // A value written reads back equal in every format (§3, §5).
