@@ -125,6 +125,10 @@ export class Lwm2mClient {
         noDeregisterOnDisable: settings.faults.has('lwm2m-disable-without-deregister'),
       },
     });
+    // The client of this fault Sends its Battery Level after each Register (1.1), every number typed as a string.
+    if (settings.faults.has('lwm2m-send-values-as-strings') && settings.version === '1.1') {
+      this.registration.onEvent((e) => { if (e.kind === 'registered') this.#later(0, () => void this.send([[3, 0, 9]]).catch(() => undefined)); });
+    }
     this.bootstrap = settings.bootstrap === undefined ? undefined : this.#bootstrapClient(settings.bootstrap);
     if (this.bootstrap) this.#fallBackToBootstrap(settings.bootstrapAfterFailures ?? 3);
   }

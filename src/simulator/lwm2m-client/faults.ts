@@ -167,7 +167,8 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   // A Lifetime write is followed by an Update carrying lt= (§2.4).
   { name: 'lwm2m-lifetime-write-no-update', description: 'A Lifetime (/1/x/1) write is stored but announced only at the next periodic Update.', caughtBy: ['LWM2M-REG-UPDATE-003'] },
   // Send records carry values typed per the definitions (§2.7).
-  { name: 'lwm2m-send-values-as-strings', description: 'Send (POST /dp) carries every numeric value as a SenML string (vs).', caughtBy: ['LWM2M-SEND-001'] },
+  // The healthy simulator never Sends on its own (Send is then unsupported); this client does, wrongly typed.
+  { name: 'lwm2m-send-values-as-strings', description: 'The 1.1 client Sends its Battery Level (POST /dp /3/0/9) after each Register, every numeric value as a SenML string (vs).', caughtBy: ['LWM2M-SEND-001'] },
   // An empty Package write resets the state machine, also from Idle (§4.6).
   { name: 'lwm2m-fw-reset-refused-when-idle', description: 'An empty Package write (reset) is refused with 4.00 while State is already Idle.', caughtBy: ['LWM2M-FW-STATE-001'] },
   // Observe answers 2.05 with an Observe option (RFC 7641 §3.2, §2.6). Without it the server holds no
