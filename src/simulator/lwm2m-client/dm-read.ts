@@ -29,16 +29,18 @@ const LWM2M_FORMATS: ReadonlySet<number> = new Set([0, 42, 60, 110, 112, 1541, 1
 
 /** Read (GET without Observe, Accept ≠ 40). */
 export function handleRead(ctx: DmContext, request: CoapMessage, path: Lwm2mPath): DmResponse {
-  const asked = readFormat(ctx, request);
-  if (typeof asked !== 'number') return asked;
-  // Under a fault Accept is honoured at object and instance level only: resources answer in the default format.
-  const isResourceDefault = path.length >= 3 && asked !== ContentFormat.TEXT_PLAIN && asked !== ContentFormat.OCTET_STREAM && ctx.faults.has('lwm2m-resource-read-default-format');
-  const format = isResourceDefault ? ctx.formats.defaultHierarchical : asked;
+  const format = readFormat(ctx, request);
+  if (typeof format !== 'number') return format;
   if (path.length === 4 && ctx.faults.has('lwm2m-resource-instance-read-refused')) return codeOnly('4.00');
   const records = ctx.store.read(path);
   if (!records.ok) return readRefusal(ctx, format, path, records);
   const payload = encodeContent(format, records.value, path);
   if (!payload.ok) return refusal(payload);
+  // Under a fault numbers and booleans in text/plain end in a newline, as a printf("%d\n") formatter leaves them.
+  const value = records.value[0]?.value;
+  if (format === ContentFormat.TEXT_PLAIN && value !== undefined && value.type !== 'string' && ctx.faults.has('lwm2m-text-number-newline')) {
+    return blockwise(ctx, request, content(ctx, format, new Uint8Array([...payload.value, 0x0a])));
+  }
   if (isServerDefaultMislabelled(ctx, request, path)) {
     const json = encodeContent(ContentFormat.SENML_JSON, records.value, path);
     if (json.ok) return blockwise(ctx, request, content(ctx, APPLICATION_JSON, json.value));

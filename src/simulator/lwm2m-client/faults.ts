@@ -180,8 +180,9 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'lwm2m-bs-write-new-answers-created', description: 'A Bootstrap-Write that creates its instance is answered 2.01 instead of 2.04.', caughtBy: ['LWM2M-BS-003'] },
   // Bootstrap-Delete keeps the bootstrap server's Security instance (§2.2).
   { name: 'lwm2m-bs-delete-removes-bs-account', description: 'Bootstrap-Delete of /0 also deletes the bootstrap server\'s own Security instance.', caughtBy: ['LWM2M-BS-009', 'LWM2M-BS-004'] },
-  // Accept applies at every level: a resource read answers in the asked format (§3.2).
-  { name: 'lwm2m-resource-read-default-format', description: 'Accept is honoured at object and instance level only: a resource read asking a hierarchical format is answered in the default one.', caughtBy: ['LWM2M-FMT-PROP-002'], mayAlsoFail: ['LWM2M-FMT-PROP-001'] },
+  // A text/plain number is its decimal digits and nothing else (§3.3): any readable numeric resource shows it.
+  // Every case reading a number in text sees it too (DM-WRITE-001, the round trip of PROP-001).
+  { name: 'lwm2m-text-number-newline', description: 'Numbers and booleans read in text/plain end in a newline ("15\\n"), as a printf-style formatter leaves them.', caughtBy: ['LWM2M-FMT-PROP-002'], mayAlsoFail: ['LWM2M-FMT-PROP-001', 'LWM2M-DM-WRITE-001'] },
   // A value written reads back equal in every format (§3, §5).
   { name: 'lwm2m-hierarchical-int-16-bit', description: 'Integers written in a hierarchical format (TLV, SenML) keep their low 16 bits, as a decoder into 16-bit fields does; text writes are stored whole.', caughtBy: ['LWM2M-FMT-PROP-001'] },
   // A read without Accept answers in a hierarchical LwM2M format (§3.2).
