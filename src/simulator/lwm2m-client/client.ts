@@ -20,6 +20,7 @@ import { coapPackageDownloader } from './firmware-pull.ts';
 import { encodeContent } from './formats.ts';
 import { compositeRecords, encodeComposite } from './dm-composite.ts';
 import { ObjectStore, type ObjectHooks, type Refusal, type ValueRecord } from './object-store.ts';
+import { numberAsString, withoutDeviceInstance } from './payload-faults.ts';
 import { ObservationTable, type Observation } from './observe.ts';
 import { newToken, RegistrationClient } from './registration.ts';
 import { ContentFormat } from '../../codec/coap/content-format.ts';
@@ -382,16 +383,4 @@ function parseAccountUri(uri: string): Peer | undefined {
   const m = /^(coaps?):\/\/(\[[0-9a-fA-F:.]+\]|[^:/[\]]+)(?::(\d{1,5}))?\/?$/.exec(uri);
   const port = Number(m?.[3] ?? (m?.[1] === 'coaps' ? 5684 : 5683));
   return m === null || port < 1 || port > 65535 ? undefined : { address: m[2]!.replace(/^\[|\]$/g, ''), port };
-}
-
-/** A numeric value re-typed as the string of its digits (what a client sending SenML `vs` for everything puts on the wire). */
-function numberAsString(r: ValueRecord): ValueRecord {
-  const v = r.value;
-  return v.type === 'integer' || v.type === 'unsigned' || v.type === 'float' || v.type === 'time' ? { ...r, value: { type: 'string', value: String(v.value) } } : r;
-}
-
-/** A link list with </3/0> left out; </3> stays or takes its place (a client listing the Device object by object only). */
-function withoutDeviceInstance(links: string): string {
-  const kept = links.split(',').filter((l) => l !== '</3/0>');
-  return (kept.some((l) => l.startsWith('</3>')) ? kept : [...kept, '</3>']).join(',');
 }

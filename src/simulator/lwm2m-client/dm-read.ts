@@ -14,6 +14,7 @@ import type { Lwm2mPath } from '../../codec/lwm2m/path.ts';
 import { AttributeStore, discoverLinks } from './attributes.ts';
 import { codeOnly, content, refusal, uintOpt, type DmContext, type DmResponse } from './dm-context.ts';
 import { encodeContent } from './formats.ts';
+import type { ValueRecord } from './object-store.ts';
 
 /** The format a read answers in, or the 4.06 refusal. */
 export function readFormat(ctx: DmContext, request: CoapMessage): number | DmResponse {
@@ -36,16 +37,21 @@ export function handleRead(ctx: DmContext, request: CoapMessage, path: Lwm2mPath
   if (!records.ok) return readRefusal(ctx, format, path, records);
   const payload = encodeContent(format, records.value, path);
   if (!payload.ok) return refusal(payload);
-  // Under a fault numbers and booleans in text/plain end in a newline, as a printf("%d\n") formatter leaves them.
-  const value = records.value[0]?.value;
+  return blockwise(ctx, request, readAnswer(ctx, request, path, format, records.value, payload.value));
+}
+
+/** The 2.05 of a Read, as the format faults distort it. */
+function readAnswer(ctx: DmContext, request: CoapMessage, path: Lwm2mPath, format: number, records: readonly ValueRecord[], payload: Uint8Array): DmResponse {
+  // Numbers and booleans in text/plain ending in a newline, as a printf("%d\n") formatter leaves them.
+  const value = records[0]?.value;
   if (format === ContentFormat.TEXT_PLAIN && value !== undefined && value.type !== 'string' && ctx.faults.has('lwm2m-text-number-newline')) {
-    return blockwise(ctx, request, content(ctx, format, new Uint8Array([...payload.value, 0x0a])));
+    return content(ctx, format, new Uint8Array([...payload, 0x0a]));
   }
   if (isServerDefaultMislabelled(ctx, request, path)) {
-    const json = encodeContent(ContentFormat.SENML_JSON, records.value, path);
-    if (json.ok) return blockwise(ctx, request, content(ctx, APPLICATION_JSON, json.value));
+    const json = encodeContent(ContentFormat.SENML_JSON, records, path);
+    if (json.ok) return content(ctx, APPLICATION_JSON, json.value);
   }
-  return blockwise(ctx, request, content(ctx, format, payload.value));
+  return content(ctx, format, payload);
 }
 
 /** application/json (RFC 7159), which is no LwM2M format. */
