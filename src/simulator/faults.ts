@@ -299,6 +299,10 @@ const PROFILE_TABLE = [
     caughtBy: [],
     provedBy: 'test/unit/reporting/certificate-hostile-run.test.ts',
   },
+  // A known key with the wrong major type fails decoding with rc 3 (docs/spec/smp.md §3.1.1); a lenient decoder takes it.
+  { name: 'echo-bstr-accepted', description: 'An echo whose "d" is a byte string is answered rc 0, its bytes echoed as text.', caughtBy: ['SMP-OS-ECHO-003'] },
+  // An echo without "d" is refused with rc 3, or (Zephyr <= v4.0) echoes ""; a reply with neither is neither behaviour.
+  { name: 'echo-missing-d-empty-map', description: 'An echo without "d" is answered rc 0 with an empty map: neither rc 3 nor "r": "".', caughtBy: ['SMP-OS-ECHO-004'] },
 ] as const satisfies readonly FaultProfile[];
 
 /** Name of a fault profile the simulator knows. */

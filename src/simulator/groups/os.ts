@@ -17,7 +17,10 @@ const OsErr = { INVALID_FORMAT: 2, QUERY_YIELDS_NO_ANSWER: 3 } as const;
 const MCUBOOT_MODE_SWAP_MOVE = 3;
 
 function echo(device: SimDevice, ctx: HandlerContext): HandlerResult {
+  const lenient = device.faults.has('echo-bstr-accepted') ? decodeRequest(ctx.payload, { d: 'bstr' }) : undefined;
+  if (lenient?.ok === true && lenient.value.d !== undefined) return okRsp({ r: new TextDecoder().decode(lenient.value.d) });
   const req = decodeRequest(ctx.payload, { d: 'tstr' });
+  if (req.ok && req.value.d === undefined && device.faults.has('echo-missing-d-empty-map')) return okRsp({});
   // Newest behaviour (PR #117166): a missing "d" is an error, not an empty echo.
   if (!req.ok || req.value.d === undefined) return rcRsp(MgmtErr.EINVAL);
   const limit = device.faults.param('echo-truncated');

@@ -77,7 +77,7 @@ function attrText(set: AttributeSet): string {
  * without attributes; at instance level the instance and every resource with its attributes
  * and `dim=` for multiple resources; at resource level the resource (1.1: and its instances).
  */
-export function discoverLinks(store: ObjectStore, attrs: AttributeStore, path: LwPath, options: { objectVersion?: string; listResourceInstances: boolean }): string {
+export function discoverLinks(store: ObjectStore, attrs: AttributeStore, path: LwPath, options: { objectVersion?: string; listResourceInstances: boolean; hasDim?: boolean }): string {
   const [oid, iid, rid] = path;
   const object = store.object(oid!)!;
   const links: string[] = [];
@@ -93,7 +93,7 @@ export function discoverLinks(store: ObjectStore, attrs: AttributeStore, path: L
   const instance = object.instances.get(iid)!;
   const dim = (r: ResourceDef): string => {
     const content = instance.get(r.id);
-    return r.isMultiple && !isExecutable(r) ? `;dim=${content?.kind === 'multi' ? content.instances.size : 0}` : '';
+    return r.isMultiple && !isExecutable(r) && options.hasDim !== false ? `;dim=${content?.kind === 'multi' ? content.instances.size : 0}` : '';
   };
   if (rid === undefined) {
     link([oid!, iid], attrText(attrs.get([oid!, iid])));

@@ -116,7 +116,8 @@ export class BootstrapHandler {
     if (path.length > 1) return codeOnly('4.05');
     const { store, version } = this.#deps;
     if (path.length === 1 && store.object(path[0]!) === undefined) return codeOnly('4.04');
-    const links = path.length === 0 ? [`</>;lwm2m=${version}`] : [];
+    // Under a fault the root link announcing the enabler version is left out.
+    const links = path.length === 0 && !this.#deps.faults.has('lwm2m-bs-discover-no-root-link') ? [`</>;lwm2m=${version}`] : [];
     for (const object of store.objects()) {
       if (path.length === 1 && object.def.id !== path[0]) continue;
       const iids = store.instanceIds(object.def.id);
@@ -166,8 +167,10 @@ export class BootstrapHandler {
       if (def === undefined || def.operations === 'E' || r.path[0] !== path[0]) return codeOnly('4.00');
       if (path.length >= 2 && r.path[1] !== path[1]) return codeOnly('4.00');
     }
+    const isNew = path.length >= 2 && !object.instances.has(path[1]!);
     for (const r of records.value) setRecord(object.instances, r, resourceDef(object.def, r.path[2]!)!.isMultiple);
-    return codeOnly('2.04');
+    // Under a fault a write that creates its instance is answered 2.01, as a Create would be.
+    return codeOnly(isNew && this.#deps.faults.has('lwm2m-bs-write-new-answers-created') ? '2.01' : '2.04');
   }
 
   #delete(path: Lwm2mPath): DmResponse {
@@ -180,7 +183,9 @@ export class BootstrapHandler {
       if (path.length > 0 && !object.def.isMultiple) return codeOnly('4.00');
       const iids = path.length === 2 ? [path[1]!] : [...object.instances.keys()];
       if (path.length === 2 && oid === SECURITY && isBootstrapAccount(object.instances.get(path[1]!))) return codeOnly('4.00');
-      for (const iid of iids) if (!(oid === SECURITY && isBootstrapAccount(object.instances.get(iid)))) object.instances.delete(iid);
+      // Under a fault Delete of /0 takes the bootstrap account's own Security instance too.
+      const keepsBootstrap = !(path.length === 1 && faults.has('lwm2m-bs-delete-removes-bs-account'));
+      for (const iid of iids) if (!(keepsBootstrap && oid === SECURITY && isBootstrapAccount(object.instances.get(iid)))) object.instances.delete(iid);
     }
     return codeOnly('2.02');
   }

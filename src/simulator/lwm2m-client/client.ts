@@ -20,6 +20,7 @@ import { coapPackageDownloader } from './firmware-pull.ts';
 import { encodeContent } from './formats.ts';
 import { compositeRecords, encodeComposite } from './dm-composite.ts';
 import { ObjectStore, type ObjectHooks, type Refusal, type ValueRecord } from './object-store.ts';
+import { numberAsString, withoutDeviceInstance } from './payload-faults.ts';
 import { ObservationTable, type Observation } from './observe.ts';
 import { newToken, RegistrationClient } from './registration.ts';
 import { ContentFormat } from '../../codec/coap/content-format.ts';
@@ -109,7 +110,8 @@ export class Lwm2mClient {
       endpoint: settings.endpoint,
       version: settings.version,
       lifetimeS: () => this.#serverInt(1),
-      objectLinks: () => registerLinks(this.#announced, settings.version),
+      // Under a fault the Device object is listed as </3> without its instance.
+      objectLinks: () => (settings.faults.has('lwm2m-register-device-without-instance') ? withoutDeviceInstance(registerLinks(this.#announced, settings.version)) : registerLinks(this.#announced, settings.version)),
       sendCon: (m) => this.#socket!.sendCon(m),
       onRegistered: () => this.observations.clear(),
       retryDelayMs: settings.registerRetryMs,
@@ -120,8 +122,14 @@ export class Lwm2mClient {
         updateToRd: settings.faults.has('lwm2m-update-to-rd'),
         noReregisterAfter404: settings.faults.has('lwm2m-no-reregister-after-404'),
         brokenLinks: settings.faults.has('lwm2m-bad-register-links'),
+        binding: settings.faults.has('lwm2m-register-binding-1.1-letters') ? 'UN' : undefined,
+        noDeregisterOnDisable: settings.faults.has('lwm2m-disable-without-deregister'),
       },
     });
+    // The client of this fault Sends its Battery Level after each Register (1.1), every number typed as a string.
+    if (settings.faults.has('lwm2m-send-values-as-strings') && settings.version === '1.1') {
+      this.registration.onEvent((e) => { if (e.kind === 'registered') this.#later(0, () => void this.send([[3, 0, 9]]).catch(() => undefined)); });
+    }
     this.bootstrap = settings.bootstrap === undefined ? undefined : this.#bootstrapClient(settings.bootstrap);
     if (this.bootstrap) this.#fallBackToBootstrap(settings.bootstrapAfterFailures ?? 3);
   }
@@ -143,6 +151,7 @@ export class Lwm2mClient {
         ignoresCancel: f.has('lwm2m-fw-cancel-ignored'),
         sticksAfterInterrupt: f.has('lwm2m-fw-interrupted-stuck'),
         noReboot: f.has('lwm2m-fw-update-no-reboot'),
+        refusesIdleReset: f.has('lwm2m-fw-reset-refused-when-idle'),
       },
     });
   }
@@ -185,6 +194,7 @@ export class Lwm2mClient {
       timing: this.settings.timing,
       retransmission: this.settings.faults.has('lwm2m-con-no-retransmit') ? 'none' : this.settings.faults.has('lwm2m-con-retransmit-too-fast') ? 'no-backoff' : 'rfc',
       hasDedup: !this.settings.faults.has('lwm2m-duplicate-executed-twice'),
+      pingReply: this.settings.faults.has('lwm2m-ping-answered-bad-request') ? 'ACK 4.00' : 'RST',
       repair: (bytes, failure) => leniently(bytes, failure, this.settings.faults),
       onRequest: (m, peer) => this.#answer(m, peer),
       onReset: () => undefined,
@@ -225,7 +235,10 @@ export class Lwm2mClient {
     if (this.settings.version === '1.0') throw new Error('Send needs LwM2M 1.1');
     const mute = this.store.read([1, 0, 23]);
     if (mute.ok && mute.value[0]?.value.type === 'boolean' && mute.value[0].value.value) return 'muted';
-    const payload = encodeComposite(ContentFormat.SENML_CBOR, compositeRecords(this.#dm, paths));
+    const records = compositeRecords(this.#dm, paths);
+    // Under a fault every value is sent as a SenML string (vs), whatever its resource type.
+    const sent = this.settings.faults.has('lwm2m-send-values-as-strings') ? records.map(numberAsString) : records;
+    const payload = encodeComposite(ContentFormat.SENML_CBOR, sent);
     const options = [{ number: CoapOption.URI_PATH, value: new TextEncoder().encode('dp') }, uintOpt(CoapOption.CONTENT_FORMAT, ContentFormat.SENML_CBOR)];
     const outcome = await this.#socket!.sendCon({ code: '0.02', token: newToken(), options, payload });
     return outcome.kind === 'response' ? outcome.message.code : outcome.kind;
@@ -275,7 +288,8 @@ export class Lwm2mClient {
           [8, () => this.#later(0, () => this.registration.triggerUpdate())],
           ...(this.settings.bootstrap === undefined ? [] : [[9, () => this.#later(0, () => this.#rebootstrap())] as [number, () => void]]),
         ]),
-        afterWrite: (_iid, rid) => { if (rid === 1) this.#later(this.settings.updateDelayMs, () => this.registration.triggerUpdate()); },
+        // Under a fault a Lifetime write is stored but announced only at the next periodic Update.
+        afterWrite: (_iid, rid) => { if (rid === 1 && !this.settings.faults.has('lwm2m-lifetime-write-no-update')) this.#later(this.settings.updateDelayMs, () => this.registration.triggerUpdate()); },
       }],
       [3, { execute: execute([[4, () => this.#reboot()], [5, () => undefined], [12, () => undefined]]) }],
       [5, {

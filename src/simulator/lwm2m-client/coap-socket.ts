@@ -67,6 +67,8 @@ export interface CoapSocketOptions {
   onReset: (messageId: number) => void;
   /** CoAP over DTLS with this PSK (CoAPs); absent: plain CoAP over UDP. */
   dtls?: DtlsCredentials;
+  /** The answer to an empty CON (CoAP ping): RST (RFC 7252 §4.3), or under a fault an ACK 4.00, as to a request without a method. */
+  pingReply?: 'RST' | 'ACK 4.00';
   /** A lenient parser's reading of a datagram that is not CoAP (fault profiles); undefined = reject it. */
   repair?: (bytes: Uint8Array, failure: CoapDecodeFailure) => Uint8Array | undefined;
 }
@@ -194,7 +196,8 @@ export class CoapSocket {
     if (m.type === 'ACK' || m.type === 'RST') return this.#answer(m);
     if (isResponseCode(m.code)) return this.#separateResponse(m, peer);
     if (m.code === '0.00') {
-      if (m.type === 'CON') this.sendRaw(encodeCoap({ type: 'RST', code: '0.00', messageId: m.messageId, token: new Uint8Array(0), options: [], payload: new Uint8Array(0) }), peer);
+      const isBadRequest = this.#options.pingReply === 'ACK 4.00';
+      if (m.type === 'CON') this.sendRaw(encodeCoap({ type: isBadRequest ? 'ACK' : 'RST', code: isBadRequest ? '4.00' : '0.00', messageId: m.messageId, token: new Uint8Array(0), options: [], payload: new Uint8Array(0) }), peer);
       return;
     }
     if (isRequestCode(m.code)) this.#request(m, peer);

@@ -66,7 +66,12 @@ export function handleFetch(ctx: DmContext, request: CoapMessage, observe: numbe
   if (!asked.ok) return refusal(asked);
   const accept = uintOptionOrUndefined(request, CoapOption.ACCEPT) ?? asked.value.format;
   if (!SENML_FORMATS.includes(accept)) return codeOnly('4.06');
-  const payload = encodeComposite(accept, compositeRecords(ctx, asked.value.paths));
+  const paths = asked.value.paths;
+  // A reader that refuses the whole request when one path is absent, instead of leaving it out (a fault).
+  if (observe === undefined && ctx.faults.has('lwm2m-composite-read-absent-refused') && paths.some((p) => p.length > 0 && !ctx.store.resolve(p.slice(0, 3)).ok)) return codeOnly('4.04');
+  // A reader that walks the first path's object only (a fault).
+  const walked = observe === undefined && ctx.faults.has('lwm2m-composite-read-first-object-only') ? paths.filter((p) => p[0] === paths[0]?.[0]) : paths;
+  const payload = encodeComposite(accept, compositeRecords(ctx, walked));
   if (observe === 1) {
     ctx.observations.remove(request.token);
     return content(ctx, accept, payload);
@@ -99,7 +104,9 @@ export function handleIpatch(ctx: DmContext, request: CoapMessage): DmResponse {
     const check = ctx.store.resolve(group[0]!.path.slice(0, 3));
     if (check.ok && check.value.resource !== undefined && !['W', 'RW'].includes(check.value.resource.operations)) return codeOnly('4.05');
   }
-  for (const group of byResource.values()) {
+  // A writer that stops after the first resource but still answers 2.04 (a fault).
+  const groups = ctx.faults.has('lwm2m-composite-write-first-only') ? [...byResource.values()].slice(0, 1) : [...byResource.values()];
+  for (const group of groups) {
     const path = group[0]!.path.slice(0, 3);
     const body = encodeSenmlCbor(lwm2mToSenml(group));
     const one = handleWrite(ctx, { ...request, code: '0.03', options: [uintOpt(CoapOption.CONTENT_FORMAT, ContentFormat.SENML_CBOR)], payload: body }, path, body, false);

@@ -55,7 +55,7 @@ export class DmHandler {
     const parsed = parseSegments(lenientPath(uriPath(request), this.#ctx.faults));
     if (!parsed.ok) return codeOnly(uriPath(request).length > 4 ? '4.04' : '4.00');
     const path = parsed.value;
-    if (path[0] === 0) return codeOnly('4.01');
+    if (path[0] === 0) return this.#security(request);
     // Zephyr refuses Block1 on Write-Composite with 5.01 (§1.8).
     if (request.code === '0.07' && blockOption(request, CoapOption.BLOCK1) !== undefined) return codeOnly('5.01');
     if (path.length > 0 && this.#ctx.store.object(path[0]!) === undefined && this.#ctx.faults.has('lwm2m-unknown-object-bad-request')) return codeOnly('4.00');
@@ -90,6 +90,12 @@ export class DmHandler {
       default:
         return codeOnly('4.05');
     }
+  }
+
+  /** Requests on the Security object: 4.01, or under a fault Write-Attributes slips past the check with 2.04. */
+  #security(request: CoapMessage): DmResponse {
+    const isWriteAttributes = request.code === '0.03' && uintOptionOrUndefined(request, CoapOption.CONTENT_FORMAT) === undefined;
+    return codeOnly(isWriteAttributes && this.#ctx.faults.has('lwm2m-security-write-attributes-accepted') ? '2.04' : '4.01');
   }
 
   #block1(request: CoapMessage, path: Lwm2mPath, peerKey: string): DmResponse {

@@ -36,9 +36,26 @@ export function handleWrite(ctx: DmContext, request: CoapMessage, path: Lwm2mPat
   }
   const records = decodeBody(ctx, request, body, path);
   if (records === 'accept-and-drop') return codeOnly('2.04');
-  if (!records.ok) return refusal(records);
-  const refused = applyRecords(ctx, found.value.object, path, records.value, isReplace);
+  const isText = uintOptionOrUndefined(request, CoapOption.CONTENT_FORMAT) === ContentFormat.TEXT_PLAIN;
+  // A client that ignores its text parser's error answers 2.04 and keeps the old value (a fault).
+  if (!records.ok) return records.code === '4.00' && isText && ctx.faults.has('lwm2m-bad-text-accepted') ? codeOnly('2.04') : refusal(records);
+  // Period writes kept for the next boot only: acknowledged, the live value unchanged (a fault).
+  if (isText && isReplace && path[0] === 1 && (path[2] === 2 || path[2] === 3) && ctx.faults.has('lwm2m-period-write-not-stored')) return codeOnly('2.04');
+  // A partial update that stops after its first record (a fault).
+  const firstOnly = !isReplace && path.length === 2 && ctx.faults.has('lwm2m-partial-write-first-only');
+  const applied = narrowed(ctx, isText, firstOnly ? records.value.slice(0, 1) : records.value);
+  const refused = applyRecords(ctx, found.value.object, path, applied, isReplace);
   return refused ? refusal(refused) : codeOnly('2.04');
+}
+
+/** Under a fault integers written in a hierarchical format keep their low 16 bits, as a decoder into int16/uint16 fields does. */
+function narrowed(ctx: DmContext, isText: boolean, records: readonly ValueRecord[]): readonly ValueRecord[] {
+  if (isText || !ctx.faults.has('lwm2m-hierarchical-int-16-bit')) return records;
+  return records.map((r) => {
+    const v = r.value;
+    if (v.type === 'integer') return { ...r, value: { type: 'integer', value: BigInt.asIntN(16, v.value) } };
+    return v.type === 'unsigned' ? { ...r, value: { type: 'unsigned', value: BigInt.asUintN(16, v.value) } } : r;
+  });
 }
 
 function applyRecords(ctx: DmContext, object: HostedObject, path: Lwm2mPath, records: readonly ValueRecord[], isReplace: boolean): Refusal | void {
@@ -86,7 +103,7 @@ function setValue(data: InstanceData, def: ResourceDef, r: ValueRecord, isReplac
 export function handleCreate(ctx: DmContext, request: CoapMessage, oid: number, body: Uint8Array): DmResponse {
   const object = ctx.store.object(oid);
   if (object === undefined) return codeOnly(ctx.faults.has('lwm2m-unknown-object-bad-request') ? '4.00' : '4.04');
-  if (!object.def.isMultiple) return codeOnly('4.00');
+  if (!object.def.isMultiple) return codeOnly(ctx.faults.has('lwm2m-create-single-instance-accepted') ? '2.01' : '4.00');
   const format = uintOptionOrUndefined(request, CoapOption.CONTENT_FORMAT);
   const isTlv = format === ContentFormat.LWM2M_TLV || format === ContentFormat.LWM2M_TLV_LEGACY;
   const wrapped = isTlv ? tlvInstanceId(body) : undefined;
@@ -112,7 +129,7 @@ export function handleCreate(ctx: DmContext, request: CoapMessage, oid: number, 
     return refusal(refused);
   }
   ctx.objectsChanged();
-  const location = isChosen ? [String(oid), String(iid)].map((s) => ({ number: CoapOption.LOCATION_PATH, value: encodeStringValue(s) })) : [];
+  const location = isChosen && !ctx.faults.has('lwm2m-create-no-location') ? [String(oid), String(iid)].map((s) => ({ number: CoapOption.LOCATION_PATH, value: encodeStringValue(s) })) : [];
   return { code: '2.01', options: location, payload: new Uint8Array(0) };
 }
 
@@ -136,7 +153,10 @@ export function handleDelete(ctx: DmContext, path: Lwm2mPath): DmResponse {
   if (path.length !== 2) return codeOnly('4.05');
   const found = ctx.store.resolve(path);
   if (!found.ok) return refusal(found);
-  if (UNDELETABLE.has(path[0]!) || !found.value.object.def.isMultiple) return codeOnly('4.05');
+  // Under a fault a mandatory instance's Delete is answered 2.02 and nothing is deleted.
+  if (UNDELETABLE.has(path[0]!) || !found.value.object.def.isMultiple) return codeOnly(ctx.faults.has('lwm2m-delete-mandatory-acknowledged') ? '2.02' : '4.05');
+  // Under a fault the Delete is answered 2.02 and the instance stays.
+  if (ctx.faults.has('lwm2m-delete-keeps-instance')) return codeOnly('2.02');
   found.value.object.instances.delete(path[1]!);
   for (const o of ctx.observations.all()) if (pathStartsWith(o.path, path)) ctx.observations.remove(o.token);
   ctx.objectsChanged();
@@ -148,6 +168,8 @@ export function handleExecute(ctx: DmContext, path: Lwm2mPath, args: Uint8Array)
   const found = ctx.store.resolve(path);
   if (!found.ok) return refusal(found);
   const def = found.value.resource!;
+  // A build without the Registration Update Trigger refuses it as not executable (a fault).
+  if (path[0] === 1 && def.id === 8 && ctx.faults.has('lwm2m-update-trigger-refused')) return codeOnly('4.05');
   if (!isExecutable(def)) {
     if (ctx.faults.has('lwm2m-execute-anything')) return codeOnly('2.04');
     return codeOnly(ctx.faults.has('lwm2m-execute-not-found') ? '4.04' : '4.05');

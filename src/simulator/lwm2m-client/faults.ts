@@ -119,6 +119,74 @@ export const LWM2M_FAULT_PROFILES: readonly FaultProfile[] = [
   { name: 'lwm2m-block1-continue-own-szx', description: 'Block1 acknowledgements always name the client\'s own block size, also for smaller blocks: 2.31 Continue with a larger SZX than the block it acknowledges.', caughtBy: ['LWM2M-FW-PUSH-004'] },
   // A client that takes blobs checks the package's length against the Size1 announced (§4.6, Result 5).
   { name: 'lwm2m-fw-blob-size-unchecked', description: 'A blob-only client (targets.json lwm2m.firmware.package "blob") takes a package shorter than the Size1 the push announced: Downloaded instead of Update Result 5.', caughtBy: ['LWM2M-FW-INTEGRITY-001'] },
+  // Read of a resource id the object does not define must be 4.04 (§5, ETS int-222).
+  { name: 'lwm2m-unknown-resource-empty-content', description: 'A Read of a resource id the object does not define (e.g. /3/0/9999) is answered 2.05 with an empty payload.', caughtBy: ['LWM2M-DM-READ-004'] },
+  // Read of an executable resource must be refused with 4.05 (§5).
+  { name: 'lwm2m-read-executable-answered', description: 'A Read of an executable resource (e.g. /3/0/4 Reboot) is answered 2.05 with an empty payload.', caughtBy: ['LWM2M-DM-READ-005'] },
+  // 1.1 Read on a resource instance answers that single value (§2.5).
+  { name: 'lwm2m-resource-instance-read-refused', description: 'A Read on a resource instance (/3/0/11/0) is refused with 4.00, as a client without resource-instance paths does.', caughtBy: ['LWM2M-DM-READ-006'] },
+  // The Security object is never reachable from a DM server (§2.2, §5).
+  { name: 'lwm2m-security-write-attributes-accepted', description: 'Write-Attributes on the Security object (PUT /0?pmin=10) is answered 2.04: the access check covers Read and Write only.', caughtBy: ['LWM2M-DM-SEC-001'] },
+  // A Write answered 2.04 must have stored the value (§5).
+  { name: 'lwm2m-period-write-not-stored', description: 'text/plain writes of the Server periods (/1/x/2, /1/x/3) are answered 2.04 but kept for the next boot only: the live value stays.', caughtBy: ['LWM2M-DM-WRITE-001'] },
+  // A partial update (POST on an instance) changes every named resource (§2.5).
+  { name: 'lwm2m-partial-write-first-only', description: 'A partial update of an instance (POST /1/0) stores its first record only and answers 2.04.', caughtBy: ['LWM2M-DM-WRITE-002'] },
+  // A payload that does not decode must be refused with 4.00 (§5).
+  { name: 'lwm2m-bad-text-accepted', description: 'A text/plain write that does not parse (e.g. "not-a-number" for an integer) is answered 2.04; the value stays.', caughtBy: ['LWM2M-DM-WRITE-005'] },
+  // Execute on an executable resource must be answered 2.04 (§5).
+  { name: 'lwm2m-update-trigger-refused', description: 'Execute on Registration Update Trigger (/1/x/8) is refused with 4.05, as a build without the trigger does.', caughtBy: ['LWM2M-DM-EXEC-001'] },
+  // Discover at instance level shows dim= on multiple resources (§2.5).
+  { name: 'lwm2m-discover-no-dim', description: 'Discover lists multiple resources without dim=.', caughtBy: ['LWM2M-DM-DISCOVER-001'] },
+  // gt/lt/st apply to numeric resources only (§2.5 Write-Attributes table).
+  { name: 'lwm2m-value-attributes-any-type', description: 'Write-Attributes takes gt/lt/st on any resource, strings included (answered 2.04).', caughtBy: ['LWM2M-DM-ATTR-001'] },
+  // A Delete answered 2.02 must have removed the instance (§5).
+  { name: 'lwm2m-delete-keeps-instance', description: 'Delete of an object instance is answered 2.02 but the instance stays.', caughtBy: ['LWM2M-DM-DELETE-001'], mayAlsoFail: ['LWM2M-DM-CREATE-001'] },
+  // A Create whose instance id the client chose answers 2.01 with Location-Path (§2.5).
+  { name: 'lwm2m-create-no-location', description: 'Create answers 2.01 without Location-Path when the client picked the instance id.', caughtBy: ['LWM2M-DM-CREATE-001'] },
+  // Create in a single-instance object must be refused (§5).
+  { name: 'lwm2m-create-single-instance-accepted', description: 'Create in a single-instance object (POST /3) is answered 2.01; nothing is created.', caughtBy: ['LWM2M-DM-CREATE-003'] },
+  // Delete of a mandatory single instance (/3/0, /1/x) must be refused with 4.05 (§5).
+  { name: 'lwm2m-delete-mandatory-acknowledged', description: 'Delete of a mandatory instance (/3/0) is answered 2.02; nothing is deleted.', caughtBy: ['LWM2M-DM-DELETE-002'] },
+  // Read-Composite returns every asked path that exists (§2.5).
+  { name: 'lwm2m-composite-read-first-object-only', description: 'Read-Composite answers the paths of the first path\'s object only; paths in other objects are left out.', caughtBy: ['LWM2M-COMP-READ-001'] },
+  // Read-Composite leaves absent paths out instead of refusing (§2.5).
+  { name: 'lwm2m-composite-read-absent-refused', description: 'A Read-Composite naming a path that does not exist is refused with 4.04 as a whole.', caughtBy: ['LWM2M-COMP-READ-002'] },
+  // Write-Composite changes every named resource, atomically (§2.5).
+  { name: 'lwm2m-composite-write-first-only', description: 'Write-Composite stores the first resource only and answers 2.04.', caughtBy: ['LWM2M-COMP-WRITE-001'] },
+  // An empty CON (CoAP ping) is answered with RST (RFC 7252 §4.3).
+  // COAP-OPT-001 pings the client to see it still answers after the refusal: it expects the RST too.
+  { name: 'lwm2m-ping-answered-bad-request', description: 'An empty CON (CoAP ping) is taken for a request without a method: answered ACK 4.00 Bad Request instead of RST.', caughtBy: ['LWM2M-COAP-PING-001'], mayAlsoFail: ['LWM2M-COAP-OPT-001'] },
+  // An Accept the client cannot answer gets 4.06 (§3.2, §5).
+  { name: 'lwm2m-foreign-accept-default', description: 'A Read with an Accept outside the LwM2M formats (e.g. 50 application/json) is answered in the default format instead of 4.06.', caughtBy: ['LWM2M-FMT-ACCEPT-003'] },
+  // Register lists every object instance (§2.4).
+  { name: 'lwm2m-register-device-without-instance', description: 'The Register (and Update) lists the Device object as </3>, without its instance </3/0>.', caughtBy: ['LWM2M-REG-001'] },
+  // b= names a binding of the announced version (§2.4).
+  { name: 'lwm2m-register-binding-1.1-letters', description: 'The Register carries b=UN (1.1 letters: UDP and Non-IP) also on a 1.0 client, where N is no binding.', caughtBy: ['LWM2M-REG-003'] },
+  // Disable makes the client De-register (Server object, Resource 4).
+  { name: 'lwm2m-disable-without-deregister', description: 'Disable (/1/x/4) sends no De-register: the client goes silent and registers again after the Disable Timeout.', caughtBy: ['LWM2M-REG-DEREG-001'] },
+  // A Lifetime write is followed by an Update carrying lt= (§2.4).
+  { name: 'lwm2m-lifetime-write-no-update', description: 'A Lifetime (/1/x/1) write is stored but announced only at the next periodic Update.', caughtBy: ['LWM2M-REG-UPDATE-003'] },
+  // Send records carry values typed per the definitions (§2.7).
+  // The healthy simulator never Sends on its own (Send is then unsupported); this client does, wrongly typed.
+  { name: 'lwm2m-send-values-as-strings', description: 'The 1.1 client Sends its Battery Level (POST /dp /3/0/9) after each Register, every numeric value as a SenML string (vs).', caughtBy: ['LWM2M-SEND-001'] },
+  // An empty Package write resets the state machine, also from Idle (§4.6).
+  { name: 'lwm2m-fw-reset-refused-when-idle', description: 'An empty Package write (reset) is refused with 4.00 while State is already Idle.', caughtBy: ['LWM2M-FW-STATE-001'] },
+  // Observe answers 2.05 with an Observe option (RFC 7641 §3.2, §2.6). Without it the server holds no
+  // observation, so the other observe cases see their notifications refused (knock-on).
+  { name: 'lwm2m-observe-first-without-option', description: 'Observe starts the observation but its first 2.05 carries no Observe option.', caughtBy: ['LWM2M-INFO-OBSERVE-001'], mayAlsoFail: ['LWM2M-INFO-*'] },
+  // Bootstrap-Discover of / starts with </>;lwm2m= (§2.3).
+  { name: 'lwm2m-bs-discover-no-root-link', description: 'Bootstrap-Discover of / lists the instances without the leading </>;lwm2m= link.', caughtBy: ['LWM2M-BS-002'] },
+  // Bootstrap-Write is answered 2.04, also when it creates the instance (§2.3).
+  { name: 'lwm2m-bs-write-new-answers-created', description: 'A Bootstrap-Write that creates its instance is answered 2.01 instead of 2.04.', caughtBy: ['LWM2M-BS-003'] },
+  // Bootstrap-Delete keeps the bootstrap server's Security instance (§2.2).
+  { name: 'lwm2m-bs-delete-removes-bs-account', description: 'Bootstrap-Delete of /0 also deletes the bootstrap server\'s own Security instance.', caughtBy: ['LWM2M-BS-009', 'LWM2M-BS-004'] },
+  // A text/plain number is its decimal digits and nothing else (§3.3): any readable numeric resource shows it.
+  // Every case reading a number in text sees it too (DM-WRITE-001, the round trip of PROP-001).
+  { name: 'lwm2m-text-number-newline', description: 'Numbers and booleans read in text/plain end in a newline ("15\\n"), as a printf-style formatter leaves them.', caughtBy: ['LWM2M-FMT-PROP-002'], mayAlsoFail: ['LWM2M-FMT-PROP-001', 'LWM2M-DM-WRITE-001'] },
+  // A value written reads back equal in every format (§3, §5).
+  { name: 'lwm2m-hierarchical-int-16-bit', description: 'Integers written in a hierarchical format (TLV, SenML) keep their low 16 bits, as a decoder into 16-bit fields does; text writes are stored whole.', caughtBy: ['LWM2M-FMT-PROP-001'] },
+  // A read without Accept answers in a hierarchical LwM2M format (§3.2).
+  { name: 'lwm2m-default-format-mislabelled', description: 'A Server object instance read without Accept is answered in SenML JSON labelled Content-Format 50 (application/json) instead of 110.', caughtBy: ['LWM2M-FMT-DEFAULT-001'], mayAlsoFail: ['LWM2M-DM-READ-002'] },
 ];
 
 /** The active LwM2M faults of one client. */

@@ -54,6 +54,8 @@ export interface FirmwareFaults {
   sticksAfterInterrupt?: boolean;
   /** The update ends Idle with Result 1 without the device restarting. */
   noReboot?: boolean;
+  /** An empty Package write (reset) is refused with 4.00 while State is already Idle. */
+  refusesIdleReset?: boolean;
 }
 
 /** The state of one Firmware Update instance. */
@@ -89,6 +91,7 @@ export class FirmwareUpdate {
     const isReset = offset === 0 && isLast && (data.length === 0 || (data.length === 1 && data[0] === 0));
     const isStuck = faults.sticksAfterInterrupt === true && this.#isPushing && offset === 0;
     if (isStuck) return refuse('4.05', 'Package write while an earlier push is unfinished');
+    if (isReset && faults.refusesIdleReset === true && this.state === FwState.IDLE) return refuse('4.00', 'empty Package while Idle');
     if (isReset) return faults.ignoresCancel === true ? undefined : this.#set(FwState.IDLE, FwResult.INITIAL, () => this.#clear());
     if (this.state === FwState.DOWNLOADED || this.state === FwState.UPDATING) return refuse('4.05', `Package write in state ${this.state}`);
     if (offset === 0) {

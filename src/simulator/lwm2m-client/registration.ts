@@ -45,6 +45,10 @@ export interface RegistrationFaults {
   updateToRd: boolean;
   noReregisterAfter404: boolean;
   brokenLinks: boolean;
+  /** `b=` sent with the Register (absent: none, the server assumes U). */
+  binding?: string | undefined;
+  /** Disable goes silent without the De-register. */
+  noDeregisterOnDisable?: boolean;
 }
 
 /** Events a test or the CLI can follow. */
@@ -92,7 +96,9 @@ export class RegistrationClient {
   disable(seconds: number): void {
     this.#queue(async () => {
       this.#clearTimer();
-      if (this.state === 'registered') await this.#deregister();
+      // Under a fault the client goes silent: no De-register, the registration left to lapse.
+      if (this.state === 'registered' && this.#deps.faults.noDeregisterOnDisable === true) this.state = 'deregistered';
+      else if (this.state === 'registered') await this.#deregister();
       this.#after(seconds, () => this.#register());
     });
   }
@@ -132,7 +138,7 @@ export class RegistrationClient {
     this.#clearTimer();
     this.state = 'registering';
     const lifetimeS = d.lifetimeS();
-    const queries: string[] = [...(d.faults.omitVersionQuery ? [] : [`lwm2m=${d.version}`]), `ep=${d.endpoint}`, `lt=${lifetimeS}`];
+    const queries: string[] = [...(d.faults.omitVersionQuery ? [] : [`lwm2m=${d.version}`]), `ep=${d.endpoint}`, `lt=${lifetimeS}`, ...(d.faults.binding === undefined ? [] : [`b=${d.faults.binding}`])];
     const links = d.objectLinks();
     const payload = new TextEncoder().encode(d.faults.brokenLinks ? links.replace(/^<\/?/, '') : links);
     const outcome = await d.sendCon({ code: '0.02', token: newToken(), options: [...pathOptions(['rd']), cf(ContentFormat.LINK_FORMAT), ...uriQueryOptions(queries)], payload });

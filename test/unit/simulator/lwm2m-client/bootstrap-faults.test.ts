@@ -47,6 +47,17 @@ const CHECKS: Record<string, Check> = {
     expect(read.code).toBe('2.05');
     expect(read.decoded?.ok && read.decoded.value.some((r) => r.path.join('/') === '0/0/5')).toBe(true);
   },
+  'lwm2m-bs-discover-no-root-link': async ({ bs, session }) => {
+    expect(new TextDecoder().decode((await bs.discover(await session(), '/')).payload)).not.toContain('</>');
+  },
+  'lwm2m-bs-write-new-answers-created': async ({ bs, session }) => {
+    expect((await bs.writeServer(await session(), 1, { shortServerId: 2, lifetimeS: 60 })).code).toBe('2.01');
+  },
+  'lwm2m-bs-delete-removes-bs-account': async ({ bs, session }) => {
+    const s = await session();
+    await bs.delete(s, '/0');
+    expect(new TextDecoder().decode((await bs.discover(s, '/0')).payload)).not.toMatch(/<\/0\/\d+>/);
+  },
 };
 
 describe('LwM2M bootstrap fault profiles on the wire', () => {

@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { blockOption, observeOption, uriPath, uriQuery } from '../../../../src/codec/coap/access.ts';
-import { decodeCoap, type CoapMessage } from '../../../../src/codec/coap/message.ts';
+import { decodeCoap, encodeCoap, type CoapMessage } from '../../../../src/codec/coap/message.ts';
+import { decodeSenmlCbor, encodeSenmlCbor } from '../../../../src/codec/lwm2m/senml-cbor.ts';
+import { compositeRequestRecords, lwm2mToSenml } from '../../../../src/codec/lwm2m/senml.ts';
 import { CoapOption } from '../../../../src/codec/coap/options.ts';
 import { encodeBlockValue } from '../../../../src/codec/coap/values.ts';
 import { decodeTlv } from '../../../../src/codec/lwm2m/tlv.ts';
@@ -257,7 +259,109 @@ const CHECKS: Record<string, FaultCheck> = {
       expect(await fwText(s, '/5/0/3')).toBe('2');
     },
   },
+  'lwm2m-unknown-resource-empty-content': { check: async (s) => expect(await code(s.request('0.01', '/3/0/9999'))).toBe('2.05') },
+  'lwm2m-read-executable-answered': { check: async (s) => expect(await code(s.request('0.01', '/3/0/4'))).toBe('2.05') },
+  'lwm2m-resource-instance-read-refused': { check: async (s) => expect(await code(s.request('0.01', '/3/0/11/0'))).toBe('4.00') },
+  'lwm2m-security-write-attributes-accepted': { check: async (s) => expect(await code(s.request('0.03', '/0', { options: [query('pmin=10')] }))).toBe('2.04') },
+  'lwm2m-period-write-not-stored': {
+    check: async (s) => {
+      expect(await code(s.request('0.03', '/1/0/3', { options: [cf(0)], payload: enc('77') }))).toBe('2.04');
+      expect(await fwText(s, '/1/0/3')).not.toBe('77');
+    },
+  },
+  'lwm2m-partial-write-first-only': {
+    check: async (s) => {
+      await s.request('0.02', '/1/0', { options: [cf(112)], payload: senml([[1, 0, 2], 3n], [[1, 0, 3], 45n]) });
+      expect(await fwText(s, '/1/0/3')).not.toBe('45');
+    },
+  },
+  'lwm2m-bad-text-accepted': { check: async (s) => expect(await code(s.request('0.03', '/1/0/3', { options: [cf(0)], payload: enc('not-a-number') }))).toBe('2.04') },
+  'lwm2m-update-trigger-refused': { check: async (s) => expect(await code(s.request('0.02', '/1/0/8'))).toBe('4.05') },
+  'lwm2m-discover-no-dim': { check: async (s) => expect(text((await s.request('0.01', '/3/0', { options: [accept(40)] })).message!.payload)).not.toContain('dim=') },
+  'lwm2m-value-attributes-any-type': { check: async (s) => expect(await code(s.request('0.03', '/3/0/0', { options: [query('gt=5')] }))).toBe('2.04') },
+  'lwm2m-delete-keeps-instance': {
+    check: async (s) => {
+      expect(await code(s.request('0.04', '/3303/0'))).toBe('2.02');
+      expect(await code(s.request('0.01', '/3303/0'))).toBe('2.05');
+    },
+  },
+  'lwm2m-create-no-location': {
+    options: { version: '1.0' },
+    check: async (s) => {
+      await s.request('0.04', '/3303/0');
+      const created = (await s.request('0.02', '/3303', { options: [cf(11542)] })).message!;
+      expect([created.code, created.options.some((o) => o.number === CoapOption.LOCATION_PATH)]).toEqual(['2.01', false]);
+    },
+  },
+  'lwm2m-create-single-instance-accepted': { options: { version: '1.0' }, check: async (s) => expect(await code(s.request('0.02', '/3', { options: [cf(11542)] }))).toBe('2.01') },
+  'lwm2m-delete-mandatory-acknowledged': { check: async (s) => expect(await code(s.request('0.04', '/3/0'))).toBe('2.02') },
+  'lwm2m-composite-read-first-object-only': {
+    check: async (s) => {
+      const answer = (await s.request('0.05', '/', { options: [cf(112)], payload: encodeSenmlCbor(compositeRequestRecords([[3, 0, 0], [1, 0, 1]])) })).message!;
+      const names = decodeSenmlCbor(answer.payload);
+      expect(names.ok && names.value.map((r) => `${r.bn ?? ''}${r.n ?? ''}`).join(' ')).toBe('/3/0/0');
+    },
+  },
+  'lwm2m-composite-read-absent-refused': {
+    check: async (s) => expect(await code(s.request('0.05', '/', { options: [cf(112)], payload: encodeSenmlCbor(compositeRequestRecords([[3, 0, 0], [3339, 0, 5522]])) }))).toBe('4.04'),
+  },
+  'lwm2m-composite-write-first-only': {
+    check: async (s) => {
+      expect(await code(s.request('0.07', '/', { options: [cf(112)], payload: senml([[1, 0, 2], 4n], [[1, 0, 3], 44n]) }))).toBe('2.04');
+      expect(await fwText(s, '/1/0/3')).not.toBe('44');
+    },
+  },
+  'lwm2m-ping-answered-bad-request': {
+    check: async (s) => {
+      const pong = (await s.exchange(encodeCoap({ type: 'CON', code: '0.00', messageId: s.nextMid(), token: new Uint8Array(0), options: [], payload: new Uint8Array(0) }))).message;
+      expect([pong?.type, pong?.code]).toEqual(['ACK', '4.00']);
+    },
+  },
+  'lwm2m-foreign-accept-default': { check: async (s) => expect(await code(s.request('0.01', '/3/0', { options: [accept(50)] }))).toBe('2.05') },
+  'lwm2m-register-device-without-instance': { check: async (s) => expect(text((await s.waitFor((r) => isRegister(r.message))).message!.payload)).not.toContain('</3/0>') },
+  'lwm2m-register-binding-1.1-letters': { options: { version: '1.0' }, check: async (s) => expect(uriQuery((await s.waitFor((r) => isRegister(r.message))).message!)).toContain('b=UN') },
+  'lwm2m-disable-without-deregister': {
+    check: async (s) => {
+      await s.request('0.03', '/1/0/5', { options: [cf(0)], payload: enc('1') });
+      await s.request('0.02', '/1/0/4');
+      await sleep(400);
+      expect(s.received.some((r) => r.message?.code === '0.04')).toBe(false);
+    },
+  },
+  'lwm2m-lifetime-write-no-update': {
+    check: async (s) => {
+      await s.request('0.03', '/1/0/1', { options: [cf(0)], payload: enc('120') });
+      await sleep(700);
+      expect(s.received.some((r) => isUpdate(r.message))).toBe(false);
+    },
+  },
+  'lwm2m-send-values-as-strings': {
+    check: async (s, sim) => {
+      await sim.send(['/3/0/9']);
+      const sent = decodeSenmlCbor((await s.waitFor((r) => r.message?.code === '0.02' && uriPath(r.message).join('/') === 'dp')).message!.payload);
+      expect(sent.ok && sent.value[0]?.vs).toBeTypeOf('string');
+    },
+  },
+  'lwm2m-fw-reset-refused-when-idle': { check: async (s) => expect(await code(s.request('0.03', '/5/0/0', { options: [cf(42)] }))).toBe('4.00') },
+  'lwm2m-observe-first-without-option': {
+    check: async (s) => expect(seqOf((await s.request('0.01', '/3/0/9', { options: [uintOption(CoapOption.OBSERVE, 0)] })).message)).toBeUndefined(),
+  },
+  'lwm2m-text-number-newline': { check: async (s) => expect(await fwText(s, '/3/0/9')).toMatch(/^\d+\n$/) },
+  'lwm2m-hierarchical-int-16-bit': {
+    check: async (s) => {
+      await s.request('0.03', '/1/0/3', { options: [cf(112)], payload: senml([[1, 0, 3], 70_000n]) });
+      expect(await fwText(s, '/1/0/3')).toBe(String(70_000 - 65_536));
+    },
+  },
+  'lwm2m-default-format-mislabelled': {
+    check: async (s) => expect((await s.request('0.01', '/1/0')).message!.options.find((o) => o.number === CoapOption.CONTENT_FORMAT)?.value).toEqual(Uint8Array.of(50)),
+  },
 };
+
+/** A SenML CBOR payload of integer values. */
+function senml(...values: [number[], bigint][]): Uint8Array {
+  return encodeSenmlCbor(lwm2mToSenml(values.map(([path, value]) => ({ path, value: { type: 'integer' as const, value } }))));
+}
 
 /** A signed MCUboot image around `payloadBytes` bytes. */
 function signed(payloadBytes: number): Uint8Array {
