@@ -50,16 +50,20 @@ async function stopped(child: ChildProcess): Promise<number | null> {
 }
 
 describe('LwM2M through the CLI (real processes, loopback)', () => {
+  // Every LwM2M case passing on these two targets is the self-test's fault-free run
+  // (test/selftest/fault-profiles.test.ts); here the registration and malformed-CoAP suites
+  // (LwM2M and CoAP cases) show the default targets and what they report.
   it('run with no target runs the LwM2M suites against the simulated client in 1.0 and 1.1 (only LwM2M cases in those runs)', async () => {
     const cwd = join(work, 'fresh');
     mkdirSync(cwd);
-    const r = await runCli(['run', '--suite', 'lwm2m', '--seed', '3'], 150_000, cwd);
+    const r = await runCli(['run', '--suite', 'lwm2m/registration', '--suite', 'lwm2m/malformed', '--seed', '3'], 150_000, cwd);
     expect(r.code, r.stderr + r.stdout).toBe(0);
     const summary = readSummary(join(cwd, 'reports'))!;
     expect(summary.targets.map((t) => `${t.name}/${t.transport}`)).toEqual(['sim/lwm2m-1.0', 'sim/lwm2m-1.1']);
     for (const t of summary.targets) {
       expect(t.cases.every((c) => c.id.startsWith('LWM2M-')), t.cases.map((c) => c.id).join(' ')).toBe(true);
       expect(t.cases.find((c) => c.id === 'LWM2M-REG-001')?.outcome).toBe('pass');
+      expect(t.cases.find((c) => c.id === 'LWM2M-MAL-VER-001')?.outcome).toBe('pass');
       expect(t.capabilities).toContain('lwm2m');
       expect(t.identity).toHaveProperty('lwm2m');
     }
