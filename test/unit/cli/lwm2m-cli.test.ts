@@ -72,7 +72,9 @@ describe('LwM2M through the CLI (real processes, loopback)', () => {
     expect(existsSync(join(cwd, 'reports', 'junit-sim-lwm2m-1.1.xml'))).toBe(true);
   }, 200_000);
 
-  it('a device that never registers: every LwM2M case broken with the reason, reports written, exit 1, fast', async () => {
+  // This run and the next mostly wait (for a registration that never comes, for a client's
+  // registration retries): they run side by side.
+  it.concurrent('a device that never registers: every LwM2M case broken with the reason, reports written, exit 1, fast', async () => {
     const file = join(work, 'never.json');
     const target = { kind: 'process', process: { command: [process.execPath, '-e', 'setTimeout(() => {}, 600000)'] }, lwm2m: { listen: 'coap://127.0.0.1:0', endpoint: 'silent-dev', registrationTimeoutMs: 2000 } };
     writeFileSync(file, JSON.stringify({ schemaVersion: 1, defaultTarget: 'never', targets: { never: target } }));
@@ -86,7 +88,7 @@ describe('LwM2M through the CLI (real processes, loopback)', () => {
     expect(existsSync(join(out, 'junit-never.xml'))).toBe(true);
   }, 150_000);
 
-  it('run --lwm2m --endpoint: the LwM2M suites against a client started on its own (sim --lwm2m)', async () => {
+  it.concurrent('run --lwm2m --endpoint: the LwM2M suites against a client started on its own (sim --lwm2m)', async () => {
     const port = await freePort();
     const client = await simulatedClient(['--lwm2m', `coap://127.0.0.1:${port}`, '--endpoint', 'cli-dev', '--lwm2m-version', '1.0']);
     expect(client.output()).toMatch(/^LwM2M client cli-dev \(LwM2M 1\.0; faults: none\) on 127\.0\.0\.1:\d+, registering with coap:\/\/127\.0\.0\.1:\d+/);
