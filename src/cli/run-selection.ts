@@ -69,3 +69,16 @@ export function casesForProtocols<C extends Pick<CaseRecord, 'suite' | 'protocol
 export function suiteFoldersFor(protocols: readonly TargetProtocol[]): string[] {
   return protocols.flatMap((p) => (p === 'smp' ? ['suites/smp/', 'suites/footprint/'] : [`suites/${p}/`]));
 }
+
+/**
+ * The suite files that declare the cases, sorted (vitest file filters: a run loads only these);
+ * undefined when a case does not name its file, so the run must load every suite of its protocols.
+ */
+export function suiteFilesOf(cases: readonly Pick<CaseRecord, 'file'>[]): string[] | undefined {
+  const files = new Set<string>();
+  for (const c of cases) {
+    if (c.file === undefined || c.file === '') return undefined;
+    files.add(c.file);
+  }
+  return [...files].sort();
+}

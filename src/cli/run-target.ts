@@ -14,7 +14,7 @@ import { CaseCollector, ConformanceAllureReporter } from '../reporting/vitest-re
 import { encodeRunTarget, RUN_TARGET_ENV, SESSION_INFO_FILE_ENV } from '../config/index.ts';
 import { defaultListenTarget, type ListenTarget, type PrepareTarget, startTargetRun, type StartedTargetRun } from './run-prepare.ts';
 import type { TargetRunPlan } from './run-targets.ts';
-import { casesForProtocols, suiteFoldersFor, testNamePatternFor } from './run-selection.ts';
+import { casesForProtocols, suiteFilesOf, suiteFoldersFor, testNamePatternFor } from './run-selection.ts';
 import { PACKAGE_ROOT, runConformanceProject } from './run-vitest.ts';
 
 export type { PreparedTarget, PrepareTarget } from './run-prepare.ts';
@@ -108,7 +108,10 @@ async function runWithTarget(plan: TargetRunPlan, ctx: TargetRunContext, collect
     const pattern = testNamePatternFor(ctx.selected.map((c) => c.id));
     // A project without per-protocol suite folders loads every suite file (the pattern still selects).
     const folders = suiteFoldersFor(plan.protocols).filter((f) => existsSync(join(ctx.root, f)));
-    const files = folders.length > 0 ? { files: folders } : {};
+    // Unsharded, only the files that declare selected cases load; shards split the whole folders' file list.
+    const caseFiles = plan.shard === undefined ? suiteFilesOf(ctx.selected) : undefined;
+    const filters = caseFiles !== undefined && caseFiles.length > 0 && caseFiles.every((f) => existsSync(join(ctx.root, f))) ? caseFiles : folders;
+    const files = filters.length > 0 ? { files: filters } : {};
     const extras = {
       ...(plan.retries !== undefined ? { retry: plan.retries } : {}),
       ...(plan.shard !== undefined ? { shard: plan.shard, blobFile: shardBlobFile(ctx.outDir, plan) } : {}),

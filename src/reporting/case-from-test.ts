@@ -134,6 +134,7 @@ export function caseRecordFromTest(t: FinishedTest): CaseRecord {
   if (warnings.length > 0) record.warnings = warnings;
   const crash = crashOf(m['crash']);
   if (crash && outcome === 'crash') record.crash = crash;
+  if (t.file) record.file = t.file;
   return record;
 }
 

@@ -26,6 +26,8 @@ export interface CaseRecord extends CaseSummary {
   warnings?: string[];
   /** Set on a `crash` case: how the device died, its reproducer and the recovery. */
   crash?: CrashSummary;
+  /** The suite file that declares the case, relative to the project root (a run loads only the files of its cases). */
+  file?: string;
 }
 
 /** The crashes among the records, in the order they happened. */

@@ -6,7 +6,8 @@
  * profiles exist; runs at most two CLI processes at a time, each with the targets of several
  * profiles (test/selftest/profile-plan.ts).
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,6 +120,8 @@ async function runPlanned(run: PlannedRun): Promise<void> {
   const cli = await runCli([...args, '--out', out, '--json', '--seed', SEED, '--run-timeout', String(RUN_TIMEOUT_S)], CHILD_BOUND_MS * rounds);
   timings.push({ name: names.join(','), transport, targets: names.length, cases: casesIn(suites), durationMs: cli.durationMs, code: cli.code });
   const summary = readSummary(out);
+  // Only summary.json is read: the run's reports (thousands of Allure files) go now, not all at the end.
+  await rm(out, { recursive: true, force: true });
   for (const p of profiles) profileRuns.set(p.name, [...(profileRuns.get(p.name) ?? []), { transport, cli, summary: ownSummary(summary, targetName(p)) }]);
   if (run.withSmallBufferClean) smallBufferCleanRuns.push({ transport, cli, summary: ownSummary(summary, SMALL_BUFFER_CLEAN_TARGET) });
 }
@@ -202,7 +205,7 @@ beforeAll(async () => {
   writeJsonAtomic(join(PACKAGE_ROOT, 'reports', 'selftest.json'), { concurrency: CONCURRENCY, runs: timings.length, targets: timings.reduce((n, t) => n + t.targets, 0), totalMs, timings });
 }, 2_400_000);
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => rm(work, { recursive: true, force: true }), 120_000);
 
 describe('self-test against the simulator', () => {
   it('lists the conformance cases', () => {

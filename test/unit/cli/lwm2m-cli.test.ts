@@ -50,16 +50,20 @@ async function stopped(child: ChildProcess): Promise<number | null> {
 }
 
 describe('LwM2M through the CLI (real processes, loopback)', () => {
+  // Every LwM2M case passing on these two targets is the self-test's fault-free run
+  // (test/selftest/fault-profiles.test.ts); here the registration and malformed-CoAP suites
+  // (LwM2M and CoAP cases) show the default targets and what they report.
   it('run with no target runs the LwM2M suites against the simulated client in 1.0 and 1.1 (only LwM2M cases in those runs)', async () => {
     const cwd = join(work, 'fresh');
     mkdirSync(cwd);
-    const r = await runCli(['run', '--suite', 'lwm2m', '--seed', '3'], 150_000, cwd);
+    const r = await runCli(['run', '--suite', 'lwm2m/registration', '--suite', 'lwm2m/malformed', '--seed', '3'], 150_000, cwd);
     expect(r.code, r.stderr + r.stdout).toBe(0);
     const summary = readSummary(join(cwd, 'reports'))!;
     expect(summary.targets.map((t) => `${t.name}/${t.transport}`)).toEqual(['sim/lwm2m-1.0', 'sim/lwm2m-1.1']);
     for (const t of summary.targets) {
       expect(t.cases.every((c) => c.id.startsWith('LWM2M-')), t.cases.map((c) => c.id).join(' ')).toBe(true);
       expect(t.cases.find((c) => c.id === 'LWM2M-REG-001')?.outcome).toBe('pass');
+      expect(t.cases.find((c) => c.id === 'LWM2M-MAL-VER-001')?.outcome).toBe('pass');
       expect(t.capabilities).toContain('lwm2m');
       expect(t.identity).toHaveProperty('lwm2m');
     }
@@ -68,7 +72,9 @@ describe('LwM2M through the CLI (real processes, loopback)', () => {
     expect(existsSync(join(cwd, 'reports', 'junit-sim-lwm2m-1.1.xml'))).toBe(true);
   }, 200_000);
 
-  it('a device that never registers: every LwM2M case broken with the reason, reports written, exit 1, fast', async () => {
+  // This run and the next mostly wait (for a registration that never comes, for a client's
+  // registration retries): they run side by side.
+  it.concurrent('a device that never registers: every LwM2M case broken with the reason, reports written, exit 1, fast', async () => {
     const file = join(work, 'never.json');
     const target = { kind: 'process', process: { command: [process.execPath, '-e', 'setTimeout(() => {}, 600000)'] }, lwm2m: { listen: 'coap://127.0.0.1:0', endpoint: 'silent-dev', registrationTimeoutMs: 2000 } };
     writeFileSync(file, JSON.stringify({ schemaVersion: 1, defaultTarget: 'never', targets: { never: target } }));
@@ -82,7 +88,7 @@ describe('LwM2M through the CLI (real processes, loopback)', () => {
     expect(existsSync(join(out, 'junit-never.xml'))).toBe(true);
   }, 150_000);
 
-  it('run --lwm2m --endpoint: the LwM2M suites against a client started on its own (sim --lwm2m)', async () => {
+  it.concurrent('run --lwm2m --endpoint: the LwM2M suites against a client started on its own (sim --lwm2m)', async () => {
     const port = await freePort();
     const client = await simulatedClient(['--lwm2m', `coap://127.0.0.1:${port}`, '--endpoint', 'cli-dev', '--lwm2m-version', '1.0']);
     expect(client.output()).toMatch(/^LwM2M client cli-dev \(LwM2M 1\.0; faults: none\) on 127\.0\.0\.1:\d+, registering with coap:\/\/127\.0\.0\.1:\d+/);

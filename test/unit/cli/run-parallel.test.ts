@@ -2,7 +2,7 @@
  * Target runs in child processes: results come back through the result file, and a child that
  * has to be killed still leaves its journaled cases, the rest broken with the reason, and JUnit.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,8 @@ function plan(key: string, faults: string[]): TargetRunPlan {
   return { key, target, transport: 'udp', faults, isStrict: false, seed: 3, protocols: ['smp'] };
 }
 
-describe('parallel target runs', { timeout: 180_000 }, () => {
+// The two runs wait out their bounds (60 s, 20 s) and share nothing but the fixture: they run side by side.
+describe('parallel target runs', { timeout: 180_000, concurrent: true }, () => {
   it('runs each plan in its own process and kills one that outlives its bound', async () => {
     const { cases } = await collectConformanceCases(root);
     const events: string[] = [];
@@ -69,13 +70,15 @@ describe('parallel target runs', { timeout: 180_000 }, () => {
 
   it('a worker spinning in a busy loop is cut at the run timeout and does not outlive the run', async () => {
     const { cases } = await collectConformanceCases(root);
-    const pidFile = join(work, 'spin.pid');
+    const outDir = join(work, 'spin');
+    mkdirSync(outDir);
+    const pidFile = join(outDir, 'spin.pid');
     process.env['FIXTURE_PID_FILE'] = pidFile;
     try {
       const started = Date.now();
       const [result] = await executeTargetRunsInParallel(
         [plan('spin', ['spin'])],
-        { selected: cases, root, outDir: work, runTimeoutMs: 20_000, isJson: true },
+        { selected: cases, root, outDir, runTimeoutMs: 20_000, isJson: true },
         { stdout: () => undefined, stderr: () => undefined },
         () => undefined,
       );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunOptions } from '../../../src/cli/run-options.ts';
-import { caseProtocol, casesForProtocols, matchesFilter, selectCases, suiteFoldersFor, testNamePatternFor } from '../../../src/cli/run-selection.ts';
+import { caseProtocol, casesForProtocols, matchesFilter, selectCases, suiteFilesOf, suiteFoldersFor, testNamePatternFor } from '../../../src/cli/run-selection.ts';
 
 const cases = [
   { id: 'SMP-OS-ECHO-001', title: 'echo returns the same string', suite: 'smp/os', level: 'MUST' as const },
@@ -68,5 +68,18 @@ describe('cases by protocol', () => {
     expect(caseProtocol({ suite: 'lwm2m/x', protocol: '' })).toBe('lwm2m');
     expect(suiteFoldersFor(['lwm2m'])).toEqual(['suites/lwm2m/']);
     expect(suiteFoldersFor(['smp'])).toEqual(['suites/smp/', 'suites/footprint/']);
+  });
+});
+
+describe('suite files of the selected cases', () => {
+  it('names each declaring file once, sorted', () => {
+    const files = suiteFilesOf([{ file: 'suites/smp/os.suite.ts' }, { file: 'suites/footprint/footprint.suite.ts' }, { file: 'suites/smp/os.suite.ts' }]);
+    expect(files).toEqual(['suites/footprint/footprint.suite.ts', 'suites/smp/os.suite.ts']);
+    expect(suiteFilesOf([])).toEqual([]);
+  });
+
+  it('gives no file list when a case does not name its file (the run then loads whole folders)', () => {
+    expect(suiteFilesOf([{ file: 'suites/smp/os.suite.ts' }, {}])).toBeUndefined();
+    expect(suiteFilesOf([{ file: '' }])).toBeUndefined();
   });
 });

@@ -44,6 +44,7 @@ describe('case records from finished tests', () => {
       group: 'os',
       command: 'echo',
       suite: 'smp/os',
+      file: 'suites/smp/os-echo.suite.ts',
     });
   });
 
