@@ -55,6 +55,8 @@ interface Collector {
 }
 
 const DEFAULT_TIMEOUT_MS = DEFAULT_RESPONSE_TIMEOUT_MS;
+/** Raw packet keys remembered before the expired ones are dropped (a fuzz loop sends thousands). */
+const MAX_RAW_KEYS = 4096;
 
 /** An SMP client bound to one transport; it owns the transport and closes it on `close()`. */
 export class SmpClient {
@@ -76,6 +78,12 @@ export class SmpClient {
   readonly #sweep = (): void => this.#expireDue();
   #seq = 0;
   #isClosed = false;
+  /**
+   * (group, id, seq) keys of raw packets sent lately, with the time (`performance.now()`) until
+   * which a reply to them may still arrive: a typed request must not take such a key, or the
+   * device's answer to the raw packet would be taken for the request's reply.
+   */
+  readonly #rawKeys = new Map<number, number>();
 
   constructor(transport: Transport, options: SmpClientOptions = {}) {
     this.#transport = transport;
@@ -131,6 +139,7 @@ export class SmpClient {
     if (this.#isClosed) throw new TransportClosedError();
     const isFramed = options.framed ?? true;
     this.trace.add(new LazyTraceEntry('out', nowNs(), bytes, isFramed ? 'raw' : 'raw-unframed'));
+    if (isFramed) this.#noteRawKey(bytes);
     await this.#transmit(bytes, isFramed);
   }
 
@@ -256,13 +265,33 @@ export class SmpClient {
     w.reject(timeoutError(w, this.endpoint));
   }
 
-  /** The next seq not already pending for this group and id (a wrap must not alias a reply). */
+  /**
+   * The next seq not pending for this group and id, nor used by a raw packet whose reply may
+   * still come (a wrap or a raw packet must not alias a reply).
+   */
   #freeSeq(group: number, id: number): number {
+    const now = this.#rawKeys.size === 0 ? 0 : performance.now();
     for (let i = 0; i < 256; i++) {
       const seq = this.nextSeq();
-      if (!this.#waits.has(matchKey(group, id, seq))) return seq;
+      const key = matchKey(group, id, seq);
+      if (!this.#waits.has(key) && !((this.#rawKeys.get(key) ?? 0) > now)) return seq;
     }
     return this.nextSeq();
+  }
+
+  /** Remember the key of a raw packet that has an SMP header, for the client's timeout. */
+  #noteRawKey(bytes: Uint8Array): void {
+    if (bytes.length < SMP_HEADER_BYTES) return;
+    const now = performance.now();
+    if (this.#rawKeys.size >= MAX_RAW_KEYS) {
+      for (const [k, until] of this.#rawKeys) if (until <= now) this.#rawKeys.delete(k);
+      // Still full: forget the oldest, whose replies are the likeliest to have come already.
+      for (const k of this.#rawKeys.keys()) if (this.#rawKeys.size >= MAX_RAW_KEYS) this.#rawKeys.delete(k);
+    }
+    const key = matchKey((bytes[4]! << 8) | bytes[5]!, bytes[7]!, bytes[6]!);
+    // Re-inserted so the map's order stays oldest first.
+    this.#rawKeys.delete(key);
+    this.#rawKeys.set(key, now + this.#timeoutMs);
   }
 
   #onPacket(bytes: Uint8Array, atNs: bigint): void {
