@@ -13,7 +13,7 @@ import { SMP_HEADER_BYTES, SmpVersion } from '../codec/smp/constants.ts';
 import { responseOpFor, type SmpHeader } from '../codec/smp/header.ts';
 import { encodeSmpPacket, type SmpResponseBody } from '../codec/smp/message.ts';
 import { TransportClosedError } from '../errors.ts';
-import { LazyTraceEntry, viewReceivedPacket, type ReceivedPacket } from './packet-view.ts';
+import { LazyTraceEntry, describePacket, viewReceivedPacket, type ReceivedPacket } from './packet-view.ts';
 import { PacketWait, PacketWaits, matchKey, timeoutError } from './packet-waits.ts';
 import { RequestWindow } from './request-window.ts';
 
@@ -124,7 +124,7 @@ export class SmpClient {
       const bytes = encodeSmpPacket({ op: command.op, group: command.group, id: command.id, seq, version, body: req.body });
       const w = this.#startWait(new PacketWait(matchKey(command.group, command.id, seq), responseOpFor(command.op), command.name, options.timeoutMs ?? this.#timeoutMs));
       const sentAtNs = nowNs();
-      this.trace.add(new LazyTraceEntry('out', sentAtNs, bytes));
+      this.trace.addPacket('out', sentAtNs, bytes, undefined, describePacket);
       // Not awaited: the reply is what the caller waits for, and a failed send settles the wait.
       this.#sendFor(w, bytes, true);
       const p = await w.promise;
@@ -138,7 +138,7 @@ export class SmpClient {
   async sendRaw(bytes: Uint8Array, options: { framed?: boolean } = {}): Promise<void> {
     if (this.#isClosed) throw new TransportClosedError();
     const isFramed = options.framed ?? true;
-    this.trace.add(new LazyTraceEntry('out', nowNs(), bytes, isFramed ? 'raw' : 'raw-unframed'));
+    this.trace.addPacket('out', nowNs(), bytes, isFramed ? 'raw' : 'raw-unframed', describePacket);
     if (isFramed) this.#noteRawKey(bytes);
     await this.#transmit(bytes, isFramed);
   }
@@ -170,7 +170,7 @@ export class SmpClient {
     const { group, id, seq } = options.match;
     const w = this.#startWait(new PacketWait(matchKey(group, id, seq), undefined, 'raw packet', options.timeoutMs ?? this.#timeoutMs));
     const isFramed = options.framed ?? true;
-    this.trace.add(new LazyTraceEntry('out', nowNs(), bytes, isFramed ? 'raw' : 'raw-unframed'));
+    this.trace.addPacket('out', nowNs(), bytes, isFramed ? 'raw' : 'raw-unframed', describePacket);
     // As for typed requests, the send is not awaited: its failure settles the wait.
     this.#sendFor(w, bytes, isFramed);
     return w.promise;
@@ -299,7 +299,7 @@ export class SmpClient {
     for (const c of this.#collectors) if (c.accepts(p)) c.got.push(p);
     const h = p.header;
     const w = h === undefined ? undefined : this.#waits.take(h.group, h.id, h.seq, h.op);
-    this.trace.add(new LazyTraceEntry('in', atNs, bytes, w ? undefined : 'unmatched'));
+    this.trace.addPacket('in', atNs, bytes, w ? undefined : 'unmatched', describePacket);
     w?.resolve(p);
   }
 

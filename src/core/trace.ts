@@ -1,4 +1,5 @@
 /** Evidence: every frame in and out, timestamped, as hex plus decoded form. */
+import { toHex } from './bytes.ts';
 
 export type TraceDirection = 'out' | 'in' | 'event';
 
@@ -14,36 +15,204 @@ export interface TraceEntry {
   note?: string;
 }
 
+/** Turns a packet's bytes into the decoded form a trace entry shows. */
+export type PacketDescriber = (bytes: Uint8Array) => unknown;
+
 /**
- * A bounded in-memory trace; the oldest entries are dropped once `limit` is reached. A ring
- * buffer, so adding stays O(1) on long upload and property runs.
+ * A trace entry whose `hex` and `decoded` are computed on first read, so hot loops (uploads,
+ * benchmarks) only keep the bytes. `toJSON` gives the full plain form.
+ */
+export class PacketTraceEntry implements TraceEntry {
+  readonly direction: TraceDirection;
+  readonly atNs: bigint;
+  readonly note: string | undefined;
+  readonly #bytes: Uint8Array;
+  readonly #decode: PacketDescriber;
+  #hex: string | undefined;
+  #decoded: { value: unknown } | undefined;
+
+  constructor(direction: TraceDirection, atNs: bigint, bytes: Uint8Array, note: string | undefined, decode: PacketDescriber) {
+    this.direction = direction;
+    this.atNs = atNs;
+    this.note = note;
+    this.#bytes = bytes;
+    this.#decode = decode;
+  }
+
+  get hex(): string {
+    this.#hex ??= toHex(this.#bytes);
+    return this.#hex;
+  }
+
+  get decoded(): unknown {
+    this.#decoded ??= { value: this.#decode(this.#bytes) };
+    return this.#decoded.value;
+  }
+
+  /** Plain form for JSON evidence (getters live on the prototype, which JSON would skip). */
+  toJSON(): TraceEntry {
+    const out: TraceEntry = { direction: this.direction, atNs: this.atNs, hex: this.hex, decoded: this.decoded };
+    if (this.note !== undefined) out.note = this.note;
+    return out;
+  }
+}
+
+/** Bytes of one arena block; a larger packet gets a block of its own. */
+const BLOCK_BYTES = 256 * 1024;
+/** Rows the columns start with; they double up to the log's limit. */
+const FIRST_ROWS = 1024;
+const DIRECTIONS: readonly TraceDirection[] = ['out', 'in', 'event'];
+const DIRECTION_CODE: Readonly<Record<TraceDirection, number>> = { out: 0, in: 1, event: 2 };
+
+/** One block of the byte arena and the last entry (stream position) whose bytes it holds. */
+interface ArenaBlock {
+  bytes: Uint8Array;
+  used: number;
+  lastEntry: number;
+}
+
+/**
+ * A bounded in-memory trace; the oldest entries are dropped once `limit` is reached. A ring, so
+ * adding stays O(1) on long upload and property runs.
+ *
+ * Packets (`addPacket`) are stored in columns: their bytes copied into large arena blocks, their
+ * time, direction, note and describer in typed or plain arrays. Recording a packet thus leaves no
+ * object behind per entry: a client sending hundreds of thousands of packets keeps the garbage
+ * collector's young generation free of trace entries, which would otherwise all survive into the
+ * old generation. An entry object is built on first read and kept for later reads.
  */
 export class TraceLog {
-  readonly #ring: (TraceEntry | undefined)[];
   readonly #limit: number;
+  /** Rows the columns hold now (grows to `#limit`; the ring wraps only at the limit). */
+  #rows: number;
   /** Entries ever added: a position in the stream (what `mark()` returns). */
   #added = 0;
+  /** Entry objects: those added with `add`, and packet entries once read. */
+  #objects: (TraceEntry | undefined)[];
+  #atNs: BigInt64Array;
+  #direction: Uint8Array;
+  #notes: (string | undefined)[];
+  #describers: (PacketDescriber | undefined)[];
+  /** Arena block number (see `#blocks`), offset and length of each packet row's bytes. */
+  #block: Float64Array;
+  #offset: Int32Array;
+  #length: Int32Array;
+  /** Live arena blocks, oldest first; `#firstBlock` is the number of `#blocks[0]`. */
+  readonly #blocks: ArenaBlock[] = [];
+  #firstBlock = 0;
+
   constructor(limit = 100_000) {
     this.#limit = Math.max(1, limit);
-    this.#ring = new Array<TraceEntry | undefined>(this.#limit);
+    this.#rows = Math.min(this.#limit, FIRST_ROWS);
+    this.#objects = new Array<TraceEntry | undefined>(this.#rows);
+    this.#atNs = new BigInt64Array(this.#rows);
+    this.#direction = new Uint8Array(this.#rows);
+    this.#notes = new Array<string | undefined>(this.#rows);
+    this.#describers = new Array<PacketDescriber | undefined>(this.#rows);
+    this.#block = new Float64Array(this.#rows);
+    this.#offset = new Int32Array(this.#rows);
+    this.#length = new Int32Array(this.#rows);
   }
+
+  /** Record an entry object as it is. */
   add(entry: TraceEntry): void {
-    this.#ring[this.#added % this.#limit] = entry;
-    this.#added++;
+    const row = this.#nextRow();
+    this.#objects[row] = entry;
+    this.#describers[row] = undefined;
   }
+
+  /**
+   * Record a packet: its bytes are copied (later changes to `bytes` do not alter the evidence),
+   * and its hex and decoded form (`describe(bytes)`) are computed only when the entry is read.
+   */
+  addPacket(direction: TraceDirection, atNs: bigint, bytes: Uint8Array, note: string | undefined, describe: PacketDescriber): void {
+    const row = this.#nextRow();
+    this.#objects[row] = undefined;
+    this.#atNs[row] = atNs;
+    this.#direction[row] = DIRECTION_CODE[direction];
+    this.#notes[row] = note;
+    this.#describers[row] = describe;
+    const block = this.#blockFor(bytes.length);
+    block.bytes.set(bytes, block.used);
+    this.#block[row] = this.#firstBlock + this.#blocks.length - 1;
+    this.#offset[row] = block.used;
+    this.#length[row] = bytes.length;
+    block.used += bytes.length;
+    block.lastEntry = this.#added - 1;
+  }
+
   /** Entries since `mark` (a value from `mark()`), oldest first, for per-case evidence. */
   since(mark: number): TraceEntry[] {
     const first = Math.max(mark, this.#added - this.#limit, 0);
     const out: TraceEntry[] = [];
-    for (let i = first; i < this.#added; i++) out.push(this.#ring[i % this.#limit]!);
+    for (let i = first; i < this.#added; i++) out.push(this.#entryAt(i % this.#rows));
     return out;
   }
+
   /** A position to pass to `since` later. */
   mark(): number {
     return this.#added;
   }
+
   /** The entries still held, oldest first. */
   get entries(): readonly TraceEntry[] {
     return this.since(0);
+  }
+
+  /** The row for the next entry, growing the columns until the limit and dropping the oldest after. */
+  #nextRow(): number {
+    if (this.#added === this.#rows && this.#rows < this.#limit) this.#grow();
+    const row = this.#added % this.#rows;
+    this.#added++;
+    if (this.#added > this.#rows) this.#releaseBlocks();
+    return row;
+  }
+
+  #grow(): void {
+    const rows = Math.min(this.#limit, this.#rows * 2);
+    const grown = <T extends { set(a: T): void }>(make: (n: number) => T, old: T): T => {
+      const a = make(rows);
+      a.set(old);
+      return a;
+    };
+    this.#atNs = grown((n) => new BigInt64Array(n), this.#atNs);
+    this.#direction = grown((n) => new Uint8Array(n), this.#direction);
+    this.#block = grown((n) => new Float64Array(n), this.#block);
+    this.#offset = grown((n) => new Int32Array(n), this.#offset);
+    this.#length = grown((n) => new Int32Array(n), this.#length);
+    this.#objects.length = rows;
+    this.#notes.length = rows;
+    this.#describers.length = rows;
+    this.#rows = rows;
+  }
+
+  /** Drop arena blocks whose every row has been overwritten. */
+  #releaseBlocks(): void {
+    const oldestLive = this.#added - this.#rows;
+    while (this.#blocks.length > 1 && this.#blocks[0]!.lastEntry < oldestLive) {
+      this.#blocks.shift();
+      this.#firstBlock++;
+    }
+  }
+
+  /** An arena block with room for `n` more bytes (a new one when the newest is full). */
+  #blockFor(n: number): ArenaBlock {
+    const last = this.#blocks[this.#blocks.length - 1];
+    if (last !== undefined && last.used + n <= last.bytes.length) return last;
+    const block: ArenaBlock = { bytes: new Uint8Array(Math.max(BLOCK_BYTES, n)), used: 0, lastEntry: this.#added - 1 };
+    this.#blocks.push(block);
+    return block;
+  }
+
+  /** The entry object of a row, built from the columns on first read. */
+  #entryAt(row: number): TraceEntry {
+    const there = this.#objects[row];
+    if (there !== undefined) return there;
+    const at = this.#offset[row]!;
+    const block = this.#blocks[this.#block[row]! - this.#firstBlock]!;
+    const bytes = block.bytes.subarray(at, at + this.#length[row]!);
+    const entry = new PacketTraceEntry(DIRECTIONS[this.#direction[row]!]!, this.#atNs[row]!, bytes, this.#notes[row], this.#describers[row]!);
+    this.#objects[row] = entry;
+    return entry;
   }
 }
