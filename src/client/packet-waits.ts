@@ -1,6 +1,6 @@
 /**
  * Bookkeeping of requests waiting for their response, keyed on (group, id, seq). Built for the
- * hot path: one small object and one timer per request, no closures allocated per request.
+ * hot path: one small object and one promise per request; timers are the client's (one per client).
  * @see docs/spec/smp.md §1.6, §7 (responses match on seq, group and command)
  */
 import { ResponseTimeoutError } from '../errors.ts';
@@ -27,7 +27,12 @@ export class PacketWait {
   #resolve: (p: ReceivedPacket) => void = ignore;
   #reject: (e: Error) => void = ignore;
 
-  constructor(key: number, op: number | undefined, name: string, timeoutMs: number) {
+  /**
+   * `isAwaitedAtOnce`: the creator awaits `promise` before control returns to the event loop, so
+   * a rejection always has a handler; otherwise (the promise is handed out) a rejection nobody
+   * awaits yet is marked handled, so it cannot crash the process.
+   */
+  constructor(key: number, op: number | undefined, name: string, timeoutMs: number, isAwaitedAtOnce = false) {
     this.key = key;
     this.op = op;
     this.name = name;
@@ -37,7 +42,7 @@ export class PacketWait {
       this.#resolve = resolve;
       this.#reject = reject;
     });
-    this.promise.catch(ignore);
+    if (!isAwaitedAtOnce) this.promise.catch(ignore);
   }
 
   /** What timed out, for the error message: `os.echo (group 0 id 0 seq 3)`. */

@@ -122,7 +122,7 @@ export class SmpClient {
       const seq = options.seq ?? this.#freeSeq(command.group, command.id);
       const version = req.version ?? this.#version;
       const bytes = encodeSmpPacket({ op: command.op, group: command.group, id: command.id, seq, version, body: req.body });
-      const w = this.#startWait(new PacketWait(matchKey(command.group, command.id, seq), responseOpFor(command.op), command.name, options.timeoutMs ?? this.#timeoutMs));
+      const w = this.#startWait(new PacketWait(matchKey(command.group, command.id, seq), responseOpFor(command.op), command.name, options.timeoutMs ?? this.#timeoutMs, true));
       const sentAtNs = nowNs();
       this.trace.addPacket('out', sentAtNs, bytes, undefined, describePacket);
       // Not awaited: the reply is what the caller waits for, and a failed send settles the wait.

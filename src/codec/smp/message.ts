@@ -3,14 +3,13 @@
  * success, v1 error (`rc`/`rsn`) or v2 error (`err: {group, rc}`).
  * @see docs/spec/smp.md §1.5, §1.7, §2.2–2.3
  */
-import { concatBytes } from '../../core/bytes.ts';
 import { err, ok, type DecodeFailure, type Result } from '../../core/result.ts';
 import { MAX_CBOR_BODY_BYTES, encodeCbor, isCborMap, type CborValue } from '../cbor/cbor.ts';
 import { cborWireFindings, type CborWireFinding } from '../cbor/findings.ts';
 import { cborNodeToValue } from '../cbor/tree-access.ts';
 import { decodeCborTree } from '../cbor/tree.ts';
 import { SMP_HEADER_BYTES, SmpVersion } from './constants.ts';
-import { decodeSmpHeader, encodeSmpHeader, type SmpHeader } from './header.ts';
+import { decodeSmpHeader, writeSmpHeader, type SmpHeader } from './header.ts';
 
 /** What a caller gives to build a well-formed packet. */
 export interface SmpPacketSpec {
@@ -27,15 +26,11 @@ export interface SmpPacketSpec {
 /** Encode a well-formed packet; the length field is the exact CBOR length. */
 export function encodeSmpPacket(spec: SmpPacketSpec): Uint8Array {
   const body = encodeCbor(spec.body ?? {});
-  const header = encodeSmpHeader({
-    op: spec.op,
-    version: spec.version ?? SmpVersion.V2,
-    length: body.length,
-    group: spec.group,
-    seq: spec.seq,
-    id: spec.id,
-  });
-  return concatBytes(header, body);
+  // Header and body in one buffer: no separate header array and no concatenation.
+  const out = new Uint8Array(SMP_HEADER_BYTES + body.length);
+  writeSmpHeader(out, spec.op, spec.version ?? SmpVersion.V2, body.length, spec.group, spec.seq, spec.id);
+  out.set(body, SMP_HEADER_BYTES);
+  return out;
 }
 
 /** A received packet split into header and payload, before the payload is interpreted. */
