@@ -59,10 +59,22 @@ export class PacketTraceEntry implements TraceEntry {
 
 /** Bytes of one arena block; a larger packet gets a block of its own. */
 const BLOCK_BYTES = 256 * 1024;
+/** Released arena blocks kept for reuse. */
+const MAX_SPARE_BLOCKS = 4;
 /** Rows the columns start with; they double up to the log's limit. */
 const FIRST_ROWS = 1024;
 const DIRECTIONS: readonly TraceDirection[] = ['out', 'in', 'event'];
 const DIRECTION_CODE: Readonly<Record<TraceDirection, number>> = { out: 0, in: 1, event: 2 };
+
+/**
+ * `items` extended with `undefined` to `length`, every slot filled: an array with holes (or one
+ * lengthened by setting `length`) may fall back to slow dictionary storage once large.
+ */
+function packedArray<T>(items: readonly (T | undefined)[], length: number): (T | undefined)[] {
+  const out = items.slice();
+  while (out.length < length) out.push(undefined);
+  return out;
+}
 
 /** One block of the byte arena and the last entry (stream position) whose bytes it holds. */
 interface ArenaBlock {
@@ -100,15 +112,17 @@ export class TraceLog {
   /** Live arena blocks, oldest first; `#firstBlock` is the number of `#blocks[0]`. */
   readonly #blocks: ArenaBlock[] = [];
   #firstBlock = 0;
+  /** Released blocks kept for reuse: a full ring then records without allocating. */
+  readonly #spare: Uint8Array[] = [];
 
   constructor(limit = 100_000) {
     this.#limit = Math.max(1, limit);
     this.#rows = Math.min(this.#limit, FIRST_ROWS);
-    this.#objects = new Array<TraceEntry | undefined>(this.#rows);
+    this.#objects = packedArray([], this.#rows);
     this.#atNs = new BigInt64Array(this.#rows);
     this.#direction = new Uint8Array(this.#rows);
-    this.#notes = new Array<string | undefined>(this.#rows);
-    this.#describers = new Array<PacketDescriber | undefined>(this.#rows);
+    this.#notes = packedArray([], this.#rows);
+    this.#describers = packedArray([], this.#rows);
     this.#block = new Float64Array(this.#rows);
     this.#offset = new Int32Array(this.#rows);
     this.#length = new Int32Array(this.#rows);
@@ -180,9 +194,9 @@ export class TraceLog {
     this.#block = grown((n) => new Float64Array(n), this.#block);
     this.#offset = grown((n) => new Int32Array(n), this.#offset);
     this.#length = grown((n) => new Int32Array(n), this.#length);
-    this.#objects.length = rows;
-    this.#notes.length = rows;
-    this.#describers.length = rows;
+    this.#objects = packedArray(this.#objects, rows);
+    this.#notes = packedArray(this.#notes, rows);
+    this.#describers = packedArray(this.#describers, rows);
     this.#rows = rows;
   }
 
@@ -190,8 +204,9 @@ export class TraceLog {
   #releaseBlocks(): void {
     const oldestLive = this.#added - this.#rows;
     while (this.#blocks.length > 1 && this.#blocks[0]!.lastEntry < oldestLive) {
-      this.#blocks.shift();
+      const released = this.#blocks.shift()!;
       this.#firstBlock++;
+      if (released.bytes.length === BLOCK_BYTES && this.#spare.length < MAX_SPARE_BLOCKS) this.#spare.push(released.bytes);
     }
   }
 
@@ -199,18 +214,22 @@ export class TraceLog {
   #blockFor(n: number): ArenaBlock {
     const last = this.#blocks[this.#blocks.length - 1];
     if (last !== undefined && last.used + n <= last.bytes.length) return last;
-    const block: ArenaBlock = { bytes: new Uint8Array(Math.max(BLOCK_BYTES, n)), used: 0, lastEntry: this.#added - 1 };
+    const bytes = n <= BLOCK_BYTES ? (this.#spare.pop() ?? new Uint8Array(BLOCK_BYTES)) : new Uint8Array(n);
+    const block: ArenaBlock = { bytes, used: 0, lastEntry: this.#added - 1 };
     this.#blocks.push(block);
     return block;
   }
 
-  /** The entry object of a row, built from the columns on first read. */
+  /**
+   * The entry object of a row, built from the columns on first read. Its bytes are a copy: arena
+   * blocks are reused once the ring has moved past them, and an entry may outlive its row.
+   */
   #entryAt(row: number): TraceEntry {
     const there = this.#objects[row];
     if (there !== undefined) return there;
     const at = this.#offset[row]!;
     const block = this.#blocks[this.#block[row]! - this.#firstBlock]!;
-    const bytes = block.bytes.subarray(at, at + this.#length[row]!);
+    const bytes = block.bytes.slice(at, at + this.#length[row]!);
     const entry = new PacketTraceEntry(DIRECTIONS[this.#direction[row]!]!, this.#atNs[row]!, bytes, this.#notes[row], this.#describers[row]!);
     this.#objects[row] = entry;
     return entry;
