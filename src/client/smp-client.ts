@@ -14,7 +14,7 @@ import { responseOpFor, type SmpHeader } from '../codec/smp/header.ts';
 import { encodeSmpPacket, type SmpResponseBody } from '../codec/smp/message.ts';
 import { TransportClosedError } from '../errors.ts';
 import { LazyTraceEntry, describePacket, viewReceivedPacket, type ReceivedPacket } from './packet-view.ts';
-import { PacketWait, PacketWaits, matchKey, timeoutError } from './packet-waits.ts';
+import { PacketWait, PacketWaits, matchKey, promisedWait, timeoutError, type WaitSettlement } from './packet-waits.ts';
 import { RequestWindow } from './request-window.ts';
 
 export type { ReceivedPacket } from './packet-view.ts';
@@ -122,12 +122,13 @@ export class SmpClient {
       const seq = options.seq ?? this.#freeSeq(command.group, command.id);
       const version = req.version ?? this.#version;
       const bytes = encodeSmpPacket({ op: command.op, group: command.group, id: command.id, seq, version, body: req.body });
-      const w = this.#startWait(new PacketWait(matchKey(command.group, command.id, seq), responseOpFor(command.op), command.name, options.timeoutMs ?? this.#timeoutMs, true));
+      const { wait, promise } = promisedWait(matchKey(command.group, command.id, seq), responseOpFor(command.op), command.name, options.timeoutMs ?? this.#timeoutMs, true);
+      const w = this.#startWait(wait);
       const sentAtNs = nowNs();
       this.trace.addPacket('out', sentAtNs, bytes, undefined, describePacket);
       // Not awaited: the reply is what the caller waits for, and a failed send settles the wait.
       this.#sendFor(w, bytes, true);
-      const p = await w.promise;
+      const p = await promise;
       return this.#reply(req, seq, version, bytes, sentAtNs, p);
     } finally {
       this.#window.release();
@@ -168,12 +169,27 @@ export class SmpClient {
   ): Promise<ReceivedPacket> {
     if (this.#isClosed) return Promise.reject(new TransportClosedError());
     const { group, id, seq } = options.match;
-    const w = this.#startWait(new PacketWait(matchKey(group, id, seq), undefined, 'raw packet', options.timeoutMs ?? this.#timeoutMs));
-    const isFramed = options.framed ?? true;
+    const { wait, promise } = promisedWait(matchKey(group, id, seq), undefined, 'raw packet', options.timeoutMs ?? this.#timeoutMs);
+    this.#exchange(wait, bytes, options.framed ?? true);
+    return promise;
+  }
+
+  /**
+   * As `exchangeRaw`, but the outcome goes to `settle` (called once: the first packet with this
+   * group, id and seq, or the timeout, send or close error) instead of a promise: a pipeline
+   * keeping many packets in flight (the image upload) pays no promise per packet, and can send
+   * its next packet from inside `settle`, as soon as the reply is in.
+   */
+  exchangeRawWith(bytes: Uint8Array, match: { group: number; id: number; seq: number }, timeoutMs: number | undefined, settle: WaitSettlement): void {
+    if (this.#isClosed) return settle.reject(new TransportClosedError());
+    this.#exchange(new PacketWait(matchKey(match.group, match.id, match.seq), undefined, 'raw packet', timeoutMs ?? this.#timeoutMs, settle), bytes, true);
+  }
+
+  #exchange(wait: PacketWait, bytes: Uint8Array, isFramed: boolean): void {
+    const w = this.#startWait(wait);
     this.trace.addPacket('out', nowNs(), bytes, isFramed ? 'raw' : 'raw-unframed', describePacket);
     // As for typed requests, the send is not awaited: its failure settles the wait.
     this.#sendFor(w, bytes, isFramed);
-    return w.promise;
   }
 
   /** Reject pending and queued requests with `TransportClosedError` and close the transport. */

@@ -57,10 +57,6 @@ export class PacketTraceEntry implements TraceEntry {
   }
 }
 
-/** Bytes of one arena block; a larger packet gets a block of its own. */
-const BLOCK_BYTES = 256 * 1024;
-/** Released arena blocks kept for reuse. */
-const MAX_SPARE_BLOCKS = 4;
 /** Rows the columns start with; they double up to the log's limit. */
 const FIRST_ROWS = 1024;
 const DIRECTIONS: readonly TraceDirection[] = ['out', 'in', 'event'];
@@ -76,22 +72,15 @@ function packedArray<T>(items: readonly (T | undefined)[], length: number): (T |
   return out;
 }
 
-/** One block of the byte arena and the last entry (stream position) whose bytes it holds. */
-interface ArenaBlock {
-  bytes: Uint8Array;
-  used: number;
-  lastEntry: number;
-}
-
 /**
  * A bounded in-memory trace; the oldest entries are dropped once `limit` is reached. A ring, so
  * adding stays O(1) on long upload and property runs.
  *
- * Packets (`addPacket`) are stored in columns: their bytes copied into large arena blocks, their
- * time, direction, note and describer in typed or plain arrays. Recording a packet thus leaves no
- * object behind per entry: a client sending hundreds of thousands of packets keeps the garbage
- * collector's young generation free of trace entries, which would otherwise all survive into the
- * old generation. An entry object is built on first read and kept for later reads.
+ * Packets (`addPacket`) are stored in columns: a reference to their bytes, their time, direction,
+ * note and describer in typed or plain arrays. Recording a packet thus allocates nothing: a client
+ * sending hundreds of thousands of packets does not fill the garbage collector's young generation
+ * with entry objects and timestamps that would all survive into the old generation. An entry
+ * object is built on first read and kept for later reads.
  */
 export class TraceLog {
   readonly #limit: number;
@@ -105,15 +94,7 @@ export class TraceLog {
   #direction: Uint8Array;
   #notes: (string | undefined)[];
   #describers: (PacketDescriber | undefined)[];
-  /** Arena block number (see `#blocks`), offset and length of each packet row's bytes. */
-  #block: Float64Array;
-  #offset: Int32Array;
-  #length: Int32Array;
-  /** Live arena blocks, oldest first; `#firstBlock` is the number of `#blocks[0]`. */
-  readonly #blocks: ArenaBlock[] = [];
-  #firstBlock = 0;
-  /** Released blocks kept for reuse: a full ring then records without allocating. */
-  readonly #spare: Uint8Array[] = [];
+  #bytes: (Uint8Array | undefined)[];
 
   constructor(limit = 100_000) {
     this.#limit = Math.max(1, limit);
@@ -123,9 +104,7 @@ export class TraceLog {
     this.#direction = new Uint8Array(this.#rows);
     this.#notes = packedArray([], this.#rows);
     this.#describers = packedArray([], this.#rows);
-    this.#block = new Float64Array(this.#rows);
-    this.#offset = new Int32Array(this.#rows);
-    this.#length = new Int32Array(this.#rows);
+    this.#bytes = packedArray([], this.#rows);
   }
 
   /** Record an entry object as it is. */
@@ -133,11 +112,13 @@ export class TraceLog {
     const row = this.#nextRow();
     this.#objects[row] = entry;
     this.#describers[row] = undefined;
+    this.#bytes[row] = undefined;
   }
 
   /**
-   * Record a packet: its bytes are copied (later changes to `bytes` do not alter the evidence),
-   * and its hex and decoded form (`describe(bytes)`) are computed only when the entry is read.
+   * Record a packet. The bytes are kept as given, not copied: the caller hands over bytes it will
+   * not change. Their hex and decoded form (`describe(bytes)`) are computed only when the entry
+   * is read.
    */
   addPacket(direction: TraceDirection, atNs: bigint, bytes: Uint8Array, note: string | undefined, describe: PacketDescriber): void {
     const row = this.#nextRow();
@@ -146,13 +127,7 @@ export class TraceLog {
     this.#direction[row] = DIRECTION_CODE[direction];
     this.#notes[row] = note;
     this.#describers[row] = describe;
-    const block = this.#blockFor(bytes.length);
-    block.bytes.set(bytes, block.used);
-    this.#block[row] = this.#firstBlock + this.#blocks.length - 1;
-    this.#offset[row] = block.used;
-    this.#length[row] = bytes.length;
-    block.used += bytes.length;
-    block.lastEntry = this.#added - 1;
+    this.#bytes[row] = bytes;
   }
 
   /** Entries since `mark` (a value from `mark()`), oldest first, for per-case evidence. */
@@ -178,7 +153,6 @@ export class TraceLog {
     if (this.#added === this.#rows && this.#rows < this.#limit) this.#grow();
     const row = this.#added % this.#rows;
     this.#added++;
-    if (this.#added > this.#rows) this.#releaseBlocks();
     return row;
   }
 
@@ -191,45 +165,18 @@ export class TraceLog {
     };
     this.#atNs = grown((n) => new BigInt64Array(n), this.#atNs);
     this.#direction = grown((n) => new Uint8Array(n), this.#direction);
-    this.#block = grown((n) => new Float64Array(n), this.#block);
-    this.#offset = grown((n) => new Int32Array(n), this.#offset);
-    this.#length = grown((n) => new Int32Array(n), this.#length);
     this.#objects = packedArray(this.#objects, rows);
     this.#notes = packedArray(this.#notes, rows);
     this.#describers = packedArray(this.#describers, rows);
+    this.#bytes = packedArray(this.#bytes, rows);
     this.#rows = rows;
   }
 
-  /** Drop arena blocks whose every row has been overwritten. */
-  #releaseBlocks(): void {
-    const oldestLive = this.#added - this.#rows;
-    while (this.#blocks.length > 1 && this.#blocks[0]!.lastEntry < oldestLive) {
-      const released = this.#blocks.shift()!;
-      this.#firstBlock++;
-      if (released.bytes.length === BLOCK_BYTES && this.#spare.length < MAX_SPARE_BLOCKS) this.#spare.push(released.bytes);
-    }
-  }
-
-  /** An arena block with room for `n` more bytes (a new one when the newest is full). */
-  #blockFor(n: number): ArenaBlock {
-    const last = this.#blocks[this.#blocks.length - 1];
-    if (last !== undefined && last.used + n <= last.bytes.length) return last;
-    const bytes = n <= BLOCK_BYTES ? (this.#spare.pop() ?? new Uint8Array(BLOCK_BYTES)) : new Uint8Array(n);
-    const block: ArenaBlock = { bytes, used: 0, lastEntry: this.#added - 1 };
-    this.#blocks.push(block);
-    return block;
-  }
-
-  /**
-   * The entry object of a row, built from the columns on first read. Its bytes are a copy: arena
-   * blocks are reused once the ring has moved past them, and an entry may outlive its row.
-   */
+  /** The entry object of a row, built from the columns on first read. */
   #entryAt(row: number): TraceEntry {
     const there = this.#objects[row];
     if (there !== undefined) return there;
-    const at = this.#offset[row]!;
-    const block = this.#blocks[this.#block[row]! - this.#firstBlock]!;
-    const bytes = block.bytes.slice(at, at + this.#length[row]!);
+    const bytes = this.#bytes[row]!;
     const entry = new PacketTraceEntry(DIRECTIONS[this.#direction[row]!]!, this.#atNs[row]!, bytes, this.#notes[row], this.#describers[row]!);
     this.#objects[row] = entry;
     return entry;
