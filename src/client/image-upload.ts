@@ -152,6 +152,8 @@ class UploadRun {
   #chunkDataBytes = 0;
   #match: boolean | undefined;
   #prepared: PreparedChunk | undefined;
+  /** Chunk packets are built in the client's trace storage, where they are recorded when sent. */
+  readonly #allocate = (n: number): Uint8Array => this.#client.trace.allocate(n);
   /** Chunk data size per width of the `off` integer (-1: the first chunk). */
   readonly #sizeByOffWidth = new Map<number, number>();
 
@@ -288,7 +290,7 @@ class UploadRun {
     // A continuation chunk's body is {off, data}, in the command's key order: built directly, as it
     // is for every chunk of the upload.
     const body = off === 0 ? smpRequest(cmd, { ...fields, data }).body : { off, data };
-    const bytes = encodeSmpPacket({ op: cmd.op, group: cmd.group, id: cmd.id, seq: 0, version: this.#options.version ?? SmpVersion.V2, body });
+    const bytes = encodeSmpPacket({ op: cmd.op, group: cmd.group, id: cmd.id, seq: 0, version: this.#options.version ?? SmpVersion.V2, body }, this.#allocate);
     return { off, end: off + data.length, bytes };
   }
 

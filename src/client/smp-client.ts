@@ -76,6 +76,8 @@ export class SmpClient {
   #sweepTimer: NodeJS.Timeout | undefined;
   #sweepAtMs = Number.POSITIVE_INFINITY;
   readonly #sweep = (): void => this.#expireDue();
+  /** Request packets are built in the trace's own storage, where they are recorded. */
+  readonly #allocate = (n: number): Uint8Array => this.trace.allocate(n);
   #seq = 0;
   #isClosed = false;
   /**
@@ -121,7 +123,7 @@ export class SmpClient {
       const { command } = req;
       const seq = options.seq ?? this.#freeSeq(command.group, command.id);
       const version = req.version ?? this.#version;
-      const bytes = encodeSmpPacket({ op: command.op, group: command.group, id: command.id, seq, version, body: req.body });
+      const bytes = encodeSmpPacket({ op: command.op, group: command.group, id: command.id, seq, version, body: req.body }, this.#allocate);
       const { wait, promise } = promisedWait(matchKey(command.group, command.id, seq), responseOpFor(command.op), command.name, options.timeoutMs ?? this.#timeoutMs, true);
       const w = this.#startWait(wait);
       const sentAtNs = nowNs();

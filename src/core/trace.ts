@@ -57,6 +57,10 @@ export class PacketTraceEntry implements TraceEntry {
   }
 }
 
+/** Bytes of one block of packet storage (see `TraceLog.allocate`). */
+const BLOCK_BYTES = 256 * 1024;
+/** Larger packets get storage of their own. */
+const MAX_BLOCK_PACKET = 16 * 1024;
 /** Rows the columns start with; they double up to the log's limit. */
 const FIRST_ROWS = 1024;
 const DIRECTIONS: readonly TraceDirection[] = ['out', 'in', 'event'];
@@ -95,6 +99,9 @@ export class TraceLog {
   #notes: (string | undefined)[];
   #describers: (PacketDescriber | undefined)[];
   #bytes: (Uint8Array | undefined)[];
+  /** The block `allocate` hands out from, and how much of it is taken. */
+  #block: Uint8Array | undefined;
+  #blockUsed = 0;
 
   constructor(limit = 100_000) {
     this.#limit = Math.max(1, limit);
@@ -128,6 +135,23 @@ export class TraceLog {
     this.#notes[row] = note;
     this.#describers[row] = describe;
     this.#bytes[row] = bytes;
+  }
+
+  /**
+   * Storage for a packet of `n` bytes that is about to be built, sent and recorded with
+   * `addPacket`: a slice of a large block, so the packet costs no allocation of its own and the
+   * trace holds a few blocks instead of thousands of small buffers. A block is freed by the
+   * garbage collector once no recorded entry and no caller refers to it any more.
+   */
+  allocate(n: number): Uint8Array {
+    if (n > MAX_BLOCK_PACKET) return new Uint8Array(n);
+    if (this.#block === undefined || this.#blockUsed + n > this.#block.length) {
+      this.#block = new Uint8Array(BLOCK_BYTES);
+      this.#blockUsed = 0;
+    }
+    const out = this.#block.subarray(this.#blockUsed, this.#blockUsed + n);
+    this.#blockUsed += n;
+    return out;
   }
 
   /** Entries since `mark` (a value from `mark()`), oldest first, for per-case evidence. */

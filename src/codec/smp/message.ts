@@ -23,11 +23,16 @@ export interface SmpPacketSpec {
   body?: unknown;
 }
 
-/** Encode a well-formed packet; the length field is the exact CBOR length. */
-export function encodeSmpPacket(spec: SmpPacketSpec): Uint8Array {
+const newBytes = (n: number): Uint8Array => new Uint8Array(n);
+
+/**
+ * Encode a well-formed packet; the length field is the exact CBOR length. `allocate` gives the
+ * packet's storage (zero-filled or not: every byte is written), e.g. pooled storage of a trace.
+ */
+export function encodeSmpPacket(spec: SmpPacketSpec, allocate: (bytes: number) => Uint8Array = newBytes): Uint8Array {
   const body = encodeCbor(spec.body ?? {});
   // Header and body in one buffer: no separate header array and no concatenation.
-  const out = new Uint8Array(SMP_HEADER_BYTES + body.length);
+  const out = allocate(SMP_HEADER_BYTES + body.length);
   writeSmpHeader(out, spec.op, spec.version ?? SmpVersion.V2, body.length, spec.group, spec.seq, spec.id);
   out.set(body, SMP_HEADER_BYTES);
   return out;

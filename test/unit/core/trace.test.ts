@@ -71,3 +71,16 @@ describe('TraceLog packets', () => {
     expect(t.entries.map((e) => e.hex.length)).toEqual([1_200_000, 2]);
   });
 });
+
+describe('TraceLog storage', () => {
+  it('hands out separate slices, and storage of its own for a large packet', () => {
+    const t = new TraceLog();
+    const a = t.allocate(10).fill(1);
+    const b = t.allocate(20).fill(2);
+    expect([a.length, b.length]).toEqual([10, 20]);
+    expect(a.every((x) => x === 1) && b.every((x) => x === 2)).toBe(true);
+    const many = Array.from({ length: 400 }, (_, i) => t.allocate(1400).fill(i & 0xff));
+    many.forEach((m, i) => expect(m.every((x) => x === (i & 0xff))).toBe(true));
+    expect(t.allocate(100_000).byteOffset).toBe(0);
+  });
+});
