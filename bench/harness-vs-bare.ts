@@ -7,6 +7,12 @@
  * and whole-process `image upload` and command start-up against `node -e 0`. Rounds alternate
  * which side goes first; echo and upload also report this process's CPU time per operation for
  * each side, the harness's own cost even when a loaded machine makes wall times noisy.
+ *
+ * Both sides are warmed up alike before anything is measured (echo: 2000 round trips each;
+ * upload: one unmeasured upload each per window), so the figures are steady-state ones: with a
+ * short warm-up the JIT compiling the harness's larger code on V8's background threads, which
+ * `process.cpuUsage()` counts, landed in the first measured rounds. Echo rounds are 400 round
+ * trips long, so one garbage collection or compile job weighs less on a single round's figure.
  * @see ../docs/spec/smp.md §3.1.1, §3.2.3, §4.7
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -31,7 +37,9 @@ const BARE = join(root, 'bench/bare-client.mjs');
 /** The issue's image: 384 KiB. */
 const IMAGE_BYTES = 384 * 1024;
 const ECHO_ROUNDS = 16;
-const ECHOES_PER_ROUND = 200;
+const ECHOES_PER_ROUND = 400;
+/** Unmeasured round trips per side before the echo rounds. */
+const ECHO_WARMUP = 2000;
 const UPLOAD_REPEATS = 6;
 const MALFORMED_ROUNDS = 4;
 const MALFORMED_MS = 1000;
@@ -106,8 +114,8 @@ async function harnessEchoes(client: SmpClient, count: number): Promise<number[]
 
 /** Echo round trips in µs, median of all round trips; lower is better, ratio goal ≤ 1.10. */
 async function echoVersus(client: SmpClient, port: number): Promise<Versus & { roundTrips: number; cpuUsPerRoundTrip: Versus }> {
-  await harnessEchoes(client, 100);
-  await bareEchoes(port, 100);
+  await harnessEchoes(client, ECHO_WARMUP);
+  await bareEchoes(port, ECHO_WARMUP);
   const h: number[] = [];
   const b: number[] = [];
   const cpu = { harness: [] as number[], bare: [] as number[] };
@@ -151,6 +159,8 @@ async function uploadVersus(client: SmpClient, port: number, windows: readonly n
     const h: number[] = [];
     const b: number[] = [];
     const cpu = { harness: [] as number[], bare: [] as number[] };
+    await uploadImage(client, nextImage(), { window, chunkBytes });
+    await bareUpload(port, nextImage(), window, chunkBytes);
     for (let r = 0; r < UPLOAD_REPEATS; r++) {
       const sides = r % 2 === 0 ? (['bare', 'harness'] as const) : (['harness', 'bare'] as const);
       for (const side of sides) {

@@ -301,10 +301,11 @@ export class SmpClient {
   #noteRawKey(bytes: Uint8Array): void {
     if (bytes.length < SMP_HEADER_BYTES) return;
     const now = performance.now();
-    if (this.#rawKeys.size >= MAX_RAW_KEYS) {
-      for (const [k, until] of this.#rawKeys) if (until <= now) this.#rawKeys.delete(k);
-      // Still full: forget the oldest, whose replies are the likeliest to have come already.
-      for (const k of this.#rawKeys.keys()) if (this.#rawKeys.size >= MAX_RAW_KEYS) this.#rawKeys.delete(k);
+    // The map is ordered by time (a key is re-inserted when sent again): drop from the oldest
+    // end what has expired, and the oldest anyway while full, so each send costs O(1) on average.
+    for (const [k, until] of this.#rawKeys) {
+      if (until > now && this.#rawKeys.size < MAX_RAW_KEYS) break;
+      this.#rawKeys.delete(k);
     }
     const key = matchKey((bytes[4]! << 8) | bytes[5]!, bytes[7]!, bytes[6]!);
     // Re-inserted so the map's order stays oldest first.
