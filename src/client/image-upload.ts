@@ -316,10 +316,11 @@ class UploadRun {
     if (off > this.#acked) this.#failures = 0;
     this.#acked = Math.max(this.#acked, off);
     if (match !== undefined) this.#match = match;
+    if (this.#options.onProgress === undefined) return;
     const elapsed = elapsedMs(this.#startNs);
     const rate = elapsed > 0 ? (this.#acked * 1000) / elapsed : 0;
     const remaining = this.#image.length - this.#acked;
-    this.#options.onProgress?.({
+    this.#options.onProgress({
       sentBytes: this.#sent, ackedBytes: this.#acked, totalBytes: this.#image.length, bytesPerSec: rate,
       etaMs: remaining === 0 ? 0 : rate > 0 ? (remaining * 1000) / rate : Number.POSITIVE_INFINITY,
     });

@@ -315,7 +315,7 @@ export class SmpClient {
 
   #onPacket(bytes: Uint8Array, atNs: bigint): void {
     const p = viewReceivedPacket(bytes, atNs);
-    for (const c of this.#collectors) if (c.accepts(p)) c.got.push(p);
+    if (this.#collectors.size > 0) for (const c of this.#collectors) if (c.accepts(p)) c.got.push(p);
     const h = p.header;
     const w = h === undefined ? undefined : this.#waits.take(h.group, h.id, h.seq, h.op);
     this.trace.addPacket('in', atNs, bytes, w ? undefined : 'unmatched', describePacket);
