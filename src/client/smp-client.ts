@@ -231,7 +231,8 @@ export class SmpClient {
   /** Send for a registered wait; a failed send (rejected or thrown) fails that wait. */
   #sendFor(w: PacketWait, bytes: Uint8Array, isFramed: boolean): void {
     try {
-      this.#transmit(bytes, isFramed).then(undefined, (e: unknown) => this.#failSend(w, e));
+      if (isFramed && this.#transport.sendWith !== undefined) this.#transport.sendWith(bytes, (e) => this.#failSend(w, e));
+      else this.#transmit(bytes, isFramed).then(undefined, (e: unknown) => this.#failSend(w, e));
     } catch (e) {
       this.#failSend(w, e);
     }
