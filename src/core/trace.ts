@@ -138,15 +138,17 @@ export class TraceLog {
   }
 
   /**
-   * Storage for a packet of `n` bytes that is about to be built, sent and recorded with
-   * `addPacket`: a slice of a large block, so the packet costs no allocation of its own and the
-   * trace holds a few blocks instead of thousands of small buffers. A block is freed by the
-   * garbage collector once no recorded entry and no caller refers to it any more.
+   * Storage, not zero-filled, for a packet of `n` bytes that is about to be built, sent and
+   * recorded with `addPacket`: a slice of a large block, so the packet costs no allocation of its
+   * own and the trace holds a few blocks instead of thousands of small buffers. A block is freed
+   * by the garbage collector once no recorded entry and no caller refers to it any more.
    */
   allocate(n: number): Uint8Array {
     if (n > MAX_BLOCK_PACKET) return new Uint8Array(n);
     if (this.#block === undefined || this.#blockUsed + n > this.#block.length) {
-      this.#block = new Uint8Array(BLOCK_BYTES);
+      // Not zero-filled: every byte handed out is written by the packet's encoder before use.
+      const block = Buffer.allocUnsafeSlow(BLOCK_BYTES);
+      this.#block = new Uint8Array(block.buffer, block.byteOffset, block.byteLength);
       this.#blockUsed = 0;
     }
     const out = this.#block.subarray(this.#blockUsed, this.#blockUsed + n);
