@@ -9,10 +9,12 @@
  * each side, the harness's own cost even when a loaded machine makes wall times noisy.
  *
  * Both sides are warmed up alike before anything is measured (echo: 2000 round trips each;
- * upload: one unmeasured upload each per window), so the figures are steady-state ones: with a
- * short warm-up the JIT compiling the harness's larger code on V8's background threads, which
- * `process.cpuUsage()` counts, landed in the first measured rounds. Echo rounds are 400 round
- * trips long, so one garbage collection or compile job weighs less on a single round's figure.
+ * upload: 10 unmeasured uploads each over windows 1…3, then one more per window), so the figures
+ * are steady-state ones: with a short warm-up the JIT compiling the harness's larger code on V8's
+ * background threads, which `process.cpuUsage()` counts, landed in the measured rounds (10–15 ms
+ * of compilation per upload over the first few uploads; a one-time cost per process, which the
+ * whole-process figures below still include). Echo rounds are 400 round trips long, so one
+ * garbage collection or compile job weighs less on a single round's figure.
  * @see ../docs/spec/smp.md §3.1.1, §3.2.3, §4.7
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -41,6 +43,8 @@ const ECHOES_PER_ROUND = 400;
 /** Unmeasured round trips per side before the echo rounds. */
 const ECHO_WARMUP = 2000;
 const UPLOAD_REPEATS = 6;
+/** Unmeasured uploads per side before the measured ones, over all windows. */
+const UPLOAD_WARMUP = 10;
 const MALFORMED_ROUNDS = 4;
 const MALFORMED_MS = 1000;
 const WINDOW_FRAMES = 100;
@@ -154,6 +158,11 @@ async function uploadVersus(client: SmpClient, port: number, windows: readonly n
   // use one size that fits at every offset.
   const chunkBytes = warm.chunkDataBytes - 8;
   await bareUpload(port, nextImage(), 1, chunkBytes);
+  for (let n = 0; n < UPLOAD_WARMUP; n++) {
+    const window = windows[n % windows.length]!;
+    await uploadImage(client, nextImage(), { window, chunkBytes });
+    await bareUpload(port, nextImage(), window, chunkBytes);
+  }
   const byWindow: Record<string, Versus & { cpuMsPerUpload: Versus }> = {};
   for (const window of windows) {
     const h: number[] = [];
