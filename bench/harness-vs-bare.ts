@@ -8,13 +8,15 @@
  * which side goes first; echo and upload also report this process's CPU time per operation for
  * each side, the harness's own cost even when a loaded machine makes wall times noisy.
  *
- * Both sides are warmed up alike before anything is measured (echo: 2000 round trips each;
+ * Both sides are warmed up alike before anything is measured (echo: 6000 round trips each;
  * upload: 10 unmeasured uploads each over windows 1…3, then one more per window), so the figures
  * are steady-state ones: with a short warm-up the JIT compiling the harness's larger code on V8's
  * background threads, which `process.cpuUsage()` counts, landed in the measured rounds (10–15 ms
  * of compilation per upload over the first few uploads; a one-time cost per process, which the
  * whole-process figures below still include). Echo rounds are 400 round trips long, so one
- * garbage collection or compile job weighs less on a single round's figure.
+ * garbage collection or compile job weighs less on a single round's figure. The images of a
+ * window's upload rounds are all built before its first round: built between two measured
+ * uploads, an image's garbage was collected during the next upload, whichever side's it was.
  * @see ../docs/spec/smp.md §3.1.1, §3.2.3, §4.7
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -41,7 +43,7 @@ const IMAGE_BYTES = 384 * 1024;
 const ECHO_ROUNDS = 16;
 const ECHOES_PER_ROUND = 400;
 /** Unmeasured round trips per side before the echo rounds. */
-const ECHO_WARMUP = 2000;
+const ECHO_WARMUP = 6000;
 const UPLOAD_REPEATS = 6;
 /** Unmeasured uploads per side before the measured ones, over all windows. */
 const UPLOAD_WARMUP = 10;
@@ -170,10 +172,14 @@ async function uploadVersus(client: SmpClient, port: number, windows: readonly n
     const cpu = { harness: [] as number[], bare: [] as number[] };
     await uploadImage(client, nextImage(), { window, chunkBytes });
     await bareUpload(port, nextImage(), window, chunkBytes);
+    // Every image of the window's rounds is built first: building one (384 KiB and its signature)
+    // between two measured uploads left garbage whose collection landed in the next upload,
+    // whichever side it was.
+    const images = Array.from({ length: UPLOAD_REPEATS * 2 }, nextImage);
     for (let r = 0; r < UPLOAD_REPEATS; r++) {
       const sides = r % 2 === 0 ? (['bare', 'harness'] as const) : (['harness', 'bare'] as const);
       for (const side of sides) {
-        const img = nextImage();
+        const img = images.pop()!;
         const before = cpuUs();
         if (side === 'bare') b.push((await bareUpload(port, img, window, chunkBytes)).bytesPerSec);
         else {
