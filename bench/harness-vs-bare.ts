@@ -7,6 +7,16 @@
  * and whole-process `image upload` and command start-up against `node -e 0`. Rounds alternate
  * which side goes first; echo and upload also report this process's CPU time per operation for
  * each side, the harness's own cost even when a loaded machine makes wall times noisy.
+ *
+ * Both sides are warmed up alike before anything is measured (echo: 6000 round trips each;
+ * upload: 10 unmeasured uploads each over windows 1…3, then one more per window), so the figures
+ * are steady-state ones: with a short warm-up the JIT compiling the harness's larger code on V8's
+ * background threads, which `process.cpuUsage()` counts, landed in the measured rounds (10–15 ms
+ * of compilation per upload over the first few uploads; a one-time cost per process, which the
+ * whole-process figures below still include). Echo rounds are 400 round trips long, so one
+ * garbage collection or compile job weighs less on a single round's figure. The images of a
+ * window's upload rounds are all built before its first round: built between two measured
+ * uploads, an image's garbage was collected during the next upload, whichever side's it was.
  * @see ../docs/spec/smp.md §3.1.1, §3.2.3, §4.7
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -31,8 +41,12 @@ const BARE = join(root, 'bench/bare-client.mjs');
 /** The issue's image: 384 KiB. */
 const IMAGE_BYTES = 384 * 1024;
 const ECHO_ROUNDS = 16;
-const ECHOES_PER_ROUND = 200;
+const ECHOES_PER_ROUND = 400;
+/** Unmeasured round trips per side before the echo rounds. */
+const ECHO_WARMUP = 6000;
 const UPLOAD_REPEATS = 6;
+/** Unmeasured uploads per side before the measured ones, over all windows. */
+const UPLOAD_WARMUP = 10;
 const MALFORMED_ROUNDS = 4;
 const MALFORMED_MS = 1000;
 const WINDOW_FRAMES = 100;
@@ -106,8 +120,8 @@ async function harnessEchoes(client: SmpClient, count: number): Promise<number[]
 
 /** Echo round trips in µs, median of all round trips; lower is better, ratio goal ≤ 1.10. */
 async function echoVersus(client: SmpClient, port: number): Promise<Versus & { roundTrips: number; cpuUsPerRoundTrip: Versus }> {
-  await harnessEchoes(client, 100);
-  await bareEchoes(port, 100);
+  await harnessEchoes(client, ECHO_WARMUP);
+  await bareEchoes(port, ECHO_WARMUP);
   const h: number[] = [];
   const b: number[] = [];
   const cpu = { harness: [] as number[], bare: [] as number[] };
@@ -146,15 +160,26 @@ async function uploadVersus(client: SmpClient, port: number, windows: readonly n
   // use one size that fits at every offset.
   const chunkBytes = warm.chunkDataBytes - 8;
   await bareUpload(port, nextImage(), 1, chunkBytes);
+  for (let n = 0; n < UPLOAD_WARMUP; n++) {
+    const window = windows[n % windows.length]!;
+    await uploadImage(client, nextImage(), { window, chunkBytes });
+    await bareUpload(port, nextImage(), window, chunkBytes);
+  }
   const byWindow: Record<string, Versus & { cpuMsPerUpload: Versus }> = {};
   for (const window of windows) {
     const h: number[] = [];
     const b: number[] = [];
     const cpu = { harness: [] as number[], bare: [] as number[] };
+    await uploadImage(client, nextImage(), { window, chunkBytes });
+    await bareUpload(port, nextImage(), window, chunkBytes);
+    // Every image of the window's rounds is built first: building one (384 KiB and its signature)
+    // between two measured uploads left garbage whose collection landed in the next upload,
+    // whichever side it was.
+    const images = Array.from({ length: UPLOAD_REPEATS * 2 }, nextImage);
     for (let r = 0; r < UPLOAD_REPEATS; r++) {
       const sides = r % 2 === 0 ? (['bare', 'harness'] as const) : (['harness', 'bare'] as const);
       for (const side of sides) {
-        const img = nextImage();
+        const img = images.pop()!;
         const before = cpuUs();
         if (side === 'bare') b.push((await bareUpload(port, img, window, chunkBytes)).bytesPerSec);
         else {

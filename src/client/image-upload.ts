@@ -13,11 +13,14 @@ import { smpRequest } from '../codec/smp/command.ts';
 import { SmpVersion } from '../codec/smp/constants.ts';
 import { imgCommands, type ImageUploadReq } from '../codec/smp/groups/img.ts';
 import { osCommands } from '../codec/smp/groups/os.ts';
-import { encodeSmpPacket, type SmpResponseBody } from '../codec/smp/message.ts';
-import { HarnessError, ResponseTimeoutError } from '../errors.ts';
+import { encodeSmpPacket } from '../codec/smp/message.ts';
+import { ResponseTimeoutError } from '../errors.ts';
 import { cborHeadBytes, maxChunkData, maxRequestBytes, type LinkLimits } from './chunk-size.ts';
 import type { SmpClient } from './smp-client.ts';
 import { describeErrorBody } from './device-probe.ts';
+import { Flight, UploadRejectedError, type Outcome } from './upload-flight.ts';
+
+export { UploadRejectedError } from './upload-flight.ts';
 
 /** Progress of an upload, reported after every acknowledged chunk. */
 export interface UploadProgress {
@@ -75,24 +78,6 @@ export interface UploadResult {
   window: number;
 }
 
-/** The device refused a chunk (an error reply), or answered outside the protocol. */
-export class UploadRejectedError extends HarnessError {
-  readonly body: SmpResponseBody | undefined;
-  readonly off: number;
-  constructor(message: string, off: number, body?: SmpResponseBody) {
-    super('E_UPLOAD_REJECTED', message);
-    this.off = off;
-    this.body = body;
-  }
-}
-
-/** A chunk on its way, and how it ended. */
-interface Flight {
-  off: number;
-  end: number;
-  outcome: Promise<Outcome>;
-}
-
 /** A chunk's request packet, encoded before its turn to be sent. */
 interface PreparedChunk {
   off: number;
@@ -102,8 +87,6 @@ interface PreparedChunk {
 
 /** Offset of the sequence number in the SMP header. @see docs/spec/smp.md §1.1 */
 const SEQ_BYTE = 6;
-
-type Outcome = { kind: 'reply'; off: number; match?: boolean } | { kind: 'timeout' } | { kind: 'error'; error: Error };
 
 const DEFAULT_TIMEOUT_MS = DEFAULT_RESPONSE_TIMEOUT_MS;
 
@@ -169,6 +152,8 @@ class UploadRun {
   #chunkDataBytes = 0;
   #match: boolean | undefined;
   #prepared: PreparedChunk | undefined;
+  /** Chunk packets are built in the client's trace storage, where they are recorded when sent. */
+  readonly #allocate = (n: number): Uint8Array => this.#client.trace.allocate(n);
   /** Chunk data size per width of the `off` integer (-1: the first chunk). */
   readonly #sizeByOffWidth = new Map<number, number>();
 
@@ -182,17 +167,33 @@ class UploadRun {
     this.#sha = new Uint8Array(createHash('sha256').update(image).digest());
   }
 
+  /** Set once the pump has stopped (finished, aborted, failed, or a chunk needs recovery). */
+  #halted = false;
+  #wake: (() => void) | undefined;
+  #pumping = false;
+  #failure: { error: unknown } | undefined;
+  /** A chunk's outcome is in: the head of the window moves the upload on at once. */
+  readonly #onSettled = (flight: Flight): void => {
+    if (!this.#halted && flight === this.#flights[0]) this.#pump();
+  };
+
+  /**
+   * Chunks are sent and acknowledged by `#pump`, called from each reply's delivery; this loop
+   * waits for it to stop and does what it cannot: recover from a lost or unexpected reply.
+   */
   async run(): Promise<UploadResult> {
     const total = this.#image.length;
     while (this.#acked < total) {
+      this.#halted = false;
+      const halted = new Promise<void>((resolve) => (this.#wake = resolve));
+      this.#pump();
+      await halted;
+      if (this.#failure !== undefined) throw this.#failure.error;
       this.#options.signal?.throwIfAborted();
-      while (this.#flights.length < this.#window && this.#next < total) this.#send();
-      this.#prepare();
-      const flight = this.#flights.shift();
-      if (flight === undefined) break;
-      const outcome = await flight.outcome;
-      if (outcome.kind === 'reply' && outcome.off === flight.end) this.#advance(outcome.off, outcome.match);
-      else await this.#recover(outcome);
+      const head = this.#flights[0];
+      if (head?.outcome === undefined) break;
+      this.#flights.shift();
+      await this.#recover(head.outcome);
     }
     const durationMs = elapsedMs(this.#startNs);
     const result: UploadResult = {
@@ -201,6 +202,47 @@ class UploadRun {
     };
     if (this.#match !== undefined) result.match = this.#match;
     return result;
+  }
+
+  /** Move the upload on as far as it goes; a failure stops it, for `run` to throw. */
+  #pump(): void {
+    if (this.#pumping || this.#halted) return;
+    this.#pumping = true;
+    try {
+      this.#pumpSteps();
+    } catch (error) {
+      this.#failure ??= { error };
+      this.#stop();
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  /**
+   * Take the acknowledged chunks off the head of the window, refill it, and encode the chunk
+   * after; stop when done, aborted, out of chunks, or when the head needs recovery.
+   */
+  #pumpSteps(): void {
+    const total = this.#image.length;
+    for (;;) {
+      let head = this.#flights[0];
+      while (head !== undefined && head.isAcknowledged) {
+        this.#flights.shift();
+        this.#advance(head.end, head.outcome?.kind === 'reply' ? head.outcome.match : undefined);
+        head = this.#flights[0];
+      }
+      if (this.#options.signal?.aborted || this.#acked >= total || head?.outcome !== undefined) return this.#stop();
+      while (this.#flights.length < this.#window && this.#next < total) this.#send();
+      if (this.#flights.length === 0) return this.#stop();
+      // A send that failed at once settles its chunk during the loop above: look again.
+      if (this.#flights[0]!.outcome === undefined) return this.#prepare();
+    }
+  }
+
+  #stop(): void {
+    this.#halted = true;
+    this.#wake?.();
+    this.#wake = undefined;
   }
 
   /** The request fields of the chunk at `off` (first chunk: image, len, sha, upgrade). */
@@ -225,13 +267,9 @@ class UploadRun {
     const cmd = imgCommands.upload;
     const seq = this.#client.nextSeq();
     chunk.bytes[SEQ_BYTE] = seq;
-    const outcome = this.#client
-      .exchangeRaw(chunk.bytes, { match: { group: cmd.group, id: cmd.id, seq }, timeoutMs: this.#timeoutMs })
-      .then(
-        (p): Outcome => (p.body ? toOutcome(p.body, off) : { kind: 'error', error: new UploadRejectedError(`reply to the chunk at ${off} has no body`, off) }),
-        (e: unknown): Outcome => (e instanceof ResponseTimeoutError ? { kind: 'timeout' } : { kind: 'error', error: e as Error }),
-      );
-    this.#flights.push({ off, end: chunk.end, outcome });
+    const flight = new Flight(off, chunk.end, this.#onSettled);
+    this.#flights.push(flight);
+    this.#client.exchangeRawWith(chunk.bytes, { group: cmd.group, id: cmd.id, seq }, this.#timeoutMs, flight);
     this.#next = chunk.end;
     this.#sent = Math.max(this.#sent, this.#next);
     this.#chunks++;
@@ -249,8 +287,10 @@ class UploadRun {
     const data = this.#image.subarray(off, Math.min(off + size, this.#image.length));
     this.#chunkDataBytes = Math.max(this.#chunkDataBytes, data.length);
     const cmd = imgCommands.upload;
-    const body = smpRequest(cmd, { ...fields, data }).body;
-    const bytes = encodeSmpPacket({ op: cmd.op, group: cmd.group, id: cmd.id, seq: 0, version: this.#options.version ?? SmpVersion.V2, body });
+    // A continuation chunk's body is {off, data}, in the command's key order: built directly, as it
+    // is for every chunk of the upload.
+    const body = off === 0 ? smpRequest(cmd, { ...fields, data }).body : { off, data };
+    const bytes = encodeSmpPacket({ op: cmd.op, group: cmd.group, id: cmd.id, seq: 0, version: this.#options.version ?? SmpVersion.V2, body }, this.#allocate);
     return { off, end: off + data.length, bytes };
   }
 
@@ -276,10 +316,11 @@ class UploadRun {
     if (off > this.#acked) this.#failures = 0;
     this.#acked = Math.max(this.#acked, off);
     if (match !== undefined) this.#match = match;
+    if (this.#options.onProgress === undefined) return;
     const elapsed = elapsedMs(this.#startNs);
     const rate = elapsed > 0 ? (this.#acked * 1000) / elapsed : 0;
     const remaining = this.#image.length - this.#acked;
-    this.#options.onProgress?.({
+    this.#options.onProgress({
       sentBytes: this.#sent, ackedBytes: this.#acked, totalBytes: this.#image.length, bytesPerSec: rate,
       etaMs: remaining === 0 ? 0 : rate > 0 ? (remaining * 1000) / rate : Number.POSITIVE_INFINITY,
     });
@@ -296,7 +337,7 @@ class UploadRun {
     let finished: Outcome | undefined = first.kind === 'reply' && first.off === total ? first : undefined;
     let hadTimeout = first.kind === 'timeout';
     for (const flight of this.#flights.splice(0)) {
-      const o = await flight.outcome;
+      const o = await flight.settled();
       if (o.kind === 'timeout') hadTimeout = true;
       else latest = o;
       // After "done" (e.g. the slot already held this image) later chunks hear "no upload: off 0".
@@ -317,17 +358,4 @@ class UploadRun {
       throw new ResponseTimeoutError(`image upload at offset ${this.#acked} to ${this.#client.endpoint}`, this.#timeoutMs);
     }
   }
-}
-
-/** A reply body as an outcome: the device's next offset, or an error naming the reply. */
-function toOutcome(body: SmpResponseBody, off: number): Outcome {
-  if (body.kind !== 'ok') {
-    return { kind: 'error', error: new UploadRejectedError(`chunk at offset ${off} refused: ${describeErrorBody(body)}`, off, body) };
-  }
-  const next = body.rsp['off'];
-  const match = body.rsp['match'];
-  if (typeof next !== 'number' || !Number.isSafeInteger(next) || next < 0) {
-    return { kind: 'error', error: new UploadRejectedError(`reply to the chunk at offset ${off} has no valid "off"`, off, body) };
-  }
-  return typeof match === 'boolean' ? { kind: 'reply', off: next, match } : { kind: 'reply', off: next };
 }

@@ -3,8 +3,7 @@
  * computed only when someone reads them (upload loops and benchmarks never pay for them).
  * @see docs/spec/smp.md §1.1, §1.5, §2.2
  */
-import { toHex } from '../core/bytes.ts';
-import type { TraceDirection, TraceEntry } from '../core/trace.ts';
+import { PacketTraceEntry, type PacketDescriber, type TraceDirection } from '../core/trace.ts';
 import { decodeCbor } from '../codec/cbor/cbor.ts';
 import { annotateCbor } from '../codec/cbor/annotate.ts';
 import { cborDiagnostic } from '../codec/cbor/diagnostic.ts';
@@ -68,40 +67,11 @@ export function describePacket(bytes: Uint8Array): unknown {
 }
 
 /**
- * A trace entry whose `hex` and `decoded` are computed on first read, so hot loops (uploads,
- * benchmarks) only store a reference to the bytes. `toJSON` gives the full plain form.
+ * A trace entry whose `hex` and `decoded` are computed on first read; SMP packets are described
+ * by `describePacket` unless another describer is given.
  */
-export class LazyTraceEntry implements TraceEntry {
-  readonly direction: TraceDirection;
-  readonly atNs: bigint;
-  readonly note: string | undefined;
-  readonly #bytes: Uint8Array;
-  readonly #decode: (bytes: Uint8Array) => unknown;
-  #hex: string | undefined;
-  #decoded: { value: unknown } | undefined;
-
-  constructor(direction: TraceDirection, atNs: bigint, bytes: Uint8Array, note?: string, decode: (bytes: Uint8Array) => unknown = describePacket) {
-    this.direction = direction;
-    this.atNs = atNs;
-    this.note = note;
-    this.#bytes = bytes;
-    this.#decode = decode;
-  }
-
-  get hex(): string {
-    this.#hex ??= toHex(this.#bytes);
-    return this.#hex;
-  }
-
-  get decoded(): unknown {
-    this.#decoded ??= { value: this.#decode(this.#bytes) };
-    return this.#decoded.value;
-  }
-
-  /** Plain form for JSON evidence (getters live on the prototype, which JSON would skip). */
-  toJSON(): TraceEntry {
-    const out: TraceEntry = { direction: this.direction, atNs: this.atNs, hex: this.hex, decoded: this.decoded };
-    if (this.note !== undefined) out.note = this.note;
-    return out;
+export class LazyTraceEntry extends PacketTraceEntry {
+  constructor(direction: TraceDirection, atNs: bigint, bytes: Uint8Array, note?: string, decode: PacketDescriber = describePacket) {
+    super(direction, atNs, bytes, note, decode);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Bookkeeping of requests waiting for their response, keyed on (group, id, seq). Built for the
- * hot path: one small object and one timer per request, no closures allocated per request.
+ * hot path: one small object and one promise per request; timers are the client's (one per client).
  * @see docs/spec/smp.md §1.6, §7 (responses match on seq, group and command)
  */
 import { ResponseTimeoutError } from '../errors.ts';
@@ -15,29 +15,35 @@ function ignore(): void {
   // A wait rejected while nobody awaits it yet (close during a failing send) must not crash.
 }
 
-/** One wait for a response packet. `op` undefined accepts any op (raw exchanges). */
+/** What a wait does when it ends: the matching packet, or the error (timeout, failed send, close). */
+export interface WaitSettlement {
+  resolve(p: ReceivedPacket): void;
+  reject(e: Error): void;
+}
+
+const IGNORED: WaitSettlement = { resolve: ignore, reject: ignore };
+
+/**
+ * One wait for a response packet. `op` undefined accepts any op (raw exchanges). It tells its
+ * `settle` how it ended: a promise's resolve and reject (see `promisedWait`), or an object of the
+ * caller's own (the upload engine's chunk in flight), which costs no promise at all.
+ */
 export class PacketWait {
-  readonly promise: Promise<ReceivedPacket>;
   readonly key: number;
   readonly op: number | undefined;
   readonly name: string;
   readonly timeoutMs: number;
   /** `performance.now()` after which the wait fails. */
   readonly deadlineMs: number;
-  #resolve: (p: ReceivedPacket) => void = ignore;
-  #reject: (e: Error) => void = ignore;
+  readonly #settle: WaitSettlement;
 
-  constructor(key: number, op: number | undefined, name: string, timeoutMs: number) {
+  constructor(key: number, op: number | undefined, name: string, timeoutMs: number, settle: WaitSettlement = IGNORED) {
     this.key = key;
     this.op = op;
     this.name = name;
     this.timeoutMs = timeoutMs;
     this.deadlineMs = performance.now() + timeoutMs;
-    this.promise = new Promise<ReceivedPacket>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-    this.promise.catch(ignore);
+    this.#settle = settle;
   }
 
   /** What timed out, for the error message: `os.echo (group 0 id 0 seq 3)`. */
@@ -50,13 +56,27 @@ export class PacketWait {
 
   /** Settle with the matching packet. */
   resolve(p: ReceivedPacket): void {
-    this.#resolve(p);
+    this.#settle.resolve(p);
   }
 
-  /** Settle with a timeout or close error. */
+  /** Settle with a timeout, send or close error. */
   reject(e: Error): void {
-    this.#reject(e);
+    this.#settle.reject(e);
   }
+}
+
+/**
+ * A wait settled through a promise. `isAwaitedAtOnce`: the caller awaits the promise before
+ * control returns to the event loop, so a rejection always has a handler; otherwise (the promise
+ * is handed out) a rejection nobody awaits yet is marked handled, so it cannot crash the process.
+ */
+export function promisedWait(key: number, op: number | undefined, name: string, timeoutMs: number, isAwaitedAtOnce = false): { wait: PacketWait; promise: Promise<ReceivedPacket> } {
+  let settle: WaitSettlement = IGNORED;
+  const promise = new Promise<ReceivedPacket>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  if (!isAwaitedAtOnce) promise.catch(ignore);
+  return { wait: new PacketWait(key, op, name, timeoutMs, settle), promise };
 }
 
 /**

@@ -13,8 +13,8 @@ import { SMP_HEADER_BYTES, SmpVersion } from '../codec/smp/constants.ts';
 import { responseOpFor, type SmpHeader } from '../codec/smp/header.ts';
 import { encodeSmpPacket, type SmpResponseBody } from '../codec/smp/message.ts';
 import { TransportClosedError } from '../errors.ts';
-import { LazyTraceEntry, viewReceivedPacket, type ReceivedPacket } from './packet-view.ts';
-import { PacketWait, PacketWaits, matchKey, timeoutError } from './packet-waits.ts';
+import { LazyTraceEntry, describePacket, viewReceivedPacket, type ReceivedPacket } from './packet-view.ts';
+import { PacketWait, PacketWaits, matchKey, promisedWait, timeoutError, type WaitSettlement } from './packet-waits.ts';
 import { RequestWindow } from './request-window.ts';
 
 export type { ReceivedPacket } from './packet-view.ts';
@@ -55,6 +55,8 @@ interface Collector {
 }
 
 const DEFAULT_TIMEOUT_MS = DEFAULT_RESPONSE_TIMEOUT_MS;
+/** Raw packet keys remembered before the expired ones are dropped (a fuzz loop sends thousands). */
+const MAX_RAW_KEYS = 4096;
 
 /** An SMP client bound to one transport; it owns the transport and closes it on `close()`. */
 export class SmpClient {
@@ -74,8 +76,16 @@ export class SmpClient {
   #sweepTimer: NodeJS.Timeout | undefined;
   #sweepAtMs = Number.POSITIVE_INFINITY;
   readonly #sweep = (): void => this.#expireDue();
+  /** Request packets are built in the trace's own storage, where they are recorded. */
+  readonly #allocate = (n: number): Uint8Array => this.trace.allocate(n);
   #seq = 0;
   #isClosed = false;
+  /**
+   * (group, id, seq) keys of raw packets sent lately, with the time (`performance.now()`) until
+   * which a reply to them may still arrive: a typed request must not take such a key, or the
+   * device's answer to the raw packet would be taken for the request's reply.
+   */
+  readonly #rawKeys = new Map<number, number>();
 
   constructor(transport: Transport, options: SmpClientOptions = {}) {
     this.#transport = transport;
@@ -113,13 +123,14 @@ export class SmpClient {
       const { command } = req;
       const seq = options.seq ?? this.#freeSeq(command.group, command.id);
       const version = req.version ?? this.#version;
-      const bytes = encodeSmpPacket({ op: command.op, group: command.group, id: command.id, seq, version, body: req.body });
-      const w = this.#startWait(new PacketWait(matchKey(command.group, command.id, seq), responseOpFor(command.op), command.name, options.timeoutMs ?? this.#timeoutMs));
+      const bytes = encodeSmpPacket({ op: command.op, group: command.group, id: command.id, seq, version, body: req.body }, this.#allocate);
+      const { wait, promise } = promisedWait(matchKey(command.group, command.id, seq), responseOpFor(command.op), command.name, options.timeoutMs ?? this.#timeoutMs, true);
+      const w = this.#startWait(wait);
       const sentAtNs = nowNs();
-      this.trace.add(new LazyTraceEntry('out', sentAtNs, bytes));
+      this.trace.addPacket('out', sentAtNs, bytes, undefined, describePacket);
       // Not awaited: the reply is what the caller waits for, and a failed send settles the wait.
       this.#sendFor(w, bytes, true);
-      const p = await w.promise;
+      const p = await promise;
       return this.#reply(req, seq, version, bytes, sentAtNs, p);
     } finally {
       this.#window.release();
@@ -130,7 +141,8 @@ export class SmpClient {
   async sendRaw(bytes: Uint8Array, options: { framed?: boolean } = {}): Promise<void> {
     if (this.#isClosed) throw new TransportClosedError();
     const isFramed = options.framed ?? true;
-    this.trace.add(new LazyTraceEntry('out', nowNs(), bytes, isFramed ? 'raw' : 'raw-unframed'));
+    this.trace.addPacket('out', nowNs(), bytes, isFramed ? 'raw' : 'raw-unframed', describePacket);
+    if (isFramed) this.#noteRawKey(bytes);
     await this.#transmit(bytes, isFramed);
   }
 
@@ -159,12 +171,27 @@ export class SmpClient {
   ): Promise<ReceivedPacket> {
     if (this.#isClosed) return Promise.reject(new TransportClosedError());
     const { group, id, seq } = options.match;
-    const w = this.#startWait(new PacketWait(matchKey(group, id, seq), undefined, 'raw packet', options.timeoutMs ?? this.#timeoutMs));
-    const isFramed = options.framed ?? true;
-    this.trace.add(new LazyTraceEntry('out', nowNs(), bytes, isFramed ? 'raw' : 'raw-unframed'));
+    const { wait, promise } = promisedWait(matchKey(group, id, seq), undefined, 'raw packet', options.timeoutMs ?? this.#timeoutMs);
+    this.#exchange(wait, bytes, options.framed ?? true);
+    return promise;
+  }
+
+  /**
+   * As `exchangeRaw`, but the outcome goes to `settle` (called once: the first packet with this
+   * group, id and seq, or the timeout, send or close error) instead of a promise: a pipeline
+   * keeping many packets in flight (the image upload) pays no promise per packet, and can send
+   * its next packet from inside `settle`, as soon as the reply is in.
+   */
+  exchangeRawWith(bytes: Uint8Array, match: { group: number; id: number; seq: number }, timeoutMs: number | undefined, settle: WaitSettlement): void {
+    if (this.#isClosed) return settle.reject(new TransportClosedError());
+    this.#exchange(new PacketWait(matchKey(match.group, match.id, match.seq), undefined, 'raw packet', timeoutMs ?? this.#timeoutMs, settle), bytes, true);
+  }
+
+  #exchange(wait: PacketWait, bytes: Uint8Array, isFramed: boolean): void {
+    const w = this.#startWait(wait);
+    this.trace.addPacket('out', nowNs(), bytes, isFramed ? 'raw' : 'raw-unframed', describePacket);
     // As for typed requests, the send is not awaited: its failure settles the wait.
     this.#sendFor(w, bytes, isFramed);
-    return w.promise;
   }
 
   /** Reject pending and queued requests with `TransportClosedError` and close the transport. */
@@ -204,7 +231,8 @@ export class SmpClient {
   /** Send for a registered wait; a failed send (rejected or thrown) fails that wait. */
   #sendFor(w: PacketWait, bytes: Uint8Array, isFramed: boolean): void {
     try {
-      this.#transmit(bytes, isFramed).then(undefined, (e: unknown) => this.#failSend(w, e));
+      if (isFramed && this.#transport.sendWith !== undefined) this.#transport.sendWith(bytes, (e) => this.#failSend(w, e));
+      else this.#transmit(bytes, isFramed).then(undefined, (e: unknown) => this.#failSend(w, e));
     } catch (e) {
       this.#failSend(w, e);
     }
@@ -256,21 +284,42 @@ export class SmpClient {
     w.reject(timeoutError(w, this.endpoint));
   }
 
-  /** The next seq not already pending for this group and id (a wrap must not alias a reply). */
+  /**
+   * The next seq not pending for this group and id, nor used by a raw packet whose reply may
+   * still come (a wrap or a raw packet must not alias a reply).
+   */
   #freeSeq(group: number, id: number): number {
+    const now = this.#rawKeys.size === 0 ? 0 : performance.now();
     for (let i = 0; i < 256; i++) {
       const seq = this.nextSeq();
-      if (!this.#waits.has(matchKey(group, id, seq))) return seq;
+      const key = matchKey(group, id, seq);
+      if (!this.#waits.has(key) && !((this.#rawKeys.get(key) ?? 0) > now)) return seq;
     }
     return this.nextSeq();
   }
 
+  /** Remember the key of a raw packet that has an SMP header, for the client's timeout. */
+  #noteRawKey(bytes: Uint8Array): void {
+    if (bytes.length < SMP_HEADER_BYTES) return;
+    const now = performance.now();
+    // The map is ordered by time (a key is re-inserted when sent again): drop from the oldest
+    // end what has expired, and the oldest anyway while full, so each send costs O(1) on average.
+    for (const [k, until] of this.#rawKeys) {
+      if (until > now && this.#rawKeys.size < MAX_RAW_KEYS) break;
+      this.#rawKeys.delete(k);
+    }
+    const key = matchKey((bytes[4]! << 8) | bytes[5]!, bytes[7]!, bytes[6]!);
+    // Re-inserted so the map's order stays oldest first.
+    this.#rawKeys.delete(key);
+    this.#rawKeys.set(key, now + this.#timeoutMs);
+  }
+
   #onPacket(bytes: Uint8Array, atNs: bigint): void {
     const p = viewReceivedPacket(bytes, atNs);
-    for (const c of this.#collectors) if (c.accepts(p)) c.got.push(p);
+    if (this.#collectors.size > 0) for (const c of this.#collectors) if (c.accepts(p)) c.got.push(p);
     const h = p.header;
     const w = h === undefined ? undefined : this.#waits.take(h.group, h.id, h.seq, h.op);
-    this.trace.add(new LazyTraceEntry('in', atNs, bytes, w ? undefined : 'unmatched'));
+    this.trace.addPacket('in', atNs, bytes, w ? undefined : 'unmatched', describePacket);
     w?.resolve(p);
   }
 

@@ -30,6 +30,11 @@ export interface Transport {
   readonly maxPacketBytes: number | undefined;
   /** Send one SMP packet (framed as the transport requires). */
   send(packet: Uint8Array): Promise<void>;
+  /**
+   * Optional: as `send`, without a promise (for request pipelines that send many packets):
+   * `onError` hears of a send that failed, later or at once; nothing is called on success.
+   */
+  sendWith?(packet: Uint8Array, onError: (error: Error) => void): void;
   /** Send bytes exactly as given, bypassing framing (for malformed traffic). */
   sendRaw(bytes: Uint8Array): Promise<void>;
   /** Subscribe to received packets; returns an unsubscribe function. */

@@ -6,12 +6,19 @@ import type { LinkEvent, LinkEventListener, PacketListener } from '../core/trans
 export class TransportListeners {
   private readonly packetListeners = new Set<PacketListener>();
   private readonly eventListeners = new Set<LinkEventListener>();
+  /**
+   * The packet listeners as they were when delivery of a packet starts, rebuilt only when one
+   * subscribes or leaves: a listener added or removed during a delivery takes effect from the
+   * next packet, and delivering a packet copies nothing.
+   */
+  private packetSnapshot: readonly PacketListener[] = [];
 
   /** Subscribe to packets; returns an unsubscribe function. */
   onPacket(listener: PacketListener): () => void {
     this.packetListeners.add(listener);
+    this.packetSnapshot = [...this.packetListeners];
     return () => {
-      this.packetListeners.delete(listener);
+      if (this.packetListeners.delete(listener)) this.packetSnapshot = [...this.packetListeners];
     };
   }
 
@@ -25,7 +32,9 @@ export class TransportListeners {
 
   /** Deliver one received packet to every subscriber. */
   emitPacket(packet: Uint8Array, atNs: bigint = nowNs()): void {
-    for (const listener of [...this.packetListeners]) {
+    const listeners = this.packetSnapshot;
+    for (let i = 0; i < listeners.length; i++) {
+      const listener = listeners[i]!;
       try {
         listener(packet, atNs);
       } catch (error) {
@@ -49,6 +58,7 @@ export class TransportListeners {
   /** Forget every subscriber (on close). */
   clear(): void {
     this.packetListeners.clear();
+    this.packetSnapshot = [];
     this.eventListeners.clear();
   }
 }

@@ -120,26 +120,36 @@ export class UdpTransport implements Transport {
 
   /** Send one SMP packet as one datagram; larger than `maxPacketBytes` is refused. */
   send(packet: Uint8Array): Promise<void> {
-    if (packet.length > this.maxPacketBytes) {
-      return Promise.reject(new TransportError(`${this.description}: packet of ${packet.length} bytes exceeds maxPacketBytes ${this.maxPacketBytes}`));
-    }
+    if (packet.length > this.maxPacketBytes) return Promise.reject(this.#tooLarge(packet));
     return this.sendRaw(packet);
   }
 
   /** Send the bytes as exactly one datagram, whatever they hold; ECONNREFUSED becomes a `refused` event. */
   sendRaw(bytes: Uint8Array): Promise<void> {
-    if (this.closed) return Promise.reject(new TransportClosedError(`${this.description} is closed`));
-    return new Promise((resolve, reject) => {
-      this.socket.send(bytes, (error) => {
-        if (!error) return resolve();
-        // A pending ICMP error can surface on the next send instead of on receive: same event, the
-        // datagram is lost as any datagram may be, and the caller's timeout decides what it means.
-        if (errorCode(error) === 'ECONNREFUSED') {
-          this.reportSocketError(error);
-          return resolve();
-        }
-        reject(new TransportError(`${this.description}: send failed (${errorCode(error)})`, { cause: error }));
-      });
+    return new Promise((resolve, reject) => this.#sendDatagram(bytes, resolve, reject));
+  }
+
+  /** As `send`, without a promise: `onError` hears of a failure. */
+  sendWith(packet: Uint8Array, onError: (error: Error) => void): void {
+    if (packet.length > this.maxPacketBytes) return onError(this.#tooLarge(packet));
+    this.#sendDatagram(packet, undefined, onError);
+  }
+
+  #tooLarge(packet: Uint8Array): TransportError {
+    return new TransportError(`${this.description}: packet of ${packet.length} bytes exceeds maxPacketBytes ${this.maxPacketBytes}`);
+  }
+
+  #sendDatagram(bytes: Uint8Array, onSent: (() => void) | undefined, onError: (error: Error) => void): void {
+    if (this.closed) return onError(new TransportClosedError(`${this.description} is closed`));
+    this.socket.send(bytes, (error) => {
+      if (!error) return onSent?.();
+      // A pending ICMP error can surface on the next send instead of on receive: same event, the
+      // datagram is lost as any datagram may be, and the caller's timeout decides what it means.
+      if (errorCode(error) === 'ECONNREFUSED') {
+        this.reportSocketError(error);
+        return onSent?.();
+      }
+      onError(new TransportError(`${this.description}: send failed (${errorCode(error)})`, { cause: error }));
     });
   }
 

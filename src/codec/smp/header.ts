@@ -24,15 +24,23 @@ export interface SmpHeader {
 /** Encode a header. Values are masked to their field widths: use `encodeSmpHeaderUnchecked` to lie. */
 export function encodeSmpHeader(h: Omit<SmpHeader, 'reserved' | 'flags'> & { reserved?: number; flags?: number }): Uint8Array {
   const out = new Uint8Array(SMP_HEADER_BYTES);
-  out[0] = (((h.reserved ?? 0) & 0b111) << 5) | ((h.version & 0b11) << 3) | (h.op & 0b111);
-  out[1] = (h.flags ?? 0) & 0xff;
-  out[2] = (h.length >> 8) & 0xff;
-  out[3] = h.length & 0xff;
-  out[4] = (h.group >> 8) & 0xff;
-  out[5] = h.group & 0xff;
-  out[6] = h.seq & 0xff;
-  out[7] = h.id & 0xff;
+  writeSmpHeader(out, h.op, h.version, h.length, h.group, h.seq, h.id, h.flags ?? 0, h.reserved ?? 0);
   return out;
+}
+
+/**
+ * Write a header into the first 8 bytes of `out`, each value masked to its field width: the
+ * packet encoder's form, which builds header and body in one buffer.
+ */
+export function writeSmpHeader(out: Uint8Array, op: number, version: number, length: number, group: number, seq: number, id: number, flags = 0, reserved = 0): void {
+  out[0] = ((reserved & 0b111) << 5) | ((version & 0b11) << 3) | (op & 0b111);
+  out[1] = flags & 0xff;
+  out[2] = (length >> 8) & 0xff;
+  out[3] = length & 0xff;
+  out[4] = (group >> 8) & 0xff;
+  out[5] = group & 0xff;
+  out[6] = seq & 0xff;
+  out[7] = id & 0xff;
 }
 
 /** Decode the first 8 bytes of `bytes` as a header. Fewer than 8 bytes → `incomplete`. */

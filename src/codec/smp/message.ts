@@ -3,14 +3,13 @@
  * success, v1 error (`rc`/`rsn`) or v2 error (`err: {group, rc}`).
  * @see docs/spec/smp.md §1.5, §1.7, §2.2–2.3
  */
-import { concatBytes } from '../../core/bytes.ts';
 import { err, ok, type DecodeFailure, type Result } from '../../core/result.ts';
 import { MAX_CBOR_BODY_BYTES, encodeCbor, isCborMap, type CborValue } from '../cbor/cbor.ts';
 import { cborWireFindings, type CborWireFinding } from '../cbor/findings.ts';
 import { cborNodeToValue } from '../cbor/tree-access.ts';
 import { decodeCborTree } from '../cbor/tree.ts';
 import { SMP_HEADER_BYTES, SmpVersion } from './constants.ts';
-import { decodeSmpHeader, encodeSmpHeader, type SmpHeader } from './header.ts';
+import { decodeSmpHeader, writeSmpHeader, type SmpHeader } from './header.ts';
 
 /** What a caller gives to build a well-formed packet. */
 export interface SmpPacketSpec {
@@ -24,18 +23,19 @@ export interface SmpPacketSpec {
   body?: unknown;
 }
 
-/** Encode a well-formed packet; the length field is the exact CBOR length. */
-export function encodeSmpPacket(spec: SmpPacketSpec): Uint8Array {
+const newBytes = (n: number): Uint8Array => new Uint8Array(n);
+
+/**
+ * Encode a well-formed packet; the length field is the exact CBOR length. `allocate` gives the
+ * packet's storage (zero-filled or not: every byte is written), e.g. pooled storage of a trace.
+ */
+export function encodeSmpPacket(spec: SmpPacketSpec, allocate: (bytes: number) => Uint8Array = newBytes): Uint8Array {
   const body = encodeCbor(spec.body ?? {});
-  const header = encodeSmpHeader({
-    op: spec.op,
-    version: spec.version ?? SmpVersion.V2,
-    length: body.length,
-    group: spec.group,
-    seq: spec.seq,
-    id: spec.id,
-  });
-  return concatBytes(header, body);
+  // Header and body in one buffer: no separate header array and no concatenation.
+  const out = allocate(SMP_HEADER_BYTES + body.length);
+  writeSmpHeader(out, spec.op, spec.version ?? SmpVersion.V2, body.length, spec.group, spec.seq, spec.id);
+  out.set(body, SMP_HEADER_BYTES);
+  return out;
 }
 
 /** A received packet split into header and payload, before the payload is interpreted. */
@@ -91,6 +91,15 @@ const REPLY_MAX_DEPTH = 64;
  * and only listed in `findings`. Never throws.
  */
 export function classifyResponseBody(payload: Uint8Array): SmpResponseBody {
+  const simple = readSimpleMap(payload);
+  return simple === undefined ? classifyResponseTree(payload) : classifyResponseValue(simple);
+}
+
+/**
+ * `classifyResponseBody` through the tree decoder, whatever the body's form; exported so tests
+ * can hold the direct reading of simple bodies to it.
+ */
+export function classifyResponseTree(payload: Uint8Array): SmpResponseBody {
   if (payload.length === 0) return { kind: 'malformed', reason: 'CBOR: empty CBOR body', at: 0 };
   if (payload.length > MAX_CBOR_BODY_BYTES) {
     return { kind: 'malformed', reason: `CBOR: body of ${payload.length} bytes exceeds ${MAX_CBOR_BODY_BYTES}`, at: 0 };
@@ -108,6 +117,81 @@ export function classifyResponseBody(payload: Uint8Array): SmpResponseBody {
   const body = classifyResponseValue(cborNodeToValue(root));
   if (findings.length > 0) body.findings = findings;
   return body;
+}
+
+/**
+ * The body read directly when it has the form most replies have: a definite-length map of fewer
+ * than 24 pairs, with distinct ASCII text keys and values that are unsigned integers (up to 4
+ * bytes), ASCII text or booleans, every head in preferred form, nothing after the map. Such a
+ * body has no wire findings, so reading it this way gives exactly what the tree decoder gives;
+ * anything else (or anything unsure) is undefined and goes to the tree decoder.
+ */
+function readSimpleMap(payload: Uint8Array): { [key: string]: CborValue } | undefined {
+  const head = payload[0];
+  if (head === undefined || head >> 5 !== 5 || (head & 0x1f) > 23) return undefined;
+  const out: { [key: string]: CborValue } = {};
+  let at = 1;
+  for (let pairs = head & 0x1f; pairs > 0; pairs--) {
+    const key = readAscii(payload, at);
+    if (key === undefined || key.text === '__proto__' || Object.prototype.hasOwnProperty.call(out, key.text)) return undefined;
+    at = key.end;
+    const b = payload[at];
+    if (b === undefined) return undefined;
+    let value: CborValue;
+    if (b === 0xf4 || b === 0xf5) {
+      value = b === 0xf5;
+      at++;
+    } else if (b >> 5 === 3) {
+      const text = readAscii(payload, at);
+      if (text === undefined) return undefined;
+      value = text.text;
+      at = text.end;
+    } else {
+      const n = readPreferredUint(payload, at);
+      if (n === undefined) return undefined;
+      value = n.value;
+      at = n.end;
+    }
+    out[key.text] = value;
+  }
+  return at === payload.length ? out : undefined;
+}
+
+/** An unsigned integer (major type 0) at `at` with a preferred head of at most 4 bytes. */
+function readPreferredUint(b: Uint8Array, at: number): { value: number; end: number } | undefined {
+  const head = b[at]!;
+  if (head >> 5 !== 0) return undefined;
+  const info = head & 0x1f;
+  if (info < 24) return { value: info, end: at + 1 };
+  const width = info === 24 ? 1 : info === 25 ? 2 : info === 26 ? 4 : 0;
+  if (width === 0 || at + 1 + width > b.length) return undefined;
+  let value = 0;
+  for (let i = 1; i <= width; i++) value = value * 256 + b[at + i]!;
+  const least = width === 1 ? 24 : width === 2 ? 0x100 : 0x10000;
+  return value >= least ? { value, end: at + 1 + width } : undefined;
+}
+
+/** A text string (major type 3) at `at` of only ASCII bytes, with a preferred length head below 256. */
+function readAscii(b: Uint8Array, at: number): { text: string; end: number } | undefined {
+  const head = b[at];
+  if (head === undefined || head >> 5 !== 3) return undefined;
+  const info = head & 0x1f;
+  let length = info;
+  let start = at + 1;
+  if (info === 24) {
+    length = b[at + 1] ?? 0;
+    if (length < 24) return undefined;
+    start = at + 2;
+  } else if (info > 24) return undefined;
+  const end = start + length;
+  if (end > b.length) return undefined;
+  let text = '';
+  for (let i = start; i < end; i++) {
+    const c = b[i]!;
+    if (c >= 0x80) return undefined;
+    text += String.fromCharCode(c);
+  }
+  return { text, end };
 }
 
 /** Classify an already decoded response body. */

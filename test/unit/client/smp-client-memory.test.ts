@@ -76,6 +76,25 @@ describe('SmpClient (memory transport)', () => {
     expect(client.trace.entries[1]?.note).toBeUndefined();
   });
 
+  it('does not give a request the seq of a raw packet whose reply may still come', async () => {
+    // The device answers every packet after 20 ms: the raw packet's reply arrives after the request went out.
+    const [near, device] = createMemoryTransportPair();
+    device.onPacket((bytes) => {
+      const p = decodeSmpPacket(bytes);
+      const body = p.ok ? decodeCbor(p.value.payload) : undefined;
+      const d = body?.ok && isCborMap(body.value) ? body.value['d'] : undefined;
+      if (p.ok) setTimeout(() => void device.send(responseFor(p.value.header, { r: d ?? 'raw' })), 20);
+    });
+    const client = new SmpClient(near, { timeoutMs: 500 });
+    clients.push(client);
+    const raw = responseFor({ op: 2, version: 1, reserved: 0, flags: 0, length: 0, group: 0, id: 0, seq: 0 }, { d: 'raw' });
+    raw[0] = (1 << 3) | 2;
+    await client.sendRaw(raw);
+    const reply = await client.request(echo('typed'));
+    expect(reply.requestHeader.seq).toBe(1);
+    expect(reply.decoded?.ok && reply.decoded.value.value.r).toBe('typed');
+  });
+
   it('wraps sequence numbers after 255', async () => {
     const { client } = pair();
     for (let i = 0; i < 255; i++) client.nextSeq();

@@ -124,3 +124,19 @@ describe('UdpTransport', () => {
     await expect(attempt).rejects.toThrow(message);
   });
 });
+
+describe('UdpTransport.sendWith', () => {
+  it('sends like send, and reports an oversize packet or a closed transport to onError', async () => {
+    const echo = await startEcho('udp4', '127.0.0.1');
+    const t = await open('127.0.0.1', echo.port, 64);
+    const errors: Error[] = [];
+    const got = nextPacket(t);
+    t.sendWith(Uint8Array.of(1, 2, 3), (e) => errors.push(e));
+    expect(Array.from(await got)).toEqual([0xee, 1, 2, 3]);
+    t.sendWith(new Uint8Array(65), (e) => errors.push(e));
+    await t.close();
+    t.sendWith(Uint8Array.of(1), (e) => errors.push(e));
+    expect(errors.map((e) => e.constructor)).toEqual([TransportError, TransportClosedError]);
+    expect(echo.received.length).toBe(1);
+  });
+});

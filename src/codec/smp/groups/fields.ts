@@ -138,44 +138,66 @@ function safeInteger(v: unknown): number | undefined {
   return undefined;
 }
 
-/** Check one value against a type; returns the typed copy (bstr as plain Uint8Array views). */
-function checkValue(w: Walk, path: string, t: FieldType, v: CborValue): unknown {
-  const fail = (): undefined => {
-    problem(w, path, describeType(t), describeCbor(v));
-    return undefined;
-  };
+/** The path of `key` under `parent`: `images[0]`, `images[0].hash`; built only when a problem or a nested value needs it. */
+function childPath(parent: string, key: string | number): string {
+  if (typeof key === 'number') return `${parent}[${key}]`;
+  return parent === '' ? key : `${parent}.${key}`;
+}
+
+/** Record that `v` is not of type `t`; always undefined, the value the caller returns. */
+function mismatch(w: Walk, parent: string, key: string | number | undefined, t: FieldType, v: CborValue): undefined {
+  problem(w, key === undefined ? parent : childPath(parent, key), describeType(t), describeCbor(v));
+  return undefined;
+}
+
+/**
+ * Check one value against a type; returns the typed copy (bstr as plain Uint8Array views). The
+ * value sits at `key` under `parent` (`key` undefined: at `parent` itself); the path string is
+ * only built when needed, so a well-formed reply costs no string work.
+ */
+function checkValue(w: Walk, parent: string, key: string | number | undefined, t: FieldType, v: CborValue): unknown {
   switch (t.t) {
     case 'uint': {
       const n = safeInteger(v);
-      return n !== undefined && n >= 0 ? n : fail();
+      return n !== undefined && n >= 0 ? n : mismatch(w, parent, key, t, v);
     }
     case 'uint64':
-      if (typeof v === 'bigint') return v >= 0n && v < 1n << 64n ? (safeInteger(v) ?? v) : fail();
-      return isUintNumber(v) ? v : fail();
+      if (typeof v === 'bigint') return v >= 0n && v < 1n << 64n ? (safeInteger(v) ?? v) : mismatch(w, parent, key, t, v);
+      return isUintNumber(v) ? v : mismatch(w, parent, key, t, v);
     case 'int':
-      return safeInteger(v) ?? fail();
+      return safeInteger(v) ?? mismatch(w, parent, key, t, v);
     case 'tstr':
-      return typeof v === 'string' ? v : fail();
+      return typeof v === 'string' ? v : mismatch(w, parent, key, t, v);
     case 'bool':
-      return typeof v === 'boolean' ? v : fail();
+      return typeof v === 'boolean' ? v : mismatch(w, parent, key, t, v);
     case 'bstr':
-      if (!(v instanceof Uint8Array) || (t.size !== undefined && v.length !== t.size)) return fail();
+      if (!(v instanceof Uint8Array) || (t.size !== undefined && v.length !== t.size)) return mismatch(w, parent, key, t, v);
       return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+    default:
+      return checkContainer(w, key === undefined ? parent : childPath(parent, key), t, v);
+  }
+}
+
+/** Check a value whose type is an array, map, dict or choice, at `path`. */
+function checkContainer(w: Walk, path: string, t: FieldType, v: CborValue): unknown {
+  switch (t.t) {
     case 'array':
-      return Array.isArray(v) ? v.map((x, i) => checkValue(w, `${path}[${i}]`, t.of, x)) : fail();
+      return Array.isArray(v) ? v.map((x, i) => checkValue(w, path, i, t.of, x)) : mismatch(w, path, undefined, t, v);
     case 'map':
-      return isCborMap(v) ? checkMap(w, path, t.fields, v) : fail();
+      return isCborMap(v) ? checkMap(w, path, t.fields, v) : mismatch(w, path, undefined, t, v);
     case 'dict':
-      return isCborMap(v) ? checkDict(w, path, t.of, v) : fail();
+      return isCborMap(v) ? checkDict(w, path, t.of, v) : mismatch(w, path, undefined, t, v);
     case 'oneOf':
       return checkOneOf(w, path, t, v);
+    default:
+      return checkValue(w, path, undefined, t, v);
   }
 }
 
 function checkOneOf(w: Walk, path: string, t: { t: 'oneOf'; of: readonly FieldType[] }, v: CborValue): unknown {
   for (const alt of t.of) {
     const trial: Walk = { problems: [], unknown: [] };
-    const out = checkValue(trial, path, alt, v);
+    const out = checkValue(trial, path, undefined, alt, v);
     if (trial.problems.length === 0) {
       w.unknown.push(...trial.unknown);
       return out;
@@ -189,25 +211,30 @@ function checkDict(w: Walk, path: string, of: FieldType, v: { [key: string]: Cbo
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
     // defineProperty: a device may send a key named "__proto__"; plain assignment would act on it.
-    Object.defineProperty(out, k, { value: checkValue(w, path === '' ? k : `${path}.${k}`, of, x), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, k, { value: checkValue(w, path, k, of, x), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
 
+const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
 function checkMap(w: Walk, path: string, schema: FieldSchema, v: { [key: string]: CborValue }): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const prefix = path === '' ? '' : `${path}.`;
-  for (const [key, spec] of Object.entries(schema)) {
-    const x = Object.prototype.hasOwnProperty.call(v, key) ? v[key] : undefined;
+  let known = 0;
+  for (const key in schema) {
+    const spec = schema[key]!;
+    const x = hasOwn(v, key) ? v[key] : undefined;
+    if (x !== undefined) known++;
     if (x === undefined) {
-      if (spec.required) problem(w, `${prefix}${key}`, `${describeType(spec.type)} (required)`, 'missing');
+      if (spec.required) problem(w, childPath(path, key), `${describeType(spec.type)} (required)`, 'missing');
       continue;
     }
-    out[key] = checkValue(w, `${prefix}${key}`, spec.type, x);
+    out[key] = checkValue(w, path, key, spec.type, x);
   }
-  for (const key of Object.keys(v)) {
-    if (!Object.prototype.hasOwnProperty.call(schema, key)) w.unknown.push(`${prefix}${key}`);
-  }
+  const keys = Object.keys(v);
+  // Every key of the body was a schema key: nothing unknown to list.
+  if (keys.length === known) return out;
+  for (const key of keys) if (!hasOwn(schema, key)) w.unknown.push(childPath(path, key));
   return out;
 }
 
@@ -221,7 +248,7 @@ export function checkResponse<Rsp>(
   extra?: (value: Rsp) => FieldProblem[],
 ): Result<DecodedResponse<Rsp>, FieldProblem[]> {
   const w: Walk = { problems: [], unknown: [] };
-  const value = checkValue(w, '', top, rsp as CborValue);
+  const value = checkValue(w, '', undefined, top, rsp as CborValue);
   if (w.problems.length > 0) return err(w.problems);
   const more = extra ? extra(value as Rsp) : [];
   if (more.length > 0) return err(more);
