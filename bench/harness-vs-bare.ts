@@ -44,7 +44,12 @@ const ECHO_ROUNDS = 16;
 const ECHOES_PER_ROUND = 400;
 /** Unmeasured round trips per side before the echo rounds. */
 const ECHO_WARMUP = 6000;
-const UPLOAD_REPEATS = 6;
+/**
+ * Measured uploads per side and window. A 384 KiB upload takes ~20 ms, and one scheduler or GC
+ * pause halves a sample's rate on either side (six samples gave medians from 0.84 to 1.57 of each
+ * other on an idle machine); 30 per side keep the medians steady.
+ */
+const UPLOAD_REPEATS = 30;
 /** Unmeasured uploads per side before the measured ones, over all windows. */
 const UPLOAD_WARMUP = 10;
 const MALFORMED_ROUNDS = 4;
