@@ -25,6 +25,8 @@ export interface TargetFigures {
   transport: string;
   cases: number;
   totals: Record<string, number>;
+  /** Cases that failed, broke or crashed, with the verdict's message: a run that should be clean says which. */
+  failures: { id: string; outcome: string; message: string }[];
 }
 
 /** Figures of the full run. */
@@ -65,7 +67,7 @@ function runCli(out: string, extraArgs: readonly string[]): Promise<{ exitCode: 
 
 interface Summary {
   durationMs?: number;
-  targets?: { transport?: string; cases?: unknown[]; totals?: Record<string, number> }[];
+  targets?: { transport?: string; cases?: { id?: string; outcome?: string; message?: string }[]; totals?: Record<string, number> }[];
 }
 
 /** summary.json, or an empty summary when the run left none (killed) or a broken one. */
@@ -86,7 +88,13 @@ export async function benchFullRun(extraArgs: readonly string[] = []): Promise<F
     const wallMs = performance.now() - started;
     const wallSeconds = Number((wallMs / 1000).toFixed(1));
     const summary = await readSummary(join(out, 'summary.json'));
-    const targets = (summary.targets ?? []).map((t) => ({ transport: t.transport ?? '?', cases: t.cases?.length ?? 0, totals: t.totals ?? {} }));
+    const bad = new Set(['fail', 'broken', 'crash', 'blocked']);
+    const targets = (summary.targets ?? []).map((t) => ({
+      transport: t.transport ?? '?',
+      cases: t.cases?.length ?? 0,
+      totals: t.totals ?? {},
+      failures: (t.cases ?? []).filter((c) => bad.has(c.outcome ?? '')).map((c) => ({ id: c.id ?? '?', outcome: c.outcome ?? '?', message: (c.message ?? '').slice(0, 2000) })),
+    }));
     return {
       wallSeconds,
       wallMs,
