@@ -7,10 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ContentFormat } from '../../../src/codec/coap/content-format.ts';
 import type { Lwm2mRecord } from '../../../src/codec/lwm2m/types.ts';
 import { Lwm2mServer } from '../../../src/client/lwm2m-server.ts';
-import { ConformanceAssertionError } from '../../../src/conformance/errors.ts';
 import { coapCode, describeAnswer, tokenEchoed } from '../../../src/conformance/verifiers/coap-verifiers.ts';
 import { linkSet, lwm2mContent, lwm2mTypes, lwm2mValue, sameValue, timing } from '../../../src/conformance/verifiers/lwm2m-verifiers.ts';
 import { startLwm2mClientSimulator, type RunningLwm2mClient } from '../../../src/simulator/lwm2m-client/index.ts';
+import { assertionFailure } from './helpers/assertion-failure.ts';
 
 const scope = { caseId: 'LWM2M-TEST-001', spec: 'lwm2m-digest §5', smpVersions: undefined };
 let server: Lwm2mServer | undefined;
@@ -30,23 +30,12 @@ async function client(faults: string[] = [], version: '1.0' | '1.1' = '1.1'): Pr
   return { s: server, ep: 'verifiers' };
 }
 
-/** The failure a check throws (fails the test when it does not throw one). */
-function failure(check: () => unknown): ConformanceAssertionError {
-  try {
-    check();
-  } catch (e) {
-    if (e instanceof ConformanceAssertionError) return e;
-    throw e;
-  }
-  throw new Error('the check passed');
-}
-
 describe('coapCode and tokenEchoed', () => {
   it('accept a listed code, and fail with Expected one of / Actual quoting code, options and payload', async () => {
     const { s, ep } = await client();
     const read = await s.read(ep, '/3/0/0', { accept: ContentFormat.TEXT_PLAIN });
     expect(coapCode(scope, read, ['4.04', '2.05'])).toBe('2.05');
-    const e = failure(() => coapCode(scope, read, ['4.04', '4.05']));
+    const e = assertionFailure(() => coapCode(scope, read, ['4.04', '4.05']));
     expect(e.message).toContain('Expected one of:\n    - 4.04 Not Found\n    - 4.05 Method Not Allowed');
     expect(e.message).toContain('2.05 Content (piggybacked in the ACK)');
     expect(e.message).toContain('Content-Format=0');
@@ -58,7 +47,7 @@ describe('coapCode and tokenEchoed', () => {
   it('tokenEchoed fails when the client flips a token byte', async () => {
     const { s, ep } = await client(['lwm2m-wrong-token']);
     const read = await s.read(ep, '/3/0/0', { accept: ContentFormat.TEXT_PLAIN });
-    expect(failure(() => tokenEchoed(scope, read)).details.check).toBe('token');
+    expect(assertionFailure(() => tokenEchoed(scope, read)).details.check).toBe('token');
   });
 });
 
@@ -72,7 +61,7 @@ describe('lwm2mContent', () => {
   it('names the rule when the Content-Format is missing and quotes the bytes', async () => {
     const { s, ep } = await client(['lwm2m-no-content-format']);
     const read = await s.read(ep, '/3/0/0', { accept: ContentFormat.TEXT_PLAIN });
-    const e = failure(() => lwm2mContent(scope, read));
+    const e = assertionFailure(() => lwm2mContent(scope, read));
     expect(e.details.expected[0]).toMatch(/carries its Content-Format/);
     expect(e.details.frame).toBe('5a 65 70 68 79 72');
   });
@@ -80,7 +69,7 @@ describe('lwm2mContent', () => {
   it('says where the payload stops decoding when a TLV length is wrong', async () => {
     const { s, ep } = await client(['lwm2m-tlv-length-off-by-one'], '1.0');
     const read = await s.read(ep, '/3/0', { accept: ContentFormat.LWM2M_TLV });
-    const e = failure(() => lwm2mContent(scope, read));
+    const e = assertionFailure(() => lwm2mContent(scope, read));
     expect(e.details.check).toBe('payload');
     expect(e.details.actual).toMatch(/ at \d+ \((incomplete|invalid)\)/);
     expect(describeAnswer(read)).toContain('Content-Format=11542');
@@ -98,8 +87,8 @@ describe('lwm2mTypes and lwm2mValue', () => {
   });
 
   it('fail on a wrong type or a single resource at a resource-instance path, naming the resource', () => {
-    expect(failure(() => lwm2mTypes(scope, evidence, [rec([3, 0, 9], { type: 'string', value: '95' })])).details.actual).toBe('/3/0/9 (Battery Level) is integer, the value is string');
-    expect(failure(() => lwm2mTypes(scope, evidence, [rec([3, 0, 0, 0], { type: 'string', value: 'x' })])).details.actual).toMatch(/single-instance/);
+    expect(assertionFailure(() => lwm2mTypes(scope, evidence, [rec([3, 0, 9], { type: 'string', value: '95' })])).details.actual).toBe('/3/0/9 (Battery Level) is integer, the value is string');
+    expect(assertionFailure(() => lwm2mTypes(scope, evidence, [rec([3, 0, 0, 0], { type: 'string', value: 'x' })])).details.actual).toMatch(/single-instance/);
   });
 
   it('note resources the definitions do not know instead of failing', () => {
@@ -111,8 +100,8 @@ describe('lwm2mTypes and lwm2mValue', () => {
     expect(sameValue({ type: 'integer', value: 5n }, { type: 'unsigned', value: 5n })).toBe(true);
     expect(sameValue({ type: 'float', value: 23.5 }, { type: 'float', value: 23.500001 })).toBe(true);
     expect(sameValue({ type: 'string', value: 'a' }, { type: 'string', value: 'b' })).toBe(false);
-    expect(failure(() => lwm2mValue(scope, [rec([1, 0, 3], { type: 'integer', value: 7n })], [1, 0, 3], { type: 'integer', value: 8n })).details.expected).toEqual(['integer 8']);
-    expect(failure(() => lwm2mValue(scope, [], [1, 0, 3], { type: 'integer', value: 8n })).details.actual).toBe('records: none');
+    expect(assertionFailure(() => lwm2mValue(scope, [rec([1, 0, 3], { type: 'integer', value: 7n })], [1, 0, 3], { type: 'integer', value: 8n })).details.expected).toEqual(['integer 8']);
+    expect(assertionFailure(() => lwm2mValue(scope, [], [1, 0, 3], { type: 'integer', value: 8n })).details.actual).toBe('records: none');
   });
 });
 
@@ -120,7 +109,7 @@ describe('linkSet and timing', () => {
   it('compare link targets as sets: order free, missing and forbidden ones named', () => {
     const links = [{ target: '/3/0' }, { target: '/1/0' }];
     linkSet(scope, links, { present: ['/1/0', '/3/0'], absent: ['/0/0'] });
-    const e = failure(() => linkSet(scope, links, { present: ['/5/0'], absent: ['/1/0'] }));
+    const e = assertionFailure(() => linkSet(scope, links, { present: ['/5/0'], absent: ['/1/0'] }));
     expect(e.details.actual).toMatch(/^missing: <\/5\/0>; listed although it must not be: <\/1\/0>/);
   });
 
@@ -128,7 +117,7 @@ describe('linkSet and timing', () => {
     const notes: string[] = [];
     expect(timing(scope, { note: (m) => notes.push(m) }, 'pmin', 2100, { minMs: 1700, maxMs: 4000 })).toBe(2100);
     expect(notes[0]).toBe('pmin: 2100 ms (window 1700..4000 ms, deviation 0 ms)');
-    const e = failure(() => timing(scope, { note: (m) => notes.push(m) }, 'pmin', 120, { minMs: 1700, maxMs: 4000 }));
+    const e = assertionFailure(() => timing(scope, { note: (m) => notes.push(m) }, 'pmin', 120, { minMs: 1700, maxMs: 4000 }));
     expect(e.details.actual).toBe('120 ms (-1580 ms outside the window)');
     expect(notes[1]).toContain('deviation -1580 ms');
   });
