@@ -13,6 +13,17 @@ import type { FieldSchema, FieldType } from './groups/fields.ts';
 import { allCommands, type AnySmpCommand } from './groups/index.ts';
 
 const key = fc.stringMatching(/^[a-z0-9_ ]{1,12}$/).filter((k) => k !== '__proto__');
+/**
+ * Keys of a response body's top level: `rc` and `err` there mark an error reply whatever the
+ * command (smp.md §2), so a top-level dictionary (os.mpstat's pools) never uses them as names.
+ */
+const topLevelKey = key.filter((k) => k !== 'rc' && k !== 'err');
+
+/** A command's whole response body: like {@link arbFromFieldType}, top-level dictionary keys avoid `rc`/`err`. */
+function arbResponseBody(t: FieldType): fc.Arbitrary<Record<string, unknown>> {
+  if (t.t === 'dict') return fc.dictionary(topLevelKey, arbFromFieldType(t.of), { maxKeys: 3 });
+  return arbFromFieldType(t) as fc.Arbitrary<Record<string, unknown>>;
+}
 
 /** Values of one declared field type (`rc` keys are 0: a non-zero `rc` would make it an error reply). */
 export function arbFromFieldType(t: FieldType, name = ''): fc.Arbitrary<unknown> {
@@ -77,7 +88,7 @@ export interface ValidResponseSample {
 export const arbValidResponse: fc.Arbitrary<ValidResponseSample> = fc.constantFrom(...allCommands.values()).chain((command) =>
   fc
     .record({
-      rsp: arbFromFieldType(command.responseType) as fc.Arbitrary<Record<string, unknown>>,
+      rsp: arbResponseBody(command.responseType),
       seq: fc.integer({ min: 0, max: 0xff }),
       version: fc.constantFrom(SmpVersion.V1, SmpVersion.V2),
     })
