@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Bundles the CLI (src/cli/main.ts) and the target-run process's entry (src/cli/run-child.ts) into
-// plain JavaScript under dist/cli/, split per command: each command's dynamic import() becomes its
+// Bundles the CLI (src/cli/main.ts) and the target-run process's entry (src/cli/run-child.ts), with
+// the suites that process runs (src/cli/suite-loaders.ts), into plain JavaScript under dist/cli/,
+// split per command: each command's dynamic import() becomes its
 // own chunk, so a command loads only what it uses, and the two entries share their chunks.
 // Packages from node_modules stay external, but for a few plain-JavaScript ones
 // (BUNDLED_PACKAGES). Run by `npm install`/`npm ci` (the `prepare` script) and by
@@ -67,6 +68,44 @@ function sourceLocationPlugin(buildDir) {
   };
 }
 
+/** Every `*.suite.ts` under suites/, root-relative with forward slashes, sorted. */
+function suiteFiles() {
+  return readdirSync(join(ROOT, 'suites'), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.suite.ts'))
+    .map((e) => toPosix(relative(ROOT, join(e.parentPath ?? e.path, e.name))))
+    .sort();
+}
+
+/**
+ * src/cli/suite-loaders.ts in the bundle: loaders that import the suite files bundled into this
+ * build (each its own chunk), so the suites share the bundle's case kit and the target-run process
+ * needs no TypeScript loader. The source version imports a file by its path (under tsx).
+ */
+function suiteLoadersPlugin() {
+  const source = join(ROOT, 'src', 'cli', 'suite-loaders.ts');
+  return {
+    name: 'suite-loaders',
+    setup(build) {
+      build.onLoad({ filter: /suite-loaders\.ts$/ }, (args) => {
+        if (resolve(args.path) !== source) return undefined;
+        const loaders = suiteFiles().map((f) => `  ${JSON.stringify(f)}: () => import(${JSON.stringify(join(ROOT, f))}),`);
+        const contents = [
+          "import { relative, resolve, sep } from 'node:path';",
+          "import { PACKAGE_ROOT } from './run-vitest.ts';",
+          'const LOADERS: Record<string, () => Promise<unknown>> = {',
+          ...loaders,
+          '};',
+          'export function suiteLoader(root: string, file: string): (() => Promise<unknown>) | undefined {',
+          '  if (resolve(root) !== PACKAGE_ROOT) return undefined;',
+          '  return LOADERS[relative(PACKAGE_ROOT, resolve(root, file)).split(sep).join("/")];',
+          '}',
+        ].join('\n');
+        return { contents, loader: 'ts', resolveDir: dirname(source) };
+      });
+    },
+  };
+}
+
 const packageName = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
 
 /** Bare imports from the sources stay external unless listed in BUNDLED_PACKAGES. */
@@ -80,16 +119,23 @@ const externalPackagesPlugin = {
   },
 };
 
-/** mtime and size of every file under `dir` (recursively) and of `extra`, by root-relative path. */
-function stampFiles(dir, extra) {
+/**
+ * mtime and size of every file under each of `dirs` (recursively) and of `extra`, by root-relative
+ * path; with `withDirs`, of the folders too (a folder's mtime moves when a file is added to it).
+ */
+function stampFiles(dirs, extra, withDirs = []) {
   const stamps = new Map();
   const stamp = (path) => {
     const s = statSync(join(ROOT, path));
     stamps.set(path, [s.mtimeMs, s.size]);
   };
-  for (const entry of readdirSync(join(ROOT, dir), { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) stamp(toPosix(relative(ROOT, join(entry.parentPath ?? entry.path, entry.name))));
+  for (const dir of dirs) {
+    for (const entry of readdirSync(join(ROOT, dir), { recursive: true, withFileTypes: true })) {
+      const path = toPosix(relative(ROOT, join(entry.parentPath ?? entry.path, entry.name)));
+      if (entry.isFile() || (entry.isDirectory() && withDirs.includes(dir))) stamp(path);
+    }
   }
+  withDirs.forEach(stamp);
   extra.forEach(stamp);
   return stamps;
 }
@@ -117,7 +163,7 @@ export async function buildCli() {
   mkdirSync(buildDir, { recursive: true });
   // Stamps taken before esbuild reads the sources: one edited during the build makes the next
   // start rebuild; one created during it is stamped [0, 0] (never matches).
-  const stamps = stampFiles('src', EXTRA_INPUTS);
+  const stamps = stampFiles(['src', 'suites'], EXTRA_INPUTS, ['suites']);
   try {
     const result = await esbuild.build({
       absWorkingDir: ROOT,
@@ -139,9 +185,11 @@ export async function buildCli() {
       sourcemap: 'linked',
       metafile: true,
       logLevel: 'silent',
-      plugins: [externalPackagesPlugin, sourceLocationPlugin(buildDir)],
+      plugins: [externalPackagesPlugin, suiteLoadersPlugin(), sourceLocationPlugin(buildDir)],
     });
-    const inputs = [...Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules/')), ...EXTRA_INPUTS].sort();
+    // The suite folders too: a suite file added to one makes the next start rebuild (the bundle lists its suites).
+    const folders = [...stamps.keys()].filter((p) => p === 'suites' || (p.startsWith('suites/') && statSync(join(ROOT, p)).isDirectory()));
+    const inputs = [...new Set([...Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules/')), ...EXTRA_INPUTS, ...folders])].sort();
     const manifest = { format: BUNDLE_FORMAT, build: name, inputs: Object.fromEntries(inputs.map((p) => [p, stamps.get(p) ?? [0, 0]])) };
     const tmp = `${MANIFEST}.${process.pid}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(manifest)}\n`);

@@ -10,12 +10,13 @@ import { buildTargetSummary, type CaseRecord, crashesOf, markAllureCrashes, read
 import { writeAllureResultFromRecord } from '../reporting/allure-missing.ts';
 import { CASE_JOURNAL_FILE_ENV, readCaseJournal } from '../reporting/case-journal.ts';
 import { junitFileName, renderJUnit } from '../reporting/junit.ts';
-import { CaseCollector, ConformanceAllureReporter } from '../reporting/vitest-reporters.ts';
+import { CaseCollector } from '../reporting/case-collector.ts';
 import { encodeRunTarget, RUN_TARGET_ENV, SESSION_INFO_FILE_ENV } from '../config/index.ts';
 import { defaultListenTarget, type ListenTarget, type PrepareTarget, startTargetRun, type StartedTargetRun } from './run-prepare.ts';
 import type { TargetRunPlan } from './run-targets.ts';
 import { casesForProtocols, suiteFilesOf, suiteFoldersFor, testNamePatternFor } from './run-selection.ts';
-import { PACKAGE_ROOT, runConformanceProject } from './run-vitest.ts';
+import { directLoaders, runConformanceDirect } from './run-direct.ts';
+import { type ConformanceRunEnd, PACKAGE_ROOT, runConformanceProject, type VitestRunExtras } from './run-vitest.ts';
 
 export type { PreparedTarget, PrepareTarget } from './run-prepare.ts';
 
@@ -98,32 +99,52 @@ async function runWithTarget(plan: TargetRunPlan, ctx: TargetRunContext, collect
   process.env[RUN_TARGET_ENV] = encodeRunTarget(started.target);
   process.env[SESSION_INFO_FILE_ENV] = sessionFile;
   try {
-    const allure = new ConformanceAllureReporter({
-      resultsDir: join(ctx.outDir, 'allure-results'),
-      target: { name: plan.target.name, transport: plan.transport },
-      environmentInfo: { node: process.version, seed: String(plan.seed) },
-      ...(plan.requiredCapabilities ? { requiredCapabilities: plan.requiredCapabilities } : {}),
-    });
-    // Only the suites of the run's protocols load, and only its selected cases run.
-    const pattern = testNamePatternFor(ctx.selected.map((c) => c.id));
-    // A project without per-protocol suite folders loads every suite file (the pattern still selects).
-    const folders = suiteFoldersFor(plan.protocols).filter((f) => existsSync(join(ctx.root, f)));
-    // Unsharded, only the files that declare selected cases load; shards split the whole folders' file list.
-    const caseFiles = plan.shard === undefined ? suiteFilesOf(ctx.selected) : undefined;
-    const filters = caseFiles !== undefined && caseFiles.length > 0 && caseFiles.every((f) => existsSync(join(ctx.root, f))) ? caseFiles : folders;
-    const files = filters.length > 0 ? { files: filters } : {};
-    const extras = {
-      ...(plan.retries !== undefined ? { retry: plan.retries } : {}),
-      ...(plan.shard !== undefined ? { shard: plan.shard, blobFile: shardBlobFile(ctx.outDir, plan) } : {}),
-    };
-    if (plan.shard !== undefined) writeShardOrigin(ctx.outDir, plan, ctx.root);
-    const end = await runConformanceProject({ root: ctx.root, pattern, ...files, reporters: [sessionInfoInjector(), collector, allure], timeoutMs: ctx.runTimeoutMs, extras });
+    const end = await runSelectedCases(plan, ctx, collector, sessionFile);
     return end.problems.length > 0 ? end.problems.join('; ') : undefined;
   } finally {
     restoreEnv(RUN_TARGET_ENV, saved.target);
     restoreEnv(SESSION_INFO_FILE_ENV, saved.info);
     await bounded(started.stop(), 15_000, 'stopping the target').catch(() => undefined);
   }
+}
+
+/** Which runner runs a target's cases: `MGMT_RUNNER=vitest` always takes vitest (comparisons, a fallback). */
+export const RUNNER_ENV = 'MGMT_RUNNER';
+
+/**
+ * Run the plan's selected cases: the run's own case runner (./run-direct.ts) when it can, vitest
+ * for a shard (its blob report is what `merge` replays), another project's suites, a suite file
+ * the CLI bundle does not have, or when `MGMT_RUNNER=vitest` asks for it.
+ */
+async function runSelectedCases(plan: TargetRunPlan, ctx: TargetRunContext, collector: CaseCollector, sessionFile: string): Promise<ConformanceRunEnd> {
+  const resultsDir = join(ctx.outDir, 'allure-results');
+  const target = { name: plan.target.name, transport: plan.transport };
+  const environmentInfo = { node: process.version, seed: String(plan.seed) };
+  // Unsharded, only the files that declare selected cases load; shards split the whole folders' file list.
+  const caseFiles = plan.shard === undefined ? suiteFilesOf(ctx.selected) : undefined;
+  const hasCaseFiles = caseFiles !== undefined && caseFiles.length > 0 && caseFiles.every((f) => existsSync(join(ctx.root, f)));
+  const isOwnProject = resolve(ctx.root) === PACKAGE_ROOT && process.env[RUNNER_ENV] !== 'vitest';
+  const loaders = hasCaseFiles && isOwnProject && plan.shard === undefined ? directLoaders(ctx.root, caseFiles) : undefined;
+  if (loaders !== undefined && caseFiles !== undefined) {
+    const retry = plan.retries !== undefined ? { retry: plan.retries } : {};
+    const options = { root: ctx.root, files: caseFiles, selectedIds: ctx.selected.map((c) => c.id), collector, allure: { resultsDir, target, environmentInfo }, sessionInfoFile: sessionFile, timeoutMs: ctx.runTimeoutMs, ...retry };
+    return runConformanceDirect(options, loaders);
+  }
+  // Loaded only here: vitest's reporters pull in allure-vitest.
+  const { ConformanceAllureReporter } = await import('../reporting/vitest-reporters.ts');
+  const allure = new ConformanceAllureReporter({ resultsDir, target, environmentInfo, ...(plan.requiredCapabilities ? { requiredCapabilities: plan.requiredCapabilities } : {}) });
+  // Only the suites of the run's protocols load, and only its selected cases run.
+  const pattern = testNamePatternFor(ctx.selected.map((c) => c.id));
+  // A project without per-protocol suite folders loads every suite file (the pattern still selects).
+  const folders = suiteFoldersFor(plan.protocols).filter((f) => existsSync(join(ctx.root, f)));
+  const filters = hasCaseFiles && caseFiles !== undefined ? caseFiles : folders;
+  const files = filters.length > 0 ? { files: filters } : {};
+  const extras: VitestRunExtras = {
+    ...(plan.retries !== undefined ? { retry: plan.retries } : {}),
+    ...(plan.shard !== undefined ? { shard: plan.shard, blobFile: shardBlobFile(ctx.outDir, plan) } : {}),
+  };
+  if (plan.shard !== undefined) writeShardOrigin(ctx.outDir, plan, ctx.root);
+  return runConformanceProject({ root: ctx.root, pattern, ...files, reporters: [sessionInfoInjector(), collector, allure], timeoutMs: ctx.runTimeoutMs, extras });
 }
 
 /** Where a shard keeps vitest's blob report of a target run (`merge` replays it). */

@@ -1,10 +1,10 @@
 /**
- * Runs one declared case inside its vitest test: gets the session, gates on capabilities, builds
- * the case context, runs the body, classifies the ending and fills `task.meta.conformance`
- * (outcome, message, evidence) before the test passes, fails, breaks or skips.
+ * Runs one declared case: gets the session, gates on capabilities, builds the case context, runs
+ * the body, classifies the ending and fills the case's metadata (outcome, message, evidence)
+ * before the case passes, fails, breaks or skips. Its host is vitest's test context, or the
+ * run's own case runner (src/conformance/direct-case.ts), which runs cases without vitest.
  * @see docs/architecture.md "Cases", "Errors"
  */
-import type { TestContext } from 'vitest';
 import type { SmpClient } from '../client/smp-client.ts';
 import { fromHex } from '../core/bytes.ts';
 import { elapsedMs, nowNs } from '../core/clock.ts';
@@ -20,6 +20,16 @@ import { classifyEnding, type Verdict } from './outcome.ts';
 import { acquireSession, type CaseCrashWatch, type CaseLwm2mSide, type CaseSession } from './session-port.ts';
 import { annotateFrame } from './verifiers/describe.ts';
 import { createVerifiers, type CaseRecorder } from './verifiers/expect.ts';
+
+/**
+ * What runs a case: vitest's test context fits it, and so does the run's own runner. `skip`
+ * throws (the case ends skipped with the note); `signal` aborts when the run gives up on the case.
+ */
+export interface CaseHost {
+  annotate(message: string, type?: string): unknown;
+  skip(note: string): never;
+  readonly signal: AbortSignal;
+}
 
 /** A case body with the context it gets (example cases run `run`, properties their loop). */
 export type CaseBody = (ctx: CaseContext, recorder: CaseRecorder) => Promise<void>;
@@ -141,8 +151,8 @@ export function explainTimeout(e: Error, info: CaseInfo, entries: readonly Trace
   });
 }
 
-/** Make the verdict happen in vitest: annotate, then return, skip or throw. */
-async function enact(verdict: Verdict, vctx: TestContext, recorder: CaseRecorder): Promise<void> {
+/** Make the verdict happen in the host: annotate, then return, skip or throw. */
+async function enact(verdict: Verdict, vctx: CaseHost, recorder: CaseRecorder): Promise<void> {
   for (const w of recorder.warnings) await vctx.annotate(w, 'warning');
   for (const n of recorder.notes) await vctx.annotate(n, 'notice');
   if (verdict.outcome === 'nonStrict' || verdict.outcome === 'informational') await vctx.annotate(`${verdict.outcome}: ${verdict.message}`, verdict.outcome);
@@ -174,7 +184,7 @@ async function untilDeviceDies(run: Promise<void>, watch: CaseSession['crashWatc
   ]);
 }
 
-async function enactBlocked(meta: ConformanceMeta, vctx: TestContext, deadSince: string, startNs: bigint): Promise<void> {
+async function enactBlocked(meta: ConformanceMeta, vctx: CaseHost, deadSince: string, startNs: bigint): Promise<void> {
   meta.outcome = 'blocked';
   meta.message = `device dead since ${deadSince}`;
   meta.durationMs = elapsedMs(startNs);
@@ -205,8 +215,37 @@ function journalCase(id: string, trace: TraceLog, mark: number): CaseJournalHand
   return caseJournalFromEnv()?.begin(id, Date.now(), EVIDENCE_LIMIT, traceEvidenceSource(trace, mark, convert, EVIDENCE_LIMIT));
 }
 
-/** Run a case body under the kit; `meta` is the test's `task.meta.conformance`. */
-export async function runCase(info: CaseInfo, level: Level, meta: ConformanceMeta, vctx: TestContext, body: CaseBody): Promise<void> {
+/**
+ * The body, or a broken ending once `timeoutMs` has passed (the body's signal is aborted then):
+ * the case keeps the evidence it had reached, which a timeout enforced from outside would lose.
+ */
+async function withinTimeout(run: (signal: AbortSignal) => Promise<void>, outer: AbortSignal, timeoutMs: number | undefined): Promise<void> {
+  if (timeoutMs === undefined) return run(outer);
+  const own = new AbortController();
+  const signal = AbortSignal.any([outer, own.signal]);
+  let timer: NodeJS.Timeout | undefined;
+  const body = run(signal);
+  body.catch(() => undefined);
+  try {
+    await Promise.race([
+      body,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          own.abort();
+          reject(new CaseBrokenError(`the case did not finish within its timeout of ${timeoutMs / 1000} s`));
+        }, timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Run a case body under the kit; `meta` is the case's metadata (vitest: `task.meta.conformance`).
+ * `timeoutMs`: the case ends broken after this long, with its evidence so far.
+ */
+export async function runCase(info: CaseInfo, level: Level, meta: ConformanceMeta, vctx: CaseHost, body: CaseBody, timeoutMs?: number): Promise<void> {
   let startNs = nowNs();
   const recorder: CaseRecorder = { warnings: [], notes: [] };
   let session: CaseSession | undefined;
@@ -235,7 +274,8 @@ export async function runCase(info: CaseInfo, level: Level, meta: ConformanceMet
     const watch = session.crashWatch;
     watch?.begin();
     watching = true;
-    await untilDeviceDies(body(createCaseContext(info, session, recorder, vctx.signal), recorder), watch);
+    const open = session;
+    await withinTimeout((signal) => untilDeviceDies(body(createCaseContext(info, open, recorder, signal), recorder), watch), vctx.signal, timeoutMs);
   } catch (e) {
     error = e;
   }

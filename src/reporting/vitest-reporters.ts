@@ -1,118 +1,27 @@
 /**
- * The vitest reporters a conformance run installs: `CaseCollector` (case records for summary.json
- * and JUnit, journaled line by line so a crash loses nothing already finished) and
- * `ConformanceAllureReporter` (allure-vitest, plus the conformance labels, steps and traces).
+ * The vitest reporters a conformance run installs: `CaseCollector` (./case-collector.ts: case
+ * records for summary.json and JUnit, journaled line by line so a crash loses nothing already
+ * finished) and `ConformanceAllureReporter` (allure-vitest, plus the conformance labels, steps and
+ * traces).
  * @see docs/architecture.md "Reports"
  */
-import { relative } from 'node:path';
 import AllureVitestReporter from 'allure-vitest/reporter';
 import type { RunnerTask } from 'vitest';
-import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import type { TestCase } from 'vitest/node';
 import { allureMetadataFor } from './allure-labels.ts';
 import { evidenceMessages, readEvidence } from './allure-evidence.ts';
-import { appendJsonLine, writeJsonAtomic } from './atomic-write.ts';
 import { caseRecordFromTest, conformanceMeta, type FinishedTest } from './case-from-test.ts';
-import type { CaseRecord } from './case-record.ts';
-import { certifyFailureMessage, certifyRecord } from './required-capabilities.ts';
+import { allureCategories } from './allure-results.ts';
+import { CANCELLED_NOTE } from './case-collector.ts';
+import { certifyFailureMessage } from './required-capabilities.ts';
+
+export { allureCategories } from './allure-results.ts';
+export { CANCELLED_NOTE, CaseCollector, finishedFromTestCase, type RunningCase } from './case-collector.ts';
 
 /** Target name and transport of a run, as shown in reports. */
 export interface ReportTarget {
   name: string;
   transport: string;
-}
-
-/** The skip note vitest gives tests it cancels (`@vitest/runner`, `TestRunAbortError`). */
-export const CANCELLED_NOTE = 'The test run was aborted by the user.';
-
-/** Map vitest's reported test to the mapping's input. */
-export function finishedFromTestCase(testCase: TestCase, root: string): FinishedTest {
-  const result = testCase.result();
-  const out: FinishedTest = {
-    name: testCase.name,
-    meta: testCase.meta(),
-    state: result.state,
-    errors: (result.errors ?? []).map((e) => ({ name: e.name, message: e.message, stack: e.stack })),
-    durationMs: testCase.diagnostic()?.duration ?? 0,
-    file: relative(root, testCase.module.moduleId),
-  };
-  if (result.state === 'skipped' && result.note !== undefined) out.note = result.note;
-  return out;
-}
-
-/** The case a target run started last: its record as listed, and when it started. */
-export interface RunningCase {
-  record: CaseRecord;
-  startedAtMs: number;
-}
-
-/** Collects one `CaseRecord` per finished test and appends each to a JSON-lines journal. */
-export class CaseCollector implements Reporter {
-  readonly records: CaseRecord[] = [];
-  /** Ids of every test in the files this run collected (a shard collects only its files). */
-  readonly collectedIds = new Set<string>();
-  readonly #root: string;
-  readonly #journal: string | undefined;
-  readonly #onCase: ((record: CaseRecord) => void) | undefined;
-  readonly #required: readonly string[];
-  readonly #onlyIds: ReadonlySet<string> | undefined;
-  readonly #runningFile: string | undefined;
-
-  /**
-   * `requiredCapabilities`: the certify profile's list (see ./required-capabilities.ts);
-   * `onlyIds`: the selected cases (vitest reports the ones its name pattern left out as skipped);
-   * `runningFile`: where the case that is running is named (`RunningCase`), replaced at each start.
-   */
-  constructor(options: {
-    root: string;
-    journal?: string;
-    runningFile?: string;
-    onCase?: (record: CaseRecord) => void;
-    requiredCapabilities?: readonly string[];
-    onlyIds?: Iterable<string>;
-  }) {
-    this.#root = options.root;
-    this.#runningFile = options.runningFile;
-    this.#onlyIds = options.onlyIds !== undefined ? new Set(options.onlyIds) : undefined;
-    this.#journal = options.journal;
-    this.#onCase = options.onCase;
-    this.#required = options.requiredCapabilities ?? [];
-  }
-
-  onTestModuleCollected(module: TestModule): void {
-    for (const test of module.children.allTests()) {
-      this.collectedIds.add(caseRecordFromTest({ ...finishedFromTestCase(test, this.#root), state: 'passed', errors: [] }).id);
-    }
-  }
-
-  /** The case about to run is named in the running file, so an interrupted run can say which one it stopped. */
-  onTestCaseReady(testCase: TestCase): void {
-    if (this.#runningFile === undefined) return;
-    const record = caseRecordFromTest({ ...finishedFromTestCase(testCase, this.#root), state: 'passed', errors: [] });
-    if (this.#onlyIds !== undefined && !this.#onlyIds.has(record.id)) return;
-    const running: RunningCase = { record, startedAtMs: Date.now() };
-    writeJsonAtomic(this.#runningFile, running);
-  }
-
-  onTestCaseResult(testCase: TestCase): void {
-    const finished = finishedFromTestCase(testCase, this.#root);
-    // A cancelled run (global timeout) reports its unfinished cases as skipped, which would read as
-    // "unsupported", and the ones never started as pending; leave both out so the caller marks them
-    // broken with the real reason.
-    if (finished.state === 'pending' || (finished.state === 'skipped' && finished.note === CANCELLED_NOTE)) return;
-    const record = certifyRecord(caseRecordFromTest(finished), this.#required);
-    if (this.#onlyIds !== undefined && !this.#onlyIds.has(record.id)) return;
-    // Retries (`run --retries N`): vitest reruns a failed test in place; the kit rewrites the
-    // case's metadata on every attempt, so the record is the last attempt's, marked when it only
-    // passed on a retry.
-    const diagnostic = testCase.diagnostic();
-    if (diagnostic !== undefined && diagnostic.retryCount > 0) {
-      record.attempts = diagnostic.retryCount + 1;
-      if (diagnostic.flaky) record.flaky = true;
-    }
-    this.records.push(record);
-    if (this.#journal) appendJsonLine(this.#journal, record);
-    this.#onCase?.(record);
-  }
 }
 
 function finishedFromTask(task: RunnerTask): FinishedTest {
@@ -133,15 +42,6 @@ function finishedFromTask(task: RunnerTask): FinishedTest {
 }
 
 type AllureConfig = ConstructorParameters<typeof AllureVitestReporter>[0];
-
-/** Allure categories in the harness's words: a failed case is a device defect, a broken one is not. */
-export function allureCategories(): { name: string; matchedStatuses: ('failed' | 'broken' | 'skipped')[] }[] {
-  return [
-    { name: 'Device defects (conformance failures)', matchedStatuses: ['failed'] },
-    { name: 'Harness or link trouble (broken: no verdict)', matchedStatuses: ['broken'] },
-    { name: 'Unsupported by the target', matchedStatuses: ['skipped'] },
-  ];
-}
 
 /**
  * allure-vitest with the conformance metadata added: before allure-vitest writes a test, its
