@@ -1,6 +1,7 @@
 // A bare-socket SMP client used as the bench's reference: node:dgram, a hand-built 8-byte SMP
-// header and cbor-x, nothing from the harness. Plain JavaScript so it also runs as a whole process
-// without any TypeScript loader (`node bench/bare-client.mjs upload PORT FILE WINDOW CHUNK`).
+// header and cbor-x, nothing from the harness; a request unanswered in time is sent again, a
+// bounded number of times, as any SMP client over UDP must. Plain JavaScript so it also runs as a
+// whole process without any TypeScript loader (`node bench/bare-client.mjs upload PORT FILE WINDOW CHUNK`).
 // Header layout: docs/spec/smp.md §1.1 (op | version << 3, flags, length BE16, group BE16, seq, id).
 import { createHash } from 'node:crypto';
 import { createSocket } from 'node:dgram';
@@ -34,40 +35,82 @@ export async function openBareSocket(port, onReply) {
   return socket;
 }
 
-/** Sequential echo round trips; resolves to each round trip's duration in µs. */
-export async function bareEchoes(port, count) {
+/**
+ * How long a request waits for its answer before the same packet (same seq) is sent again, and how
+ * often in a row: the least an SMP client over UDP must do, since a datagram can be lost. The wait
+ * is the harness's default response timeout (`DEFAULT_RESPONSE_TIMEOUT_MS`).
+ */
+export const BARE_TIMEOUT_MS = 2000;
+export const BARE_MAX_RESENDS = 3;
+
+const policyOf = (options) => ({ timeoutMs: options.timeoutMs ?? BARE_TIMEOUT_MS, maxResends: options.maxResends ?? BARE_MAX_RESENDS });
+
+/**
+ * Send `frame` and send it again, unchanged, each time `timeoutMs` passes unanswered, at most
+ * `maxResends` times; one more unanswered wait calls `onGiveUp(sends)`. Counts resends in `counter`.
+ * The caller cancels the returned timer when the answer comes.
+ */
+function sendWithResends(socket, frame, policy, counter, onGiveUp) {
+  let resends = 0;
+  const timer = setInterval(() => {
+    if (resends === policy.maxResends) return clearInterval(timer), onGiveUp(resends + 1);
+    resends++;
+    counter.resends++;
+    socket.send(frame);
+  }, policy.timeoutMs);
+  socket.send(frame);
+  return { cancel: () => clearInterval(timer) };
+}
+
+/** Sequential echo round trips: each round trip's duration in µs (resends included) and the resends. */
+export async function bareEchoes(port, count, options = {}) {
+  const policy = policyOf(options);
   let waiting;
-  const socket = await openBareSocket(port, (seq) => {
-    if (waiting && seq === waiting.seq) waiting.done();
+  // A late answer to a packet that was sent again carries the previous seq, which no longer matches.
+  const socket = await openBareSocket(port, (seq, id, group) => {
+    if (waiting && seq === waiting.seq && id === 0 && group === 0) waiting.done();
   });
   const rtts = [];
+  const counter = { resends: 0 };
   try {
     for (let i = 0; i < count; i++) {
       const seq = i & 0xff;
       const frame = bareFrame(2, 0, 0, seq, { d: 'hello' });
       const started = performance.now();
       await new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('bare echo: no answer in 1000 ms')), 1000);
-        waiting = { seq, done: () => (clearTimeout(timer), resolve()) };
-        socket.send(frame);
+        const giveUp = (sends) => reject(new Error(`bare echo seq ${seq}: no answer to ${sends} sends of ${policy.timeoutMs} ms each`));
+        const pending = sendWithResends(socket, frame, policy, counter, giveUp);
+        waiting = { seq, done: () => (pending.cancel(), (waiting = undefined), resolve()) };
       });
       rtts.push((performance.now() - started) * 1000);
     }
   } finally {
+    waiting = undefined;
     socket.close();
   }
-  return rtts;
+  return { rtts, resends: counter.resends };
 }
 
 /**
  * Upload `image` with `window` chunks in flight and `chunk` data bytes per chunk (the first
- * carries len and sha too). Assumes a loss-free link (loopback): it stops on any refusal.
+ * carries len and sha too). Every answer's `off` is the device's next expected offset, so it
+ * acknowledges all chunks below it; a chunk after a lost one is answered with the lower offset
+ * and acknowledges nothing. When the oldest chunk in flight has gone `timeoutMs` without an
+ * answer that moves the upload on, every chunk in flight is sent again, unchanged and in order,
+ * at most `maxResends` times in a row. An `off` below an earlier one means the device dropped its
+ * upload (it does on completion, so a resent final chunk hears `off` 0 when the first answer to
+ * it was lost): the upload goes on from that offset. Stops on any refusal.
+ * @see ../docs/spec/smp.md §3.2.3
  */
-export async function bareUpload(port, image, window, chunk) {
+export async function bareUpload(port, image, window, chunk, options = {}) {
+  const policy = policyOf(options);
   const sha = createHash('sha256').update(image).digest();
+  const inFlight = [];
   let next = 0;
+  let acked = 0;
   let seq = 0;
-  let inFlight = 0;
+  let resends = 0;
+  let rounds = 0;
   let finish;
   const done = new Promise((resolve, reject) => (finish = { resolve, reject }));
   let socket;
@@ -76,28 +119,51 @@ export async function bareUpload(port, image, window, chunk) {
     const end = Math.min(image.length, off + (off === 0 ? chunk - 64 : chunk));
     const data = image.subarray(off, end);
     const body = off === 0 ? { len: image.length, off: 0, sha, data } : { off, data };
-    socket.send(bareFrame(2, 1, 1, seq++ & 0xff, body));
+    const frame = bareFrame(2, 1, 1, seq, body);
+    inFlight.push({ off, end, seq, frame });
+    seq = (seq + 1) & 0xff;
     next = end;
-    inFlight++;
+    socket.send(frame);
   };
-  const started = performance.now();
-  const timer = setTimeout(() => finish.reject(new Error('bare upload: no progress in 5000 ms')), 5000);
-  socket = await openBareSocket(port, (_seq, _id, _group, bodyBytes) => {
-    inFlight--;
+  let timer;
+  const onTimeout = () => {
+    const head = inFlight[0];
+    if (rounds === policy.maxResends) return finish.reject(new Error(`bare upload: chunk at offset ${head.off} (seq ${head.seq}) unanswered after ${rounds + 1} sends of ${policy.timeoutMs} ms each`));
+    rounds++;
+    for (const f of inFlight) socket.send(f.frame), resends++;
+    timer.refresh();
+  };
+  const onAnswer = (bodyBytes) => {
     const rsp = decoder.decode(bodyBytes);
     if (typeof rsp.off !== 'number' || rsp.rc) return finish.reject(new Error(`bare upload refused: ${JSON.stringify(rsp)}`));
+    if (rsp.off === acked) return;
+    if (rsp.off < acked) (inFlight.length = 0), (next = rsp.off);
+    acked = rsp.off;
+    while (inFlight.length > 0 && inFlight[0].end <= acked) inFlight.shift();
+    rounds = 0;
     timer.refresh();
-    if (rsp.off >= image.length) return finish.resolve();
-    while (inFlight < window && next < image.length) sendNext();
-  });
+    if (acked >= image.length) return finish.resolve();
+    while (inFlight.length < window && next < image.length) sendNext();
+  };
+  const started = performance.now();
   try {
-    while (inFlight < window && next < image.length) sendNext();
+    socket = await openBareSocket(port, (s, id, group, bodyBytes) => {
+      // Not in flight: a second answer to a chunk that was sent again, or one from before a restart.
+      if (group !== 1 || id !== 1 || !inFlight.some((f) => f.seq === s)) return;
+      try {
+        onAnswer(bodyBytes);
+      } catch (e) {
+        finish.reject(e);
+      }
+    });
+    timer = setTimeout(onTimeout, policy.timeoutMs);
+    while (inFlight.length < window && next < image.length) sendNext();
     await done;
     const ms = performance.now() - started;
-    return { ms, bytesPerSec: (image.length * 1000) / ms };
+    return { ms, bytesPerSec: (image.length * 1000) / ms, resends };
   } finally {
     clearTimeout(timer);
-    socket.close();
+    socket?.close();
   }
 }
 

@@ -17,6 +17,16 @@
  * garbage collection or compile job weighs less on a single round's figure. The images of a
  * window's upload rounds are all built before its first round: built between two measured
  * uploads, an image's garbage was collected during the next upload, whichever side's it was.
+ *
+ * A lost datagram is survived on both sides and counted (`resends`), not fatal: echoes wait 1 s
+ * per send and are sent again with the same seq up to `BARE_MAX_RESENDS` times (the bare client
+ * itself; for the harness this loop, since `SmpClient.request` sends once and rejects on its
+ * timeout). Uploads wait 2 s for the oldest chunk in flight: the bare client then sends every
+ * chunk in flight again unchanged (same seq, up to 3 rounds without progress), the harness's
+ * `uploadImage` lets the window drain and sends again from the last acknowledged offset with new
+ * seqs (up to 8 recoveries without progress; its `retransmits` counts recoveries, the bare
+ * `resends` counts packets). Fences of the malformed loop are sent once on both sides, as before:
+ * an unanswered fence is counted as failed, not fatal.
  * @see ../docs/spec/smp.md §3.1.1, §3.2.3, §4.7
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -32,7 +42,8 @@ import { arbMalformedPacket } from '../src/codec/smp/arbitraries.ts';
 import { osCommands } from '../src/codec/smp/groups/os.ts';
 import { signMcubootImage } from '../src/codec/image/index.ts';
 import { UdpTransport } from '../src/transport/udp.ts';
-import { bareEchoes, bareMalformedLoop, bareUpload } from './bare-client.mjs';
+import { ResponseTimeoutError } from '../src/errors.ts';
+import { BARE_MAX_RESENDS, bareEchoes, bareMalformedLoop, bareUpload } from './bare-client.mjs';
 import { isMainModule } from './is-main.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -111,22 +122,50 @@ async function openClient(port: number): Promise<SmpClient> {
   return new SmpClient(await UdpTransport.open({ host: '127.0.0.1', port }));
 }
 
-async function harnessEchoes(client: SmpClient, count: number): Promise<number[]> {
+/** Wait per echo send on both sides (ms). */
+const ECHO_TIMEOUT_MS = 1000;
+
+/**
+ * A lost echo is sent again with the same seq, at most `BARE_MAX_RESENDS` times, as the bare
+ * client does (`SmpClient.request` itself sends once and rejects on its timeout).
+ */
+async function harnessEcho(client: SmpClient, req: ReturnType<typeof smpRequest>, counter: { resends: number }): Promise<void> {
+  const seq = client.nextSeq();
+  for (let sends = 1; ; sends++) {
+    try {
+      const reply = await client.request(req, { timeoutMs: ECHO_TIMEOUT_MS, seq });
+      if (reply.body.kind !== 'ok') throw new Error(`echo refused: ${JSON.stringify(reply.body)}`);
+      return;
+    } catch (e) {
+      if (!(e instanceof ResponseTimeoutError) || sends > BARE_MAX_RESENDS) throw e;
+      counter.resends++;
+    }
+  }
+}
+
+async function harnessEchoes(client: SmpClient, count: number): Promise<{ rtts: number[]; resends: number }> {
   const rtts: number[] = [];
+  const counter = { resends: 0 };
   const req = smpRequest(osCommands.echo, { d: 'hello' });
   for (let i = 0; i < count; i++) {
     const started = performance.now();
-    const reply = await client.request(req, { timeoutMs: 1000 });
-    if (reply.body.kind !== 'ok') throw new Error(`echo refused: ${JSON.stringify(reply.body)}`);
+    await harnessEcho(client, req, counter);
     rtts.push((performance.now() - started) * 1000);
   }
-  return rtts;
+  return { rtts, resends: counter.resends };
+}
+
+/** Resends per side: echoes or chunks sent again after a lost datagram, warm-up included. */
+interface Resends {
+  harness: number;
+  bare: number;
 }
 
 /** Echo round trips in µs, median of all round trips; lower is better, ratio goal ≤ 1.10. */
-async function echoVersus(client: SmpClient, port: number): Promise<Versus & { roundTrips: number; cpuUsPerRoundTrip: Versus }> {
-  await harnessEchoes(client, ECHO_WARMUP);
-  await bareEchoes(port, ECHO_WARMUP);
+async function echoVersus(client: SmpClient, port: number): Promise<Versus & { roundTrips: number; cpuUsPerRoundTrip: Versus; resends: Resends }> {
+  const resends: Resends = { harness: 0, bare: 0 };
+  resends.harness += (await harnessEchoes(client, ECHO_WARMUP)).resends;
+  resends.bare += (await bareEchoes(port, ECHO_WARMUP, { timeoutMs: ECHO_TIMEOUT_MS })).resends;
   const h: number[] = [];
   const b: number[] = [];
   const cpu = { harness: [] as number[], bare: [] as number[] };
@@ -135,13 +174,14 @@ async function echoVersus(client: SmpClient, port: number): Promise<Versus & { r
     const sides = r % 2 === 0 ? (['bare', 'harness'] as const) : (['harness', 'bare'] as const);
     for (const side of sides) {
       const before = cpuUs();
-      if (side === 'bare') b.push(...(await bareEchoes(port, ECHOES_PER_ROUND)));
-      else h.push(...(await harnessEchoes(client, ECHOES_PER_ROUND)));
+      const round = side === 'bare' ? await bareEchoes(port, ECHOES_PER_ROUND, { timeoutMs: ECHO_TIMEOUT_MS }) : await harnessEchoes(client, ECHOES_PER_ROUND);
+      (side === 'bare' ? b : h).push(...round.rtts);
+      resends[side] += round.resends;
       cpu[side].push((cpuUs() - before) / ECHOES_PER_ROUND);
     }
   }
   const v = versus(h, b, false);
-  return { harness: v.harness, bare: v.bare, ratio: v.ratio, bestRatio: v.bestRatio, roundTrips: h.length, samples: { harness: [], bare: [] }, cpuUsPerRoundTrip: versus(cpu.harness, cpu.bare, false) };
+  return { harness: v.harness, bare: v.bare, ratio: v.ratio, bestRatio: v.bestRatio, roundTrips: h.length, samples: { harness: [], bare: [] }, cpuUsPerRoundTrip: versus(cpu.harness, cpu.bare, false), resends };
 }
 
 /**
@@ -159,24 +199,39 @@ function testImage(n: number): Uint8Array {
 let imagesMade = 0;
 const nextImage = (): Uint8Array => testImage(imagesMade++);
 
-async function uploadVersus(client: SmpClient, port: number, windows: readonly number[]): Promise<{ chunkBytes: number; byWindow: Record<string, Versus & { cpuMsPerUpload: Versus }> }> {
+/**
+ * Upload figures per window, and the chunks each side sent again after a lost datagram: the
+ * harness's `retransmits` (recoveries from the last acknowledged offset), the bare client's
+ * resends (the same packet again); `warmupResends` covers the warm-up uploads of all windows.
+ */
+async function uploadVersus(
+  client: SmpClient,
+  port: number,
+  windows: readonly number[],
+): Promise<{ chunkBytes: number; warmupResends: Resends; byWindow: Record<string, Versus & { cpuMsPerUpload: Versus; resends: Resends }> }> {
   const warm = await uploadImage(client, nextImage(), { window: 1 });
   // The largest chunk shrinks once offsets need a 5-byte CBOR head (off ≥ 65536): both clients
   // use one size that fits at every offset.
   const chunkBytes = warm.chunkDataBytes - 8;
-  await bareUpload(port, nextImage(), 1, chunkBytes);
+  const warmupResends: Resends = { harness: warm.retransmits, bare: 0 };
+  const upload = async (side: keyof Resends, image: Uint8Array, window: number, resends: Resends): Promise<void> => {
+    if (side === 'bare') resends.bare += (await bareUpload(port, image, window, chunkBytes)).resends;
+    else resends.harness += (await uploadImage(client, image, { window, chunkBytes })).retransmits;
+  };
+  await upload('bare', nextImage(), 1, warmupResends);
   for (let n = 0; n < UPLOAD_WARMUP; n++) {
     const window = windows[n % windows.length]!;
-    await uploadImage(client, nextImage(), { window, chunkBytes });
-    await bareUpload(port, nextImage(), window, chunkBytes);
+    await upload('harness', nextImage(), window, warmupResends);
+    await upload('bare', nextImage(), window, warmupResends);
   }
-  const byWindow: Record<string, Versus & { cpuMsPerUpload: Versus }> = {};
+  const byWindow: Record<string, Versus & { cpuMsPerUpload: Versus; resends: Resends }> = {};
   for (const window of windows) {
     const h: number[] = [];
     const b: number[] = [];
     const cpu = { harness: [] as number[], bare: [] as number[] };
-    await uploadImage(client, nextImage(), { window, chunkBytes });
-    await bareUpload(port, nextImage(), window, chunkBytes);
+    const resends: Resends = { harness: 0, bare: 0 };
+    await upload('harness', nextImage(), window, resends);
+    await upload('bare', nextImage(), window, resends);
     // Every image of the window's rounds is built first: building one (384 KiB and its signature)
     // between two measured uploads left garbage whose collection landed in the next upload,
     // whichever side it was.
@@ -186,19 +241,23 @@ async function uploadVersus(client: SmpClient, port: number, windows: readonly n
       for (const side of sides) {
         const img = images.pop()!;
         const before = cpuUs();
-        if (side === 'bare') b.push((await bareUpload(port, img, window, chunkBytes)).bytesPerSec);
-        else {
+        if (side === 'bare') {
+          const res = await bareUpload(port, img, window, chunkBytes);
+          b.push(res.bytesPerSec);
+          resends.bare += res.resends;
+        } else {
           const started = performance.now();
           const res = await uploadImage(client, img, { window, chunkBytes });
           if (res.match === false) throw new Error('harness upload: device hash does not match');
           h.push((img.length * 1000) / (performance.now() - started));
+          resends.harness += res.retransmits;
         }
         cpu[side].push((cpuUs() - before) / 1000);
       }
     }
-    byWindow[String(window)] = { ...versus(h, b, true), cpuMsPerUpload: versus(cpu.harness, cpu.bare, false) };
+    byWindow[String(window)] = { ...versus(h, b, true), cpuMsPerUpload: versus(cpu.harness, cpu.bare, false), resends };
   }
-  return { chunkBytes, byWindow };
+  return { chunkBytes, warmupResends, byWindow };
 }
 
 /** The harness's malformed loop: each frame through `sendRaw`, each window fenced by a typed echo. */
