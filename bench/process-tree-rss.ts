@@ -75,11 +75,12 @@ function kbField(text: string, name: string): number {
 
 /**
  * The device side: the simulated devices' own processes (the LwM2M client simulator, started by
- * the worker). The SMP simulator of a `sim` target runs inside its target-run process and is
- * counted there, with the harness.
+ * the worker, from the sources or the CLI bundle's `lwm2m-client.js`). The SMP simulator of a
+ * `sim` target runs inside its target-run process and is counted there, with the harness.
  */
 export function sideOf(argv: readonly string[]): ProcessSide {
-  return argv.some((a) => /[/\\]simulator[/\\]/.test(a)) ? 'device' : 'harness';
+  // The TypeScript sources under simulator/, or the CLI bundle's entry of the LwM2M client.
+  return argv.some((a) => /[/\\]simulator[/\\]|[/\\]lwm2m-client\.js$/.test(a)) ? 'device' : 'harness';
 }
 
 /** Pss figures of a process; zero when smaps_rollup cannot be read (another user's process, a kernel without it). */

@@ -169,7 +169,8 @@ export async function buildCli() {
       absWorkingDir: ROOT,
       // run-child: the target-run processes `run` starts load it from the same build
       // (src/cli/run-parallel.ts), with no TypeScript loader in the process.
-      entryPoints: { main: 'src/cli/main.ts', 'run-child': 'src/cli/run-child.ts' },
+      // lwm2m-client: the simulated LwM2M client processes of such a run (src/target/lwm2m/client-process.ts).
+      entryPoints: { main: 'src/cli/main.ts', 'run-child': 'src/cli/run-child.ts', 'lwm2m-client': 'src/simulator/lwm2m-client/main.ts' },
       // The build's name, so code in the bundle finds the build's other entries.
       define: { MGMT_CLI_BUILD: JSON.stringify(name) },
       outdir: buildDir,

@@ -19,6 +19,7 @@ import {
   writeJsonAtomic,
 } from '../reporting/index.ts';
 import { junitFileName, renderJUnit } from '../reporting/junit.ts';
+import { CLI_BUILD_ENV } from '../target/lwm2m/client-process.ts';
 import type { CliIo } from './args.ts';
 import type { ChildJob } from './run-child.ts';
 import { type CaseEvent, parseCaseEvent } from './run-progress.ts';
@@ -55,7 +56,8 @@ export function childArgv(jobFile: string): string[] {
  */
 function targetProcessEnv(): NodeJS.ProcessEnv {
   const nodeOptions = [process.env['NODE_OPTIONS'], '--max-semi-space-size=2'].filter(Boolean).join(' ');
-  return { MALLOC_ARENA_MAX: '2', ...process.env, NODE_OPTIONS: nodeOptions };
+  // The build the simulated LwM2M clients start from (none from the sources, even if inherited).
+  return { MALLOC_ARENA_MAX: '2', ...process.env, NODE_OPTIONS: nodeOptions, [CLI_BUILD_ENV]: typeof MGMT_CLI_BUILD === 'string' ? MGMT_CLI_BUILD : undefined };
 }
 
 /** Time a child gets beyond its own run timeout to start the target, write reports and exit. */

@@ -26,7 +26,8 @@ async function main(json: string): Promise<void> {
 }
 
 const arg = process.argv[2];
-if (arg !== undefined && process.argv[1]?.endsWith('main.ts')) {
+// The TypeScript entry, or the CLI bundle's lwm2m-client.js.
+if (arg !== undefined && /(?:main\.ts|lwm2m-client\.js)$/.test(process.argv[1] ?? '')) {
   main(arg).catch((e: unknown) => {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(2);

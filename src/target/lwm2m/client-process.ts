@@ -5,6 +5,7 @@
  * @see docs/architecture.md "Listeners before devices", docs/design-notes.md §2
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -55,6 +56,7 @@ export interface Lwm2mClientProcess {
 }
 
 const ENTRY = resolve(import.meta.dirname, '../../simulator/lwm2m-client/main.ts');
+const PACKAGE_ROOT = resolve(import.meta.dirname, '../../..');
 /** Time the child gets to load and bind. */
 const START_BOUND_MS = 20_000;
 /** Grace between SIGTERM (de-register) and SIGKILL. */
@@ -64,11 +66,38 @@ function tsxLoader(): string {
   return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 }
 
+/** The CLI bundle's build name, defined by scripts/build-cli.mjs; not defined when running from the sources. */
+declare const MGMT_CLI_BUILD: string | undefined;
+
+/**
+ * Environment variable naming the CLI bundle build a run started from. The client is mostly
+ * started in the conformance worker, which runs the sources through vitest's transform, so the
+ * bundled CLI hands its build name down to the processes it starts (src/cli/run-parallel.ts).
+ */
+export const CLI_BUILD_ENV = 'MGMT_CLI_BUILD';
+
+/**
+ * Node arguments of a client process. When the run started from the CLI bundle (this code's own
+ * build, or the one `CLI_BUILD_ENV` names): that build's `lwm2m-client.js`, plain JavaScript,
+ * with no TypeScript loader whose esbuild service and hooks thread each client would carry
+ * (figures: docs/architecture.md "How the CLI starts"). From the sources, or when that build was
+ * removed meanwhile: the TypeScript entry through tsx.
+ */
+export function lwm2mClientArgv(json: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const build = typeof MGMT_CLI_BUILD === 'string' ? MGMT_CLI_BUILD : env[CLI_BUILD_ENV];
+  // A build name is one folder name under dist/cli/ (scripts/build-cli.mjs), never a path.
+  if (build !== undefined && /^[\w-]+$/.test(build)) {
+    const bundled = resolve(PACKAGE_ROOT, 'dist/cli', build, 'lwm2m-client.js');
+    if (existsSync(bundled)) return [bundled, json];
+  }
+  return ['--import', tsxLoader(), ENTRY, json];
+}
+
 /** Start the simulated client in its own process; rejects with a `TransportError` when it does not come up. */
 export function startLwm2mClientProcess(options: Lwm2mClientProcessOptions): Promise<Lwm2mClientProcess> {
   const where = options.bootstrap === undefined ? { server: options.server } : { bootstrap: options.bootstrap };
   const json = JSON.stringify({ ...where, endpoint: options.endpoint, version: options.version, lifetimeS: options.lifetimeS, faults: [...options.faults], ...(options.security ? { security: options.security } : {}), ...(options.ackTimeoutMs === undefined ? {} : { timing: { ackTimeoutMs: options.ackTimeoutMs } }), ...(options.reboot === undefined ? {} : { reboot: options.reboot }), ...firmwareOptions(options) });
-  const child = spawn(process.execPath, ['--import', tsxLoader(), ENTRY, json], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, lwm2mClientArgv(json), { stdio: ['pipe', 'pipe', 'pipe'] });
   let exited = false;
   const gone = new Promise<void>((r) => child.once('exit', () => ((exited = true), r())));
   const stop = async (): Promise<void> => {

@@ -37,5 +37,7 @@ describe('process tree memory', { timeout: 30_000 }, () => {
   it('counts the simulated devices\' processes on the device side', () => {
     expect(sideOf(['node', '--import', 'tsx', '/p/src/simulator/lwm2m-client/main.ts', '{}'])).toBe('device');
     expect(sideOf(['node', '--import', 'tsx', '/p/src/cli/run-child.ts', 'job.json'])).toBe('harness');
+    expect(sideOf(['node', '/p/dist/cli/b1-2/lwm2m-client.js', '{}'])).toBe('device');
+    expect(sideOf(['node', '/p/dist/cli/b1-2/run-child.js', 'job.json'])).toBe('harness');
   });
 });
