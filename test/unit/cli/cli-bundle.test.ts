@@ -29,7 +29,7 @@ function runBin(bin: string, args: readonly string[], env: NodeJS.ProcessEnv = {
 /** A copy of what the bundle is built from, node_modules linked; no source-path load hook. */
 function copyPackage(): string {
   const dir = mkdtempSync(join(tmpdir(), 'mgmt-cli-bundle-'));
-  for (const part of ['src', 'scripts', 'schema', 'package.json', 'tsconfig.json', 'bin/mgmt-conformance.js']) {
+  for (const part of ['src', 'suites', 'scripts', 'schema', 'package.json', 'tsconfig.json', 'bin/mgmt-conformance.js']) {
     cpSync(join(root, part), join(dir, part), { recursive: true });
   }
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');

@@ -41,7 +41,7 @@ describe('process targets (real child process, real pty)', () => {
   // process (test/selftest/crash.test.ts); with it off, the later cases are broken.
   it('with crash detection off, a process that crashes mid-run turns the remaining cases broken, naming its last output lines', async () => {
     const out = join(work, 'crash-reports');
-    const r = await runCli(['run', '--targets', targetsFile('crashing', ['--crash-after', '6000'], { crash: { detect: false } }), '--suite', 'smp/os', '--out', out, '--seed', '3'], 240_000);
+    const r = await runCli(['run', '--targets', targetsFile('crashing', ['--crash-after', '3000'], { crash: { detect: false } }), '--suite', 'smp/os', '--out', out, '--seed', '3'], 240_000);
     expect(r.code, r.stderr + r.stdout).toBe(1);
     const cases = readSummary(out)!.targets[0]!.cases;
     const broken = cases.filter((c) => c.outcome === 'broken');
