@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildTargetSummary, type CaseRecord, missingCaseRecord, parseJsonLines, toCaseSummary, writeFileAtomic } from '../reporting/index.ts';
-import type { RunningCase } from '../reporting/vitest-reporters.ts';
+import type { RunningCase } from '../reporting/case-collector.ts';
 import { junitFileName, renderJUnit } from '../reporting/junit.ts';
 import { readSessionInfo, runningCaseFile, type TargetRunResult, writeMissingAllureResults } from './run-target.ts';
 import type { TargetRunPlan } from './run-targets.ts';

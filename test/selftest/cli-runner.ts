@@ -27,11 +27,11 @@ function childEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Run the CLI with `args` in `cwd`; killed after `timeoutMs`. */
-export function runCli(args: readonly string[], timeoutMs: number, cwd = PACKAGE_ROOT): Promise<CliRun> {
+/** Run the CLI with `args` in `cwd` (with `env` added to the environment); killed after `timeoutMs`. */
+export function runCli(args: readonly string[], timeoutMs: number, cwd = PACKAGE_ROOT, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   const started = Date.now();
   return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...childEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -40,6 +40,27 @@ describe('outcome classes', () => {
     expect(run.meta.durationMs).toBeGreaterThan(0);
   });
 
+  it('a case still running at its timeout ends broken with the frames it had exchanged, its signal aborted', async () => {
+    let signal: AbortSignal | undefined;
+    const hangs = async (ctx: CaseContext): Promise<void> => {
+      signal = ctx.signal;
+      await echo(ctx);
+      await new Promise(() => undefined);
+    };
+    const startedMs = Date.now();
+    const run = await runWith(session, decl({ run: hangs }), { timeoutMs: 300 });
+    expect(Date.now() - startedMs).toBeLessThan(5_000);
+    expect(run.error).toBeInstanceOf(CaseBrokenError);
+    expect(run.meta).toMatchObject({ outcome: 'broken', message: 'the case did not finish within its timeout of 0.3 s' });
+    expect(run.meta.evidence.map((e) => e.direction)).toEqual(['out', 'in']);
+    expect(signal?.aborted).toBe(true);
+  });
+
+  it('a case that ends before its timeout keeps its own verdict', async () => {
+    const run = await runWith(session, decl(), { timeoutMs: 5_000 });
+    expect(run.meta.outcome).toBe('pass');
+  });
+
   it('the duration starts once the session is there: a first case does not carry the device start', async () => {
     const run = await runWith(session, decl(), { acquireDelayMs: 500 });
     expect(run.meta.outcome).toBe('pass');

@@ -59,12 +59,12 @@ export function caseInfo(overrides: Partial<CaseInfo> = {}): CaseInfo {
 const SUITE = { id: 'test/kit', protocol: 'SMP' as const, feature: 'os' };
 
 /** Run an example case with the session provider returning `session` (after `acquireDelayMs`, a slow device start). */
-export async function runWith(session: CaseSession | Error, decl: CaseDeclaration, options: { acquireDelayMs?: number } = {}): Promise<CaseRun> {
+export async function runWith(session: CaseSession | Error, decl: CaseDeclaration, options: { acquireDelayMs?: number; timeoutMs?: number } = {}): Promise<CaseRun> {
   const delay = (): Promise<void> => new Promise((r) => setTimeout(r, options.acquireDelayMs ?? 0));
   installSessionProvider(() => (session instanceof Error ? Promise.reject(session) : options.acquireDelayMs === undefined ? Promise.resolve(session) : delay().then(() => session)));
   const { vctx, run } = stubTestContext(initialMeta(decl, SUITE, 'case', 'https://example.invalid/spec'));
   try {
-    await runCase(decl, decl.level, run.meta, vctx, async (ctx) => decl.run(ctx));
+    await runCase(decl, decl.level, run.meta, vctx, async (ctx) => decl.run(ctx), options.timeoutMs);
   } catch (e) {
     if (!(e instanceof StubSkip)) run.error = e as Error;
   } finally {
