@@ -8,17 +8,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestCase } from 'vitest/node';
 import { describe, expect, it } from 'vitest';
-import { childArgv } from '../../../src/cli/run-parallel.ts';
+import { childArgv, TARGET_V8_FLAGS } from '../../../src/cli/run-parallel.ts';
 import { PACKAGE_ROOT, releaseAllureMessages } from '../../../src/cli/run-vitest.ts';
 
 const finished = (meta: Record<string, unknown>): TestCase => ({ task: { meta } }) as unknown as TestCase;
 
 describe('target-run process entry', () => {
-  it('from the sources: the TypeScript entry through the tsx loader, then the job file', () => {
+  it('from the sources: the V8 memory settings, the TypeScript entry through the tsx loader, then the job file', () => {
     const argv = childArgv('/tmp/job.json');
-    expect(argv[0]).toBe('--import');
-    expect(argv[1]).toMatch(/tsx/);
-    expect(argv.slice(2)).toEqual([join(PACKAGE_ROOT, 'src/cli/run-child.ts'), '/tmp/job.json']);
+    expect(argv.slice(0, TARGET_V8_FLAGS.length)).toEqual(['--optimize-for-size', '--heap-growing-percent=20']);
+    const rest = argv.slice(TARGET_V8_FLAGS.length);
+    expect(rest[0]).toBe('--import');
+    expect(rest[1]).toMatch(/tsx/);
+    expect(rest.slice(2)).toEqual([join(PACKAGE_ROOT, 'src/cli/run-child.ts'), '/tmp/job.json']);
   });
 
   it('the CLI bundle holds a run-child.js entry beside main.js', { timeout: 120_000 }, () => {
