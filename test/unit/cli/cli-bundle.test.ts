@@ -5,7 +5,7 @@
  * (bin/ts-load-hooks.mjs), so a command there can only have run from a bundle.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,5 +77,21 @@ describe('CLI bundle', () => {
     const broken = await runBin(bundledBin, ['--help']);
     expect(broken.code).not.toBe(0);
     expect(currentBuild(dir)).toBe(after);
+  });
+
+  it('a suite file added after the build makes the next start rebuild, and the new build carries it', { timeout: 120_000 }, async () => {
+    // The test before removed a source; put it back so the copy builds again.
+    cpSync(join(root, 'src/cli/diff.ts'), join(dir, 'src/cli/diff.ts'));
+    expect((await runBin(bundledBin, ['--version'])).code).toBe(0);
+    const before = currentBuild(dir);
+    const chunks = (build: string): string[] => readdirSync(join(dir, 'dist/cli', build)).filter((f) => f.startsWith('added.suite-'));
+    expect(chunks(before)).toEqual([]);
+    mkdirSync(join(dir, 'suites/extra'), { recursive: true });
+    writeFileSync(join(dir, 'suites/extra/added.suite.ts'), 'export const added = 1;\n');
+    expect((await runBin(bundledBin, ['--version'])).code).toBe(0);
+    const after = currentBuild(dir);
+    expect(after).not.toBe(before);
+    // The target-run process loads the bundled suites: the new file is one of them.
+    expect(chunks(after)).toHaveLength(1);
   });
 });
