@@ -33,7 +33,7 @@ export function refusesReservedVersion(device: SimDevice): boolean {
  * `unknown-command-ok` answers an empty map for a hole in a known group.
  */
 export function pickHandler(device: SimDevice, command: CommandHandlers<SimDevice> | undefined, op: number): Handler | undefined {
-  if (command === undefined) return device.faults.has('unknown-command-ok') ? () => okRsp({}) : undefined;
+  if (command === undefined || command.isPresent?.(device) === false) return device.faults.has('unknown-command-ok') ? () => okRsp({}) : undefined;
   const handler = op === SmpOp.READ ? command.read : command.write;
   if (handler !== undefined || !device.faults.has('op-ignored-in-lookup')) return handler;
   return command.read ?? command.write;

@@ -40,6 +40,8 @@ export interface HandlerContext {
 export interface CommandHandlers<D> {
   readonly read?: (device: D, ctx: HandlerContext) => HandlerResult;
   readonly write?: (device: D, ctx: HandlerContext) => HandlerResult;
+  /** False: the command is compiled out of this device's build and is looked up as an absent id. Absent: always present. */
+  readonly isPresent?: (device: D) => boolean;
 }
 
 /** One management group as registered with the dispatcher. */

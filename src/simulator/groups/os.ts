@@ -1,5 +1,6 @@
 /**
- * OS management (group 0): echo, taskstat, date/time, reset, MCUmgr params, info, bootloader info.
+ * OS management (group 0): echo, taskstat, memory-pool statistics (a profile only), date/time,
+ * reset, MCUmgr params, info, bootloader info.
  * @see docs/spec/smp.md §3.1
  */
 import { MgmtErr, MgmtGroup } from '../../codec/smp/constants.ts';
@@ -9,6 +10,7 @@ import { BUILD_DATE } from '../device.ts';
 import { decodeRequest } from '../request.ts';
 import { groupErr, okRsp, rcRsp, type CommandHandlers, type GroupDefinition, type HandlerContext, type HandlerResult, type RspMap } from '../types.ts';
 import { getDatetime, setDatetime } from './os-datetime.ts';
+import { mpstatCommand } from './os-mpstat.ts';
 
 /** `os_mgmt_err_code_t` values the simulator uses. */
 const OsErr = { INVALID_FORMAT: 2, QUERY_YIELDS_NO_ANSWER: 3 } as const;
@@ -151,6 +153,7 @@ function confusedBootloaderInfo(ctx: HandlerContext): HandlerResult {
 const commands = new Map<number, CommandHandlers<SimDevice>>([
   [0, { read: echo, write: echo }],
   [2, { read: taskstat }],
+  [3, mpstatCommand],
   [4, { read: getDatetime, write: setDatetime }],
   [5, { write: reset }],
   [6, { read: params }],
@@ -158,5 +161,5 @@ const commands = new Map<number, CommandHandlers<SimDevice>>([
   [8, { read: bootloaderInfo }],
 ]);
 
-/** The OS group as registered (9 handler slots: ids 0–8; 1 and 3 are holes). */
+/** The OS group as registered (9 handler slots: ids 0–8; 1 is a hole, and so is 3 unless `os-mpstat-pools` is on). */
 export const osGroup: GroupDefinition<SimDevice> = { id: MgmtGroup.OS, name: 'os mgmt', handlerCount: 9, commands };
