@@ -308,7 +308,7 @@ const PROFILE_TABLE = [
   // Not a fault: a build with memory-pool statistics, which Zephyr v4 lacks (§3.1.3), so FOOT-POOL-001 can run and be judged against a budget.
   {
     name: 'os-mpstat-pools',
-    description: 'OS memory-pool statistics (os mpstat) are answered instead of rc 8: four network pools with fixed figures, rx_bufs peaking at 29 of 36 blocks (80.56 %).',
+    description: 'OS memory-pool statistics (os mpstat) are answered instead of rc 8: four network pools with fixed figures, rx_bufs peaking at 29 of 36 blocks (80.6 %).',
     caughtBy: [],
     provedBy: 'test/unit/conformance/footprint-suite.test.ts',
   },

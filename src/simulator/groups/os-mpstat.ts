@@ -19,8 +19,8 @@ export interface MemPoolFigures {
 /**
  * The network stack's packet slabs and data-buffer pools of an smp_svr UDP build (Zephyr's
  * defaults: 14 packets and 36 buffers of 128 bytes each way). The figures are fixed so a test can
- * set a budget one pool exceeds: `rx_bufs` peaked at 29 of 36 blocks (80.56 %) under a burst of
- * datagrams, the others stayed at or below 5 of 14 (35.71 %). Always `min <= nfree <= nblks`.
+ * set a budget one pool exceeds: `rx_bufs` peaked at 29 of 36 blocks (80.6 %) under a burst of
+ * datagrams, the others stayed at or below 5 of 14 (35.7 %). Always `min <= nfree <= nblks`.
  */
 export const MEM_POOLS: Readonly<Record<string, MemPoolFigures>> = {
   rx_pkts: { blksiz: 160, nblks: 14, nfree: 13, min: 9 },

@@ -78,5 +78,26 @@ describe('runtime memory suite against the simulator', () => {
     expect(tight.get('FOOT-STACK-001')?.failureMessages[0]).toMatch(/stack use \d+ of \d+ bytes \([\d.]+ %\), limit 0.5 %/);
     expect(outcome(unbudgeted, 'FOOT-STACK-001')).toBe('informational');
     expect(unbudgeted.get('FOOT-STACK-001')?.meta.conformance?.warnings.join('\n')).toMatch(/stack \d+ bytes, peak use \d+ bytes/);
+    // The default simulator is Zephyr v4: no memory-pool statistics, so the pool case cannot run.
+    expect(outcome(roomy, 'FOOT-POOL-001')).toBe('unsupported');
+  }, 200_000);
+
+  it('judges memory-pool peaks against memory.maxPoolPeakPercent with os mpstat on (os-mpstat-pools) and only records without the budget', async () => {
+    const suite = 'suites/footprint/runtime-memory.suite.ts';
+    const faults = ['os-mpstat-pools'];
+    // The profile's pools peak at 35.7 %, 21.4 %, 80.6 % (rx_bufs) and 33.3 %: 90 % holds them all, 80 % only misses rx_bufs.
+    const [roomy, tight, unbudgeted] = await Promise.all([
+      runFootprint({ faults, budgets: { 'memory.maxPoolPeakPercent': 90 } }, suite),
+      runFootprint({ faults, budgets: { 'memory.maxPoolPeakPercent': 80 } }, suite),
+      runFootprint({ faults, budgets: {} }, suite),
+    ]);
+    expect(outcome(roomy, 'FOOT-POOL-001'), roomy.get('FOOT-POOL-001')?.failureMessages.join('\n')).toBe('pass');
+    expect(outcome(tight, 'FOOT-POOL-001')).toBe('fail');
+    const failures = tight.get('FOOT-POOL-001')?.failureMessages.join('\n') ?? '';
+    expect(failures).toMatch(/rx_bufs: peak 29 of 36 blocks of 128 bytes \(80\.6 %\), limit 80 %/);
+    expect(failures).not.toMatch(/rx_pkts|tx_pkts|tx_bufs/);
+    expect(outcome(unbudgeted, 'FOOT-POOL-001')).toBe('informational');
+    expect(unbudgeted.get('FOOT-POOL-001')?.meta.conformance?.message).toMatch(/no "memory\.maxPoolPeakPercent" budget .*; 4 pools recorded/);
+    expect(unbudgeted.get('FOOT-POOL-001')?.meta.conformance?.warnings.join('\n')).toMatch(/rx_bufs: 36 blocks of 128 bytes, least free 7 \(peak 80\.6 %\)/);
   }, 200_000);
 });
