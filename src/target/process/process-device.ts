@@ -205,7 +205,11 @@ export async function startProcessTarget(target: TargetConfig, dir: string, list
       stopping = true;
       restartOnRequest();
       const child = current;
-      if (child) await killAndWait(child);
+      if (!child) return;
+      // Returns once the exit is noted in the output log: the caller's process may end right after.
+      const noted = child.exitCode === null && child.signalCode === null ? new Promise<void>((r) => onExit(child, () => r())) : undefined;
+      await killAndWait(child);
+      await noted;
     },
   };
 }
