@@ -84,7 +84,7 @@ describe('CLI bundle', () => {
     cpSync(join(root, 'src/cli/diff.ts'), join(dir, 'src/cli/diff.ts'));
     expect((await runBin(bundledBin, ['--version'])).code).toBe(0);
     const before = currentBuild(dir);
-    const chunks = (build: string): string[] => readdirSync(join(dir, 'dist/cli', build)).filter((f) => f.startsWith('added.suite-'));
+    const chunks = (build: string): string[] => readdirSync(join(dir, 'dist/cli', build)).filter((f) => f.startsWith('added.suite-') && f.endsWith('.js'));
     expect(chunks(before)).toEqual([]);
     mkdirSync(join(dir, 'suites/extra'), { recursive: true });
     writeFileSync(join(dir, 'suites/extra/added.suite.ts'), 'export const added = 1;\n');
