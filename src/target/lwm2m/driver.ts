@@ -271,7 +271,10 @@ export class Lwm2mDriver implements ProtocolDriver {
     });
   }
 
-  /** Device start to the first registration: the figure the `registrationMs` budget bounds. */
+  /**
+   * Device start (the device up, `open`) to the first registration: the figure the
+   * `registrationMs` budget bounds. A device that registered before `open` ran gets 0.
+   */
   #recordRegistration(): void {
     const first = this.server.history.find((h) => h.kind === 'register' && h.endpoint === this.endpoint && h.answered?.startsWith('2.') === true);
     const atMs = first?.atMs ?? Date.now();
