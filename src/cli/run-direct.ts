@@ -15,15 +15,15 @@ import { writeAllureResult } from '../reporting/allure-missing.ts';
 import { writeAllureRunFiles } from '../reporting/allure-results.ts';
 import { conformanceMeta, type FinishedTest } from '../reporting/case-from-test.ts';
 import type { CaseCollector } from '../reporting/case-collector.ts';
+import type { CaseRecord } from '../reporting/case-record.ts';
 import { installConformanceSessions } from '../target/conformance-environment.ts';
-import type { ConformanceRunEnd } from './run-vitest.ts';
+import { atMost, type ConformanceRunEnd, errorText } from './run-vitest.ts';
 import { writeSessionInfoFile } from './session-info-file.ts';
 import { suiteLoader } from './suite-loaders.ts';
 
 /** What the direct runner needs for one target run. */
 export interface DirectRunOptions {
-  root: string;
-  /** Suite files relative to `root`, in the order they run. */
+  /** Suite files relative to the project root, in the order they run (one loader each). */
   files: readonly string[];
   selectedIds: Iterable<string>;
   collector: CaseCollector;
@@ -40,10 +40,6 @@ export interface DirectRunOptions {
 const CANCEL_BOUND_MS = 5_000;
 /** Time the sessions get to close at the end. */
 const CLOSE_BOUND_MS = 15_000;
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref());
@@ -104,7 +100,7 @@ function catchStrayErrors(problems: string[]): () => void {
 }
 
 /** The Allure result of a finished case, from its record and the evidence in its metadata. */
-function writeCaseAllure(options: DirectRunOptions, finished: FinishedTest, record: NonNullable<ReturnType<CaseCollector['caseFinished']>>, startMs: number, flaky: boolean): void {
+function writeCaseAllure(options: DirectRunOptions, finished: FinishedTest, record: CaseRecord, startMs: number, flaky: boolean): void {
   const meta = conformanceMeta(finished.meta);
   const dropped = typeof meta['evidenceDropped'] === 'number' ? meta['evidenceDropped'] : 0;
   const trace = finished.errors[0]?.stack;
@@ -171,7 +167,7 @@ export async function runConformanceDirect(options: DirectRunOptions, loaders: r
     }
   } finally {
     clearTimeout(timer);
-    await Promise.race([closeSessions().catch(() => undefined), sleep(CLOSE_BOUND_MS)]);
+    await atMost(closeSessions(), CLOSE_BOUND_MS);
     restoreConsole();
     restoreErrors();
   }

@@ -6,10 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   buildTargetSummary,
   type CaseRecord,
@@ -19,7 +17,7 @@ import {
   writeJsonAtomic,
 } from '../reporting/index.ts';
 import { junitFileName, renderJUnit } from '../reporting/junit.ts';
-import { CLI_BUILD_ENV } from '../target/lwm2m/client-process.ts';
+import { CLI_BUILD_ENV, nodeEntryArgv } from '../target/node-entry.ts';
 import type { CliIo } from './args.ts';
 import type { ChildJob } from './run-child.ts';
 import { type CaseEvent, parseCaseEvent } from './run-progress.ts';
@@ -49,11 +47,8 @@ export const TARGET_V8_FLAGS: readonly string[] = ['--optimize-for-size', '--hea
  * when that build was removed meanwhile: the TypeScript entry through tsx.
  */
 export function childArgv(jobFile: string): string[] {
-  if (typeof MGMT_CLI_BUILD === 'string') {
-    const bundled = resolve(PACKAGE_ROOT, 'dist/cli', MGMT_CLI_BUILD, 'run-child.js');
-    if (existsSync(bundled)) return [...TARGET_V8_FLAGS, bundled, jobFile];
-  }
-  return [...TARGET_V8_FLAGS, '--import', tsxLoader(), CHILD_ENTRY, jobFile];
+  const build = typeof MGMT_CLI_BUILD === 'string' ? MGMT_CLI_BUILD : undefined;
+  return [...TARGET_V8_FLAGS, ...nodeEntryArgv({ bundled: 'run-child.js', source: CHILD_ENTRY }, build, [jobFile])];
 }
 
 /**
@@ -92,9 +87,6 @@ export interface ParallelRunContext {
   jobs?: number;
 }
 
-function tsxLoader(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-}
 
 /** Hand a child's output on line by line, so lines of two children never interleave mid-line. */
 function lineForwarder(onLine: (line: string) => void): { push: (chunk: Buffer) => void; flush: () => void } {

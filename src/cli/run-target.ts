@@ -124,10 +124,11 @@ async function runSelectedCases(plan: TargetRunPlan, ctx: TargetRunContext, coll
   const caseFiles = plan.shard === undefined ? suiteFilesOf(ctx.selected) : undefined;
   const hasCaseFiles = caseFiles !== undefined && caseFiles.length > 0 && caseFiles.every((f) => existsSync(join(ctx.root, f)));
   const isOwnProject = resolve(ctx.root) === PACKAGE_ROOT && process.env[RUNNER_ENV] !== 'vitest';
-  const loaders = hasCaseFiles && isOwnProject && plan.shard === undefined ? directLoaders(ctx.root, caseFiles) : undefined;
+  // `caseFiles` is undefined for a shard, so a shard never gets here.
+  const loaders = hasCaseFiles && isOwnProject ? directLoaders(ctx.root, caseFiles) : undefined;
   if (loaders !== undefined && caseFiles !== undefined) {
     const retry = plan.retries !== undefined ? { retry: plan.retries } : {};
-    const options = { root: ctx.root, files: caseFiles, selectedIds: ctx.selected.map((c) => c.id), collector, allure: { resultsDir, target, environmentInfo }, sessionInfoFile: sessionFile, timeoutMs: ctx.runTimeoutMs, ...retry };
+    const options = { files: caseFiles, selectedIds: ctx.selected.map((c) => c.id), collector, allure: { resultsDir, target, environmentInfo }, sessionInfoFile: sessionFile, timeoutMs: ctx.runTimeoutMs, ...retry };
     return runConformanceDirect(options, loaders);
   }
   // Loaded only here: vitest's reporters pull in allure-vitest.

@@ -66,7 +66,8 @@ export async function openVitest(root: string, reporters: Reporter[], testNamePa
   });
 }
 
-function errorText(e: unknown): string {
+/** The message of a thrown value (an Error, or anything with a `message`). */
+export function errorText(e: unknown): string {
   if (e instanceof Error) return e.message;
   if (typeof e === 'object' && e !== null && 'message' in e) return String((e as { message: unknown }).message);
   return String(e);
@@ -113,8 +114,8 @@ export interface ConformanceRunEnd {
   problems: string[];
 }
 
-/** Wait for `work` at most `ms`; a worker stuck in a busy loop never answers vitest's requests. */
-async function atMost(work: Promise<unknown>, ms: number): Promise<void> {
+/** Wait for `work` at most `ms` (its rejection ignored); a worker stuck in a busy loop never answers vitest's requests. */
+export async function atMost(work: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
     work.catch(() => undefined),

@@ -5,11 +5,9 @@
  * @see docs/architecture.md "Listeners before devices", docs/design-notes.md §2
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { TransportError } from '../../errors.ts';
+import { CLI_BUILD_ENV, nodeEntryArgv } from '../node-entry.ts';
 
 /** How to start one simulated LwM2M client. */
 export interface Lwm2mClientProcessOptions {
@@ -56,25 +54,19 @@ export interface Lwm2mClientProcess {
 }
 
 const ENTRY = resolve(import.meta.dirname, '../../simulator/lwm2m-client/main.ts');
-const PACKAGE_ROOT = resolve(import.meta.dirname, '../../..');
 /** Time the child gets to load and bind. */
 const START_BOUND_MS = 20_000;
 /** Grace between SIGTERM (de-register) and SIGKILL. */
 const STOP_GRACE_MS = 5_000;
 
-function tsxLoader(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-}
-
 /** The CLI bundle's build name, defined by scripts/build-cli.mjs; not defined when running from the sources. */
 declare const MGMT_CLI_BUILD: string | undefined;
 
 /**
- * Environment variable naming the CLI bundle build a run started from. The client is mostly
- * started in the conformance worker, which runs the sources through vitest's transform, so the
- * bundled CLI hands its build name down to the processes it starts (src/cli/run-parallel.ts).
+ * The client may be started where the sources run (vitest's worker), so the bundled CLI hands its
+ * build name down to the processes it starts in `CLI_BUILD_ENV` (src/cli/run-parallel.ts).
  */
-export const CLI_BUILD_ENV = 'MGMT_CLI_BUILD';
+export { CLI_BUILD_ENV };
 
 /**
  * Node arguments of a client process. When the run started from the CLI bundle (this code's own
@@ -85,12 +77,7 @@ export const CLI_BUILD_ENV = 'MGMT_CLI_BUILD';
  */
 export function lwm2mClientArgv(json: string, env: NodeJS.ProcessEnv = process.env): string[] {
   const build = typeof MGMT_CLI_BUILD === 'string' ? MGMT_CLI_BUILD : env[CLI_BUILD_ENV];
-  // A build name is one folder name under dist/cli/ (scripts/build-cli.mjs), never a path.
-  if (build !== undefined && /^[\w-]+$/.test(build)) {
-    const bundled = resolve(PACKAGE_ROOT, 'dist/cli', build, 'lwm2m-client.js');
-    if (existsSync(bundled)) return [bundled, json];
-  }
-  return ['--import', tsxLoader(), ENTRY, json];
+  return nodeEntryArgv({ bundled: 'lwm2m-client.js', source: ENTRY }, build, [json]);
 }
 
 /** Start the simulated client in its own process; rejects with a `TransportError` when it does not come up. */

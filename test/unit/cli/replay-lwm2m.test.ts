@@ -11,32 +11,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { RESERVED_NIBBLE, writeLwm2mCrashReproducer } from './helpers/lwm2m-crash-reproducer.ts';
 import { PACKAGE_ROOT, readSummary, runCli } from '../../selftest/cli-runner.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'replay-lwm2m-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const fixture = join(PACKAGE_ROOT, 'test/fixtures/process-target/lwm2m-malformed-crash.mjs');
-const token = [0xa1, 0xb2, 0xc3, 0xd4];
-/** CON GET with message id `mid` and the given option bytes (RFC 7252 §3). */
-const get = (mid: number, options: number[]): string => Buffer.from([0x44, 0x01, mid >> 8, mid & 0xff, ...token, ...options]).toString('hex');
-const READ_MANUFACTURER = get(0x1234, [0xb1, 0x33, 0x01, 0x30, 0x01, 0x30]);
-const READ_SERVER = get(0x1235, [0xb1, 0x31, 0x01, 0x30]);
-/** Uri-Path "3", then an option byte with the reserved delta nibble 15 that is not the payload marker. */
-const RESERVED_NIBBLE = get(0x1236, [0xb1, 0x33, 0xf0]);
-
 const reproducer = join(work, 'crash-LWM2M-TEST-001.jsonl');
-writeFileSync(
-  reproducer,
-  [
-    { kind: 'mgmt-conformance-reproducer', version: 1, protocol: 'lwm2m', caseId: 'LWM2M-TEST-001', target: 'crashy', cause: 'process exited with status 3' },
-    { hex: READ_MANUFACTURER, framed: true, gapMs: 0 },
-    { hex: READ_SERVER, framed: true, gapMs: 5 },
-    { hex: RESERVED_NIBBLE, framed: true, gapMs: 5 },
-  ]
-    .map((l) => JSON.stringify(l))
-    .join('\n') + '\n',
-);
+writeLwm2mCrashReproducer(reproducer);
 
 const targets = join(work, 'crashy-targets.json');
 writeFileSync(

@@ -3,10 +3,11 @@
  * same seed on the same simulator gives the same cases with the same verdicts, the same session
  * findings, and an Allure result per case carrying the conformance labels and the case's frames.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readAllureResultFiles } from './helpers/allure-results.ts';
 import { readSummary, runCli } from '../../selftest/cli-runner.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'run-direct-'));
@@ -20,12 +21,7 @@ interface AllureResult {
   attachments: { name: string; source: string }[];
 }
 
-function allureResults(out: string): AllureResult[] {
-  const dir = join(out, 'allure-results');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('-result.json'))
-    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as AllureResult);
-}
+const allureResults = (out: string): AllureResult[] => readAllureResultFiles<AllureResult>(out);
 
 const label = (r: AllureResult, name: string): string | undefined => r.labels.find((l) => l.name === name)?.value;
 

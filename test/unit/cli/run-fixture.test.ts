@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readAllureResultFiles } from './helpers/allure-results.ts';
 import { runCommand, type RunDependencies } from '../../../src/cli/run.ts';
 import { checkSummary } from '../../../src/reporting/summary-schema.ts';
 import type { RunSummary } from '../../../src/reporting/summary.ts';
@@ -47,12 +48,7 @@ interface AllureResult {
   attachments: { name: string; source: string }[];
 }
 
-function allureResults(out: string): AllureResult[] {
-  const dir = join(out, 'allure-results');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('-result.json'))
-    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as AllureResult);
-}
+const allureResults = (out: string): AllureResult[] => readAllureResultFiles<AllureResult>(out);
 
 describe('run against the fixture project', { timeout: 120_000 }, () => {
   it('writes summary.json, JUnit and Allure results with one verdict per outcome class', async () => {
